@@ -1,0 +1,1 @@
+"""Reusable SELECTs: keyset pagination, batch loads, counts."""

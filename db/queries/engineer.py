@@ -1,0 +1,166 @@
+"""SELECTs for engineers and the records they own."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import MembershipStatus
+from db.models import (
+    Affiliation,
+    Education,
+    Engineer,
+    EngineerSector,
+    EngineerSkill,
+    Membership,
+    Position,
+    Sector,
+    Skill,
+)
+from db.queries.pagination import Ordering
+
+ORDERINGS: dict[str, Ordering] = {
+    "HANDLE_ASC": Ordering("HANDLE_ASC", ("handle",)),
+    "HANDLE_DESC": Ordering("HANDLE_DESC", ("handle",), descending=True),
+    "NAME_ASC": Ordering("NAME_ASC", ("name", "id")),
+    "NAME_DESC": Ordering("NAME_DESC", ("name", "id"), descending=True),
+    "CREATED_AT_ASC": Ordering("CREATED_AT_ASC", ("created_at", "id")),
+    "CREATED_AT_DESC": Ordering("CREATED_AT_DESC", ("created_at", "id"), descending=True),
+}
+
+
+@dataclass(frozen=True)
+class EngineerFilter:
+    """Conditions on engineers; lists match any of their values, conditions all apply."""
+
+    sector_slugs: Sequence[str] = ()
+    skill_slugs: Sequence[str] = ()
+    disciplines: Sequence[str] = ()
+    country_codes: Sequence[str] = ()
+    chapter_id: int | None = None
+    offers: Sequence[str] = ()
+    is_overseas: bool | None = None
+    pec_verified: bool | None = None
+    search: str | None = None
+
+
+def filtered(criteria: EngineerFilter) -> Select[tuple[Engineer]]:
+    """SELECT engineers matching `criteria` (no ordering)."""
+    stmt = select(Engineer)
+    if criteria.sector_slugs:
+        stmt = stmt.where(
+            exists()
+            .where(EngineerSector.engineer_id == Engineer.id)
+            .where(EngineerSector.sector_id == Sector.id)
+            .where(Sector.slug.in_(criteria.sector_slugs))
+        )
+    if criteria.skill_slugs:
+        stmt = stmt.where(
+            exists()
+            .where(EngineerSkill.engineer_id == Engineer.id)
+            .where(EngineerSkill.skill_id == Skill.id)
+            .where(Skill.slug.in_(criteria.skill_slugs))
+        )
+    if criteria.disciplines:
+        stmt = stmt.where(Engineer.disciplines.overlap(list(criteria.disciplines)))
+    if criteria.offers:
+        stmt = stmt.where(Engineer.offers.overlap(list(criteria.offers)))
+    if criteria.country_codes:
+        stmt = stmt.where(Engineer.country_code.in_(criteria.country_codes))
+    if criteria.chapter_id is not None:
+        stmt = stmt.where(
+            exists().where(
+                and_(
+                    Membership.engineer_id == Engineer.id,
+                    Membership.chapter_id == criteria.chapter_id,
+                    Membership.status == MembershipStatus.ACTIVE,
+                )
+            )
+        )
+    if criteria.is_overseas is not None:
+        stmt = stmt.where(Engineer.is_overseas.is_(criteria.is_overseas))
+    if criteria.pec_verified is not None:
+        verified = Engineer.pec_status == "VERIFIED"
+        stmt = stmt.where(verified if criteria.pec_verified else ~verified)
+    if criteria.search:
+        query = func.websearch_to_tsquery("english", criteria.search)
+        stmt = stmt.where(Engineer.search_vector.op("@@")(query))
+    return stmt
+
+
+async def get_by_handle(session: AsyncSession, handle: str) -> Engineer | None:
+    """The engineer with this handle (handles are stored lower-case)."""
+    return await session.scalar(select(Engineer).where(Engineer.handle == handle.lower()))
+
+
+async def list_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Engineer]:
+    """Engineers with these primary keys, in no particular order."""
+    return list((await session.scalars(select(Engineer).where(Engineer.id.in_(ids)))).all())
+
+
+async def list_sectors_by_engineer(
+    session: AsyncSession, engineer_ids: Sequence[int]
+) -> list[tuple[int, Sector]]:
+    """(engineer id, sector) pairs for these engineers, sectors by name."""
+    stmt = (
+        select(EngineerSector.engineer_id, Sector)
+        .join(Sector, Sector.id == EngineerSector.sector_id)
+        .where(EngineerSector.engineer_id.in_(engineer_ids))
+        .order_by(EngineerSector.engineer_id, Sector.name)
+    )
+    return [(engineer_id, sector) for engineer_id, sector in (await session.execute(stmt))]
+
+
+async def list_skills_by_engineer(
+    session: AsyncSession, engineer_ids: Sequence[int]
+) -> list[tuple[EngineerSkill, Skill]]:
+    """(claimed skill, skill) pairs for these engineers, strongest first."""
+    stmt = (
+        select(EngineerSkill, Skill)
+        .join(Skill, Skill.id == EngineerSkill.skill_id)
+        .where(EngineerSkill.engineer_id.in_(engineer_ids))
+        .order_by(EngineerSkill.engineer_id, EngineerSkill.years.desc(), Skill.name)
+    )
+    return [(claim, skill) for claim, skill in (await session.execute(stmt))]
+
+
+async def list_positions_by_engineer(
+    session: AsyncSession, engineer_ids: Sequence[int]
+) -> list[Position]:
+    """Positions of these engineers, most recent first."""
+    stmt = (
+        select(Position)
+        .where(Position.engineer_id.in_(engineer_ids))
+        .order_by(
+            Position.engineer_id,
+            Position.end_date.desc().nulls_first(),
+            Position.start_date.desc(),
+            Position.id,
+        )
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def list_education_by_engineer(
+    session: AsyncSession, engineer_ids: Sequence[int]
+) -> list[Education]:
+    """Degrees of these engineers, most recent first."""
+    stmt = (
+        select(Education)
+        .where(Education.engineer_id.in_(engineer_ids))
+        .order_by(Education.engineer_id, Education.start_year.desc(), Education.id)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def list_affiliations_by_engineer(
+    session: AsyncSession, engineer_ids: Sequence[int]
+) -> list[Affiliation]:
+    """Staff roles these engineers hold, oldest first."""
+    stmt = (
+        select(Affiliation)
+        .where(Affiliation.engineer_id.in_(engineer_ids))
+        .order_by(Affiliation.engineer_id, Affiliation.since, Affiliation.id)
+    )
+    return list((await session.scalars(stmt)).all())

@@ -1,0 +1,1 @@
+"""The GraphQL layer: schema, types, resolvers, loaders, auth and the HTTP application."""

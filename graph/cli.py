@@ -1,0 +1,210 @@
+"""The `braingain` command: serve, migrate, seed, export the schema, manage chapters."""
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from db.engine import DatabaseLocation, resolve_database, stop_embedded, to_libpq_url
+
+logger = logging.getLogger("braingain")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database() -> DatabaseLocation:
+    location = resolve_database()
+    if location.embedded is not None:
+        print(f"embedded PostgreSQL running ({os.environ.get('BRAINGAIN_DATA_DIR', '.braingain')})")
+    return location
+
+
+def _upgrade(location: DatabaseLocation) -> None:
+    from db.migrate import upgrade
+
+    upgrade(location.url)
+
+
+async def _sync_chapters(url: str) -> list[str]:
+    from db.engine import create_engine, create_sessionmaker
+    from graph.chapters import load_registry
+    from graph.services.chapter import sync_chapters
+
+    registry = load_registry()
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            changes = await sync_chapters(session, registry)
+            await session.commit()
+        return changes
+    finally:
+        await engine.dispose()
+
+
+async def _seed(url: str, scale: float, reset: bool) -> None:
+    from db.engine import create_engine
+    from db.seed import seed
+    from graph.chapters import load_registry
+
+    registry = load_registry()
+    coordinators = {chapter.slug: list(chapter.coordinators) for chapter in registry}
+    engine = create_engine(url, pool_size=1)
+    try:
+        await seed(engine, scale=scale, reset=reset, coordinators=coordinators)
+    finally:
+        await engine.dispose()
+
+
+def command_serve(arguments: argparse.Namespace) -> int:
+    """Bring the database up to date, seed on first start, then serve GraphQL."""
+    import uvicorn
+
+    from graph.chapters import load_registry
+
+    load_registry()  # refuse to start on an invalid chapters_config/
+    location = _database()
+    try:
+        _upgrade(location)
+        for change in asyncio.run(_sync_chapters(location.url)):
+            print(f"chapters: {change}")
+        asyncio.run(_seed(location.url, scale=arguments.scale, reset=False))
+        os.environ["DATABASE_URL"] = location.url
+        print(f"Brain Gain Graph: http://{arguments.host}:{arguments.port}/graphql", flush=True)
+        uvicorn.run(
+            "graph.asgi:app",
+            host=arguments.host,
+            port=arguments.port,
+            workers=arguments.workers,
+            log_level="warning",
+            access_log=False,
+        )
+    finally:
+        stop_embedded(location)
+    return 0
+
+
+def command_db_upgrade(_: argparse.Namespace) -> int:
+    """Apply Alembic migrations up to head."""
+    location = _database()
+    try:
+        _upgrade(location)
+        print("database at head")
+    finally:
+        stop_embedded(location)
+    return 0
+
+
+def command_seed(arguments: argparse.Namespace) -> int:
+    """Fill demo data (migrating and syncing chapters first)."""
+    location = _database()
+    try:
+        _upgrade(location)
+        asyncio.run(_sync_chapters(location.url))
+        asyncio.run(_seed(location.url, scale=arguments.scale, reset=arguments.reset))
+    finally:
+        stop_embedded(location)
+    return 0
+
+
+def command_schema_export(arguments: argparse.Namespace) -> int:
+    """Print or write the SDL the code builds."""
+    from graph.schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if arguments.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(arguments.output).write_text(sdl)
+        print(f"wrote {arguments.output}")
+    return 0
+
+
+def command_chapters_check(_: argparse.Namespace) -> int:
+    """Validate chapters_config/ and list the chapters."""
+    from graph.chapters import ChapterConfigError, load_registry
+
+    try:
+        registry = load_registry()
+    except ChapterConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for chapter in registry:
+        print(f"ok  {chapter.slug}: {chapter.name}")
+    return 0
+
+
+def command_chapters_sync(_: argparse.Namespace) -> int:
+    """Reconcile chapter rows with chapters_config/."""
+    location = _database()
+    try:
+        _upgrade(location)
+        changes = asyncio.run(_sync_chapters(location.url))
+        for change in changes or ["no changes"]:
+            print(change)
+    finally:
+        stop_embedded(location)
+    return 0
+
+
+def command_database_url(_: argparse.Namespace) -> int:
+    """Print the database URL (starting the embedded server if needed) for psql and tools."""
+    location = resolve_database()
+    print(to_libpq_url(location.url))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    root = argparse.ArgumentParser(prog="braingain", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the GraphQL API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--scale", type=float, default=1.0, help="demo data scale on first start")
+    serve.set_defaults(handler=command_serve)
+
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="apply migrations").set_defaults(handler=command_db_upgrade)
+    db.add_parser("url", help="print the database URL").set_defaults(
+        handler=command_database_url
+    )
+
+    seed = commands.add_parser("seed", help="fill realistic demo data")
+    seed.add_argument("--scale", type=float, default=1.0, help="1 = 2,000 engineers")
+    seed.add_argument("--reset", action="store_true", help="wipe existing data first")
+    seed.set_defaults(handler=command_seed)
+
+    schema = commands.add_parser("schema", help="GraphQL schema").add_subparsers(
+        dest="schema_command", required=True
+    )
+    export = schema.add_parser("export", help="write the SDL")
+    export.add_argument("-o", "--output", default="-", help="file (default: stdout)")
+    export.set_defaults(handler=command_schema_export)
+
+    chapters = commands.add_parser("chapters", help="chapters_config/").add_subparsers(
+        dest="chapters_command", required=True
+    )
+    chapters.add_parser("check", help="validate the files").set_defaults(
+        handler=command_chapters_check
+    )
+    chapters.add_parser("sync", help="reconcile the database").set_defaults(
+        handler=command_chapters_sync
+    )
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `braingain` console script."""
+    logging.basicConfig(level=os.environ.get("BRAINGAIN_LOG_LEVEL", "WARNING"))
+    arguments = parser().parse_args(argv)
+    return int(arguments.handler(arguments))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Schema extensions: checks before execution and error handling after it."""

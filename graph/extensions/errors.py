@@ -1,0 +1,60 @@
+"""Error policy: expected errors pass with their code; anything else is logged and masked."""
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from graph.errors import ErrorCode, GraphError
+
+logger = logging.getLogger("graph.errors")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Syntax/validation errors and our GraphError are safe to show; the rest are bugs."""
+    original = error.original_error
+    return original is None or isinstance(original, GraphError | GraphQLError)
+
+
+def mask(error: GraphQLError, request_id: str) -> GraphQLError:
+    """A client-safe version of `error`, tagged with its code (and request id when masked)."""
+    if is_expected(error):
+        original = error.original_error
+        if isinstance(original, GraphError):
+            error.extensions = {**original.extensions, **(error.extensions or {})}
+        return error
+    return GraphQLError(
+        INTERNAL_MESSAGE,
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
+    )
+
+
+class MaskUnexpectedErrors(SchemaExtension):
+    """Replaces unexpected exceptions with INTERNAL errors carrying the request id."""
+
+    def on_operation(self) -> Iterator[None]:
+        """Mask after the whole operation ran."""
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        request_id = getattr(self.execution_context.context, "request_id", "unknown")
+        result.errors = [mask(error, request_id) for error in result.errors]
+
+
+def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
+    """Log each unexpected error with its stack and the request id."""
+    for error in errors:
+        if not is_expected(error):
+            logger.error(
+                "unhandled error in %s (request %s)",
+                ".".join(str(part) for part in error.path or ()) or "operation",
+                request_id,
+                exc_info=error.original_error,
+                extra={"request_id": request_id},
+            )

@@ -1,0 +1,81 @@
+"""Per-request DataLoaders, created together in one container."""
+
+from dataclasses import dataclass
+
+from graph.database import RequestDatabase
+from graph.loaders.chapter import (
+    ChapterByIdLoader,
+    ChapterCountByEngineerIdLoader,
+    ChapterPageByEngineerIdLoader,
+    MembershipByIdLoader,
+    MembershipCountByChapterIdLoader,
+    MembershipCountByEngineerIdLoader,
+    MembershipPageByChapterIdLoader,
+    MembershipPageByEngineerIdLoader,
+)
+from graph.loaders.engineer import (
+    AffiliationsByEngineerIdLoader,
+    EducationByEngineerIdLoader,
+    EngineerByIdLoader,
+    PositionsByEngineerIdLoader,
+    SectorsByEngineerIdLoader,
+    SkillsByEngineerIdLoader,
+)
+from graph.loaders.institution import (
+    InstitutionByIdLoader,
+    StaffCountByInstitutionIdLoader,
+    StaffPageByInstitutionIdLoader,
+)
+from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
+
+
+@dataclass
+class Loaders:
+    """Every DataLoader of one request; never shared between requests."""
+
+    engineer_by_id: EngineerByIdLoader
+    sectors_by_engineer_id: SectorsByEngineerIdLoader
+    skills_by_engineer_id: SkillsByEngineerIdLoader
+    positions_by_engineer_id: PositionsByEngineerIdLoader
+    education_by_engineer_id: EducationByEngineerIdLoader
+    affiliations_by_engineer_id: AffiliationsByEngineerIdLoader
+    chapter_by_id: ChapterByIdLoader
+    membership_by_id: MembershipByIdLoader
+    membership_page_by_chapter_id: MembershipPageByChapterIdLoader
+    membership_count_by_chapter_id: MembershipCountByChapterIdLoader
+    membership_page_by_engineer_id: MembershipPageByEngineerIdLoader
+    membership_count_by_engineer_id: MembershipCountByEngineerIdLoader
+    chapter_page_by_engineer_id: ChapterPageByEngineerIdLoader
+    chapter_count_by_engineer_id: ChapterCountByEngineerIdLoader
+    institution_by_id: InstitutionByIdLoader
+    staff_page_by_institution_id: StaffPageByInstitutionIdLoader
+    staff_count_by_institution_id: StaffCountByInstitutionIdLoader
+    sector_by_id: SectorByIdLoader
+    skill_by_id: SkillByIdLoader
+    skills_by_sector_id: SkillsBySectorIdLoader
+
+    @classmethod
+    def create(cls, database: RequestDatabase) -> "Loaders":
+        """Fresh loaders bound to one request's database."""
+        return cls(
+            engineer_by_id=EngineerByIdLoader(database),
+            sectors_by_engineer_id=SectorsByEngineerIdLoader(database),
+            skills_by_engineer_id=SkillsByEngineerIdLoader(database),
+            positions_by_engineer_id=PositionsByEngineerIdLoader(database),
+            education_by_engineer_id=EducationByEngineerIdLoader(database),
+            affiliations_by_engineer_id=AffiliationsByEngineerIdLoader(database),
+            chapter_by_id=ChapterByIdLoader(database),
+            membership_by_id=MembershipByIdLoader(database),
+            membership_page_by_chapter_id=MembershipPageByChapterIdLoader(database),
+            membership_count_by_chapter_id=MembershipCountByChapterIdLoader(database),
+            membership_page_by_engineer_id=MembershipPageByEngineerIdLoader(database),
+            membership_count_by_engineer_id=MembershipCountByEngineerIdLoader(database),
+            chapter_page_by_engineer_id=ChapterPageByEngineerIdLoader(database),
+            chapter_count_by_engineer_id=ChapterCountByEngineerIdLoader(database),
+            institution_by_id=InstitutionByIdLoader(database),
+            staff_page_by_institution_id=StaffPageByInstitutionIdLoader(database),
+            staff_count_by_institution_id=StaffCountByInstitutionIdLoader(database),
+            sector_by_id=SectorByIdLoader(database),
+            skill_by_id=SkillByIdLoader(database),
+            skills_by_sector_id=SkillsBySectorIdLoader(database),
+        )

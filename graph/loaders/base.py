@@ -1,0 +1,88 @@
+"""Building blocks for per-request DataLoaders over the request's database session."""
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from typing import Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graph.database import RequestDatabase
+
+KeyT = TypeVar("KeyT", bound=Hashable)
+RowT = TypeVar("RowT")
+ArgsT = TypeVar("ArgsT", bound=Hashable)
+
+
+class RowByIdLoader(DataLoader[int, RowT | None], Generic[RowT]):
+    """Loads rows by primary key; results ordered as the keys, None where missing."""
+
+    def __init__(
+        self,
+        database: RequestDatabase,
+        fetch: Callable[[AsyncSession, Sequence[int]], Awaitable[Iterable[Any]]],
+    ) -> None:
+        super().__init__()
+        self._database = database
+        self._fetch = fetch
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[RowT | None]:  # type: ignore[override]
+        """One SELECT ... WHERE id = ANY(keys)."""
+        async with self._database.session() as session:
+            rows = await self._fetch(session, list(dict.fromkeys(keys)))
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(key) for key in keys]
+
+
+class GroupedLoader(DataLoader[int, list[RowT]], Generic[RowT]):
+    """Loads the list of rows belonging to each parent id, in one statement per batch."""
+
+    def __init__(
+        self,
+        database: RequestDatabase,
+        fetch: Callable[[AsyncSession, Sequence[int]], Awaitable[Iterable[Any]]],
+        parent_of: Callable[[Any], int],
+        value_of: Callable[[Any], RowT] = lambda row: row,
+    ) -> None:
+        super().__init__()
+        self._database = database
+        self._fetch = fetch
+        self._parent_of = parent_of
+        self._value_of = value_of
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[RowT]]:  # type: ignore[override]
+        """Fetch children of every key and group them (fetch returns them ordered)."""
+        async with self._database.session() as session:
+            rows = await self._fetch(session, list(dict.fromkeys(keys)))
+        grouped: dict[int, list[RowT]] = defaultdict(list)
+        for row in rows:
+            grouped[self._parent_of(row)].append(self._value_of(row))
+        return [grouped.get(key, []) for key in keys]
+
+
+class PartitionedLoader(DataLoader[tuple[int, ArgsT], RowT], Generic[ArgsT, RowT]):
+    """Keys are (parent id, arguments); one fetch per distinct arguments in a batch."""
+
+    def __init__(
+        self,
+        database: RequestDatabase,
+        fetch: Callable[[AsyncSession, Sequence[int], ArgsT], Awaitable[dict[int, RowT]]],
+    ) -> None:
+        super().__init__()
+        self._database = database
+        self._fetch = fetch
+
+    async def batch_load_fn(  # type: ignore[override]
+        self, keys: Sequence[tuple[int, ArgsT]]
+    ) -> list[RowT]:
+        """Group keys by arguments; fetch each group's parents at once."""
+        by_args: dict[ArgsT, list[int]] = defaultdict(list)
+        for parent_id, args in keys:
+            by_args[args].append(parent_id)
+        results: dict[tuple[int, ArgsT], RowT] = {}
+        for args, parent_ids in by_args.items():
+            async with self._database.session() as session:
+                fetched = await self._fetch(session, list(dict.fromkeys(parent_ids)), args)
+            for parent_id in parent_ids:
+                results[(parent_id, args)] = fetched[parent_id]
+        return [results[key] for key in keys]

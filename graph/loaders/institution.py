@@ -1,0 +1,49 @@
+"""DataLoaders for institutions and their staff."""
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Affiliation, Institution
+from db.queries import institution as queries
+from db.queries.pagination import PageResult, PageWindow, fetch_child_counts, fetch_child_pages
+from graph.database import RequestDatabase
+from graph.loaders.base import PartitionedLoader, RowByIdLoader
+
+
+class InstitutionByIdLoader(RowByIdLoader[Institution]):
+    """Institution rows by primary key."""
+
+    def __init__(self, database: RequestDatabase) -> None:
+        super().__init__(database, queries.list_by_ids)
+
+
+async def _staff_page(
+    session: AsyncSession, institution_ids: Sequence[int], window: PageWindow
+) -> dict[int, PageResult[Affiliation]]:
+    return await fetch_child_pages(
+        session, queries.affiliations(), Affiliation, Affiliation.institution_id,
+        institution_ids, queries.AFFILIATION_ORDERING, window,
+    )
+
+
+async def _staff_count(
+    session: AsyncSession, institution_ids: Sequence[int], _: None
+) -> dict[int, int]:
+    return await fetch_child_counts(
+        session, queries.affiliations(), Affiliation.institution_id, institution_ids
+    )
+
+
+class StaffPageByInstitutionIdLoader(PartitionedLoader[PageWindow, PageResult[Affiliation]]):
+    """A page of each institution's staff."""
+
+    def __init__(self, database: RequestDatabase) -> None:
+        super().__init__(database, _staff_page)
+
+
+class StaffCountByInstitutionIdLoader(PartitionedLoader[None, int]):
+    """How many staff each institution lists."""
+
+    def __init__(self, database: RequestDatabase) -> None:
+        super().__init__(database, _staff_count)

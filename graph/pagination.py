@@ -1,0 +1,80 @@
+"""Relay pagination arguments: validation and opaque keyset cursors."""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from db.queries.pagination import KeyValue, Ordering, PageWindow
+from graph.errors import BadUserInput
+
+MAX_PAGE_SIZE = 100
+
+
+def encode_cursor(ordering: Ordering, key: tuple[KeyValue, ...]) -> str:
+    """The opaque cursor of a row at `key` within `ordering`."""
+    raw = orjson.dumps([ordering.name, list(key)])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, ordering: Ordering, model: Any) -> tuple[KeyValue, ...]:
+    """The sort key inside `cursor`; BadUserInput if it is not a cursor of this list's order."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, values = orjson.loads(raw)
+        if name != ordering.name or not isinstance(values, list):
+            raise ValueError("cursor belongs to another ordering")
+        return ordering.parse_key(model, values)
+    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
+        raise BadUserInput(
+            f"Invalid cursor {cursor[:80]!r}: use a cursor returned by this list in this order."
+        ) from None
+
+
+@dataclass(frozen=True)
+class PageArgs:
+    """The four Relay arguments as a client sent them."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def validate(self) -> tuple[int, bool]:
+        """(page size, backward?) or BadUserInput explaining what is wrong."""
+        return validate_page_size(self.first, self.last, self.after, self.before)
+
+    def window(self, ordering: Ordering, model: Any) -> PageWindow:
+        """The keyset window these arguments select."""
+        size, backward = self.validate()
+        cursor = self.before if backward else self.after
+        key = decode_cursor(cursor, ordering, model) if cursor is not None else None
+        return PageWindow(limit=size, backward=backward, key=key)
+
+
+def validate_page_size(
+    first: Any, last: Any, after: Any = None, before: Any = None
+) -> tuple[int, bool]:
+    """Check the Relay arguments' combination and range; return (size, backward)."""
+    if first is None and last is None:
+        raise BadUserInput(
+            f"Pass `first` or `last` (1–{MAX_PAGE_SIZE}) to page through this list.",
+            argument="first",
+        )
+    if first is not None and last is not None:
+        raise BadUserInput("Pass either `first` or `last`, not both.", argument="last")
+    if first is not None and before is not None:
+        raise BadUserInput("`before` pages backward: use it with `last`.", argument="before")
+    if last is not None and after is not None:
+        raise BadUserInput("`after` pages forward: use it with `first`.", argument="after")
+    name, size = ("first", first) if first is not None else ("last", last)
+    if not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+        raise BadUserInput(
+            f"`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {size}.",
+            argument=name,
+            minimum=1,
+            maximum=MAX_PAGE_SIZE,
+        )
+    return size, last is not None

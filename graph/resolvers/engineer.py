@@ -1,0 +1,126 @@
+"""Query fields for engineers."""
+
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from db import models
+from db.enums import Discipline, EngagementKind
+from db.queries import engineer as queries
+from graph.context import Info
+from graph.pagination import PageArgs
+from graph.services import engineer as service
+from graph.services.listing import page_of
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.engineer import Engineer
+from graph.types.enums import OrderDirection
+
+
+@strawberry.enum(description="Fields engineers can be ordered by.")
+class EngineerOrderField(Enum):
+    """Sort keys for engineers."""
+
+    HANDLE = strawberry.enum_value("HANDLE", description="By handle.")
+    NAME = strawberry.enum_value("NAME", description="By full name.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when the profile was created.")
+
+
+@strawberry.input(description="Ordering of an engineer list.")
+class EngineerOrder:
+    """Field and direction."""
+
+    field: EngineerOrderField = strawberry.field(description="What to order by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Which way to order."
+    )
+
+
+@strawberry.input(
+    description="Conditions on engineers. Each list matches engineers having any of its values; "
+    "all given conditions must hold."
+)
+class EngineerFilter:
+    """Client-side filter for the engineers list."""
+
+    sectors: list[str] | None = strawberry.field(
+        default=None, description="Sector slugs (e.g. `renewable-energy`)."
+    )
+    skills: list[str] | None = strawberry.field(
+        default=None, description="Skill slugs (e.g. `power-systems`)."
+    )
+    disciplines: list[Discipline] | None = strawberry.field(
+        default=None, description="Engineering disciplines."
+    )
+    countries: list[str] | None = strawberry.field(
+        default=None, description="ISO 3166-1 alpha-2 countries of residence (e.g. `AE`)."
+    )
+    chapter: strawberry.ID | None = strawberry.field(
+        default=None, description="ID of a chapter the engineer is an active member of."
+    )
+    offers: list[EngagementKind] | None = strawberry.field(
+        default=None, description="Kinds of engagement the engineer offers."
+    )
+    is_overseas: bool | None = strawberry.field(
+        default=None, description="Only engineers living abroad (true) or at home (false)."
+    )
+    pec_verified: bool | None = strawberry.field(
+        default=None, description="Only engineers whose council registration is (not) verified."
+    )
+    search: str | None = strawberry.field(
+        default=None,
+        description="Full-text search over name, headline, bio and skills (web-search syntax: "
+        '`"power systems" -solar`). At most 200 characters.',
+    )
+
+
+def _criteria(filter: EngineerFilter | None) -> queries.EngineerFilter:
+    if filter is None:
+        return queries.EngineerFilter()
+    return service.build_filter(
+        sectors=filter.sectors,
+        skills=filter.skills,
+        disciplines=[value.value for value in filter.disciplines or ()],
+        countries=filter.countries,
+        chapter_id=filter.chapter,
+        offers=[value.value for value in filter.offers or ()],
+        is_overseas=filter.is_overseas,
+        pec_verified=filter.pec_verified,
+        search=filter.search,
+    )
+
+
+async def engineer(
+    info: Info,
+    handle: Annotated[str, strawberry.argument(description="The engineer's handle.")],
+) -> Engineer | None:
+    """One engineer by handle; null when there is none."""
+    if len(handle) > 64:
+        return None
+    async with info.context.database.session() as session:
+        row = await queries.get_by_handle(session, handle)
+    return Engineer.from_model(row) if row is not None else None
+
+
+async def engineers(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    filter: Annotated[
+        EngineerFilter | None, strawberry.argument(description="Conditions to match.")
+    ] = None,
+    order_by: Annotated[
+        EngineerOrder | None,
+        strawberry.argument(description="Ordering; by name, ascending, when omitted."),
+    ] = None,
+) -> Connection[Engineer]:
+    """A page of engineers matching the filter."""
+    order = order_by or EngineerOrder(field=EngineerOrderField.NAME)
+    ordering = queries.ORDERINGS[f"{order.field.value}_{order.direction.value}"]
+    page, count = await page_of(
+        info.context.database, queries.filtered(_criteria(filter)), models.Engineer, ordering,
+        PageArgs(first, after, last, before),
+    )
+    return build_connection(page, ordering, Engineer.from_model, count)

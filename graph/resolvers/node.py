@@ -1,0 +1,76 @@
+"""`node(id:)` and `nodes(ids:)`: fetch any object by its global ID, through the loaders."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import strawberry
+
+from graph.context import Context, Info
+from graph.errors import BadUserInput
+from graph.ids import decode_id
+from graph.types.chapter import Chapter, Membership
+from graph.types.engineer import Engineer
+from graph.types.institution import Institution
+from graph.types.node import Node
+from graph.types.taxonomy import Sector, Skill
+
+MAX_NODES = 100
+
+Fetch = Callable[[Context, int], Awaitable[Node | None]]
+
+
+def _by_loader(loader_name: str, convert: Callable[[Any], Node]) -> Fetch:
+    async def fetch(context: Context, key: int) -> Node | None:
+        row = await getattr(context.loaders, loader_name).load(key)
+        return convert(row) if row is not None else None
+
+    return fetch
+
+
+NODE_TYPES: dict[str, Fetch] = {
+    "Engineer": _by_loader("engineer_by_id", Engineer.from_model),
+    "Institution": _by_loader("institution_by_id", Institution.from_model),
+    "Chapter": _by_loader("chapter_by_id", Chapter.from_model),
+    "Membership": _by_loader("membership_by_id", Membership.from_model),
+    "Sector": _by_loader("sector_by_id", Sector.from_model),
+    "Skill": _by_loader("skill_by_id", Skill.from_model),
+}
+
+
+async def resolve_node(context: Context, global_id: str) -> Node | None:
+    """The object behind a global ID; None when it does not exist or is not visible."""
+    decoded = decode_id(global_id)
+    fetch = NODE_TYPES.get(decoded.type_name)
+    if fetch is None:
+        raise BadUserInput(f"Malformed ID {global_id!r}: not a global object ID.")
+    return await fetch(context, decoded.key)
+
+
+async def node(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="A global object ID.")],
+) -> Node | None:
+    """Any object by global ID; null when it does not exist."""
+    return await resolve_node(info.context, id)
+
+
+async def nodes(
+    info: Info,
+    ids: Annotated[
+        list[strawberry.ID],
+        strawberry.argument(description=f"Global object IDs, at most {MAX_NODES}."),
+    ],
+) -> list[Node | None]:
+    """Objects by global IDs, in the same order; null for each that does not exist."""
+    if len(ids) > MAX_NODES:
+        raise BadUserInput(f"`ids` takes at most {MAX_NODES} IDs, got {len(ids)}.", argument="ids")
+
+    async def one(global_id: str) -> Node | None | BaseException:
+        try:
+            return await resolve_node(info.context, global_id)
+        except BadUserInput as error:
+            return error
+
+    # An exception in the list becomes an error located at that index, with the item null.
+    return await asyncio.gather(*(one(global_id) for global_id in ids))  # type: ignore[return-value]

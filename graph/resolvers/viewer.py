@@ -1,0 +1,10 @@
+"""The `viewer` root field."""
+
+from graph.context import Info
+from graph.types.viewer import Viewer
+
+
+def viewer(info: Info) -> Viewer:
+    """Who is asking."""
+    current = info.context.viewer
+    return Viewer(is_authenticated=current.is_authenticated, engineer_pk=current.engineer_id)

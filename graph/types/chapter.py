@@ -1,0 +1,145 @@
+"""Chapter and Membership types."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from db import models
+from db.enums import JoinPolicy, MembershipStatus
+from db.queries.chapter import MEMBERSHIP_ORDERING
+from graph.context import Info
+from graph.ids import encode_id
+from graph.loaders.chapter import MembershipSlice
+from graph.pagination import PageArgs
+from graph.services.visibility import visible_membership_statuses
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.engineer import Engineer
+from graph.types.node import Node
+
+Role = Annotated[
+    list[str] | None,
+    strawberry.argument(description="Only memberships with one of these chapter roles."),
+]
+
+
+@strawberry.type(description="Which optional features a chapter has switched on.")
+class ChapterFeatures:
+    """Feature switches from the chapter's configuration file."""
+
+    forum: bool = strawberry.field(description="The chapter runs a forum.")
+    events: bool = strawberry.field(description="The chapter organises events.")
+    mentorship_programmes: bool = strawberry.field(description="The chapter runs mentorship cohorts.")
+    marketplace: bool = strawberry.field(description="The chapter lists consultancy opportunities.")
+
+    @classmethod
+    def from_json(cls, features: dict[str, Any]) -> "ChapterFeatures":
+        """Build from the chapters.features JSON column."""
+        return cls(
+            forum=bool(features.get("forum", False)),
+            events=bool(features.get("events", False)),
+            mentorship_programmes=bool(features.get("mentorship_programmes", False)),
+            marketplace=bool(features.get("marketplace", False)),
+        )
+
+
+@strawberry.type(
+    description="A self-governing global chapter of overseas engineers, defined by a file in "
+    "chapters_config/."
+)
+class Chapter(Node):
+    """A chapter."""
+
+    pk: strawberry.Private[int]
+    slug: str = strawberry.field(description="URL-safe unique name (the config file's name).")
+    name: str = strawberry.field(description="Display name.")
+    region: str = strawberry.field(description="World region the chapter covers.")
+    description: str = strawberry.field(description="What the chapter is about.")
+    countries: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 countries covered.")
+    timezone: str = strawberry.field(description="IANA time zone the chapter schedules in.")
+    join_policy: JoinPolicy = strawberry.field(description="How engineers become members.")
+    features: ChapterFeatures = strawberry.field(description="Optional features switched on.")
+    archived_at: datetime | None = strawberry.field(
+        description="When the chapter's file was removed; archived chapters keep their history."
+    )
+
+    @classmethod
+    def from_model(cls, row: models.Chapter) -> "Chapter":
+        """Build from a chapters row."""
+        return cls(
+            id=strawberry.ID(encode_id("Chapter", row.id)),
+            pk=row.id,
+            slug=row.slug,
+            name=row.name,
+            region=row.region,
+            description=row.description,
+            countries=row.countries,
+            timezone=row.timezone,
+            join_policy=JoinPolicy(row.join_policy),
+            features=ChapterFeatures.from_json(row.features),
+            archived_at=row.archived_at,
+        )
+
+    @strawberry.field(
+        description="Members of the chapter, longest-standing first. Only active memberships "
+        "are listed publicly."
+    )
+    async def members(
+        self, info: Info, first: First = None, after: After = None, last: Last = None,
+        before: Before = None, roles: Role = None,
+    ) -> Connection["Membership"]:
+        """A keyset page, batched across every chapter in the response."""
+        loaders = info.context.loaders
+        statuses = visible_membership_statuses(info.context.viewer)
+        role_filter = tuple(sorted(set(roles or ())))
+        window = PageArgs(first, after, last, before).window(MEMBERSHIP_ORDERING, models.Membership)
+        page = await loaders.membership_page_by_chapter_id.load(
+            (self.pk, MembershipSlice(statuses, role_filter, window))
+        )
+        return build_connection(
+            page, MEMBERSHIP_ORDERING, Membership.from_model,
+            lambda: loaders.membership_count_by_chapter_id.load(
+                (self.pk, MembershipSlice(statuses, role_filter))
+            ),
+        )
+
+
+@strawberry.type(description="An engineer's membership of a chapter.")
+class Membership(Node):
+    """A membership."""
+
+    pk: strawberry.Private[int]
+    chapter_pk: strawberry.Private[int]
+    engineer_pk: strawberry.Private[int]
+    role: str = strawberry.field(
+        description="Chapter role (as named in the chapter's config: member, moderator, ...)."
+    )
+    status: MembershipStatus = strawberry.field(description="Where the membership stands.")
+    since: datetime = strawberry.field(description="When the engineer joined or asked to join.")
+
+    @classmethod
+    def from_model(cls, row: models.Membership) -> "Membership":
+        """Build from a memberships row."""
+        return cls(
+            id=strawberry.ID(encode_id("Membership", row.id)),
+            pk=row.id,
+            chapter_pk=row.chapter_id,
+            engineer_pk=row.engineer_id,
+            role=row.role,
+            status=MembershipStatus(row.status),
+            since=row.since,
+        )
+
+    @strawberry.field(description="The chapter.")
+    async def chapter(self, info: Info) -> Chapter:
+        """Loaded by id, batched."""
+        row = await info.context.loaders.chapter_by_id.load(self.chapter_pk)
+        assert row is not None, "membership without chapter"
+        return Chapter.from_model(row)
+
+    @strawberry.field(description="The member.")
+    async def engineer(self, info: Info) -> Engineer:
+        """Loaded by id, batched."""
+        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
+        assert row is not None, "membership without engineer"
+        return Engineer.from_model(row)
