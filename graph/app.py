@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -27,7 +28,9 @@ class GraphQLApp(GraphQL[Context, None]):
     """strawberry's ASGI app with our per-request Context; the session closes after the reply."""
 
     def __init__(
-        self, schema: strawberry.Schema, sessionmaker: async_sessionmaker[AsyncSession],
+        self,
+        schema: strawberry.Schema,
+        sessionmaker: async_sessionmaker[AsyncSession],
         **options: Any,
     ) -> None:
         super().__init__(schema, **options)
@@ -39,10 +42,10 @@ class GraphQLApp(GraphQL[Context, None]):
         request.state.database = database
         return Context.create(database, request_id=request.state.request_id)
 
-    async def handle_http(self, scope: Any, receive: Any, send: Any) -> None:
-        """Serve one HTTP request, then release its database session."""
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request, then release its database session."""
         try:
-            await super().handle_http(scope, receive, send)
+            await super().__call__(scope, receive, send)
         finally:
             database = scope.get("state", {}).get("database")
             if database is not None:
@@ -93,7 +96,7 @@ def create_app(
         try:
             async with state["sessionmaker"]() as session:
                 await session.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
+        except Exception:
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 

@@ -49,7 +49,7 @@ async def _seed(url: str, scale: float, reset: bool) -> None:
     from graph.chapters import load_registry
 
     registry = load_registry()
-    coordinators = {chapter.slug: list(chapter.coordinators) for chapter in registry}
+    coordinators = registry.coordinators()
     engine = create_engine(url, pool_size=1)
     try:
         await seed(engine, scale=scale, reset=reset, coordinators=coordinators)
@@ -130,7 +130,7 @@ def command_chapters_check(_: argparse.Namespace) -> int:
     except ChapterConfigError as error:
         print(error, file=sys.stderr)
         return 1
-    for chapter in registry:
+    for chapter in registry.values():
         print(f"ok  {chapter.slug}: {chapter.name}")
     return 0
 
@@ -171,9 +171,7 @@ def parser() -> argparse.ArgumentParser:
         dest="db_command", required=True
     )
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=command_db_upgrade)
-    db.add_parser("url", help="print the database URL").set_defaults(
-        handler=command_database_url
-    )
+    db.add_parser("url", help="print the database URL").set_defaults(handler=command_database_url)
 
     seed = commands.add_parser("seed", help="fill realistic demo data")
     seed.add_argument("--scale", type=float, default=1.0, help="1 = 2,000 engineers")

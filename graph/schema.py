@@ -34,13 +34,14 @@ class Query:
     )
     nodes: list[Node | None] = strawberry.field(
         resolver=node_fields.nodes,
-        description="Fetch objects by global IDs (at most 100), in order; null for each missing one.",
+        description="Fetch objects by global IDs (at most 100), in order; null for each missing.",
     )
     viewer: Viewer = strawberry.field(
         resolver=viewer_fields.viewer, description="Who is asking: the signed-in engineer, if any."
     )
     engineer: Engineer | None = strawberry.field(
-        resolver=engineer_fields.engineer, description="One engineer by handle; null when there is none."
+        resolver=engineer_fields.engineer,
+        description="One engineer by handle; null when there is none.",
     )
     engineers: Connection[Engineer] = strawberry.field(
         resolver=engineer_fields.engineers,
@@ -51,7 +52,8 @@ class Query:
         description="One institution by slug; null when there is none.",
     )
     institutions: Connection[Institution] = strawberry.field(
-        resolver=institution_fields.institutions, description="Institutions by name, optionally filtered."
+        resolver=institution_fields.institutions,
+        description="Institutions by name, optionally filtered.",
     )
     chapter: Chapter | None = strawberry.field(
         resolver=chapter_fields.chapter,
@@ -61,7 +63,8 @@ class Query:
         resolver=chapter_fields.chapters, description="Chapters by name; archived ones on request."
     )
     sectors: list[Sector] = strawberry.field(
-        resolver=taxonomy_fields.sectors, description="Every sector of the shared vocabulary, by name."
+        resolver=taxonomy_fields.sectors,
+        description="Every sector of the shared vocabulary, by name.",
     )
 
 

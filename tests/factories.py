@@ -73,7 +73,11 @@ async def skill(session: AsyncSession, **overrides: Any) -> Skill:
 
 
 async def claim_skill(
-    session: AsyncSession, who: Engineer, what: Skill, *, level: str = SkillLevel.ADVANCED,
+    session: AsyncSession,
+    who: Engineer,
+    what: Skill,
+    *,
+    level: str = SkillLevel.ADVANCED,
     years: int = 5,
 ) -> EngineerSkill:
     """Record that `who` has skill `what`."""

@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -15,7 +14,7 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamped
@@ -35,9 +34,7 @@ class Engineer(Timestamped, Base):
         CheckConstraint(check_array_in("offers", EngagementKind), name="offers_known"),
         CheckConstraint(check_array_in("seeks", EngagementKind), name="seeks_known"),
         CheckConstraint(check_in("pec_status", PecStatus), name="pec_status_known"),
-        CheckConstraint(
-            "capacity_hours_per_month BETWEEN 0 AND 200", name="capacity_hours_range"
-        ),
+        CheckConstraint("capacity_hours_per_month BETWEEN 0 AND 200", name="capacity_hours_range"),
         CheckConstraint("max_mentees BETWEEN 0 AND 50", name="max_mentees_range"),
         CheckConstraint(
             "pec_status <> 'VERIFIED' OR pec_registration_number IS NOT NULL",
@@ -63,12 +60,8 @@ class Engineer(Timestamped, Base):
     city: Mapped[str] = mapped_column(String(100))
     is_overseas: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
-    languages: Mapped[list[str]] = mapped_column(
-        ARRAY(Text), default=list, server_default="{}"
-    )
-    disciplines: Mapped[list[str]] = mapped_column(
-        ARRAY(Text), default=list, server_default="{}"
-    )
+    languages: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
+    disciplines: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     offers: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     seeks: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     capacity_hours_per_month: Mapped[int] = mapped_column(

@@ -15,7 +15,7 @@ CHAPTER_ORDERINGS: dict[str, Ordering] = {
 MEMBERSHIP_ORDERING = Ordering("SINCE_ASC", ("since", "id"))
 
 
-def chapters(*, include_archived: bool = False) -> Select[tuple[Chapter]]:
+def chapters(*, include_archived: bool = False) -> Select[Chapter]:
     """SELECT chapters, live ones only unless asked."""
     stmt = select(Chapter)
     if not include_archived:
@@ -23,7 +23,7 @@ def chapters(*, include_archived: bool = False) -> Select[tuple[Chapter]]:
     return stmt
 
 
-def memberships(statuses: Sequence[str], roles: Sequence[str] = ()) -> Select[tuple[Membership]]:
+def memberships(statuses: Sequence[str], roles: Sequence[str] = ()) -> Select[Membership]:
     """SELECT memberships in the given statuses (and roles, when given)."""
     stmt = select(Membership).where(Membership.status.in_(statuses))
     if roles:
@@ -31,7 +31,7 @@ def memberships(statuses: Sequence[str], roles: Sequence[str] = ()) -> Select[tu
     return stmt
 
 
-def chapters_of_engineers(statuses: Sequence[str]) -> Select[tuple[Chapter]]:
+def chapters_of_engineers(statuses: Sequence[str]) -> Select[Chapter]:
     """SELECT chapters joined to memberships (for an engineer's chapters)."""
     return (
         select(Chapter)

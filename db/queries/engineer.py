@@ -45,7 +45,7 @@ class EngineerFilter:
     search: str | None = None
 
 
-def filtered(criteria: EngineerFilter) -> Select[tuple[Engineer]]:
+def filtered(criteria: EngineerFilter) -> Select[Engineer]:
     """SELECT engineers matching `criteria` (no ordering)."""
     stmt = select(Engineer)
     if criteria.sector_slugs:

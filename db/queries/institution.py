@@ -26,7 +26,7 @@ class InstitutionFilter:
     search: str | None = None
 
 
-def filtered(criteria: InstitutionFilter) -> Select[tuple[Institution]]:
+def filtered(criteria: InstitutionFilter) -> Select[Institution]:
     """SELECT institutions matching `criteria`."""
     stmt = select(Institution)
     if criteria.kinds:
@@ -36,16 +36,18 @@ def filtered(criteria: InstitutionFilter) -> Select[tuple[Institution]]:
     if criteria.country_codes:
         stmt = stmt.where(Institution.country_code.in_(criteria.country_codes))
     if criteria.search:
-        pattern = "%" + criteria.search.replace("\\", "\\\\").replace("%", r"\%").replace(
-            "_", r"\_"
-        ) + "%"
+        pattern = (
+            "%"
+            + criteria.search.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+            + "%"
+        )
         stmt = stmt.where(
             or_(Institution.name.ilike(pattern), func.lower(Institution.slug).like(pattern.lower()))
         )
     return stmt
 
 
-def affiliations() -> Select[tuple[Affiliation]]:
+def affiliations() -> Select[Affiliation]:
     """SELECT affiliations (staff roles)."""
     return select(Affiliation)
 

@@ -75,7 +75,10 @@ def keyset(stmt: Select[Any], model: Any, ordering: Ordering, window: PageWindow
     forward = ordering.descending == window.backward
     if window.key is not None:
         row = tuple_(*columns)
-        bound = tuple_(*[literal(value, column.type) for value, column in zip(window.key, columns)])
+        bounds = [
+            literal(value, column.type) for value, column in zip(window.key, columns, strict=True)
+        ]
+        bound = tuple_(*bounds)
         stmt = stmt.where(row > bound if forward else row < bound)
     order = [column.asc() if forward else column.desc() for column in columns]
     return stmt.order_by(*order).limit(window.limit + 1)
@@ -92,7 +95,10 @@ def finish(rows: Sequence[ModelT], window: PageWindow) -> PageResult[ModelT]:
 
 
 async def fetch_page(
-    session: AsyncSession, stmt: Select[Any], model: type[ModelT], ordering: Ordering,
+    session: AsyncSession,
+    stmt: Select[Any],
+    model: type[ModelT],
+    ordering: Ordering,
     window: PageWindow,
 ) -> PageResult[ModelT]:
     """Run a keyset page of `stmt` (which selects `model`)."""
@@ -110,7 +116,7 @@ async def fetch_child_pages(
     session: AsyncSession,
     stmt: Select[Any],
     model: type[ModelT],
-    parent_column: ColumnElement[int],
+    parent_column: ColumnElement[int] | InstrumentedAttribute[int],
     parent_ids: Sequence[int],
     ordering: Ordering,
     window: PageWindow,
@@ -121,14 +127,20 @@ async def fetch_child_pages(
         .table_valued("parent_id")
         .render_derived(name="parent")
     )
-    inner = keyset(
-        stmt.where(parent_column == parent_alias.c.parent_id),
-        model, ordering, window,
-    ).subquery().lateral("page")
+    inner = (
+        keyset(
+            stmt.where(parent_column == parent_alias.c.parent_id),
+            model,
+            ordering,
+            window,
+        )
+        .subquery()
+        .lateral("page")
+    )
     child = aliased(model, inner)
     query = select(parent_alias.c.parent_id, child).select_from(parent_alias).join(inner, true())
     grouped: dict[int, list[ModelT]] = {parent_id: [] for parent_id in parent_ids}
-    for parent_id, row in (await session.execute(query)):
+    for parent_id, row in await session.execute(query):
         grouped[parent_id].append(row)
     return {parent_id: finish(rows, window) for parent_id, rows in grouped.items()}
 
@@ -136,7 +148,7 @@ async def fetch_child_pages(
 async def fetch_child_counts(
     session: AsyncSession,
     stmt: Select[Any],
-    parent_column: ColumnElement[int],
+    parent_column: ColumnElement[int] | InstrumentedAttribute[int],
     parent_ids: Sequence[int],
 ) -> dict[int, int]:
     """COUNT(*) of children per parent, in one grouped statement."""
@@ -146,7 +158,7 @@ async def fetch_child_counts(
         .group_by(parent_column)
         .order_by(None)
     )
-    counts = {parent_id: 0 for parent_id in parent_ids}
-    for parent_id, count in (await session.execute(counted)):
+    counts = dict.fromkeys(parent_ids, 0)
+    for parent_id, count in await session.execute(counted):
         counts[parent_id] = int(count)
     return counts

@@ -40,13 +40,14 @@ class _PageArgumentCollector(Visitor):
         if field is None or "first" not in field.args or "last" not in field.args:
             return
         values: dict[str, Any] = {}
-        for argument in node.arguments:
+        for argument in node.arguments or ():
             name = argument.name.value
             if name in PAGE_ARGUMENTS:
                 values[name] = self._value(argument.value, field.args[name].type)
         try:
-            validate_page_size(values.get("first"), values.get("last"), values.get("after"),
-                               values.get("before"))
+            validate_page_size(
+                values.get("first"), values.get("last"), values.get("after"), values.get("before")
+            )
         except BadUserInput as error:
             type_name = get_named_type(self.type_info.get_parent_type())
             self.errors.append(
@@ -67,13 +68,19 @@ def _selected_definitions(
 ) -> Iterator[OperationDefinitionNode | FragmentDefinitionNode]:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     for definition in document.definitions:
-        if isinstance(definition, FragmentDefinitionNode):
-            yield definition
-        elif isinstance(definition, OperationDefinitionNode) and (
-            len(operations) == 1 or operation_name is None
-            or (definition.name is not None and definition.name.value == operation_name)
+        if isinstance(definition, FragmentDefinitionNode | OperationDefinitionNode) and (
+            isinstance(definition, FragmentDefinitionNode)
+            or _is_selected(definition, operation_name, len(operations))
         ):
             yield definition
+
+
+def _is_selected(
+    operation: OperationDefinitionNode, operation_name: str | None, operation_count: int
+) -> bool:
+    if operation_count == 1 or operation_name is None:
+        return True
+    return operation.name is not None and operation.name.value == operation_name
 
 
 def page_argument_errors(
@@ -103,12 +110,14 @@ class ValidationWithPageLimits(SchemaExtension):
         document = context.graphql_document
         if context.pre_execution_errors is None and document is not None:
             schema = context.schema._schema
-            errors = _cached_validation(schema, context.query, document, context.validation_rules)
+            errors = list(
+                _cached_validation(schema, context.query, document, context.validation_rules)
+            )
             if not errors:
                 errors = page_argument_errors(
                     schema, document, context.variables, context.operation_name
                 )
-            context.pre_execution_errors = list(errors)
+            context.pre_execution_errors = errors
         yield
 
 

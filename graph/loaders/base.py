@@ -26,7 +26,7 @@ class RowByIdLoader(DataLoader[int, RowT | None], Generic[RowT]):
         self._database = database
         self._fetch = fetch
 
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[RowT | None]:  # type: ignore[override]
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[RowT | None]:
         """One SELECT ... WHERE id = ANY(keys)."""
         async with self._database.session() as session:
             rows = await self._fetch(session, list(dict.fromkeys(keys)))
@@ -50,7 +50,7 @@ class GroupedLoader(DataLoader[int, list[RowT]], Generic[RowT]):
         self._parent_of = parent_of
         self._value_of = value_of
 
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[RowT]]:  # type: ignore[override]
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[RowT]]:
         """Fetch children of every key and group them (fetch returns them ordered)."""
         async with self._database.session() as session:
             rows = await self._fetch(session, list(dict.fromkeys(keys)))
@@ -72,7 +72,7 @@ class PartitionedLoader(DataLoader[tuple[int, ArgsT], RowT], Generic[ArgsT, RowT
         self._database = database
         self._fetch = fetch
 
-    async def batch_load_fn(  # type: ignore[override]
+    async def batch_load_fn(
         self, keys: Sequence[tuple[int, ArgsT]]
     ) -> list[RowT]:
         """Group keys by arguments; fetch each group's parents at once."""

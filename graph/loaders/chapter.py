@@ -45,8 +45,13 @@ async def _members_page(
 ) -> dict[int, PageResult[Membership]]:
     assert part.window is not None
     return await fetch_child_pages(
-        session, queries.memberships(part.statuses, part.roles), Membership,
-        Membership.chapter_id, chapter_ids, queries.MEMBERSHIP_ORDERING, part.window,
+        session,
+        queries.memberships(part.statuses, part.roles),
+        Membership,
+        Membership.chapter_id,
+        chapter_ids,
+        queries.MEMBERSHIP_ORDERING,
+        part.window,
     )
 
 
@@ -63,8 +68,13 @@ async def _engineer_memberships_page(
 ) -> dict[int, PageResult[Membership]]:
     assert part.window is not None
     return await fetch_child_pages(
-        session, queries.memberships(part.statuses, part.roles), Membership,
-        Membership.engineer_id, engineer_ids, queries.MEMBERSHIP_ORDERING, part.window,
+        session,
+        queries.memberships(part.statuses, part.roles),
+        Membership,
+        Membership.engineer_id,
+        engineer_ids,
+        queries.MEMBERSHIP_ORDERING,
+        part.window,
     )
 
 
@@ -72,7 +82,9 @@ async def _engineer_memberships_count(
     session: AsyncSession, engineer_ids: Sequence[int], part: MembershipSlice
 ) -> dict[int, int]:
     return await fetch_child_counts(
-        session, queries.memberships(part.statuses, part.roles), Membership.engineer_id,
+        session,
+        queries.memberships(part.statuses, part.roles),
+        Membership.engineer_id,
         engineer_ids,
     )
 
@@ -82,8 +94,13 @@ async def _engineer_chapters_page(
 ) -> dict[int, PageResult[Chapter]]:
     assert part.window is not None
     return await fetch_child_pages(
-        session, queries.chapters_of_engineers(part.statuses), Chapter,
-        Membership.engineer_id, engineer_ids, queries.CHAPTER_ORDERINGS["NAME_ASC"], part.window,
+        session,
+        queries.chapters_of_engineers(part.statuses),
+        Chapter,
+        Membership.engineer_id,
+        engineer_ids,
+        queries.CHAPTER_ORDERINGS["NAME_ASC"],
+        part.window,
     )
 
 
@@ -91,7 +108,9 @@ async def _engineer_chapters_count(
     session: AsyncSession, engineer_ids: Sequence[int], part: MembershipSlice
 ) -> dict[int, int]:
     return await fetch_child_counts(
-        session, queries.chapters_of_engineers(part.statuses), Membership.engineer_id,
+        session,
+        queries.chapters_of_engineers(part.statuses),
+        Membership.engineer_id,
         engineer_ids,
     )
 
@@ -110,9 +129,7 @@ class MembershipCountByChapterIdLoader(PartitionedLoader[MembershipSlice, int]):
         super().__init__(database, _members_count)
 
 
-class MembershipPageByEngineerIdLoader(
-    PartitionedLoader[MembershipSlice, PageResult[Membership]]
-):
+class MembershipPageByEngineerIdLoader(PartitionedLoader[MembershipSlice, PageResult[Membership]]):
     """A page of each engineer's memberships."""
 
     def __init__(self, database: RequestDatabase) -> None:

@@ -39,9 +39,10 @@ class SectorsByEngineerIdLoader(GroupedLoader[Sector]):
 
 
 async def _claimed_skills(session: AsyncSession, ids: Sequence[int]) -> list[ClaimedSkill]:
-    return [ClaimedSkill(claim, skill) for claim, skill in await queries.list_skills_by_engineer(
-        session, ids
-    )]
+    return [
+        ClaimedSkill(claim, skill)
+        for claim, skill in await queries.list_skills_by_engineer(session, ids)
+    ]
 
 
 class SkillsByEngineerIdLoader(GroupedLoader[ClaimedSkill]):

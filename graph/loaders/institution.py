@@ -22,8 +22,13 @@ async def _staff_page(
     session: AsyncSession, institution_ids: Sequence[int], window: PageWindow
 ) -> dict[int, PageResult[Affiliation]]:
     return await fetch_child_pages(
-        session, queries.affiliations(), Affiliation, Affiliation.institution_id,
-        institution_ids, queries.AFFILIATION_ORDERING, window,
+        session,
+        queries.affiliations(),
+        Affiliation,
+        Affiliation.institution_id,
+        institution_ids,
+        queries.AFFILIATION_ORDERING,
+        window,
     )
 
 

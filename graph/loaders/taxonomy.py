@@ -24,4 +24,6 @@ class SkillsBySectorIdLoader(GroupedLoader[Skill]):
     """Skills filed under each sector."""
 
     def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, queries.list_skills_by_sector, parent_of=lambda row: row.sector_id)
+        super().__init__(
+            database, queries.list_skills_by_sector, parent_of=lambda row: row.sector_id
+        )

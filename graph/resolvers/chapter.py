@@ -36,7 +36,10 @@ async def chapters(
     """Chapters by name."""
     ordering = queries.CHAPTER_ORDERINGS["NAME_ASC"]
     page, count = await page_of(
-        info.context.database, queries.chapters(include_archived=include_archived),
-        models.Chapter, ordering, PageArgs(first, after, last, before),
+        info.context.database,
+        queries.chapters(include_archived=include_archived),
+        models.Chapter,
+        ordering,
+        PageArgs(first, after, last, before),
     )
     return build_connection(page, ordering, Chapter.from_model, count)

@@ -120,7 +120,10 @@ async def engineers(
     order = order_by or EngineerOrder(field=EngineerOrderField.NAME)
     ordering = queries.ORDERINGS[f"{order.field.value}_{order.direction.value}"]
     page, count = await page_of(
-        info.context.database, queries.filtered(_criteria(filter)), models.Engineer, ordering,
+        info.context.database,
+        queries.filtered(_criteria(filter)),
+        models.Engineer,
+        ordering,
         PageArgs(first, after, last, before),
     )
     return build_connection(page, ordering, Engineer.from_model, count)

@@ -64,7 +64,10 @@ async def institutions(
         )
     ordering = queries.INSTITUTION_ORDERINGS["NAME_ASC"]
     page, count = await page_of(
-        info.context.database, queries.filtered(criteria), models.Institution, ordering,
+        info.context.database,
+        queries.filtered(criteria),
+        models.Institution,
+        ordering,
         PageArgs(first, after, last, before),
     )
     return build_connection(page, ordering, Institution.from_model, count)

@@ -66,7 +66,7 @@ async def nodes(
     if len(ids) > MAX_NODES:
         raise BadUserInput(f"`ids` takes at most {MAX_NODES} IDs, got {len(ids)}.", argument="ids")
 
-    async def one(global_id: str) -> Node | None | BaseException:
+    async def one(global_id: str) -> Node | BaseException | None:
         try:
             return await resolve_node(info.context, global_id)
         except BadUserInput as error:

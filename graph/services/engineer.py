@@ -13,8 +13,9 @@ COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-def check_list(name: str, values: Sequence[str] | None, pattern: re.Pattern[str] | None = None
-               ) -> tuple[str, ...]:
+def check_list(
+    name: str, values: Sequence[str] | None, pattern: re.Pattern[str] | None = None
+) -> tuple[str, ...]:
     """Validate a filter list's size and, optionally, the shape of each value."""
     if not values:
         return ()

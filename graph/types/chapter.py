@@ -29,7 +29,9 @@ class ChapterFeatures:
 
     forum: bool = strawberry.field(description="The chapter runs a forum.")
     events: bool = strawberry.field(description="The chapter organises events.")
-    mentorship_programmes: bool = strawberry.field(description="The chapter runs mentorship cohorts.")
+    mentorship_programmes: bool = strawberry.field(
+        description="The chapter runs mentorship cohorts."
+    )
     marketplace: bool = strawberry.field(description="The chapter lists consultancy opportunities.")
 
     @classmethod
@@ -85,8 +87,13 @@ class Chapter(Node):
         "are listed publicly."
     )
     async def members(
-        self, info: Info, first: First = None, after: After = None, last: Last = None,
-        before: Before = None, roles: Role = None,
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        roles: Role = None,
     ) -> Connection["Membership"]:
         """A keyset page, batched across every chapter in the response."""
         loaders = info.context.loaders
@@ -97,7 +104,9 @@ class Chapter(Node):
             (self.pk, MembershipSlice(statuses, role_filter, window))
         )
         return build_connection(
-            page, MEMBERSHIP_ORDERING, Membership.from_model,
+            page,
+            MEMBERSHIP_ORDERING,
+            Membership.from_model,
             lambda: loaders.membership_count_by_chapter_id.load(
                 (self.pk, MembershipSlice(statuses, role_filter))
             ),

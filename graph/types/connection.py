@@ -13,14 +13,18 @@ RowT = TypeVar("RowT")
 
 First = Annotated[
     int | None,
-    strawberry.argument(description=f"Return the first n items (1–{MAX_PAGE_SIZE}); or use `last`."),
+    strawberry.argument(
+        description=f"Return the first n items (1–{MAX_PAGE_SIZE}); or use `last`."
+    ),
 ]
 After = Annotated[
     str | None, strawberry.argument(description="Return items after this cursor (with `first`).")
 ]
 Last = Annotated[
     int | None,
-    strawberry.argument(description=f"Return the last n items (1–{MAX_PAGE_SIZE}); or use `first`."),
+    strawberry.argument(
+        description=f"Return the last n items (1–{MAX_PAGE_SIZE}); or use `first`."
+    ),
 ]
 Before = Annotated[
     str | None, strawberry.argument(description="Return items before this cursor (with `last`).")
@@ -45,7 +49,9 @@ class Edge(Generic[NodeT]):
     node: NodeT = strawberry.field(description="The item.")
 
 
-@strawberry.type(description="A page of a list, paged with opaque keyset cursors (Relay connection).")
+@strawberry.type(
+    description="A page of a list, paged with opaque keyset cursors (Relay connection)."
+)
 class Connection(Generic[NodeT]):
     """A page of items plus paging state; the total is counted only when asked for."""
 

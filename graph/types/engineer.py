@@ -51,8 +51,12 @@ class Position:
     def from_model(cls, row: models.Position) -> "Position":
         """Build from a positions row."""
         return cls(
-            title=row.title, organization=row.organization, country_code=row.country_code,
-            city=row.city, start_date=row.start_date, end_date=row.end_date,
+            title=row.title,
+            organization=row.organization,
+            country_code=row.country_code,
+            city=row.city,
+            start_date=row.start_date,
+            end_date=row.end_date,
             is_current=row.end_date is None,
         )
 
@@ -71,8 +75,11 @@ class Education:
     def from_model(cls, row: models.Education) -> "Education":
         """Build from an education row."""
         return cls(
-            school=row.school, degree=row.degree, field_of_study=row.field_of_study,
-            start_year=row.start_year, end_year=row.end_year,
+            school=row.school,
+            degree=row.degree,
+            field_of_study=row.field_of_study,
+            start_year=row.start_year,
+            end_year=row.end_year,
         )
 
 
@@ -85,7 +92,8 @@ class Capacity:
 
 
 @strawberry.type(
-    description="An engineer: a contributor abroad giving knowledge back, a seeker at home, or both."
+    description="An engineer: a contributor abroad giving knowledge back, a seeker at home, "
+    "or both."
 )
 class Engineer(Node):
     """An engineer's public profile."""
@@ -191,7 +199,11 @@ class Engineer(Node):
         "are listed publicly."
     )
     async def memberships(
-        self, info: Info, first: First = None, after: After = None, last: Last = None,
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
         before: Before = None,
     ) -> Connection[MembershipRef]:
         """A keyset page, batched across every engineer in the response."""
@@ -204,7 +216,9 @@ class Engineer(Node):
             (self.pk, MembershipSlice(statuses, window=window))
         )
         return build_connection(
-            page, MEMBERSHIP_ORDERING, Membership.from_model,
+            page,
+            MEMBERSHIP_ORDERING,
+            Membership.from_model,
             lambda: loaders.membership_count_by_engineer_id.load(
                 (self.pk, MembershipSlice(statuses))
             ),
@@ -212,7 +226,11 @@ class Engineer(Node):
 
     @strawberry.field(description="Chapters the engineer is an active member of, by name.")
     async def chapters(
-        self, info: Info, first: First = None, after: After = None, last: Last = None,
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
         before: Before = None,
     ) -> Connection[ChapterRef]:
         """A keyset page, batched across every engineer in the response."""
@@ -226,6 +244,8 @@ class Engineer(Node):
             (self.pk, MembershipSlice(statuses, window=window))
         )
         return build_connection(
-            page, ordering, Chapter.from_model,
+            page,
+            ordering,
+            Chapter.from_model,
             lambda: loaders.chapter_count_by_engineer_id.load((self.pk, MembershipSlice(statuses))),
         )

@@ -37,14 +37,24 @@ class Institution(Node):
         """Build from an institutions row."""
         return cls(
             id=strawberry.ID(encode_id("Institution", row.id)),
-            pk=row.id, slug=row.slug, name=row.name, kind=InstitutionKind(row.kind),
-            country_code=row.country_code, city=row.city, website=row.website,
-            description=row.description, verified=row.verified,
+            pk=row.id,
+            slug=row.slug,
+            name=row.name,
+            kind=InstitutionKind(row.kind),
+            country_code=row.country_code,
+            city=row.city,
+            website=row.website,
+            description=row.description,
+            verified=row.verified,
         )
 
     @strawberry.field(description="Engineers on the institution's staff, longest-serving first.")
     async def staff(
-        self, info: Info, first: First = None, after: After = None, last: Last = None,
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
         before: Before = None,
     ) -> Connection["Affiliation"]:
         """A keyset page, batched across every institution in the response."""
@@ -54,7 +64,9 @@ class Institution(Node):
         )
         page = await loaders.staff_page_by_institution_id.load((self.pk, window))
         return build_connection(
-            page, AFFILIATION_ORDERING, Affiliation.from_model,
+            page,
+            AFFILIATION_ORDERING,
+            Affiliation.from_model,
             lambda: loaders.staff_count_by_institution_id.load((self.pk, None)),
         )
 
@@ -72,8 +84,10 @@ class Affiliation:
     def from_model(cls, row: models.Affiliation) -> "Affiliation":
         """Build from an affiliations row."""
         return cls(
-            institution_pk=row.institution_id, engineer_pk=row.engineer_id,
-            role=row.role, since=row.since,
+            institution_pk=row.institution_id,
+            engineer_pk=row.engineer_id,
+            role=row.role,
+            since=row.since,
         )
 
     @strawberry.field(description="The institution.")

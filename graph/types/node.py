@@ -3,7 +3,9 @@
 import strawberry
 
 
-@strawberry.interface(description="An object with a global, opaque ID; fetch any one with `node(id:)`.")
+@strawberry.interface(
+    description="An object with a global, opaque ID; fetch any one with `node(id:)`."
+)
 class Node:
     """Base of every type that has a global ID."""
 

@@ -1,6 +1,5 @@
 """Sector and Skill types."""
 
-
 import strawberry
 
 from db import models
@@ -9,7 +8,9 @@ from graph.ids import encode_id
 from graph.types.node import Node
 
 
-@strawberry.type(description="An area of national need engineers work in (AI, water management, ...).")
+@strawberry.type(
+    description="An area of national need engineers work in (AI, water management, ...)."
+)
 class Sector(Node):
     """A sector of the shared vocabulary."""
 
@@ -23,7 +24,10 @@ class Sector(Node):
         """Build from a sectors row."""
         return cls(
             id=strawberry.ID(encode_id("Sector", row.id)),
-            pk=row.id, slug=row.slug, name=row.name, description=row.description,
+            pk=row.id,
+            slug=row.slug,
+            name=row.name,
+            description=row.description,
         )
 
     @strawberry.field(description="Skills filed under this sector, by name.")
@@ -47,7 +51,10 @@ class Skill(Node):
         """Build from a skills row."""
         return cls(
             id=strawberry.ID(encode_id("Skill", row.id)),
-            pk=row.id, sector_pk=row.sector_id, slug=row.slug, name=row.name,
+            pk=row.id,
+            sector_pk=row.sector_id,
+            slug=row.slug,
+            name=row.name,
         )
 
     @strawberry.field(description="The sector the skill is filed under, if any.")

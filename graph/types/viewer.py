@@ -15,7 +15,9 @@ class Viewer:
     )
     engineer_pk: strawberry.Private[int | None]
 
-    @strawberry.field(description="The signed-in engineer; null for anonymous requests and clients.")
+    @strawberry.field(
+        description="The signed-in engineer; null for anonymous requests and clients."
+    )
     async def engineer(self, info: Info) -> Engineer | None:
         """Loaded by id."""
         if self.engineer_pk is None:
