@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,9 +58,18 @@ async def _seed(url: str, scale: float, reset: bool) -> None:
         await engine.dispose()
 
 
+def _exit_on_signal(signum: int, _: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def command_serve(arguments: argparse.Namespace) -> int:
     """Bring the database up to date, seed on first start, then serve GraphQL."""
     import uvicorn
+
+    # uvicorn shuts down gracefully, then re-raises the signal with the previous handler; this
+    # handler turns it into SystemExit so the `finally` below stops the embedded database.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, _exit_on_signal)
 
     from graph.chapters import load_registry
 
