@@ -183,6 +183,7 @@ async def _clients_create(url: str, arguments: argparse.Namespace) -> list[str]:
     from graph.services import oauth_client
 
     engine = create_engine(url, pool_size=1)
+    secret: str | None
     try:
         async with create_sessionmaker(engine)() as session:
             if arguments.institution:
@@ -201,7 +202,7 @@ async def _clients_create(url: str, arguments: argparse.Namespace) -> list[str]:
     finally:
         await engine.dispose()
     lines = [f"client_id:     {row.client_id}"]
-    if secret:
+    if secret is not None:
         lines.append(f"client_secret: {secret}   (shown once; only its hash is stored)")
     lines.append(f"grant_types:   {' '.join(row.grant_types)}")
     lines.append(f"scopes:        {' '.join(row.scopes)}")

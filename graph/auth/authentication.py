@@ -9,6 +9,7 @@ from db.queries import account as account_queries
 from db.queries import engineer as engineer_queries
 from db.queries import oauth as oauth_queries
 from graph.auth.keys import KeyStore
+from graph.auth.roles import parse_scopes
 from graph.auth.scopes import Scope
 from graph.auth.tokens import AccessTokenClaims, InvalidToken, unverified_kid, verify_access_token
 from graph.auth.viewer import ANONYMOUS, ChapterRole, Viewer
@@ -57,7 +58,7 @@ async def load_viewer(
         return Viewer(
             client_id=client.client_id,
             institution_id=client.institution_id,
-            scopes=claims.scopes & frozenset(client.scopes),
+            scopes=claims.scopes & parse_scopes(" ".join(client.scopes)),
             token_id=claims.token_id,
         )
     try:

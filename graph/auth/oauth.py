@@ -132,7 +132,7 @@ class StarletteRequest(OAuth2Request):  # type: ignore[misc]
         query: dict[str, str],
         form: dict[str, str],
     ) -> None:
-        super().__init__(method=method, uri=uri, headers=dict(headers))
+        super().__init__(method=method, uri=uri, headers=headers)
         self._query = query
         self._form = form
         self.payload = BasicOAuth2Payload({**query, **form})

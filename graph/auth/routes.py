@@ -7,7 +7,7 @@ from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -61,7 +61,7 @@ def _strings(data: FormData | Any) -> dict[str, str]:
 
 
 async def _prefetch_clients(
-    session: AsyncSession, store: Prefetched, headers: dict[str, str], data: dict[str, str]
+    session: AsyncSession, store: Prefetched, headers: Headers, data: dict[str, str]
 ) -> None:
     candidates = {data.get("client_id")}
     basic_id, _ = extract_basic_authorization(headers)
@@ -95,7 +95,7 @@ async def token_endpoint(request: Request) -> Response:
     """POST /oauth/token: client_credentials, authorization_code (+PKCE), refresh_token."""
     auth = _state(request)
     form = _strings(await request.form())
-    headers = dict(request.headers)
+    headers = request.headers
     async with auth.sessionmaker() as session:
         store = Prefetched()
         await _prefetch_clients(session, store, headers, form)
@@ -121,7 +121,7 @@ async def revocation_endpoint(request: Request) -> Response:
     """POST /oauth/revoke (RFC 7009): refresh tokens revoke their family; access tokens by jti."""
     auth = _state(request)
     form = _strings(await request.form())
-    headers = dict(request.headers)
+    headers = request.headers
     async with auth.sessionmaker() as session:
         store = Prefetched()
         await _prefetch_clients(session, store, headers, form)
@@ -165,7 +165,7 @@ async def authorize_endpoint(request: Request) -> Response:
     parameters = {
         name: (form or query)[name] for name in OAUTH_PARAMETERS if name in (form or query)
     }
-    headers = dict(request.headers)
+    headers = request.headers
     async with auth.sessionmaker() as session:
         store = Prefetched()
         await _prefetch_clients(session, store, headers, parameters)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import AuditLogEntry, Membership
+from db.models import AuditLogEntry, Engineer, Membership
 from graph.auth.scopes import Scope
 from graph.auth.viewer import ANONYMOUS
 from graph.chapters import ChapterRegistry
@@ -150,7 +150,7 @@ async def test_coordinator_token_without_scope_is_insufficient(
     graphql: GraphQLClient, session: AsyncSession, registry: ChapterRegistry, world: dict[str, Any]
 ) -> None:
     # Given the coordinator's token carries only profiles:read
-    who = await session.get_one(factories.Engineer, world["coordinator"].engineer_id)
+    who = await session.get_one(Engineer, world["coordinator"].engineer_id)
     narrow = await viewers.engineer(session, registry, who, frozenset({Scope.PROFILES_READ}))
     member_row = await session.scalar(
         select(Membership).where(Membership.engineer_id == world["member"].id)

@@ -191,7 +191,9 @@ async def test_profile_update_changes_only_the_viewer_and_rejects_bad_input(
 ) -> None:
     update = """
     mutation ($input: EngineerUpdateProfileInput!) {
-      engineerUpdateProfile(input: $input) { engineer { handle headline } userErrors { field code } }
+      engineerUpdateProfile(input: $input) {
+        engineer { handle headline } userErrors { field code }
+      }
     }
     """
     ok = await graphql.data(update, {"input": {"headline": "Grid architect"}}, world["owner"])
