@@ -1,0 +1,1 @@
+"""Load benchmark: our GraphQL server against a hand-written asyncpg endpoint, same JSON."""
