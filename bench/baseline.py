@@ -24,15 +24,29 @@ Handler = Callable[[asyncpg.Pool, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 MAX_HANDLE_LENGTH = 64  # the server answers null without a query for longer handles
 
+# Anonymous requests only: masked profile fields (city, skills, positions) are shown when the
+# engineer's engineers.field_visibility level for them is PUBLIC, which is the default.
+
+
+def public(field: str) -> str:
+    """SQL: anonymous viewers may see this profile field (its visibility, default PUBLIC).
+
+    A key holding anything but "PUBLIC" (JSON null and unknown levels included) hides the
+    field, as graph.services.visibility.level_of does.
+    """
+    return f"(NOT e.field_visibility ? '{field}' OR e.field_visibility ->> '{field}' = 'PUBLIC')"
+
+
 ENGINEER_WITH_CHAPTERS = """
-SELECT e.id, e.handle, e.name, e.headline, e.city, e.country_code,
+SELECT e.id, e.handle, e.name, e.headline, e.country_code,
+  CASE WHEN {city} THEN e.city END AS city,
   (SELECT count(*) FROM memberships m JOIN chapters c ON c.id = m.chapter_id
     WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' AND c.archived_at IS NULL) AS total,
   ARRAY(SELECT ROW(c.id, c.slug, c.name) FROM memberships m JOIN chapters c ON c.id = m.chapter_id
     WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' AND c.archived_at IS NULL
     ORDER BY c.name, c.id LIMIT 10) AS chapters
 FROM engineers e WHERE e.handle = $1
-"""
+""".format(city=public("city"))
 
 ENGINEER_PAGE = """
 SELECT e.id, e.handle, e.name, e.headline,
@@ -40,14 +54,14 @@ SELECT e.id, e.handle, e.name, e.headline,
     JOIN chapters c ON c.id = m.chapter_id
     WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' ORDER BY m.since, m.id LIMIT 10)
     AS memberships,
-  ARRAY(SELECT ROW(es.level, es.years, s.slug, s.name) FROM engineer_skills es
-    JOIN skills s ON s.id = es.skill_id
-    WHERE es.engineer_id = e.id ORDER BY es.years DESC, s.name) AS skills,
-  ARRAY(SELECT ROW(p.title, p.organization, p.start_date, p.end_date) FROM positions p
-    WHERE p.engineer_id = e.id
-    ORDER BY p.end_date DESC NULLS FIRST, p.start_date DESC, p.id) AS positions
+  CASE WHEN {skills} THEN ARRAY(SELECT ROW(es.level, es.years, s.slug, s.name)
+    FROM engineer_skills es JOIN skills s ON s.id = es.skill_id
+    WHERE es.engineer_id = e.id ORDER BY es.years DESC, s.name) END AS skills,
+  CASE WHEN {positions} THEN ARRAY(SELECT ROW(p.title, p.organization, p.start_date, p.end_date)
+    FROM positions p WHERE p.engineer_id = e.id
+    ORDER BY p.end_date DESC NULLS FIRST, p.start_date DESC, p.id) END AS positions
 FROM engineers e ORDER BY e.name, e.id LIMIT $1
-"""
+""".format(skills=public("skills"), positions=public("positions"))
 
 CHAPTER_WITH_MEMBERS = """
 SELECT c.id, c.name,
@@ -134,11 +148,15 @@ async def engineer_page(pool: asyncpg.Pool, variables: dict[str, Any]) -> dict[s
                         for role, since, slug, name in row["memberships"]
                     ]
                 },
-                "skills": [
+                "skills": None
+                if row["skills"] is None
+                else [
                     {"level": level, "years": years, "skill": {"slug": slug, "name": name}}
                     for level, years, slug, name in row["skills"]
                 ],
-                "positions": [
+                "positions": None
+                if row["positions"] is None
+                else [
                     {
                         "title": title,
                         "organization": organization,
