@@ -15,7 +15,11 @@ from graph.loaders.chapter import (
     MembershipPageByChapterIdLoader,
     MembershipPageByEngineerIdLoader,
 )
-from graph.loaders.consent import ConsentGrantByIdLoader
+from graph.loaders.consent import (
+    AuditLogCountByChapterIdLoader,
+    AuditLogPageByChapterIdLoader,
+    ConsentGrantByIdLoader,
+)
 from graph.loaders.engineer import (
     AffiliationsByEngineerIdLoader,
     EducationByEngineerIdLoader,
@@ -52,6 +56,8 @@ class Loaders:
     membership_count_by_engineer_id: MembershipCountByEngineerIdLoader
     chapter_page_by_engineer_id: ChapterPageByEngineerIdLoader
     chapter_count_by_engineer_id: ChapterCountByEngineerIdLoader
+    audit_log_page_by_chapter_id: AuditLogPageByChapterIdLoader
+    audit_log_count_by_chapter_id: AuditLogCountByChapterIdLoader
     institution_by_id: InstitutionByIdLoader
     staff_page_by_institution_id: StaffPageByInstitutionIdLoader
     staff_count_by_institution_id: StaffCountByInstitutionIdLoader
@@ -83,6 +89,8 @@ class Loaders:
             membership_count_by_engineer_id=MembershipCountByEngineerIdLoader(database),
             chapter_page_by_engineer_id=ChapterPageByEngineerIdLoader(database),
             chapter_count_by_engineer_id=ChapterCountByEngineerIdLoader(database),
+            audit_log_page_by_chapter_id=AuditLogPageByChapterIdLoader(database),
+            audit_log_count_by_chapter_id=AuditLogCountByChapterIdLoader(database),
             institution_by_id=InstitutionByIdLoader(database),
             staff_page_by_institution_id=StaffPageByInstitutionIdLoader(database),
             staff_count_by_institution_id=StaffCountByInstitutionIdLoader(database),
