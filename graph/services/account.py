@@ -105,7 +105,7 @@ async def sign_up(session: AsyncSession, form: SignUp, site: str) -> Account:
         problems.append(
             Problem(AccountErrorCode.INVALID_EMAIL, "Not an email address.", ("email",))
         )
-    elif await queries.get_by_email(session, email) is not None:
+    elif await queries.is_email_taken(session, email):
         problems.append(
             Problem(AccountErrorCode.EMAIL_TAKEN, "An account uses this email.", ("email",))
         )

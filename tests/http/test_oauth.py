@@ -15,9 +15,11 @@ import pytest
 from asgi_lifespan import LifespanManager
 from joserfc import jws, jwt
 from joserfc.jwk import ECKey
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from db.models import OutboxEmail
 from graph.app import create_app
 from graph.auth.authentication import engineer_subject
 from graph.auth.secrets import hash_password
@@ -469,3 +471,51 @@ async def test_revoking_a_refresh_token_signs_its_access_tokens_out(
     # Then the access token of that sign-in stops working at once
     assert revoke.status_code == 200
     assert (await _graphql(client, tokens["access_token"])).status_code == 401
+
+
+async def test_sign_in_waits_for_the_email_to_be_verified(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # Given an engineer who signed up over GraphQL but has not confirmed the email yet
+    sign_up = """
+    mutation { accountSignUp(input: {email: "new@example.org", password: "correct horse battery",
+      handle: "newcomer", name: "New Comer", countryCode: "AE", city: "Dubai", isOverseas: true})
+      { userErrors { code } } }
+    """
+    assert (await client.post("/graphql", json={"query": sign_up})).json()["data"] == {
+        "accountSignUp": {"userErrors": []}
+    }
+    app_client, _ = await oauth_client.create_app_client(
+        session, "Portal", [REDIRECT], "", public=True
+    )
+    await session.flush()
+    _, challenge = _pkce()
+    form = {
+        "response_type": "code",
+        "client_id": app_client.client_id,
+        "redirect_uri": REDIRECT,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "decision": "approve",
+        "email": "new@example.org",
+        "password": "correct horse battery",
+    }
+
+    # When they sign in before and after following the mailed link
+    before = await client.post("/oauth/authorize", data=form)
+    mail = await session.scalar(select(OutboxEmail).where(OutboxEmail.recipient == form["email"]))
+    assert mail is not None
+    token = re.search(r"token=([A-Za-z0-9_\-]+)", mail.body)
+    assert token is not None
+    verify = "mutation ($t: String!) { accountVerifyEmail(input: {token: $t}) { ok } }"
+    verified = await client.post(
+        "/graphql", json={"query": verify, "variables": {"t": token.group(1)}}
+    )
+    after = await client.post("/oauth/authorize", data=form)
+
+    # Then the first attempt asks them to confirm the email; the second signs them in
+    assert before.status_code == 401
+    assert "Confirm your email" in before.text
+    assert verified.json()["data"] == {"accountVerifyEmail": {"ok": True}}
+    assert after.status_code == 302
+    assert "code=" in after.headers["location"]
