@@ -157,3 +157,30 @@ async def test_search_matches_skills_only_where_they_are_visible(
     assert _handles(bio) == {"guarded"}
     assert _handles(both) == set()
     assert _handles(both_member) == {"guarded"}
+
+
+async def test_sector_filter_honours_consent_for_institution_clients(
+    graphql: GraphQLClient, session: AsyncSession, world: dict[str, Any]
+) -> None:
+    # Given the university's client: without consent it matches only public sectors
+    before = (await graphql.data(BY_SECTOR, {"sector": "tidal-power"}, world["client"]))[
+        "engineers"
+    ]
+
+    # When shy grants the university consent to read their sectors
+    session.add(
+        ConsentGrant(
+            engineer_id=world["rows"]["shy"].id,
+            institution_id=world["university"].id,
+            fields=["sectors"],
+            purpose="Research partners",
+            expires_at=datetime.now(UTC) + timedelta(days=30),
+        )
+    )
+    after = (await graphql.data(BY_SECTOR, {"sector": "tidal-power"}, world["client"]))[
+        "engineers"
+    ]
+
+    # Then the filter matches shy too (guarded's MEMBERS sectors stay hidden from clients)
+    assert _handles(before) == {"open"}
+    assert _handles(after) == {"open", "shy"}
