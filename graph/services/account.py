@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import AccountTokenPurpose
@@ -97,6 +98,13 @@ async def issue_token(
     return raw
 
 
+def _taken(constraint_message: str) -> Problem:
+    """The user error for a unique violation that lost a race with another sign-up."""
+    if "handle" in constraint_message:
+        return Problem(AccountErrorCode.HANDLE_TAKEN, "Handle is taken.", ("handle",))
+    return Problem(AccountErrorCode.EMAIL_TAKEN, "An account uses this email.", ("email",))
+
+
 async def sign_up(session: AsyncSession, form: SignUp, site: str) -> Account:
     """Create the engineer and their account, and mail a verification link (no commit)."""
     email = normalise_email(form.email)
@@ -135,6 +143,7 @@ async def sign_up(session: AsyncSession, form: SignUp, site: str) -> Account:
         )
     if problems:
         raise Rejected(problems)
+    password_hash = await hash_password(form.password)
     engineer = Engineer(
         handle=handle,
         name=form.name.strip(),
@@ -143,13 +152,16 @@ async def sign_up(session: AsyncSession, form: SignUp, site: str) -> Account:
         city=form.city.strip(),
         is_overseas=form.is_overseas,
     )
-    session.add(engineer)
-    await session.flush()
-    account = Account(
-        engineer_id=engineer.id, email=email, password_hash=await hash_password(form.password)
-    )
-    session.add(account)
-    await session.flush()
+    try:
+        # A concurrent sign-up can pass the checks above; the unique constraints decide.
+        async with session.begin_nested():
+            session.add(engineer)
+            await session.flush()
+            account = Account(engineer_id=engineer.id, email=email, password_hash=password_hash)
+            session.add(account)
+            await session.flush()
+    except IntegrityError as error:
+        raise Rejected([_taken(str(error.orig))]) from None
     token = await issue_token(
         session, account, AccountTokenPurpose.VERIFY_EMAIL, VERIFY_EMAIL_LIFETIME
     )

@@ -317,3 +317,40 @@ async def test_password_reset_bad_input_changes_nothing(
     if token == "mailed":  # a refused password does not spend the token
         retried = await graphql.data(RESET, {"token": mailed, "password": "long enough now"})
         assert retried["accountResetPassword"]["ok"] is True
+
+
+@pytest.mark.parametrize(
+    ("lost_check", "taken", "code"),
+    [
+        ("is_email_taken", {"email": "amina.khan@example.org"}, "EMAIL_TAKEN"),
+        ("get_by_handle", {"handle": "amina-khan"}, "HANDLE_TAKEN"),
+    ],
+)
+async def test_sign_up_losing_a_race_gets_a_user_error_not_a_crash(
+    session: AsyncSession,
+    graphql: GraphQLClient,
+    monkeypatch: pytest.MonkeyPatch,
+    lost_check: str,
+    taken: dict[str, str],
+    code: str,
+) -> None:
+    # Given another sign-up committed the same email/handle after our checks looked
+    from db.queries import account as account_queries
+    from db.queries import engineer as engineer_queries
+
+    await factories.engineer(session, **taken)
+    module = account_queries if lost_check == "is_email_taken" else engineer_queries
+
+    async def saw_nothing(*_: object) -> None:
+        return None
+
+    monkeypatch.setattr(module, lost_check, saw_nothing)
+    before = await _counts(session)
+
+    # When the sign-up goes ahead
+    data = await graphql.data(SIGN_UP, {"input": _form()})
+
+    # Then the database's unique constraint turns into the same user error, and nothing changed
+    assert data["accountSignUp"]["engineer"] is None
+    assert [error["code"] for error in data["accountSignUp"]["userErrors"]] == [code]
+    assert await _counts(session) == before
