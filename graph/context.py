@@ -8,6 +8,7 @@ import strawberry
 
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.database import RequestDatabase
+from graph.extensions.admission import Admission
 from graph.loaders import Loaders
 
 
@@ -19,6 +20,7 @@ class Context:
     loaders: Loaders
     viewer: Viewer = ANONYMOUS
     request_id: str = field(default_factory=lambda: uuid4().hex)
+    admission: Admission | None = None
 
     @classmethod
     def create(

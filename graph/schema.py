@@ -4,10 +4,11 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionContext
 
+from graph.extensions.admission import AdmissionControl
 from graph.extensions.errors import MaskUnexpectedErrors, log_unexpected
+from graph.extensions.limits import LimitedParser
 from graph.extensions.page_limits import ValidationWithPageLimits
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import engineer as engineer_fields
@@ -85,8 +86,9 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         types=[Membership],
         extensions=[
-            lambda: ParserCache(maxsize=1000),
+            LimitedParser,
             ValidationWithPageLimits,
+            AdmissionControl,
             MaskUnexpectedErrors,
         ],
     )
