@@ -19,7 +19,12 @@ from strawberry.asgi import GraphQL
 from db.engine import create_engine, create_sessionmaker
 from graph.context import Context
 from graph.database import RequestDatabase
+from graph.extensions.budget import BudgetStore
+from graph.http.app import hardening_routes, open_budget_store
+from graph.http.endpoint import GraphQLEndpoint
+from graph.http.settings import HardeningSettings
 from graph.middleware import RequestIdMiddleware
+from graph.observability.middleware import AccessLogMiddleware
 from graph.schema import schema as default_schema
 from graph.settings import Settings
 
@@ -58,9 +63,12 @@ def create_app(
     engine: AsyncEngine | None = None,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     schema: strawberry.Schema = default_schema,
+    hardening: HardeningSettings | None = None,
+    budget_store: BudgetStore | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL."""
     settings = settings or Settings.from_environment()
+    hardening = hardening or HardeningSettings.from_environment()
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
@@ -73,12 +81,20 @@ def create_app(
             if active is None:
                 if settings.database_url is None:
                     raise RuntimeError("DATABASE_URL is not set (the CLI starts a database).")
-                active = own_engine = create_engine(settings.database_url)
+                active = own_engine = create_engine(
+                    settings.database_url, statement_timeout_ms=hardening.statement_timeout_ms
+                )
             state["sessionmaker"] = create_sessionmaker(active)
         graphql.sessionmaker = state["sessionmaker"]
+        endpoint.metrics_engine(state["sessionmaker"])
+        own_store = None
+        if budget_store is None:
+            endpoint.budget_store = own_store = open_budget_store(hardening, settings)
         try:
             yield
         finally:
+            if own_store is not None:
+                await own_store.close()
             if own_engine is not None:
                 await own_engine.dispose()
 
@@ -88,6 +104,7 @@ def create_app(
         graphql_ide=None,
         allow_queries_via_get=True,
     )
+    endpoint = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -102,10 +119,11 @@ def create_app(
 
     return Starlette(
         routes=[
-            Route("/graphql", graphql),
+            Route("/graphql", endpoint),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *hardening_routes(endpoint),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(AccessLogMiddleware)],
         lifespan=lifespan,
     )

@@ -39,7 +39,6 @@ class HardeningSettings:
     budget: BudgetSettings = field(default_factory=BudgetSettings)
     request_timeout_seconds: float = 15.0
     statement_timeout_ms: int = 10_000
-    max_body_bytes: int = 100_000
     trusted_documents: Path | None = None
     trusted_only_clients: frozenset[str] = frozenset()
     metrics_enabled: bool = True
@@ -67,7 +66,6 @@ class HardeningSettings:
             ),
             request_timeout_seconds=_float("BRAINGAIN_REQUEST_TIMEOUT", 15.0),
             statement_timeout_ms=_int("BRAINGAIN_STATEMENT_TIMEOUT_MS", 10_000),
-            max_body_bytes=_int("BRAINGAIN_MAX_BODY_BYTES", 100_000),
             trusted_documents=Path(documents)
             if documents
             else (default_documents if default_documents.exists() else None),
