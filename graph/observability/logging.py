@@ -43,3 +43,5 @@ def configure_logging(level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # graph.access writes one richer line per request (with the operation name)
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
