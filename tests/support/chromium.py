@@ -76,9 +76,9 @@ class Page:
             raise RuntimeError(str(result["exceptionDetails"]))
         return result["result"].get("value")
 
-    async def wait_for(self, expression: str, timeout: float = 30) -> Any:
+    async def wait_for(self, expression: str, seconds: float = 30) -> Any:
         """Poll `expression` until it is truthy."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             value = await self.evaluate(expression)
             if value:
