@@ -155,6 +155,16 @@ class AdmissionControl(SchemaExtension):
         budget = admission.budget
         if budget is None:
             return []
+        if cost > budget.capacity:
+            return [
+                too_complex(
+                    f"The operation's cost is {cost}, more than this client's whole rate budget "
+                    f"({budget.capacity} points).",
+                    limit="budget",
+                    cost=cost,
+                    maximumCost=budget.capacity,
+                )
+            ]
         state = await budget.store.spend(budget.key, cost, budget.capacity, budget.restore_rate)
         admission.bucket = state
         if state.allowed:
