@@ -70,7 +70,7 @@ class _CostWalker:
                 target = self.schema.get_type(condition.name.value) if condition else parent
                 if target is not None and is_composite_type(target):
                     total += self.selection_cost(
-                        target,  # type: ignore[arg-type]
+                        target,
                         selection.selection_set,
                         multiplier,
                         page_size,
@@ -84,7 +84,7 @@ class _CostWalker:
                 target = self.schema.get_type(fragment.type_condition.name.value)
                 if target is not None and is_composite_type(target):
                     total += self.selection_cost(
-                        target,  # type: ignore[arg-type]
+                        target,
                         fragment.selection_set,
                         multiplier,
                         page_size,
@@ -120,7 +120,7 @@ class _CostWalker:
             inner_page = self._page_size(arguments)
         objects = multiplier * count
         return objects + self.selection_cost(
-            named,  # type: ignore[arg-type]
+            named,
             node.selection_set,
             objects,
             inner_page,

@@ -234,9 +234,9 @@ class GraphQLEndpoint:
                 params.operation_name or "anonymous",
                 hardening.request_timeout_seconds,
             )
-            error = request_timeout_error(hardening.request_timeout_seconds)
+            timeout = request_timeout_error(hardening.request_timeout_seconds)
             return Outcome(
-                503, {"errors": [error.formatted]}, media_type, {}, params.operation_name
+                503, {"errors": [timeout.formatted]}, media_type, {}, params.operation_name
             )
         headers = dict(sub_response.headers)
         headers.pop("content-length", None)
