@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+
 from graph.extensions.cost import actual_cost
 from graph.extensions.limits import Limits
 from tests.conftest import GraphQLClient

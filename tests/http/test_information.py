@@ -35,14 +35,16 @@ async def production(make_client: ClientFactory) -> httpx.AsyncClient:
         ),
         (
             {
-                "query": "query ($o: EngineerOrder) { engineers(first: 1, orderBy: $o) { totalCount } }",
+                "query": "query ($o: EngineerOrder) "
+                "{ engineers(first: 1, orderBy: $o) { totalCount } }",
                 "variables": {"o": {"field": "HANDEL"}},
             },
             "HANDLE",
         ),
         (
             {
-                "query": "query ($f: EngineerFilter) { engineers(first: 1, filter: $f) { totalCount } }",
+                "query": "query ($f: EngineerFilter) "
+                "{ engineers(first: 1, filter: $f) { totalCount } }",
                 "variables": {"f": {"countrys": ["PK"]}},
             },
             "countries",

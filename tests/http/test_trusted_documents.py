@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import httpx
 import orjson
 import pytest
 
