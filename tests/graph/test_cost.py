@@ -10,13 +10,13 @@ from tests.conftest import GraphQLClient
 
 MAX_COST = Limits().max_cost
 
-# 1 (chapters) + 1 (pageInfo) + a (nodes) + a × (1 + b) (members and their nodes) = 2 + a(b + 2)
+# 1 (chapters) + 1 (pageInfo) + a (nodes) + a * (1 + b) (members and their nodes) = 2 + a(b + 2)
 WITH_PAGE_INFO = """
 query ($a: Int, $b: Int) {
   chapters(first: $a) { pageInfo { hasNextPage } nodes { members(first: $b) { nodes { role } } } }
 }
 """
-# 1 + a + a × (1 + b) = 1 + a(b + 2)
+# 1 + a + a * (1 + b) = 1 + a(b + 2)
 PLAIN = """
 query ($a: Int, $b: Int) {
   chapters(first: $a) { nodes { members(last: $b) { nodes { role } } } }
