@@ -1,0 +1,1 @@
+"""Benchmarks and long-running checks (not run by the test suite)."""
