@@ -17,7 +17,14 @@ from strawberry.extensions import SchemaExtension
 from graph.errors import ErrorCode, Forbidden, Throttled
 from graph.extensions.budget import BucketState, BudgetStore, retry_after_seconds
 from graph.extensions.cost import actual_cost, requested_cost
-from graph.extensions.limits import DEFAULT_LIMITS, Limits, measure, shape_errors, too_complex
+from graph.extensions.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    contains_nul,
+    measure,
+    shape_errors,
+    too_complex,
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,15 @@ class AdmissionControl(SchemaExtension):
         if not isinstance(variables, VariableValues):
             return [_with_code(error, ErrorCode.BAD_USER_INPUT) for error in variables]
         limits = admission.limits
-        errors = shape_errors(measure(document, operation), limits)
+        shape = measure(document, operation)
+        if shape.has_nul or contains_nul(context.variables):
+            return [
+                GraphQLError(
+                    "String values may not contain the NUL character (U+0000).",
+                    extensions={"code": ErrorCode.BAD_USER_INPUT.value},
+                )
+            ]
+        errors = shape_errors(shape, limits)
         if errors:
             return errors
         cost = requested_cost(schema, document, operation, variables)

@@ -19,6 +19,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     parse,
 )
 from graphql.language import DirectiveNode, Visitor, visit
@@ -108,6 +109,7 @@ class DocumentShape:
     depth: int
     aliases: int
     directives: int
+    has_nul: bool = False
 
 
 class _Counter(Visitor):
@@ -115,6 +117,7 @@ class _Counter(Visitor):
         super().__init__()
         self.aliases = 0
         self.directives = 0
+        self.has_nul = False
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         if node.alias is not None:
@@ -122,6 +125,10 @@ class _Counter(Visitor):
 
     def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
         self.directives += 1
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if "\x00" in node.value:
+            self.has_nul = True
 
 
 def measure(document: DocumentNode, operation: OperationDefinitionNode) -> DocumentShape:
@@ -137,6 +144,7 @@ def measure(document: DocumentNode, operation: OperationDefinitionNode) -> Docum
         depth=_depth(operation.selection_set, fragments, frozenset()),
         aliases=counter.aliases,
         directives=counter.directives,
+        has_nul=counter.has_nul,
     )
 
 
@@ -180,3 +188,14 @@ def shape_errors(shape: DocumentShape, limits: Limits) -> list[GraphQLError]:
         for name, measured, maximum, phrase in checks
         if measured > maximum
     ]
+
+
+def contains_nul(value: Any) -> bool:
+    """True when a variable value holds a string with U+0000 (PostgreSQL text cannot)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(item) for item in value.values())
+    if isinstance(value, list):
+        return any(contains_nul(item) for item in value)
+    return False

@@ -122,3 +122,19 @@ async def test_characters_over_the_limit_fail(graphql: GraphQLClient) -> None:
 async def test_introspection_depth_is_not_counted(graphql: GraphQLClient, field: str) -> None:
     result = await graphql.execute("{ " + field + " }")
     assert result.errors is None
+
+
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [
+        ('{ institution(slug: "a\\u0000b") { name } }', None),
+        ("query ($s: String!) { institution(slug: $s) { name } }", {"s": "a\x00b"}),
+    ],
+)
+async def test_nul_characters_are_bad_input_not_a_database_error(
+    graphql: GraphQLClient, document: str, variables: dict[str, str] | None
+) -> None:
+    result = await graphql.execute(document, variables)
+    assert result.data is None
+    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT"}
+    assert "NUL" in result.errors[0].message
