@@ -111,13 +111,18 @@ class _CostWalker:
         named = get_named_type(field.type)
         if not is_composite_type(named):
             return 0
-        arguments = get_argument_values(field, node, self.variables) if field.args else {}
+        is_connection = all(argument in field.args for argument in PAGE_SIZE_ARGUMENTS)
+        sized_by_ids = any(argument in field.args for argument in ID_LIST_ARGUMENTS)
+        # Coercing arguments is the costly part: only for fields whose size depends on them.
+        arguments = (
+            get_argument_values(field, node, self.variables)
+            if is_connection or sized_by_ids
+            else {}
+        )
         count = 1
         if _is_list(field.type):
             count = self._list_size(arguments, page_size)
-        inner_page = None
-        if all(argument in field.args for argument in PAGE_SIZE_ARGUMENTS):
-            inner_page = self._page_size(arguments)
+        inner_page = self._page_size(arguments) if is_connection else None
         objects = multiplier * count
         return objects + self.selection_cost(
             named,

@@ -22,7 +22,7 @@ from graphql import (
     StringValueNode,
     parse,
 )
-from graphql.language import DirectiveNode, Visitor, visit
+from graphql.language import ListValueNode, ObjectValueNode, ValueNode
 from strawberry.extensions import SchemaExtension
 
 from graph.errors import ErrorCode
@@ -112,23 +112,49 @@ class DocumentShape:
     has_nul: bool = False
 
 
-class _Counter(Visitor):
+class _Counter:
+    """Counts aliases and directives and spots NUL in strings, in one walk of the document."""
+
     def __init__(self) -> None:
-        super().__init__()
         self.aliases = 0
         self.directives = 0
         self.has_nul = False
 
-    def enter_field(self, node: FieldNode, *_: Any) -> None:
-        if node.alias is not None:
-            self.aliases += 1
+    def document(self, document: DocumentNode) -> None:
+        for definition in document.definitions:
+            self.directives += len(getattr(definition, "directives", None) or ())
+            for variable in getattr(definition, "variable_definitions", None) or ():
+                self.directives += len(variable.directives or ())
+                if variable.default_value is not None:
+                    self.value(variable.default_value)
+            selection_set = getattr(definition, "selection_set", None)
+            if selection_set is not None:
+                self.selections(selection_set)
 
-    def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
-        self.directives += 1
+    def selections(self, selection_set: SelectionSetNode) -> None:
+        for selection in selection_set.selections:
+            directives = selection.directives or ()
+            self.directives += len(directives)
+            for directive in directives:
+                for argument in directive.arguments or ():
+                    self.value(argument.value)
+            if isinstance(selection, FieldNode):
+                if selection.alias is not None:
+                    self.aliases += 1
+                for argument in selection.arguments or ():
+                    self.value(argument.value)
+            if isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set:
+                self.selections(selection.selection_set)
 
-    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-        if "\x00" in node.value:
-            self.has_nul = True
+    def value(self, node: ValueNode) -> None:
+        if isinstance(node, StringValueNode):
+            self.has_nul = self.has_nul or "\x00" in node.value
+        elif isinstance(node, ListValueNode):
+            for item in node.values:
+                self.value(item)
+        elif isinstance(node, ObjectValueNode):
+            for field in node.fields:
+                self.value(field.value)
 
 
 def measure(document: DocumentNode, operation: OperationDefinitionNode) -> DocumentShape:
@@ -139,7 +165,7 @@ def measure(document: DocumentNode, operation: OperationDefinitionNode) -> Docum
         if isinstance(definition, FragmentDefinitionNode)
     }
     counter = _Counter()
-    visit(document, counter)
+    counter.document(document)
     return DocumentShape(
         depth=_depth(operation.selection_set, fragments, frozenset()),
         aliases=counter.aliases,
