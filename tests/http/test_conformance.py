@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -46,3 +47,21 @@ def test_every_must_and_should_audit_passes(server: LiveServer) -> None:
         if result["status"] != "ok" and result["name"].startswith(("MUST", "SHOULD"))
     ]
     assert failed == []
+
+
+def test_server_logs_are_json_lines_with_the_request_id(server: LiveServer) -> None:
+    response = httpx.post(
+        f"{server.url}/graphql",
+        json={"query": "query LogProbe { __typename }"},
+        headers={"x-request-id": "log-probe-1"},
+    )
+    assert response.headers["x-request-id"] == "log-probe-1"
+
+    lines = [
+        json.loads(line) for line in server.log.read_text().splitlines() if line.startswith("{")
+    ]
+    probe = [line for line in lines if line.get("request_id") == "log-probe-1"]
+    assert probe
+    assert probe[-1]["logger"] == "graph.access"
+    assert probe[-1]["operation"] == "LogProbe"
+    assert all("request_id" in line for line in lines)
