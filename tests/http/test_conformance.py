@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,10 +58,14 @@ def test_server_logs_are_json_lines_with_the_request_id(server: LiveServer) -> N
     )
     assert response.headers["x-request-id"] == "log-probe-1"
 
-    lines = [
-        json.loads(line) for line in server.log.read_text().splitlines() if line.startswith("{")
-    ]
-    probe = [line for line in lines if line.get("request_id") == "log-probe-1"]
+    deadline = time.monotonic() + 5  # the access line is written just after the response
+    while True:
+        text = server.log.read_text()
+        lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        probe = [line for line in lines if line.get("request_id") == "log-probe-1"]
+        if probe or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert probe
     assert probe[-1]["logger"] == "graph.access"
     assert probe[-1]["operation"] == "LogProbe"
