@@ -5,6 +5,7 @@ the Context carrying this request's limits, budget and introspection right; exec
 schema directly (tests, scripts) uses the default limits with no budget.
 """
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from graphql import GraphQLError, OperationDefinitionNode, get_operation_ast, validate
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from redis.exceptions import RedisError
 from strawberry.extensions import SchemaExtension
 
 from graph.errors import ErrorCode, Forbidden, Throttled
@@ -25,6 +27,8 @@ from graph.extensions.limits import (
     shape_errors,
     too_complex,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,9 +117,12 @@ class AdmissionControl(SchemaExtension):
             refund = admission.requested_cost - admission.actual_cost
             if admission.budget is not None and admission.bucket is not None and refund > 0:
                 budget = admission.budget
-                admission.bucket = await budget.store.spend(
-                    budget.key, -refund, budget.capacity, budget.restore_rate
-                )
+                try:
+                    admission.bucket = await budget.store.spend(
+                        budget.key, -refund, budget.capacity, budget.restore_rate
+                    )
+                except (RedisError, OSError):
+                    logger.exception("rate budget store unavailable; refund lost")
         report = admission.cost_report()
         return {"cost": report} if report is not None else {}
 
@@ -180,7 +187,13 @@ class AdmissionControl(SchemaExtension):
                     maximumCost=budget.capacity,
                 )
             ]
-        state = await budget.store.spend(budget.key, cost, budget.capacity, budget.restore_rate)
+        try:
+            state = await budget.store.spend(budget.key, cost, budget.capacity, budget.restore_rate)
+        except (RedisError, OSError):
+            # Fail open: an unreachable budget store must not take the API down with it.
+            logger.exception("rate budget store unavailable; admitting without a budget")
+            admission.budget = None
+            return []
         admission.bucket = state
         if state.allowed:
             return []

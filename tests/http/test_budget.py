@@ -106,3 +106,15 @@ async def test_memory_store_has_the_same_arithmetic() -> None:
 )
 def test_budget_key_is_the_token_subject_else_the_ip(viewer: Viewer, ip: str, key: str) -> None:
     assert budget_key(viewer, ip) == key
+
+
+async def test_an_unreachable_budget_store_fails_open(make_client: ClientFactory) -> None:
+    store = RedisBudgetStore("redis://127.0.0.1:1/0")
+    client = await make_client(budget_store=store)
+
+    response = await client.post("/graphql", json=TINY)
+
+    assert response.status_code == 200
+    assert response.json()["data"] == {"__typename": "Query"}
+    assert "x-ratelimit-remaining" not in response.headers
+    await store.close()
