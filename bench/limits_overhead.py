@@ -79,14 +79,14 @@ def main() -> None:
     document = parse(DOCUMENT)
     operation = get_operation_ast(document)
     assert operation is not None
-    variables = get_variable_values(graphql_schema, operation.variable_definitions, VARIABLES)
+    variables = get_variable_values(graphql_schema, operation.variable_definitions or (), VARIABLES)
     assert not isinstance(variables, list), variables
     print(f"cost of the document: {requested_cost(graphql_schema, document, operation, variables)}")
     steps = {
         "shape (depth, aliases, directives)": lambda: measure(document, operation),
         "cost": lambda: requested_cost(graphql_schema, document, operation, variables),
         "variable coercion": lambda: get_variable_values(
-            graphql_schema, operation.variable_definitions, VARIABLES, hide_suggestions=True
+            graphql_schema, operation.variable_definitions or (), VARIABLES, hide_suggestions=True
         ),
     }
     total = 0.0
