@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graph.app import create_app
@@ -34,6 +35,13 @@ def settings(**overrides: Any) -> Settings:
 async def redis_store() -> AsyncIterator[RedisBudgetStore]:
     """A real Redis budget store whose keys are unique to this test."""
     store = RedisBudgetStore(REDIS_URL, prefix=f"braingain-test:{uuid.uuid4().hex}:")
+    try:
+        await store.redis.ping()
+    except (RedisError, OSError) as error:
+        pytest.fail(
+            f"Redis is required at {REDIS_URL} (TEST_REDIS_URL): start it, e.g. "
+            f"`redis-server --daemonize yes` ({error})"
+        )
     yield store
     keys = [key async for key in store.redis.scan_iter(f"{store.prefix}*")]
     if keys:
