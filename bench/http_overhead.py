@@ -22,6 +22,7 @@ from strawberry.extensions import ParserCache
 
 from db.engine import create_engine, create_sessionmaker
 from graph.app import GraphQLApp, create_app
+from graph.chapters import load_registry
 from graph.extensions.budget import RedisBudgetStore
 from graph.extensions.errors import MaskUnexpectedErrors
 from graph.extensions.page_limits import ValidationWithPageLimits
@@ -63,7 +64,18 @@ async def main(requests: int, redis_url: str) -> None:
         ],
     )
     plain = Starlette(
-        routes=[Route("/graphql", GraphQLApp(plain_schema, sessionmaker, graphql_ide=None))],
+        routes=[
+            Route(
+                "/graphql",
+                GraphQLApp(
+                    plain_schema,
+                    sessionmaker,
+                    load_registry(),
+                    Settings.from_environment(),
+                    graphql_ide=None,
+                ),
+            )
+        ],
         middleware=[Middleware(RequestIdMiddleware)],
     )
     store = RedisBudgetStore(redis_url, prefix="braingain-bench-http:")

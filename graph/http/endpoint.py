@@ -104,10 +104,7 @@ class GraphQLEndpoint:
             self.metrics.pool.engine = bind
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve HTTP here; hand WebSocket connections to strawberry."""
-        if scope["type"] != "http":
-            await self.graphql(scope, receive, send)
-            return
+        """Serve one authenticated HTTP request (GraphQLApp hands them over)."""
         request = Request(scope, receive)
         started = time.perf_counter()
         with tracer.start_as_current_span("graphql.request") as span:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
 from graph.database import RequestDatabase
 from graph.loaders.chapter import (
     ChapterByIdLoader,
@@ -13,11 +15,13 @@ from graph.loaders.chapter import (
     MembershipPageByChapterIdLoader,
     MembershipPageByEngineerIdLoader,
 )
+from graph.loaders.consent import ConsentGrantByIdLoader
 from graph.loaders.engineer import (
     AffiliationsByEngineerIdLoader,
     EducationByEngineerIdLoader,
     EngineerByIdLoader,
     PositionsByEngineerIdLoader,
+    ProfileAccessByEngineerIdLoader,
     SectorsByEngineerIdLoader,
     SkillsByEngineerIdLoader,
 )
@@ -34,6 +38,7 @@ class Loaders:
     """Every DataLoader of one request; never shared between requests."""
 
     engineer_by_id: EngineerByIdLoader
+    profile_access_by_engineer_id: ProfileAccessByEngineerIdLoader
     sectors_by_engineer_id: SectorsByEngineerIdLoader
     skills_by_engineer_id: SkillsByEngineerIdLoader
     positions_by_engineer_id: PositionsByEngineerIdLoader
@@ -51,14 +56,20 @@ class Loaders:
     staff_page_by_institution_id: StaffPageByInstitutionIdLoader
     staff_count_by_institution_id: StaffCountByInstitutionIdLoader
     sector_by_id: SectorByIdLoader
+    consent_grant_by_id: ConsentGrantByIdLoader
     skill_by_id: SkillByIdLoader
     skills_by_sector_id: SkillsBySectorIdLoader
 
     @classmethod
-    def create(cls, database: RequestDatabase) -> "Loaders":
+    def create(
+        cls, database: RequestDatabase, viewer: Viewer, registry: ChapterRegistry
+    ) -> "Loaders":
         """Fresh loaders bound to one request's database."""
         return cls(
             engineer_by_id=EngineerByIdLoader(database),
+            profile_access_by_engineer_id=ProfileAccessByEngineerIdLoader(
+                database, viewer, registry
+            ),
             sectors_by_engineer_id=SectorsByEngineerIdLoader(database),
             skills_by_engineer_id=SkillsByEngineerIdLoader(database),
             positions_by_engineer_id=PositionsByEngineerIdLoader(database),
@@ -76,6 +87,7 @@ class Loaders:
             staff_page_by_institution_id=StaffPageByInstitutionIdLoader(database),
             staff_count_by_institution_id=StaffCountByInstitutionIdLoader(database),
             sector_by_id=SectorByIdLoader(database),
+            consent_grant_by_id=ConsentGrantByIdLoader(database),
             skill_by_id=SkillByIdLoader(database),
             skills_by_sector_id=SkillsBySectorIdLoader(database),
         )

@@ -3,6 +3,7 @@
 import httpx
 import pytest
 
+from db.enums import GlobalRole
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.http.policy import may_introspect
@@ -97,8 +98,8 @@ async def test_ide_is_closed_in_production(production: httpx.AsyncClient) -> Non
 
 def test_council_admins_may_introspect_in_production() -> None:
     live = settings(environment="production")
-    assert may_introspect(
-        Viewer(engineer_id=1, scopes=frozenset({Scope.COUNCIL_ADMIN.value})), live
-    )
-    assert not may_introspect(Viewer(engineer_id=1, scopes=frozenset({"profiles:read"})), live)
+    admin = Viewer(engineer_id=1, global_role=GlobalRole.COUNCIL_ADMIN, scopes=frozenset(Scope))
+    member = Viewer(engineer_id=2, global_role=GlobalRole.MEMBER, scopes=frozenset(Scope))
+    assert may_introspect(admin, live)
+    assert not may_introspect(member, live)
     assert may_introspect(Viewer(), settings(environment="development"))
