@@ -103,6 +103,8 @@ class Chromium:
                 "--no-default-browser-check",
                 "--disable-background-networking",
                 "--disable-component-update",
+                "--disable-quic",
+                "--disable-sync",
                 "--remote-debugging-port=0",
                 f"--user-data-dir={self.profile}",
                 "--window-size=1280,900",
