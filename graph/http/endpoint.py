@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from graphql import GraphQLError
@@ -21,10 +21,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
+from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.context import Context
 from graph.errors import ErrorCode
 from graph.extensions.admission import Admission, Budget
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
@@ -45,6 +47,20 @@ QUERIES_ONLY = frozenset({OperationType.QUERY})
 QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
+class GraphQLView(Protocol):
+    """What the endpoint needs from strawberry's view (our GraphQLApp): schema and context."""
+
+    schema: BaseSchema
+
+    async def get_sub_response(self, request: Request) -> Response:
+        """A response whose headers the context may set."""
+        ...
+
+    async def get_context(self, request: Request, response: Response) -> Context:
+        """The request's Context (database, viewer, loaders)."""
+        ...
+
+
 @dataclass
 class Outcome:
     """What one request produced, for the response, the metrics and the access log."""
@@ -61,7 +77,7 @@ class GraphQLEndpoint:
 
     def __init__(
         self,
-        graphql: Any,
+        graphql: GraphQLView,
         *,
         settings: Settings,
         hardening: HardeningSettings,
@@ -81,12 +97,12 @@ class GraphQLEndpoint:
     @classmethod
     def create(
         cls,
-        graphql: Any,
+        graphql: GraphQLView,
         settings: Settings,
         hardening: HardeningSettings,
         budget_store: BudgetStore | None,
     ) -> "GraphQLEndpoint":
-        """The endpoint with its registry, IDE (outside production) and metrics."""
+        """The endpoint with its trusted documents, IDE (gated like introspection), metrics."""
         return cls(
             graphql,
             settings=settings,
