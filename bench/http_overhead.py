@@ -24,7 +24,7 @@ from db.engine import create_engine, create_sessionmaker
 from graph.app import GraphQLApp, create_app
 from graph.chapters import load_registry
 from graph.extensions.access_log import ConsentAccessLog
-from graph.extensions.budget import RedisBudgetStore
+from graph.extensions.budget import MemoryBudgetStore, RedisBudgetStore
 from graph.extensions.errors import MaskUnexpectedErrors
 from graph.extensions.page_limits import ValidationWithPageLimits
 from graph.http.settings import BudgetSettings, HardeningSettings
@@ -52,7 +52,7 @@ async def timed(client: httpx.AsyncClient, document: str, requests: int) -> floa
     return statistics.median(batches)
 
 
-async def main(requests: int, redis_url: str) -> None:
+async def main(requests: int, redis_url: str, budget_in_memory: bool = False) -> None:
     """Print one row per document: plain, hardened, difference."""
     engine = create_engine(os.environ["DATABASE_URL"], pool_size=2)
     sessionmaker = create_sessionmaker(engine)
@@ -87,7 +87,7 @@ async def main(requests: int, redis_url: str) -> None:
         Settings.from_environment(),
         sessionmaker=sessionmaker,
         hardening=HardeningSettings(budget=BudgetSettings(capacity=10**9, restore_rate=10**6)),
-        budget_store=store,
+        budget_store=MemoryBudgetStore() if budget_in_memory else store,
     )
     try:
         async with LifespanManager(hardened) as manager:
@@ -120,5 +120,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--budget-in-memory", action="store_true", help="isolate the cost of Redis round trips"
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.requests, arguments.redis))
+    asyncio.run(main(arguments.requests, arguments.redis, arguments.budget_in_memory))
