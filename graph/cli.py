@@ -1,4 +1,5 @@
-"""The `braingain` command: serve, migrate, seed, export the schema, manage chapters."""
+"""The `braingain` command: serve, migrate, seed, export the schema, manage chapters, clients,
+keys, council admins and institution staff accounts."""
 
 import argparse
 import asyncio
@@ -289,6 +290,88 @@ def command_token(arguments: argparse.Namespace) -> int:
     return 0
 
 
+async def _admins(url: str, handle: str, grant: bool) -> str:
+    import uuid
+
+    from db.engine import create_engine, create_sessionmaker
+    from db.enums import GlobalRole
+    from graph.services.operators import set_global_role
+
+    role = GlobalRole.COUNCIL_ADMIN if grant else GlobalRole.MEMBER
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            account = await set_global_role(session, handle, role, f"cli-{uuid.uuid4().hex}")
+            await session.commit()
+        return f"{handle} ({account.email}) is now {role.value}"
+    finally:
+        await engine.dispose()
+
+
+def command_admins(arguments: argparse.Namespace) -> int:
+    """Grant or revoke the council admin role of an engineer's account (audited)."""
+    from graph.services.operators import OperatorError
+
+    location = _database()
+    try:
+        _upgrade(location)
+        try:
+            grant = arguments.admins_command == "grant"
+            print(asyncio.run(_admins(location.url, arguments.engineer, grant)))
+        except OperatorError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    finally:
+        stop_embedded(location)
+    return 0
+
+
+async def _staff_create(url: str, arguments: argparse.Namespace) -> list[str]:
+    from db.engine import create_engine, create_sessionmaker
+    from graph.services.operators import create_staff_account
+    from graph.settings import Settings
+
+    site = Settings.from_environment().issuer
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            staff = await create_staff_account(
+                session, arguments.institution, arguments.email, arguments.name, site
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+    lines = [
+        f"engineer:  {staff.engineer.handle}",
+        f"email:     {staff.account.email}",
+        f"institution: {arguments.institution}",
+    ]
+    if staff.token is None:
+        lines.append("an account with this email existed: linked to the institution")
+    else:
+        lines.append(f"set-password token: {staff.token}   (single use, 7 days; also mailed)")
+        lines.append(f"set-password link:  {site}/reset-password?token={staff.token}")
+    return lines
+
+
+def command_staff_create(arguments: argparse.Namespace) -> int:
+    """Open an institution staff account and print its one-time set-password link."""
+    from graph.services.operators import OperatorError
+
+    location = _database()
+    try:
+        _upgrade(location)
+        try:
+            lines = asyncio.run(_staff_create(location.url, arguments))
+        except OperatorError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print("\n".join(lines))
+    finally:
+        stop_embedded(location)
+    return 0
+
+
 def command_database_url(_: argparse.Namespace) -> int:
     """Print the database URL (starting the embedded server if needed) for psql and tools."""
     location = resolve_database()
@@ -353,6 +436,25 @@ def parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--public", action="store_true", help="app without a secret (PKCE only)")
     create.set_defaults(handler=command_clients_create)
+
+    admins = commands.add_parser("admins", help="council admins").add_subparsers(
+        dest="admins_command", required=True
+    )
+    for verb, help_text in (("grant", "make an engineer a council admin"), ("revoke", "undo it")):
+        admin = admins.add_parser(verb, help=help_text)
+        admin.add_argument("--engineer", required=True, help="the engineer's handle")
+        admin.set_defaults(handler=command_admins)
+
+    staff = commands.add_parser("staff", help="institution staff accounts").add_subparsers(
+        dest="staff_command", required=True
+    )
+    staff_create = staff.add_parser(
+        "create", help="open a staff account; prints a one-time set-password link"
+    )
+    staff_create.add_argument("--institution", required=True, help="institution slug")
+    staff_create.add_argument("--email", required=True, help="the staff member's email")
+    staff_create.add_argument("--name", help="full name (default: the email's local part)")
+    staff_create.set_defaults(handler=command_staff_create)
 
     token = commands.add_parser("token", help="mint an access token for an engineer")
     token.add_argument("--engineer", required=True, help="the engineer's handle")

@@ -52,6 +52,8 @@ class AuthorizationCode(Base):
     code_challenge_method: Mapped[str | None] = mapped_column(String(8))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    family_id: Mapped[UUID | None]
+    """The refresh-token family the code was exchanged for: revoked if the code is replayed."""
 
 
 class RefreshToken(Base):

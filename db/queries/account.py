@@ -3,16 +3,23 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MembershipStatus
-from db.models import Account, AccountToken, Chapter, LoginAttempt, Membership
+from db.models import Account, AccountToken, Chapter, Engineer, LoginAttempt, Membership
 
 
 async def get_by_email(session: AsyncSession, email: str) -> Account | None:
     """The account signing in with this email (emails are stored lower-case)."""
     return await session.scalar(select(Account).where(Account.email == email.strip().lower()))
+
+
+async def is_email_taken(session: AsyncSession, email: str) -> bool:
+    """True when an account signs in with this email or a profile lists it as its contact."""
+    email = email.strip().lower()
+    taken = exists().where(Account.email == email) | exists().where(Engineer.email == email)
+    return bool(await session.scalar(select(taken)))
 
 
 async def get_by_engineer(session: AsyncSession, engineer_id: int) -> Account | None:

@@ -22,9 +22,9 @@ def access_log_of(engineer_id: int) -> Select[AccessLogEntry]:
     return select(AccessLogEntry).where(AccessLogEntry.engineer_id == engineer_id)
 
 
-def audit_log_of(chapter_id: int) -> Select[AuditLogEntry]:
-    """SELECT audit rows of privileged mutations in a chapter."""
-    return select(AuditLogEntry).where(AuditLogEntry.chapter_id == chapter_id)
+def audit_log() -> Select[AuditLogEntry]:
+    """SELECT audit rows of privileged mutations (callers narrow it to chapters)."""
+    return select(AuditLogEntry)
 
 
 async def list_grants_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ConsentGrant]:

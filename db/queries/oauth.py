@@ -53,9 +53,10 @@ async def get_client(session: AsyncSession, client_id: str) -> OAuthClient | Non
 
 
 async def get_authorization_code(session: AsyncSession, code_hash: str) -> AuthorizationCode | None:
-    """An authorization code by the hash of its value (used or not)."""
+    """An authorization code by the hash of its value (used or not), locked until commit so
+    that two concurrent exchanges cannot both spend it."""
     return await session.scalar(
-        select(AuthorizationCode).where(AuthorizationCode.code_hash == code_hash)
+        select(AuthorizationCode).where(AuthorizationCode.code_hash == code_hash).with_for_update()
     )
 
 
@@ -84,9 +85,18 @@ async def revoke_client_refresh_tokens(
     )
 
 
-async def is_access_token_revoked(session: AsyncSession, jti: str) -> bool:
-    """True when the access token with this `jti` was revoked."""
-    return bool(await session.scalar(select(exists().where(RevokedAccessToken.jti == jti))))
+async def is_access_token_revoked(
+    session: AsyncSession, jti: str, family_id: UUID | None = None
+) -> bool:
+    """True when the access token with this `jti` was revoked, or its sign-in session was
+    (a revoked refresh token in family `family_id`: revocation, replay, password reset)."""
+    revoked = exists().where(RevokedAccessToken.jti == jti)
+    if family_id is None:
+        return bool(await session.scalar(select(revoked)))
+    session_revoked = exists().where(
+        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
+    )
+    return bool(await session.scalar(select(revoked | session_revoked)))
 
 
 async def list_clients_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[OAuthClient]:

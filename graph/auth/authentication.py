@@ -1,6 +1,7 @@
 """Bearer token → Viewer: verify the JWT, then load the principal's live roles."""
 
 from types import MappingProxyType
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,7 +50,11 @@ async def load_viewer(
     session: AsyncSession, claims: AccessTokenClaims, registry: ChapterRegistry
 ) -> Viewer:
     """The Viewer a verified token stands for; InvalidToken when it no longer does."""
-    if await oauth_queries.is_access_token_revoked(session, claims.token_id):
+    try:
+        family_id = UUID(claims.session_id) if claims.session_id is not None else None
+    except ValueError:
+        raise InvalidToken("malformed sid") from None
+    if await oauth_queries.is_access_token_revoked(session, claims.token_id, family_id):
         raise InvalidToken("token was revoked")
     if claims.subject == claims.client_id:
         client = await oauth_queries.get_client(session, claims.client_id)

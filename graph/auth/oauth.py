@@ -119,6 +119,8 @@ class Prefetched:
     engineers: dict[int, Engineer] = field(default_factory=dict)
     access_token_ids: dict[str, tuple[str, tuple[str, int]]] = field(default_factory=dict)
     added: list[Any] = field(default_factory=list)
+    family_id: uuid.UUID | None = None
+    """The sign-in session (refresh-token family) that tokens issued now belong to."""
 
 
 class StarletteRequest(OAuth2Request):  # type: ignore[misc]
@@ -188,14 +190,20 @@ class AuthorizationCodeGrant(authlib_grants.AuthorizationCodeGrant):  # type: ig
 
     def query_authorization_code(self, code: str, client: Client) -> Code | None:
         row = self.store.codes.get(code)
-        if row is None or row.client_id != client.row.id or row.used_at is not None:
+        if row is None or row.client_id != client.row.id:
             return None
-        if row.expires_at <= datetime.now(UTC):
+        now = datetime.now(UTC)
+        if row.used_at is not None:  # replayed: revoke what it bought (RFC 6749 §4.1.2)
+            for member in self.store.families.get(row.family_id, []) if row.family_id else []:
+                member.revoked_at = member.revoked_at or now
+            return None
+        if row.expires_at <= now:
             return None
         return Code(row)
 
     def delete_authorization_code(self, authorization_code: Code) -> None:
         authorization_code.row.used_at = datetime.now(UTC)
+        authorization_code.row.family_id = self.store.family_id
 
     def authenticate_user(self, authorization_code: Code) -> Engineer | None:
         return self.store.engineers.get(authorization_code.row.engineer_id)
@@ -292,13 +300,12 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         raw = token.get("refresh_token")
         if raw is None or request.user is None:
             return
-        previous: Refresh | None = getattr(request, "refresh_token", None)
-        family = previous.row.family_id if previous is not None else uuid.uuid4()
+        assert self.store.family_id is not None, "token endpoint sets the family first"
         now = datetime.now(UTC)
         self.store.added.append(
             RefreshToken(
                 token_hash=digest(raw),
-                family_id=family,
+                family_id=self.store.family_id,
                 client_id=request.client.row.id,
                 engineer_id=request.user.id,
                 scope=token.get("scope", ""),
@@ -318,6 +325,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
     ) -> dict[str, Any]:
         scopes = parse_scopes(client.get_allowed_scope(scope))
         subject = client.row.client_id if user is None else engineer_subject(user.id)
+        family = self.store.family_id if user is not None else None
         lifetime = self.settings.access_token_seconds
         access_token, _ = issue_access_token(
             self.keys.signing_key(),
@@ -327,6 +335,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
             client_id=client.row.client_id,
             scopes=scopes,
             lifetime_seconds=lifetime,
+            session_id=str(family) if family is not None else None,
         )
         token: dict[str, Any] = {
             "token_type": "Bearer",

@@ -1,7 +1,9 @@
 """HTTP endpoints of the authorization server: token, authorize, revoke, metadata, JWKS."""
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
@@ -79,15 +81,31 @@ async def _prefetch_engineer(session: AsyncSession, store: Prefetched, engineer_
         store.engineers[engineer_id] = row
 
 
+async def _prefetch_family(session: AsyncSession, store: Prefetched, family_id: UUID) -> None:
+    family = await session.scalars(
+        select(RefreshToken).where(RefreshToken.family_id == family_id).with_for_update()
+    )
+    store.families[family_id] = list(family.all())
+
+
 async def _prefetch_refresh(session: AsyncSession, store: Prefetched, raw: str) -> None:
     row = await queries.get_refresh_token(session, digest(raw))
     if row is None:
         return
     store.refresh_tokens[raw] = row
-    family = await session.scalars(
-        select(RefreshToken).where(RefreshToken.family_id == row.family_id).with_for_update()
-    )
-    store.families[row.family_id] = list(family.all())
+    store.family_id = row.family_id  # a rotated token stays in its sign-in session
+    await _prefetch_family(session, store, row.family_id)
+    await _prefetch_engineer(session, store, row.engineer_id)
+
+
+async def _prefetch_code(session: AsyncSession, store: Prefetched, raw: str) -> None:
+    row = await queries.get_authorization_code(session, digest(raw))
+    if row is None:
+        return
+    store.codes[raw] = row
+    store.family_id = uuid.uuid4()  # a fresh exchange starts a sign-in session
+    if row.family_id is not None:  # a replay: load what the first exchange issued
+        await _prefetch_family(session, store, row.family_id)
     await _prefetch_engineer(session, store, row.engineer_id)
 
 
@@ -100,10 +118,7 @@ async def token_endpoint(request: Request) -> Response:
         store = Prefetched()
         await _prefetch_clients(session, store, headers, form)
         if form.get("grant_type") == "authorization_code" and form.get("code"):
-            row = await queries.get_authorization_code(session, digest(form["code"]))
-            if row is not None:
-                store.codes[form["code"]] = row
-                await _prefetch_engineer(session, store, row.engineer_id)
+            await _prefetch_code(session, store, form["code"])
         if form.get("grant_type") == "refresh_token" and form.get("refresh_token"):
             await _prefetch_refresh(session, store, form["refresh_token"])
         await auth.keys.fresh()

@@ -33,6 +33,8 @@ class AccessTokenClaims:
     scopes: frozenset[Scope]
     token_id: str
     expires_at: int
+    session_id: str | None = None
+    """The sign-in session (refresh-token family) the token was issued in, if any."""
 
 
 def issue_access_token(
@@ -45,8 +47,13 @@ def issue_access_token(
     scopes: Iterable[Scope],
     lifetime_seconds: int,
     now: int | None = None,
+    session_id: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """A signed access token and its claims (`typ: at+jwt`, `kid` in the header)."""
+    """A signed access token and its claims (`typ: at+jwt`, `kid` in the header).
+
+    `session_id` (claim `sid`) ties the token to a sign-in session: revoking the session's
+    refresh-token family revokes the token too.
+    """
     issued = int(time.time()) if now is None else now
     claims: dict[str, Any] = {
         "iss": issuer,
@@ -59,6 +66,8 @@ def issue_access_token(
         "exp": issued + lifetime_seconds,
         "jti": secrets.token_urlsafe(16),
     }
+    if session_id is not None:
+        claims["sid"] = session_id
     header = {"alg": ALGORITHM, "kid": key.kid, "typ": TOKEN_TYPE}
     return jwt.encode(header, claims, key, algorithms=[ALGORITHM], default_type=None), claims
 
@@ -104,8 +113,11 @@ def verify_access_token(
         raise InvalidToken(f"claims rejected ({error.error})") from None
     claims = decoded.claims
     scope = claims.get("scope", "")
-    if not isinstance(scope, str) or not all(
-        isinstance(claims[name], str) for name in ("sub", "client_id", "jti")
+    session_id = claims.get("sid")
+    if (
+        not isinstance(scope, str)
+        or not all(isinstance(claims[name], str) for name in ("sub", "client_id", "jti"))
+        or not (session_id is None or isinstance(session_id, str))
     ):
         raise InvalidToken("claims have the wrong types")
     return AccessTokenClaims(
@@ -114,4 +126,5 @@ def verify_access_token(
         scopes=parse_scopes(scope),
         token_id=claims["jti"],
         expires_at=int(claims["exp"]),
+        session_id=session_id,
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from db.enums import ProfileField
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.database import RequestDatabase
@@ -15,7 +16,11 @@ from graph.loaders.chapter import (
     MembershipPageByChapterIdLoader,
     MembershipPageByEngineerIdLoader,
 )
-from graph.loaders.consent import ConsentGrantByIdLoader
+from graph.loaders.consent import (
+    AuditLogCountByChapterIdLoader,
+    AuditLogPageByChapterIdLoader,
+    ConsentGrantByIdLoader,
+)
 from graph.loaders.engineer import (
     AffiliationsByEngineerIdLoader,
     EducationByEngineerIdLoader,
@@ -31,6 +36,7 @@ from graph.loaders.institution import (
     StaffPageByInstitutionIdLoader,
 )
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
+from graph.services.visibility import shows_field
 
 
 @dataclass
@@ -52,6 +58,8 @@ class Loaders:
     membership_count_by_engineer_id: MembershipCountByEngineerIdLoader
     chapter_page_by_engineer_id: ChapterPageByEngineerIdLoader
     chapter_count_by_engineer_id: ChapterCountByEngineerIdLoader
+    audit_log_page_by_chapter_id: AuditLogPageByChapterIdLoader
+    audit_log_count_by_chapter_id: AuditLogCountByChapterIdLoader
     institution_by_id: InstitutionByIdLoader
     staff_page_by_institution_id: StaffPageByInstitutionIdLoader
     staff_count_by_institution_id: StaffCountByInstitutionIdLoader
@@ -65,6 +73,7 @@ class Loaders:
         cls, database: RequestDatabase, viewer: Viewer, registry: ChapterRegistry
     ) -> "Loaders":
         """Fresh loaders bound to one request's database."""
+        staff_shown = shows_field(viewer, registry, ProfileField.AFFILIATIONS)
         return cls(
             engineer_by_id=EngineerByIdLoader(database),
             profile_access_by_engineer_id=ProfileAccessByEngineerIdLoader(
@@ -83,9 +92,11 @@ class Loaders:
             membership_count_by_engineer_id=MembershipCountByEngineerIdLoader(database),
             chapter_page_by_engineer_id=ChapterPageByEngineerIdLoader(database),
             chapter_count_by_engineer_id=ChapterCountByEngineerIdLoader(database),
+            audit_log_page_by_chapter_id=AuditLogPageByChapterIdLoader(database),
+            audit_log_count_by_chapter_id=AuditLogCountByChapterIdLoader(database),
             institution_by_id=InstitutionByIdLoader(database),
-            staff_page_by_institution_id=StaffPageByInstitutionIdLoader(database),
-            staff_count_by_institution_id=StaffCountByInstitutionIdLoader(database),
+            staff_page_by_institution_id=StaffPageByInstitutionIdLoader(database, staff_shown),
+            staff_count_by_institution_id=StaffCountByInstitutionIdLoader(database, staff_shown),
             sector_by_id=SectorByIdLoader(database),
             consent_grant_by_id=ConsentGrantByIdLoader(database),
             skill_by_id=SkillByIdLoader(database),

@@ -80,9 +80,10 @@ def _password_problems(password: str, field: str) -> list[Problem]:
     return []
 
 
-async def _issue_token(
+async def issue_token(
     session: AsyncSession, account: Account, purpose: AccountTokenPurpose, lifetime: timedelta
 ) -> str:
+    """A new single-use token for `account`; only its hash is stored (no commit)."""
     raw = new_token()
     session.add(
         AccountToken(
@@ -105,7 +106,7 @@ async def sign_up(session: AsyncSession, form: SignUp, site: str) -> Account:
         problems.append(
             Problem(AccountErrorCode.INVALID_EMAIL, "Not an email address.", ("email",))
         )
-    elif await queries.get_by_email(session, email) is not None:
+    elif await queries.is_email_taken(session, email):
         problems.append(
             Problem(AccountErrorCode.EMAIL_TAKEN, "An account uses this email.", ("email",))
         )
@@ -149,7 +150,7 @@ async def sign_up(session: AsyncSession, form: SignUp, site: str) -> Account:
     )
     session.add(account)
     await session.flush()
-    token = await _issue_token(
+    token = await issue_token(
         session, account, AccountTokenPurpose.VERIFY_EMAIL, VERIFY_EMAIL_LIFETIME
     )
     queue_email(
@@ -187,7 +188,7 @@ async def request_password_reset(session: AsyncSession, email: str, site: str) -
     account = await queries.get_by_email(session, normalise_email(email))
     if account is None:
         return
-    token = await _issue_token(
+    token = await issue_token(
         session, account, AccountTokenPurpose.RESET_PASSWORD, RESET_PASSWORD_LIFETIME
     )
     queue_email(

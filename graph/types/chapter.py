@@ -15,7 +15,6 @@ from graph.context import Info
 from graph.ids import encode_id
 from graph.loaders.chapter import MembershipSlice
 from graph.pagination import PageArgs
-from graph.services.listing import page_of
 from graph.services.visibility import membership_scope
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.consent import AuditLogEntry
@@ -139,16 +138,18 @@ class Chapter(Node):
         last: Last = None,
         before: Before = None,
     ) -> Connection[AuditLogEntry] | None:
-        """A keyset page, checked against the loaded chapter."""
+        """A keyset page, checked against the loaded chapter; batched across chapters."""
         require_chapter_scope(info.context.viewer, Scope.AUDIT_READ, self.pk)
-        page, count = await page_of(
-            info.context.database,
-            consent_queries.audit_log_of(self.pk),
-            models.AuditLogEntry,
-            consent_queries.NEWEST_FIRST,
-            PageArgs(first, after, last, before),
+        loaders = info.context.loaders
+        ordering = consent_queries.NEWEST_FIRST
+        window = PageArgs(first, after, last, before).window(ordering, models.AuditLogEntry)
+        page = await loaders.audit_log_page_by_chapter_id.load((self.pk, window))
+        return build_connection(
+            page,
+            ordering,
+            AuditLogEntry.from_model,
+            lambda: loaders.audit_log_count_by_chapter_id.load((self.pk, None)),
         )
-        return build_connection(page, consent_queries.NEWEST_FIRST, AuditLogEntry.from_model, count)
 
 
 @strawberry.type(description="An engineer's membership of a chapter.")

@@ -128,6 +128,18 @@ async def reveals(info: Info, engineer: "Engineer", field: ProfileField) -> bool
     return False
 
 
+async def note_consent_reads(info: Info, engineer_pks: list[int], field: ProfileField) -> None:
+    """Log reads of `field` an institution made under consent in a list the SQL already
+    narrowed to what the viewer may see (Institution.staff); one batched lookup."""
+    if info.context.viewer.institution_id is None or not engineer_pks:
+        return
+    loader = info.context.loaders.profile_access_by_engineer_id
+    for pk, accesses in zip(engineer_pks, await loader.load_many(engineer_pks), strict=True):
+        access = accesses[field]
+        if not access.visible and access.consent_grant_id is not None:
+            info.context.consent_reads[(pk, access.consent_grant_id)].add(field.value)
+
+
 @strawberry.type(description="The visibility an engineer chose for one profile field.")
 class ProfileFieldSetting:
     """One field's visibility."""

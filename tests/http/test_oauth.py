@@ -15,9 +15,11 @@ import pytest
 from asgi_lifespan import LifespanManager
 from joserfc import jws, jwt
 from joserfc.jwk import ECKey
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from db.models import OutboxEmail
 from graph.app import create_app
 from graph.auth.authentication import engineer_subject
 from graph.auth.secrets import hash_password
@@ -261,7 +263,7 @@ async def test_authorization_code_pkce_refresh_rotation_and_reuse(
     code = re.search(r"code=([^&]+)", location)
     assert code is not None
 
-    # Then the code (with the verifier) buys tokens, once
+    # Then the code (with the verifier) buys tokens (replays: see the test below)
     exchange = {
         "grant_type": "authorization_code",
         "code": code.group(1),
@@ -272,9 +274,7 @@ async def test_authorization_code_pkce_refresh_rotation_and_reuse(
     tokens = (
         await client.post("/oauth/token", data={**exchange, "code_verifier": verifier})
     ).json()
-    replay = await client.post("/oauth/token", data={**exchange, "code_verifier": verifier})
     assert missing_verifier.status_code == 400
-    assert replay.status_code == 400
     viewer = (await _graphql(client, tokens["access_token"])).json()["data"]["viewer"]
     assert viewer["engineer"] == {"handle": "signer"}
     assert viewer["scopes"] == ["profiles:read"]
@@ -366,3 +366,156 @@ async def test_signing_key_rotation_keeps_old_tokens_valid(
     assert {key["kid"] for key in jwks} == {old_key.kid, new.kid}
     assert _signing_key(app).kid == new.kid
     assert (await _graphql(client, old_token)).status_code == 200
+
+
+async def _code_for(
+    client: httpx.AsyncClient, session: AsyncSession, handle: str
+) -> tuple[dict[str, str], str]:
+    """Sign `handle` in through the consent page; (token-exchange form, code verifier)."""
+    engineer = await factories.engineer(session, handle=handle)
+    await factories.account(
+        session,
+        engineer,
+        email=f"{handle}@example.org",
+        password_hash=await hash_password("correct horse battery"),
+    )
+    app_client, _ = await oauth_client.create_app_client(
+        session, "Portal", [REDIRECT], "profiles:read", public=True
+    )
+    await session.flush()
+    verifier, challenge = _pkce()
+    allowed = await client.post(
+        "/oauth/authorize",
+        data={
+            "response_type": "code",
+            "client_id": app_client.client_id,
+            "redirect_uri": REDIRECT,
+            "scope": "profiles:read",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "email": f"{handle}@example.org",
+            "password": "correct horse battery",
+            "decision": "approve",
+        },
+    )
+    code = re.search(r"code=([^&]+)", allowed.headers["location"])
+    assert code is not None
+    exchange = {
+        "grant_type": "authorization_code",
+        "code": code.group(1),
+        "redirect_uri": REDIRECT,
+        "client_id": app_client.client_id,
+        "code_verifier": verifier,
+    }
+    return exchange, app_client.client_id
+
+
+async def test_replaying_a_code_revokes_the_tokens_it_bought(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # Given tokens bought with a code, and a refresh that rotated them once
+    exchange, client_id = await _code_for(client, session, "replayed")
+    first = (await client.post("/oauth/token", data=exchange)).json()
+    refresh = {"grant_type": "refresh_token", "client_id": client_id}
+    rotated = (
+        await client.post("/oauth/token", data={**refresh, "refresh_token": first["refresh_token"]})
+    ).json()
+    assert (await _graphql(client, first["access_token"])).status_code == 200
+    assert (await _graphql(client, rotated["access_token"])).status_code == 200
+
+    # When someone replays the code (RFC 6749 §4.1.2: the code leaked)
+    replay = await client.post("/oauth/token", data=exchange)
+
+    # Then the replay is refused and every token of that sign-in is revoked
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+    assert (await _graphql(client, first["access_token"])).status_code == 401
+    assert (await _graphql(client, rotated["access_token"])).status_code == 401
+    after = await client.post(
+        "/oauth/token", data={**refresh, "refresh_token": rotated["refresh_token"]}
+    )
+    assert after.status_code == 400
+
+
+async def test_a_code_replay_leaves_other_sign_ins_alone(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # Given two sign-ins of different engineers
+    replayed, _ = await _code_for(client, session, "leaky")
+    untouched, _ = await _code_for(client, session, "careful")
+    leaky = (await client.post("/oauth/token", data=replayed)).json()
+    careful = (await client.post("/oauth/token", data=untouched)).json()
+
+    # When one code is replayed
+    assert (await client.post("/oauth/token", data=replayed)).status_code == 400
+
+    # Then only that sign-in's tokens die
+    assert (await _graphql(client, leaky["access_token"])).status_code == 401
+    viewer = (await _graphql(client, careful["access_token"])).json()["data"]["viewer"]
+    assert viewer["engineer"] == {"handle": "careful"}
+
+
+async def test_revoking_a_refresh_token_signs_its_access_tokens_out(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # Given a sign-in's tokens
+    exchange, client_id = await _code_for(client, session, "leaving")
+    tokens = (await client.post("/oauth/token", data=exchange)).json()
+    assert (await _graphql(client, tokens["access_token"])).status_code == 200
+
+    # When the app revokes the refresh token (sign out)
+    revoke = await client.post(
+        "/oauth/revoke", data={"token": tokens["refresh_token"], "client_id": client_id}
+    )
+
+    # Then the access token of that sign-in stops working at once
+    assert revoke.status_code == 200
+    assert (await _graphql(client, tokens["access_token"])).status_code == 401
+
+
+async def test_sign_in_waits_for_the_email_to_be_verified(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # Given an engineer who signed up over GraphQL but has not confirmed the email yet
+    sign_up = """
+    mutation { accountSignUp(input: {email: "new@example.org", password: "correct horse battery",
+      handle: "newcomer", name: "New Comer", countryCode: "AE", city: "Dubai", isOverseas: true})
+      { userErrors { code } } }
+    """
+    assert (await client.post("/graphql", json={"query": sign_up})).json()["data"] == {
+        "accountSignUp": {"userErrors": []}
+    }
+    app_client, _ = await oauth_client.create_app_client(
+        session, "Portal", [REDIRECT], "", public=True
+    )
+    await session.flush()
+    _, challenge = _pkce()
+    form = {
+        "response_type": "code",
+        "client_id": app_client.client_id,
+        "redirect_uri": REDIRECT,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "decision": "approve",
+        "email": "new@example.org",
+        "password": "correct horse battery",
+    }
+
+    # When they sign in before and after following the mailed link
+    before = await client.post("/oauth/authorize", data=form)
+    mail = await session.scalar(select(OutboxEmail).where(OutboxEmail.recipient == form["email"]))
+    assert mail is not None
+    token = re.search(r"token=([A-Za-z0-9_\-]+)", mail.body)
+    assert token is not None
+    verify = "mutation ($t: String!) { accountVerifyEmail(input: {token: $t}) { ok } }"
+    verified = await client.post(
+        "/graphql", json={"query": verify, "variables": {"t": token.group(1)}}
+    )
+    after = await client.post("/oauth/authorize", data=form)
+
+    # Then the first attempt asks them to confirm the email; the second signs them in
+    assert before.status_code == 401
+    assert "Confirm your email" in before.text
+    assert verified.json()["data"] == {"accountVerifyEmail": {"ok": True}}
+    assert after.status_code == 302
+    assert "code=" in after.headers["location"]
