@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -78,7 +78,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.registry = registry
         self.settings = settings
         self.keys = KeyStore(sessionmaker)
-        self.http: ASGIApp | None = None
+        self.http: GraphQLEndpoint | None = None
         """Serves authenticated HTTP requests when set (GraphQL over HTTP: graph/http/)."""
 
     async def authenticate(self, authorization: str | None, database: RequestDatabase) -> Viewer:
@@ -96,13 +96,16 @@ class GraphQLApp(GraphQL[Context, None]):
         database = state.get("database")
         if database is None:
             database = state["database"] = RequestDatabase(self.sessionmaker)
-        return Context.create(
+        context = Context.create(
             database,
             self.registry,
             viewer=state.get("viewer", ANONYMOUS),
             request_id=state.get("request_id"),
             site=self.settings.issuer,
         )
+        if isinstance(request, WebSocket) and self.http is not None:
+            context.admission = self.http.connection_policy(request)
+        return context
 
     async def on_ws_connect(self, context: Context) -> Any:
         """graphql-transport-ws: a token in `connection_init` ({"Authorization": "Bearer …"})."""

@@ -6,7 +6,7 @@ schema directly (tests, scripts) uses the default limits with no budget.
 """
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +16,9 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from redis.exceptions import RedisError
 from strawberry.extensions import SchemaExtension
 
+from graph.auth.viewer import Viewer
 from graph.errors import ErrorCode, Forbidden, Throttled
-from graph.extensions.budget import BucketState, BudgetStore, retry_after_seconds
+from graph.extensions.budget import BucketState, BudgetStore, budget_key, retry_after_seconds
 from graph.extensions.cost import actual_cost, requested_cost
 from graph.extensions.limits import (
     DEFAULT_LIMITS,
@@ -71,6 +72,33 @@ class Admission:
         return report
 
 
+@dataclass(frozen=True)
+class ConnectionPolicy:
+    """A WebSocket connection's policy: each operation gets a fresh Admission for the viewer
+    it runs as (a token may arrive in `connection_init`, after the context was built)."""
+
+    limits: Limits
+    may_introspect: Callable[[Viewer], bool]
+    budget_store: BudgetStore | None = None
+    capacity: int = 0
+    restore_rate: float = 1.0
+    client_ip: str | None = None
+
+    def admission_for(self, viewer: Viewer) -> Admission:
+        """This operation's Admission."""
+        budget = None
+        if self.budget_store is not None:
+            budget = Budget(
+                self.budget_store,
+                budget_key(viewer, self.client_ip),
+                self.capacity,
+                self.restore_rate,
+            )
+        return Admission(
+            limits=self.limits, budget=budget, may_introspect=self.may_introspect(viewer)
+        )
+
+
 def _with_code(error: GraphQLError, code: ErrorCode) -> GraphQLError:
     error.extensions = {"code": code.value, **(error.extensions or {})}
     return error
@@ -84,10 +112,13 @@ class AdmissionControl(SchemaExtension):
         self.admission = Admission()
 
     def on_operation(self) -> Iterator[None]:
-        """Pick up the request's Admission (or a default one)."""
-        admission = getattr(self.execution_context.context, "admission", None)
+        """Pick up the request's Admission (per operation on a WebSocket; else a default)."""
+        context = self.execution_context.context
+        admission = getattr(context, "admission", None)
         if isinstance(admission, Admission):
             self.admission = admission
+        elif isinstance(admission, ConnectionPolicy):
+            self.admission = admission.admission_for(context.viewer)
         yield
 
     async def on_validate(self) -> AsyncIterator[None]:

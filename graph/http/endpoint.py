@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -28,7 +29,7 @@ from strawberry.types.graphql import OperationType
 
 from graph.context import Context
 from graph.errors import ErrorCode
-from graph.extensions.admission import Admission, Budget
+from graph.extensions.admission import Admission, Budget, ConnectionPolicy
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
 from graph.extensions.timeouts import request_timeout_error
 from graph.extensions.trusted_documents import TrustedDocuments, resolve_query
@@ -111,6 +112,18 @@ class GraphQLEndpoint:
             documents=TrustedDocuments.load(hardening.trusted_documents),
             ide=GraphiQL(),
             metrics=Metrics() if hardening.metrics_enabled else None,
+        )
+
+    def connection_policy(self, websocket: WebSocket) -> ConnectionPolicy:
+        """Limits, introspection right and budget for the operations of one WebSocket."""
+        hardening = self.hardening
+        return ConnectionPolicy(
+            limits=hardening.limits,
+            may_introspect=lambda viewer: may_introspect(viewer, self.settings),
+            budget_store=self.budget_store,
+            capacity=hardening.budget.capacity,
+            restore_rate=hardening.budget.restore_rate,
+            client_ip=websocket.client.host if websocket.client else None,
         )
 
     def metrics_engine(self, sessionmaker: Any) -> None:
