@@ -1,1 +1,2 @@
-"""Load benchmark: our GraphQL server against a hand-written asyncpg endpoint, same JSON."""
+"""Benchmarks and long-running checks, not run by the test suite: load against a hand-written
+asyncpg endpoint, the hardening layer's overhead, long fuzzing runs."""

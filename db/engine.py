@@ -102,11 +102,11 @@ def resolve_database(env_var: str = "DATABASE_URL") -> DatabaseLocation:
     return start_embedded(data_dir())
 
 
-def connect_args(url: str) -> dict[str, Any]:
+def connect_args(url: str, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> dict[str, Any]:
     """asyncpg connection arguments: unix-socket host from the URL, statement timeout."""
     args: dict[str, Any] = {
         "server_settings": {
-            "statement_timeout": str(STATEMENT_TIMEOUT_MS),
+            "statement_timeout": str(statement_timeout_ms),
             "application_name": "braingain",
         },
     }
@@ -116,7 +116,13 @@ def connect_args(url: str) -> dict[str, Any]:
     return args
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    echo: bool = False,
+    statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
+) -> AsyncEngine:
     """An async engine for `url` (asyncpg), with sane pool settings."""
     async_url = to_async_url(url)
     parts = urlsplit(async_url)
@@ -127,7 +133,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         max_overflow=pool_size,
         pool_pre_ping=False,
         echo=echo,
-        connect_args=connect_args(async_url),
+        connect_args=connect_args(async_url, statement_timeout_ms),
     )
 
 

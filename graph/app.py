@@ -31,8 +31,13 @@ from graph.chapters import ChapterRegistry, load_registry
 from graph.context import Context
 from graph.database import RequestDatabase
 from graph.errors import ErrorCode
+from graph.extensions.budget import BudgetStore
+from graph.http.app import hardening_routes, open_budget_store
+from graph.http.endpoint import GraphQLEndpoint
+from graph.http.settings import HardeningSettings
 from graph.loaders import Loaders
 from graph.middleware import RequestIdMiddleware
+from graph.observability.middleware import AccessLogMiddleware
 from graph.schema import schema as default_schema
 from graph.services.outbox import drain_outbox
 from graph.settings import Settings
@@ -73,6 +78,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.registry = registry
         self.settings = settings
         self.keys = KeyStore(sessionmaker)
+        self.http: GraphQLEndpoint | None = None
+        """Serves authenticated HTTP requests when set (GraphQL over HTTP: graph/http/)."""
 
     async def authenticate(self, authorization: str | None, database: RequestDatabase) -> Viewer:
         """The Viewer for an Authorization header value; InvalidToken when it is bad."""
@@ -89,13 +96,16 @@ class GraphQLApp(GraphQL[Context, None]):
         database = state.get("database")
         if database is None:
             database = state["database"] = RequestDatabase(self.sessionmaker)
-        return Context.create(
+        context = Context.create(
             database,
             self.registry,
             viewer=state.get("viewer", ANONYMOUS),
             request_id=state.get("request_id"),
             site=self.settings.issuer,
         )
+        if isinstance(request, WebSocket) and self.http is not None:
+            context.admission = self.http.connection_policy(request)
+        return context
 
     async def on_ws_connect(self, context: Context) -> Any:
         """graphql-transport-ws: a token in `connection_init` ({"Authorization": "Bearer …"})."""
@@ -127,6 +137,9 @@ class GraphQLApp(GraphQL[Context, None]):
                         return
                     await unauthenticated(str(error))(scope, receive, send)
                     return
+            if scope["type"] == "http" and self.http is not None:
+                await self.http(scope, receive, send)
+                return
             await super().__call__(scope, receive, send)
         finally:
             await database.close()
@@ -151,6 +164,8 @@ def create_app(
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     schema: strawberry.Schema = default_schema,
     registry: ChapterRegistry | None = None,
+    hardening: HardeningSettings | None = None,
+    budget_store: BudgetStore | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
 
@@ -159,6 +174,7 @@ def create_app(
     """
     settings = settings or Settings.from_environment()
     registry = registry if registry is not None else load_registry()
+    hardening = hardening or HardeningSettings.from_environment()
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
@@ -171,13 +187,19 @@ def create_app(
             if active is None:
                 if settings.database_url is None:
                     raise RuntimeError("DATABASE_URL is not set (the CLI starts a database).")
-                active = own_engine = create_engine(settings.database_url)
+                active = own_engine = create_engine(
+                    settings.database_url, statement_timeout_ms=hardening.statement_timeout_ms
+                )
             state["sessionmaker"] = create_sessionmaker(active)
         graphql.sessionmaker = state["sessionmaker"]
         graphql.keys = KeyStore(state["sessionmaker"])
         await graphql.keys.reload()  # creates the first signing key on first start
         app.state.auth = AuthState(state["sessionmaker"], graphql.keys, settings)
         app.state.registry = registry
+        endpoint.metrics_engine(state["sessionmaker"])
+        own_store = None
+        if budget_store is None:
+            endpoint.budget_store = own_store = open_budget_store(hardening, settings)
         mailer = None
         if not settings.is_production and sessionmaker is None:
             mailer = asyncio.create_task(_outbox_loop(state["sessionmaker"]))
@@ -188,6 +210,8 @@ def create_app(
                 mailer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await mailer
+            if own_store is not None:
+                await own_store.close()
             if own_engine is not None:
                 await own_engine.dispose()
 
@@ -199,6 +223,7 @@ def create_app(
         graphql_ide=None,
         allow_queries_via_get=True,
     )
+    endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -218,7 +243,8 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *oauth_routes(),
+            *hardening_routes(endpoint),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(AccessLogMiddleware)],
         lifespan=lifespan,
     )

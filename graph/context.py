@@ -10,6 +10,7 @@ import strawberry
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
 from graph.database import RequestDatabase
+from graph.extensions.admission import Admission, ConnectionPolicy
 from graph.loaders import Loaders
 from graph.settings import DEFAULT_ISSUER
 
@@ -23,6 +24,7 @@ class Context:
     registry: ChapterRegistry
     viewer: Viewer = ANONYMOUS
     request_id: str = field(default_factory=lambda: uuid4().hex)
+    admission: Admission | ConnectionPolicy | None = None
     connection_params: dict[str, Any] | None = None
     site: str = DEFAULT_ISSUER
     """Public base URL, for links in mails."""

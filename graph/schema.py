@@ -4,11 +4,12 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionContext
 
 from graph.extensions.access_log import ConsentAccessLog
+from graph.extensions.admission import AdmissionControl
 from graph.extensions.errors import MaskUnexpectedErrors, log_unexpected
+from graph.extensions.limits import LimitedParser
 from graph.extensions.page_limits import ValidationWithPageLimits
 from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
@@ -143,8 +144,9 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         types=[Membership, ConsentGrant],
         extensions=[
-            lambda: ParserCache(maxsize=1000),
+            LimitedParser,
             ValidationWithPageLimits,
+            AdmissionControl,
             ConsentAccessLog,
             MaskUnexpectedErrors,
         ],
