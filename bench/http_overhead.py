@@ -4,7 +4,7 @@
 
 Serves the same document through (a) strawberry's own view with the schema's original
 extensions (parser cache, validation with page limits, error masking) and (b) our
-endpoint with limits, cost, trusted-document lookup, a Redis budget, metrics and logs.
+endpoint with limits, cost, trusted-document lookup, a PostgreSQL budget, metrics and logs.
 """
 
 import argparse
@@ -12,6 +12,7 @@ import asyncio
 import os
 import statistics
 import time
+import uuid
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -24,7 +25,8 @@ from db.engine import create_engine, create_sessionmaker
 from graph.app import GraphQLApp, create_app
 from graph.chapters import load_registry
 from graph.extensions.access_log import ConsentAccessLog
-from graph.extensions.budget import MemoryBudgetStore, RedisBudgetStore
+from graph.extensions.budget import MemoryBudgetStore
+from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.extensions.errors import MaskUnexpectedErrors
 from graph.extensions.page_limits import ValidationWithPageLimits
 from graph.http.settings import BudgetSettings, HardeningSettings
@@ -52,9 +54,10 @@ async def timed(client: httpx.AsyncClient, document: str, requests: int) -> floa
     return statistics.median(batches)
 
 
-async def main(requests: int, redis_url: str, budget_in_memory: bool = False) -> None:
+async def main(requests: int, budget_in_memory: bool = False) -> None:
     """Print one row per document: plain, hardened, difference."""
-    engine = create_engine(os.environ["DATABASE_URL"], pool_size=2)
+    url = os.environ["DATABASE_URL"]
+    engine = create_engine(url, pool_size=2)
     sessionmaker = create_sessionmaker(engine)
     plain_schema = BrainGainSchema(
         query=Query,
@@ -82,7 +85,7 @@ async def main(requests: int, redis_url: str, budget_in_memory: bool = False) ->
         ],
         middleware=[Middleware(RequestIdMiddleware)],
     )
-    store = RedisBudgetStore(redis_url, prefix="braingain-bench-http:")
+    store = PostgresBudgetStore(url, prefix=f"bench-http-{uuid.uuid4().hex}:")
     hardened = create_app(
         Settings.from_environment(),
         sessionmaker=sessionmaker,
@@ -109,9 +112,10 @@ async def main(requests: int, redis_url: str, budget_in_memory: bool = False) ->
             for client in clients.values():
                 await client.aclose()
     finally:
-        keys = [key async for key in store.redis.scan_iter("braingain-bench-http:*")]
-        if keys:
-            await store.redis.delete(*keys)
+        if store.pool is not None:
+            await store.pool.execute(
+                "DELETE FROM rate_budgets WHERE starts_with(key, $1)", store.prefix
+            )
         await store.close()
         await engine.dispose()
 
@@ -119,9 +123,10 @@ async def main(requests: int, redis_url: str, budget_in_memory: bool = False) ->
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument(
-        "--budget-in-memory", action="store_true", help="isolate the cost of Redis round trips"
+        "--budget-in-memory",
+        action="store_true",
+        help="isolate the cost of the budget's database round trips",
     )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.requests, arguments.redis, arguments.budget_in_memory))
+    asyncio.run(main(arguments.requests, arguments.budget_in_memory))

@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import psutil
@@ -136,11 +137,11 @@ def test_serve_starts_embedded_database_seeds_once_and_stops_on_sigterm(tmp_path
 def operator_database(database: DatabaseLocation, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A throwaway database beside the test database, named by DATABASE_URL: the CLI commits
     through its own engine, so it cannot share the rolled-back test transaction."""
-    base, _, name = to_libpq_url(database.url).rpartition("/")
-    throwaway = f"{name.split('?')[0]}_cli"
+    parts = urlsplit(to_libpq_url(database.url))  # the query may hold a socket path (embedded)
+    throwaway = f"{parts.path.lstrip('/')}_cli"
 
     async def run(statement: str) -> None:
-        connection = await asyncpg.connect(f"{base}/postgres")
+        connection = await asyncpg.connect(parts._replace(path="/postgres").geturl())
         try:
             await connection.execute(statement)
         finally:
@@ -148,7 +149,7 @@ def operator_database(database: DatabaseLocation, monkeypatch: pytest.MonkeyPatc
 
     asyncio.run(run(f'DROP DATABASE IF EXISTS "{throwaway}" WITH (FORCE)'))
     asyncio.run(run(f'CREATE DATABASE "{throwaway}"'))
-    url = f"{base}/{throwaway}"
+    url = parts._replace(path=f"/{throwaway}").geturl()
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
     asyncio.run(run(f'DROP DATABASE IF EXISTS "{throwaway}" WITH (FORCE)'))

@@ -13,6 +13,7 @@ from db.models.oauth import (
     RevokedAccessToken,
     SigningKey,
 )
+from db.models.rate_budget import RateBudget
 from db.models.taxonomy import Sector, Skill
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "OAuthClient",
     "OutboxEmail",
     "Position",
+    "RateBudget",
     "RefreshToken",
     "RevokedAccessToken",
     "Sector",

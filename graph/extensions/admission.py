@@ -13,12 +13,17 @@ from typing import Any
 from graphql import GraphQLError, OperationDefinitionNode, get_operation_ast, validate
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from redis.exceptions import RedisError
 from strawberry.extensions import SchemaExtension
 
 from graph.auth.viewer import Viewer
 from graph.errors import ErrorCode, Forbidden, Throttled
-from graph.extensions.budget import BucketState, BudgetStore, budget_key, retry_after_seconds
+from graph.extensions.budget import (
+    BucketState,
+    BudgetStore,
+    BudgetStoreUnavailable,
+    budget_key,
+    retry_after_seconds,
+)
 from graph.extensions.cost import actual_cost, requested_cost
 from graph.extensions.limits import (
     DEFAULT_LIMITS,
@@ -152,7 +157,7 @@ class AdmissionControl(SchemaExtension):
                     admission.bucket = await budget.store.spend(
                         budget.key, -refund, budget.capacity, budget.restore_rate
                     )
-                except (RedisError, OSError):
+                except BudgetStoreUnavailable:
                     logger.exception("rate budget store unavailable; refund lost")
         report = admission.cost_report()
         return {"cost": report} if report is not None else {}
@@ -220,7 +225,7 @@ class AdmissionControl(SchemaExtension):
             ]
         try:
             state = await budget.store.spend(budget.key, cost, budget.capacity, budget.restore_rate)
-        except (RedisError, OSError):
+        except BudgetStoreUnavailable:
             # Fail open: an unreachable budget store must not take the API down with it.
             logger.exception("rate budget store unavailable; admitting without a budget")
             admission.budget = None

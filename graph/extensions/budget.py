@@ -1,9 +1,10 @@
-"""Rate budgets: a leaky bucket of cost points per client, shared by every worker via Redis.
+"""Rate budgets: a leaky bucket of cost points per client, shared by every worker.
 
 A client's bucket holds at most `capacity` points and refills at `restore_rate` points per
 second. An operation spends its requested cost before it runs (refused when the bucket holds
 less) and gets back the difference between requested and actual cost afterwards, as
-Shopify's GraphQL Admin API does. The clock is Redis's, so workers on different hosts agree.
+Shopify's GraphQL Admin API does. The shared store keeps buckets in PostgreSQL
+(graph/extensions/budget_postgres.py) on the database's clock, so workers on different hosts agree.
 """
 
 import asyncio
@@ -12,38 +13,11 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from redis.asyncio import Redis
-
 from graph.auth.viewer import Viewer
 
-# KEYS[1] bucket; ARGV: capacity, restore rate (points/s), cost (negative refunds).
-# Returns {allowed (0/1), available points after the call (string), seconds to wait}.
-_LEAKY_BUCKET = """
-local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local state = redis.call('HMGET', KEYS[1], 'available', 'at')
-local available = tonumber(state[1])
-local at = tonumber(state[2])
-if available == nil then
-  available = capacity
-else
-  available = math.min(capacity, available + math.max(0, now - at) * rate)
-end
-local allowed = 1
-local wait = 0
-if cost > available then
-  allowed = 0
-  wait = (cost - available) / rate
-else
-  available = math.min(capacity, available - cost)
-end
-redis.call('HSET', KEYS[1], 'available', tostring(available), 'at', tostring(now))
-redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 60)
-return {allowed, tostring(available), tostring(wait)}
-"""
+
+class BudgetStoreUnavailable(Exception):
+    """The store could not be reached or failed; callers admit the request without a budget."""
 
 
 def budget_key(viewer: Viewer, client_ip: str | None) -> str:
@@ -75,7 +49,10 @@ class BudgetStore(Protocol):
     """Where buckets live; every worker of one deployment must share it."""
 
     async def spend(self, key: str, cost: float, capacity: int, restore_rate: float) -> BucketState:
-        """Take `cost` points if the bucket holds them (negative cost gives points back)."""
+        """Take `cost` points if the bucket holds them (negative cost gives points back).
+
+        Raises BudgetStoreUnavailable when the store cannot answer.
+        """
         ...
 
     async def close(self) -> None:
@@ -83,41 +60,15 @@ class BudgetStore(Protocol):
         ...
 
 
-class RedisBudgetStore:
-    """Buckets in Redis, updated atomically by one Lua script on Redis's clock."""
-
-    def __init__(self, url: str, prefix: str = "braingain:budget:") -> None:
-        self.redis: Redis = Redis.from_url(url)
-        self.prefix = prefix
-        self.script = self.redis.register_script(_LEAKY_BUCKET)
-
-    async def spend(self, key: str, cost: float, capacity: int, restore_rate: float) -> BucketState:
-        """Run the bucket script for `key`."""
-        allowed, available, wait = await self.script(
-            keys=[self.prefix + key], args=[capacity, restore_rate, cost]
-        )
-        return BucketState(
-            allowed=bool(allowed),
-            available=float(available),
-            retry_after=float(wait),
-            capacity=capacity,
-            restore_rate=restore_rate,
-        )
-
-    async def close(self) -> None:
-        """Close the connection pool."""
-        await self.redis.aclose()
-
-
 class MemoryBudgetStore:
-    """Buckets in this process only: for development without Redis and for unit tests."""
+    """Buckets in this process only: for an app without a database URL and for unit tests."""
 
     def __init__(self) -> None:
         self.buckets: dict[str, tuple[float, float]] = {}
         self.lock = asyncio.Lock()
 
     async def spend(self, key: str, cost: float, capacity: int, restore_rate: float) -> BucketState:
-        """The same arithmetic as the Redis script, on the monotonic clock."""
+        """The same arithmetic as the PostgreSQL statement, on the monotonic clock."""
         async with self.lock:
             now = time.monotonic()
             available, at = self.buckets.get(key, (float(capacity), now))

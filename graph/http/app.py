@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from graph.extensions.budget import BudgetStore, MemoryBudgetStore, RedisBudgetStore
+from graph.extensions.budget import BudgetStore, MemoryBudgetStore
+from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.ide import ASSET_PATH
 from graph.http.settings import HardeningSettings
@@ -18,12 +19,11 @@ PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def open_budget_store(hardening: HardeningSettings, settings: Settings) -> BudgetStore:
-    """Redis when REDIS_URL is set (required for more than one worker); else this process."""
-    budget = hardening.budget
-    if budget.redis_url:
-        return RedisBudgetStore(budget.redis_url, budget.key_prefix)
+    """PostgreSQL (DATABASE_URL), shared by every worker; this process only when there is none."""
+    if settings.database_url:
+        return PostgresBudgetStore(settings.database_url, hardening.budget.key_prefix)
     if settings.is_production:
-        logger.warning("REDIS_URL is not set: rate budgets are per worker process")
+        logger.warning("DATABASE_URL is not set: rate budgets are per worker process")
     return MemoryBudgetStore()
 
 

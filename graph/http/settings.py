@@ -27,8 +27,7 @@ class BudgetSettings:
 
     capacity: int = 10_000
     restore_rate: float = 100.0
-    redis_url: str | None = None
-    key_prefix: str = "braingain:budget:"
+    key_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,6 @@ class HardeningSettings:
             budget=BudgetSettings(
                 capacity=_int("BRAINGAIN_BUDGET_CAPACITY", BudgetSettings.capacity),
                 restore_rate=_float("BRAINGAIN_BUDGET_RESTORE_RATE", BudgetSettings.restore_rate),
-                redis_url=os.environ.get("REDIS_URL") or None,
                 key_prefix=os.environ.get("BRAINGAIN_BUDGET_PREFIX", BudgetSettings.key_prefix),
             ),
             request_timeout_seconds=_float("BRAINGAIN_REQUEST_TIMEOUT", 15.0),

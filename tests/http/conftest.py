@@ -1,6 +1,5 @@
 """Fixtures for HTTP tests: in-process clients of the real app with chosen settings."""
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
@@ -10,15 +9,13 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.engine import DatabaseLocation
 from graph.app import create_app
-from graph.extensions.budget import RedisBudgetStore
+from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.http.settings import HardeningSettings
 from graph.settings import Settings
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 ClientFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 
@@ -32,26 +29,20 @@ def settings(**overrides: Any) -> Settings:
 
 
 @pytest.fixture
-async def redis_store() -> AsyncIterator[RedisBudgetStore]:
-    """A real Redis budget store whose keys are unique to this test."""
-    store = RedisBudgetStore(REDIS_URL, prefix=f"braingain-test:{uuid.uuid4().hex}:")
-    try:
-        await store.redis.ping()
-    except (RedisError, OSError) as error:
-        pytest.fail(
-            f"Redis is required at {REDIS_URL} (TEST_REDIS_URL): start it, e.g. "
-            f"`redis-server --daemonize yes` ({error})"
-        )
+async def budget_store(database: DatabaseLocation) -> AsyncIterator[PostgresBudgetStore]:
+    """A PostgreSQL budget store on the test database whose keys are unique to this test."""
+    store = PostgresBudgetStore(database.url, prefix=f"test-{uuid.uuid4().hex}:")
     yield store
-    keys = [key async for key in store.redis.scan_iter(f"{store.prefix}*")]
-    if keys:
-        await store.redis.delete(*keys)
+    if store.pool is not None:
+        await store.pool.execute(
+            "DELETE FROM rate_budgets WHERE starts_with(key, $1)", store.prefix
+        )
     await store.close()
 
 
 @pytest.fixture
 async def make_client(
-    sessionmaker: async_sessionmaker[AsyncSession], redis_store: RedisBudgetStore
+    sessionmaker: async_sessionmaker[AsyncSession], budget_store: PostgresBudgetStore
 ) -> AsyncIterator[ClientFactory]:
     """Builds clients of the app (sharing the test's transaction) with chosen settings."""
     async with AsyncExitStack() as stack:
@@ -65,7 +56,7 @@ async def make_client(
                 app_settings or settings(),
                 sessionmaker=sessionmaker,
                 hardening=hardening or HardeningSettings(),
-                budget_store=options.pop("budget_store", redis_store),
+                budget_store=options.pop("budget_store", budget_store),
                 **options,
             )
             manager = await stack.enter_async_context(LifespanManager(app))

@@ -1,10 +1,14 @@
 """Rate budgets: spent before execution, refunded to the actual cost, 429 when empty."""
 
+import asyncio
+
 import httpx
 import pytest
 
+from db.engine import DatabaseLocation
 from graph.auth.viewer import Viewer
-from graph.extensions.budget import MemoryBudgetStore, RedisBudgetStore, budget_key
+from graph.extensions.budget import BudgetStore, MemoryBudgetStore, budget_key
+from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.http.settings import BudgetSettings, HardeningSettings
 from tests.http.conftest import ClientFactory
 
@@ -78,22 +82,87 @@ async def test_a_cost_beyond_the_whole_budget_is_too_complex(client: httpx.Async
     assert error["extensions"]["maximumCost"] == CAPACITY
 
 
-async def test_bucket_refills_at_the_restore_rate(redis_store: RedisBudgetStore) -> None:
-    spent = await redis_store.spend("refill", 10, capacity=10, restore_rate=100)
+async def test_bucket_refills_at_the_restore_rate(budget_store: PostgresBudgetStore) -> None:
+    spent = await budget_store.spend("refill", 10, capacity=10, restore_rate=100)
     assert spent.available == 0
-    refused = await redis_store.spend("refill", 10, capacity=10, restore_rate=100)
+    refused = await budget_store.spend("refill", 10, capacity=10, restore_rate=100)
     assert not refused.allowed
     assert 0 < refused.retry_after <= 0.1
+    await asyncio.sleep(0.12)
+    assert (await budget_store.spend("refill", 10, capacity=10, restore_rate=100)).allowed
 
 
-async def test_memory_store_has_the_same_arithmetic() -> None:
-    store = MemoryBudgetStore()
-    assert (await store.spend("k", 7, capacity=10, restore_rate=0.001)).available == 3
-    refused = await store.spend("k", 7, capacity=10, restore_rate=0.001)
+@pytest.fixture(params=["postgres", "memory"])
+def any_store(request: pytest.FixtureRequest, budget_store: PostgresBudgetStore) -> BudgetStore:
+    """The shared PostgreSQL store and the per-process one: they must agree on the arithmetic."""
+    return budget_store if request.param == "postgres" else MemoryBudgetStore()
+
+
+async def test_stores_share_the_leaky_bucket_arithmetic(any_store: BudgetStore) -> None:
+    assert (await any_store.spend("k", 7, capacity=10, restore_rate=0.001)).available == 3
+    refused = await any_store.spend("k", 7, capacity=10, restore_rate=0.001)
     assert not refused.allowed
     assert refused.retry_after == pytest.approx(4000, rel=0.01)
-    refunded = await store.spend("k", -100, capacity=10, restore_rate=0.001)
+    refunded = await any_store.spend("k", -100, capacity=10, restore_rate=0.001)
+    assert refunded.allowed
     assert refunded.available == 10
+
+
+async def test_a_refused_spend_leaves_the_level_alone(any_store: BudgetStore) -> None:
+    await any_store.spend("k", 6, capacity=10, restore_rate=0.001)
+    assert not (await any_store.spend("k", 5, capacity=10, restore_rate=0.001)).allowed
+    after = await any_store.spend("k", 4, capacity=10, restore_rate=0.001)
+    assert after.allowed
+    assert after.available == pytest.approx(0, abs=0.01)
+
+
+async def test_a_cost_beyond_the_capacity_is_refused_on_a_fresh_bucket(
+    any_store: BudgetStore,
+) -> None:
+    refused = await any_store.spend("fresh", 11, capacity=10, restore_rate=1)
+    assert not refused.allowed
+    assert refused.available == 10
+    assert (await any_store.spend("fresh", 10, capacity=10, restore_rate=1)).allowed
+
+
+async def test_concurrent_spends_never_overdraw_the_bucket(
+    budget_store: PostgresBudgetStore,
+) -> None:
+    results = await asyncio.gather(
+        *(budget_store.spend("race", 1, capacity=30, restore_rate=0.0001) for _ in range(60))
+    )
+    assert sum(result.allowed for result in results) == 30
+    assert min(result.available for result in results) == pytest.approx(0, abs=0.01)
+
+
+async def test_a_spend_is_committed_at_once_and_seen_by_another_worker(
+    budget_store: PostgresBudgetStore, database: DatabaseLocation
+) -> None:
+    await budget_store.spend("shared", 25, capacity=30, restore_rate=0.0001)
+    other_worker = PostgresBudgetStore(database.url, prefix=budget_store.prefix)
+    try:
+        seen = await other_worker.spend("shared", 10, capacity=30, restore_rate=0.0001)
+    finally:
+        await other_worker.close()
+    assert not seen.allowed
+    assert seen.available == pytest.approx(5, abs=0.01)
+
+
+async def test_idle_buckets_are_pruned(budget_store: PostgresBudgetStore) -> None:
+    await budget_store.spend("idle", 5, capacity=10, restore_rate=1)
+    await budget_store.spend("busy", 5, capacity=10, restore_rate=1)
+    key = budget_store.prefix + "idle"
+    await budget_store.pool.execute(
+        "UPDATE rate_budgets SET updated_at = updated_at - interval '1 hour' WHERE key = $1", key
+    )
+    budget_store.pruned_at -= 3600
+    await budget_store.spend("busy", 1, capacity=10, restore_rate=1)  # prunes in the background
+    assert budget_store.pruning is not None
+    await budget_store.pruning
+    keys = await budget_store.pool.fetch(
+        "SELECT key FROM rate_budgets WHERE starts_with(key, $1)", budget_store.prefix
+    )
+    assert [row["key"] for row in keys] == [budget_store.prefix + "busy"]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +178,7 @@ def test_budget_key_is_the_token_subject_else_the_ip(viewer: Viewer, ip: str, ke
 
 
 async def test_an_unreachable_budget_store_fails_open(make_client: ClientFactory) -> None:
-    store = RedisBudgetStore("redis://127.0.0.1:1/0")
+    store = PostgresBudgetStore("postgresql://postgres@127.0.0.1:1/nowhere", timeout_seconds=1)
     client = await make_client(budget_store=store)
 
     response = await client.post("/graphql", json=TINY)

@@ -1,4 +1,4 @@
-"""One budget across two real uvicorn worker processes sharing Redis."""
+"""One budget across two real uvicorn worker processes sharing PostgreSQL."""
 
 import uuid
 from collections.abc import Iterator
@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import DatabaseLocation
-from tests.http.conftest import REDIS_URL
 from tests.support.server import LiveServer, live_server
 
 PAGE_OF_20 = {"query": "{ chapters(first: 20) { nodes { slug } } }"}
@@ -19,9 +18,8 @@ TINY = {"query": "{ __typename }"}
 def workers(
     database: DatabaseLocation, engine: AsyncEngine, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
-    """Two independent server processes with one Redis budget namespace."""
+    """Two independent server processes with one budget namespace in the shared database."""
     env = {
-        "REDIS_URL": REDIS_URL,
         "BRAINGAIN_BUDGET_PREFIX": f"braingain-test:{uuid.uuid4().hex}:",
         "BRAINGAIN_BUDGET_CAPACITY": "30",
         "BRAINGAIN_BUDGET_RESTORE_RATE": "0.01",

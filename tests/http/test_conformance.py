@@ -1,8 +1,6 @@
 """graphql-http's audit suite against the real server: every MUST and SHOULD passes."""
 
 import json
-import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import DatabaseLocation
-from tests.support.npm import npm_ci
+from tests.support.node import node, npm_ci
 from tests.support.server import LiveServer, live_server
 
 CONFORMANCE = Path(__file__).resolve().parent / "conformance"
@@ -29,16 +27,8 @@ def server(
 
 def test_every_must_and_should_audit_passes(server: LiveServer) -> None:
     npm_ci(CONFORMANCE)
-    node = shutil.which("node")
-    assert node is not None, "Node.js 20+ is required for the graphql-http audits"
 
-    completed = subprocess.run(
-        [node, "audit.mjs", f"{server.url}/graphql"],
-        cwd=CONFORMANCE,
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
+    completed = node("audit.mjs", f"{server.url}/graphql", cwd=CONFORMANCE, timeout=120)
 
     results = json.loads(completed.stdout)
     assert len(results) >= 40

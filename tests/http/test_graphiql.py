@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import DatabaseLocation
 from graph.http.ide import ASSETS
 from tests.support.chromium import Chromium
-from tests.support.npm import npm_ci
+from tests.support.node import npm_ci
 from tests.support.server import ROOT, LiveServer, live_server
 
 QUERY = "{ chapters(first: 2) { totalCount nodes { slug } } }"

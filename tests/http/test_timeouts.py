@@ -143,7 +143,7 @@ async def test_request_timeout_cancels_and_leaves_nothing_behind(
             sleeping = await connection.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                    "AND query = 'SELECT pg_sleep(2)'"
+                    "AND query = 'SELECT pg_sleep(2)' AND datname = current_database()"
                 )
             )
             assert sleeping.scalar_one() == 0, "the slow statement must not keep running"

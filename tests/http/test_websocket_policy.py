@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graph.app import create_app
 from graph.chapters import ChapterRegistry
-from graph.extensions.budget import RedisBudgetStore
+from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.http.settings import BudgetSettings, HardeningSettings
 from tests.http.conftest import settings
 from tests.http.test_websocket import _free_port, _init, _receive, _send
@@ -23,7 +23,7 @@ Serving = Callable[..., AbstractAsyncContextManager[str]]
 def serving(
     sessionmaker: async_sessionmaker[AsyncSession],
     registry: ChapterRegistry,
-    redis_store: RedisBudgetStore,
+    budget_store: PostgresBudgetStore,
 ) -> Serving:
     """Serves the app under uvicorn in the test's loop; yields the WebSocket URL."""
 
@@ -34,7 +34,7 @@ def serving(
             sessionmaker=sessionmaker,
             registry=registry,
             hardening=hardening,
-            budget_store=redis_store,
+            budget_store=budget_store,
         )
         async with LifespanManager(app):
             port = _free_port()
@@ -72,9 +72,9 @@ async def _run(url: str, query: str) -> dict[str, Any]:
 async def test_introspection_over_a_socket_follows_the_environment(
     sessionmaker: async_sessionmaker[AsyncSession],
     registry: ChapterRegistry,
-    redis_store: RedisBudgetStore,
+    budget_store: PostgresBudgetStore,
 ) -> None:
-    serve = serving(sessionmaker, registry, redis_store)
+    serve = serving(sessionmaker, registry, budget_store)
     async with serve("production", HardeningSettings()) as url:
         refused = await _run(url, INTROSPECTION)
     async with serve("development", HardeningSettings()) as url:
@@ -88,10 +88,10 @@ async def test_introspection_over_a_socket_follows_the_environment(
 async def test_socket_operations_spend_the_same_budget_and_obey_limits(
     sessionmaker: async_sessionmaker[AsyncSession],
     registry: ChapterRegistry,
-    redis_store: RedisBudgetStore,
+    budget_store: PostgresBudgetStore,
 ) -> None:
     hardening = HardeningSettings(budget=BudgetSettings(capacity=30, restore_rate=0.001))
-    async with serving(sessionmaker, registry, redis_store)("development", hardening) as url:
+    async with serving(sessionmaker, registry, budget_store)("development", hardening) as url:
         first = await _run(url, "{ __typename }")
         deep = await _run(url, "{ " + " ".join(f"a{i}: __typename" for i in range(16)) + " }")
 

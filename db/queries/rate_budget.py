@@ -1,0 +1,60 @@
+"""The leaky-bucket spend on `rate_budgets`: one atomic statement on the database's clock.
+
+These run on a bare asyncpg connection, not a SQLAlchemy session: a spend sits on every
+request's path, and the session's checkout and transaction bookkeeping would double its cost.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+# A bucket's level (points in use) drains at $4 points per second from `updated_at` on. The
+# spend adds $2 to the drained level (a negative cost refunds, never below zero) or, when that
+# would overflow the capacity $3, leaves the row untouched: so `updated_at` equals this
+# statement's clock exactly when the spend was taken. The row lock taken by ON CONFLICT
+# serialises concurrent spends on one key from every worker.
+_DRAINED = (
+    "greatest(0, bucket.level - greatest(0, extract(epoch FROM excluded.updated_at"
+    " - bucket.updated_at)::double precision) * $4)"
+)
+SPEND = f"""
+WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS now)
+INSERT INTO rate_budgets AS bucket (key, level, updated_at)
+SELECT $1::text,
+       CASE WHEN $2::double precision <= $3::double precision THEN greatest(0, $2) ELSE 0 END,
+       clock.now
+FROM clock
+ON CONFLICT (key) DO UPDATE SET
+    level = CASE WHEN {_DRAINED} + $2 <= $3
+                 THEN greatest(0, {_DRAINED} + $2) ELSE bucket.level END,
+    updated_at = CASE WHEN {_DRAINED} + $2 <= $3
+                      THEN excluded.updated_at ELSE bucket.updated_at END
+RETURNING
+    bucket.updated_at = (SELECT now FROM clock) AND $2 <= $3 AS allowed,
+    greatest(0, bucket.level - greatest(0, extract(epoch FROM (SELECT now FROM clock)
+        - bucket.updated_at)::double precision) * $4::double precision) AS level
+"""
+
+PRUNE = """
+DELETE FROM rate_budgets
+WHERE updated_at < clock_timestamp() - make_interval(secs => $1::double precision)
+"""
+
+
+@dataclass(frozen=True)
+class Spent:
+    """Whether the spend was taken, and the bucket's level (points in use) right after it."""
+
+    allowed: bool
+    level: float
+
+
+async def spend(connection: Any, key: str, cost: float, capacity: float, rate: float) -> Spent:
+    """Take `cost` points from `key`'s bucket if they fit (negative cost gives points back)."""
+    row = await connection.fetchrow(SPEND, key, float(cost), float(capacity), float(rate))
+    return Spent(allowed=bool(row["allowed"]), level=float(row["level"]))
+
+
+async def prune(connection: Any, idle_seconds: float) -> int:
+    """Forget buckets untouched for `idle_seconds` (by then they have drained to empty)."""
+    status: str = await connection.execute(PRUNE, float(idle_seconds))
+    return int(status.split()[-1])

@@ -1,0 +1,107 @@
+"""Rate budgets kept in PostgreSQL: one UNLOGGED row per bucket, one statement per spend.
+
+The store has its own small asyncpg pool, apart from the request's session: a spend commits
+at once (it must not roll back with a failed mutation) and never waits behind the session's
+lock. Its connections run with `synchronous_commit = off`; the table is unlogged, so a crash
+loses the buckets anyway (which refills them), and nothing else is written on these connections.
+"""
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import asyncpg
+
+from db.engine import to_libpq_url
+from db.queries import rate_budget
+from graph.extensions.budget import BucketState, BudgetStoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+PRUNE_INTERVAL_SECONDS = 60.0
+IDLE_GRACE_SECONDS = 60.0
+FAILURES = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+async def _keep_session_state(_: Any) -> None:
+    """Skip asyncpg's per-release reset (a round trip): these connections change no state."""
+
+
+class PostgresBudgetStore:
+    """Buckets in the `rate_budgets` table, spent atomically on the database's clock."""
+
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "",
+        *,
+        pool_size: int = 4,
+        timeout_seconds: float = 2.0,
+    ) -> None:
+        self.url = to_libpq_url(url)
+        self.prefix = prefix
+        self.pool_size = pool_size
+        self.timeout_seconds = timeout_seconds
+        self.pool: Any = None
+        self.opening = asyncio.Lock()
+        self.pruned_at = time.monotonic()
+        self.pruning: asyncio.Task[None] | None = None
+
+    async def spend(self, key: str, cost: float, capacity: int, restore_rate: float) -> BucketState:
+        """Run the spend statement for `key` on a pooled connection."""
+        try:
+            pool = self.pool or await self._open()
+            async with pool.acquire() as connection:
+                spent = await rate_budget.spend(
+                    connection, self.prefix + key, cost, capacity, restore_rate
+                )
+        except FAILURES as error:
+            raise BudgetStoreUnavailable(str(error) or type(error).__name__) from error
+        self._maybe_prune(capacity / restore_rate + IDLE_GRACE_SECONDS)
+        available = capacity - spent.level
+        wait = 0.0 if spent.allowed else (cost - available) / restore_rate
+        return BucketState(spent.allowed, available, wait, capacity, restore_rate)
+
+    async def close(self) -> None:
+        """Stop pruning and close the pool."""
+        if self.pruning is not None:
+            await asyncio.gather(self.pruning, return_exceptions=True)
+        if self.pool is not None:
+            await self.pool.close()
+            self.pool = None
+
+    async def _open(self) -> Any:
+        async with self.opening:
+            if self.pool is None:
+                self.pool = await asyncpg.create_pool(
+                    self.url,
+                    min_size=1,
+                    max_size=self.pool_size,
+                    timeout=self.timeout_seconds,
+                    command_timeout=self.timeout_seconds,
+                    reset=_keep_session_state,
+                    server_settings={
+                        "application_name": "braingain-budget",
+                        "synchronous_commit": "off",
+                        "statement_timeout": str(int(self.timeout_seconds * 1000)),
+                    },
+                )
+        return self.pool
+
+    def _maybe_prune(self, idle_seconds: float) -> None:
+        """Now and then, forget buckets idle long enough to have drained to empty."""
+        now = time.monotonic()
+        if now - self.pruned_at < PRUNE_INTERVAL_SECONDS or self.pruning is not None:
+            return
+        self.pruned_at = now
+        self.pruning = asyncio.create_task(self._prune(idle_seconds))
+
+    async def _prune(self, idle_seconds: float) -> None:
+        try:
+            async with self.pool.acquire() as connection:
+                await rate_budget.prune(connection, idle_seconds)
+        except FAILURES:
+            logger.warning("pruning idle rate budgets failed", exc_info=True)
+        finally:
+            self.pruning = None
