@@ -243,9 +243,7 @@ def test_staff_create_opens_an_account_with_a_one_time_password_link(
     capsys.readouterr()
 
     # When the operator opens a staff account, then repeats it, and tries bad input
-    created = main(
-        ["staff", "create", "--institution", "nust", "--email", "Registrar@NUST.edu.pk"]
-    )
+    created = main(["staff", "create", "--institution", "nust", "--email", "Registrar@NUST.edu.pk"])
     output = capsys.readouterr().out
     again = main(["staff", "create", "--institution", "nust", "--email", "registrar@nust.edu.pk"])
     again_output = capsys.readouterr().out
@@ -276,3 +274,49 @@ def test_staff_create_opens_an_account_with_a_one_time_password_link(
     assert again == 0
     assert "existed" in again_output
     assert (no_institution, bad_email) == (1, 1)
+
+
+def test_keys_clients_and_token_commands(
+    operator_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import base64
+
+    # Given a migrated database with an institution and an engineer
+    assert main(["db", "upgrade"]) == 0
+    asyncio.run(
+        _write(
+            operator_database,
+            ENGINEER.format(handle="cli-token"),
+            "INSERT INTO institutions (slug, name, kind, country_code, city) "
+            "VALUES ('cli-uni', 'CLI University', 'UNIVERSITY', 'PK', 'Lahore')",
+        )
+    )
+    capsys.readouterr()
+
+    # When the operator rotates keys twice, registers a client and mints a token
+    assert main(["keys", "rotate"]) == 0
+    assert main(["keys", "rotate"]) == 0
+    rotations = capsys.readouterr().out
+    created = main(["clients", "create", "--institution", "cli-uni", "--scopes", "profiles:read"])
+    client_output = capsys.readouterr().out
+    bad_scope = main(["clients", "create", "--institution", "cli-uni", "--scopes", "audit:read"])
+    bad_scope_error = capsys.readouterr().err
+    minted = main(["token", "--engineer", "cli-token"])
+    token = capsys.readouterr().out.strip()
+    unknown = main(["token", "--engineer", "ghost"])
+
+    # Then the second rotation retires the first key, the secret is printed once and stored hashed,
+    # and the token is an RFC 9068 JWT signed with the current key
+    assert "retired" in rotations.splitlines()[-1]
+    assert created == 0
+    secret = next(line for line in client_output.splitlines() if line.startswith("client_secret"))
+    stored = asyncio.run(_rows(operator_database, "SELECT * FROM oauth_clients"))
+    assert secret.split()[1] not in repr(stored)
+    assert bad_scope == 1
+    assert bad_scope_error.startswith("error:")
+    assert minted == 0
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    assert header["typ"] == "at+jwt"
+    current_kid = rotations.splitlines()[-1].split()[2].rstrip(";")
+    assert header["kid"] == current_kid
+    assert unknown == 1
