@@ -1,0 +1,1 @@
+"""Compiled read path: plan whole GraphQL selections into SQL over a declarative mapping."""

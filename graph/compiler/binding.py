@@ -1,0 +1,163 @@
+"""Per request: evaluate each planned field's arguments into a statement shape and its values.
+
+Anything strawberry would answer with an error (bad page size, malformed cursor or ID, invalid
+filter) raises Fallback, so the error path stays strawberry's and reads the same.
+"""
+
+from collections.abc import Hashable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from graphql.execution.values import VariableValues, get_argument_values
+
+from db.queries import engineer as engineer_queries
+from db.queries import institution as institution_queries
+from db.queries.pagination import Ordering
+from graph.compiler.mapping import NODE_TYPES, ROOT_ORDERINGS
+from graph.compiler.plan import Arguments, ConnectionPlan, LookupPlan, NodePlan
+from graph.errors import BadUserInput
+from graph.ids import decode_id
+from graph.pagination import decode_cursor, validate_page_size
+from graph.services import engineer as engineer_service
+from graph.services.engineer import COUNTRY_CODE, check_list, check_search
+
+MAX_NODES = 100
+
+
+class Fallback(Exception):
+    """This request must run through strawberry (it reports an error the plan does not)."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One field's arguments: what selects the SQL text (`shape`) and the values it binds."""
+
+    shape: Hashable
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PageShape:
+    """The SQL-relevant facts of a connection's arguments."""
+
+    ordering: Ordering
+    backward: bool
+    has_key: bool
+    conditions: tuple[str, ...] = ()
+
+
+def bind(plan: Any, arguments: Arguments, variables: VariableValues) -> Bound:
+    """Bind the arguments of one planned field."""
+    try:
+        values = get_argument_values(arguments.definition, arguments.node, variables)
+        if isinstance(plan, ConnectionPlan):
+            return _connection(plan, values)
+        if isinstance(plan, LookupPlan):
+            return Bound(None, {"key": values[next(iter(values))]})
+        if isinstance(plan, NodePlan):
+            return _nodes(values["ids"]) if plan.many else _node(values["id"])
+    except BadUserInput as error:
+        raise Fallback(error.message) from error
+    raise AssertionError(f"no binder for {type(plan).__name__}")
+
+
+def _node(global_id: str) -> Bound:
+    decoded = decode_id(global_id)
+    if decoded.type_name not in NODE_TYPES:
+        raise Fallback("unknown node type")
+    return Bound(decoded.type_name, {"key": decoded.key})
+
+
+def _nodes(global_ids: list[str]) -> Bound:
+    if len(global_ids) > MAX_NODES:
+        raise Fallback("too many ids")
+    decoded = [decode_id(global_id) for global_id in global_ids]
+    if any(item.type_name not in NODE_TYPES for item in decoded):
+        raise Fallback("unknown node type")
+    return Bound(
+        None,
+        {"types": [item.type_name for item in decoded], "keys": [item.key for item in decoded]},
+    )
+
+
+def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
+    first, last = arguments.get("first"), arguments.get("last")
+    after, before = arguments.get("after"), arguments.get("before")
+    size, backward = validate_page_size(first, last, after, before)
+    ordering = plan.paged.ordering
+    conditions: tuple[str, ...] = ()
+    values: dict[str, Any] = {"size": size}
+    if plan.root_field == "engineers":
+        ordering = _engineer_ordering(arguments.get("orderBy"))
+        conditions, filters = _engineer_filter(arguments.get("filter"))
+        values.update(filters)
+    elif plan.root_field == "institutions":
+        conditions, filters = _institution_filter(arguments.get("filter"))
+        values.update(filters)
+    elif plan.root_field == "chapters":
+        conditions = () if arguments.get("includeArchived") else ("live",)
+    elif "roles" in plan.paged.arguments:
+        roles = sorted(set(arguments.get("roles") or ()))
+        if roles:
+            conditions = ("roles",)
+            values["roles"] = roles
+    cursor = before if backward else after
+    if cursor is not None:
+        key = decode_cursor(cursor, ordering, plan.paged.model)
+        values.update({f"key{index}": value for index, value in enumerate(key)})
+    return Bound(PageShape(ordering, backward, cursor is not None, conditions), values)
+
+
+def _engineer_ordering(order: Any) -> Ordering:
+    if order is None:
+        return ROOT_ORDERINGS["engineers"]["NAME_ASC"]
+    return ROOT_ORDERINGS["engineers"][f"{order.field.value}_{order.direction.value}"]
+
+
+def _engineer_filter(filter: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+    if filter is None:
+        return (), {}
+    criteria = engineer_service.build_filter(
+        sectors=filter.sectors,
+        skills=filter.skills,
+        disciplines=[value.value for value in filter.disciplines or ()],
+        countries=filter.countries,
+        chapter_id=filter.chapter,
+        offers=[value.value for value in filter.offers or ()],
+        is_overseas=filter.is_overseas,
+        pec_verified=filter.pec_verified,
+        search=filter.search,
+    )
+    return _present(criteria)
+
+
+def _institution_filter(filter: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+    if filter is None:
+        return (), {}
+    criteria = institution_queries.InstitutionFilter(
+        kinds=check_list("kinds", [kind.value for kind in filter.kinds or ()]),
+        verified=filter.verified,
+        country_codes=check_list("countries", filter.countries, COUNTRY_CODE),
+        search=check_search(filter.search),
+    )
+    conditions, values = _present(criteria)
+    if criteria.search:
+        values["search"] = (
+            "%"
+            + criteria.search.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+            + "%"
+        )
+    return conditions, values
+
+
+def _present(
+    criteria: engineer_queries.EngineerFilter | institution_queries.InstitutionFilter,
+) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The criteria that are set: their names (the shape) and values (lists as lists)."""
+    values: dict[str, Any] = {}
+    for item in fields(criteria):
+        value = getattr(criteria, item.name)
+        if value is None or value == ():
+            continue
+        values[item.name] = list(value) if isinstance(value, tuple) else value
+    return tuple(values), values

@@ -1,0 +1,193 @@
+"""Compiled operations: parse/validate/plan once per document, bind variables per request."""
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+    validate,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+
+from graph.auth.viewer import Viewer
+from graph.compiler.binding import Fallback, bind
+from graph.compiler.plan import NotPlannable, OperationPlan
+from graph.compiler.planner import Planner, directive_variables
+from graph.compiler.render import Renderer, Statement
+from graph.compiler.visibility import viewer_values
+
+MAX_DOCUMENT_BYTES = 100_000
+
+DocumentCheck = Callable[[GraphQLSchema, DocumentNode, str | None], Sequence[GraphQLError]]
+"""An extra pre-execution check (limits, cost); any error sends the request to strawberry."""
+
+
+class Connection(Protocol):
+    """The slice of asyncpg.Connection the executor uses."""
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        """First column of the first row."""
+
+
+@dataclass(frozen=True)
+class BoundStatement:
+    """SQL and parameter values for one request."""
+
+    sql: str
+    params: list[Any]
+
+    async def run(self, connection: Connection) -> str:
+        """The JSON text of the response's `data`."""
+        result = await connection.fetchval(self.sql, *self.params)
+        assert isinstance(result, str)
+        return result
+
+
+@dataclass
+class PlannedShape:
+    """A plan for one set of @include/@skip values, with its statements by argument shape."""
+
+    plan: OperationPlan
+    statements: dict[tuple[Hashable, ...], Statement] = field(default_factory=dict)
+
+
+class PreparedOperation:
+    """One (document, operation name): parsed, validated, planned lazily per directive values."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+    ) -> None:
+        self.schema = schema
+        self.operation = operation
+        self.fragments = fragments
+        self.directive_names = directive_variables(operation, list(fragments.values()))
+        self.plans: dict[tuple[bool, ...], PlannedShape | None] = {}
+
+    def bind(self, variables: Mapping[str, Any] | None, viewer: Viewer) -> BoundStatement | None:
+        """The statement answering this request, or None when strawberry must run it."""
+        coerced = get_variable_values(
+            self.schema, self.operation.variable_definitions or (), dict(variables or {})
+        )
+        if not isinstance(coerced, VariableValues):
+            return None
+        values = coerced.coerced
+        directive_key = tuple(bool(values.get(name)) for name in self.directive_names)
+        planned = self.plans.get(directive_key, False)
+        if planned is False:
+            planned = self._plan(values)
+            self.plans[directive_key] = planned
+        if planned is None:
+            return None
+        return self._bind(planned, coerced, viewer)
+
+    def _plan(self, values: Mapping[str, Any]) -> PlannedShape | None:
+        try:
+            plan = Planner(self.schema, self.operation, self.fragments, values).plan()
+        except NotPlannable:
+            return None
+        return PlannedShape(plan)
+
+    def _bind(
+        self, planned: PlannedShape, variables: VariableValues, viewer: Viewer
+    ) -> BoundStatement | None:
+        plan = planned.plan
+        shapes: list[Hashable] = []
+        values: dict[Any, Any] = {}
+        try:
+            for slot, owner in enumerate(plan.owners):
+                bound = bind(owner, owner.arguments, variables)
+                shapes.append(bound.shape)
+                for name, value in bound.values.items():
+                    values[(slot, name)] = value
+        except Fallback:
+            return None
+        for (rule, name), value in viewer_values(viewer).items():
+            values[("viewer", rule, name)] = value
+        key = tuple(shapes)
+        statement = planned.statements.get(key)
+        if statement is None:
+            statement = Renderer(plan, shapes).render()
+            planned.statements[key] = statement
+        return BoundStatement(statement.sql, [values[key] for key in statement.keys])
+
+
+class CompiledQueries:
+    """A bounded cache of prepared operations for one schema."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        *,
+        maxsize: int = 1000,
+        checks: Sequence[DocumentCheck] = (),
+    ) -> None:
+        self.schema = schema
+        self.maxsize = maxsize
+        self.checks = tuple(checks)
+        self._cache: OrderedDict[tuple[str, str | None], PreparedOperation | None] = OrderedDict()
+
+    def prepare(self, query: str, operation_name: str | None) -> PreparedOperation | None:
+        """The prepared operation, or None when it is invalid or strawberry must run it."""
+        key = (query, operation_name)
+        try:
+            found = self._cache[key]
+        except KeyError:
+            found = self._prepare(query, operation_name)
+            self._cache[key] = found
+            if len(self._cache) > self.maxsize:
+                self._cache.popitem(last=False)
+        return found
+
+    def statement(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        viewer: Viewer,
+    ) -> BoundStatement | None:
+        """Prepare (cached) and bind in one step."""
+        prepared = self.prepare(query, operation_name)
+        return prepared.bind(variables, viewer) if prepared is not None else None
+
+    def _prepare(self, query: str, operation_name: str | None) -> PreparedOperation | None:
+        if len(query) > MAX_DOCUMENT_BYTES:
+            return None
+        try:
+            document = parse(query)
+        except GraphQLError:
+            return None
+        if validate(self.schema, document):
+            return None
+        for check in self.checks:
+            if check(self.schema, document, operation_name):
+                return None
+        operations = [
+            definition
+            for definition in document.definitions
+            if isinstance(definition, OperationDefinitionNode)
+        ]
+        if operation_name is None:
+            if len(operations) != 1:
+                return None
+            operation = operations[0]
+        else:
+            matching = [op for op in operations if op.name and op.name.value == operation_name]
+            if len(matching) != 1:
+                return None
+            operation = matching[0]
+        fragments = {
+            definition.name.value: definition
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        return PreparedOperation(self.schema, operation, fragments)
