@@ -38,9 +38,14 @@ class Bound:
 
 @dataclass(frozen=True)
 class PageShape:
-    """The SQL-relevant facts of a connection's arguments."""
+    """The SQL-relevant facts of a connection's arguments.
+
+    The page size is part of the shape (inlined as a constant), not a parameter: with
+    `LIMIT $n` PostgreSQL's generic plan assumes a large limit and picks sequential scans.
+    """
 
     ordering: Ordering
+    size: int
     backward: bool
     has_key: bool
     conditions: tuple[str, ...] = ()
@@ -86,7 +91,7 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
     size, backward = validate_page_size(first, last, after, before)
     ordering = plan.paged.ordering
     conditions: tuple[str, ...] = ()
-    values: dict[str, Any] = {"size": size}
+    values: dict[str, Any] = {}
     if plan.root_field == "engineers":
         ordering = _engineer_ordering(arguments.get("orderBy"))
         conditions, filters = _engineer_filter(arguments.get("filter"))
@@ -105,7 +110,7 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
     if cursor is not None:
         key = decode_cursor(cursor, ordering, plan.paged.model)
         values.update({f"key{index}": value for index, value in enumerate(key)})
-    return Bound(PageShape(ordering, backward, cursor is not None, conditions), values)
+    return Bound(PageShape(ordering, size, backward, cursor is not None, conditions), values)
 
 
 def _engineer_ordering(order: Any) -> Ordering:

@@ -37,6 +37,8 @@ class Link:
     where: str
     source: str = ""
     order: tuple[str, ...] = ()
+    provides: tuple[tuple[str, str], ...] = ()
+    """To-one fields of the child already joined by `source`: (field name, alias template)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ TYPES: dict[str, TypeMapping] = {
                         "{c}.engineer_id = {p}.id",
                         source="JOIN skills {c}_skill ON {c}_skill.id = {c}.skill_id",
                         order=("{c}.years DESC", "{c}_skill.name", "{c}.skill_id"),
+                        provides=(("skill", "{c}_skill"),),
                     )
                 ),
                 "positions": ToMany(

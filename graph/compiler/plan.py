@@ -58,6 +58,7 @@ class RelatedPlan:
     """A to-one (`many=False`) or plain list (`many=True`) relation."""
 
     key: str
+    name: str
     link: Link
     object: ObjectPlan
     many: bool

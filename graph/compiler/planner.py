@@ -267,9 +267,8 @@ class Planner:
             return EmbeddedPlan(key, self._object(self._object_type(mapping.type_name), subsets))
         if isinstance(mapping, ToOne | ToMany):
             target = self._object_type(mapping.link.type_name)
-            return RelatedPlan(
-                key, mapping.link, self._object(target, subsets), isinstance(mapping, ToMany)
-            )
+            many = isinstance(mapping, ToMany)
+            return RelatedPlan(key, name, mapping.link, self._object(target, subsets), many)
         connection_type = get_named_type(definition.type)
         assert isinstance(connection_type, GraphQLObjectType)
         return self._connection(key, mapping, connection_type, nodes, definition)

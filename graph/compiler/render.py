@@ -5,7 +5,7 @@ connections one keyset probe (LIMIT size + 1) aggregated in display order and sl
 are referenced by key; the statement is rendered once per shape and reused with new values.
 """
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -170,11 +170,13 @@ class Renderer:
 
     # -- objects -------------------------------------------------------------------------------
 
-    def _object(self, plan: ObjectPlan, alias: str) -> str:
-        pairs = [(field.key, self._field(field, alias)) for field in plan.fields]
+    def _object(
+        self, plan: ObjectPlan, alias: str, provided: Mapping[str, str] | None = None
+    ) -> str:
+        pairs = [(field.key, self._field(field, alias, provided)) for field in plan.fields]
         return _object_sql(pairs)
 
-    def _field(self, field: Any, alias: str) -> str:
+    def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
         if isinstance(field, ScalarPlan):
             return field.sql.format(t=alias)
         if isinstance(field, TypenamePlan):
@@ -182,6 +184,8 @@ class Renderer:
         if isinstance(field, EmbeddedPlan):
             return self._object(field.object, alias)
         if isinstance(field, RelatedPlan):
+            if provided and field.name in provided:
+                return self._object(field.object, provided[field.name])
             return self._related(field, alias)
         assert isinstance(field, ConnectionPlan)
         return self._connection(field, alias)
@@ -192,7 +196,8 @@ class Renderer:
         table = TYPES[link.type_name].table
         source = link.source.format(c=child)
         where = link.where.format(c=child, p=parent)
-        body = self._object(field.object, child)
+        provided = {name: template.format(c=child) for name, template in link.provides}
+        body = self._object(field.object, child, provided)
         if not field.many:
             return f"(SELECT {body} FROM {table} {child} {source} WHERE {where})"
         order = ", ".join(term.format(c=child) for term in link.order)
@@ -247,7 +252,7 @@ class Renderer:
         table = TYPES[paged.link.type_name].table
         ordering = shape.ordering
         alias = self._alias(paged.link.type_name)
-        size = self._param((slot, "size"), "int")
+        size = str(shape.size)
 
         conditions = self._conditions(plan, shape, alias, parent)
         columns = [f"{alias}.{attribute}" for attribute in ordering.attributes]
