@@ -113,37 +113,44 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
     return Bound(PageShape(ordering, size, backward, cursor is not None, conditions), values)
 
 
-def _engineer_ordering(order: Any) -> Ordering:
+def _engineer_ordering(order: dict[str, Any] | None) -> Ordering:
     if order is None:
         return ROOT_ORDERINGS["engineers"]["NAME_ASC"]
-    return ROOT_ORDERINGS["engineers"][f"{order.field.value}_{order.direction.value}"]
+    field = _enum_value(order["field"])
+    direction = _enum_value(order.get("direction") or "ASC")
+    return ROOT_ORDERINGS["engineers"][f"{field}_{direction}"]
 
 
-def _engineer_filter(filter: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+def _enum_value(value: Any) -> str:
+    """The name of a coerced GraphQL enum value (strawberry enums coerce to Python enums)."""
+    return str(getattr(value, "value", value))
+
+
+def _engineer_filter(filter: dict[str, Any] | None) -> tuple[tuple[str, ...], dict[str, Any]]:
     if filter is None:
         return (), {}
     criteria = engineer_service.build_filter(
-        sectors=filter.sectors,
-        skills=filter.skills,
-        disciplines=[value.value for value in filter.disciplines or ()],
-        countries=filter.countries,
-        chapter_id=filter.chapter,
-        offers=[value.value for value in filter.offers or ()],
-        is_overseas=filter.is_overseas,
-        pec_verified=filter.pec_verified,
-        search=filter.search,
+        sectors=filter.get("sectors"),
+        skills=filter.get("skills"),
+        disciplines=[_enum_value(value) for value in filter.get("disciplines") or ()],
+        countries=filter.get("countries"),
+        chapter_id=filter.get("chapter"),
+        offers=[_enum_value(value) for value in filter.get("offers") or ()],
+        is_overseas=filter.get("isOverseas"),
+        pec_verified=filter.get("pecVerified"),
+        search=filter.get("search"),
     )
     return _present(criteria)
 
 
-def _institution_filter(filter: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+def _institution_filter(filter: dict[str, Any] | None) -> tuple[tuple[str, ...], dict[str, Any]]:
     if filter is None:
         return (), {}
     criteria = institution_queries.InstitutionFilter(
-        kinds=check_list("kinds", [kind.value for kind in filter.kinds or ()]),
-        verified=filter.verified,
-        country_codes=check_list("countries", filter.countries, COUNTRY_CODE),
-        search=check_search(filter.search),
+        kinds=check_list("kinds", [_enum_value(kind) for kind in filter.get("kinds") or ()]),
+        verified=filter.get("verified"),
+        country_codes=check_list("countries", filter.get("countries"), COUNTRY_CODE),
+        search=check_search(filter.get("search")),
     )
     conditions, values = _present(criteria)
     if criteria.search:

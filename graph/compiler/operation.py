@@ -82,10 +82,10 @@ class PreparedOperation:
             return None
         values = coerced.coerced
         directive_key = tuple(bool(values.get(name)) for name in self.directive_names)
-        planned = self.plans.get(directive_key, False)
-        if planned is False:
-            planned = self._plan(values)
-            self.plans[directive_key] = planned
+        if directive_key in self.plans:
+            planned = self.plans[directive_key]
+        else:
+            planned = self.plans[directive_key] = self._plan(values)
         if planned is None:
             return None
         return self._bind(planned, coerced, viewer)

@@ -175,10 +175,7 @@ class Planner:
         conditional = self.schema.get_type(condition.name.value)
         if conditional is runtime_type:
             return True
-        return is_abstract_type(conditional) and self.schema.is_sub_type(
-            conditional,  # type: ignore[arg-type]
-            runtime_type,
-        )
+        return is_abstract_type(conditional) and self.schema.is_sub_type(conditional, runtime_type)
 
     @staticmethod
     def _subsets(nodes: Sequence[FieldNode]) -> list[SelectionSetNode]:

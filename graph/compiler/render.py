@@ -30,7 +30,7 @@ from graph.compiler.plan import (
 )
 from graph.compiler.visibility import RULES
 
-ParamKey = tuple[Any, str]
+ParamKey = tuple[Any, ...]
 
 POSTGRES_TYPES = {str: "text", int: "int", bool: "bool", datetime: "timestamptz"}
 
