@@ -17,6 +17,10 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from db.engine import create_engine, create_sessionmaker
+from graph.compiler.connections import tune_gc
+from graph.compiler.endpoint import CompiledEndpoint
+from graph.compiler.operation import CompiledQueries
+from graph.compiler.settings import CompilerSettings
 from graph.context import Context
 from graph.database import RequestDatabase
 from graph.middleware import RequestIdMiddleware
@@ -58,9 +62,11 @@ def create_app(
     engine: AsyncEngine | None = None,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     schema: strawberry.Schema = default_schema,
+    compiler: CompilerSettings | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL."""
     settings = settings or Settings.from_environment()
+    compiler = compiler or CompilerSettings.from_environment()
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
@@ -76,9 +82,16 @@ def create_app(
                 active = own_engine = create_engine(settings.database_url)
             state["sessionmaker"] = create_sessionmaker(active)
         graphql.sessionmaker = state["sessionmaker"]
+        if compiled is not None:
+            url = settings.database_url if sessionmaker is None and engine is None else None
+            await compiled.open(url, state["sessionmaker"], compiler.pool_size)
+            if compiler.tune_gc:
+                tune_gc()
         try:
             yield
         finally:
+            if compiled is not None:
+                await compiled.close()
             if own_engine is not None:
                 await own_engine.dispose()
 
@@ -87,6 +100,17 @@ def create_app(
         sessionmaker or async_sessionmaker(),
         graphql_ide=None,
         allow_queries_via_get=True,
+    )
+
+    compiled = (
+        CompiledEndpoint(
+            graphql,
+            CompiledQueries(schema._schema),
+            report_path=compiler.report_path,
+            max_body_bytes=settings.max_body_bytes,
+        )
+        if compiler.enabled
+        else None
     )
 
     async def healthz(_: Request) -> Response:
@@ -102,7 +126,7 @@ def create_app(
 
     return Starlette(
         routes=[
-            Route("/graphql", graphql),
+            Route("/graphql", compiled or graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
