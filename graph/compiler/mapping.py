@@ -17,9 +17,14 @@ from graph.compiler import sqltext
 
 @dataclass(frozen=True)
 class Column:
-    """A scalar field: a SQL expression over the row whose JSON value is the GraphQL value."""
+    """A scalar field: a SQL expression over the row whose JSON value is the GraphQL value.
+
+    `visible_if` names a rule of graph.compiler.visibility over this type's table: where it
+    does not hold, the field reads null (a column mask).
+    """
 
     sql: str
+    visible_if: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from graph.compiler.binding import Fallback, bind
 from graph.compiler.plan import NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.render import Renderer, Statement
-from graph.compiler.visibility import viewer_values
 
 MAX_DOCUMENT_BYTES = 100_000
+MAX_STATEMENTS_PER_PLAN = 256
+"""Rendered statements kept per plan: one per argument shape and viewer visibility."""
 
 DocumentCheck = Callable[[GraphQLSchema, DocumentNode, str | None], Sequence[GraphQLError]]
 """An extra pre-execution check (limits, cost); any error sends the request to strawberry."""
@@ -55,7 +56,7 @@ class PlannedShape:
     """A plan for one set of @include/@skip values, with its statements by argument shape."""
 
     plan: OperationPlan
-    statements: dict[tuple[Hashable, ...], Statement] = field(default_factory=dict)
+    statements: dict[tuple[tuple[Hashable, ...], Viewer], Statement] = field(default_factory=dict)
 
 
 class PreparedOperation:
@@ -111,12 +112,12 @@ class PreparedOperation:
                     values[(slot, name)] = value
         except Fallback:
             return None
-        for (rule, name), value in viewer_values(viewer).items():
-            values[("viewer", rule, name)] = value
-        key = tuple(shapes)
+        key = (tuple(shapes), viewer)
         statement = planned.statements.get(key)
         if statement is None:
-            statement = Renderer(plan, shapes).render()
+            statement = Renderer(plan, shapes, viewer).render()
+            if len(planned.statements) >= MAX_STATEMENTS_PER_PLAN:
+                planned.statements.pop(next(iter(planned.statements)))
             planned.statements[key] = statement
         return BoundStatement(statement.sql, [values[key] for key in statement.keys])
 

@@ -31,10 +31,11 @@ class ObjectPlan:
 
 @dataclass(frozen=True)
 class ScalarPlan:
-    """A column or expression."""
+    """A column or expression, masked to null unless the rule `visible_if` (if any) holds."""
 
     key: str
     sql: str
+    visible_if: str | None = None
 
 
 @dataclass(frozen=True)

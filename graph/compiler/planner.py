@@ -259,7 +259,7 @@ class Planner:
             raise NotPlannable(f"{object_type.name}.{name} has a Python resolver")
         subsets = self._subsets(nodes)
         if isinstance(mapping, Column):
-            return ScalarPlan(key, mapping.sql)
+            return ScalarPlan(key, mapping.sql, mapping.visible_if)
         if isinstance(mapping, Embedded):
             return EmbeddedPlan(key, self._object(self._object_type(mapping.type_name), subsets))
         if isinstance(mapping, ToOne | ToMany):

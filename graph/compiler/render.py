@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from db.queries.pagination import Ordering
-from graph.compiler import sqltext
+from graph.auth.viewer import Viewer
+from graph.compiler import sqltext, visibility
 from graph.compiler.binding import PageShape
 from graph.compiler.mapping import TYPES
 from graph.compiler.plan import (
@@ -28,7 +29,6 @@ from graph.compiler.plan import (
     TotalCountPlan,
     TypenamePlan,
 )
-from graph.compiler.visibility import RULES
 
 ParamKey = tuple[Any, ...]
 
@@ -81,9 +81,10 @@ class Statement:
 class Renderer:
     """Renders one plan for one tuple of per-slot shapes."""
 
-    def __init__(self, plan: OperationPlan, shapes: Sequence[Hashable]) -> None:
+    def __init__(self, plan: OperationPlan, shapes: Sequence[Hashable], viewer: Viewer) -> None:
         self.plan = plan
         self.shapes = shapes
+        self.viewer = viewer
         self.keys: list[ParamKey] = []
         self.index: dict[ParamKey, int] = {}
         self.aliases = 0
@@ -108,11 +109,7 @@ class Renderer:
         return f"{hint[0].lower()}{self.aliases}"
 
     def _visibility(self, rule_name: str, alias: str) -> str:
-        rule = RULES[rule_name]
-        return rule.predicate(
-            alias,
-            lambda name, postgres_type: self._param(("viewer", rule_name, name), postgres_type),
-        )
+        return visibility.render(rule_name, self.viewer, alias)
 
     # -- roots ---------------------------------------------------------------------------------
 
@@ -178,7 +175,10 @@ class Renderer:
 
     def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
         if isinstance(field, ScalarPlan):
-            return field.sql.format(t=alias)
+            value = field.sql.format(t=alias)
+            if field.visible_if is None:
+                return value
+            return f"CASE WHEN {self._visibility(field.visible_if, alias)} THEN {value} END"
         if isinstance(field, TypenamePlan):
             return sqltext.quote_literal(field.type_name)
         if isinstance(field, EmbeddedPlan):

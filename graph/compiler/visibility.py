@@ -1,41 +1,61 @@
-"""Visibility rules as SQL predicates: the plan asks each rule for a predicate and its values.
+"""Visibility rules as SQL predicates the plan inlines: row filters and column masks.
 
-A rule renders a predicate over a row alias with parameters named by the rule; the values come
-from graph.services.visibility for the request's viewer, so the compiled path and strawberry's
-loaders apply the same rules. New rules (field masks, chapter scopes, consent) plug in here.
+A rule is a SQLAlchemy expression over one model, built for the request's viewer by
+graph.services.visibility — the same rules the loaders apply. The compiler adapts the
+expression to the alias the plan gives that table and renders it with its values inlined, so
+a statement is cached per (plan shape, viewer's rendered predicates). New rules (field
+visibility levels, chapter scopes, consent grants) plug in by adding an entry to RULES and
+naming it in the mapping (`Paged.visibility`, `Column.visible_if`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
 
+from sqlalchemy import ColumnElement, Table
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.util import ClauseAdapter
+
+from db.base import Base
+from db.models import Membership
 from graph.auth.viewer import Viewer
 from graph.services.visibility import visible_membership_statuses
 
-ParamRef = Callable[[str, str], str]
-"""(parameter name, PostgreSQL type) → placeholder text."""
+ALIAS_PLACEHOLDER = "__visibility_alias__"
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A row predicate (`{a}` is the row alias) and the viewer-dependent values it binds."""
+    """A predicate over rows of `model`, for a given viewer."""
 
-    predicate: Callable[[str, ParamRef], str]
-    values: Callable[[Viewer], dict[str, Any]]
+    model: type[Base]
+    predicate: Callable[[Viewer], ColumnElement[bool]]
 
 
 RULES: dict[str, Rule] = {
     "membership": Rule(
-        predicate=lambda alias, param: f"{alias}.status = ANY({param('statuses', 'text[]')})",
-        values=lambda viewer: {"statuses": list(visible_membership_statuses(viewer))},
+        Membership,
+        lambda viewer: Membership.status.in_(visible_membership_statuses(viewer)),
     ),
 }
 
 
-def viewer_values(viewer: Viewer) -> dict[tuple[str, str], Any]:
-    """Every rule's values for this viewer, keyed (rule, parameter)."""
-    return {
-        (name, parameter): value
-        for name, rule in RULES.items()
-        for parameter, value in rule.values(viewer).items()
-    }
+def render(rule_name: str, viewer: Viewer, alias: str) -> str:
+    """The rule's predicate as SQL over `alias`, its values inlined."""
+    return _template(rule_name, viewer).replace(ALIAS_PLACEHOLDER, alias)
+
+
+@lru_cache(maxsize=4096)
+def _template(rule_name: str, viewer: Viewer) -> str:
+    rule = RULES[rule_name]
+    table = rule.model.__table__
+    assert isinstance(table, Table)
+    adapted = ClauseAdapter(table.alias(ALIAS_PLACEHOLDER)).traverse(rule.predicate(viewer))
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
+    compiled = adapted.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    return f"({compiled})"
+
+
+def clear_cache() -> None:
+    """Forget rendered predicates (after RULES change, e.g. in tests)."""
+    _template.cache_clear()
