@@ -237,3 +237,37 @@ async def test_nested_members_paging_matches_strawberry(both: BothPaths, world: 
     last = await both.compare(MEMBERS, {"last": 1})
     before = last["chapter"]["members"]["pageInfo"]["startCursor"]
     await both.compare(MEMBERS, {"last": 5, "before": before})
+
+
+def _documents_in_the_suite() -> set[str]:
+    """Every GraphQL document kept as a module constant in the graph and HTTP tests."""
+    found = set()
+    for module in (test_chapters, test_engineers, test_node, test_query_count, test_server):
+        for name, value in vars(module).items():
+            if name.isupper() and isinstance(value, str) and "{" in value:
+                found.add(value)
+    return found
+
+
+async def test_the_cases_cover_every_document_of_the_suite(world: World) -> None:
+    covered = {document for document, _ in cases(world)}
+    assert _documents_in_the_suite() <= covered
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{ engineers(first: 101) { totalCount } }",
+        "{ engineers { totalCount } }",
+        "{ engineers(first: 5, last: 5) { totalCount } }",
+        "{ chapters(first: 1) { nodes { members(first: 500) { totalCount } } } }",
+        '{ engineer(handle: "x") { chapters { totalCount } } }',
+        '{ engineers(first: 1, after: "W10") { totalCount } }',
+        '{ node(id: "garbage!!") { id } }',
+        "{ viewer { isAuthenticated engineer { handle } } }",
+        "{ __schema { queryType { name } } }",
+        "{ engineers(first: 1) { nope } }",
+    ],
+)
+async def test_what_strawberry_must_answer_is_not_compiled(both: BothPaths, document: str) -> None:
+    assert await both.compiled_data(document) is None
