@@ -302,7 +302,7 @@ def run_wrk(
     """Warm up, then one measured wrk run with CPU sampled around it."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
-    base = ["wrk", "-t2", f"-c{connections}", "--latency", "-s", script.name]
+    base = ["wrk", "-t2", f"-c{connections}", "--timeout", "30s", "--latency", "-s", script.name]
     url = f"http://127.0.0.1:{server.port}"
     environment = {**os.environ, "BENCH_BODIES": str(bodies_path)}
     subprocess.run(
@@ -316,7 +316,9 @@ def run_wrk(
     server_after, database_after = process_tree_ticks(server.process.pid), postgres_ticks()
     total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: .*", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     per_request = 1000 / TICKS / max(total, 1)
     return Measurement(
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
@@ -324,7 +326,8 @@ def run_wrk(
         p99_ms=_latency(output, "99%"),
         server_cpu_ms=(server_after - server_before) * per_request,
         database_cpu_ms=ticks_since(database_before, database_after) * per_request,
-        errors=int(errors.group(1)) if errors else (1 if socket_errors else 0),
+        errors=(int(errors.group(1)) if errors else 0)
+        + (sum(int(count) for count in socket_errors.groups()) if socket_errors else 0),
     )
 
 

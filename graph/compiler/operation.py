@@ -7,17 +7,20 @@ from typing import Any, Protocol
 
 from graphql import (
     DocumentNode,
+    FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    Visitor,
     parse,
     validate,
+    visit,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
 from graph.auth.viewer import Viewer
-from graph.compiler.binding import Fallback, bind
+from graph.compiler.binding import Bound, Fallback, bind
 from graph.compiler.plan import NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.render import Renderer, Statement
@@ -56,6 +59,9 @@ class PlannedShape:
     """A plan for one set of @include/@skip values, with its statements by argument shape."""
 
     plan: OperationPlan
+    fixed: frozenset[int] = frozenset()
+    """Argument slots that read no variable: bound once, then reused."""
+    constants: dict[int, Bound] = field(default_factory=dict)
     statements: dict[tuple[tuple[Hashable, ...], Viewer], Statement] = field(default_factory=dict)
 
 
@@ -76,11 +82,14 @@ class PreparedOperation:
 
     def bind(self, variables: Mapping[str, Any] | None, viewer: Viewer) -> BoundStatement | None:
         """The statement answering this request, or None when strawberry must run it."""
-        coerced = get_variable_values(
-            self.schema, self.operation.variable_definitions or (), dict(variables or {})
-        )
-        if not isinstance(coerced, VariableValues):
-            return None
+        if not self.operation.variable_definitions and not variables:
+            coerced: Any = NO_VARIABLES
+        else:
+            coerced = get_variable_values(
+                self.schema, self.operation.variable_definitions or (), dict(variables or {})
+            )
+            if not isinstance(coerced, VariableValues):
+                return None
         values = coerced.coerced
         directive_key = tuple(bool(values.get(name)) for name in self.directive_names)
         if directive_key in self.plans:
@@ -96,7 +105,12 @@ class PreparedOperation:
             plan = Planner(self.schema, self.operation, self.fragments, values).plan()
         except NotPlannable:
             return None
-        return PlannedShape(plan)
+        fixed = frozenset(
+            slot
+            for slot, owner in enumerate(plan.owners)
+            if not _reads_variables(owner.arguments.node)
+        )
+        return PlannedShape(plan, fixed)
 
     def _bind(
         self, planned: PlannedShape, variables: VariableValues, viewer: Viewer
@@ -106,7 +120,9 @@ class PreparedOperation:
         values: dict[Any, Any] = {}
         try:
             for slot, owner in enumerate(plan.owners):
-                bound = bind(owner, owner.arguments, variables)
+                bound = planned.constants.get(slot) or bind(owner, owner.arguments, variables)
+                if slot in planned.fixed:
+                    planned.constants[slot] = bound
                 shapes.append(bound.shape)
                 for name, value in bound.values.items():
                     values[(slot, name)] = value
@@ -120,6 +136,23 @@ class PreparedOperation:
                 planned.statements.pop(next(iter(planned.statements)))
             planned.statements[key] = statement
         return BoundStatement(statement.sql, [values[key] for key in statement.keys])
+
+
+def _reads_variables(node: FieldNode) -> bool:
+    """Whether any argument of the field mentions a variable."""
+    found = False
+
+    class Finder(Visitor):
+        def enter_variable(self, *_: Any) -> None:
+            nonlocal found
+            found = True
+
+    for argument in node.arguments or ():
+        visit(argument, Finder())
+    return found
+
+
+NO_VARIABLES = VariableValues(sources={}, coerced={})
 
 
 class CompiledQueries:
