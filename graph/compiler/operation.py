@@ -30,7 +30,11 @@ MAX_STATEMENTS_PER_PLAN = 256
 """Rendered statements kept per plan: one per argument shape and viewer visibility."""
 
 DocumentCheck = Callable[[GraphQLSchema, DocumentNode, str | None], Sequence[GraphQLError]]
-"""An extra pre-execution check (limits, cost); any error sends the request to strawberry."""
+"""A document-level check (depth, aliases, tokens); any error sends it to strawberry for good."""
+
+Admit = Callable[[OperationDefinitionNode, Mapping[str, Any] | None, Viewer], bool]
+"""A per-request admission (cost with variables, rate budget); False sends it to strawberry,
+which applies the same rule and reports it."""
 
 
 class Connection(Protocol):
@@ -164,10 +168,12 @@ class CompiledQueries:
         *,
         maxsize: int = 1000,
         checks: Sequence[DocumentCheck] = (),
+        admit: Admit | None = None,
     ) -> None:
         self.schema = schema
         self.maxsize = maxsize
         self.checks = tuple(checks)
+        self.admit = admit
         self._cache: OrderedDict[tuple[str, str | None], PreparedOperation | None] = OrderedDict()
 
     def prepare(self, query: str, operation_name: str | None) -> PreparedOperation | None:
@@ -191,7 +197,11 @@ class CompiledQueries:
     ) -> BoundStatement | None:
         """Prepare (cached) and bind in one step."""
         prepared = self.prepare(query, operation_name)
-        return prepared.bind(variables, viewer) if prepared is not None else None
+        if prepared is None:
+            return None
+        if self.admit is not None and not self.admit(prepared.operation, variables, viewer):
+            return None
+        return prepared.bind(variables, viewer)
 
     def _prepare(self, query: str, operation_name: str | None) -> PreparedOperation | None:
         if len(query) > MAX_DOCUMENT_BYTES:
