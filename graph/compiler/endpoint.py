@@ -13,11 +13,14 @@ from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.types import ExecutionResult
 
 from graph.auth.viewer import ANONYMOUS, Viewer
+from graph.compiler import mixed
 from graph.compiler.connections import create_pool, pooled, sessions
-from graph.compiler.operation import CompiledQueries, Connection
+from graph.compiler.operation import BoundStatement, CompiledQueries, Connection
 
 logger = logging.getLogger("graph.compiler")
 
@@ -121,6 +124,8 @@ class CompiledEndpoint:
         if statement is None:
             return None
         assert self.acquire is not None, "CompiledEndpoint.open() was not awaited"
+        if statement.residual is not None:
+            return await self._mixed(statement, scope, operation_name, variables)
         try:
             async with self.acquire() as connection:
                 data = await statement.run(connection)
@@ -131,6 +136,44 @@ class CompiledEndpoint:
         if self.report_path:
             return b'{"data":' + data.encode() + b',"extensions":{"execution":"compiled"}}'
         return b'{"data":' + data.encode() + b"}"
+
+    async def _mixed(
+        self,
+        statement: BoundStatement,
+        scope: Scope,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+    ) -> bytes | None:
+        """Compiled root fields from SQL, the others from strawberry's executor."""
+        strawberry_app: Any = self.fallback
+        request = Request(scope)
+        sub_response = await strawberry_app.get_sub_response(request)
+        context = await strawberry_app.get_context(request, sub_response)
+
+        async def run_residual(source: str) -> ExecutionResult:
+            result: ExecutionResult = await strawberry_app.schema.execute(
+                source,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
+            )
+            return result
+
+        assert self.acquire is not None
+        try:
+            async with self.acquire() as connection:
+                body = await mixed.execute(statement, connection, run_residual)
+        except Exception:
+            logger.exception("mixed operation failed; answering through strawberry")
+            return None
+        finally:
+            database = scope.get("state", {}).get("database")
+            if database is not None:
+                await database.close()
+                scope["state"]["database"] = None
+        if self.report_path:
+            body["extensions"] = {**body.get("extensions", {}), "execution": "mixed"}
+        return orjson.dumps(body)
 
     async def _fallback(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.report_path or scope["type"] != "http":

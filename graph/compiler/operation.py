@@ -24,6 +24,7 @@ from graph.compiler.binding import Bound, Fallback, bind
 from graph.compiler.plan import NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.render import Renderer, Statement
+from graph.compiler.residual import residual_source
 
 MAX_DOCUMENT_BYTES = 100_000
 MAX_STATEMENTS_PER_PLAN = 256
@@ -50,6 +51,10 @@ class BoundStatement:
 
     sql: str
     params: list[Any]
+    residual: str | None = None
+    """For a mixed operation: the source strawberry runs for the remaining root fields."""
+    keys: tuple[str, ...] = ()
+    """Root response keys in order (for merging a mixed operation's two halves)."""
 
     async def run(self, connection: Connection) -> str:
         """The JSON text of the response's `data`."""
@@ -63,6 +68,7 @@ class PlannedShape:
     """A plan for one set of @include/@skip values, with its statements by argument shape."""
 
     plan: OperationPlan
+    residual: str | None = None
     fixed: frozenset[int] = frozenset()
     """Argument slots that read no variable: bound once, then reused."""
     constants: dict[int, Bound] = field(default_factory=dict)
@@ -77,7 +83,9 @@ class PreparedOperation:
         schema: GraphQLSchema,
         operation: OperationDefinitionNode,
         fragments: Mapping[str, FragmentDefinitionNode],
+        source: str = "",
     ) -> None:
+        self.source = source
         self.schema = schema
         self.operation = operation
         self.fragments = fragments
@@ -106,15 +114,21 @@ class PreparedOperation:
 
     def _plan(self, values: Mapping[str, Any]) -> PlannedShape | None:
         try:
-            plan = Planner(self.schema, self.operation, self.fragments, values).plan()
+            plan = Planner(self.schema, self.operation, self.fragments, values).plan(
+                partial=bool(self.source)
+            )
         except NotPlannable:
             return None
+        residual = None
+        if plan.residual:
+            compiled = set(plan.keys) - {_key(node) for node in plan.residual}
+            residual = residual_source(self.source, self.operation, self.fragments, compiled)
         fixed = frozenset(
             slot
             for slot, owner in enumerate(plan.owners)
             if not _reads_variables(owner.arguments.node)
         )
-        return PlannedShape(plan, fixed)
+        return PlannedShape(plan, residual, fixed)
 
     def _bind(
         self, planned: PlannedShape, variables: VariableValues, viewer: Viewer
@@ -139,7 +153,12 @@ class PreparedOperation:
             if len(planned.statements) >= MAX_STATEMENTS_PER_PLAN:
                 planned.statements.pop(next(iter(planned.statements)))
             planned.statements[key] = statement
-        return BoundStatement(statement.sql, [values[key] for key in statement.keys])
+        params = [values[key] for key in statement.keys]
+        return BoundStatement(statement.sql, params, planned.residual, plan.keys)
+
+
+def _key(node: FieldNode) -> str:
+    return node.alias.value if node.alias else node.name.value
 
 
 def _reads_variables(node: FieldNode) -> bool:
@@ -234,4 +253,4 @@ class CompiledQueries:
             for definition in document.definitions
             if isinstance(definition, FragmentDefinitionNode)
         }
-        return PreparedOperation(self.schema, operation, fragments)
+        return PreparedOperation(self.schema, operation, fragments, query)

@@ -153,3 +153,7 @@ class OperationPlan:
     roots: tuple[RootPlan, ...]
     owners: tuple["ConnectionPlan | LookupPlan | NodePlan", ...]
     """The plan node owning each argument slot, in slot order."""
+    keys: tuple[str, ...] = ()
+    """Every root response key in order, compiled or not."""
+    residual: tuple[FieldNode, ...] = ()
+    """Root fields strawberry must resolve (a mixed operation); empty when all compile."""

@@ -102,18 +102,42 @@ class Planner:
         self.slots = 0
         self.owners: dict[int, ConnectionPlan | LookupPlan | NodePlan] = {}
 
-    def plan(self) -> OperationPlan:
-        """The operation's plan; NotPlannable if any part needs a Python resolver."""
+    def plan(self, *, partial: bool = False) -> OperationPlan:
+        """The operation's plan; NotPlannable if any part needs a Python resolver.
+
+        With `partial`, root fields that cannot compile are set aside as `residual` (only
+        when every root selection is a plain field, so they can be cut out of the source).
+        """
         if self.operation.operation is not OperationType.QUERY:
             raise NotPlannable("only queries are compiled")
         query_type = self.schema.query_type
         assert query_type is not None
+        partial = partial and all(
+            isinstance(selection, FieldNode)
+            for selection in self.operation.selection_set.selections
+        )
         roots: list[RootPlan] = []
-        for key, nodes in self._collect(query_type, [self.operation.selection_set]).items():
-            roots.append(self._root(query_type, key, nodes))
-        if len(roots) > MAX_OBJECT_KEYS:
-            raise NotPlannable("too many root fields")
-        return OperationPlan(tuple(roots), tuple(self.owners[slot] for slot in range(self.slots)))
+        residual: list[FieldNode] = []
+        collected = self._collect(query_type, [self.operation.selection_set])
+        for key, nodes in collected.items():
+            mark = self.slots
+            try:
+                roots.append(self._root(query_type, key, nodes))
+            except NotPlannable:
+                if not partial:
+                    raise
+                for slot in range(mark, self.slots):
+                    self.owners.pop(slot, None)
+                self.slots = mark
+                residual.extend(nodes)
+        if len(roots) > MAX_OBJECT_KEYS or not roots:
+            raise NotPlannable("nothing or too much to compile")
+        return OperationPlan(
+            tuple(roots),
+            tuple(self.owners[slot] for slot in range(self.slots)),
+            tuple(collected),
+            tuple(residual),
+        )
 
     # -- selection sets -------------------------------------------------------------------------
 

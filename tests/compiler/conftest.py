@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.auth.viewer import ANONYMOUS, Viewer
+from graph.compiler import mixed
 from graph.compiler.operation import CompiledQueries
 from graph.ids import encode_id
 from graph.schema import schema
@@ -58,6 +59,15 @@ class BothPaths:
         connection = await self.session.connection()
         raw = await connection.get_raw_connection()
         counting = CountingConnection(raw.driver_connection)
+        if statement.residual is not None:
+
+            async def run_residual(source: str) -> Any:
+                return await self.graphql.execute(source, variables)
+
+            body = await mixed.execute(statement, counting, run_residual)
+            self.last_statement_count = counting.count
+            assert "errors" not in body, body
+            return body["data"]
         text = await statement.run(counting)
         self.last_statement_count = counting.count
         return orjson.loads(text)

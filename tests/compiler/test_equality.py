@@ -108,6 +108,16 @@ query ($id: ID!) {
 }
 """
 
+MIXED = """
+fragment Who on Engineer { handle name }
+query Mixed($handle: String!, $first: Int!) {
+  viewer { isAuthenticated engineer { handle } }
+  engineer(handle: $handle) { ...Who chapters(first: $first) { totalCount } }
+  sectors { slug }
+  again: viewer { isAuthenticated }
+}
+"""
+
 NODES_EVERYTHING = """
 query ($ids: [ID!]!) {
   nodes(ids: $ids) { __typename id ... on Engineer { handle } ... on Skill { name } }
@@ -265,6 +275,7 @@ async def test_the_cases_cover_every_document_of_the_suite(world: World) -> None
         '{ engineers(first: 1, after: "W10") { totalCount } }',
         '{ node(id: "garbage!!") { id } }',
         "{ viewer { isAuthenticated engineer { handle } } }",
+        "{ viewer { isAuthenticated } engineers(first: 1000) { totalCount } }",
         "{ __schema { queryType { name } } }",
         "{ engineers(first: 1) { nope } }",
     ],

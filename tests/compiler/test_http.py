@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from graph.app import create_app
 from graph.compiler.settings import CompilerSettings
 from tests import factories
-from tests.compiler.test_equality import EVERYTHING_ON_ENGINEER, FRAGMENTS_AND_ALIASES
+from tests.compiler.test_equality import EVERYTHING_ON_ENGINEER, FRAGMENTS_AND_ALIASES, MIXED
 
 PATH = "x-graphql-execution"
 
@@ -65,6 +65,22 @@ async def test_compiled_response_equals_strawberry_response(
         assert list(fast.json()) == ["data", "extensions"]
         assert fast.json()["data"] == expected["data"]
         assert str(fast.json()["data"]) == str(expected["data"])  # same key order
+
+
+async def test_mixed_operation_merges_both_halves_in_field_order(
+    session: AsyncSession, compiled: httpx.AsyncClient, plain: httpx.AsyncClient
+) -> None:
+    await factories.engineer(session, handle="http-mixed")
+    await session.flush()
+    body = {"query": MIXED, "variables": {"handle": "http-mixed", "first": 3}}
+
+    fast = await compiled.post("/graphql", json=body)
+    slow = await plain.post("/graphql", json=body)
+
+    assert fast.json()["extensions"] == {"execution": "mixed"}
+    assert list(fast.json()["data"]) == ["viewer", "engineer", "sectors", "again"]
+    assert fast.json()["data"] == slow.json()["data"]
+    assert str(fast.json()["data"]) == str(slow.json()["data"])
 
 
 @pytest.mark.parametrize(
