@@ -7,9 +7,12 @@ How a request flows (graph/compiler/endpoint.py, on when BRAINGAIN_COMPILED_READ
    strawberry.
 2. `Planner` (planner.py) walks the operation — fields, aliases, inline and named fragments,
    `__typename`, @include/@skip — over the declarative mapping (mapping.py: type → table,
-   field → column, SQL expression, relation or keyset connection). Any field without a
-   mapping (a Python-only resolver such as `viewer`) makes the operation NotPlannable, and
-   strawberry runs it as before. Plans are cached per values of the @include/@skip variables.
+   field → column, SQL expression, relation or keyset connection). Plans are cached per
+   values of the @include/@skip variables. A root field whose subtree has no mapping (a
+   Python-only resolver such as `viewer`) is left to strawberry: mixed.py runs it from a
+   residual copy of the source (residual.py: compiled fields blanked, so error locations are
+   unchanged) and merges both halves in field order; an operation with nothing to compile,
+   mutations and subscriptions run through strawberry as before.
 3. Per request, `binding.py` evaluates arguments with graphql-core's coercion and the same
    services the resolvers use (page-size rules, cursors, filters, global IDs). Whatever would
    produce an error falls back to strawberry, so errors read exactly as before.

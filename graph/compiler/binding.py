@@ -8,6 +8,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from graphql import Undefined, VariableNode
 from graphql.execution.values import VariableValues, get_argument_values
 
 from db.queries import engineer as engineer_queries
@@ -54,7 +55,9 @@ class PageShape:
 def bind(plan: Any, arguments: Arguments, variables: VariableValues) -> Bound:
     """Bind the arguments of one planned field."""
     try:
-        values = get_argument_values(arguments.definition, arguments.node, variables)
+        values = _plain_variables(arguments, variables)
+        if values is None:
+            values = get_argument_values(arguments.definition, arguments.node, variables)
         if isinstance(plan, ConnectionPlan):
             return _connection(plan, values)
         if isinstance(plan, LookupPlan):
@@ -64,6 +67,31 @@ def bind(plan: Any, arguments: Arguments, variables: VariableValues) -> Bound:
     except BadUserInput as error:
         raise Fallback(error.message) from error
     raise AssertionError(f"no binder for {type(plan).__name__}")
+
+
+def _plain_variables(arguments: Arguments, variables: VariableValues) -> dict[str, Any] | None:
+    """Arguments that are all bare variables, read straight from the coerced variables.
+
+    Validation already checked that each variable's type fits its argument, and coercion gave
+    the value, so this is what get_argument_values returns, minus the walk. Anything else
+    (literals, nested input objects, defaults other than scalars) returns None.
+    """
+    provided: dict[str, str] = {}
+    for node in arguments.node.arguments or ():
+        if not isinstance(node.value, VariableNode):
+            return None
+        provided[node.name.value] = node.value.name.value
+    coerced = variables.coerced
+    values: dict[str, Any] = {}
+    for name, definition in arguments.definition.args.items():
+        variable = provided.get(name)
+        if variable is not None and variable in coerced:
+            values[name] = coerced[variable]
+        elif definition.default_value is None or isinstance(definition.default_value, bool):
+            values[name] = definition.default_value
+        elif definition.default_value is not Undefined:
+            return None
+    return values
 
 
 def _node(global_id: str) -> Bound:

@@ -12,12 +12,16 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    Undefined,
     Visitor,
     parse,
+    type_from_ast,
     validate,
+    value_from_ast,
     visit,
 )
 from graphql.execution.values import VariableValues, get_variable_values
+from graphql.language import NamedTypeNode, NonNullTypeNode
 
 from graph.auth.viewer import Viewer
 from graph.compiler.binding import Bound, Fallback, bind
@@ -90,13 +94,17 @@ class PreparedOperation:
         self.operation = operation
         self.fragments = fragments
         self.directive_names = directive_variables(operation, list(fragments.values()))
+        self.scalar_variables = _scalar_variables(schema, operation)
         self.plans: dict[tuple[bool, ...], PlannedShape | None] = {}
 
     def bind(self, variables: Mapping[str, Any] | None, viewer: Viewer) -> BoundStatement | None:
         """The statement answering this request, or None when strawberry must run it."""
+        coerced: Any = None
         if not self.operation.variable_definitions and not variables:
-            coerced: Any = NO_VARIABLES
-        else:
+            coerced = NO_VARIABLES
+        elif self.scalar_variables is not None:
+            coerced = _coerce_scalars(self.scalar_variables, variables or {})
+        if coerced is None:
             coerced = get_variable_values(
                 self.schema, self.operation.variable_definitions or (), dict(variables or {})
             )
@@ -176,6 +184,68 @@ def _reads_variables(node: FieldNode) -> bool:
 
 
 NO_VARIABLES = VariableValues(sources={}, coerced={})
+ScalarVariable = tuple[str, str, bool, Any]
+"""(name, built-in scalar type, non-null?, default or Undefined)."""
+BUILT_IN_SCALARS = frozenset({"String", "Int", "Boolean", "ID", "Float"})
+MAX_INT = 2**31
+
+
+def _scalar_variables(
+    schema: GraphQLSchema, operation: OperationDefinitionNode
+) -> tuple[ScalarVariable, ...] | None:
+    """The variables, when every one has a built-in scalar type (the fast coercion applies)."""
+    found: list[ScalarVariable] = []
+    for definition in operation.variable_definitions or ():
+        type_node = definition.type
+        non_null = isinstance(type_node, NonNullTypeNode)
+        named = type_node.type if isinstance(type_node, NonNullTypeNode) else type_node
+        if (
+            not isinstance(named, NamedTypeNode)
+            or named.name.value not in BUILT_IN_SCALARS
+            or schema.get_type(named.name.value) is None
+        ):
+            return None
+        default: Any = Undefined
+        if definition.default_value is not None:
+            graphql_type: Any = type_from_ast(schema, type_node)
+            default = value_from_ast(definition.default_value, graphql_type)
+            if default is Undefined:
+                return None
+        found.append((definition.variable.name.value, named.name.value, non_null, default))
+    return tuple(found)
+
+
+def _coerce_scalars(
+    variables: tuple[ScalarVariable, ...], inputs: Mapping[str, Any]
+) -> VariableValues | None:
+    """graphql-core's coercion for built-in scalars; None wherever it would report an error."""
+    coerced: dict[str, Any] = {}
+    for name, kind, non_null, default in variables:
+        if name not in inputs:
+            if default is not Undefined:
+                coerced[name] = default
+            elif non_null:
+                return None
+            continue
+        value = inputs[name]
+        if value is None:
+            if non_null:
+                return None
+            coerced[name] = None
+        elif _fits(kind, value):
+            coerced[name] = value
+        elif kind == "ID" and type(value) in (str, int):
+            coerced[name] = str(value)
+        else:
+            return None  # Float and anything unusual: the full coercion decides
+    return VariableValues(sources={}, coerced=coerced)
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """The value is already what graphql-core's coercion of `kind` would return."""
+    if kind == "Int":
+        return type(value) is int and -MAX_INT <= value < MAX_INT
+    return (kind == "String" and type(value) is str) or (kind == "Boolean" and type(value) is bool)
 
 
 class CompiledQueries:
