@@ -32,6 +32,7 @@ from graph.compiler.mapping import (
     ToMany,
     ToOne,
 )
+from graph.compiler.mirrors import is_current
 from graph.compiler.plan import (
     Arguments,
     ConnectionPart,
@@ -220,8 +221,8 @@ class Planner:
         if name == "__typename":
             return TypenamePlan(key, query_type.name)
         definition = query_type.fields.get(name)
-        if definition is None:
-            raise NotPlannable(f"root field {name}")
+        if definition is None or not is_current(query_type.name, name, definition):
+            raise NotPlannable(f"root field {name} is not mirrored")
         subsets = self._subsets(nodes)
         if name in LOOKUPS:
             target = self._object_type(LOOKUPS[name])
@@ -279,7 +280,11 @@ class Planner:
             return TypenamePlan(key, object_type.name)
         mapping = TYPES[object_type.name].fields.get(name)
         definition = object_type.fields.get(name)
-        if mapping is None or definition is None:
+        if (
+            mapping is None
+            or definition is None
+            or not is_current(object_type.name, name, definition)
+        ):
             raise NotPlannable(f"{object_type.name}.{name} has a Python resolver")
         subsets = self._subsets(nodes)
         if isinstance(mapping, Column):
