@@ -19,7 +19,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from db.base import Base
 from db.models import Membership
 from graph.auth.viewer import Viewer
-from graph.services.visibility import visible_membership_statuses
+from graph.services import visibility as rules
 
 ALIAS_PLACEHOLDER = "__visibility_alias__"
 
@@ -32,12 +32,22 @@ class Rule:
     predicate: Callable[[Viewer], ColumnElement[bool]]
 
 
-RULES: dict[str, Rule] = {
-    "membership": Rule(
-        Membership,
-        lambda viewer: Membership.status.in_(visible_membership_statuses(viewer)),
-    ),
-}
+def visible_memberships(viewer: Viewer) -> ColumnElement[bool]:
+    """The memberships the viewer may list, as graph.services.visibility defines them.
+
+    Written against both generations of that module: the status list of today, and the
+    `membership_scope(viewer).predicate()` the authorization work introduces.
+    """
+    scope = getattr(rules, "membership_scope", None)
+    if scope is not None:
+        predicate: ColumnElement[bool] = scope(viewer).predicate()
+        return predicate
+    statuses = getattr(rules, "visible_membership_statuses", None)
+    assert statuses is not None, "graph.services.visibility has no membership rule"
+    return Membership.status.in_(statuses(viewer))
+
+
+RULES: dict[str, Rule] = {"membership": Rule(Membership, visible_memberships)}
 
 
 def render(rule_name: str, viewer: Viewer, alias: str) -> str:
