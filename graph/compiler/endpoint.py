@@ -192,6 +192,10 @@ class CompiledEndpoint:
 
     def _negotiable(self, scope: Scope) -> bool:
         headers = dict(scope.get("headers") or ())
+        if b"authorization" in headers and self.viewer_of is anonymous:
+            # Credentials are strawberry's to verify (401 on a bad token) until viewer_of
+            # authenticates here too; the compiled path never answers them as anonymous.
+            return False
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         accept = headers.get(b"accept", b"").split(b";")[0].strip().lower()
         return content_type in JSON_TYPES and accept in ACCEPTABLE

@@ -104,6 +104,17 @@ async def test_what_the_plan_cannot_answer_runs_through_strawberry(
     assert fast.json() == slow.json()
 
 
+async def test_requests_with_credentials_are_left_to_strawberry(
+    compiled: httpx.AsyncClient,
+) -> None:
+    response = await compiled.post(
+        "/graphql",
+        json={"query": "{ sectors { slug } }"},
+        headers={"Authorization": "Bearer whatever"},
+    )
+    assert response.headers[PATH] == "strawberry"
+
+
 async def test_get_requests_still_work(compiled: httpx.AsyncClient) -> None:
     response = await compiled.get(
         "/graphql", params={"query": "{ chapters(first: 1) { totalCount } }"}
