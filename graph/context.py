@@ -1,35 +1,53 @@
 """The per-request Context every resolver receives, and the typed `Info` alias."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 from uuid import uuid4
 
 import strawberry
 
 from graph.auth.viewer import ANONYMOUS, Viewer
+from graph.chapters import ChapterRegistry
 from graph.database import RequestDatabase
+from graph.extensions.admission import Admission, ConnectionPolicy
 from graph.loaders import Loaders
+from graph.settings import DEFAULT_ISSUER
 
 
 @dataclass
 class Context:
-    """What one request carries: who asks, its database session, its loaders, its id."""
+    """What one request carries: who asks, its database session, loaders, registry, its id."""
 
     database: RequestDatabase
     loaders: Loaders
+    registry: ChapterRegistry
     viewer: Viewer = ANONYMOUS
     request_id: str = field(default_factory=lambda: uuid4().hex)
+    admission: Admission | ConnectionPolicy | None = None
+    connection_params: dict[str, Any] | None = None
+    site: str = DEFAULT_ISSUER
+    """Public base URL, for links in mails."""
+    consent_reads: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
+    """(engineer id, consent grant id) → profile fields read under that grant in this request."""
 
     @classmethod
     def create(
-        cls, database: RequestDatabase, viewer: Viewer = ANONYMOUS, request_id: str | None = None
+        cls,
+        database: RequestDatabase,
+        registry: ChapterRegistry,
+        viewer: Viewer = ANONYMOUS,
+        request_id: str | None = None,
+        site: str = DEFAULT_ISSUER,
     ) -> "Context":
         """A context with fresh loaders over `database`."""
         return cls(
             database=database,
-            loaders=Loaders.create(database),
+            loaders=Loaders.create(database, viewer, registry),
+            registry=registry,
             viewer=viewer,
             request_id=request_id or uuid4().hex,
+            site=site,
         )
 
 

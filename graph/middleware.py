@@ -21,9 +21,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(REQUEST_ID_HEADER, b"")
-        request_id = (
-            incoming.decode() if VALID_REQUEST_ID.match(incoming) else uuid4().hex
-        )
+        request_id = incoming.decode() if VALID_REQUEST_ID.match(incoming) else uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:

@@ -4,19 +4,26 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionContext
 
+from graph.extensions.access_log import ConsentAccessLog
+from graph.extensions.admission import AdmissionControl
 from graph.extensions.errors import MaskUnexpectedErrors, log_unexpected
+from graph.extensions.limits import LimitedParser
 from graph.extensions.page_limits import ValidationWithPageLimits
+from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
+from graph.resolvers import consent as consent_fields
 from graph.resolvers import engineer as engineer_fields
 from graph.resolvers import institution as institution_fields
+from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
+from graph.resolvers import profile as profile_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
 from graph.types.chapter import Chapter, Membership
 from graph.types.connection import Connection
+from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
@@ -68,6 +75,57 @@ class Query:
     )
 
 
+@strawberry.type(description="The root of every change.")
+class Mutation:
+    """Root mutation fields: `<entity><Verb>(input:)` returning a payload with userErrors."""
+
+    account_sign_up: account_fields.AccountSignUpPayload = strawberry.field(
+        resolver=account_fields.account_sign_up, description=account_fields.SIGN_UP
+    )
+    account_verify_email: account_fields.AccountPayload = strawberry.field(
+        resolver=account_fields.account_verify_email, description=account_fields.VERIFY_EMAIL
+    )
+    account_request_password_reset: account_fields.AccountPayload = strawberry.field(
+        resolver=account_fields.account_request_password_reset,
+        description=account_fields.REQUEST_RESET,
+    )
+    account_reset_password: account_fields.AccountPayload = strawberry.field(
+        resolver=account_fields.account_reset_password, description=account_fields.RESET
+    )
+    chapter_join: membership_fields.MembershipPayload = strawberry.field(
+        resolver=membership_fields.chapter_join, description=membership_fields.JOIN
+    )
+    chapter_leave: membership_fields.MembershipRemovedPayload = strawberry.field(
+        resolver=membership_fields.chapter_leave, description=membership_fields.LEAVE
+    )
+    membership_approve: membership_fields.MembershipPayload = strawberry.field(
+        resolver=membership_fields.membership_approve, description=membership_fields.APPROVE
+    )
+    membership_reject: membership_fields.MembershipRemovedPayload = strawberry.field(
+        resolver=membership_fields.membership_reject, description=membership_fields.REJECT
+    )
+    membership_suspend: membership_fields.MembershipPayload = strawberry.field(
+        resolver=membership_fields.membership_suspend, description=membership_fields.SUSPEND
+    )
+    chapter_role_assign: membership_fields.MembershipPayload = strawberry.field(
+        resolver=membership_fields.chapter_role_assign, description=membership_fields.ASSIGN
+    )
+    engineer_update_profile: profile_fields.EngineerPayload = strawberry.field(
+        resolver=profile_fields.engineer_update_profile,
+        description=profile_fields.UPDATE_PROFILE,
+    )
+    engineer_update_visibility: profile_fields.EngineerPayload = strawberry.field(
+        resolver=profile_fields.engineer_update_visibility,
+        description=profile_fields.UPDATE_VISIBILITY,
+    )
+    consent_grant: consent_fields.ConsentGrantPayload = strawberry.field(
+        resolver=consent_fields.consent_grant, description=consent_fields.GRANT
+    )
+    consent_revoke: consent_fields.ConsentGrantPayload = strawberry.field(
+        resolver=consent_fields.consent_revoke, description=consent_fields.REVOKE
+    )
+
+
 class BrainGainSchema(strawberry.Schema):
     """Our schema: logs only unexpected errors, with the request id."""
 
@@ -83,10 +141,13 @@ def build_schema() -> strawberry.Schema:
     """The schema with its extensions."""
     return BrainGainSchema(
         query=Query,
-        types=[Membership],
+        mutation=Mutation,
+        types=[Membership, ConsentGrant],
         extensions=[
-            lambda: ParserCache(maxsize=1000),
+            LimitedParser,
             ValidationWithPageLimits,
+            AdmissionControl,
+            ConsentAccessLog,
             MaskUnexpectedErrors,
         ],
     )

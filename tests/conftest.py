@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from db.engine import DatabaseLocation, StatementCounter, create_engine, stop_embedded
 from db.migrate import upgrade
-from graph.chapters import load_registry
+from graph.auth.viewer import ANONYMOUS, Viewer
+from graph.chapters import ChapterRegistry, load_registry
 from graph.context import Context
 from graph.database import RequestDatabase
 from graph.schema import schema
@@ -26,11 +27,19 @@ def database() -> Iterator[DatabaseLocation]:
 
 
 @pytest.fixture(scope="session")
-async def engine(database: DatabaseLocation) -> AsyncIterator[AsyncEngine]:
+def registry() -> ChapterRegistry:
+    """The chapters of chapters_config/."""
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+async def engine(
+    database: DatabaseLocation, registry: ChapterRegistry
+) -> AsyncIterator[AsyncEngine]:
     """One engine for the run; chapters synced once and committed."""
     engine = create_engine(database.url, pool_size=2)
     async with AsyncSession(engine) as session:
-        await sync_chapters(session, load_registry())
+        await sync_chapters(session, registry)
         await session.commit()
     yield engine
     await engine.dispose()
@@ -74,29 +83,51 @@ def statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
 class GraphQLClient:
     """Executes documents against the schema with a fresh Context per call."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], session: AsyncSession):
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        session: AsyncSession,
+        registry: ChapterRegistry,
+    ):
         self.sessionmaker = sessionmaker
         self.session = session
+        self.registry = registry
 
-    async def execute(self, document: str, variables: dict[str, Any] | None = None) -> Any:
-        """Run `document`; returns strawberry's ExecutionResult."""
+    async def execute(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        viewer: Viewer = ANONYMOUS,
+    ) -> Any:
+        """Run `document` as `viewer`; returns strawberry's ExecutionResult."""
         await self.session.flush()
         database = RequestDatabase(self.sessionmaker)
         try:
             return await schema.execute(
-                document, variable_values=variables, context_value=Context.create(database)
+                document,
+                variable_values=variables,
+                context_value=Context.create(database, self.registry, viewer),
             )
         finally:
             await database.close()
 
-    async def data(self, document: str, variables: dict[str, Any] | None = None) -> Any:
-        """Run `document` and return its data, failing on any error."""
-        result = await self.execute(document, variables)
+    async def data(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        viewer: Viewer = ANONYMOUS,
+    ) -> Any:
+        """Run `document` as `viewer` and return its data, failing on any error."""
+        result = await self.execute(document, variables, viewer)
         assert result.errors is None, result.errors
         return result.data
 
 
 @pytest.fixture
-def graphql(sessionmaker: async_sessionmaker[AsyncSession], session: AsyncSession) -> GraphQLClient:
+def graphql(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+    registry: ChapterRegistry,
+) -> GraphQLClient:
     """A client that executes GraphQL in the test's transaction."""
-    return GraphQLClient(sessionmaker, session)
+    return GraphQLClient(sessionmaker, session, registry)

@@ -31,4 +31,4 @@ def provision() -> DatabaseLocation:
         asyncio.run(_recreate(f"{base}/postgres", name))
         return DatabaseLocation(url=f"{base}/{name}")
     directory = Path(tempfile.mkdtemp(prefix="braingain-test-"))
-    return start_embedded(directory, TEST_DATABASE)
+    return start_embedded(directory, TEST_DATABASE, delete_on_stop=True)

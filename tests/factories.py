@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import InstitutionKind, MembershipStatus, SkillLevel
 from db.models import (
+    Account,
     Affiliation,
     Chapter,
     Engineer,
@@ -169,6 +170,20 @@ async def affiliation(
     }
     values.update(overrides)
     row = Affiliation(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def account(session: AsyncSession, who: Engineer, **overrides: Any) -> Account:
+    """A verified account for `who` (password hash only when given)."""
+    values: dict[str, Any] = {
+        "engineer_id": who.id,
+        "email": f"{who.handle}@example.org",
+        "email_verified_at": datetime(2024, 1, 1, tzinfo=UTC),
+    }
+    values.update(overrides)
+    row = Account(**values)
     session.add(row)
     await session.flush()
     return row

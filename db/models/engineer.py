@@ -41,6 +41,11 @@ class Engineer(Timestamped, Base):
             name="verified_needs_number",
         ),
         Index("ix_engineers_search_vector", "search_vector", postgresql_using="gin"),
+        Index(
+            "ix_engineers_search_vector_without_skills",
+            "search_vector_without_skills",
+            postgresql_using="gin",
+        ),
         Index("ix_engineers_sort_name", "name", "id"),
         Index("ix_engineers_created", "created_at", "id"),
         Index("ix_engineers_country", "country_code"),
@@ -76,6 +81,11 @@ class Engineer(Timestamped, Base):
         JSONB, default=dict, server_default="{}"
     )
     search_vector: Mapped[Any] = mapped_column(TSVECTOR, nullable=True, deferred=True)
+    """Name, headline, skills and bio; kept by triggers."""
+    search_vector_without_skills: Mapped[Any] = mapped_column(
+        TSVECTOR, nullable=True, deferred=True
+    )
+    """Name, headline and bio: what search may match when the viewer cannot see the skills."""
 
 
 class EngineerSector(Base):

@@ -1,8 +1,9 @@
 """SELECTs for chapters and memberships."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Chapter, Membership
@@ -23,11 +24,37 @@ def chapters(*, include_archived: bool = False) -> Select[Chapter]:
     return stmt
 
 
-def memberships(statuses: Sequence[str], roles: Sequence[str] = ()) -> Select[Membership]:
-    """SELECT memberships in the given statuses (and roles, when given)."""
-    stmt = select(Membership).where(Membership.status.in_(statuses))
+@dataclass(frozen=True)
+class MembershipScope:
+    """Which memberships a viewer may see: these statuses anywhere, every status in some
+    chapters, every status of their own, or (unrestricted) everything."""
+
+    public_statuses: tuple[str, ...]
+    chapter_ids: tuple[int, ...] = ()
+    engineer_id: int | None = None
+    unrestricted: bool = False
+
+    def predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on memberships."""
+        if self.unrestricted:
+            return true()
+        conditions: list[ColumnElement[bool]] = [Membership.status.in_(self.public_statuses)]
+        if self.chapter_ids:
+            conditions.append(Membership.chapter_id.in_(self.chapter_ids))
+        if self.engineer_id is not None:
+            conditions.append(Membership.engineer_id == self.engineer_id)
+        return or_(*conditions)
+
+
+def memberships(
+    scope: MembershipScope, roles: Sequence[str] = (), statuses: Sequence[str] = ()
+) -> Select[Membership]:
+    """SELECT memberships the scope allows (in these roles and statuses, when given)."""
+    stmt = select(Membership).where(scope.predicate())
     if roles:
         stmt = stmt.where(Membership.role.in_(roles))
+    if statuses:
+        stmt = stmt.where(Membership.status.in_(statuses))
     return stmt
 
 

@@ -1,12 +1,12 @@
 """SELECTs for engineers and the records they own."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import MembershipStatus
+from db.enums import MembershipStatus, ProfileField
 from db.models import (
     Affiliation,
     Education,
@@ -45,22 +45,32 @@ class EngineerFilter:
     search: str | None = None
 
 
-def filtered(criteria: EngineerFilter) -> Select[Engineer]:
-    """SELECT engineers matching `criteria` (no ordering)."""
+FieldShown = Callable[[ProfileField], ColumnElement[bool]]
+"""Builds the SQL predicate "the viewer may see this profile field of the engineers row"."""
+
+
+def filtered(criteria: EngineerFilter, shows: FieldShown) -> Select[Engineer]:
+    """SELECT engineers matching `criteria` (no ordering).
+
+    Conditions on maskable fields match only where `shows` says the viewer may see the field,
+    so that a filter cannot reveal what the profile hides.
+    """
     stmt = select(Engineer)
     if criteria.sector_slugs:
         stmt = stmt.where(
             exists()
             .where(EngineerSector.engineer_id == Engineer.id)
             .where(EngineerSector.sector_id == Sector.id)
-            .where(Sector.slug.in_(criteria.sector_slugs))
+            .where(Sector.slug.in_(criteria.sector_slugs)),
+            shows(ProfileField.SECTORS),
         )
     if criteria.skill_slugs:
         stmt = stmt.where(
             exists()
             .where(EngineerSkill.engineer_id == Engineer.id)
             .where(EngineerSkill.skill_id == Skill.id)
-            .where(Skill.slug.in_(criteria.skill_slugs))
+            .where(Skill.slug.in_(criteria.skill_slugs)),
+            shows(ProfileField.SKILLS),
         )
     if criteria.disciplines:
         stmt = stmt.where(Engineer.disciplines.overlap(list(criteria.disciplines)))
@@ -85,7 +95,13 @@ def filtered(criteria: EngineerFilter) -> Select[Engineer]:
         stmt = stmt.where(verified if criteria.pec_verified else ~verified)
     if criteria.search:
         query = func.websearch_to_tsquery("english", criteria.search)
-        stmt = stmt.where(Engineer.search_vector.op("@@")(query))
+        skills_shown = shows(ProfileField.SKILLS)
+        stmt = stmt.where(
+            or_(
+                and_(skills_shown, Engineer.search_vector.op("@@")(query)),
+                and_(~skills_shown, Engineer.search_vector_without_skills.op("@@")(query)),
+            )
+        )
     return stmt
 
 

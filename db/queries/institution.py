@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Affiliation, Institution
+from db.models import Affiliation, Engineer, Institution
 from db.queries.pagination import Ordering
 
 INSTITUTION_ORDERINGS: dict[str, Ordering] = {
@@ -47,9 +47,12 @@ def filtered(criteria: InstitutionFilter) -> Select[Institution]:
     return stmt
 
 
-def affiliations() -> Select[Affiliation]:
-    """SELECT affiliations (staff roles)."""
-    return select(Affiliation)
+def affiliations(shown: ColumnElement[bool]) -> Select[Affiliation]:
+    """SELECT affiliations (staff roles) of engineers for whom `shown` holds (a predicate on
+    the engineers row: may the viewer see this engineer's affiliations?)."""
+    return (
+        select(Affiliation).join(Engineer, Engineer.id == Affiliation.engineer_id).where(shown)
+    )
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Institution | None:

@@ -15,6 +15,9 @@ class Scope(enum.StrEnum):
     CHAPTERS_READ = "chapters:read"
     """Read chapters, their events and announcements."""
 
+    MEMBERSHIPS_WRITE = "memberships:write"
+    """Join and leave chapters as the signed-in engineer."""
+
     MEMBERS_READ = "members:read"
     """List a chapter's members, including pending requests."""
 

@@ -1,6 +1,7 @@
 """Compiled read path: plan whole GraphQL selections into one SQL statement that builds the JSON.
 
-How a request flows (graph/compiler/endpoint.py, on when BRAINGAIN_COMPILED_READS=1):
+How a request flows (reads.py, called by the hardened endpoint graph/http/endpoint.py after it
+has negotiated, read the parameters and built the Admission; on when BRAINGAIN_COMPILED_READS=1):
 
 1. `CompiledQueries.prepare` parses and validates the document once per (text, operation name)
    and keeps it in a bounded cache; invalid documents, mutations and subscriptions are left to
@@ -24,9 +25,13 @@ How a request flows (graph/compiler/endpoint.py, on when BRAINGAIN_COMPILED_READ
    to a scalar `= $1` so the prepared statement keeps a generic plan. Visibility rules
    (visibility.py) are SQLAlchemy predicates from graph.services.visibility, inlined per
    viewer as row filters and column masks.
-5. The endpoint runs the statement on a lean asyncpg pool (autocommit, no reset query on
-   release) and answers `{"data":` + PostgreSQL's JSON text + `}` — no strawberry view, no
-   executor, no per-field Python.
+5. Admission (graph.extensions.admission.admit: introspection policy, variables, limits, cost,
+   rate budget) runs exactly as for strawberry, after the plan is known to answer and before
+   anything is charged; refusals are reported as strawberry reports them. The statement runs
+   on a lean asyncpg pool (autocommit, no reset query on release); `settle` refunds the unused
+   cost from the result, and the endpoint splices PostgreSQL's JSON text into its body as an
+   orjson.Fragment — no strawberry executor, no per-field Python. A statement that fails is
+   rerun by strawberry without charging the budget again.
 
 Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
 against the hand-written asyncpg endpoint and PostGraphile on every benchmarked shape,

@@ -16,13 +16,15 @@ async def _keep(_: Any) -> None:
     """Release without asyncpg's reset query: the compiled path never changes session state."""
 
 
-async def create_pool(url: str, *, size: int = 10) -> Any:
+async def create_pool(url: str, *, size: int = 10, statement_timeout_ms: int | None = None) -> Any:
     """An asyncpg pool for single-statement reads: autocommit, no reset round trip on release.
 
     Each request runs one read-only statement outside a transaction, so there is no
     BEGIN/ROLLBACK and nothing (SET, LISTEN, advisory locks) for a reset to undo.
     """
     args = connect_args(url)
+    if statement_timeout_ms is not None:
+        args = connect_args(url, statement_timeout_ms)
     return await asyncpg.create_pool(
         to_libpq_url(url).split("?")[0],
         min_size=size,

@@ -15,6 +15,7 @@ from graphql import (
     Undefined,
     Visitor,
     parse,
+    specified_rules,
     type_from_ast,
     validate,
     value_from_ast,
@@ -22,6 +23,8 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import NamedTypeNode, NonNullTypeNode
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from graph.auth.viewer import Viewer
 from graph.compiler.binding import Bound, Fallback, bind
@@ -30,6 +33,8 @@ from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.render import Renderer, Statement
 from graph.compiler.residual import residual_source
 
+STRAWBERRY_RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+"""The rules strawberry validates with: a document it refuses is never compiled."""
 MAX_DOCUMENT_BYTES = 100_000
 MAX_STATEMENTS_PER_PLAN = 256
 """Rendered statements kept per plan: one per argument shape and viewer visibility."""
@@ -88,8 +93,10 @@ class PreparedOperation:
         operation: OperationDefinitionNode,
         fragments: Mapping[str, FragmentDefinitionNode],
         source: str = "",
+        document: DocumentNode | None = None,
     ) -> None:
         self.source = source
+        self.document = document or DocumentNode(definitions=(operation, *fragments.values()))
         self.schema = schema
         self.operation = operation
         self.fragments = fragments
@@ -299,7 +306,7 @@ class CompiledQueries:
             document = parse(query)
         except GraphQLError:
             return None
-        if validate(self.schema, document):
+        if validate(self.schema, document, STRAWBERRY_RULES):
             return None
         for check in self.checks:
             if check(self.schema, document, operation_name):
@@ -323,4 +330,4 @@ class CompiledQueries:
             for definition in document.definitions
             if isinstance(definition, FragmentDefinitionNode)
         }
-        return PreparedOperation(self.schema, operation, fragments, query)
+        return PreparedOperation(self.schema, operation, fragments, query, document)

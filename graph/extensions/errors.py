@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from graph.errors import ErrorCode, GraphError
+from graph.extensions.timeouts import is_statement_timeout, statement_timeout_error
 
 logger = logging.getLogger("graph.errors")
 
@@ -26,6 +27,8 @@ def mask(error: GraphQLError, request_id: str) -> GraphQLError:
         if isinstance(original, GraphError):
             error.extensions = {**original.extensions, **(error.extensions or {})}
         return error
+    if is_statement_timeout(error.original_error):
+        return statement_timeout_error(error)
     return GraphQLError(
         INTERNAL_MESSAGE,
         nodes=error.nodes,

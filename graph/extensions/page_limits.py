@@ -13,12 +13,14 @@ from graphql import (
     ValueNode,
     Visitor,
     get_named_type,
+    validate,
     value_from_ast,
     visit,
 )
 from graphql.language import DocumentNode, FragmentDefinitionNode
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from graph.errors import BadUserInput
 from graph.pagination import validate_page_size
@@ -131,7 +133,9 @@ def _cached_validation(
     key = (id(schema), query) if query is not None else None
     if key is not None and key in _VALIDATION_CACHE:
         return _VALIDATION_CACHE[key]
-    errors = tuple(validate_document(schema, document, rules))
+    # hide_suggestions: no 'Did you mean …?' hints that would reveal the schema's names
+    rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
+    errors = tuple(validate(schema, document, rules, hide_suggestions=True))
     if key is not None:
         if len(_VALIDATION_CACHE) >= _VALIDATION_CACHE_SIZE:
             _VALIDATION_CACHE.pop(next(iter(_VALIDATION_CACHE)))

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from db.enums import ProfileField
+from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
 from graph.database import RequestDatabase
 from graph.loaders.chapter import (
     ChapterByIdLoader,
@@ -13,11 +16,17 @@ from graph.loaders.chapter import (
     MembershipPageByChapterIdLoader,
     MembershipPageByEngineerIdLoader,
 )
+from graph.loaders.consent import (
+    AuditLogCountByChapterIdLoader,
+    AuditLogPageByChapterIdLoader,
+    ConsentGrantByIdLoader,
+)
 from graph.loaders.engineer import (
     AffiliationsByEngineerIdLoader,
     EducationByEngineerIdLoader,
     EngineerByIdLoader,
     PositionsByEngineerIdLoader,
+    ProfileAccessByEngineerIdLoader,
     SectorsByEngineerIdLoader,
     SkillsByEngineerIdLoader,
 )
@@ -27,6 +36,7 @@ from graph.loaders.institution import (
     StaffPageByInstitutionIdLoader,
 )
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
+from graph.services.visibility import shows_field
 
 
 @dataclass
@@ -34,6 +44,7 @@ class Loaders:
     """Every DataLoader of one request; never shared between requests."""
 
     engineer_by_id: EngineerByIdLoader
+    profile_access_by_engineer_id: ProfileAccessByEngineerIdLoader
     sectors_by_engineer_id: SectorsByEngineerIdLoader
     skills_by_engineer_id: SkillsByEngineerIdLoader
     positions_by_engineer_id: PositionsByEngineerIdLoader
@@ -47,18 +58,27 @@ class Loaders:
     membership_count_by_engineer_id: MembershipCountByEngineerIdLoader
     chapter_page_by_engineer_id: ChapterPageByEngineerIdLoader
     chapter_count_by_engineer_id: ChapterCountByEngineerIdLoader
+    audit_log_page_by_chapter_id: AuditLogPageByChapterIdLoader
+    audit_log_count_by_chapter_id: AuditLogCountByChapterIdLoader
     institution_by_id: InstitutionByIdLoader
     staff_page_by_institution_id: StaffPageByInstitutionIdLoader
     staff_count_by_institution_id: StaffCountByInstitutionIdLoader
     sector_by_id: SectorByIdLoader
+    consent_grant_by_id: ConsentGrantByIdLoader
     skill_by_id: SkillByIdLoader
     skills_by_sector_id: SkillsBySectorIdLoader
 
     @classmethod
-    def create(cls, database: RequestDatabase) -> "Loaders":
+    def create(
+        cls, database: RequestDatabase, viewer: Viewer, registry: ChapterRegistry
+    ) -> "Loaders":
         """Fresh loaders bound to one request's database."""
+        staff_shown = shows_field(viewer, registry, ProfileField.AFFILIATIONS)
         return cls(
             engineer_by_id=EngineerByIdLoader(database),
+            profile_access_by_engineer_id=ProfileAccessByEngineerIdLoader(
+                database, viewer, registry
+            ),
             sectors_by_engineer_id=SectorsByEngineerIdLoader(database),
             skills_by_engineer_id=SkillsByEngineerIdLoader(database),
             positions_by_engineer_id=PositionsByEngineerIdLoader(database),
@@ -72,10 +92,13 @@ class Loaders:
             membership_count_by_engineer_id=MembershipCountByEngineerIdLoader(database),
             chapter_page_by_engineer_id=ChapterPageByEngineerIdLoader(database),
             chapter_count_by_engineer_id=ChapterCountByEngineerIdLoader(database),
+            audit_log_page_by_chapter_id=AuditLogPageByChapterIdLoader(database),
+            audit_log_count_by_chapter_id=AuditLogCountByChapterIdLoader(database),
             institution_by_id=InstitutionByIdLoader(database),
-            staff_page_by_institution_id=StaffPageByInstitutionIdLoader(database),
-            staff_count_by_institution_id=StaffCountByInstitutionIdLoader(database),
+            staff_page_by_institution_id=StaffPageByInstitutionIdLoader(database, staff_shown),
+            staff_count_by_institution_id=StaffCountByInstitutionIdLoader(database, staff_shown),
             sector_by_id=SectorByIdLoader(database),
+            consent_grant_by_id=ConsentGrantByIdLoader(database),
             skill_by_id=SkillByIdLoader(database),
             skills_by_sector_id=SkillsBySectorIdLoader(database),
         )

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Chapter, Membership
 from db.queries import chapter as queries
+from db.queries.chapter import MembershipScope
 from db.queries.pagination import (
     PageResult,
     PageWindow,
@@ -19,10 +20,11 @@ from graph.loaders.base import PartitionedLoader, RowByIdLoader
 
 @dataclass(frozen=True)
 class MembershipSlice:
-    """Which memberships a nested connection shows: statuses, roles and the page window."""
+    """Which memberships a nested connection shows: viewer scope, filters, page window."""
 
-    statuses: tuple[str, ...]
+    scope: MembershipScope
     roles: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
     window: PageWindow | None = None
 
 
@@ -46,7 +48,7 @@ async def _members_page(
     assert part.window is not None
     return await fetch_child_pages(
         session,
-        queries.memberships(part.statuses, part.roles),
+        queries.memberships(part.scope, part.roles, part.statuses),
         Membership,
         Membership.chapter_id,
         chapter_ids,
@@ -59,7 +61,10 @@ async def _members_count(
     session: AsyncSession, chapter_ids: Sequence[int], part: MembershipSlice
 ) -> dict[int, int]:
     return await fetch_child_counts(
-        session, queries.memberships(part.statuses, part.roles), Membership.chapter_id, chapter_ids
+        session,
+        queries.memberships(part.scope, part.roles, part.statuses),
+        Membership.chapter_id,
+        chapter_ids,
     )
 
 
@@ -69,7 +74,7 @@ async def _engineer_memberships_page(
     assert part.window is not None
     return await fetch_child_pages(
         session,
-        queries.memberships(part.statuses, part.roles),
+        queries.memberships(part.scope, part.roles, part.statuses),
         Membership,
         Membership.engineer_id,
         engineer_ids,
@@ -83,7 +88,7 @@ async def _engineer_memberships_count(
 ) -> dict[int, int]:
     return await fetch_child_counts(
         session,
-        queries.memberships(part.statuses, part.roles),
+        queries.memberships(part.scope, part.roles, part.statuses),
         Membership.engineer_id,
         engineer_ids,
     )
@@ -95,7 +100,7 @@ async def _engineer_chapters_page(
     assert part.window is not None
     return await fetch_child_pages(
         session,
-        queries.chapters_of_engineers(part.statuses),
+        queries.chapters_of_engineers(part.scope.public_statuses),
         Chapter,
         Membership.engineer_id,
         engineer_ids,
@@ -109,7 +114,7 @@ async def _engineer_chapters_count(
 ) -> dict[int, int]:
     return await fetch_child_counts(
         session,
-        queries.chapters_of_engineers(part.statuses),
+        queries.chapters_of_engineers(part.scope.public_statuses),
         Membership.engineer_id,
         engineer_ids,
     )

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Affiliation, Institution
@@ -18,37 +19,35 @@ class InstitutionByIdLoader(RowByIdLoader[Institution]):
         super().__init__(database, queries.list_by_ids)
 
 
-async def _staff_page(
-    session: AsyncSession, institution_ids: Sequence[int], window: PageWindow
-) -> dict[int, PageResult[Affiliation]]:
-    return await fetch_child_pages(
-        session,
-        queries.affiliations(),
-        Affiliation,
-        Affiliation.institution_id,
-        institution_ids,
-        queries.AFFILIATION_ORDERING,
-        window,
-    )
-
-
-async def _staff_count(
-    session: AsyncSession, institution_ids: Sequence[int], _: None
-) -> dict[int, int]:
-    return await fetch_child_counts(
-        session, queries.affiliations(), Affiliation.institution_id, institution_ids
-    )
-
-
 class StaffPageByInstitutionIdLoader(PartitionedLoader[PageWindow, PageResult[Affiliation]]):
-    """A page of each institution's staff."""
+    """A page of each institution's staff whose affiliations the viewer may see."""
 
-    def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, _staff_page)
+    def __init__(self, database: RequestDatabase, shown: ColumnElement[bool]) -> None:
+        async def fetch(
+            session: AsyncSession, institution_ids: Sequence[int], window: PageWindow
+        ) -> dict[int, PageResult[Affiliation]]:
+            return await fetch_child_pages(
+                session,
+                queries.affiliations(shown),
+                Affiliation,
+                Affiliation.institution_id,
+                institution_ids,
+                queries.AFFILIATION_ORDERING,
+                window,
+            )
+
+        super().__init__(database, fetch)
 
 
 class StaffCountByInstitutionIdLoader(PartitionedLoader[None, int]):
-    """How many staff each institution lists."""
+    """How many staff each institution lists, counting only affiliations the viewer may see."""
 
-    def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, _staff_count)
+    def __init__(self, database: RequestDatabase, shown: ColumnElement[bool]) -> None:
+        async def fetch(
+            session: AsyncSession, institution_ids: Sequence[int], _: None
+        ) -> dict[int, int]:
+            return await fetch_child_counts(
+                session, queries.affiliations(shown), Affiliation.institution_id, institution_ids
+            )
+
+        super().__init__(database, fetch)

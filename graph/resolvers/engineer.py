@@ -12,6 +12,7 @@ from graph.context import Info
 from graph.pagination import PageArgs
 from graph.services import engineer as service
 from graph.services.listing import page_of
+from graph.services.visibility import shows_field
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.engineer import Engineer
 from graph.types.enums import OrderDirection
@@ -119,9 +120,10 @@ async def engineers(
     """A page of engineers matching the filter."""
     order = order_by or EngineerOrder(field=EngineerOrderField.NAME)
     ordering = queries.ORDERINGS[f"{order.field.value}_{order.direction.value}"]
+    viewer, registry = info.context.viewer, info.context.registry
     page, count = await page_of(
         info.context.database,
-        queries.filtered(_criteria(filter)),
+        queries.filtered(_criteria(filter), lambda field: shows_field(viewer, registry, field)),
         models.Engineer,
         ordering,
         PageArgs(first, after, last, before),

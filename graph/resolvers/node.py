@@ -6,10 +6,13 @@ from typing import Annotated, Any
 
 import strawberry
 
+from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
+from graph.services.visibility import can_see_membership
 from graph.types.chapter import Chapter, Membership
+from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
@@ -28,11 +31,35 @@ def _by_loader(loader_name: str, convert: Callable[[Any], Node]) -> Fetch:
     return fetch
 
 
+async def _membership(context: Context, key: int) -> Node | None:
+    """A membership, if the viewer may see it (checked on the loaded row)."""
+    row = await context.loaders.membership_by_id.load(key)
+    if row is None or not can_see_membership(
+        context.viewer, row.chapter_id, row.engineer_id, row.status
+    ):
+        return None
+    return Membership.from_model(row)
+
+
+async def _consent_grant(context: Context, key: int) -> Node | None:
+    """A consent grant, for the engineer who gave it (with consent:manage) only."""
+    row = await context.loaders.consent_grant_by_id.load(key)
+    viewer = context.viewer
+    if (
+        row is None
+        or row.engineer_id != viewer.engineer_id
+        or not viewer.has_scope(Scope.CONSENT_MANAGE)
+    ):
+        return None
+    return ConsentGrant.from_model(row)
+
+
 NODE_TYPES: dict[str, Fetch] = {
     "Engineer": _by_loader("engineer_by_id", Engineer.from_model),
     "Institution": _by_loader("institution_by_id", Institution.from_model),
     "Chapter": _by_loader("chapter_by_id", Chapter.from_model),
-    "Membership": _by_loader("membership_by_id", Membership.from_model),
+    "Membership": _membership,
+    "ConsentGrant": _consent_grant,
     "Sector": _by_loader("sector_by_id", Sector.from_model),
     "Skill": _by_loader("skill_by_id", Skill.from_model),
 }

@@ -1,12 +1,165 @@
-"""Who may see what: visibility rules expressed as data the queries turn into SQL predicates."""
+"""Who may see what: visibility rules expressed as SQL predicates and column masks.
 
-from db.enums import MembershipStatus
+Profile fields: each maskable field has a level in `engineers.field_visibility` (JSONB; a
+missing key means the field's default). A field is shown when the viewer's relationship to
+the engineer reaches that level, or when the viewer's institution holds a live consent grant
+naming the field. Every rule here is a SQLAlchemy expression over the engineers row, so a
+query compiler can inline it; the loaders evaluate it in one statement per batch.
+"""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+
+from db.enums import FieldVisibility, MembershipStatus, ProfileField
+from db.models import ConsentGrant, Engineer, Membership
+from db.queries.chapter import MembershipScope
+from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
 
 PUBLIC_MEMBERSHIP_STATUSES: tuple[str, ...] = (MembershipStatus.ACTIVE.value,)
 
+FIELD_DEFAULTS: Mapping[ProfileField, FieldVisibility] = MappingProxyType(
+    {
+        field: (
+            FieldVisibility.PRIVATE
+            if field in (ProfileField.EMAIL, ProfileField.PHONE)
+            else FieldVisibility.MEMBERS
+            if field is ProfileField.PEC_REGISTRATION_NUMBER
+            else FieldVisibility.PUBLIC
+        )
+        for field in ProfileField
+    }
+)
 
-def visible_membership_statuses(viewer: Viewer) -> tuple[str, ...]:
-    """Membership statuses the viewer may list; pending and suspended ones are chapter business."""
-    del viewer  # chapter roles widen this once the authorization model lands
-    return PUBLIC_MEMBERSHIP_STATUSES
+
+def level_of(field_visibility: Mapping[str, Any], field: ProfileField) -> FieldVisibility:
+    """The visibility an engineer set for `field` (or its default), from the JSONB value."""
+    try:
+        return FieldVisibility(field_visibility.get(field.value, FIELD_DEFAULTS[field]))
+    except ValueError:
+        return FieldVisibility.PRIVATE  # an unreadable setting fails closed
+
+
+def level_expression(field: ProfileField) -> ColumnElement[str]:
+    """SQL: the engineer's visibility level for `field`, defaults applied."""
+    return func.coalesce(
+        Engineer.field_visibility[field.value].astext, literal(FIELD_DEFAULTS[field].value)
+    )
+
+
+def _in_chapters(chapter_ids: tuple[int, ...], *, active_only: bool) -> ColumnElement[bool]:
+    """SQL: the engineer has a membership (active, if asked) of one of these chapters."""
+    condition = exists().where(
+        Membership.engineer_id == Engineer.id, Membership.chapter_id.in_(chapter_ids)
+    )
+    if active_only:
+        condition = condition.where(Membership.status == MembershipStatus.ACTIVE)
+    return condition
+
+
+def field_visible(
+    viewer: Viewer, registry: ChapterRegistry, field: ProfileField
+) -> ColumnElement[bool]:
+    """SQL predicate: the viewer may see `field` of the engineers row through their relationship.
+
+    - PUBLIC: everyone, anonymous included.
+    - MEMBERS: signed-in engineers whose token has profiles:read.
+    - CHAPTER: fellow active members of a chapter whose config lists the field in
+      `member_visible_fields`; coordinators (members:read) of a chapter the engineer belongs to
+      or asked to join; council admins.
+    - PRIVATE: the engineer alone.
+    Consent is separate: see `consent_grant_for`.
+    """
+    level = level_expression(field)
+    conditions: list[ColumnElement[bool]] = [level == FieldVisibility.PUBLIC.value]
+    if viewer.engineer_id is not None and viewer.has_scope(Scope.PROFILES_READ):
+        conditions.append(Engineer.id == viewer.engineer_id)
+        conditions.append(level == FieldVisibility.MEMBERS.value)
+        if viewer.is_council_admin:
+            conditions.append(level == FieldVisibility.CHAPTER.value)
+        sharing = tuple(
+            sorted(
+                role.chapter_id
+                for role in viewer.chapter_roles.values()
+                if role.slug in registry
+                and field.value in registry[role.slug].member_visible_fields
+            )
+        )
+        if sharing:
+            conditions.append(
+                and_(
+                    level == FieldVisibility.CHAPTER.value, _in_chapters(sharing, active_only=True)
+                )
+            )
+        managing = viewer.chapters_with_scope(Scope.MEMBERS_READ)
+        if managing:
+            conditions.append(
+                and_(
+                    level == FieldVisibility.CHAPTER.value,
+                    _in_chapters(managing, active_only=False),
+                )
+            )
+    return or_(*conditions)
+
+
+def consent_grant_for(viewer: Viewer, field: ProfileField) -> ColumnElement[Any]:
+    """SQL: id of a live consent grant letting the viewer's institution read `field`, or NULL."""
+    if viewer.institution_id is None or not viewer.has_scope(Scope.PROFILES_READ):
+        return literal(None)
+    return (
+        select(func.min(ConsentGrant.id))
+        .where(
+            ConsentGrant.engineer_id == Engineer.id,
+            ConsentGrant.institution_id == viewer.institution_id,
+            ConsentGrant.revoked_at.is_(None),
+            ConsentGrant.expires_at > func.now(),
+            ConsentGrant.fields.any_() == field.value,
+        )
+        .scalar_subquery()
+    )
+
+
+def shows_field(
+    viewer: Viewer, registry: ChapterRegistry, field: ProfileField
+) -> ColumnElement[bool]:
+    """SQL predicate: the field is visible by relationship or by consent (for filters)."""
+    consent = consent_grant_for(viewer, field)
+    if viewer.institution_id is None:
+        return field_visible(viewer, registry, field)
+    return or_(field_visible(viewer, registry, field), consent.is_not(None))
+
+
+def membership_scope(viewer: Viewer) -> MembershipScope:
+    """Which memberships the viewer may list: active ones, plus every status in the chapters
+    where they hold members:read, plus their own; council admins see all."""
+    if viewer.is_council_admin and viewer.has_scope(Scope.MEMBERS_READ):
+        return MembershipScope(PUBLIC_MEMBERSHIP_STATUSES, unrestricted=True)
+    return MembershipScope(
+        PUBLIC_MEMBERSHIP_STATUSES,
+        chapter_ids=viewer.chapters_with_scope(Scope.MEMBERS_READ),
+        engineer_id=viewer.engineer_id,
+    )
+
+
+def can_see_membership(viewer: Viewer, chapter_id: int, engineer_id: int, status: str) -> bool:
+    """The same rule as `membership_scope`, for one loaded membership (node, nodes)."""
+    return (
+        status in PUBLIC_MEMBERSHIP_STATUSES
+        or viewer.engineer_id == engineer_id
+        or viewer.has_chapter_scope(Scope.MEMBERS_READ, chapter_id)
+    )
+
+
+__all__ = [
+    "FIELD_DEFAULTS",
+    "can_see_membership",
+    "consent_grant_for",
+    "field_visible",
+    "level_of",
+    "membership_scope",
+    "shows_field",
+]

@@ -7,13 +7,17 @@ import strawberry
 
 from db import models
 from db.enums import JoinPolicy, MembershipStatus
+from db.queries import consent as consent_queries
 from db.queries.chapter import MEMBERSHIP_ORDERING
+from graph.auth.permissions import require_chapter_scope, requires
+from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.ids import encode_id
 from graph.loaders.chapter import MembershipSlice
 from graph.pagination import PageArgs
-from graph.services.visibility import visible_membership_statuses
+from graph.services.visibility import membership_scope
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.consent import AuditLogEntry
 from graph.types.engineer import Engineer
 from graph.types.node import Node
 
@@ -83,8 +87,10 @@ class Chapter(Node):
         )
 
     @strawberry.field(
-        description="Members of the chapter, longest-standing first. Only active memberships "
-        "are listed publicly."
+        description="Members of the chapter, longest-standing first. Active memberships are "
+        "public; pending and suspended ones are listed only to holders of `members:read` in "
+        "this chapter (coordinators, moderators, events leads), to council admins, and to the "
+        "engineer concerned."
     )
     async def members(
         self,
@@ -94,22 +100,55 @@ class Chapter(Node):
         last: Last = None,
         before: Before = None,
         roles: Role = None,
+        statuses: Annotated[
+            list[MembershipStatus] | None,
+            strawberry.argument(
+                description="Only memberships in these statuses (pending requests, say)."
+            ),
+        ] = None,
     ) -> Connection["Membership"]:
         """A keyset page, batched across every chapter in the response."""
         loaders = info.context.loaders
-        statuses = visible_membership_statuses(info.context.viewer)
+        scope = membership_scope(info.context.viewer)
         role_filter = tuple(sorted(set(roles or ())))
+        status_filter = tuple(sorted({status.value for status in statuses or ()}))
         window = PageArgs(first, after, last, before).window(MEMBERSHIP_ORDERING, models.Membership)
         page = await loaders.membership_page_by_chapter_id.load(
-            (self.pk, MembershipSlice(statuses, role_filter, window))
+            (self.pk, MembershipSlice(scope, role_filter, status_filter, window))
         )
         return build_connection(
             page,
             MEMBERSHIP_ORDERING,
             Membership.from_model,
             lambda: loaders.membership_count_by_chapter_id.load(
-                (self.pk, MembershipSlice(statuses, role_filter))
+                (self.pk, MembershipSlice(scope, role_filter, status_filter))
             ),
+        )
+
+    @strawberry.field(
+        description="Privileged mutations in this chapter (approvals, suspensions, role "
+        "changes), newest first; null with a FORBIDDEN error for everyone else."
+        + requires(Scope.AUDIT_READ, chapter=True)
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[AuditLogEntry] | None:
+        """A keyset page, checked against the loaded chapter; batched across chapters."""
+        require_chapter_scope(info.context.viewer, Scope.AUDIT_READ, self.pk)
+        loaders = info.context.loaders
+        ordering = consent_queries.NEWEST_FIRST
+        window = PageArgs(first, after, last, before).window(ordering, models.AuditLogEntry)
+        page = await loaders.audit_log_page_by_chapter_id.load((self.pk, window))
+        return build_connection(
+            page,
+            ordering,
+            AuditLogEntry.from_model,
+            lambda: loaders.audit_log_count_by_chapter_id.load((self.pk, None)),
         )
 
 
@@ -125,6 +164,11 @@ class Membership(Node):
     )
     status: MembershipStatus = strawberry.field(description="Where the membership stands.")
     since: datetime = strawberry.field(description="When the engineer joined or asked to join.")
+
+    @staticmethod
+    def global_id(key: int) -> str:
+        """The global ID of the membership with this primary key."""
+        return encode_id("Membership", key)
 
     @classmethod
     def from_model(cls, row: models.Membership) -> "Membership":

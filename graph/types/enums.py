@@ -8,12 +8,19 @@ import strawberry
 from db.enums import (
     Discipline,
     EngagementKind,
+    FieldVisibility,
+    GlobalRole,
     InstitutionKind,
     JoinPolicy,
     MembershipStatus,
     PecStatus,
+    ProfileField,
     SkillLevel,
 )
+from graph.services.account import AccountErrorCode
+from graph.services.consent import ConsentErrorCode
+from graph.services.membership import ChapterErrorCode
+from graph.services.profile import ProfileErrorCode
 
 EnumT = TypeVar("EnumT", bound=enum.Enum)
 
@@ -106,3 +113,93 @@ class OrderDirection(enum.Enum):
 
     ASC = strawberry.enum_value("ASC", description="Smallest (or earliest, or A) first.")
     DESC = strawberry.enum_value("DESC", description="Largest (or latest, or Z) first.")
+
+
+describe_enum(
+    FieldVisibility,
+    "Who may see a profile field.",
+    {
+        "PUBLIC": "Everyone, signed in or not.",
+        "MEMBERS": "Signed-in portal members (tokens with `profiles:read`).",
+        "CHAPTER": "Fellow active members of the engineer's chapters (where the chapter shares "
+        "the field) and those chapters' coordinators.",
+        "PRIVATE": "Only the engineer.",
+    },
+)
+describe_enum(
+    ProfileField,
+    "A profile field whose visibility the engineer chooses and that consent grants can name.",
+    {
+        "EMAIL": "Contact email (private by default).",
+        "PHONE": "Contact phone number (private by default).",
+        "CITY": "City of residence.",
+        "TIMEZONE": "Time zone of residence.",
+        "LANGUAGES": "Spoken languages.",
+        "POSITIONS": "Employment history.",
+        "EDUCATION": "Degrees.",
+        "SKILLS": "Claimed skills.",
+        "SECTORS": "Sectors of expertise.",
+        "AFFILIATIONS": "Staff roles at institutions.",
+        "CAPACITY": "Hours and mentees offered.",
+        "PEC_REGISTRATION_NUMBER": "Engineering council registration number (members by default).",
+    },
+)
+describe_enum(
+    GlobalRole,
+    "A portal-wide role.",
+    {
+        "MEMBER": "A registered engineer.",
+        "COUNCIL_ADMIN": "A council administrator: every scope, in every chapter.",
+    },
+)
+describe_enum(
+    ChapterErrorCode,
+    "Why a chapter or membership mutation was refused.",
+    {
+        "NOT_FOUND": "No such chapter or membership (or you cannot see it).",
+        "ARCHIVED": "The chapter's file was removed; it takes no new members.",
+        "INVITE_ONLY": "The chapter admits by invitation only.",
+        "ALREADY_MEMBER": "Already a member, or already asked to join.",
+        "SUSPENDED": "The membership is suspended.",
+        "NOT_MEMBER": "Not a member of the chapter.",
+        "NOT_PENDING": "The membership is not a pending request.",
+        "NOT_ACTIVE": "The membership is not active.",
+        "UNKNOWN_ROLE": "The chapter's config file defines no such role.",
+        "SELF_TARGET": "Coordinators cannot act on their own membership.",
+    },
+)
+describe_enum(
+    ProfileErrorCode,
+    "Why a profile mutation was refused.",
+    {
+        "INVALID": "The value has the wrong format.",
+        "TOO_LONG": "The value is empty or too long.",
+        "UNKNOWN_TIMEZONE": "Not an IANA time zone.",
+        "DUPLICATE_FIELD": "A field was given more than once.",
+    },
+)
+describe_enum(
+    ConsentErrorCode,
+    "Why a consent mutation was refused.",
+    {
+        "NOT_FOUND": "No such institution or consent grant (or it is not yours).",
+        "NO_FIELDS": "A grant must name at least one field.",
+        "INVALID_PURPOSE": "The purpose is empty or too long.",
+        "INVALID_EXPIRY": "The expiry is in the past, has no time zone, or is too far ahead.",
+        "ALREADY_REVOKED": "The grant was revoked already.",
+    },
+)
+describe_enum(
+    AccountErrorCode,
+    "Why an account mutation was refused.",
+    {
+        "INVALID_EMAIL": "Not an email address.",
+        "EMAIL_TAKEN": "An account already uses this email.",
+        "WEAK_PASSWORD": "The password is too short or too long.",
+        "INVALID_HANDLE": "The handle has the wrong format.",
+        "HANDLE_TAKEN": "Another engineer has this handle.",
+        "INVALID": "A value has the wrong format.",
+        "INVALID_TOKEN": "The token is unknown or was used already.",
+        "EXPIRED_TOKEN": "The token has expired; ask for a new one.",
+    },
+)

@@ -5,13 +5,13 @@ from datetime import date
 import strawberry
 
 from db import models
-from db.enums import InstitutionKind
+from db.enums import InstitutionKind, ProfileField
 from db.queries.institution import AFFILIATION_ORDERING
 from graph.context import Info
 from graph.ids import encode_id
 from graph.pagination import PageArgs
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
-from graph.types.engineer import Engineer
+from graph.types.engineer import Engineer, note_consent_reads
 from graph.types.node import Node
 
 
@@ -48,7 +48,11 @@ class Institution(Node):
             verified=row.verified,
         )
 
-    @strawberry.field(description="Engineers on the institution's staff, longest-serving first.")
+    @strawberry.field(
+        description="Engineers on the institution's staff, longest-serving first. Lists only "
+        "engineers whose `affiliations` visibility admits the viewer (or whose consent grant "
+        "to the viewer's institution names `affiliations`)."
+    )
     async def staff(
         self,
         info: Info,
@@ -63,6 +67,9 @@ class Institution(Node):
             AFFILIATION_ORDERING, models.Affiliation
         )
         page = await loaders.staff_page_by_institution_id.load((self.pk, window))
+        await note_consent_reads(
+            info, [row.engineer_id for row in page.rows], ProfileField.AFFILIATIONS
+        )
         return build_connection(
             page,
             AFFILIATION_ORDERING,

@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Engineer, Membership
+from graph.auth.scopes import Scope
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.compiler import visibility
 from graph.compiler.mapping import TYPES, Column
@@ -23,7 +24,7 @@ query ($handle: String!) {
   }
 }
 """
-COORDINATOR = Viewer(engineer_id=1, scopes=frozenset({"members:read"}))
+COORDINATOR = Viewer(engineer_id=1, scopes=frozenset({Scope.MEMBERS_READ}))
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import pytest
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from graph.chapters import ChapterRegistry
 from graph.context import Context
 from graph.database import RequestDatabase
 from graph.errors import NotFound
@@ -33,7 +34,7 @@ SCHEMA = BrainGainSchema(query=Query, extensions=[MaskUnexpectedErrors])
 
 
 async def _run(document: str, sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
-    context = Context.create(RequestDatabase(sessionmaker), request_id="req-42")
+    context = Context.create(RequestDatabase(sessionmaker), ChapterRegistry(), request_id="req-42")
     return await SCHEMA.execute(document, context_value=context)
 
 

@@ -2,11 +2,13 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import StatementCounter
-from db.models import Engineer, EngineerSkill, Membership, Position
-from tests import factories
+from db.models import AuditLogEntry, Chapter, Engineer, EngineerSkill, Membership, Position
+from graph.chapters import ChapterRegistry
+from tests import factories, viewers
 from tests.conftest import GraphQLClient
 
 NESTED = """
@@ -31,6 +33,14 @@ CHAPTER_MEMBERS = """
 query ($first: Int!) {
   chapters(first: $first) {
     nodes { slug members(first: 20) { totalCount nodes { engineer { handle } } } }
+  }
+}
+"""
+
+AUDIT_LOGS = """
+query ($first: Int!) {
+  chapters(first: $first) {
+    nodes { slug auditLog(first: 3) { totalCount nodes { action actor { handle } } } }
   }
 }
 """
@@ -112,3 +122,46 @@ async def test_chapter_members_statement_count_does_not_grow_with_chapters(
     many = await graphql.data(CHAPTER_MEMBERS, {"first": 9})
     assert len(many["chapters"]["nodes"]) >= 8
     assert statements.count == one
+
+
+async def test_audit_logs_statement_count_does_not_grow_with_chapters(
+    session: AsyncSession,
+    graphql: GraphQLClient,
+    statements: StatementCounter,
+    registry: ChapterRegistry,
+) -> None:
+    # Given a council admin and five audited actions in every chapter
+    admin = await factories.engineer(session, handle="auditor")
+    await factories.account(session, admin, global_role="COUNCIL_ADMIN")
+    chapters = (await session.scalars(select(Chapter).order_by(Chapter.name))).all()
+    session.add_all(
+        AuditLogEntry(
+            actor_engineer_id=admin.id,
+            action=f"membership.approve.{n}",
+            target_type="Membership",
+            target_id=n,
+            chapter_id=chapter.id,
+            request_id="test",
+        )
+        for chapter in chapters
+        for n in range(5)
+    )
+    viewer = await viewers.engineer(session, registry, admin)
+
+    # When the admin reads the audit logs of a few, then of many chapters
+    statements.reset()
+    few = await graphql.data(AUDIT_LOGS, {"first": 2}, viewer)
+    one = statements.count
+    statements.reset()
+    many = await graphql.data(AUDIT_LOGS, {"first": 9}, viewer)
+
+    # Then each chapter gets its own page, for the same number of statements
+    assert len(chapters) >= 8
+    assert len(many["chapters"]["nodes"]) >= 8
+    for node in few["chapters"]["nodes"] + many["chapters"]["nodes"]:
+        assert node["auditLog"]["totalCount"] == 5
+        assert len(node["auditLog"]["nodes"]) == 3
+        assert {entry["actor"]["handle"] for entry in node["auditLog"]["nodes"]} == {"auditor"}
+    assert statements.count == one
+    # chapters page + audit page + audit counts + actors (+ the chapters total, not asked)
+    assert one <= 4, statements.statements

@@ -43,13 +43,13 @@ async def test_post_query_returns_data_and_a_request_id(
     )
 
     assert response.status_code == 200
-    assert response.json() == {
-        "data": {
-            "engineer": {
-                "handle": "http-eng",
-                "name": "Bilal Ahmed",
-                "chapters": {"nodes": [{"slug": "saudi-arabia"}]},
-            }
+    body = response.json()
+    assert body["extensions"]["cost"]["requestedQueryCost"] >= 1
+    assert body["data"] == {
+        "engineer": {
+            "handle": "http-eng",
+            "name": "Bilal Ahmed",
+            "chapters": {"nodes": [{"slug": "saudi-arabia"}]},
         }
     }
     assert response.headers["x-request-id"] == "trace-123"

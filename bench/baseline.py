@@ -1,0 +1,297 @@
+"""A hand-written asyncpg endpoint answering Q1-Q3 with the same JSON as our GraphQL server.
+
+It is the yardstick of the benchmark: one SQL statement per request, rows turned into the
+response dicts by hand and serialised with orjson. It does not parse GraphQL; it dispatches on
+`operationName` and trusts the document to be the one in bench/queries.py.
+
+Run it with `DATABASE_URL=... uvicorn bench.baseline:app --workers 1`.
+"""
+
+import base64
+import os
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import asyncpg
+import orjson
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Handler = Callable[[asyncpg.Pool, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+MAX_HANDLE_LENGTH = 64  # the server answers null without a query for longer handles
+
+# Anonymous requests only: masked profile fields (city, skills, positions) are shown when the
+# engineer's engineers.field_visibility level for them is PUBLIC, which is the default.
+
+
+def public(field: str) -> str:
+    """SQL: anonymous viewers may see this profile field (its visibility, default PUBLIC).
+
+    A key holding anything but "PUBLIC" (JSON null and unknown levels included) hides the
+    field, as graph.services.visibility.level_of does.
+    """
+    return f"(NOT e.field_visibility ? '{field}' OR e.field_visibility ->> '{field}' = 'PUBLIC')"
+
+
+ENGINEER_WITH_CHAPTERS = """
+SELECT e.id, e.handle, e.name, e.headline, e.country_code,
+  CASE WHEN {city} THEN e.city END AS city,
+  (SELECT count(*) FROM memberships m JOIN chapters c ON c.id = m.chapter_id
+    WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' AND c.archived_at IS NULL) AS total,
+  ARRAY(SELECT ROW(c.id, c.slug, c.name) FROM memberships m JOIN chapters c ON c.id = m.chapter_id
+    WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' AND c.archived_at IS NULL
+    ORDER BY c.name, c.id LIMIT 10) AS chapters
+FROM engineers e WHERE e.handle = $1
+""".format(city=public("city"))
+
+ENGINEER_PAGE = """
+SELECT e.id, e.handle, e.name, e.headline,
+  ARRAY(SELECT ROW(m.role, m.since, c.slug, c.name) FROM memberships m
+    JOIN chapters c ON c.id = m.chapter_id
+    WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' ORDER BY m.since, m.id LIMIT 10)
+    AS memberships,
+  CASE WHEN {skills} THEN ARRAY(SELECT ROW(es.level, es.years, s.slug, s.name)
+    FROM engineer_skills es JOIN skills s ON s.id = es.skill_id
+    WHERE es.engineer_id = e.id ORDER BY es.years DESC, s.name) END AS skills,
+  CASE WHEN {positions} THEN ARRAY(SELECT ROW(p.title, p.organization, p.start_date, p.end_date)
+    FROM positions p WHERE p.engineer_id = e.id
+    ORDER BY p.end_date DESC NULLS FIRST, p.start_date DESC, p.id) END AS positions
+FROM engineers e ORDER BY e.name, e.id LIMIT $1
+""".format(skills=public("skills"), positions=public("positions"))
+
+CHAPTER_WITH_MEMBERS = """
+SELECT c.id, c.name,
+  (SELECT count(*) FROM memberships m WHERE m.chapter_id = c.id AND m.status = 'ACTIVE') AS total,
+  ARRAY(SELECT ROW(m.id, m.role, m.since, e.handle, e.name) FROM memberships m
+    JOIN engineers e ON e.id = m.engineer_id
+    WHERE m.chapter_id = c.id AND m.status = 'ACTIVE' ORDER BY m.since, m.id LIMIT 100)
+    AS members
+FROM chapters c WHERE c.slug = $1
+"""
+
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON with non-ASCII escaped: byte for byte what strawberry's json.dumps writes."""
+    raw = orjson.dumps(value)
+    if raw.isascii():
+        return raw
+    return _NON_ASCII.sub(_escape, raw.decode()).encode()
+
+
+def global_id(type_name: str, key: int) -> str:
+    """The server's opaque ID: unpadded base64url of "<Type>:<pk>"."""
+    return base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode().rstrip("=")
+
+
+def cursor(ordering: str, *key: Any) -> str:
+    """The server's keyset cursor: unpadded base64url of the JSON [ordering, [key...]]."""
+    return base64.urlsafe_b64encode(orjson.dumps([ordering, list(key)])).decode().rstrip("=")
+
+
+async def engineer_with_chapters(pool: asyncpg.Pool, variables: dict[str, Any]) -> dict[str, Any]:
+    """Q1: one engineer by handle with the first 10 chapters it is an active member of."""
+    handle = str(variables["handle"])
+    if len(handle) > MAX_HANDLE_LENGTH:
+        return {"engineer": None}
+    row = await pool.fetchrow(ENGINEER_WITH_CHAPTERS, handle.lower())
+    if row is None:
+        return {"engineer": None}
+    return {
+        "engineer": {
+            "id": global_id("Engineer", row["id"]),
+            "handle": row["handle"],
+            "name": row["name"],
+            "headline": row["headline"],
+            "city": row["city"],
+            "countryCode": row["country_code"],
+            "chapters": {
+                "totalCount": row["total"],
+                "nodes": [
+                    {"id": global_id("Chapter", key), "slug": slug, "name": name}
+                    for key, slug, name in row["chapters"]
+                ],
+            },
+        }
+    }
+
+
+async def engineer_page(pool: asyncpg.Pool, variables: dict[str, Any]) -> dict[str, Any]:
+    """Q2: the first 50 engineers by name with memberships' chapters, skills and positions."""
+    del variables
+    size = 50
+    rows = await pool.fetch(ENGINEER_PAGE, size + 1)
+    edges = [
+        {
+            "cursor": cursor("NAME_ASC", row["name"], row["id"]),
+            "node": {
+                "id": global_id("Engineer", row["id"]),
+                "handle": row["handle"],
+                "name": row["name"],
+                "headline": row["headline"],
+                "memberships": {
+                    "nodes": [
+                        {"role": role, "since": since, "chapter": {"slug": slug, "name": name}}
+                        for role, since, slug, name in row["memberships"]
+                    ]
+                },
+                "skills": None
+                if row["skills"] is None
+                else [
+                    {"level": level, "years": years, "skill": {"slug": slug, "name": name}}
+                    for level, years, slug, name in row["skills"]
+                ],
+                "positions": None
+                if row["positions"] is None
+                else [
+                    {
+                        "title": title,
+                        "organization": organization,
+                        "startDate": start,
+                        "endDate": end,
+                    }
+                    for title, organization, start, end in row["positions"]
+                ],
+            },
+        }
+        for row in rows[:size]
+    ]
+    return {
+        "engineers": {
+            "edges": edges,
+            "pageInfo": {
+                "hasNextPage": len(rows) > size,
+                "endCursor": edges[-1]["cursor"] if edges else None,
+            },
+        }
+    }
+
+
+async def chapter_with_members(pool: asyncpg.Pool, variables: dict[str, Any]) -> dict[str, Any]:
+    """Q3: one chapter by slug with its first 100 active members and their count."""
+    row = await pool.fetchrow(CHAPTER_WITH_MEMBERS, str(variables["slug"]))
+    if row is None:
+        return {"chapter": None}
+    return {
+        "chapter": {
+            "id": global_id("Chapter", row["id"]),
+            "name": row["name"],
+            "members": {
+                "totalCount": row["total"],
+                "edges": [
+                    {
+                        "cursor": cursor("SINCE_ASC", since, key),
+                        "node": {
+                            "role": role,
+                            "since": since,
+                            "engineer": {"handle": handle, "name": name},
+                        },
+                    }
+                    for key, role, since, handle, name in row["members"]
+                ],
+            },
+        }
+    }
+
+
+HANDLERS: dict[str, Handler] = {
+    "Q1": engineer_with_chapters,
+    "Q2": engineer_page,
+    "Q3": chapter_with_members,
+}
+
+
+def database_url() -> str:
+    """DATABASE_URL in the libpq form asyncpg wants."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        raise RuntimeError("DATABASE_URL is not set")
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+class BaselineApp:
+    """Raw ASGI: POST /graphql for Q1-Q3, GET /healthz; an asyncpg pool opened at startup.
+
+    The pool grows to 20 connections, like our server's (10 plus 10 overflow), but keeps them.
+    """
+
+    def __init__(self, pool_size: int = 20) -> None:
+        self.pool_size = pool_size
+        self.pool: asyncpg.Pool | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+        elif scope["type"] == "http":
+            await self.http(scope, receive, send)
+
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        """Open the pool on startup, close it on shutdown."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.pool = await asyncpg.create_pool(
+                    database_url(),
+                    min_size=2,
+                    max_size=self.pool_size,
+                    server_settings={"application_name": "braingain-bench-baseline"},
+                )
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.pool is not None:
+                    await self.pool.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Route one request."""
+        if scope["path"] == "/healthz":
+            await respond(send, 200, b'{"status":"ok"}')
+            return
+        if scope["path"] != "/graphql" or scope["method"] != "POST":
+            await respond(send, 404, b'{"error":"not found"}')
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        request = orjson.loads(body)
+        handler = HANDLERS.get(request.get("operationName") or "")
+        if handler is None or self.pool is None:
+            await respond(send, 400, b'{"errors":[{"message":"unknown operation"}]}')
+            return
+        data = await handler(self.pool, request.get("variables") or {})
+        await respond(send, 200, dumps({"data": data}))
+
+
+async def respond(send: Send, status: int, body: bytes) -> None:
+    """Send a complete JSON response."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+app = BaselineApp()

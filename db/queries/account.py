@@ -1,0 +1,68 @@
+"""SELECTs for accounts, emailed tokens, login attempts and the viewer's roles."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import MembershipStatus
+from db.models import Account, AccountToken, Chapter, Engineer, LoginAttempt, Membership
+
+
+async def get_by_email(session: AsyncSession, email: str) -> Account | None:
+    """The account signing in with this email (emails are stored lower-case)."""
+    return await session.scalar(select(Account).where(Account.email == email.strip().lower()))
+
+
+async def is_email_taken(session: AsyncSession, email: str) -> bool:
+    """True when an account signs in with this email or a profile lists it as its contact."""
+    email = email.strip().lower()
+    taken = exists().where(Account.email == email) | exists().where(Engineer.email == email)
+    return bool(await session.scalar(select(taken)))
+
+
+async def get_by_engineer(session: AsyncSession, engineer_id: int) -> Account | None:
+    """The account of this engineer, if they have one."""
+    return await session.scalar(select(Account).where(Account.engineer_id == engineer_id))
+
+
+async def get_token(session: AsyncSession, token_hash: str, purpose: str) -> AccountToken | None:
+    """An emailed token by hash and purpose, locked for the rest of the transaction."""
+    stmt = (
+        select(AccountToken)
+        .where(AccountToken.token_hash == token_hash, AccountToken.purpose == purpose)
+        .with_for_update()
+    )
+    return await session.scalar(stmt)
+
+
+async def list_active_chapter_roles(
+    session: AsyncSession, engineer_id: int
+) -> Sequence[tuple[int, str, str]]:
+    """(chapter id, chapter slug, role) of the engineer's active memberships of live chapters."""
+    stmt = (
+        select(Membership.chapter_id, Chapter.slug, Membership.role)
+        .join(Chapter, Chapter.id == Membership.chapter_id)
+        .where(
+            Membership.engineer_id == engineer_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Chapter.archived_at.is_(None),
+        )
+    )
+    return [(chapter_id, slug, role) for chapter_id, slug, role in await session.execute(stmt)]
+
+
+async def count_failed_logins(
+    session: AsyncSession, *, email: str, ip_address: str, since: datetime
+) -> tuple[int, int]:
+    """Failed password checks since `since`: (for this email, from this address)."""
+    by_email = select(func.count()).where(
+        LoginAttempt.email == email, LoginAttempt.attempted_at > since, ~LoginAttempt.succeeded
+    )
+    by_address = select(func.count()).where(
+        LoginAttempt.ip_address == ip_address,
+        LoginAttempt.attempted_at > since,
+        ~LoginAttempt.succeeded,
+    )
+    return int(await session.scalar(by_email) or 0), int(await session.scalar(by_address) or 0)

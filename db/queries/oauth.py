@@ -1,0 +1,115 @@
+"""SELECTs and small writes for the authorization server's tables."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import exists, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    AuthorizationCode,
+    OAuthClient,
+    RefreshToken,
+    RevokedAccessToken,
+    SigningKey,
+)
+
+SIGNING_KEY_LOCK = 0x6B657973  # pg_advisory_xact_lock key serialising key creation and rotation
+
+
+async def lock_signing_keys(session: AsyncSession) -> None:
+    """Serialise key creation/rotation across workers for the rest of the transaction."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SIGNING_KEY_LOCK})
+
+
+async def get_active_signing_key(session: AsyncSession) -> SigningKey | None:
+    """The newest key that is not retired."""
+    stmt = (
+        select(SigningKey)
+        .where(SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.created_at.desc())
+        .limit(1)
+    )
+    return await session.scalar(stmt)
+
+
+async def list_verification_keys(
+    session: AsyncSession, retired_after: datetime
+) -> list[SigningKey]:
+    """Keys that still verify: active ones and those retired after `retired_after`."""
+    stmt = select(SigningKey).where(
+        (SigningKey.retired_at.is_(None)) | (SigningKey.retired_at > retired_after)
+    )
+    return list((await session.scalars(stmt.order_by(SigningKey.created_at))).all())
+
+
+async def get_client(session: AsyncSession, client_id: str) -> OAuthClient | None:
+    """The live (not revoked) client with this public identifier."""
+    stmt = select(OAuthClient).where(
+        OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_(None)
+    )
+    return await session.scalar(stmt)
+
+
+async def get_authorization_code(session: AsyncSession, code_hash: str) -> AuthorizationCode | None:
+    """An authorization code by the hash of its value (used or not), locked until commit so
+    that two concurrent exchanges cannot both spend it."""
+    return await session.scalar(
+        select(AuthorizationCode).where(AuthorizationCode.code_hash == code_hash).with_for_update()
+    )
+
+
+async def get_refresh_token(session: AsyncSession, token_hash: str) -> RefreshToken | None:
+    """A refresh token by the hash of its value (rotated or revoked ones too)."""
+    return await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
+
+
+async def revoke_refresh_family(session: AsyncSession, family_id: UUID, now: datetime) -> None:
+    """Revoke every refresh token of a family (on reuse of a rotated token, or on revocation)."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def revoke_client_refresh_tokens(
+    session: AsyncSession, client_pk: int, now: datetime
+) -> None:
+    """Revoke every refresh token issued to a client."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.client_id == client_pk, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def is_access_token_revoked(
+    session: AsyncSession, jti: str, family_id: UUID | None = None
+) -> bool:
+    """True when the access token with this `jti` was revoked, or its sign-in session was
+    (a revoked refresh token in family `family_id`: revocation, replay, password reset)."""
+    revoked = exists().where(RevokedAccessToken.jti == jti)
+    if family_id is None:
+        return bool(await session.scalar(select(revoked)))
+    session_revoked = exists().where(
+        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
+    )
+    return bool(await session.scalar(select(revoked | session_revoked)))
+
+
+async def list_clients_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[OAuthClient]:
+    """Clients by primary key."""
+    return list((await session.scalars(select(OAuthClient).where(OAuthClient.id.in_(ids)))).all())
+
+
+async def revoke_engineer_refresh_tokens(
+    session: AsyncSession, engineer_id: int, now: datetime
+) -> None:
+    """Revoke every refresh token issued for an engineer (sign out everywhere)."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.engineer_id == engineer_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )

@@ -1,0 +1,174 @@
+"""Realistic, deterministic demo data at any scale: engineers, institutions, sectors, skills."""
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.seed import bulk
+from db.seed.catalogue import build_catalogue
+from db.seed.geography import ChapterTarget
+from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
+from db.seed.tables import (
+    ENGINEER_COLUMNS,
+    ENGINEER_TABLES,
+    INSTITUTION_COLUMNS,
+    SECTOR_COLUMNS,
+    SKILL_COLUMNS,
+    Rows,
+)
+
+__all__ = ["DEFAULT_RANDOM_SEED", "SeedSummary", "seed"]
+
+BASE_ENGINEERS = 2000
+BATCH_SIZE = 2500
+DEFAULT_RANDOM_SEED = 1947
+OVERSEAS_COLUMN = ENGINEER_COLUMNS.index("is_overseas")
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    """How many rows the seed wrote (all zero and `skipped` when the database had data)."""
+
+    skipped: bool = False
+    engineers: int = 0
+    overseas: int = 0
+    coordinators: int = 0
+    institutions: int = 0
+    sectors: int = 0
+    skills: int = 0
+    engineer_sectors: int = 0
+    engineer_skills: int = 0
+    positions: int = 0
+    education: int = 0
+    memberships: int = 0
+    affiliations: int = 0
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        """One line listing every count, for the CLI."""
+        if self.skipped:
+            return "seed skipped: the database already has data"
+        counts = ", ".join(
+            f"{field.name.replace('_', ' ')} {getattr(self, field.name)}"
+            for field in fields(self)
+            if field.name not in {"skipped", "seconds"}
+        )
+        return f"seeded in {self.seconds:.1f}s: {counts}"
+
+
+async def _flush(driver: object, rows: Rows, counts: Counter[str]) -> None:
+    """COPY every buffered row, in foreign-key order, and empty the buffer."""
+    counts["overseas"] += sum(1 for row in rows.tables["engineers"] if row[OVERSEAS_COLUMN])
+    for table, columns in ENGINEER_TABLES.items():
+        await bulk.copy_rows(driver, table, columns, rows.tables[table])
+        counts[table] += len(rows.tables[table])
+        rows.tables[table].clear()
+
+
+def _add_coordinators(
+    factory: ProfileFactory,
+    chapters: list[ChapterTarget],
+    coordinators: Mapping[str, list[str]],
+    rows: Rows,
+    progress: Callable[[str], None],
+) -> int:
+    """Create each chapter's coordinators (ids from 1) with an active coordinator membership."""
+    by_slug = {chapter.slug: chapter for chapter in chapters}
+    factory.reserve([handle for handles in coordinators.values() for handle in handles])
+    ids: dict[str, int] = {}
+    for slug in sorted(coordinators):
+        chapter = by_slug.get(slug)
+        if chapter is None:
+            progress(f"skipped coordinators of {slug}: no such active chapter in the database")
+            continue
+        for handle in dict.fromkeys(coordinators[slug]):
+            if handle not in ids:
+                ids[handle] = len(ids) + 1
+                person = factory.coordinator(handle, chapter)
+                factory.build(ids[handle], person, rows, senior=True, join_chapters=False)
+            factory.coordinate(ids[handle], chapter, rows)
+    return len(ids)
+
+
+async def seed(
+    engine: AsyncEngine,
+    *,
+    scale: float = 1.0,
+    reset: bool = False,
+    progress: Callable[[str], None] = print,
+    coordinators: Mapping[str, list[str]] | None = None,
+    random_seed: int = DEFAULT_RANDOM_SEED,
+) -> SeedSummary:
+    """Fill an empty database (or, with reset, an emptied one) with demo data in one transaction."""
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, not {scale}")
+    started = time.perf_counter()
+    rng = random.Random(random_seed)
+    total = int(BASE_ENGINEERS * scale)
+    counts: Counter[str] = Counter()
+    async with engine.begin() as connection:
+        await connection.execute(text("SET LOCAL statement_timeout = 0"))
+        if reset:
+            emptied = await bulk.truncate_data(connection)
+            progress(f"emptied {len(emptied)} tables (chapters kept)")
+        else:
+            occupied = await bulk.occupied_tables(connection)
+            if occupied:
+                progress(
+                    f"nothing seeded: {', '.join(occupied)} already hold rows (reset to re-seed)"
+                )
+                return SeedSummary(skipped=True)
+        chapters = await bulk.active_chapters(connection)
+        if not chapters:
+            progress("no active chapters in the database (sync them first): no memberships")
+        catalogue = build_catalogue(rng, scale)
+        driver = await bulk.driver_connection(connection)
+        await bulk.suspend_search_triggers(connection)
+        for table, columns, catalogue_rows in (
+            ("sectors", SECTOR_COLUMNS, catalogue.sector_rows),
+            ("skills", SKILL_COLUMNS, catalogue.skill_rows),
+            ("institutions", INSTITUTION_COLUMNS, catalogue.institution_rows),
+        ):
+            await bulk.copy_rows(driver, table, columns, catalogue_rows)
+        progress(
+            f"catalogue: {len(catalogue.sector_rows)} sectors, {len(catalogue.skill_rows)} skills,"
+            f" {len(catalogue.institution_rows)} institutions"
+        )
+        factory = ProfileFactory(rng, catalogue, chapters)
+        rows = Rows()
+        coordinator_count = _add_coordinators(factory, chapters, coordinators or {}, rows, progress)
+        for engineer_id in range(coordinator_count + 1, max(total, coordinator_count) + 1):
+            person = factory.person(overseas=rng.random() < OVERSEAS_SHARE)
+            factory.build(engineer_id, person, rows)
+            if engineer_id % BATCH_SIZE == 0 and engineer_id < total:
+                await _flush(driver, rows, counts)
+                progress(f"engineers {engineer_id}/{total}")
+        await _flush(driver, rows, counts)
+        progress(f"engineers {counts['engineers']}/{total}; computing search vectors")
+        await bulk.refresh_search(connection)
+        await bulk.advance_sequences(connection)
+        progress("search vectors ready; analysing")
+    async with engine.begin() as connection:
+        await bulk.analyze(connection, [*bulk.SEEDED_TABLES, *ENGINEER_TABLES, "chapters"])
+    summary = SeedSummary(
+        engineers=counts["engineers"],
+        overseas=counts["overseas"],
+        coordinators=coordinator_count,
+        institutions=len(catalogue.institution_rows),
+        sectors=len(catalogue.sector_rows),
+        skills=len(catalogue.skill_rows),
+        engineer_sectors=counts["engineer_sectors"],
+        engineer_skills=counts["engineer_skills"],
+        positions=counts["positions"],
+        education=counts["education"],
+        memberships=counts["memberships"],
+        affiliations=counts["affiliations"],
+        seconds=time.perf_counter() - started,
+    )
+    progress(summary.describe())
+    return summary

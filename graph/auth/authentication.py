@@ -1,0 +1,108 @@
+"""Bearer token → Viewer: verify the JWT, then load the principal's live roles."""
+
+from types import MappingProxyType
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import GlobalRole
+from db.queries import account as account_queries
+from db.queries import engineer as engineer_queries
+from db.queries import oauth as oauth_queries
+from graph.auth.keys import KeyStore
+from graph.auth.roles import parse_scopes
+from graph.auth.scopes import Scope
+from graph.auth.tokens import AccessTokenClaims, InvalidToken, unverified_kid, verify_access_token
+from graph.auth.viewer import ANONYMOUS, ChapterRole, Viewer
+from graph.chapters import ChapterRegistry
+from graph.errors import BadUserInput
+from graph.ids import decode_id_of, encode_id
+from graph.settings import Settings
+
+BEARER = "bearer"
+
+
+def engineer_subject(engineer_id: int) -> str:
+    """The `sub` of tokens issued for an engineer: their global ID."""
+    return encode_id("Engineer", engineer_id)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer` header; None when there is no header.
+
+    Raises InvalidToken for any other scheme or a malformed header.
+    """
+    if authorization is None:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != BEARER or not token.strip() or " " in token.strip():
+        raise InvalidToken("expected `Authorization: Bearer <token>`")
+    return token.strip()
+
+
+async def verify(token: str, keys: KeyStore, settings: Settings) -> AccessTokenClaims:
+    """Verify a token against the current keys (reloading them for an unknown `kid`)."""
+    keyset = await keys.verification_keys(unverified_kid(token))
+    return verify_access_token(token, keyset, issuer=settings.issuer, audience=settings.audience)
+
+
+async def load_viewer(
+    session: AsyncSession, claims: AccessTokenClaims, registry: ChapterRegistry
+) -> Viewer:
+    """The Viewer a verified token stands for; InvalidToken when it no longer does."""
+    try:
+        family_id = UUID(claims.session_id) if claims.session_id is not None else None
+    except ValueError:
+        raise InvalidToken("malformed sid") from None
+    if await oauth_queries.is_access_token_revoked(session, claims.token_id, family_id):
+        raise InvalidToken("token was revoked")
+    if claims.subject == claims.client_id:
+        client = await oauth_queries.get_client(session, claims.client_id)
+        if client is None:
+            raise InvalidToken("client is unknown or revoked")
+        return Viewer(
+            client_id=client.client_id,
+            institution_id=client.institution_id,
+            scopes=claims.scopes & parse_scopes(" ".join(client.scopes)),
+            token_id=claims.token_id,
+        )
+    try:
+        engineer_id = decode_id_of(claims.subject, "Engineer")
+    except BadUserInput:
+        raise InvalidToken("unknown subject") from None
+    return await engineer_viewer(
+        session, engineer_id, registry, claims.scopes, claims.client_id, claims.token_id
+    )
+
+
+async def engineer_viewer(
+    session: AsyncSession,
+    engineer_id: int,
+    registry: ChapterRegistry,
+    scopes: frozenset[Scope],
+    client_id: str | None = None,
+    token_id: str | None = None,
+) -> Viewer:
+    """The Viewer of an engineer acting with `scopes`: global role and chapter roles loaded."""
+    if not await engineer_queries.list_by_ids(session, [engineer_id]):
+        raise InvalidToken("engineer no longer exists")
+    account = await account_queries.get_by_engineer(session, engineer_id)
+    roles: dict[int, ChapterRole] = {}
+    for chapter_id, slug, role in await account_queries.list_active_chapter_roles(
+        session, engineer_id
+    ):
+        config = registry.get(slug)
+        granted = config.scopes_for(role) if config is not None else frozenset()
+        roles[chapter_id] = ChapterRole(chapter_id, slug, role, granted)
+    return Viewer(
+        engineer_id=engineer_id,
+        client_id=client_id,
+        institution_id=account.institution_id if account is not None else None,
+        scopes=frozenset(scopes),
+        global_role=GlobalRole(account.global_role) if account is not None else GlobalRole.MEMBER,
+        chapter_roles=MappingProxyType(roles),
+        token_id=token_id,
+    )
+
+
+__all__ = ["ANONYMOUS", "InvalidToken", "bearer_token", "load_viewer", "verify"]

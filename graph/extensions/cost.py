@@ -1,0 +1,182 @@
+"""The calculated cost of an operation, in GitHub's style: connection sizes multiply.
+
+Every object the operation can return costs one point. A connection's page size (its
+`first` or `last`, read from literals or variables) multiplies everything selected below
+its `edges`/`nodes`; `nodes(ids:)` multiplies by the number of IDs. The requested cost is
+the worst case, computed before execution; the actual cost counts the objects returned.
+"""
+
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLCompositeType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    is_composite_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values
+
+from graph.pagination import MAX_PAGE_SIZE
+
+PAGE_SIZE_ARGUMENTS = ("first", "last")
+ID_LIST_ARGUMENTS = ("ids",)
+
+
+def _is_list(type_: GraphQLOutputType) -> bool:
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList)
+
+
+class _CostWalker:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+
+    def selection_cost(
+        self,
+        parent: GraphQLCompositeType,
+        selection_set: SelectionSetNode | None,
+        multiplier: int,
+        page_size: int | None,
+        visiting: frozenset[str],
+    ) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field_cost(parent, selection, multiplier, page_size, visiting)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                if target is not None and is_composite_type(target):
+                    total += self.selection_cost(
+                        target,
+                        selection.selection_set,
+                        multiplier,
+                        page_size,
+                        visiting,
+                    )
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in visiting:
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                if target is not None and is_composite_type(target):
+                    total += self.selection_cost(
+                        target,
+                        fragment.selection_set,
+                        multiplier,
+                        page_size,
+                        visiting | {name},
+                    )
+        return total
+
+    def field_cost(
+        self,
+        parent: GraphQLCompositeType,
+        node: FieldNode,
+        multiplier: int,
+        page_size: int | None,
+        visiting: frozenset[str],
+    ) -> int:
+        name = node.name.value
+        if name.startswith("__") or not isinstance(
+            parent, GraphQLObjectType | GraphQLInterfaceType
+        ):
+            return 0
+        field = parent.fields.get(name)
+        if field is None:
+            return 0
+        named = get_named_type(field.type)
+        if not is_composite_type(named):
+            return 0
+        is_connection = all(argument in field.args for argument in PAGE_SIZE_ARGUMENTS)
+        sized_by_ids = any(argument in field.args for argument in ID_LIST_ARGUMENTS)
+        # Coercing arguments is the costly part: only for fields whose size depends on them.
+        arguments = (
+            get_argument_values(field, node, self.variables)
+            if is_connection or sized_by_ids
+            else {}
+        )
+        count = 1
+        if _is_list(field.type):
+            count = self._list_size(arguments, page_size)
+        inner_page = self._page_size(arguments) if is_connection else None
+        objects = multiplier * count
+        return objects + self.selection_cost(
+            named,
+            node.selection_set,
+            objects,
+            inner_page,
+            visiting,
+        )
+
+    @staticmethod
+    def _page_size(arguments: dict[str, Any]) -> int:
+        for argument in PAGE_SIZE_ARGUMENTS:
+            value = arguments.get(argument)
+            if isinstance(value, int) and value > 0:
+                return min(value, MAX_PAGE_SIZE)
+        return MAX_PAGE_SIZE
+
+    @staticmethod
+    def _list_size(arguments: dict[str, Any], page_size: int | None) -> int:
+        for argument in ID_LIST_ARGUMENTS:
+            value = arguments.get(argument)
+            if isinstance(value, list):
+                return max(len(value), 1)
+        return page_size if page_size is not None else 1
+
+
+def requested_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: VariableValues,
+) -> int:
+    """The most objects `operation` can return with these variables; at least 1."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 1
+    walker = _CostWalker(schema, fragments, variables)
+    return max(1, walker.selection_cost(root, operation.selection_set, 1, None, frozenset()))
+
+
+def actual_cost(data: Any) -> int:
+    """The objects a result returned (its JSON objects below the root); at least 1."""
+    count = 0
+    stack: list[Any] = list(data.values()) if isinstance(data, dict) else []
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            count += 1
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return max(1, count)

@@ -1,0 +1,1 @@
+"""GraphQL over HTTP: request parsing, content negotiation, status codes, the IDE page."""

@@ -1,0 +1,42 @@
+"""Wiring of the hardening layer into the Starlette app: extra routes and the budget store."""
+
+import logging
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from graph.extensions.budget import BudgetStore, MemoryBudgetStore, RedisBudgetStore
+from graph.http.endpoint import GraphQLEndpoint
+from graph.http.ide import ASSET_PATH
+from graph.http.settings import HardeningSettings
+from graph.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def open_budget_store(hardening: HardeningSettings, settings: Settings) -> BudgetStore:
+    """Redis when REDIS_URL is set (required for more than one worker); else this process."""
+    budget = hardening.budget
+    if budget.redis_url:
+        return RedisBudgetStore(budget.redis_url, budget.key_prefix)
+    if settings.is_production:
+        logger.warning("REDIS_URL is not set: rate budgets are per worker process")
+    return MemoryBudgetStore()
+
+
+def hardening_routes(endpoint: GraphQLEndpoint) -> list[BaseRoute]:
+    """/metrics and the IDE's assets."""
+    routes: list[BaseRoute] = []
+    metrics = endpoint.metrics
+    if metrics is not None:
+
+        async def metrics_page(_: Request) -> Response:
+            return Response(metrics.render(), media_type=PROMETHEUS_TEXT)
+
+        routes.append(Route("/metrics", metrics_page))
+    if endpoint.ide is not None:
+        routes.append(Mount(ASSET_PATH, app=endpoint.ide.static_files()))
+    return routes

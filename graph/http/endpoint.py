@@ -1,0 +1,359 @@
+"""`/graphql` over HTTP per the GraphQL-over-HTTP draft; WebSockets go to strawberry's view.
+
+Status codes: 405 (with Allow) for other methods and for mutations over GET, 406 when the
+Accept header allows neither JSON type, 413 for bodies over the limit, 415 for other content
+types, 400 for unreadable parameters. Parse, validation, variable and limit errors carry no
+`data` entry and use 400 under application/graphql-response+json — and 200 under
+application/json, as the spec asks for legacy clients. THROTTLED is 429 with Retry-After.
+"""
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import orjson
+from graphql import GraphQLError
+from opentelemetry import trace
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from graph.context import Context
+from graph.errors import ErrorCode
+from graph.extensions.admission import Admission, Budget, ConnectionPolicy
+from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
+from graph.extensions.timeouts import request_timeout_error
+from graph.extensions.trusted_documents import TrustedDocuments, resolve_query
+from graph.http.ide import GraphiQL
+from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type, prefers_html
+from graph.http.policy import may_introspect, requires_trusted_documents
+from graph.http.request import ALLOWED_METHODS, GraphQLParams, HTTPProblem, read_params
+from graph.http.settings import HardeningSettings
+from graph.observability.metrics import Metrics
+from graph.settings import Settings
+
+if TYPE_CHECKING:
+    from graph.compiler.reads import CompiledReads, CompiledResult
+
+logger = logging.getLogger("graph.http")
+tracer = trace.get_tracer("braingain.graph")
+
+QUERIES_ONLY = frozenset({OperationType.QUERY})
+QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+EXECUTION_PATH_HEADER = "x-graphql-execution"
+"""Which path answered (compiled, mixed, strawberry), outside production when asked for."""
+
+
+class GraphQLView(Protocol):
+    """What the endpoint needs from strawberry's view (our GraphQLApp): schema and context."""
+
+    schema: BaseSchema
+
+    async def get_sub_response(self, request: Request) -> Response:
+        """A response whose headers the context may set."""
+        ...
+
+    async def get_context(self, request: Request, response: Response) -> Context:
+        """The request's Context (database, viewer, loaders)."""
+        ...
+
+
+@dataclass
+class Outcome:
+    """What one request produced, for the response, the metrics and the access log."""
+
+    status: int
+    body: dict[str, Any]
+    media_type: str
+    headers: dict[str, str]
+    operation_name: str | None = None
+
+
+class GraphQLEndpoint:
+    """The ASGI app at /graphql."""
+
+    def __init__(
+        self,
+        graphql: GraphQLView,
+        *,
+        settings: Settings,
+        hardening: HardeningSettings,
+        budget_store: BudgetStore | None,
+        documents: TrustedDocuments,
+        ide: GraphiQL | None = None,
+        metrics: Metrics | None = None,
+        compiled: "CompiledReads | None" = None,
+    ) -> None:
+        self.graphql = graphql
+        self.settings = settings
+        self.hardening = hardening
+        self.budget_store = budget_store
+        self.documents = documents
+        self.ide = ide
+        self.metrics = metrics
+        self.compiled = compiled
+        """The compiled read path (BRAINGAIN_COMPILED_READS=1): tried after admission is set up."""
+
+    @classmethod
+    def create(
+        cls,
+        graphql: GraphQLView,
+        settings: Settings,
+        hardening: HardeningSettings,
+        budget_store: BudgetStore | None,
+    ) -> "GraphQLEndpoint":
+        """The endpoint with its trusted documents, IDE (gated like introspection), metrics."""
+        return cls(
+            graphql,
+            settings=settings,
+            hardening=hardening,
+            budget_store=budget_store,
+            documents=TrustedDocuments.load(hardening.trusted_documents),
+            ide=GraphiQL(),
+            metrics=Metrics() if hardening.metrics_enabled else None,
+        )
+
+    def connection_policy(self, websocket: WebSocket) -> ConnectionPolicy:
+        """Limits, introspection right and budget for the operations of one WebSocket."""
+        hardening = self.hardening
+        return ConnectionPolicy(
+            limits=hardening.limits,
+            may_introspect=lambda viewer: may_introspect(viewer, self.settings),
+            budget_store=self.budget_store,
+            capacity=hardening.budget.capacity,
+            restore_rate=hardening.budget.restore_rate,
+            client_ip=websocket.client.host if websocket.client else None,
+        )
+
+    def metrics_engine(self, sessionmaker: Any) -> None:
+        """Let the metrics read this engine's pool (when the sessions are bound to an engine)."""
+        bind = sessionmaker.kw.get("bind")
+        if self.metrics is not None and isinstance(bind, AsyncEngine):
+            self.metrics.pool.engine = bind
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one authenticated HTTP request (GraphQLApp hands them over)."""
+        request = Request(scope, receive)
+        started = time.perf_counter()
+        with tracer.start_as_current_span("graphql.request") as span:
+            try:
+                response = await self._respond(request, span)
+            finally:
+                database = scope.get("state", {}).get("database")
+                if database is not None:
+                    await database.close()
+            span.set_attribute("http.response.status_code", response.status_code)
+        await response(scope, receive, send)
+        if self.metrics is not None:
+            self.metrics.observe_request(
+                scope.get("state", {}).get("operation_name"),
+                response.status_code,
+                time.perf_counter() - started,
+            )
+
+    async def _respond(self, request: Request, span: Any) -> Response:
+        accept = request.headers.get("accept")
+        if request.method not in ALLOWED_METHODS:
+            return self._problem(
+                HTTPProblem(405, f"{request.method} is not supported: use GET or POST."),
+                JSON,
+                {"Allow": "GET, POST"},
+            )
+        if (
+            request.method == "GET"
+            and "query" not in request.query_params
+            and "documentId" not in request.query_params
+            and prefers_html(accept)
+        ):
+            return await self._ide(request)
+        media_type = choose_media_type(accept)
+        if media_type is None:
+            return self._problem(
+                HTTPProblem(
+                    406,
+                    f"Cannot answer in any of {accept!r}: accept "
+                    f"{GRAPHQL_RESPONSE_JSON} or {JSON}.",
+                ),
+                JSON,
+            )
+        try:
+            outcome = await self._execute(request, media_type)
+        except HTTPProblem as problem:
+            return self._problem(problem, media_type)
+        request.state.operation_name = outcome.operation_name
+        if outcome.operation_name:
+            span.set_attribute("graphql.operation.name", outcome.operation_name)
+        if self.metrics is not None:
+            self.metrics.observe_errors(outcome.body.get("errors", ()))
+        return Response(
+            orjson.dumps(outcome.body),
+            status_code=outcome.status,
+            headers={
+                "Content-Type": f"{outcome.media_type}; charset=utf-8",
+                "Cache-Control": "no-store",
+                "Vary": "Accept",
+                **outcome.headers,
+            },
+        )
+
+    async def _ide(self, request: Request) -> Response:
+        if self.ide is None:
+            return self._problem(HTTPProblem(404, "The GraphQL IDE is not served here."), JSON)
+        sub_response = await self.graphql.get_sub_response(request)
+        context = await self.graphql.get_context(request, sub_response)
+        if not may_introspect(context.viewer, self.settings):
+            return self._problem(
+                HTTPProblem(
+                    403, "The GraphQL IDE is for council admins.", code=ErrorCode.FORBIDDEN
+                ),
+                JSON,
+            )
+        return self.ide.page()
+
+    async def _execute(self, request: Request, media_type: str) -> Outcome:
+        hardening = self.hardening
+        params = await read_params(request, self.settings.max_body_bytes)
+        sub_response = await self.graphql.get_sub_response(request)
+        context = await self.graphql.get_context(request, sub_response)
+        viewer = context.viewer
+        trusted_only = requires_trusted_documents(viewer, hardening.trusted_only_clients)
+        query = resolve_query(params, self.documents, trusted_only)
+        if query is None or not query.strip():
+            raise HTTPProblem(400, "No GraphQL document: send `query` (or `documentId`).")
+        admission = Admission(
+            limits=hardening.limits, may_introspect=may_introspect(viewer, self.settings)
+        )
+        if self.budget_store is not None:
+            client = request.client.host if request.client else None
+            admission.budget = Budget(
+                store=self.budget_store,
+                key=budget_key(viewer, client),
+                capacity=hardening.budget.capacity,
+                restore_rate=hardening.budget.restore_rate,
+            )
+        context.admission = admission
+        is_get = request.method == "GET"
+        compiled: CompiledResult | None = None
+        try:
+            async with asyncio.timeout(hardening.request_timeout_seconds):
+                if self.compiled is not None and not params.extensions:
+                    compiled = await self._compiled(query, params, context, admission)
+                if compiled is not None:
+                    result = compiled.execution_result()
+                else:
+                    result = await self.graphql.schema.execute(
+                        query,
+                        variable_values=params.variables,
+                        context_value=context,
+                        operation_name=params.operation_name,
+                        allowed_operation_types=QUERIES_ONLY if is_get else QUERIES_AND_MUTATIONS,
+                        operation_extensions=params.extensions,
+                    )
+        except InvalidOperationTypeError as error:
+            if is_get and error.operation_type is OperationType.MUTATION:
+                raise HTTPProblem(
+                    405, "Mutations are not allowed over GET: use POST.", {"Allow": "POST"}
+                ) from None
+            raise HTTPProblem(400, error.as_http_error_reason(request.method)) from None
+        except CannotGetOperationTypeError as error:
+            raise HTTPProblem(400, error.as_http_error_reason()) from None
+        except MissingQueryError:
+            raise HTTPProblem(400, "No GraphQL document: send `query`.") from None
+        except TimeoutError:
+            logger.warning(
+                "operation %s cancelled after %s s",
+                params.operation_name or "anonymous",
+                hardening.request_timeout_seconds,
+            )
+            timeout = request_timeout_error(hardening.request_timeout_seconds)
+            return Outcome(
+                503, {"errors": [timeout.formatted]}, media_type, {}, params.operation_name
+            )
+        headers = dict(sub_response.headers)
+        headers.pop("content-length", None)
+        outcome = self._outcome(result, admission, media_type, headers)
+        outcome.operation_name = admission.operation_name or params.operation_name
+        if self.compiled is not None and self.compiled.report_path:
+            outcome.headers[EXECUTION_PATH_HEADER] = compiled.path if compiled else "strawberry"
+        if compiled is not None and compiled.data_json is not None:
+            outcome.body["data"] = orjson.Fragment(compiled.data_json)
+        return outcome
+
+    async def _compiled(
+        self, query: str, params: GraphQLParams, context: Context, admission: Admission
+    ) -> "CompiledResult | None":
+        """The compiled answer, or None for strawberry; a failed statement is rerun there."""
+        assert self.compiled is not None
+        try:
+            return await self.compiled.answer(
+                query, params.operation_name, params.variables, context, admission
+            )
+        except Exception:
+            logger.exception("compiled statement failed; answering through strawberry")
+            # Admitted and charged already: strawberry reruns it without charging again.
+            admission.budget = None
+            admission.executed = False
+            return None
+
+    def _outcome(
+        self,
+        result: ExecutionResult,
+        admission: Admission,
+        media_type: str,
+        headers: dict[str, str],
+    ) -> Outcome:
+        errors: list[GraphQLError] = result.errors or []
+        body: dict[str, Any] = {}
+        if errors:
+            body["errors"] = [error.formatted for error in errors]
+        if admission.executed:
+            body["data"] = result.data
+        if result.extensions:
+            body["extensions"] = result.extensions
+        codes = {(error.extensions or {}).get("code") for error in errors}
+        status = 200
+        if ErrorCode.THROTTLED.value in codes:
+            status = 429
+            if admission.bucket is not None:
+                headers["Retry-After"] = str(retry_after_seconds(admission.bucket))
+        elif not admission.executed and errors and media_type == GRAPHQL_RESPONSE_JSON:
+            status = 403 if ErrorCode.FORBIDDEN.value in codes else 400
+        if admission.bucket is not None:
+            bucket = admission.bucket
+            remaining = max(0, int(bucket.available))
+            headers.update(
+                {
+                    "x-ratelimit-limit": str(bucket.capacity),
+                    "x-ratelimit-remaining": str(remaining),
+                    "x-ratelimit-used": str(bucket.capacity - remaining),
+                    "x-ratelimit-reset": str(int(time.time() + bucket.seconds_until_full) + 1),
+                    "x-ratelimit-resource": "graphql",
+                }
+            )
+        return Outcome(status, body, media_type, headers)
+
+    def _problem(
+        self, problem: HTTPProblem, media_type: str, headers: dict[str, str] | None = None
+    ) -> Response:
+        body = {
+            "errors": [{"message": problem.message, "extensions": {"code": problem.code.value}}]
+        }
+        return Response(
+            orjson.dumps(body),
+            status_code=problem.status,
+            headers={
+                "Content-Type": f"{media_type}; charset=utf-8",
+                "Cache-Control": "no-store",
+                **problem.headers,
+                **(headers or {}),
+            },
+        )

@@ -1,0 +1,73 @@
+"""Configuration of the hardening layer: limits, budgets, timeouts, trusted documents."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.extensions.limits import Limits
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, str(default)))
+
+
+def _names(name: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class BudgetSettings:
+    """A leaky bucket of cost points per client: `capacity` points, refilled at `restore_rate`/s."""
+
+    capacity: int = 10_000
+    restore_rate: float = 100.0
+    redis_url: str | None = None
+    key_prefix: str = "braingain:budget:"
+
+
+@dataclass(frozen=True)
+class HardeningSettings:
+    """Everything the limits, budget, timeout, trusted-document and IDE layers read."""
+
+    limits: Limits = field(default_factory=Limits)
+    budget: BudgetSettings = field(default_factory=BudgetSettings)
+    request_timeout_seconds: float = 15.0
+    statement_timeout_ms: int = 10_000
+    trusted_documents: Path | None = None
+    trusted_only_clients: frozenset[str] = frozenset()
+    metrics_enabled: bool = True
+
+    @classmethod
+    def from_environment(cls) -> "HardeningSettings":
+        """Read BRAINGAIN_* variables; unset ones keep the defaults (graphql-armor's limits)."""
+        defaults = Limits()
+        documents = os.environ.get("BRAINGAIN_TRUSTED_DOCUMENTS")
+        default_documents = ROOT / "trusted_documents"
+        return cls(
+            limits=Limits(
+                max_depth=_int("BRAINGAIN_MAX_DEPTH", defaults.max_depth),
+                max_aliases=_int("BRAINGAIN_MAX_ALIASES", defaults.max_aliases),
+                max_directives=_int("BRAINGAIN_MAX_DIRECTIVES", defaults.max_directives),
+                max_tokens=_int("BRAINGAIN_MAX_TOKENS", defaults.max_tokens),
+                max_characters=_int("BRAINGAIN_MAX_CHARACTERS", defaults.max_characters),
+                max_cost=_int("BRAINGAIN_MAX_COST", defaults.max_cost),
+            ),
+            budget=BudgetSettings(
+                capacity=_int("BRAINGAIN_BUDGET_CAPACITY", BudgetSettings.capacity),
+                restore_rate=_float("BRAINGAIN_BUDGET_RESTORE_RATE", BudgetSettings.restore_rate),
+                redis_url=os.environ.get("REDIS_URL") or None,
+                key_prefix=os.environ.get("BRAINGAIN_BUDGET_PREFIX", BudgetSettings.key_prefix),
+            ),
+            request_timeout_seconds=_float("BRAINGAIN_REQUEST_TIMEOUT", 15.0),
+            statement_timeout_ms=_int("BRAINGAIN_STATEMENT_TIMEOUT_MS", 10_000),
+            trusted_documents=Path(documents)
+            if documents
+            else (default_documents if default_documents.exists() else None),
+            trusted_only_clients=_names("BRAINGAIN_TRUSTED_ONLY_CLIENTS"),
+        )

@@ -1,0 +1,96 @@
+"""Prometheus metrics: requests and latency by operation, errors by code, database pool use."""
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+OPERATION_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
+ANONYMOUS = "anonymous"
+OTHER = "other"
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class PoolCollector(Collector):
+    """Reads the engine's connection pool at scrape time."""
+
+    def __init__(self) -> None:
+        self.engine: AsyncEngine | None = None
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """Pool size, connections checked out and overflow in use."""
+        pool: Any = self.engine.sync_engine.pool if self.engine is not None else None
+        if pool is None or not hasattr(pool, "checkedout"):
+            return
+        for name, documentation, value in (
+            ("braingain_db_pool_size", "Connections the pool keeps open.", pool.size()),
+            ("braingain_db_pool_checked_out", "Connections in use.", pool.checkedout()),
+            (
+                "braingain_db_pool_overflow",
+                "Connections open beyond the pool size.",
+                pool.overflow(),
+            ),
+        ):
+            yield GaugeMetricFamily(name, documentation, value=value)
+
+
+class Metrics:
+    """One app's metrics in its own registry (so several apps in one process don't collide)."""
+
+    def __init__(self, max_operation_names: int = 200) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "braingain_graphql_requests",
+            "GraphQL HTTP requests by operation name and status code.",
+            ["operation", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "braingain_graphql_request_duration_seconds",
+            "Time to answer a GraphQL HTTP request, by operation name.",
+            ["operation"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "braingain_graphql_errors",
+            "GraphQL errors returned, by extensions.code.",
+            ["code"],
+            registry=self.registry,
+        )
+        self.pool = PoolCollector()
+        self.registry.register(self.pool)
+        self.max_operation_names = max_operation_names
+        self.operation_names: set[str] = set()
+
+    def _operation_label(self, name: str | None) -> str:
+        # Client-chosen names are bounded so a client cannot explode the label space.
+        if not name:
+            return ANONYMOUS
+        if not OPERATION_NAME.match(name):
+            return OTHER
+        if name not in self.operation_names:
+            if len(self.operation_names) >= self.max_operation_names:
+                return OTHER
+            self.operation_names.add(name)
+        return name
+
+    def observe_request(self, operation: str | None, status: int, seconds: float) -> None:
+        """Count one request and its latency."""
+        label = self._operation_label(operation)
+        self.requests.labels(operation=label, status=str(status)).inc()
+        self.latency.labels(operation=label).observe(seconds)
+
+    def observe_errors(self, errors: Iterable[dict[str, Any]]) -> None:
+        """Count returned errors by code."""
+        for error in errors:
+            code = (error.get("extensions") or {}).get("code", "UNKNOWN")
+            self.errors.labels(code=str(code)).inc()
+
+    def render(self) -> bytes:
+        """The text exposition format."""
+        return generate_latest(self.registry)

@@ -1,0 +1,254 @@
+"""Membership rules: joining and leaving chapters, and what coordinators may do to members."""
+
+import enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import JoinPolicy, MembershipStatus
+from db.models import Chapter, Membership
+from graph.auth.permissions import require_chapter_scope
+from graph.auth.scopes import Scope
+from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
+from graph.services.audit import record
+from graph.services.problems import reject
+from graph.services.visibility import can_see_membership
+
+
+class ChapterErrorCode(enum.Enum):
+    """Why a chapter or membership mutation was refused."""
+
+    NOT_FOUND = "NOT_FOUND"
+    ARCHIVED = "ARCHIVED"
+    INVITE_ONLY = "INVITE_ONLY"
+    ALREADY_MEMBER = "ALREADY_MEMBER"
+    SUSPENDED = "SUSPENDED"
+    NOT_MEMBER = "NOT_MEMBER"
+    NOT_PENDING = "NOT_PENDING"
+    NOT_ACTIVE = "NOT_ACTIVE"
+    UNKNOWN_ROLE = "UNKNOWN_ROLE"
+    SELF_TARGET = "SELF_TARGET"
+
+
+def snapshot(row: Membership) -> dict[str, Any]:
+    """The audited state of a membership."""
+    return {"role": row.role, "status": row.status}
+
+
+async def _chapter(session: AsyncSession, chapter_id: int, field: str = "chapter") -> Chapter:
+    chapter = await session.get(Chapter, chapter_id)
+    if chapter is None:
+        raise reject(ChapterErrorCode.NOT_FOUND, "No such chapter.", "input", field)
+    return chapter
+
+
+async def _membership_of(
+    session: AsyncSession, chapter_id: int, engineer_id: int
+) -> Membership | None:
+    stmt = select(Membership).where(
+        Membership.chapter_id == chapter_id, Membership.engineer_id == engineer_id
+    )
+    return await session.scalar(stmt.with_for_update())
+
+
+async def join(session: AsyncSession, engineer_id: int, chapter_id: int) -> Membership:
+    """Join (open chapters) or ask to join (approval chapters); no commit."""
+    chapter = await _chapter(session, chapter_id)
+    if chapter.archived_at is not None:
+        raise reject(ChapterErrorCode.ARCHIVED, "The chapter is archived.", "input", "chapter")
+    if chapter.join_policy == JoinPolicy.INVITE:
+        raise reject(
+            ChapterErrorCode.INVITE_ONLY, "This chapter admits by invitation.", "input", "chapter"
+        )
+    existing = await _membership_of(session, chapter_id, engineer_id)
+    if existing is not None:
+        if existing.status == MembershipStatus.SUSPENDED:
+            raise reject(
+                ChapterErrorCode.SUSPENDED, "Your membership is suspended.", "input", "chapter"
+            )
+        raise reject(
+            ChapterErrorCode.ALREADY_MEMBER,
+            "You are a member or have asked to join.",
+            "input",
+            "chapter",
+        )
+    status = (
+        MembershipStatus.ACTIVE
+        if chapter.join_policy == JoinPolicy.OPEN
+        else MembershipStatus.PENDING
+    )
+    row = Membership(
+        chapter_id=chapter_id, engineer_id=engineer_id, role="member", status=status.value
+    )
+    session.add(row)
+    await session.flush()
+    await session.refresh(row)
+    return row
+
+
+async def leave(session: AsyncSession, engineer_id: int, chapter_id: int) -> tuple[Chapter, int]:
+    """Leave a chapter (or withdraw a request); suspended members cannot; no commit."""
+    chapter = await _chapter(session, chapter_id)
+    existing = await _membership_of(session, chapter_id, engineer_id)
+    if existing is None:
+        raise reject(
+            ChapterErrorCode.NOT_MEMBER, "You are not a member of this chapter.", "input", "chapter"
+        )
+    if existing.status == MembershipStatus.SUSPENDED:
+        raise reject(
+            ChapterErrorCode.SUSPENDED,
+            "A suspended membership cannot be left; ask a coordinator.",
+            "input",
+            "chapter",
+        )
+    membership_id = existing.id
+    await session.delete(existing)
+    await session.flush()
+    return chapter, membership_id
+
+
+async def _managed(
+    session: AsyncSession, viewer: Viewer, membership_id: int, scope: Scope
+) -> Membership:
+    """Load a membership the viewer can see, then check `scope` in its chapter."""
+    row = await session.get(Membership, membership_id, with_for_update=True)
+    if row is None or not can_see_membership(viewer, row.chapter_id, row.engineer_id, row.status):
+        raise reject(ChapterErrorCode.NOT_FOUND, "No such membership.", "input", "membership")
+    require_chapter_scope(viewer, scope, row.chapter_id)
+    if row.engineer_id == viewer.engineer_id:
+        raise reject(
+            ChapterErrorCode.SELF_TARGET,
+            "You cannot do this to your own membership.",
+            "input",
+            "membership",
+        )
+    return row
+
+
+async def approve(
+    session: AsyncSession, viewer: Viewer, membership_id: int, request_id: str
+) -> Membership:
+    """PENDING → ACTIVE (members:manage in the chapter); audited; no commit."""
+    row = await _managed(session, viewer, membership_id, Scope.MEMBERS_MANAGE)
+    if row.status != MembershipStatus.PENDING:
+        raise reject(
+            ChapterErrorCode.NOT_PENDING,
+            "Only pending requests can be approved.",
+            "input",
+            "membership",
+        )
+    before = snapshot(row)
+    row.status = MembershipStatus.ACTIVE.value
+    record(
+        session,
+        viewer,
+        "membership.approve",
+        row,
+        chapter_id=row.chapter_id,
+        before=before,
+        after=snapshot(row),
+        request_id=request_id,
+    )
+    await session.flush()
+    return row
+
+
+async def reject_request(
+    session: AsyncSession, viewer: Viewer, membership_id: int, request_id: str
+) -> Chapter:
+    """Delete a PENDING request (members:manage in the chapter); audited; no commit."""
+    row = await _managed(session, viewer, membership_id, Scope.MEMBERS_MANAGE)
+    if row.status != MembershipStatus.PENDING:
+        raise reject(
+            ChapterErrorCode.NOT_PENDING,
+            "Only pending requests can be rejected.",
+            "input",
+            "membership",
+        )
+    record(
+        session,
+        viewer,
+        "membership.reject",
+        row,
+        chapter_id=row.chapter_id,
+        before=snapshot(row),
+        after=None,
+        request_id=request_id,
+    )
+    chapter = await session.get_one(Chapter, row.chapter_id)
+    await session.delete(row)
+    await session.flush()
+    return chapter
+
+
+async def suspend(
+    session: AsyncSession, viewer: Viewer, membership_id: int, request_id: str
+) -> Membership:
+    """ACTIVE → SUSPENDED (members:manage in the chapter); audited; no commit."""
+    row = await _managed(session, viewer, membership_id, Scope.MEMBERS_MANAGE)
+    if row.status != MembershipStatus.ACTIVE:
+        raise reject(
+            ChapterErrorCode.NOT_ACTIVE,
+            "Only active memberships can be suspended.",
+            "input",
+            "membership",
+        )
+    before = snapshot(row)
+    row.status = MembershipStatus.SUSPENDED.value
+    record(
+        session,
+        viewer,
+        "membership.suspend",
+        row,
+        chapter_id=row.chapter_id,
+        before=before,
+        after=snapshot(row),
+        request_id=request_id,
+    )
+    await session.flush()
+    return row
+
+
+async def assign_role(
+    session: AsyncSession,
+    viewer: Viewer,
+    registry: ChapterRegistry,
+    membership_id: int,
+    role: str,
+    request_id: str,
+) -> Membership:
+    """Give an active member a role defined by the chapter's file (roles:assign); audited."""
+    row = await _managed(session, viewer, membership_id, Scope.ROLES_ASSIGN)
+    chapter = await session.get_one(Chapter, row.chapter_id)
+    config = registry.get(chapter.slug)
+    if config is None or role not in config.roles:
+        known = ", ".join(sorted(config.roles)) if config is not None else "none"
+        raise reject(
+            ChapterErrorCode.UNKNOWN_ROLE,
+            f"Unknown role; this chapter has: {known}.",
+            "input",
+            "role",
+        )
+    if row.status != MembershipStatus.ACTIVE:
+        raise reject(
+            ChapterErrorCode.NOT_ACTIVE,
+            "Only active members can hold a role.",
+            "input",
+            "membership",
+        )
+    before = snapshot(row)
+    row.role = role
+    record(
+        session,
+        viewer,
+        "membership.assign_role",
+        row,
+        chapter_id=row.chapter_id,
+        before=before,
+        after=snapshot(row),
+        request_id=request_id,
+    )
+    await session.flush()
+    return row

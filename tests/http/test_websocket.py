@@ -1,0 +1,146 @@
+"""GraphQL over a real websocket (graphql-transport-ws): the token in `connection_init`."""
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import uvicorn
+from asgi_lifespan import LifespanManager
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from graph.app import create_app
+from graph.auth.authentication import engineer_subject
+from graph.auth.tokens import issue_access_token
+from graph.chapters import ChapterRegistry
+from graph.settings import Settings
+from tests import factories
+
+SETTINGS = Settings(database_url=None, environment="test", max_body_bytes=100_000, log_level="INFO")
+VIEWER = "{ viewer { isAuthenticated engineer { handle } } }"
+PROTOCOL = "graphql-transport-ws"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def app(
+    sessionmaker: async_sessionmaker[AsyncSession], registry: ChapterRegistry
+) -> AsyncIterator[Starlette]:
+    """The app with lifespan run (signing key created) inside the test's transaction."""
+    application = create_app(SETTINGS, sessionmaker=sessionmaker, registry=registry)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def url(app: Starlette) -> AsyncIterator[str]:
+    """The app served by uvicorn on a free port, in the test's event loop (so it shares the
+    test's database transaction)."""
+    port = _free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, lifespan="off", ws="websockets-sansio", log_level="error"
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not serving.done(), "uvicorn did not start"
+        await asyncio.sleep(0.01)
+    yield f"ws://127.0.0.1:{port}/graphql"
+    server.should_exit = True
+    await serving
+
+
+async def _token(app: Starlette, engineer_id: int) -> str:
+    token, _ = issue_access_token(
+        app.state.auth.keys.signing_key(),
+        issuer=SETTINGS.issuer,
+        audience=SETTINGS.audience,
+        subject=engineer_subject(engineer_id),
+        client_id="test",
+        scopes=[],
+        lifetime_seconds=300,
+    )
+    return token
+
+
+async def _send(socket: ClientConnection, message: dict[str, Any]) -> None:
+    await socket.send(json.dumps(message))
+
+
+async def _receive(socket: ClientConnection) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
+    return message
+
+
+async def _init(url: str, payload: dict[str, Any]) -> tuple[ClientConnection, dict[str, Any]]:
+    socket = await connect(url, subprotocols=[PROTOCOL])  # type: ignore[list-item]
+    await _send(socket, {"type": "connection_init", "payload": payload})
+    try:
+        return socket, await _receive(socket)
+    except ConnectionClosed as closed:
+        return socket, {"closed": closed.rcvd.code if closed.rcvd else None}
+
+
+async def test_bad_token_in_connection_init_is_rejected(url: str, session: AsyncSession) -> None:
+    # When a client opens a socket with a bad token in connection_init
+    socket, answer = await _init(url, {"Authorization": "Bearer not-a-token"})
+    await socket.close()
+
+    # Then the server closes it as Forbidden instead of acknowledging it
+    assert answer == {"closed": 4403}
+
+
+async def test_valid_token_in_connection_init_is_accepted_and_used(
+    url: str, app: Starlette, session: AsyncSession
+) -> None:
+    # Given an engineer's access token
+    engineer = await factories.engineer(session, handle="socketeer")
+    await session.flush()
+    token = await _token(app, engineer.id)
+
+    # When the client initialises with it and runs a query over the socket
+    socket, answer = await _init(url, {"Authorization": f"Bearer {token}"})
+    await _send(socket, {"id": "1", "type": "subscribe", "payload": {"query": VIEWER}})
+    result = await _receive(socket)
+    complete = await _receive(socket)
+    await socket.close()
+
+    # Then the connection is acknowledged and the query runs as that engineer
+    assert answer == {"type": "connection_ack"}
+    assert (result["id"], result["type"]) == ("1", "next")
+    assert result["payload"]["data"] == {
+        "viewer": {"isAuthenticated": True, "engineer": {"handle": "socketeer"}}
+    }
+    assert result["payload"]["extensions"]["cost"]["requestedQueryCost"] == 2
+    assert complete == {"id": "1", "type": "complete"}
+
+
+async def test_no_token_gives_an_anonymous_connection(url: str) -> None:
+    socket, answer = await _init(url, {})
+    await _send(socket, {"id": "1", "type": "subscribe", "payload": {"query": VIEWER}})
+    result = await _receive(socket)
+    await socket.close()
+
+    assert answer == {"type": "connection_ack"}
+    assert result["payload"]["data"]["viewer"] == {"isAuthenticated": False, "engineer": None}
+
+
+async def test_bad_token_in_the_upgrade_request_is_refused(url: str) -> None:
+    # When the upgrade request itself carries a bad bearer token, the handshake is refused
+    with pytest.raises(InvalidStatus) as refused:
+        await connect(
+            url,
+            subprotocols=[PROTOCOL],  # type: ignore[list-item]
+            additional_headers={"Authorization": "Bearer not-a-token"},
+        )
+    assert refused.value.response.status_code == 403
