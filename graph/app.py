@@ -242,7 +242,9 @@ def create_app(
     endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
     if compiler.enabled:
         endpoint.compiled = CompiledReads(
-            CompiledQueries(schema._schema), schema, report_path=compiler.report_path
+            CompiledQueries(schema._schema, registry=registry),
+            schema,
+            report_path=compiler.report_path,
         )
 
     async def healthz(_: Request) -> Response:

@@ -15,6 +15,7 @@ from db.queries import engineer as engineer_queries
 from db.queries import institution as institution_queries
 from db.queries.pagination import Ordering
 from graph.compiler.mapping import NODE_TYPES, ROOT_ORDERINGS
+from graph.compiler.mirrors import node_fetcher_is_current
 from graph.compiler.plan import Arguments, ConnectionPlan, LookupPlan, NodePlan
 from graph.errors import BadUserInput
 from graph.ids import decode_id
@@ -96,7 +97,7 @@ def _plain_variables(arguments: Arguments, variables: VariableValues) -> dict[st
 
 def _node(global_id: str) -> Bound:
     decoded = decode_id(global_id)
-    if decoded.type_name not in NODE_TYPES:
+    if decoded.type_name not in NODE_TYPES or not node_fetcher_is_current(decoded.type_name):
         raise Fallback("unknown node type")
     return Bound(decoded.type_name, {"key": decoded.key})
 
@@ -105,7 +106,10 @@ def _nodes(global_ids: list[str]) -> Bound:
     if len(global_ids) > MAX_NODES:
         raise Fallback("too many ids")
     decoded = [decode_id(global_id) for global_id in global_ids]
-    if any(item.type_name not in NODE_TYPES for item in decoded):
+    if any(
+        item.type_name not in NODE_TYPES or not node_fetcher_is_current(item.type_name)
+        for item in decoded
+    ):
         raise Fallback("unknown node type")
     return Bound(
         None,
@@ -130,10 +134,11 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
     elif plan.root_field == "chapters":
         conditions = () if arguments.get("includeArchived") else ("live",)
     elif "roles" in plan.paged.arguments:
-        roles = sorted(set(arguments.get("roles") or ()))
-        if roles:
-            conditions = ("roles",)
-            values["roles"] = roles
+        roles = sorted({_enum_value(role) for role in arguments.get("roles") or ()})
+        statuses = sorted({_enum_value(status) for status in arguments.get("statuses") or ()})
+        conditions = (*(("roles",) if roles else ()), *(("statuses",) if statuses else ()))
+        values.update({"roles": roles} if roles else {})
+        values.update({"statuses": statuses} if statuses else {})
     cursor = before if backward else after
     if cursor is not None:
         key = decode_cursor(cursor, ordering, plan.paged.model)

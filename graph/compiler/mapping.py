@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from db import models
 from db.base import Base
+from db.enums import ProfileField
 from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING
 from db.queries.engineer import ORDERINGS as ENGINEER_ORDERINGS
 from db.queries.institution import AFFILIATION_ORDERING, INSTITUTION_ORDERINGS
@@ -32,6 +33,7 @@ class Embedded:
     """An object field built from the same row (Engineer.capacity, Chapter.features)."""
 
     type_name: str
+    visible_if: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,10 @@ class ToOne:
 
 @dataclass(frozen=True)
 class ToMany:
-    """A plain list of related rows, in the link's order."""
+    """A plain list of related rows, in the link's order; null unless `visible_if` holds."""
 
     link: Link
+    visible_if: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,18 @@ def _columns(**names: str) -> dict[str, FieldMapping]:
     return {graphql: Column(f"{{t}}.{column}") for graphql, column in names.items()}
 
 
+def _masked(field: ProfileField) -> str:
+    """The rule naming a maskable profile field (graph.compiler.visibility: `field:<name>`)."""
+    return f"field:{field.value}"
+
+
+def _masked_columns(**names: ProfileField) -> dict[str, FieldMapping]:
+    return {
+        graphql: Column(f"{{t}}.{field.value}", visible_if=_masked(field))
+        for graphql, field in names.items()
+    }
+
+
 def _global_id(type_name: str) -> Column:
     return Column(sqltext.global_id(type_name, "{t}.id"))
 
@@ -115,26 +130,31 @@ TYPES: dict[str, TypeMapping] = {
                     bio="bio",
                     photoUrl="photo_url",
                     countryCode="country_code",
-                    city="city",
                     isOverseas="is_overseas",
-                    timezone="timezone",
-                    languages="languages",
                     disciplines="disciplines",
                     offers="offers",
                     seeks="seeks",
-                    pecRegistrationNumber="pec_registration_number",
                     pecStatus="pec_status",
+                ),
+                **_masked_columns(
+                    email=ProfileField.EMAIL,
+                    phone=ProfileField.PHONE,
+                    city=ProfileField.CITY,
+                    timezone=ProfileField.TIMEZONE,
+                    languages=ProfileField.LANGUAGES,
+                    pecRegistrationNumber=ProfileField.PEC_REGISTRATION_NUMBER,
                 ),
                 "createdAt": Column(sqltext.timestamp("{t}.created_at")),
                 "isPecVerified": Column("({t}.pec_status = 'VERIFIED')"),
-                "capacity": Embedded("Capacity"),
+                "capacity": Embedded("Capacity", _masked(ProfileField.CAPACITY)),
                 "sectors": ToMany(
                     Link(
                         "Sector",
                         "{c}_link.engineer_id = {p}.id",
                         source="JOIN engineer_sectors {c}_link ON {c}_link.sector_id = {c}.id",
                         order=("{c}.name", "{c}.id"),
-                    )
+                    ),
+                    _masked(ProfileField.SECTORS),
                 ),
                 "skills": ToMany(
                     Link(
@@ -143,28 +163,32 @@ TYPES: dict[str, TypeMapping] = {
                         source="JOIN skills {c}_skill ON {c}_skill.id = {c}.skill_id",
                         order=("{c}.years DESC", "{c}_skill.name", "{c}.skill_id"),
                         provides=(("skill", "{c}_skill"),),
-                    )
+                    ),
+                    _masked(ProfileField.SKILLS),
                 ),
                 "positions": ToMany(
                     Link(
                         "Position",
                         "{c}.engineer_id = {p}.id",
                         order=("{c}.end_date DESC NULLS FIRST", "{c}.start_date DESC", "{c}.id"),
-                    )
+                    ),
+                    _masked(ProfileField.POSITIONS),
                 ),
                 "education": ToMany(
                     Link(
                         "Education",
                         "{c}.engineer_id = {p}.id",
                         order=("{c}.start_year DESC", "{c}.id"),
-                    )
+                    ),
+                    _masked(ProfileField.EDUCATION),
                 ),
                 "affiliations": ToMany(
                     Link(
                         "Affiliation",
                         "{c}.engineer_id = {p}.id",
                         order=("{c}.since", "{c}.id"),
-                    )
+                    ),
+                    _masked(ProfileField.AFFILIATIONS),
                 ),
                 "memberships": Paged(
                     Link("Membership", "{c}.engineer_id = {p}.id"),
@@ -180,7 +204,7 @@ TYPES: dict[str, TypeMapping] = {
                     ),
                     CHAPTER_ORDERINGS["NAME_ASC"],
                     models.Chapter,
-                    visibility="membership",
+                    visibility="active_membership",
                     visible_alias="{c}_m",
                 ),
             },
@@ -246,7 +270,7 @@ TYPES: dict[str, TypeMapping] = {
                     MEMBERSHIP_ORDERING,
                     models.Membership,
                     visibility="membership",
-                    arguments=("roles",),
+                    arguments=("roles", "statuses"),
                 ),
             },
             models.Chapter,
@@ -292,9 +316,15 @@ TYPES: dict[str, TypeMapping] = {
                     verified="verified",
                 ),
                 "staff": Paged(
-                    Link("Affiliation", "{c}.institution_id = {p}.id"),
+                    Link(
+                        "Affiliation",
+                        "{c}.institution_id = {p}.id",
+                        source="JOIN engineers {c}_e ON {c}_e.id = {c}.engineer_id",
+                    ),
                     AFFILIATION_ORDERING,
                     models.Affiliation,
+                    visibility=_masked(ProfileField.AFFILIATIONS),
+                    visible_alias="{c}_e",
                 ),
             },
             models.Institution,
@@ -342,6 +372,9 @@ NODE_TYPES: tuple[str, ...] = (
     "Skill",
 )
 """Types `node(id:)` and `nodes(ids:)` can return (as graph.resolvers.node.NODE_TYPES)."""
+
+NODE_VISIBILITY: dict[str, str] = {"Membership": "membership"}
+"""Row rules `node`/`nodes` apply per type (graph.resolvers.node checks them on the row)."""
 
 ROOT_ORDERINGS: dict[str, dict[str, Ordering]] = {
     "engineers": ENGINEER_ORDERINGS,

@@ -16,22 +16,29 @@ from graphql import GraphQLField
 MIRRORED: dict[str, str] = {
     "Affiliation.engineer": "d9cfb4bfd9affa4a",
     "Affiliation.institution": "7aa2f324192f14ee",
-    "Chapter.members": "8852b9a16711dec6",
-    "Engineer.affiliations": "a9baa067283379db",
-    "Engineer.chapters": "1baa299a217ed410",
-    "Engineer.education": "d4eaaeb5a16cc9a7",
+    "Chapter.members": "ca990acbd7ac41e4",
+    "Engineer.affiliations": "a4de54412ee1e551",
+    "Engineer.capacity": "3cf20c9cd07aff62",
+    "Engineer.chapters": "7ae946db0d445a57",
+    "Engineer.city": "cfd119712bbff8c9",
+    "Engineer.email": "39a2780f8112371c",
+    "Engineer.education": "cc9aa00a49284760",
     "Engineer.isPecVerified": "4c2391184ffd31d9",
-    "Engineer.memberships": "15288413f8ac554e",
-    "Engineer.positions": "b698f10031518462",
-    "Engineer.sectors": "877df4d74d4b44af",
-    "Engineer.skills": "728508fee34aa1d1",
-    "Institution.staff": "f3f4a2b5c1680072",
+    "Engineer.languages": "1d7173f741677b3f",
+    "Engineer.memberships": "421b7cde61c8bdfd",
+    "Engineer.pecRegistrationNumber": "e9604ef5291702ae",
+    "Engineer.phone": "502881467bd5faab",
+    "Engineer.positions": "80b3c7641114639e",
+    "Engineer.sectors": "531128f007b60088",
+    "Engineer.skills": "e9843e8fbf762362",
+    "Engineer.timezone": "df269592d5c0a49a",
+    "Institution.staff": "eed094ec140b26f0",
     "Membership.chapter": "a4dd1f444b5d7161",
     "Membership.engineer": "b96a0cff81f0450b",
     "Query.chapter": "a15af635aed4913f",
     "Query.chapters": "e7397b5c98bd5461",
     "Query.engineer": "025157cd35a07a23",
-    "Query.engineers": "ee4db085e813e740",
+    "Query.engineers": "2ec90b8cefd726dc",
     "Query.institution": "e518aa68fce24bda",
     "Query.institutions": "23f8b5dbb488a0ec",
     "Query.node": "9139e13de7c531cb",
@@ -53,6 +60,40 @@ def resolver_digest(field: GraphQLField) -> str | None:
     return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
+MIRRORED_NODE_FETCHERS: dict[str, str] = {
+    "Engineer": "6971306aae1704d2",
+    "Institution": "6971306aae1704d2",
+    "Chapter": "6971306aae1704d2",
+    "Membership": "192bdb38774d51a1",
+    "Sector": "6971306aae1704d2",
+    "Skill": "6971306aae1704d2",
+}
+"""Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
+check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""
+
+
+def fetcher_digest(type_name: str) -> str | None:
+    """Digest of the source of the function `node(id:)` fetches `type_name` with."""
+    from graph.resolvers.node import NODE_TYPES  # the resolvers import the schema's types
+
+    fetch = NODE_TYPES.get(type_name)
+    if fetch is None:
+        return None
+    return hashlib.sha256(inspect.getsource(fetch).encode()).hexdigest()[:16]
+
+
+def node_fetcher_is_current(type_name: str) -> bool:
+    """Whether the plan's node lookup of `type_name` still mirrors strawberry's fetcher."""
+    verdict = _NODE_VERDICTS.get(type_name)
+    if verdict is None:
+        digest = fetcher_digest(type_name)
+        verdict = _NODE_VERDICTS[type_name] = (
+            digest is not None and MIRRORED_NODE_FETCHERS.get(type_name) == digest
+        )
+    return verdict
+
+
+_NODE_VERDICTS: dict[str, bool] = {}
 _VERDICTS: dict[tuple[str, str, int], bool] = {}
 
 

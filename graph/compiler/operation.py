@@ -27,11 +27,13 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
 from graph.compiler.binding import Bound, Fallback, bind
 from graph.compiler.plan import NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.render import Renderer, Statement
 from graph.compiler.residual import residual_source
+from graph.compiler.visibility import NO_CHAPTERS, ViewerKey, viewer_key
 
 STRAWBERRY_RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
 """The rules strawberry validates with: a document it refuses is never compiled."""
@@ -81,7 +83,9 @@ class PlannedShape:
     fixed: frozenset[int] = frozenset()
     """Argument slots that read no variable: bound once, then reused."""
     constants: dict[int, Bound] = field(default_factory=dict)
-    statements: dict[tuple[tuple[Hashable, ...], Viewer], Statement] = field(default_factory=dict)
+    statements: dict[tuple[tuple[Hashable, ...], ViewerKey], Statement] = field(
+        default_factory=dict
+    )
 
 
 class PreparedOperation:
@@ -94,8 +98,10 @@ class PreparedOperation:
         fragments: Mapping[str, FragmentDefinitionNode],
         source: str = "",
         document: DocumentNode | None = None,
+        registry: ChapterRegistry = NO_CHAPTERS,
     ) -> None:
         self.source = source
+        self.registry = registry
         self.document = document or DocumentNode(definitions=(operation, *fragments.values()))
         self.schema = schema
         self.operation = operation
@@ -161,10 +167,10 @@ class PreparedOperation:
                     values[(slot, name)] = value
         except Fallback:
             return None
-        key = (tuple(shapes), viewer)
+        key = (tuple(shapes), viewer_key(viewer))
         statement = planned.statements.get(key)
         if statement is None:
-            statement = Renderer(plan, shapes, viewer).render()
+            statement = Renderer(plan, shapes, viewer, self.registry).render()
             if len(planned.statements) >= MAX_STATEMENTS_PER_PLAN:
                 planned.statements.pop(next(iter(planned.statements)))
             planned.statements[key] = statement
@@ -265,8 +271,11 @@ class CompiledQueries:
         maxsize: int = 1000,
         checks: Sequence[DocumentCheck] = (),
         admit: Admit | None = None,
+        registry: ChapterRegistry = NO_CHAPTERS,
     ) -> None:
         self.schema = schema
+        self.registry = registry
+        """The chapters' configs (which fields fellow members see) the visibility rules read."""
         self.maxsize = maxsize
         self.checks = tuple(checks)
         self.admit = admit
@@ -330,4 +339,4 @@ class CompiledQueries:
             for definition in document.definitions
             if isinstance(definition, FragmentDefinitionNode)
         }
-        return PreparedOperation(self.schema, operation, fragments, query, document)
+        return PreparedOperation(self.schema, operation, fragments, query, document, self.registry)

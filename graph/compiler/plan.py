@@ -52,17 +52,19 @@ class EmbeddedPlan:
 
     key: str
     object: ObjectPlan
+    visible_if: str | None = None
 
 
 @dataclass(frozen=True)
 class RelatedPlan:
-    """A to-one (`many=False`) or plain list (`many=True`) relation."""
+    """A to-one (`many=False`) or plain list (`many=True`) relation, masked like a column."""
 
     key: str
     name: str
     link: Link
     object: ObjectPlan
     many: bool
+    visible_if: str | None = None
 
 
 @dataclass(frozen=True)

@@ -290,11 +290,15 @@ class Planner:
         if isinstance(mapping, Column):
             return ScalarPlan(key, mapping.sql, mapping.visible_if)
         if isinstance(mapping, Embedded):
-            return EmbeddedPlan(key, self._object(self._object_type(mapping.type_name), subsets))
+            target = self._object_type(mapping.type_name)
+            return EmbeddedPlan(key, self._object(target, subsets), mapping.visible_if)
         if isinstance(mapping, ToOne | ToMany):
             target = self._object_type(mapping.link.type_name)
             many = isinstance(mapping, ToMany)
-            return RelatedPlan(key, name, mapping.link, self._object(target, subsets), many)
+            visible_if = mapping.visible_if if isinstance(mapping, ToMany) else None
+            return RelatedPlan(
+                key, name, mapping.link, self._object(target, subsets), many, visible_if
+            )
         connection_type = get_named_type(definition.type)
         assert isinstance(connection_type, GraphQLObjectType)
         return self._connection(key, mapping, connection_type, nodes, definition)

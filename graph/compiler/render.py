@@ -11,9 +11,10 @@ from typing import Any
 
 from db.queries.pagination import Ordering
 from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
 from graph.compiler import sqltext, visibility
 from graph.compiler.binding import PageShape
-from graph.compiler.mapping import TYPES
+from graph.compiler.mapping import NODE_VISIBILITY, TYPES
 from graph.compiler.plan import (
     ConnectionPlan,
     EdgesPlan,
@@ -29,6 +30,7 @@ from graph.compiler.plan import (
     TotalCountPlan,
     TypenamePlan,
 )
+from graph.compiler.visibility import NO_CHAPTERS
 
 ParamKey = tuple[Any, ...]
 
@@ -36,13 +38,13 @@ POSTGRES_TYPES = {str: "text", int: "int", bool: "bool", datetime: "timestamptz"
 
 ENGINEER_CONDITIONS: dict[str, tuple[str, str]] = {
     "sector_slugs": (
-        "EXISTS (SELECT 1 FROM engineer_sectors f_es JOIN sectors f_s ON f_s.id = f_es.sector_id"
-        " WHERE f_es.engineer_id = {c}.id AND f_s.slug = ANY({v}))",
+        "(EXISTS (SELECT 1 FROM engineer_sectors f_es JOIN sectors f_s ON f_s.id = f_es.sector_id"
+        " WHERE f_es.engineer_id = {c}.id AND f_s.slug = ANY({v})) AND {shown[sectors]})",
         "text[]",
     ),
     "skill_slugs": (
-        "EXISTS (SELECT 1 FROM engineer_skills f_ek JOIN skills f_k ON f_k.id = f_ek.skill_id"
-        " WHERE f_ek.engineer_id = {c}.id AND f_k.slug = ANY({v}))",
+        "(EXISTS (SELECT 1 FROM engineer_skills f_ek JOIN skills f_k ON f_k.id = f_ek.skill_id"
+        " WHERE f_ek.engineer_id = {c}.id AND f_k.slug = ANY({v})) AND {shown[skills]})",
         "text[]",
     ),
     "disciplines": ("{c}.disciplines && {v}", "text[]"),
@@ -55,8 +57,16 @@ ENGINEER_CONDITIONS: dict[str, tuple[str, str]] = {
     ),
     "is_overseas": ("{c}.is_overseas = {v}", "bool"),
     "pec_verified": ("(({c}.pec_status = 'VERIFIED') = {v})", "bool"),
-    "search": ("{c}.search_vector @@ websearch_to_tsquery('english', {v})", "text"),
+    "search": (
+        "(({shown[skills]} AND {c}.search_vector @@ websearch_to_tsquery('english', {v}))"
+        " OR (NOT {shown[skills]}"
+        " AND {c}.search_vector_without_skills @@ websearch_to_tsquery('english', {v})))",
+        "text",
+    ),
 }
+"""Engineer filters as db.queries.engineer.filtered writes them: a condition on a maskable
+field matches only where the viewer may see that field (`{shown[field]}`), and search uses
+the vector without skills where the skills are hidden."""
 INSTITUTION_CONDITIONS: dict[str, tuple[str, str]] = {
     "kinds": ("{c}.kind = ANY({v})", "text[]"),
     "verified": ("{c}.verified = {v}", "bool"),
@@ -70,6 +80,17 @@ ROOT_CONDITIONS = {
 }
 
 
+class _Shown:
+    """`{shown[field]}` in a condition template: the viewer may see that profile field."""
+
+    def __init__(self, renderer: "Renderer", alias: str) -> None:
+        self.renderer = renderer
+        self.alias = alias
+
+    def __getitem__(self, field: str) -> str:
+        return self.renderer._visibility(f"field:{field}", self.alias)
+
+
 class Statement:
     """SQL text plus the keys of its parameters, in placeholder order."""
 
@@ -81,10 +102,17 @@ class Statement:
 class Renderer:
     """Renders one plan for one tuple of per-slot shapes."""
 
-    def __init__(self, plan: OperationPlan, shapes: Sequence[Hashable], viewer: Viewer) -> None:
+    def __init__(
+        self,
+        plan: OperationPlan,
+        shapes: Sequence[Hashable],
+        viewer: Viewer,
+        registry: ChapterRegistry = NO_CHAPTERS,
+    ) -> None:
         self.plan = plan
         self.shapes = shapes
         self.viewer = viewer
+        self.registry = registry
         self.keys: list[ParamKey] = []
         self.index: dict[ParamKey, int] = {}
         self.aliases = 0
@@ -109,7 +137,7 @@ class Renderer:
         return f"{hint[0].lower()}{self.aliases}"
 
     def _visibility(self, rule_name: str, alias: str) -> str:
-        return visibility.render(rule_name, self.viewer, alias)
+        return visibility.render(rule_name, self.viewer, alias, self.registry)
 
     # -- roots ---------------------------------------------------------------------------------
 
@@ -147,7 +175,8 @@ class Renderer:
             alias = self._alias(type_name)
             return (
                 f"(SELECT {self._object(plan, alias)} FROM {plan.mapping.table} {alias}"
-                f" WHERE {alias}.id = {self._param((slot, 'key'), 'int')})"
+                f" WHERE {alias}.id = {self._param((slot, 'key'), 'int')}"
+                f"{self._node_rule(type_name, alias)})"
             )
         item = self._alias("unnest")
         whens = []
@@ -155,7 +184,8 @@ class Renderer:
             alias = self._alias(type_name)
             whens.append(
                 f"WHEN {sqltext.quote_literal(type_name)} THEN (SELECT {self._object(plan, alias)}"
-                f" FROM {plan.mapping.table} {alias} WHERE {alias}.id = {item}.key)"
+                f" FROM {plan.mapping.table} {alias} WHERE {alias}.id = {item}.key"
+                f"{self._node_rule(type_name, alias)})"
             )
         types = self._param((slot, "types"), "text[]")
         keys = self._param((slot, "keys"), "int[]")
@@ -164,6 +194,10 @@ class Renderer:
             f" FROM unnest({types}, {keys}) WITH ORDINALITY AS {item}(type, key, ord)"
             f" ORDER BY {item}.ord))"
         )
+
+    def _node_rule(self, type_name: str, alias: str) -> str:
+        rule_name = NODE_VISIBILITY.get(type_name)
+        return "" if rule_name is None else f" AND {self._visibility(rule_name, alias)}"
 
     # -- objects -------------------------------------------------------------------------------
 
@@ -175,20 +209,23 @@ class Renderer:
 
     def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
         if isinstance(field, ScalarPlan):
-            value = field.sql.format(t=alias)
-            if field.visible_if is None:
-                return value
-            return f"CASE WHEN {self._visibility(field.visible_if, alias)} THEN {value} END"
+            return self._masked(field.sql.format(t=alias), field.visible_if, alias)
         if isinstance(field, TypenamePlan):
             return sqltext.quote_literal(field.type_name)
         if isinstance(field, EmbeddedPlan):
-            return self._object(field.object, alias)
+            return self._masked(self._object(field.object, alias), field.visible_if, alias)
         if isinstance(field, RelatedPlan):
             if provided and field.name in provided:
                 return self._object(field.object, provided[field.name])
-            return self._related(field, alias)
+            return self._masked(self._related(field, alias), field.visible_if, alias)
         assert isinstance(field, ConnectionPlan)
         return self._connection(field, alias)
+
+    def _masked(self, value: str, rule_name: str | None, alias: str) -> str:
+        """The value where the rule holds for the row `alias`, else null (a field mask)."""
+        if rule_name is None:
+            return value
+        return f"CASE WHEN {self._visibility(rule_name, alias)} THEN {value} END"
 
     def _related(self, field: RelatedPlan, parent: str) -> str:
         link = field.link
@@ -221,13 +258,15 @@ class Renderer:
                 self._visibility(paged.visibility, paged.visible_alias.format(c=alias))
             )
         for name in shape.conditions:
-            if name == "roles":
-                conditions.append(f"{alias}.role = ANY({self._param((slot, 'roles'), 'text[]')})")
+            if name in ("roles", "statuses"):
+                column = "role" if name == "roles" else "status"
+                conditions.append(f"{alias}.{column} = ANY({self._param((slot, name), 'text[]')})")
                 continue
             assert plan.root_field is not None
             template, postgres_type = ROOT_CONDITIONS[plan.root_field][name]
             value = self._param((slot, name), postgres_type) if postgres_type else ""
-            conditions.append(template.format(c=alias, v=value))
+            shown = _Shown(self, alias)
+            conditions.append(template.format(c=alias, v=value, shown=shown))
         return conditions
 
     def _cursor(self, ordering: Ordering, model: Any, alias: str) -> str:

@@ -17,6 +17,26 @@ from graph.schema import schema
 from tests import factories
 from tests.conftest import GraphQLClient
 
+FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
+    1: {"city": "MEMBERS", "skills": "PRIVATE", "capacity": "CHAPTER", "email": "PUBLIC"},
+    2: {
+        "sectors": "MEMBERS",
+        "timezone": "PRIVATE",
+        "languages": "MEMBERS",
+        "pec_registration_number": "PUBLIC",
+        "phone": "PUBLIC",
+    },
+    3: {"pec_registration_number": "PUBLIC", "positions": "CHAPTER"},
+    4: {
+        "affiliations": "MEMBERS",
+        "education": "CHAPTER",
+        "skills": "MEMBERS",
+        "sectors": "PRIVATE",
+    },
+    6: {"city": "nonsense", "pec_registration_number": "PUBLIC"},
+}
+"""Visibility settings per engineer number: masks and filters must agree with strawberry."""
+
 
 @dataclass
 class World:
@@ -116,6 +136,9 @@ async def world(session: AsyncSession) -> World:
             pec_registration_number=f"PEC-{number}" if number % 3 == 0 else None,
             languages=[] if number == 4 else ["en", "ur"],
             seeks=["MENTORSHIP"] if number % 2 else [],
+            email=f"cmp-{number}@example.org",
+            phone=f"+97150000000{number}",
+            field_visibility=FIELD_VISIBILITIES.get(number, {}),
         )
         found.handles.append(engineer.handle)
         found.ids[engineer.handle] = encode_id("Engineer", engineer.id)

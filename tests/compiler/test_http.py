@@ -1,6 +1,7 @@
 """Over HTTP: compiled answers equal strawberry's, and everything else still reaches strawberry."""
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -9,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graph.app import create_app
 from graph.compiler.settings import CompilerSettings
+from graph.extensions.budget import BudgetStore, MemoryBudgetStore
+from graph.http.settings import BudgetSettings, HardeningSettings
 from tests import factories
 from tests.compiler.test_equality import EVERYTHING_ON_ENGINEER, FRAGMENTS_AND_ALIASES, MIXED
 
@@ -16,10 +19,18 @@ PATH = "x-graphql-execution"
 
 
 async def _client(
-    sessionmaker: async_sessionmaker[AsyncSession], enabled: bool
+    sessionmaker: async_sessionmaker[AsyncSession],
+    enabled: bool,
+    hardening: HardeningSettings | None = None,
+    budget_store: BudgetStore | None = None,
 ) -> AsyncIterator[httpx.AsyncClient]:
     compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
-    app = create_app(sessionmaker=sessionmaker, compiler=compiler)
+    app = create_app(
+        sessionmaker=sessionmaker,
+        compiler=compiler,
+        hardening=hardening or HardeningSettings(),
+        budget_store=budget_store or MemoryBudgetStore(),
+    )
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -77,7 +88,11 @@ async def test_mixed_operation_merges_both_halves_in_field_order(
     fast = await compiled.post("/graphql", json=body)
     slow = await plain.post("/graphql", json=body)
 
-    assert fast.json()["extensions"] == {"execution": "mixed"}
+    assert fast.headers[PATH] == "mixed"
+    assert fast.json()["extensions"]["execution"] == "mixed"
+    fast_cost, slow_cost = fast.json()["extensions"]["cost"], slow.json()["extensions"]["cost"]
+    assert fast_cost["requestedQueryCost"] == slow_cost["requestedQueryCost"]
+    assert fast_cost["actualQueryCost"] == slow_cost["actualQueryCost"]
     assert list(fast.json()["data"]) == ["viewer", "engineer", "sectors", "again"]
     assert fast.json()["data"] == slow.json()["data"]
     assert str(fast.json()["data"]) == str(slow.json()["data"])
@@ -104,7 +119,17 @@ async def test_what_the_plan_cannot_answer_runs_through_strawberry(
     assert fast.json() == slow.json()
 
 
-async def test_requests_with_credentials_are_left_to_strawberry(
+def _without_path(body: dict[str, Any]) -> dict[str, Any]:
+    """The body without the `execution` report (present only when the path is reported)."""
+    extensions = {k: v for k, v in body.get("extensions", {}).items() if k != "execution"}
+    return (
+        {**body, "extensions": extensions}
+        if extensions
+        else {k: v for k, v in body.items() if k != "extensions"}
+    )
+
+
+async def test_a_bad_token_is_refused_before_any_path_runs(
     compiled: httpx.AsyncClient,
 ) -> None:
     response = await compiled.post(
@@ -112,7 +137,39 @@ async def test_requests_with_credentials_are_left_to_strawberry(
         json={"query": "{ sectors { slug } }"},
         headers={"Authorization": "Bearer whatever"},
     )
-    assert response.headers[PATH] == "strawberry"
+    assert response.status_code == 401
+    assert PATH not in response.headers
+
+
+async def test_limits_cost_and_budget_apply_to_compiled_operations(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # Given a small budget (30 points, slow refill) on both paths
+    hardening = HardeningSettings(budget=BudgetSettings(capacity=30, restore_rate=0.1))
+    page = {"query": "{ chapters(first: 20) { nodes { slug } } }"}  # 21 points
+    too_deep = {
+        "query": "{ engineers(first: 1) { nodes { memberships(first: 1) { nodes {"
+        " chapter { members(first: 1) { nodes { engineer { memberships(first: 1) {"
+        " nodes { chapter { members(first: 1) { nodes { role } } } } } } } } } } } } } }"
+    }
+    answers = {}
+    for enabled in (True, False):
+        async for client in _client(sessionmaker, enabled, hardening, MemoryBudgetStore()):
+            # When the same requests run through each path
+            first = await client.post("/graphql", json=page)
+            second = await client.post("/graphql", json=page)
+            deep = await client.post("/graphql", json=too_deep)
+            answers[enabled] = (first, second, deep)
+    compiled, plain = answers[True], answers[False]
+    # Then the compiled path charged, throttled and refused exactly as strawberry did
+    assert compiled[0].headers[PATH] == "compiled"
+    for fast, slow in zip(compiled, plain, strict=True):
+        assert fast.status_code == slow.status_code
+        assert _without_path(fast.json()) == slow.json()
+        for header in ("x-ratelimit-remaining", "retry-after"):
+            assert fast.headers.get(header) == slow.headers.get(header)
+    assert compiled[1].status_code == 429
+    assert compiled[2].json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
 
 
 async def test_get_requests_still_work(compiled: httpx.AsyncClient) -> None:
