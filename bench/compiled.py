@@ -391,6 +391,12 @@ def servers(url: str, baseline_root: Path, pool_size: int) -> list[Server]:
         "DATABASE_URL": url,
         "BRAINGAIN_ENV": "production",
         "BRAINGAIN_COMPILED_POOL_SIZE": str(pool_size),
+        # The hardened endpoint charges every request to the client's rate budget: one client
+        # (wrk) at full speed would be throttled, so the budget is large enough never to run
+        # out — still charged and refunded per request (in-process store: no REDIS_URL).
+        "BRAINGAIN_BUDGET_CAPACITY": "1000000000",
+        "BRAINGAIN_BUDGET_RESTORE_RATE": "1000000",
+        "REDIS_URL": "",
     }
     found = [
         Server(
@@ -427,15 +433,21 @@ def servers(url: str, baseline_root: Path, pool_size: int) -> list[Server]:
 
 
 def check(servers_: Sequence[Server], variables: dict[str, list[dict[str, Any]]]) -> None:
-    """The compiled server answers every benchmarked request exactly as strawberry does."""
+    """The compiled server answers every benchmarked request as strawberry does: the same data
+    (values and key order) and the same cost (the budget's state differs between servers)."""
     ours = {server.name: server for server in servers_}
     for query in QUERIES:
         for body in bodies(query, "ours", variables[query.name])[:20]:
             slow = post(ours["strawberry"].port, body)
             fast = post(ours["compiled"].port, body)
             assert slow[0] == fast[0] == 200, (query.name, slow, fast)
-            assert orjson.loads(slow[1]) == orjson.loads(fast[1]), query.name
-            assert list(orjson.loads(fast[1])) == ["data"], fast[1][:200]
+            slow_body, fast_body = orjson.loads(slow[1]), orjson.loads(fast[1])
+            assert list(fast_body) == list(slow_body) == ["data", "extensions"], fast[1][:200]
+            assert slow_body["data"] == fast_body["data"], query.name
+            assert str(slow_body["data"]) == str(fast_body["data"]), query.name  # key order
+            slow_cost, fast_cost = slow_body["extensions"]["cost"], fast_body["extensions"]["cost"]
+            for key in ("requestedQueryCost", "actualQueryCost"):
+                assert slow_cost[key] == fast_cost[key], (query.name, slow_cost, fast_cost)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,8 +34,14 @@ Acquire = Callable[[], AbstractAsyncContextManager[Connection]]
 
 
 def serves(viewer: Viewer) -> bool:
-    """Whom the compiled path answers: anonymous viewers (signed-in ones go to strawberry)."""
-    return not viewer.is_authenticated
+    """Whom the compiled path answers: anonymous viewers and signed-in engineers.
+
+    Institution clients read under consent, and strawberry writes those reads to the access
+    log; other clients hold scopes outside any chapter role. Both stay on strawberry.
+    """
+    if not viewer.is_authenticated:
+        return True
+    return viewer.is_engineer and viewer.institution_id is None
 
 
 @dataclass

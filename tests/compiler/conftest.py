@@ -27,6 +27,7 @@ FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
         "phone": "PUBLIC",
     },
     3: {"pec_registration_number": "PUBLIC", "positions": "CHAPTER"},
+    5: {"skills": "CHAPTER", "city": "CHAPTER", "email": "CHAPTER", "education": "MEMBERS"},
     4: {
         "affiliations": "MEMBERS",
         "education": "CHAPTER",
@@ -44,6 +45,8 @@ class World:
 
     handles: list[str] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
+    pks: dict[str, int] = field(default_factory=dict)
+    """Primary keys of engineers (by handle) and chapters (by slug), for building viewers."""
 
 
 class CountingConnection:
@@ -82,7 +85,7 @@ class BothPaths:
         if statement.residual is not None:
 
             async def run_residual(source: str) -> Any:
-                return await self.graphql.execute(source, variables)
+                return await self.graphql.execute(source, variables, viewer)
 
             body = await mixed.execute(statement, counting, run_residual)
             self.last_statement_count = counting.count
@@ -92,11 +95,13 @@ class BothPaths:
         self.last_statement_count = counting.count
         return orjson.loads(text)
 
-    async def compare(self, document: str, variables: dict[str, Any] | None = None) -> Any:
+    async def compare(
+        self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
+    ) -> Any:
         """Assert both paths give the same data, keys in the same order; return it."""
-        expected = await self.graphql.execute(document, variables)
+        expected = await self.graphql.execute(document, variables, viewer)
         assert expected.errors is None, expected.errors
-        actual = await self.compiled_data(document, variables)
+        actual = await self.compiled_data(document, variables, viewer)
         assert actual is not None, "the document should compile"
         assert json.dumps(actual) == json.dumps(expected.data)
         return actual
@@ -105,7 +110,7 @@ class BothPaths:
 @pytest.fixture
 def both(graphql: GraphQLClient, session: AsyncSession) -> BothPaths:
     """Both execution paths over the test's transaction."""
-    return BothPaths(graphql, session, CompiledQueries(schema._schema))
+    return BothPaths(graphql, session, CompiledQueries(schema._schema, registry=graphql.registry))
 
 
 @pytest.fixture
@@ -141,6 +146,7 @@ async def world(session: AsyncSession) -> World:
             field_visibility=FIELD_VISIBILITIES.get(number, {}),
         )
         found.handles.append(engineer.handle)
+        found.pks[engineer.handle] = engineer.id
         found.ids[engineer.handle] = encode_id("Engineer", engineer.id)
         for index, skill in enumerate(skills[: number % 4]):
             await factories.claim_skill(session, engineer, skill, years=3 + index % 2)
@@ -176,6 +182,7 @@ async def world(session: AsyncSession) -> World:
                 since=datetime(2024, 3, 1, 12, 0, 0, 123456 * number % 1000000, tzinfo=UTC),
             )
     found.ids["gulf"] = encode_id("Chapter", gulf.id)
+    found.pks["gulf-uae"], found.pks["uk-ireland"] = gulf.id, uk.id
     found.ids["uni"] = encode_id("Institution", university.id)
     found.ids["water"] = encode_id("Sector", water.id)
     found.ids["hydro"] = encode_id("Skill", skills[0].id)

@@ -9,9 +9,14 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graph.app import create_app
+from graph.auth.authentication import engineer_subject
+from graph.auth.roles import MEMBER_SCOPES
+from graph.auth.routes import AuthState
+from graph.auth.tokens import issue_access_token
 from graph.compiler.settings import CompilerSettings
 from graph.extensions.budget import BudgetStore, MemoryBudgetStore
 from graph.http.settings import BudgetSettings, HardeningSettings
+from graph.services.oauth_client import CLI_CLIENT_ID
 from tests import factories
 from tests.compiler.test_equality import EVERYTHING_ON_ENGINEER, FRAGMENTS_AND_ALIASES, MIXED
 
@@ -178,3 +183,57 @@ async def test_get_requests_still_work(compiled: httpx.AsyncClient) -> None:
     )
     assert response.status_code == 200
     assert response.json()["data"]["chapters"]["totalCount"] >= 8
+
+
+SELF = '{ engineer(handle: "http-self") { handle city pecRegistrationNumber skills { years } } }'
+
+
+async def test_a_signed_in_engineer_is_answered_compiled_with_their_own_masks(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # Given an engineer who hides their city and registration number from everyone else
+    engineer = await factories.engineer(
+        session,
+        handle="http-self",
+        pec_registration_number="PEC-77",
+        field_visibility={"city": "PRIVATE", "pec_registration_number": "PRIVATE"},
+    )
+    await session.flush()
+    answers: dict[bool, tuple[httpx.Response, httpx.Response]] = {}
+    for enabled in (True, False):
+        compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
+        app = create_app(
+            sessionmaker=sessionmaker,
+            compiler=compiler,
+            hardening=HardeningSettings(),
+            budget_store=MemoryBudgetStore(),
+        )
+        async with LifespanManager(app) as manager:
+            state: AuthState = app.state.auth
+            token, _ = issue_access_token(
+                state.keys.signing_key(),
+                issuer=state.settings.issuer,
+                audience=state.settings.audience,
+                subject=engineer_subject(engineer.id),
+                client_id=CLI_CLIENT_ID,
+                scopes=MEMBER_SCOPES,
+                lifetime_seconds=300,
+            )
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                # When they and an anonymous visitor read the profile
+                own = await client.post(
+                    "/graphql",
+                    json={"query": SELF},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                anonymous = await client.post("/graphql", json={"query": SELF})
+                answers[enabled] = (own, anonymous)
+    # Then both are compiled, the engineer sees what they hid, and strawberry agrees
+    (own, anonymous), (slow_own, slow_anonymous) = answers[True], answers[False]
+    assert own.headers[PATH] == anonymous.headers[PATH] == "compiled"
+    assert own.json()["data"]["engineer"]["city"] == "Dubai"
+    assert own.json()["data"]["engineer"]["pecRegistrationNumber"] == "PEC-77"
+    assert anonymous.json()["data"]["engineer"]["city"] is None
+    assert own.json()["data"] == slow_own.json()["data"]
+    assert anonymous.json()["data"] == slow_anonymous.json()["data"]
