@@ -24,7 +24,11 @@ has negotiated, read the parameters and built the Admission; on when BRAINGAIN_C
    (they choose the plan), keys and filter values are parameters, single-key lookups compare
    to a scalar `= $1` so the prepared statement keeps a generic plan. Visibility rules
    (visibility.py) are SQLAlchemy predicates from graph.services.visibility, inlined per
-   viewer as row filters and column masks.
+   viewer as row filters and column masks: `shows_field` masks every maskable Engineer field
+   (CASE WHEN … THEN … END) and guards the filters on them (search uses the vector without
+   skills where skills are hidden); `membership_scope` filters memberships. Served viewers
+   (reads.serves): anonymous and signed-in engineers; institution clients stay on
+   strawberry, which writes their consent reads to the access log.
 5. Admission (graph.extensions.admission.admit: introspection policy, variables, limits, cost,
    rate budget) runs exactly as for strawberry, after the plan is known to answer and before
    anything is charged; refusals are reported as strawberry reports them. The statement runs
