@@ -94,6 +94,11 @@ class GraphQLApp(GraphQL[Context, None]):
         async with database.session() as session:
             return await load_viewer(session, claims, self.registry)
 
+    def viewer_of(self, request: Request) -> Viewer:
+        """Who the request authenticated as (set by __call__; anonymous when it was not)."""
+        viewer: Viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
+        return viewer
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         """A fresh Context: the request's database session, viewer and loaders."""
         state = request.scope.setdefault("state", {})

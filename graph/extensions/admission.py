@@ -29,6 +29,7 @@ from graph.extensions.budget import BucketState, BudgetStore, budget_key, retry_
 from graph.extensions.cost import actual_cost, requested_cost
 from graph.extensions.limits import (
     DEFAULT_LIMITS,
+    DocumentShape,
     Limits,
     contains_nul,
     measure,
@@ -182,13 +183,18 @@ async def admit(
     operation: OperationDefinitionNode,
     raw_variables: dict[str, Any] | None,
     admission: Admission,
+    *,
+    introspects: bool | None = None,
+    shape: DocumentShape | None = None,
 ) -> list[GraphQLError]:
     """Policy, variables, limits, cost, budget — in that order; the errors refusing it.
 
-    Shared by the extension and the compiled read path, so both admit by the same rules.
+    Shared by the extension and the compiled read path, so both admit by the same rules. A
+    caller that caches per document may pass what depends on the document alone: whether it
+    `introspects` (False: the introspection policy cannot refuse it) and its `shape`.
     """
     admission.operation_name = operation.name.value if operation.name else None
-    if not admission.may_introspect:
+    if not admission.may_introspect and introspects is not False:
         errors = validate(schema, document, [NoSchemaIntrospectionCustomRule])
         if errors:
             return [_with_code(error, Forbidden.code) for error in errors]
@@ -202,7 +208,7 @@ async def admit(
     if not isinstance(variables, VariableValues):
         return [_with_code(error, ErrorCode.BAD_USER_INPUT) for error in variables]
     limits = admission.limits
-    shape = measure(document, operation)
+    shape = shape or measure(document, operation)
     if shape.has_nul or contains_nul(raw_variables):
         return [
             GraphQLError(

@@ -27,6 +27,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.auth.viewer import Viewer
 from graph.context import Context
 from graph.errors import ErrorCode
 from graph.extensions.admission import Admission, Budget, ConnectionPolicy
@@ -42,7 +43,7 @@ from graph.observability.metrics import Metrics
 from graph.settings import Settings
 
 if TYPE_CHECKING:
-    from graph.compiler.reads import CompiledReads, CompiledResult
+    from graph.compiler.reads import CompiledReads, CompiledResult, ContextFactory
 
 logger = logging.getLogger("graph.http")
 tracer = trace.get_tracer("braingain.graph")
@@ -64,6 +65,10 @@ class GraphQLView(Protocol):
 
     async def get_context(self, request: Request, response: Response) -> Context:
         """The request's Context (database, viewer, loaders)."""
+        ...
+
+    def viewer_of(self, request: Request) -> Viewer:
+        """Who the request authenticated as (without building a Context)."""
         ...
 
 
@@ -223,8 +228,7 @@ class GraphQLEndpoint:
         hardening = self.hardening
         params = await read_params(request, self.settings.max_body_bytes)
         sub_response = await self.graphql.get_sub_response(request)
-        context = await self.graphql.get_context(request, sub_response)
-        viewer = context.viewer
+        viewer = self.graphql.viewer_of(request)
         trusted_only = requires_trusted_documents(viewer, hardening.trusted_only_clients)
         query = resolve_query(params, self.documents, trusted_only)
         if query is None or not query.strip():
@@ -240,20 +244,25 @@ class GraphQLEndpoint:
                 capacity=hardening.budget.capacity,
                 restore_rate=hardening.budget.restore_rate,
             )
-        context.admission = admission
         is_get = request.method == "GET"
+
+        async def context() -> Context:
+            made = await self.graphql.get_context(request, sub_response)
+            made.admission = admission
+            return made
+
         compiled: CompiledResult | None = None
         try:
             async with asyncio.timeout(hardening.request_timeout_seconds):
                 if self.compiled is not None and not params.extensions:
-                    compiled = await self._compiled(query, params, context, admission)
+                    compiled = await self._compiled(query, params, viewer, admission, context)
                 if compiled is not None:
                     result = compiled.execution_result()
                 else:
                     result = await self.graphql.schema.execute(
                         query,
                         variable_values=params.variables,
-                        context_value=context,
+                        context_value=await context(),
                         operation_name=params.operation_name,
                         allowed_operation_types=QUERIES_ONLY if is_get else QUERIES_AND_MUTATIONS,
                         operation_extensions=params.extensions,
@@ -289,13 +298,18 @@ class GraphQLEndpoint:
         return outcome
 
     async def _compiled(
-        self, query: str, params: GraphQLParams, context: Context, admission: Admission
+        self,
+        query: str,
+        params: GraphQLParams,
+        viewer: Viewer,
+        admission: Admission,
+        context: "ContextFactory",
     ) -> "CompiledResult | None":
         """The compiled answer, or None for strawberry; a failed statement is rerun there."""
         assert self.compiled is not None
         try:
             return await self.compiled.answer(
-                query, params.operation_name, params.variables, context, admission
+                query, params.operation_name, params.variables, viewer, admission, context
             )
         except Exception:
             logger.exception("compiled statement failed; answering through strawberry")
