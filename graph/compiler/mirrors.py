@@ -6,9 +6,11 @@ resolver's source as it was when the mapping was written. If the resolver change
 visibility mask, a different filter — the digest no longer matches, the planner treats the
 field as Python-only and strawberry answers it, and tests/compiler/test_mirrors.py names the
 mapping to revisit. Plain fields must stay plain: a field that gains a resolver falls back too.
+The same holds for the node fetchers and for the helpers the mapping mirrors by hand.
 """
 
 import hashlib
+import importlib
 import inspect
 
 from graphql import GraphQLField
@@ -50,6 +52,38 @@ MIRRORED: dict[str, str] = {
 """Resolver source digests the mapping mirrors, by `Type.field`."""
 
 
+MIRRORED_HELPERS: dict[str, str] = {
+    "graph.types.engineer.reveals": "157928ce55671106",
+    "db.queries.engineer.filtered": "bb72805f625c4a07",
+    "db.queries.institution.affiliations": "fe3997db55ff54ea",
+    "db.queries.chapter.memberships": "64a68cae9982a24f",
+    "graph.services.visibility.can_see_membership": "75afd66309cc2f7f",
+}
+"""Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
+`reveals`, the filter, staff and membership SQL, the node membership check. If one changes,
+no field with a resolver compiles until the mapping is revisited."""
+
+
+def helper_digest(qualified_name: str) -> str:
+    """Digest of the source of a module-level function, by its dotted name."""
+    module_name, _, attribute = qualified_name.rpartition(".")
+    function = getattr(importlib.import_module(module_name), attribute)
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+
+
+def helpers_are_current() -> bool:
+    """Whether every mirrored helper is as the mapping recorded it."""
+    verdict = _HELPER_VERDICT.get("all")
+    if verdict is None:
+        verdict = _HELPER_VERDICT["all"] = all(
+            helper_digest(name) == digest for name, digest in MIRRORED_HELPERS.items()
+        )
+    return verdict
+
+
+_HELPER_VERDICT: dict[str, bool] = {}
+
+
 def resolver_digest(field: GraphQLField) -> str | None:
     """Digest of the field's strawberry resolver source; None for a plain attribute field."""
     definition = (field.extensions or {}).get("strawberry-definition")
@@ -88,7 +122,9 @@ def node_fetcher_is_current(type_name: str) -> bool:
     if verdict is None:
         digest = fetcher_digest(type_name)
         verdict = _NODE_VERDICTS[type_name] = (
-            digest is not None and MIRRORED_NODE_FETCHERS.get(type_name) == digest
+            digest is not None
+            and MIRRORED_NODE_FETCHERS.get(type_name) == digest
+            and helpers_are_current()
         )
     return verdict
 
@@ -103,6 +139,8 @@ def is_current(type_name: str, field_name: str, field: GraphQLField) -> bool:
     verdict = _VERDICTS.get(key)
     if verdict is None:
         digest = resolver_digest(field)
-        verdict = digest is None or MIRRORED.get(f"{type_name}.{field_name}") == digest
+        verdict = digest is None or (
+            MIRRORED.get(f"{type_name}.{field_name}") == digest and helpers_are_current()
+        )
         _VERDICTS[key] = verdict
     return verdict

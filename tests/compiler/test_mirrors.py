@@ -1,7 +1,14 @@
 """The mapping mirrors the resolvers as they are: a changed resolver must be revisited."""
 
 from graph.compiler.mapping import TYPES
-from graph.compiler.mirrors import MIRRORED, resolver_digest
+from graph.compiler.mirrors import (
+    MIRRORED,
+    MIRRORED_HELPERS,
+    MIRRORED_NODE_FETCHERS,
+    fetcher_digest,
+    helper_digest,
+    resolver_digest,
+)
 from graph.compiler.planner import LOOKUPS, ROOT_CONNECTIONS
 from graph.schema import schema
 
@@ -25,3 +32,15 @@ def test_every_mapped_resolver_is_recorded_as_it_is_now() -> None:
 
     stale = {name for name, digest in current.items() if MIRRORED.get(name) != digest}
     assert not stale, f"resolvers changed since the mapping mirrored them: {sorted(stale)}"
+
+
+def test_every_mirrored_helper_is_recorded_as_it_is_now() -> None:
+    stale = {name for name, digest in MIRRORED_HELPERS.items() if helper_digest(name) != digest}
+    assert not stale, f"helpers changed since the mapping mirrored them: {sorted(stale)}"
+
+
+def test_every_node_fetcher_is_recorded_as_it_is_now() -> None:
+    stale = {
+        name for name, digest in MIRRORED_NODE_FETCHERS.items() if fetcher_digest(name) != digest
+    }
+    assert not stale, f"node fetchers changed since the mapping mirrored them: {sorted(stale)}"
