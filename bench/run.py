@@ -292,11 +292,8 @@ def check(inputs: Inputs, ours: Server, baseline: Server) -> bool:
     report = compare(ours.url, baseline.url, sample_bodies(inputs))
     print(
         f"check: {report.compared} requests, {report.compared - len(report.differences)} "
-        f"without differences, {report.byte_identical} byte-identical (but for `extensions`)"
+        f"without differences, {report.byte_identical} byte-identical"
     )
-    if report.extensions:
-        print(f"  ours also sends extensions {sorted(report.extensions)} (not compared), e.g.")
-        print(f"    {json.dumps(report.extensions)}")
     for operation, (mine, theirs) in sorted(report.sizes.items()):
         print(f"  {operation}: largest response {mine} bytes (ours), {theirs} bytes (baseline)")
     for difference in report.differences:

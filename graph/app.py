@@ -28,6 +28,10 @@ from graph.auth.routes import routes as oauth_routes
 from graph.auth.tokens import InvalidToken
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
+from graph.compiler.connections import tune_gc
+from graph.compiler.operation import CompiledQueries
+from graph.compiler.reads import CompiledReads
+from graph.compiler.settings import CompilerSettings
 from graph.context import Context
 from graph.database import RequestDatabase
 from graph.errors import ErrorCode
@@ -89,6 +93,11 @@ class GraphQLApp(GraphQL[Context, None]):
         claims = await verify(token, self.keys, self.settings)
         async with database.session() as session:
             return await load_viewer(session, claims, self.registry)
+
+    def viewer_of(self, request: Request) -> Viewer:
+        """Who the request authenticated as (set by __call__; anonymous when it was not)."""
+        viewer: Viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
+        return viewer
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         """A fresh Context: the request's database session, viewer and loaders."""
@@ -166,6 +175,7 @@ def create_app(
     registry: ChapterRegistry | None = None,
     hardening: HardeningSettings | None = None,
     budget_store: BudgetStore | None = None,
+    compiler: CompilerSettings | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
 
@@ -175,6 +185,7 @@ def create_app(
     settings = settings or Settings.from_environment()
     registry = registry if registry is not None else load_registry()
     hardening = hardening or HardeningSettings.from_environment()
+    compiler = compiler or CompilerSettings.from_environment()
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
@@ -200,6 +211,14 @@ def create_app(
         own_store = None
         if budget_store is None:
             endpoint.budget_store = own_store = open_budget_store(hardening, settings)
+        compiled = endpoint.compiled
+        if compiled is not None:
+            url = settings.database_url if sessionmaker is None and engine is None else None
+            await compiled.open(
+                url, state["sessionmaker"], compiler.pool_size, hardening.statement_timeout_ms
+            )
+            if compiler.tune_gc:
+                tune_gc()
         mailer = None
         if not settings.is_production and sessionmaker is None:
             mailer = asyncio.create_task(_outbox_loop(state["sessionmaker"]))
@@ -212,6 +231,8 @@ def create_app(
                     await mailer
             if own_store is not None:
                 await own_store.close()
+            if compiled is not None:
+                await compiled.close()
             if own_engine is not None:
                 await own_engine.dispose()
 
@@ -224,6 +245,12 @@ def create_app(
         allow_queries_via_get=True,
     )
     endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
+    if compiler.enabled:
+        endpoint.compiled = CompiledReads(
+            CompiledQueries(schema._schema, registry=registry),
+            schema,
+            report_path=compiler.report_path,
+        )
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

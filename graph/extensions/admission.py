@@ -10,7 +10,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLError, OperationDefinitionNode, get_operation_ast, validate
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    get_operation_ast,
+    validate,
+)
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
@@ -27,6 +34,7 @@ from graph.extensions.budget import (
 from graph.extensions.cost import actual_cost, requested_cost
 from graph.extensions.limits import (
     DEFAULT_LIMITS,
+    DocumentShape,
     Limits,
     contains_nul,
     measure,
@@ -145,101 +153,123 @@ class AdmissionControl(SchemaExtension):
 
     async def get_results(self) -> dict[str, Any]:
         """Settle the bill (refund what was not used) and report `extensions.cost`."""
-        admission = self.admission
         result = self.execution_context.result
-        if admission.executed and admission.requested_cost is not None:
-            data = getattr(result, "data", None)
-            admission.actual_cost = actual_cost(data) if data else 0
-            refund = admission.requested_cost - admission.actual_cost
-            if admission.budget is not None and admission.bucket is not None and refund > 0:
-                budget = admission.budget
-                try:
-                    admission.bucket = await budget.store.spend(
-                        budget.key, -refund, budget.capacity, budget.restore_rate
-                    )
-                except BudgetStoreUnavailable:
-                    logger.exception("rate budget store unavailable; refund lost")
-        report = admission.cost_report()
-        return {"cost": report} if report is not None else {}
+        return await settle(self.admission, getattr(result, "data", None))
 
     async def _admit(self, operation: OperationDefinitionNode) -> list[GraphQLError]:
         context = self.execution_context
-        admission = self.admission
-        schema = context.schema._schema
         document = context.graphql_document
         assert document is not None
-        admission.operation_name = operation.name.value if operation.name else None
-        if not admission.may_introspect:
-            errors = validate(schema, document, [NoSchemaIntrospectionCustomRule])
-            if errors:
-                return [_with_code(error, Forbidden.code) for error in errors]
-        variables = get_variable_values(
-            schema,
-            operation.variable_definitions or (),
-            context.variables or {},
-            max_errors=10,
-            hide_suggestions=True,
+        return await admit(
+            context.schema._schema, document, operation, context.variables, self.admission
         )
-        if not isinstance(variables, VariableValues):
-            return [_with_code(error, ErrorCode.BAD_USER_INPUT) for error in variables]
-        limits = admission.limits
-        shape = measure(document, operation)
-        if shape.has_nul or contains_nul(context.variables):
-            return [
-                GraphQLError(
-                    "String values may not contain the NUL character (U+0000).",
-                    extensions={"code": ErrorCode.BAD_USER_INPUT.value},
-                )
-            ]
-        errors = shape_errors(shape, limits)
-        if errors:
-            return errors
-        cost = requested_cost(schema, document, operation, variables)
-        admission.requested_cost = cost
-        if cost > limits.max_cost:
-            return [
-                too_complex(
-                    f"The operation's cost is {cost}; the limit is {limits.max_cost}. Ask for "
-                    "smaller pages (`first`/`last`) or fewer nested connections.",
-                    limit="cost",
-                    cost=cost,
-                    maximumCost=limits.max_cost,
-                )
-            ]
-        return await self._charge(cost)
 
-    async def _charge(self, cost: int) -> list[GraphQLError]:
-        admission = self.admission
-        budget = admission.budget
-        if budget is None:
-            return []
-        if cost > budget.capacity:
-            return [
-                too_complex(
-                    f"The operation's cost is {cost}, more than this client's whole rate budget "
-                    f"({budget.capacity} points).",
-                    limit="budget",
-                    cost=cost,
-                    maximumCost=budget.capacity,
+
+async def settle(admission: Admission, data: Any) -> dict[str, Any]:
+    """After execution: refund the unused part of the charge; the `extensions` to report."""
+    if admission.executed and admission.requested_cost is not None:
+        admission.actual_cost = actual_cost(data) if data else 0
+        refund = admission.requested_cost - admission.actual_cost
+        if admission.budget is not None and admission.bucket is not None and refund > 0:
+            budget = admission.budget
+            try:
+                admission.bucket = await budget.store.spend(
+                    budget.key, -refund, budget.capacity, budget.restore_rate
                 )
-            ]
-        try:
-            state = await budget.store.spend(budget.key, cost, budget.capacity, budget.restore_rate)
-        except BudgetStoreUnavailable:
-            # Fail open: an unreachable budget store must not take the API down with it.
-            logger.exception("rate budget store unavailable; admitting without a budget")
-            admission.budget = None
-            return []
-        admission.bucket = state
-        if state.allowed:
-            return []
-        wait = retry_after_seconds(state)
-        throttled = Throttled(
-            f"Rate budget exceeded: this operation costs {cost} points and {int(state.available)} "
-            f"are available (the budget refills at {budget.restore_rate:g} points per second). "
-            f"Retry after {wait} s.",
-            cost=cost,
-            available=int(state.available),
-            retryAfter=wait,
-        )
-        return [GraphQLError(throttled.message, extensions=throttled.extensions)]
+            except BudgetStoreUnavailable:
+                logger.exception("rate budget store unavailable; refund lost")
+    report = admission.cost_report()
+    return {"cost": report} if report is not None else {}
+
+
+async def admit(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    raw_variables: dict[str, Any] | None,
+    admission: Admission,
+    *,
+    introspects: bool | None = None,
+    shape: DocumentShape | None = None,
+) -> list[GraphQLError]:
+    """Policy, variables, limits, cost, budget — in that order; the errors refusing it.
+
+    Shared by the extension and the compiled read path, so both admit by the same rules. A
+    caller that caches per document may pass what depends on the document alone: whether it
+    `introspects` (False: the introspection policy cannot refuse it) and its `shape`.
+    """
+    admission.operation_name = operation.name.value if operation.name else None
+    if not admission.may_introspect and introspects is not False:
+        errors = validate(schema, document, [NoSchemaIntrospectionCustomRule])
+        if errors:
+            return [_with_code(error, Forbidden.code) for error in errors]
+    variables = get_variable_values(
+        schema,
+        operation.variable_definitions or (),
+        raw_variables or {},
+        max_errors=10,
+        hide_suggestions=True,
+    )
+    if not isinstance(variables, VariableValues):
+        return [_with_code(error, ErrorCode.BAD_USER_INPUT) for error in variables]
+    limits = admission.limits
+    shape = shape or measure(document, operation)
+    if shape.has_nul or contains_nul(raw_variables):
+        return [
+            GraphQLError(
+                "String values may not contain the NUL character (U+0000).",
+                extensions={"code": ErrorCode.BAD_USER_INPUT.value},
+            )
+        ]
+    errors = shape_errors(shape, limits)
+    if errors:
+        return errors
+    cost = requested_cost(schema, document, operation, variables)
+    admission.requested_cost = cost
+    if cost > limits.max_cost:
+        return [
+            too_complex(
+                f"The operation's cost is {cost}; the limit is {limits.max_cost}. Ask for "
+                "smaller pages (`first`/`last`) or fewer nested connections.",
+                limit="cost",
+                cost=cost,
+                maximumCost=limits.max_cost,
+            )
+        ]
+    return await _charge(admission, cost)
+
+
+async def _charge(admission: Admission, cost: int) -> list[GraphQLError]:
+    budget = admission.budget
+    if budget is None:
+        return []
+    if cost > budget.capacity:
+        return [
+            too_complex(
+                f"The operation's cost is {cost}, more than this client's whole rate budget "
+                f"({budget.capacity} points).",
+                limit="budget",
+                cost=cost,
+                maximumCost=budget.capacity,
+            )
+        ]
+    try:
+        state = await budget.store.spend(budget.key, cost, budget.capacity, budget.restore_rate)
+    except BudgetStoreUnavailable:
+        # Fail open: an unreachable budget store must not take the API down with it.
+        logger.exception("rate budget store unavailable; admitting without a budget")
+        admission.budget = None
+        return []
+    admission.bucket = state
+    if state.allowed:
+        return []
+    wait = retry_after_seconds(state)
+    throttled = Throttled(
+        f"Rate budget exceeded: this operation costs {cost} points and {int(state.available)} "
+        f"are available (the budget refills at {budget.restore_rate:g} points per second). "
+        f"Retry after {wait} s.",
+        cost=cost,
+        available=int(state.available),
+        retryAfter=wait,
+    )
+    return [GraphQLError(throttled.message, extensions=throttled.extensions)]

@@ -73,6 +73,11 @@ def _parse(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
         return error
 
 
+def parse_within_limits(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
+    """The document (cached by text), or the error parsing with `max_tokens` tokens gives."""
+    return _parse(query, max_tokens)
+
+
 class LimitedParser(SchemaExtension):
     """Parses with a bounded token count after checking the document's size; caches by text."""
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from graphql import GraphQLError
@@ -27,6 +27,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.auth.viewer import Viewer
 from graph.context import Context
 from graph.errors import ErrorCode
 from graph.extensions.admission import Admission, Budget, ConnectionPolicy
@@ -36,16 +37,21 @@ from graph.extensions.trusted_documents import TrustedDocuments, resolve_query
 from graph.http.ide import GraphiQL
 from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type, prefers_html
 from graph.http.policy import may_introspect, requires_trusted_documents
-from graph.http.request import ALLOWED_METHODS, HTTPProblem, read_params
+from graph.http.request import ALLOWED_METHODS, GraphQLParams, HTTPProblem, read_params
 from graph.http.settings import HardeningSettings
 from graph.observability.metrics import Metrics
 from graph.settings import Settings
+
+if TYPE_CHECKING:
+    from graph.compiler.reads import CompiledReads, CompiledResult, ContextFactory
 
 logger = logging.getLogger("graph.http")
 tracer = trace.get_tracer("braingain.graph")
 
 QUERIES_ONLY = frozenset({OperationType.QUERY})
 QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+EXECUTION_PATH_HEADER = "x-graphql-execution"
+"""Which path answered (compiled, mixed, strawberry), outside production when asked for."""
 
 
 class GraphQLView(Protocol):
@@ -59,6 +65,10 @@ class GraphQLView(Protocol):
 
     async def get_context(self, request: Request, response: Response) -> Context:
         """The request's Context (database, viewer, loaders)."""
+        ...
+
+    def viewer_of(self, request: Request) -> Viewer:
+        """Who the request authenticated as (without building a Context)."""
         ...
 
 
@@ -86,6 +96,7 @@ class GraphQLEndpoint:
         documents: TrustedDocuments,
         ide: GraphiQL | None = None,
         metrics: Metrics | None = None,
+        compiled: "CompiledReads | None" = None,
     ) -> None:
         self.graphql = graphql
         self.settings = settings
@@ -94,6 +105,8 @@ class GraphQLEndpoint:
         self.documents = documents
         self.ide = ide
         self.metrics = metrics
+        self.compiled = compiled
+        """The compiled read path (BRAINGAIN_COMPILED_READS=1): tried after admission is set up."""
 
     @classmethod
     def create(
@@ -215,8 +228,7 @@ class GraphQLEndpoint:
         hardening = self.hardening
         params = await read_params(request, self.settings.max_body_bytes)
         sub_response = await self.graphql.get_sub_response(request)
-        context = await self.graphql.get_context(request, sub_response)
-        viewer = context.viewer
+        viewer = self.graphql.viewer_of(request)
         trusted_only = requires_trusted_documents(viewer, hardening.trusted_only_clients)
         query = resolve_query(params, self.documents, trusted_only)
         if query is None or not query.strip():
@@ -232,18 +244,29 @@ class GraphQLEndpoint:
                 capacity=hardening.budget.capacity,
                 restore_rate=hardening.budget.restore_rate,
             )
-        context.admission = admission
         is_get = request.method == "GET"
+
+        async def context() -> Context:
+            made = await self.graphql.get_context(request, sub_response)
+            made.admission = admission
+            return made
+
+        compiled: CompiledResult | None = None
         try:
             async with asyncio.timeout(hardening.request_timeout_seconds):
-                result = await self.graphql.schema.execute(
-                    query,
-                    variable_values=params.variables,
-                    context_value=context,
-                    operation_name=params.operation_name,
-                    allowed_operation_types=QUERIES_ONLY if is_get else QUERIES_AND_MUTATIONS,
-                    operation_extensions=params.extensions,
-                )
+                if self.compiled is not None and not params.extensions:
+                    compiled = await self._compiled(query, params, viewer, admission, context)
+                if compiled is not None:
+                    result = compiled.execution_result()
+                else:
+                    result = await self.graphql.schema.execute(
+                        query,
+                        variable_values=params.variables,
+                        context_value=await context(),
+                        operation_name=params.operation_name,
+                        allowed_operation_types=QUERIES_ONLY if is_get else QUERIES_AND_MUTATIONS,
+                        operation_extensions=params.extensions,
+                    )
         except InvalidOperationTypeError as error:
             if is_get and error.operation_type is OperationType.MUTATION:
                 raise HTTPProblem(
@@ -268,7 +291,32 @@ class GraphQLEndpoint:
         headers.pop("content-length", None)
         outcome = self._outcome(result, admission, media_type, headers)
         outcome.operation_name = admission.operation_name or params.operation_name
+        if self.compiled is not None and self.compiled.report_path:
+            outcome.headers[EXECUTION_PATH_HEADER] = compiled.path if compiled else "strawberry"
+        if compiled is not None and compiled.data_json is not None:
+            outcome.body["data"] = orjson.Fragment(compiled.data_json)
         return outcome
+
+    async def _compiled(
+        self,
+        query: str,
+        params: GraphQLParams,
+        viewer: Viewer,
+        admission: Admission,
+        context: "ContextFactory",
+    ) -> "CompiledResult | None":
+        """The compiled answer, or None for strawberry; a failed statement is rerun there."""
+        assert self.compiled is not None
+        try:
+            return await self.compiled.answer(
+                query, params.operation_name, params.variables, viewer, admission, context
+            )
+        except Exception:
+            logger.exception("compiled statement failed; answering through strawberry")
+            # Admitted and charged already: strawberry reruns it without charging again.
+            admission.budget = None
+            admission.executed = False
+            return None
 
     def _outcome(
         self,

@@ -72,9 +72,7 @@ class PartitionedLoader(DataLoader[tuple[int, ArgsT], RowT], Generic[ArgsT, RowT
         self._database = database
         self._fetch = fetch
 
-    async def batch_load_fn(
-        self, keys: Sequence[tuple[int, ArgsT]]
-    ) -> list[RowT]:
+    async def batch_load_fn(self, keys: Sequence[tuple[int, ArgsT]]) -> list[RowT]:
         """Group keys by arguments; fetch each group's parents at once."""
         by_args: dict[ArgsT, list[int]] = defaultdict(list)
         for parent_id, args in keys:

@@ -40,9 +40,7 @@ async def _audit_page(
 async def _audit_count(
     session: AsyncSession, chapter_ids: Sequence[int], _: None
 ) -> dict[int, int]:
-    return await fetch_child_counts(
-        session, queries.audit_log(), AUDIT_CHAPTER, chapter_ids
-    )
+    return await fetch_child_counts(session, queries.audit_log(), AUDIT_CHAPTER, chapter_ids)
 
 
 class AuditLogPageByChapterIdLoader(PartitionedLoader[PageWindow, PageResult[AuditLogEntry]]):

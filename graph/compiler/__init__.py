@@ -1,0 +1,50 @@
+"""Compiled read path: plan whole GraphQL selections into one SQL statement that builds the JSON.
+
+How a request flows (reads.py, called by the hardened endpoint graph/http/endpoint.py after it
+has negotiated, read the parameters and built the Admission; on when BRAINGAIN_COMPILED_READS=1):
+
+1. `CompiledQueries.prepare` parses and validates the document once per (text, operation name)
+   and keeps it in a bounded cache; invalid documents, mutations and subscriptions are left to
+   strawberry.
+2. `Planner` (planner.py) walks the operation — fields, aliases, inline and named fragments,
+   `__typename`, @include/@skip — over the declarative mapping (mapping.py: type → table,
+   field → column, SQL expression, relation or keyset connection). Plans are cached per
+   values of the @include/@skip variables. A root field whose subtree has no mapping (a
+   Python-only resolver such as `viewer`) is left to strawberry: mixed.py runs it from a
+   residual copy of the source (residual.py: compiled fields blanked, so error locations are
+   unchanged) and merges both halves in field order; an operation with nothing to compile,
+   mutations and subscriptions run through strawberry as before.
+3. Per request, `binding.py` evaluates arguments with graphql-core's coercion and the same
+   services the resolvers use (page-size rules, cursors, filters, global IDs). Whatever would
+   produce an error falls back to strawberry, so errors read exactly as before.
+4. `Renderer` (render.py) turns the plan into one statement per argument shape and viewer:
+   json_build_object in selection order, ARRAY(...) for lists in a total order (the primary
+   key always last), and for each connection one keyset probe (LIMIT size + 1), aggregated in
+   display order and sliced, with totalCount as a correlated count. Page sizes are inlined
+   (they choose the plan), keys and filter values are parameters, single-key lookups compare
+   to a scalar `= $1` so the prepared statement keeps a generic plan. Visibility rules
+   (visibility.py) are SQLAlchemy predicates from graph.services.visibility, inlined per
+   viewer as row filters and column masks: `shows_field` masks every maskable Engineer field
+   (CASE WHEN … THEN … END) and guards the filters on them (search uses the vector without
+   skills where skills are hidden); `membership_scope` filters memberships. Served viewers
+   (reads.serves): anonymous and signed-in engineers; institution clients stay on
+   strawberry, which writes their consent reads to the access log.
+5. Admission (graph.extensions.admission.admit: introspection policy, variables, limits, cost,
+   rate budget) runs exactly as for strawberry, after the plan is known to answer and before
+   anything is charged; refusals are reported as strawberry reports them. The statement runs
+   on a lean asyncpg pool (autocommit, no reset query on release); `settle` refunds the unused
+   cost from the result, and the endpoint splices PostgreSQL's JSON text into its body as an
+   orjson.Fragment — no strawberry executor, no per-field Python. A statement that fails is
+   rerun by strawberry without charging the budget again.
+
+Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
+against the hand-written asyncpg endpoint and PostGraphile on every benchmarked shape,
+including the 50-engineer nested page, and won each, so there is no per-level strategy.
+
+Serving overhead, tuned and documented: parse/validate/plan caches; orjson for the request;
+the response is bytes from PostgreSQL; the pool skips asyncpg's reset round trip; with
+BRAINGAIN_TUNE_GC=1 (default) startup objects are frozen out of the collector and the
+generation-0 threshold is raised to 50,000, since a compiled request allocates a few hundred
+short-lived, acyclic objects. BRAINGAIN_REPORT_EXECUTION_PATH=1 (never in production) adds
+`extensions.execution = "compiled"` and an `x-graphql-execution` header saying which path ran.
+"""

@@ -1,0 +1,146 @@
+"""Guard against drift: a mapped field whose strawberry resolver changed is no longer compiled.
+
+Strawberry stays the source of truth. Where the mapping mirrors a Python resolver (a
+relation, a connection, a root field, a derived value), it records a digest of that
+resolver's source as it was when the mapping was written. If the resolver changes — a new
+visibility mask, a different filter — the digest no longer matches, the planner treats the
+field as Python-only and strawberry answers it, and tests/compiler/test_mirrors.py names the
+mapping to revisit. Plain fields must stay plain: a field that gains a resolver falls back too.
+The same holds for the node fetchers and for the helpers the mapping mirrors by hand.
+"""
+
+import hashlib
+import importlib
+import inspect
+
+from graphql import GraphQLField
+
+MIRRORED: dict[str, str] = {
+    "Affiliation.engineer": "d9cfb4bfd9affa4a",
+    "Affiliation.institution": "7aa2f324192f14ee",
+    "Chapter.members": "ca990acbd7ac41e4",
+    "Engineer.affiliations": "a4de54412ee1e551",
+    "Engineer.capacity": "3cf20c9cd07aff62",
+    "Engineer.chapters": "7ae946db0d445a57",
+    "Engineer.city": "cfd119712bbff8c9",
+    "Engineer.email": "39a2780f8112371c",
+    "Engineer.education": "cc9aa00a49284760",
+    "Engineer.isPecVerified": "4c2391184ffd31d9",
+    "Engineer.languages": "1d7173f741677b3f",
+    "Engineer.memberships": "421b7cde61c8bdfd",
+    "Engineer.pecRegistrationNumber": "e9604ef5291702ae",
+    "Engineer.phone": "502881467bd5faab",
+    "Engineer.positions": "80b3c7641114639e",
+    "Engineer.sectors": "531128f007b60088",
+    "Engineer.skills": "e9843e8fbf762362",
+    "Engineer.timezone": "df269592d5c0a49a",
+    "Institution.staff": "eed094ec140b26f0",
+    "Membership.chapter": "a4dd1f444b5d7161",
+    "Membership.engineer": "b96a0cff81f0450b",
+    "Query.chapter": "a15af635aed4913f",
+    "Query.chapters": "e7397b5c98bd5461",
+    "Query.engineer": "025157cd35a07a23",
+    "Query.engineers": "2ec90b8cefd726dc",
+    "Query.institution": "e518aa68fce24bda",
+    "Query.institutions": "23f8b5dbb488a0ec",
+    "Query.node": "9139e13de7c531cb",
+    "Query.nodes": "21f012da887cbc9b",
+    "Query.sectors": "aaca1555ba514901",
+    "Sector.skills": "aeeada84e622cbeb",
+    "Skill.sector": "dbec674081f32aff",
+}
+"""Resolver source digests the mapping mirrors, by `Type.field`."""
+
+
+MIRRORED_HELPERS: dict[str, str] = {
+    "graph.types.engineer.reveals": "157928ce55671106",
+    "db.queries.engineer.filtered": "bb72805f625c4a07",
+    "db.queries.institution.affiliations": "fe3997db55ff54ea",
+    "db.queries.chapter.memberships": "64a68cae9982a24f",
+    "graph.services.visibility.can_see_membership": "75afd66309cc2f7f",
+}
+"""Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
+`reveals`, the filter, staff and membership SQL, the node membership check. If one changes,
+no field with a resolver compiles until the mapping is revisited."""
+
+
+def helper_digest(qualified_name: str) -> str:
+    """Digest of the source of a module-level function, by its dotted name."""
+    module_name, _, attribute = qualified_name.rpartition(".")
+    function = getattr(importlib.import_module(module_name), attribute)
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+
+
+def helpers_are_current() -> bool:
+    """Whether every mirrored helper is as the mapping recorded it."""
+    verdict = _HELPER_VERDICT.get("all")
+    if verdict is None:
+        verdict = _HELPER_VERDICT["all"] = all(
+            helper_digest(name) == digest for name, digest in MIRRORED_HELPERS.items()
+        )
+    return verdict
+
+
+_HELPER_VERDICT: dict[str, bool] = {}
+
+
+def resolver_digest(field: GraphQLField) -> str | None:
+    """Digest of the field's strawberry resolver source; None for a plain attribute field."""
+    definition = (field.extensions or {}).get("strawberry-definition")
+    resolver = getattr(definition, "base_resolver", None)
+    if resolver is None:
+        return None
+    source = inspect.getsource(resolver.wrapped_func)
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+MIRRORED_NODE_FETCHERS: dict[str, str] = {
+    "Engineer": "6971306aae1704d2",
+    "Institution": "6971306aae1704d2",
+    "Chapter": "6971306aae1704d2",
+    "Membership": "192bdb38774d51a1",
+    "Sector": "6971306aae1704d2",
+    "Skill": "6971306aae1704d2",
+}
+"""Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
+check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""
+
+
+def fetcher_digest(type_name: str) -> str | None:
+    """Digest of the source of the function `node(id:)` fetches `type_name` with."""
+    from graph.resolvers.node import NODE_TYPES  # the resolvers import the schema's types
+
+    fetch = NODE_TYPES.get(type_name)
+    if fetch is None:
+        return None
+    return hashlib.sha256(inspect.getsource(fetch).encode()).hexdigest()[:16]
+
+
+def node_fetcher_is_current(type_name: str) -> bool:
+    """Whether the plan's node lookup of `type_name` still mirrors strawberry's fetcher."""
+    verdict = _NODE_VERDICTS.get(type_name)
+    if verdict is None:
+        digest = fetcher_digest(type_name)
+        verdict = _NODE_VERDICTS[type_name] = (
+            digest is not None
+            and MIRRORED_NODE_FETCHERS.get(type_name) == digest
+            and helpers_are_current()
+        )
+    return verdict
+
+
+_NODE_VERDICTS: dict[str, bool] = {}
+_VERDICTS: dict[tuple[str, str, int], bool] = {}
+
+
+def is_current(type_name: str, field_name: str, field: GraphQLField) -> bool:
+    """Whether the mapping of `type_name.field_name` still mirrors strawberry's resolver."""
+    key = (type_name, field_name, id(field))
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        digest = resolver_digest(field)
+        verdict = digest is None or (
+            MIRRORED.get(f"{type_name}.{field_name}") == digest and helpers_are_current()
+        )
+        _VERDICTS[key] = verdict
+    return verdict

@@ -1,0 +1,161 @@
+"""The plan of one operation: a tree of response keys over the read mapping."""
+
+from dataclasses import dataclass, field
+
+from graphql import FieldNode, GraphQLField
+
+from graph.compiler.mapping import Link, Paged, TypeMapping
+
+
+class NotPlannable(Exception):
+    """The operation needs Python resolvers somewhere; strawberry must run it."""
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """Where a field's arguments come from: its definition and AST, evaluated per request."""
+
+    definition: GraphQLField
+    node: FieldNode
+    slot: int
+
+
+@dataclass
+class ObjectPlan:
+    """The fields selected on one concrete object type, in response order."""
+
+    type_name: str
+    mapping: TypeMapping
+    fields: list["FieldPlan"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScalarPlan:
+    """A column or expression, masked to null unless the rule `visible_if` (if any) holds."""
+
+    key: str
+    sql: str
+    visible_if: str | None = None
+
+
+@dataclass(frozen=True)
+class TypenamePlan:
+    """`__typename` of a statically known type."""
+
+    key: str
+    type_name: str
+
+
+@dataclass(frozen=True)
+class EmbeddedPlan:
+    """An object built from the same row."""
+
+    key: str
+    object: ObjectPlan
+    visible_if: str | None = None
+
+
+@dataclass(frozen=True)
+class RelatedPlan:
+    """A to-one (`many=False`) or plain list (`many=True`) relation, masked like a column."""
+
+    key: str
+    name: str
+    link: Link
+    object: ObjectPlan
+    many: bool
+    visible_if: str | None = None
+
+
+@dataclass(frozen=True)
+class PageInfoPlan:
+    """The selected PageInfo fields: (response key, field name) pairs."""
+
+    key: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class EdgesPlan:
+    """The selected Edge fields: (response key, "cursor" | "node" | "__typename", node plan)."""
+
+    key: str
+    fields: tuple[tuple[str, str, ObjectPlan | None], ...]
+    type_name: str
+
+
+@dataclass(frozen=True)
+class NodesPlan:
+    """`nodes` of a connection."""
+
+    key: str
+    object: ObjectPlan
+
+
+@dataclass(frozen=True)
+class TotalCountPlan:
+    """`totalCount` of a connection."""
+
+    key: str
+
+
+ConnectionPart = PageInfoPlan | EdgesPlan | NodesPlan | TotalCountPlan | TypenamePlan
+
+
+@dataclass(frozen=True)
+class ConnectionPlan:
+    """A keyset-paged connection with what is selected on it."""
+
+    key: str
+    paged: Paged
+    parts: tuple[ConnectionPart, ...]
+    arguments: Arguments
+    root_field: str | None = None
+
+
+FieldPlan = ScalarPlan | TypenamePlan | EmbeddedPlan | RelatedPlan | ConnectionPlan
+
+
+@dataclass(frozen=True)
+class LookupPlan:
+    """A root field returning one row found by a unique key (`engineer(handle:)`)."""
+
+    key: str
+    root_field: str
+    object: ObjectPlan
+    arguments: Arguments
+
+
+@dataclass(frozen=True)
+class ListPlan:
+    """A root field returning every row of a small table (`sectors`)."""
+
+    key: str
+    object: ObjectPlan
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NodePlan:
+    """`node(id:)` (`many=False`) or `nodes(ids:)`: one object plan per possible type."""
+
+    key: str
+    objects: dict[str, ObjectPlan]
+    arguments: Arguments
+    many: bool
+
+
+RootPlan = LookupPlan | ListPlan | NodePlan | ConnectionPlan | TypenamePlan
+
+
+@dataclass(frozen=True)
+class OperationPlan:
+    """Every root field of a query, in response order, and the fields that take arguments."""
+
+    roots: tuple[RootPlan, ...]
+    owners: tuple["ConnectionPlan | LookupPlan | NodePlan", ...]
+    """The plan node owning each argument slot, in slot order."""
+    keys: tuple[str, ...] = ()
+    """Every root response key in order, compiled or not."""
+    residual: tuple[FieldNode, ...] = ()
+    """Root fields strawberry must resolve (a mixed operation); empty when all compile."""

@@ -1,0 +1,358 @@
+"""Turn a validated query operation into a plan over the read mapping, or refuse (NotPlannable)."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from graphql import (
+    BooleanValueNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    is_abstract_type,
+)
+from graphql.language import DirectiveNode, NamedTypeNode
+
+from graph.compiler.mapping import (
+    NODE_TYPES,
+    ROOT_ORDERINGS,
+    TYPES,
+    Column,
+    Embedded,
+    Link,
+    Paged,
+    ToMany,
+    ToOne,
+)
+from graph.compiler.mirrors import is_current
+from graph.compiler.plan import (
+    Arguments,
+    ConnectionPart,
+    ConnectionPlan,
+    EdgesPlan,
+    EmbeddedPlan,
+    FieldPlan,
+    ListPlan,
+    LookupPlan,
+    NodePlan,
+    NodesPlan,
+    NotPlannable,
+    ObjectPlan,
+    OperationPlan,
+    PageInfoPlan,
+    RelatedPlan,
+    RootPlan,
+    ScalarPlan,
+    TotalCountPlan,
+    TypenamePlan,
+)
+
+PlanT = TypeVar("PlanT", ConnectionPlan, LookupPlan, NodePlan)
+MAX_OBJECT_KEYS = 50  # json_build_object takes at most 100 arguments
+MAX_KEY_LENGTH = 63
+LOOKUPS = {"engineer": "Engineer", "chapter": "Chapter", "institution": "Institution"}
+ROOT_CONNECTIONS = {"engineers": "Engineer", "chapters": "Chapter", "institutions": "Institution"}
+PAGE_INFO_FIELDS = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
+
+
+def directive_variables(
+    operation: OperationDefinitionNode, fragments: Sequence[FragmentDefinitionNode]
+) -> tuple[str, ...]:
+    """Names of the variables @include/@skip read: plans are cached per their values."""
+    names: list[str] = []
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        if selection_set is None:
+            return
+        for selection in selection_set.selections:
+            for directive in selection.directives or ():
+                for argument in directive.arguments or ():
+                    if isinstance(argument.value, VariableNode):
+                        names.append(argument.value.name.value)
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                walk(selection.selection_set)
+
+    walk(operation.selection_set)
+    for fragment in fragments:
+        walk(fragment.selection_set)
+    return tuple(dict.fromkeys(names))
+
+
+class Planner:
+    """Plans one operation for one set of @include/@skip variable values."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.operation = operation
+        self.fragments = fragments
+        self.variables = variables
+        self.slots = 0
+        self.owners: dict[int, ConnectionPlan | LookupPlan | NodePlan] = {}
+
+    def plan(self, *, partial: bool = False) -> OperationPlan:
+        """The operation's plan; NotPlannable if any part needs a Python resolver.
+
+        With `partial`, root fields that cannot compile are set aside as `residual` (only
+        when every root selection is a plain field, so they can be cut out of the source).
+        """
+        if self.operation.operation is not OperationType.QUERY:
+            raise NotPlannable("only queries are compiled")
+        query_type = self.schema.query_type
+        assert query_type is not None
+        partial = partial and all(
+            isinstance(selection, FieldNode)
+            for selection in self.operation.selection_set.selections
+        )
+        roots: list[RootPlan] = []
+        residual: list[FieldNode] = []
+        collected = self._collect(query_type, [self.operation.selection_set])
+        for key, nodes in collected.items():
+            mark = self.slots
+            try:
+                roots.append(self._root(query_type, key, nodes))
+            except NotPlannable:
+                if not partial:
+                    raise
+                for slot in range(mark, self.slots):
+                    self.owners.pop(slot, None)
+                self.slots = mark
+                residual.extend(nodes)
+        if len(roots) > MAX_OBJECT_KEYS or not roots:
+            raise NotPlannable("nothing or too much to compile")
+        return OperationPlan(
+            tuple(roots),
+            tuple(self.owners[slot] for slot in range(self.slots)),
+            tuple(collected),
+            tuple(residual),
+        )
+
+    # -- selection sets -------------------------------------------------------------------------
+
+    def _collect(
+        self, runtime_type: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
+        fields: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
+
+        def visit(selection_set: SelectionSetNode) -> None:
+            for selection in selection_set.selections:
+                if not self._included(selection.directives or ()):
+                    continue
+                if isinstance(selection, FieldNode):
+                    key = selection.alias.value if selection.alias else selection.name.value
+                    if len(key) > MAX_KEY_LENGTH:
+                        raise NotPlannable("response key too long")
+                    fields.setdefault(key, []).append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    if self._matches(selection.type_condition, runtime_type):
+                        visit(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    if name in visited:
+                        continue
+                    visited.add(name)
+                    fragment = self.fragments[name]
+                    if self._matches(fragment.type_condition, runtime_type):
+                        visit(fragment.selection_set)
+
+        for selection_set in selection_sets:
+            visit(selection_set)
+        return fields
+
+    def _included(self, directives: Sequence[DirectiveNode]) -> bool:
+        for directive in directives:
+            name = directive.name.value
+            if name not in ("include", "skip"):
+                raise NotPlannable(f"directive @{name}")
+            condition = self._condition(directive)
+            if (name == "include") != condition:
+                return False
+        return True
+
+    def _condition(self, directive: DirectiveNode) -> bool:
+        for argument in directive.arguments or ():
+            if argument.name.value != "if":
+                continue
+            value = argument.value
+            if isinstance(value, BooleanValueNode):
+                return value.value
+            if isinstance(value, VariableNode):
+                return bool(self.variables.get(value.name.value))
+        raise NotPlannable("directive without a boolean `if`")
+
+    def _matches(self, condition: NamedTypeNode | None, runtime_type: GraphQLObjectType) -> bool:
+        if condition is None:
+            return True
+        conditional = self.schema.get_type(condition.name.value)
+        if conditional is runtime_type:
+            return True
+        return is_abstract_type(conditional) and self.schema.is_sub_type(conditional, runtime_type)
+
+    @staticmethod
+    def _subsets(nodes: Sequence[FieldNode]) -> list[SelectionSetNode]:
+        return [node.selection_set for node in nodes if node.selection_set is not None]
+
+    def _arguments(self, definition: GraphQLField, node: FieldNode) -> Arguments:
+        self.slots += 1
+        return Arguments(definition, node, self.slots - 1)
+
+    def _own(self, owner: PlanT) -> PlanT:
+        self.owners[owner.arguments.slot] = owner
+        return owner
+
+    # -- roots ----------------------------------------------------------------------------------
+
+    def _root(self, query_type: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> RootPlan:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return TypenamePlan(key, query_type.name)
+        definition = query_type.fields.get(name)
+        if definition is None or not is_current(query_type.name, name, definition):
+            raise NotPlannable(f"root field {name} is not mirrored")
+        subsets = self._subsets(nodes)
+        if name in LOOKUPS:
+            target = self._object_type(LOOKUPS[name])
+            return self._own(
+                LookupPlan(
+                    key,
+                    name,
+                    self._object(target, subsets),
+                    self._arguments(definition, nodes[0]),
+                )
+            )
+        if name in ROOT_CONNECTIONS:
+            type_name = ROOT_CONNECTIONS[name]
+            model = TYPES[type_name].model
+            assert model is not None
+            paged = Paged(Link(type_name, "TRUE"), ROOT_ORDERINGS[name]["NAME_ASC"], model)
+            connection_type = get_named_type(definition.type)
+            assert isinstance(connection_type, GraphQLObjectType)
+            return self._connection(key, paged, connection_type, nodes, definition, root=name)
+        if name == "sectors":
+            return ListPlan(key, self._object(self._object_type("Sector"), subsets), ("name", "id"))
+        if name in ("node", "nodes"):
+            objects = {
+                type_name: self._object(self._object_type(type_name), subsets)
+                for type_name in NODE_TYPES
+            }
+            arguments = self._arguments(definition, nodes[0])
+            return self._own(NodePlan(key, objects, arguments, name == "nodes"))
+        raise NotPlannable(f"root field {name} has a Python resolver")
+
+    def _object_type(self, name: str) -> GraphQLObjectType:
+        found = self.schema.get_type(name)
+        assert isinstance(found, GraphQLObjectType), name
+        return found
+
+    # -- objects --------------------------------------------------------------------------------
+
+    def _object(
+        self, object_type: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
+    ) -> ObjectPlan:
+        mapping = TYPES.get(object_type.name)
+        if mapping is None:
+            raise NotPlannable(f"type {object_type.name} is not mapped")
+        plan = ObjectPlan(object_type.name, mapping)
+        collected = self._collect(object_type, selection_sets)
+        if len(collected) > MAX_OBJECT_KEYS:
+            raise NotPlannable("too many fields in one object")
+        for key, nodes in collected.items():
+            plan.fields.append(self._field(object_type, key, nodes))
+        return plan
+
+    def _field(self, object_type: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return TypenamePlan(key, object_type.name)
+        mapping = TYPES[object_type.name].fields.get(name)
+        definition = object_type.fields.get(name)
+        if (
+            mapping is None
+            or definition is None
+            or not is_current(object_type.name, name, definition)
+        ):
+            raise NotPlannable(f"{object_type.name}.{name} has a Python resolver")
+        subsets = self._subsets(nodes)
+        if isinstance(mapping, Column):
+            return ScalarPlan(key, mapping.sql, mapping.visible_if)
+        if isinstance(mapping, Embedded):
+            target = self._object_type(mapping.type_name)
+            return EmbeddedPlan(key, self._object(target, subsets), mapping.visible_if)
+        if isinstance(mapping, ToOne | ToMany):
+            target = self._object_type(mapping.link.type_name)
+            many = isinstance(mapping, ToMany)
+            visible_if = mapping.visible_if if isinstance(mapping, ToMany) else None
+            return RelatedPlan(
+                key, name, mapping.link, self._object(target, subsets), many, visible_if
+            )
+        connection_type = get_named_type(definition.type)
+        assert isinstance(connection_type, GraphQLObjectType)
+        return self._connection(key, mapping, connection_type, nodes, definition)
+
+    def _connection(
+        self,
+        key: str,
+        paged: Paged,
+        connection_type: GraphQLObjectType,
+        nodes: list[FieldNode],
+        definition: GraphQLField,
+        root: str | None = None,
+    ) -> ConnectionPlan:
+        node_type = self._object_type(paged.link.type_name)
+        parts: list[ConnectionPart] = []
+        for part_key, part_nodes in self._collect(connection_type, self._subsets(nodes)).items():
+            name = part_nodes[0].name.value
+            subsets = self._subsets(part_nodes)
+            if name == "__typename":
+                parts.append(TypenamePlan(part_key, connection_type.name))
+            elif name == "totalCount":
+                parts.append(TotalCountPlan(part_key))
+            elif name == "nodes":
+                parts.append(NodesPlan(part_key, self._object(node_type, subsets)))
+            elif name == "pageInfo":
+                page_info = self._object_type("PageInfo")
+                selected = tuple(
+                    (info_key, info_nodes[0].name.value)
+                    for info_key, info_nodes in self._collect(page_info, subsets).items()
+                )
+                parts.append(PageInfoPlan(part_key, selected))
+            elif name == "edges":
+                parts.append(self._edges(part_key, connection_type, node_type, subsets))
+            else:
+                raise NotPlannable(f"{connection_type.name}.{name}")
+        arguments = self._arguments(definition, nodes[0])
+        return self._own(ConnectionPlan(key, paged, tuple(parts), arguments, root))
+
+    def _edges(
+        self,
+        key: str,
+        connection_type: GraphQLObjectType,
+        node_type: GraphQLObjectType,
+        subsets: Sequence[SelectionSetNode],
+    ) -> EdgesPlan:
+        edge_type = get_named_type(connection_type.fields["edges"].type)
+        assert isinstance(edge_type, GraphQLObjectType)
+        fields: list[tuple[str, str, ObjectPlan | None]] = []
+        for edge_key, edge_nodes in self._collect(edge_type, subsets).items():
+            name = edge_nodes[0].name.value
+            if name == "node":
+                fields.append((edge_key, name, self._object(node_type, self._subsets(edge_nodes))))
+            elif name in ("cursor", "__typename"):
+                fields.append((edge_key, name, None))
+            else:
+                raise NotPlannable(f"{edge_type.name}.{name}")
+        return EdgesPlan(key, tuple(fields), edge_type.name)

@@ -1,0 +1,288 @@
+"""Compiled reads inside the HTTP endpoint: admitted like any operation, answered by one statement.
+
+The hardened endpoint (graph/http/) parses the request, negotiates, applies trusted documents
+and builds the Admission; then it offers the operation here. A compiled answer passes the same
+limits, cost and rate budget (graph.extensions.admission.admit) and settles the bill the same
+way; anything the plan cannot answer (or any request that would fail before execution) returns
+None before the budget is charged, and strawberry runs it as before.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field, replace
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import orjson
+from graphql import (
+    ArgumentNode,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    ListValueNode,
+    ObjectValueNode,
+    OperationType,
+    ValueNode,
+    VariableNode,
+    Visitor,
+    validate,
+    visit,
+)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.schema.base import BaseSchema
+from strawberry.types import ExecutionResult
+
+from graph.auth.viewer import Viewer
+from graph.compiler import mixed
+from graph.compiler.connections import create_pool, pooled, sessions
+from graph.compiler.operation import (
+    BoundStatement,
+    CompiledQueries,
+    Connection,
+    PreparedOperation,
+)
+from graph.context import Context
+from graph.extensions.admission import Admission, admit, settle
+from graph.extensions.limits import DocumentShape, measure, parse_within_limits
+from graph.extensions.page_limits import PAGE_ARGUMENTS, page_argument_errors
+
+logger = logging.getLogger("graph.compiler")
+
+Acquire = Callable[[], AbstractAsyncContextManager[Connection]]
+ContextFactory = Callable[[], Awaitable[Context]]
+"""Builds the request's Context (loaders and all) — only a mixed operation needs one."""
+
+MAX_PAGE_VERDICTS = 256
+
+
+@dataclass
+class DocumentFacts:
+    """Per document: whether it introspects, its shape, and page-argument verdicts by the
+    values of the variables its paging arguments read (page_limits, cached)."""
+
+    schema: GraphQLSchema
+    document: DocumentNode
+    introspects: bool
+    shape: DocumentShape
+    page_variables: tuple[str, ...]
+    verdicts: dict[tuple[Any, ...], bool] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, schema: GraphQLSchema, prepared: PreparedOperation) -> "DocumentFacts":
+        """Measure the document once."""
+        document = prepared.document
+        introspection = validate(schema, document, [NoSchemaIntrospectionCustomRule])
+        return cls(
+            schema,
+            document,
+            bool(introspection),
+            measure(document, prepared.operation),
+            _page_variables(document),
+        )
+
+    def pages_valid(self, variables: Mapping[str, Any] | None, operation_name: str | None) -> bool:
+        """No connection field has a missing, doubled or out-of-range page argument."""
+        given = variables or {}
+        try:
+            key = tuple(given.get(name, _MISSING) for name in self.page_variables)
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in self.verdicts:
+            return self.verdicts[key]
+        verdict = not page_argument_errors(self.schema, self.document, given, operation_name)
+        if key is not None:
+            if len(self.verdicts) >= MAX_PAGE_VERDICTS:
+                self.verdicts.pop(next(iter(self.verdicts)))
+            self.verdicts[key] = verdict
+        return verdict
+
+
+_MISSING = object()
+
+
+def _page_variables(document: DocumentNode) -> tuple[str, ...]:
+    """Names of the variables any paging argument (first, last, after, before) mentions."""
+    names: set[str] = set()
+
+    class Finder(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if node.name.value in PAGE_ARGUMENTS:
+                for variable in _variables_in(node.value):
+                    names.add(variable)
+
+    visit(document, Finder())
+    return tuple(sorted(names))
+
+
+def _variables_in(node: ValueNode) -> list[str]:
+    if isinstance(node, VariableNode):
+        return [node.name.value]
+    if isinstance(node, ListValueNode):
+        return [name for item in node.values for name in _variables_in(item)]
+    if isinstance(node, ObjectValueNode):
+        return [name for item in node.fields for name in _variables_in(item.value)]
+    return []
+
+
+def serves(viewer: Viewer) -> bool:
+    """Whom the compiled path answers: anonymous viewers and signed-in engineers.
+
+    Institution clients read under consent, and strawberry writes those reads to the access
+    log; other clients hold scopes outside any chapter role. Both stay on strawberry.
+    """
+    if not viewer.is_authenticated:
+        return True
+    return viewer.is_engineer and viewer.institution_id is None
+
+
+@dataclass
+class CompiledResult:
+    """A compiled operation's outcome: `data` as JSON text (or refusals), and its extensions."""
+
+    data_json: str | None
+    errors: list[GraphQLError]
+    extensions: dict[str, Any]
+    path: str = "compiled"
+
+    def execution_result(self) -> ExecutionResult:
+        """The result with `data` left out (the endpoint splices the JSON text in)."""
+        return ExecutionResult(data=None, errors=self.errors or None, extensions=self.extensions)
+
+
+class CompiledReads:
+    """The compiled read path: a cache of planned operations and a connection source."""
+
+    def __init__(
+        self,
+        compiled: CompiledQueries,
+        schema: BaseSchema,
+        acquire: Acquire | None = None,
+        *,
+        report_path: bool = False,
+    ) -> None:
+        self.compiled = compiled
+        self.schema = schema
+        """strawberry's schema: runs the root fields of a mixed operation that SQL cannot."""
+        self.acquire = acquire
+        self.report_path = report_path
+        self.pool: Any = None
+        self._known: WeakKeyDictionary[PreparedOperation, DocumentFacts] = WeakKeyDictionary()
+        """What admission reads from a document alone, kept as long as its prepared operation."""
+
+    async def open(
+        self,
+        url: str | None,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        pool_size: int,
+        statement_timeout_ms: int,
+    ) -> None:
+        """Connect: a lean pool of our own for a URL, else the app's sessions (tests)."""
+        if self.acquire is not None:
+            return
+        if url is None:
+            self.acquire = sessions(sessionmaker)
+            return
+        self.pool = await create_pool(
+            url, size=pool_size, statement_timeout_ms=statement_timeout_ms
+        )
+        self.acquire = pooled(self.pool)
+
+    async def close(self) -> None:
+        """Close the pool, if we opened one."""
+        if self.pool is not None:
+            await self.pool.close()
+            self.pool = None
+
+    async def answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        viewer: Viewer,
+        admission: Admission,
+        context: ContextFactory,
+    ) -> CompiledResult | None:
+        """The compiled result, or None (nothing charged) when strawberry must run it."""
+        if not serves(viewer):
+            return None
+        limits = admission.limits
+        if len(query) > limits.max_characters:
+            return None
+        if isinstance(parse_within_limits(query, limits.max_tokens), GraphQLError):
+            return None
+        prepared = self.compiled.prepare(query, operation_name)
+        if prepared is None or prepared.operation.operation is not OperationType.QUERY:
+            return None
+        facts = self._facts(prepared)
+        if facts.introspects and not admission.may_introspect:
+            return None
+        if not facts.pages_valid(variables, operation_name):
+            return None
+        statement = prepared.bind(variables, viewer)
+        if statement is None:
+            return None
+        errors = await admit(
+            self.compiled.schema,
+            prepared.document,
+            prepared.operation,
+            dict(variables or {}),
+            admission,
+            introspects=facts.introspects,
+            shape=facts.shape,
+        )
+        if errors:
+            return CompiledResult(None, errors, await settle(admission, None))
+        admission.executed = True
+        assert self.acquire is not None, "CompiledReads.open() was not awaited"
+        if statement.residual is not None:
+            made = await context()
+            return await self._mixed(statement, variables, operation_name, made, admission)
+        async with self.acquire() as connection:
+            text = await statement.run(connection)
+        extensions = await settle(admission, orjson.loads(text))
+        if self.report_path:
+            extensions["execution"] = "compiled"
+        return CompiledResult(text, [], extensions)
+
+    def _facts(self, prepared: PreparedOperation) -> "DocumentFacts":
+        facts = self._known.get(prepared)
+        if facts is None:
+            facts = self._known[prepared] = DocumentFacts.of(self.compiled.schema, prepared)
+        return facts
+
+    async def _mixed(
+        self,
+        statement: BoundStatement,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        context: Context,
+        admission: Admission,
+    ) -> CompiledResult:
+        """Compiled root fields from SQL, the others from strawberry's executor (not charged
+        again: the whole operation was admitted and paid for above)."""
+        context.admission = replace(admission, budget=None, bucket=None, executed=False)
+
+        async def run_residual(source: str) -> ExecutionResult:
+            result: ExecutionResult = await self.schema.execute(
+                source,
+                variable_values=dict(variables or {}),
+                context_value=context,
+                operation_name=operation_name,
+            )
+            return result
+
+        assert self.acquire is not None
+        assert statement.residual is not None
+        async with self.acquire() as connection:
+            compiled = orjson.loads(await statement.run(connection))
+        result = await run_residual(statement.residual)
+        context.admission = admission
+        data = mixed.merge(statement.keys, compiled, result)["data"]
+        extensions = await settle(admission, data)
+        if self.report_path:
+            extensions["execution"] = "mixed"
+        errors = list(result.errors or ())
+        return CompiledResult(orjson.dumps(data).decode(), errors, extensions, "mixed")

@@ -1,0 +1,394 @@
+"""Render a plan, for one statement shape, as one SQL statement that builds the response JSON.
+
+Objects become json_build_object(...) in selection order; lists ARRAY(...) in a total order;
+connections one keyset probe (LIMIT size + 1) aggregated in display order and sliced. Parameters
+are referenced by key; the statement is rendered once per shape and reused with new values.
+"""
+
+from collections.abc import Hashable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from db.queries.pagination import Ordering
+from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
+from graph.compiler import sqltext, visibility
+from graph.compiler.binding import PageShape
+from graph.compiler.mapping import NODE_VISIBILITY, TYPES
+from graph.compiler.plan import (
+    ConnectionPlan,
+    EdgesPlan,
+    EmbeddedPlan,
+    ListPlan,
+    LookupPlan,
+    NodePlan,
+    NodesPlan,
+    ObjectPlan,
+    OperationPlan,
+    RelatedPlan,
+    ScalarPlan,
+    TotalCountPlan,
+    TypenamePlan,
+)
+from graph.compiler.visibility import NO_CHAPTERS
+
+ParamKey = tuple[Any, ...]
+
+POSTGRES_TYPES = {str: "text", int: "int", bool: "bool", datetime: "timestamptz"}
+
+ENGINEER_CONDITIONS: dict[str, tuple[str, str]] = {
+    "sector_slugs": (
+        "(EXISTS (SELECT 1 FROM engineer_sectors f_es JOIN sectors f_s ON f_s.id = f_es.sector_id"
+        " WHERE f_es.engineer_id = {c}.id AND f_s.slug = ANY({v})) AND {shown[sectors]})",
+        "text[]",
+    ),
+    "skill_slugs": (
+        "(EXISTS (SELECT 1 FROM engineer_skills f_ek JOIN skills f_k ON f_k.id = f_ek.skill_id"
+        " WHERE f_ek.engineer_id = {c}.id AND f_k.slug = ANY({v})) AND {shown[skills]})",
+        "text[]",
+    ),
+    "disciplines": ("{c}.disciplines && {v}", "text[]"),
+    "offers": ("{c}.offers && {v}", "text[]"),
+    "country_codes": ("{c}.country_code = ANY({v})", "text[]"),
+    "chapter_id": (
+        "EXISTS (SELECT 1 FROM memberships f_m WHERE f_m.engineer_id = {c}.id"
+        " AND f_m.chapter_id = {v} AND f_m.status = 'ACTIVE')",
+        "int",
+    ),
+    "is_overseas": ("{c}.is_overseas = {v}", "bool"),
+    "pec_verified": ("(({c}.pec_status = 'VERIFIED') = {v})", "bool"),
+    "search": (
+        "(({shown[skills]} AND {c}.search_vector @@ websearch_to_tsquery('english', {v}))"
+        " OR (NOT {shown[skills]}"
+        " AND {c}.search_vector_without_skills @@ websearch_to_tsquery('english', {v})))",
+        "text",
+    ),
+}
+"""Engineer filters as db.queries.engineer.filtered writes them: a condition on a maskable
+field matches only where the viewer may see that field (`{shown[field]}`), and search uses
+the vector without skills where the skills are hidden."""
+INSTITUTION_CONDITIONS: dict[str, tuple[str, str]] = {
+    "kinds": ("{c}.kind = ANY({v})", "text[]"),
+    "verified": ("{c}.verified = {v}", "bool"),
+    "country_codes": ("{c}.country_code = ANY({v})", "text[]"),
+    "search": ("({c}.name ILIKE {v} OR lower({c}.slug) LIKE lower({v}))", "text"),
+}
+ROOT_CONDITIONS = {
+    "engineers": ENGINEER_CONDITIONS,
+    "institutions": INSTITUTION_CONDITIONS,
+    "chapters": {"live": ("{c}.archived_at IS NULL", "")},
+}
+
+
+class _Shown:
+    """`{shown[field]}` in a condition template: the viewer may see that profile field."""
+
+    def __init__(self, renderer: "Renderer", alias: str) -> None:
+        self.renderer = renderer
+        self.alias = alias
+
+    def __getitem__(self, field: str) -> str:
+        return self.renderer._visibility(f"field:{field}", self.alias)
+
+
+class Statement:
+    """SQL text plus the keys of its parameters, in placeholder order."""
+
+    def __init__(self, sql: str, keys: Sequence[ParamKey]) -> None:
+        self.sql = sql
+        self.keys = tuple(keys)
+
+
+class Renderer:
+    """Renders one plan for one tuple of per-slot shapes."""
+
+    def __init__(
+        self,
+        plan: OperationPlan,
+        shapes: Sequence[Hashable],
+        viewer: Viewer,
+        registry: ChapterRegistry = NO_CHAPTERS,
+    ) -> None:
+        self.plan = plan
+        self.shapes = shapes
+        self.viewer = viewer
+        self.registry = registry
+        self.keys: list[ParamKey] = []
+        self.index: dict[ParamKey, int] = {}
+        self.aliases = 0
+
+    def render(self) -> Statement:
+        """The statement: SELECT json_build_object(<root fields>)::text."""
+        pairs = []
+        for root in self.plan.roots:
+            pairs.append((root.key, self._root(root)))
+        return Statement(f"SELECT {_object_sql(pairs)}::text", self.keys)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _param(self, key: ParamKey, postgres_type: str) -> str:
+        if key not in self.index:
+            self.keys.append(key)
+            self.index[key] = len(self.keys)
+        return f"${self.index[key]}::{postgres_type}"
+
+    def _alias(self, hint: str) -> str:
+        self.aliases += 1
+        return f"{hint[0].lower()}{self.aliases}"
+
+    def _visibility(self, rule_name: str, alias: str) -> str:
+        return visibility.render(rule_name, self.viewer, alias, self.registry)
+
+    # -- roots ---------------------------------------------------------------------------------
+
+    def _root(self, root: Any) -> str:
+        if isinstance(root, TypenamePlan):
+            return sqltext.quote_literal(root.type_name)
+        if isinstance(root, LookupPlan):
+            table = root.object.mapping.table
+            alias = self._alias(root.object.type_name)
+            value = self._param((root.arguments.slot, "key"), "text")
+            column = "handle" if root.root_field == "engineer" else "slug"
+            match = f"lower({value})" if root.root_field == "engineer" else value
+            return (
+                f"(SELECT {self._object(root.object, alias)} FROM {table} {alias}"
+                f" WHERE {alias}.{column} = {match})"
+            )
+        if isinstance(root, ListPlan):
+            alias = self._alias(root.object.type_name)
+            order = ", ".join(f"{alias}.{column}" for column in root.order)
+            return (
+                f"array_to_json(ARRAY(SELECT {self._object(root.object, alias)}"
+                f" FROM {root.object.mapping.table} {alias} ORDER BY {order}))"
+            )
+        if isinstance(root, NodePlan):
+            return self._node(root)
+        assert isinstance(root, ConnectionPlan)
+        return self._connection(root, None)
+
+    def _node(self, root: NodePlan) -> str:
+        slot = root.arguments.slot
+        if not root.many:
+            type_name = self.shapes[slot]
+            assert isinstance(type_name, str)
+            plan = root.objects[type_name]
+            alias = self._alias(type_name)
+            return (
+                f"(SELECT {self._object(plan, alias)} FROM {plan.mapping.table} {alias}"
+                f" WHERE {alias}.id = {self._param((slot, 'key'), 'int')}"
+                f"{self._node_rule(type_name, alias)})"
+            )
+        item = self._alias("unnest")
+        whens = []
+        for type_name, plan in root.objects.items():
+            alias = self._alias(type_name)
+            whens.append(
+                f"WHEN {sqltext.quote_literal(type_name)} THEN (SELECT {self._object(plan, alias)}"
+                f" FROM {plan.mapping.table} {alias} WHERE {alias}.id = {item}.key"
+                f"{self._node_rule(type_name, alias)})"
+            )
+        types = self._param((slot, "types"), "text[]")
+        keys = self._param((slot, "keys"), "int[]")
+        return (
+            f"array_to_json(ARRAY(SELECT CASE {item}.type {' '.join(whens)} END"
+            f" FROM unnest({types}, {keys}) WITH ORDINALITY AS {item}(type, key, ord)"
+            f" ORDER BY {item}.ord))"
+        )
+
+    def _node_rule(self, type_name: str, alias: str) -> str:
+        rule_name = NODE_VISIBILITY.get(type_name)
+        return "" if rule_name is None else f" AND {self._visibility(rule_name, alias)}"
+
+    # -- objects -------------------------------------------------------------------------------
+
+    def _object(
+        self, plan: ObjectPlan, alias: str, provided: Mapping[str, str] | None = None
+    ) -> str:
+        pairs = [(field.key, self._field(field, alias, provided)) for field in plan.fields]
+        return _object_sql(pairs)
+
+    def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
+        if isinstance(field, ScalarPlan):
+            return self._masked(field.sql.format(t=alias), field.visible_if, alias)
+        if isinstance(field, TypenamePlan):
+            return sqltext.quote_literal(field.type_name)
+        if isinstance(field, EmbeddedPlan):
+            return self._masked(self._object(field.object, alias), field.visible_if, alias)
+        if isinstance(field, RelatedPlan):
+            if provided and field.name in provided:
+                return self._object(field.object, provided[field.name])
+            return self._masked(self._related(field, alias), field.visible_if, alias)
+        assert isinstance(field, ConnectionPlan)
+        return self._connection(field, alias)
+
+    def _masked(self, value: str, rule_name: str | None, alias: str) -> str:
+        """The value where the rule holds for the row `alias`, else null (a field mask)."""
+        if rule_name is None:
+            return value
+        return f"CASE WHEN {self._visibility(rule_name, alias)} THEN {value} END"
+
+    def _related(self, field: RelatedPlan, parent: str) -> str:
+        link = field.link
+        child = self._alias(link.type_name)
+        table = TYPES[link.type_name].table
+        source = link.source.format(c=child)
+        where = link.where.format(c=child, p=parent)
+        provided = {name: template.format(c=child) for name, template in link.provides}
+        body = self._object(field.object, child, provided)
+        if not field.many:
+            return f"(SELECT {body} FROM {table} {child} {source} WHERE {where})"
+        order = ", ".join(term.format(c=child) for term in link.order)
+        return (
+            f"array_to_json(ARRAY(SELECT {body} FROM {table} {child} {source}"
+            f" WHERE {where} ORDER BY {order}))"
+        )
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def _conditions(
+        self, plan: ConnectionPlan, shape: PageShape, alias: str, parent: str | None
+    ) -> list[str]:
+        paged = plan.paged
+        slot = plan.arguments.slot
+        conditions = []
+        if parent is not None:
+            conditions.append(paged.link.where.format(c=alias, p=parent))
+        if paged.visibility is not None:
+            conditions.append(
+                self._visibility(paged.visibility, paged.visible_alias.format(c=alias))
+            )
+        for name in shape.conditions:
+            if name in ("roles", "statuses"):
+                column = "role" if name == "roles" else "status"
+                conditions.append(f"{alias}.{column} = ANY({self._param((slot, name), 'text[]')})")
+                continue
+            assert plan.root_field is not None
+            template, postgres_type = ROOT_CONDITIONS[plan.root_field][name]
+            value = self._param((slot, name), postgres_type) if postgres_type else ""
+            shown = _Shown(self, alias)
+            conditions.append(template.format(c=alias, v=value, shown=shown))
+        return conditions
+
+    def _cursor(self, ordering: Ordering, model: Any, alias: str) -> str:
+        pieces = []
+        for attribute, column in zip(ordering.attributes, ordering.columns(model), strict=True):
+            value = f"{alias}.{attribute}"
+            if column.type.python_type is datetime:
+                value = sqltext.timestamp(value)
+            pieces.append(f"to_json({value})::text")
+        raw = (
+            f"{sqltext.quote_literal('[' + _json_string(ordering.name) + ',[')} || "
+            + " || ',' || ".join(pieces)
+            + " || ']]'"
+        )
+        return sqltext.base64url(raw)
+
+    def _connection(self, plan: ConnectionPlan, parent: str | None) -> str:
+        shape = self.shapes[plan.arguments.slot]
+        assert isinstance(shape, PageShape)
+        slot = plan.arguments.slot
+        paged = plan.paged
+        table = TYPES[paged.link.type_name].table
+        ordering = shape.ordering
+        alias = self._alias(paged.link.type_name)
+        size = str(shape.size)
+
+        conditions = self._conditions(plan, shape, alias, parent)
+        columns = [f"{alias}.{attribute}" for attribute in ordering.attributes]
+        forward = ordering.descending == shape.backward
+        if shape.has_key:
+            bounds = [
+                self._param((slot, f"key{index}"), _postgres_type(column))
+                for index, column in enumerate(ordering.columns(paged.model))
+            ]
+            operator = ">" if forward else "<"
+            conditions.append(f"({', '.join(columns)}) {operator} ({', '.join(bounds)})")
+        fetch = ", ".join(f"{column} {'ASC' if forward else 'DESC'}" for column in columns)
+        display = ", ".join(
+            f"{column} {'DESC' if ordering.descending else 'ASC'}" for column in columns
+        )
+        where = " AND ".join(conditions) or "TRUE"
+        source = paged.link.source.format(c=alias)
+        probe = (
+            f"SELECT {alias}.* FROM {table} {alias} {source} WHERE {where}"
+            f" ORDER BY {fetch} LIMIT {size} + 1"
+        )
+
+        page = self._alias("q")
+        low = "1" if not shape.backward else f"greatest({page}.n - {size}, 0) + 1"
+        high = f"least({page}.n, {size})" if not shape.backward else f"{page}.n"
+        more = f"({page}.n > {size})"
+        has_key = "true" if shape.has_key else "false"
+        aggregates = ["count(*) AS n"]
+        pairs: list[tuple[str, str]] = []
+        cursor_needed = False
+        for index, part in enumerate(plan.parts):
+            if isinstance(part, TypenamePlan):
+                pairs.append((part.key, sqltext.quote_literal(part.type_name)))
+            elif isinstance(part, TotalCountPlan):
+                pairs.append((part.key, self._total(plan, shape, parent)))
+            elif isinstance(part, NodesPlan | EdgesPlan):
+                item = (
+                    self._object(part.object, alias)
+                    if isinstance(part, NodesPlan)
+                    else self._edge(part, paged, ordering, alias)
+                )
+                aggregates.append(f"array_agg({item} ORDER BY {display}) AS a{index}")
+                pairs.append(
+                    (part.key, f"coalesce(array_to_json({page}.a{index}[{low}:{high}]), '[]')")
+                )
+            else:
+                info = []
+                for key, name in part.fields:
+                    if name == "hasNextPage":
+                        info.append((key, has_key if shape.backward else more))
+                    elif name == "hasPreviousPage":
+                        info.append((key, has_key if not shape.backward else more))
+                    elif name == "startCursor":
+                        cursor_needed = True
+                        info.append((key, f"{page}.cursors[{low}]"))
+                    elif name == "endCursor":
+                        cursor_needed = True
+                        info.append((key, f"{page}.cursors[{high}]"))
+                    else:
+                        info.append((key, "'PageInfo'"))
+                pairs.append((part.key, _object_sql(info)))
+        if cursor_needed:
+            cursor = self._cursor(ordering, paged.model, alias)
+            aggregates.append(f"array_agg({cursor} ORDER BY {display}) AS cursors")
+        return (
+            f"(SELECT {_object_sql(pairs)} FROM (SELECT {', '.join(aggregates)}"
+            f" FROM ({probe}) {alias}) {page})"
+        )
+
+    def _edge(self, part: EdgesPlan, paged: Any, ordering: Ordering, alias: str) -> str:
+        pairs = []
+        for key, name, node in part.fields:
+            if name == "cursor":
+                pairs.append((key, self._cursor(ordering, paged.model, alias)))
+            elif name == "node":
+                assert node is not None
+                pairs.append((key, self._object(node, alias)))
+            else:
+                pairs.append((key, sqltext.quote_literal(part.type_name)))
+        return _object_sql(pairs)
+
+    def _total(self, plan: ConnectionPlan, shape: PageShape, parent: str | None) -> str:
+        paged = plan.paged
+        alias = self._alias(paged.link.type_name)
+        table = TYPES[paged.link.type_name].table
+        source = paged.link.source.format(c=alias)
+        where = " AND ".join(self._conditions(plan, shape, alias, parent)) or "TRUE"
+        return f"(SELECT count(*) FROM {table} {alias} {source} WHERE {where})"
+
+
+def _object_sql(pairs: Sequence[tuple[str, str]]) -> str:
+    return "json_build_object(" + ", ".join(f"'{key}', {value}" for key, value in pairs) + ")"
+
+
+def _json_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _postgres_type(column: Any) -> str:
+    return POSTGRES_TYPES.get(column.type.python_type, "text")

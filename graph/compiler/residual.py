@@ -1,0 +1,86 @@
+"""The residual of a mixed operation: its source with the compiled root fields blanked out.
+
+Blanking (spaces, newlines kept) instead of printing a new document keeps every line and
+column where it was, so errors strawberry reports on the residual point at the client's text.
+Variables and fragments only the compiled fields used are blanked too (an unused one would
+fail validation); variables the client sent for them are simply ignored.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    Node,
+    OperationDefinitionNode,
+    VariableNode,
+    Visitor,
+    visit,
+)
+
+
+def residual_source(
+    source: str,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    compiled_keys: Iterable[str],
+) -> str:
+    """`source` keeping only the root fields whose response key is not in `compiled_keys`."""
+    compiled = set(compiled_keys)
+    blank: list[tuple[int, int]] = []
+    kept: list[Node] = []
+    for selection in operation.selection_set.selections:
+        assert isinstance(selection, FieldNode)
+        key = selection.alias.value if selection.alias else selection.name.value
+        if key in compiled:
+            blank.append(_span(selection))
+        else:
+            kept.append(selection)
+    variables, used_fragments = _references(kept, fragments)
+    for name, fragment in fragments.items():
+        if name not in used_fragments:
+            blank.append(_span(fragment))
+    definitions = operation.variable_definitions or ()
+    unused = [item for item in definitions if item.variable.name.value not in variables]
+    if definitions and len(unused) == len(definitions):
+        opening = source.rfind("(", 0, _span(definitions[0])[0])
+        closing = source.find(")", _span(definitions[-1])[1])
+        blank.append((opening, closing + 1))
+    else:
+        blank.extend(_span(item) for item in unused)
+    characters = list(source)
+    for start, end in blank:
+        for index in range(start, end):
+            if characters[index] not in "\r\n":
+                characters[index] = " "
+    return "".join(characters)
+
+
+def _span(node: Node) -> tuple[int, int]:
+    assert node.loc is not None
+    return node.loc.start, node.loc.end
+
+
+def _references(
+    nodes: Sequence[Node], fragments: Mapping[str, FragmentDefinitionNode]
+) -> tuple[set[str], set[str]]:
+    """Variables and fragments `nodes` use, following fragment spreads transitively."""
+    variables: set[str] = set()
+    used: set[str] = set()
+    pending = list(nodes)
+
+    class Finder(Visitor):
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            variables.add(node.name.value)
+
+        def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+            name = node.name.value
+            if name not in used and name in fragments:
+                used.add(name)
+                pending.append(fragments[name])
+
+    while pending:
+        visit(pending.pop(), Finder())
+    return variables, used

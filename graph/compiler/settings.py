@@ -1,0 +1,26 @@
+"""Switches for the compiled read path, from the environment (all off by default)."""
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CompilerSettings:
+    """Whether compiled reads serve /graphql, and whether responses say which path ran."""
+
+    enabled: bool = False
+    report_path: bool = False
+    pool_size: int = 10
+    tune_gc: bool = True
+
+    @classmethod
+    def from_environment(cls) -> "CompilerSettings":
+        """BRAINGAIN_COMPILED_READS=1 turns it on; reporting only outside production."""
+        production = os.environ.get("BRAINGAIN_ENV", "development") == "production"
+        return cls(
+            enabled=os.environ.get("BRAINGAIN_COMPILED_READS", "0") == "1",
+            report_path=not production
+            and os.environ.get("BRAINGAIN_REPORT_EXECUTION_PATH", "0") == "1",
+            pool_size=int(os.environ.get("BRAINGAIN_COMPILED_POOL_SIZE", "10")),
+            tune_gc=os.environ.get("BRAINGAIN_TUNE_GC", "1") == "1",
+        )

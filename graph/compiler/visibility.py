@@ -1,0 +1,123 @@
+"""Visibility rules as SQL predicates the plan inlines: row filters and column masks.
+
+A rule is a SQLAlchemy expression over one model, built for the request's viewer by
+graph.services.visibility — the same rules the loaders apply. The compiler adapts the
+expression to the alias the plan gives that table and renders it with its values inlined, so
+a statement is cached per (plan shape, viewer's rendered predicates). New rules (field
+visibility levels, chapter scopes, consent grants) plug in by adding an entry to RULES and
+naming it in the mapping (`Paged.visibility`, `Column.visible_if`).
+"""
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, literal_column, select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.util import ClauseAdapter
+
+from db.base import Base
+from db.enums import ProfileField
+from db.models import Engineer, Membership
+from db.queries.chapter import MembershipScope
+from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
+from graph.services import visibility as rules
+
+ALIAS_PLACEHOLDER = "__visibility_alias__"
+
+
+NO_CHAPTERS = ChapterRegistry()
+"""The registry when none is given: no chapter shares profile fields with its members."""
+
+Predicate = Callable[[Viewer, ChapterRegistry], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A predicate over rows of `model`, for a given viewer (and the chapters' configs)."""
+
+    model: type[Base]
+    predicate: Predicate
+
+
+def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The memberships the viewer may list (membership_scope, as Chapter.members and
+    Engineer.memberships apply it)."""
+    return rules.membership_scope(viewer).predicate()
+
+
+def active_memberships(_: Viewer, __: ChapterRegistry) -> ColumnElement[bool]:
+    """Active memberships only, whoever asks (Engineer.chapters)."""
+    return MembershipScope(rules.PUBLIC_MEMBERSHIP_STATUSES).predicate()
+
+
+def _shows(field: ProfileField) -> Predicate:
+    def shows(viewer: Viewer, registry: ChapterRegistry) -> ColumnElement[bool]:
+        return rules.shows_field(viewer, registry, field)
+
+    return shows
+
+
+RULES: dict[str, Rule] = {
+    "membership": Rule(Membership, visible_memberships),
+    "active_membership": Rule(Membership, active_memberships),
+    **{f"field:{field.value}": Rule(Engineer, _shows(field)) for field in ProfileField},
+}
+"""`field:<profile field>` is graph.services.visibility.shows_field: the mask of a maskable
+Engineer field and the condition a filter on it must meet. (For institution viewers it admits
+consent grants too, whose reads strawberry logs; the compiled path does not serve them.)"""
+
+ViewerKey = tuple[Hashable, ...]
+"""What of a Viewer the rules read, hashable (its chapter roles are a mapping proxy)."""
+
+
+def viewer_key(viewer: Viewer) -> ViewerKey:
+    """The viewer as the rules see it: two viewers with equal keys get the same predicates."""
+    return (
+        viewer.engineer_id,
+        viewer.client_id,
+        viewer.institution_id,
+        viewer.scopes,
+        viewer.global_role,
+        tuple(sorted(viewer.chapter_roles.items())),
+    )
+
+
+MAX_TEMPLATES = 4096
+_TEMPLATES: dict[tuple[str, ViewerKey, int], str] = {}
+
+
+def render(
+    rule_name: str, viewer: Viewer, alias: str, registry: ChapterRegistry = NO_CHAPTERS
+) -> str:
+    """The rule's predicate as SQL over `alias`, its values inlined."""
+    key = (rule_name, viewer_key(viewer), id(registry))
+    template = _TEMPLATES.get(key)
+    if template is None:
+        if len(_TEMPLATES) >= MAX_TEMPLATES:
+            _TEMPLATES.pop(next(iter(_TEMPLATES)))
+        template = _TEMPLATES[key] = _template(rule_name, viewer, registry)
+    return template.replace(ALIAS_PLACEHOLDER, alias)
+
+
+def _template(rule_name: str, viewer: Viewer, registry: ChapterRegistry) -> str:
+    rule = RULES[rule_name]
+    table = rule.model.__table__
+    assert isinstance(table, Table)
+    aliased = table.alias(ALIAS_PLACEHOLDER)
+    adapted = ClauseAdapter(aliased).traverse(rule.predicate(viewer, registry))
+    # Rendered inside a SELECT over the alias so that subqueries (EXISTS over memberships)
+    # correlate to it; the WHERE clause is the predicate.
+    statement: Select[Any] = select(literal_column("1")).select_from(aliased).where(adapted)
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
+    compiled = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    head, separator, where = compiled.partition("\nWHERE ")
+    assert separator, compiled
+    assert head.endswith(f"AS {ALIAS_PLACEHOLDER} "), compiled
+    return f"({where})"
+
+
+def clear_cache() -> None:
+    """Forget rendered predicates (after RULES change, e.g. in tests)."""
+    _TEMPLATES.clear()

@@ -1,0 +1,190 @@
+"""Fixtures for the compiled read path: a varied data set and a client running both paths."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graph.auth.viewer import ANONYMOUS, Viewer
+from graph.compiler import mixed
+from graph.compiler.operation import CompiledQueries
+from graph.ids import encode_id
+from graph.schema import schema
+from tests import factories
+from tests.conftest import GraphQLClient
+
+FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
+    1: {"city": "MEMBERS", "skills": "PRIVATE", "capacity": "CHAPTER", "email": "PUBLIC"},
+    2: {
+        "sectors": "MEMBERS",
+        "timezone": "PRIVATE",
+        "languages": "MEMBERS",
+        "pec_registration_number": "PUBLIC",
+        "phone": "PUBLIC",
+    },
+    3: {"pec_registration_number": "PUBLIC", "positions": "CHAPTER"},
+    5: {"skills": "CHAPTER", "city": "CHAPTER", "email": "CHAPTER", "education": "MEMBERS"},
+    4: {
+        "affiliations": "MEMBERS",
+        "education": "CHAPTER",
+        "skills": "MEMBERS",
+        "sectors": "PRIVATE",
+    },
+    6: {"city": "nonsense", "pec_registration_number": "PUBLIC"},
+}
+"""Visibility settings per engineer number: masks and filters must agree with strawberry."""
+
+
+@dataclass
+class World:
+    """What the data set holds, for building variables."""
+
+    handles: list[str] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    pks: dict[str, int] = field(default_factory=dict)
+    """Primary keys of engineers (by handle) and chapters (by slug), for building viewers."""
+
+
+class CountingConnection:
+    """Wraps the driver connection to count the statements the compiled path sends."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.count = 0
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        """Run one statement."""
+        self.count += 1
+        return await self.connection.fetchval(query, *args)
+
+
+@dataclass
+class BothPaths:
+    """Runs a document through strawberry and through the compiled plan."""
+
+    graphql: GraphQLClient
+    session: AsyncSession
+    compiled: CompiledQueries
+    last_statement_count: int = 0
+
+    async def compiled_data(
+        self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
+    ) -> Any | None:
+        """The compiled path's `data`, or None when it falls back to strawberry."""
+        await self.session.flush()
+        statement = self.compiled.statement(document, None, variables, viewer)
+        if statement is None:
+            return None
+        connection = await self.session.connection()
+        raw = await connection.get_raw_connection()
+        counting = CountingConnection(raw.driver_connection)
+        if statement.residual is not None:
+
+            async def run_residual(source: str) -> Any:
+                return await self.graphql.execute(source, variables, viewer)
+
+            body = await mixed.execute(statement, counting, run_residual)
+            self.last_statement_count = counting.count
+            assert "errors" not in body, body
+            return body["data"]
+        text = await statement.run(counting)
+        self.last_statement_count = counting.count
+        return orjson.loads(text)
+
+    async def compare(
+        self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
+    ) -> Any:
+        """Assert both paths give the same data, keys in the same order; return it."""
+        expected = await self.graphql.execute(document, variables, viewer)
+        assert expected.errors is None, expected.errors
+        actual = await self.compiled_data(document, variables, viewer)
+        assert actual is not None, "the document should compile"
+        assert json.dumps(actual) == json.dumps(expected.data)
+        return actual
+
+
+@pytest.fixture
+def both(graphql: GraphQLClient, session: AsyncSession) -> BothPaths:
+    """Both execution paths over the test's transaction."""
+    return BothPaths(graphql, session, CompiledQueries(schema._schema, registry=graphql.registry))
+
+
+@pytest.fixture
+async def world(session: AsyncSession) -> World:
+    """Engineers with every kind of nested record, memberships in each status, institutions."""
+    found = World()
+    water = await factories.sector(session, slug="cmp-water", name="Cmp Water")
+    grid = await factories.sector(session, slug="cmp-grid", name='Cmp Grid "Power" ö')
+    skills = [
+        await factories.skill(session, slug="cmp-hydro", name="Cmp Hydro", sector_id=water.id),
+        await factories.skill(session, slug="cmp-relay", name="Cmp Relay", sector_id=grid.id),
+        await factories.skill(session, slug="cmp-misc", name="Cmp Misc"),
+    ]
+    gulf = await factories.chapter(session, "gulf-uae")
+    uk = await factories.chapter(session, "uk-ireland")
+    university = await factories.institution(session, slug="cmp-uni", name="Cmp University")
+    startup = await factories.institution(
+        session, slug="cmp-start", name="Cmp Startup", kind="STARTUP", verified=False
+    )
+    for number in range(7):
+        engineer = await factories.engineer(
+            session,
+            handle=f"cmp-{number}",
+            name="Cmp Same" if number in (2, 3) else f'Cmp Ünïcode {number} \\ "q"',
+            bio="cmpword",
+            photo_url=None if number % 2 else f"https://example.org/{number}.jpg",
+            pec_status="VERIFIED" if number % 3 == 0 else "UNREGISTERED",
+            pec_registration_number=f"PEC-{number}" if number % 3 == 0 else None,
+            languages=[] if number == 4 else ["en", "ur"],
+            seeks=["MENTORSHIP"] if number % 2 else [],
+            email=f"cmp-{number}@example.org",
+            phone=f"+97150000000{number}",
+            field_visibility=FIELD_VISIBILITIES.get(number, {}),
+        )
+        found.handles.append(engineer.handle)
+        found.pks[engineer.handle] = engineer.id
+        found.ids[engineer.handle] = encode_id("Engineer", engineer.id)
+        for index, skill in enumerate(skills[: number % 4]):
+            await factories.claim_skill(session, engineer, skill, years=3 + index % 2)
+        if number % 2 == 0:
+            await factories.join_sector(session, engineer, water)
+        if number % 3 == 0:
+            await factories.join_sector(session, engineer, grid)
+        await factories.position(session, engineer, title="Now", start_date=date(2021, 1, 1))
+        if number % 2:
+            await factories.position(
+                session,
+                engineer,
+                title="Before",
+                start_date=date(2015, 5, 1),
+                end_date=date(2020, 12, 31),
+            )
+        if number % 3 == 1:
+            await factories.affiliation(session, engineer, university, role=f"Lecturer {number}")
+            await factories.affiliation(session, engineer, startup, since=date(2022, 2, 2))
+        membership = await factories.membership(
+            session,
+            engineer,
+            gulf,
+            status=("ACTIVE", "ACTIVE", "PENDING", "SUSPENDED")[number % 4],
+            role="moderator" if number == 1 else "member",
+        )
+        found.ids[f"membership-{number}"] = encode_id("Membership", membership.id)
+        if number % 2:
+            await factories.membership(
+                session,
+                engineer,
+                uk,
+                since=datetime(2024, 3, 1, 12, 0, 0, 123456 * number % 1000000, tzinfo=UTC),
+            )
+    found.ids["gulf"] = encode_id("Chapter", gulf.id)
+    found.pks["gulf-uae"], found.pks["uk-ireland"] = gulf.id, uk.id
+    found.ids["uni"] = encode_id("Institution", university.id)
+    found.ids["water"] = encode_id("Sector", water.id)
+    found.ids["hydro"] = encode_id("Skill", skills[0].id)
+    found.ids["misc"] = encode_id("Skill", skills[2].id)
+    return found

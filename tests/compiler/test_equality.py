@@ -1,0 +1,383 @@
+"""The compiled path answers exactly as strawberry does: same data, same key order, same nulls."""
+
+import importlib
+import pkgutil
+from types import ModuleType
+from typing import Any
+
+import pytest
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+
+import tests.auth
+import tests.graph
+import tests.http
+from tests.auth import test_hidden_fields, test_memberships, test_profiles
+from tests.compiler.conftest import BothPaths, World
+from tests.graph import (
+    test_chapters,
+    test_cost,
+    test_engineers,
+    test_node,
+    test_page_limits,
+    test_query_count,
+)
+from tests.http import (
+    test_auth_integration,
+    test_graphiql,
+    test_oauth,
+    test_server,
+    test_trusted_documents,
+    test_websocket,
+    test_websocket_policy,
+)
+
+EVERYTHING_ON_ENGINEER = """
+query ($handle: String!) {
+  engineer(handle: $handle) {
+    __typename id handle name headline bio photoUrl countryCode city isOverseas timezone
+    languages disciplines offers seeks pecRegistrationNumber pecStatus isPecVerified createdAt
+    capacity { __typename hoursPerMonth maxMentees }
+    sectors { id slug name description skills { slug name sector { slug } } }
+    skills { __typename level years skill { id slug name sector { name } } }
+    positions { title organization countryCode city startDate endDate isCurrent }
+    education { school degree fieldOfStudy startYear endYear }
+    affiliations { role since institution { slug name kind website verified } engineer { handle } }
+    memberships(first: 10) {
+      __typename totalCount
+      pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
+      edges { __typename cursor node { id role status since chapter { slug } } }
+      nodes { role engineer { handle } }
+    }
+    chapters(first: 10) { totalCount nodes { slug features { forum events } archivedAt } }
+  }
+}
+"""
+
+FRAGMENTS_AND_ALIASES = """
+fragment Who on Engineer { handle displayName: name }
+fragment Paged on EngineerConnection { count: totalCount info: pageInfo { more: hasNextPage } }
+query Search($first: Int!, $withSkills: Boolean!, $noSectors: Boolean = false) {
+  __typename
+  list: engineers(first: $first, filter: {search: "cmpword"}, orderBy: {field: HANDLE}) {
+    ...Paged
+    items: edges {
+      node {
+        ...Who
+        ... on Node { id }
+        ... on Engineer { city }
+        skills @include(if: $withSkills) { years }
+        sectors @skip(if: $noSectors) { slug }
+        handle
+        again: handle
+      }
+    }
+  }
+  one: engineer(handle: "cmp-1") { ...Who }
+  two: engineer(handle: "cmp-2") { ...Who skills @skip(if: true) { years } }
+}
+"""
+
+ROOTS = """
+query {
+  sectors { slug skills { slug } }
+  chapters(first: 20, includeArchived: true) { totalCount nodes { slug timezone } }
+  institutions(first: 5, filter: {search: "cmp", kinds: [STARTUP, UNIVERSITY]}) {
+    totalCount
+    nodes {
+      slug kind countryCode city description
+      staff(first: 2) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { role since engineer { handle } } }
+      }
+    }
+  }
+}
+"""
+
+CONNECTION_PAGE = """
+query ($first: Int, $after: String, $last: Int, $before: String, $order: EngineerOrder) {
+  engineers(first: $first, after: $after, last: $last, before: $before,
+            filter: {search: "cmpword"}, orderBy: $order) {
+    totalCount
+    edges { cursor node { handle name createdAt } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+MEMBERS = """
+query ($first: Int, $after: String, $last: Int, $before: String, $roles: [String!]) {
+  chapter(slug: "gulf-uae") {
+    members(first: $first, after: $after, last: $last, before: $before, roles: $roles) {
+      totalCount
+      edges { cursor node { role status since engineer { handle } chapter { slug } } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+}
+"""
+
+NODE_EVERYTHING = """
+query ($id: ID!) {
+  node(id: $id) {
+    __typename id
+    ... on Engineer { handle claimed: skills { years } }
+    ... on Chapter { slug members(first: 3) { totalCount } }
+    ... on Institution { slug staff(first: 3) { totalCount } }
+    ... on Membership { role since chapter { slug } engineer { handle } }
+    ... on Sector { slug skills { slug } }
+    ... on Skill { slug sector { slug } }
+  }
+}
+"""
+
+MIXED = """
+fragment Who on Engineer { handle name }
+query Mixed($handle: String!, $first: Int!) {
+  viewer { isAuthenticated engineer { handle } }
+  engineer(handle: $handle) { ...Who chapters(first: $first) { totalCount } }
+  sectors { slug }
+  again: viewer { isAuthenticated }
+}
+"""
+
+NODES_EVERYTHING = """
+query ($ids: [ID!]!) {
+  nodes(ids: $ids) { __typename id ... on Engineer { handle } ... on Skill { name } }
+}
+"""
+
+
+def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """Every (document, variables) pair the equality test runs."""
+    handles = world.handles
+    listed: list[tuple[str, dict[str, Any] | None]] = [
+        (test_engineers.ENGINEER_BY_HANDLE, {"handle": handle})
+        for handle in [*handles, "CMP-3", "nobody", "x" * 70]
+    ]
+    listed += [(EVERYTHING_ON_ENGINEER, {"handle": handle}) for handle in handles]
+    listed += [
+        (test_engineers.ENGINEERS, {"first": 100, "filter": {"search": "cmpword"}}),
+        (test_engineers.ENGINEERS, {"first": 3, "filter": {"sectors": ["cmp-water"]}}),
+        (
+            test_engineers.ENGINEERS,
+            {
+                "first": 50,
+                "filter": {
+                    "sectors": ["cmp-water", "cmp-grid"],
+                    "skills": ["cmp-hydro"],
+                    "disciplines": ["ELECTRICAL"],
+                    "countries": ["AE"],
+                    "offers": ["MENTORSHIP"],
+                    "isOverseas": True,
+                    "pecVerified": False,
+                },
+                "orderBy": {"field": "CREATED_AT", "direction": "DESC"},
+            },
+        ),
+        (
+            test_engineers.ENGINEERS,
+            {"last": 2, "filter": {"search": "cmpword", "pecVerified": True}},
+        ),
+        (
+            test_engineers.ENGINEERS,
+            {
+                "first": 4,
+                "filter": {"chapter": world.ids["gulf"]},
+                "orderBy": {"field": "NAME"},
+            },
+        ),
+        (test_chapters.CHAPTER, {"slug": "gulf-uae", "first": 2}),
+        (test_chapters.CHAPTER, {"slug": "gulf-uae", "first": 10, "roles": ["moderator"]}),
+        (test_chapters.CHAPTER, {"slug": "uk-ireland", "first": 100}),
+        (test_chapters.CHAPTER, {"slug": "atlantis", "first": 1}),
+        (test_chapters.INSTITUTION, {"slug": "cmp-uni"}),
+        (test_chapters.INSTITUTION, {"slug": "cmp-start"}),
+        ("{ chapters(first: 100) { totalCount nodes { slug } } }", None),
+        (test_query_count.NESTED, {"first": 10}),
+        (test_query_count.CHAPTER_MEMBERS, {"first": 9}),
+        (test_server.QUERY, {"handle": "cmp-1"}),
+        (FRAGMENTS_AND_ALIASES, {"first": 5, "withSkills": True}),
+        (FRAGMENTS_AND_ALIASES, {"first": 2, "withSkills": False, "noSectors": True}),
+        (ROOTS, None),
+        (NODE_EVERYTHING, {"id": world.ids["cmp-1"]}),
+        (NODE_EVERYTHING, {"id": world.ids["gulf"]}),
+        (NODE_EVERYTHING, {"id": world.ids["uni"]}),
+        (NODE_EVERYTHING, {"id": world.ids["membership-2"]}),
+        (NODE_EVERYTHING, {"id": world.ids["water"]}),
+        (NODE_EVERYTHING, {"id": world.ids["misc"]}),
+        (test_node.NODE, {"id": world.ids["membership-1"]}),
+        (test_node.NODE, {"id": "RW5naW5lZXI6MjAwMDAwMDAwMA"}),
+        (
+            NODES_EVERYTHING,
+            {
+                "ids": [
+                    world.ids["hydro"],
+                    world.ids["cmp-0"],
+                    "RW5naW5lZXI6MjAwMDAwMDAwMA",
+                    world.ids["gulf"],
+                ]
+            },
+        ),
+        (test_node.NODES, {"ids": []}),
+        (test_cost.WITH_PAGE_INFO, {"a": 2, "b": 3}),
+        (test_cost.PLAIN, {"a": 2, "b": 2}),
+        (test_page_limits.ENGINEERS_VARIABLE, {"n": 5}),
+        (test_page_limits.NESTED_MEMBERS, {"n": 3}),
+        (test_auth_integration.REGISTERED, None),
+        (test_graphiql.QUERY, None),
+        (test_trusted_documents.CHAPTERS, None),
+        (test_hidden_fields.STAFF, {"slug": "cmp-uni"}),
+        (test_hidden_fields.STAFF, {"slug": "cmp-start"}),
+        (test_hidden_fields.BY_SECTOR, {"sector": "cmp-water"}),
+        (test_hidden_fields.BY_SECTOR, {"sector": "cmp-grid"}),
+        (test_hidden_fields.BY_SKILL, {"skill": "cmp-hydro"}),
+        (test_hidden_fields.BY_SKILL, {"skill": "cmp-relay"}),
+        (test_hidden_fields.SEARCH, {"search": "hydro"}),
+        (test_hidden_fields.SEARCH, {"search": "relay"}),
+        (test_hidden_fields.SEARCH, {"search": "cmpword"}),
+    ]
+    for statuses in (["PENDING", "SUSPENDED"], ["ACTIVE"]):
+        listed.append((STATUSES, {"statuses": statuses}))
+    for document in PER_HANDLE:
+        listed += [(document, {"handle": handle}) for handle in handles]
+    return listed
+
+
+STRAWBERRY_ONLY = {
+    test_query_count.AUDIT_LOGS: "Chapter.auditLog: a permission check (FORBIDDEN) in Python",
+    test_memberships.MEMBERS: "Chapter.auditLog",
+    test_oauth.VIEWER: "viewer: Python-only",
+    test_websocket.VIEWER: "viewer: Python-only",
+    test_profiles.MINE: "viewer: Python-only",
+    test_websocket_policy.INTROSPECTION: "introspection",
+}
+"""Read documents of the suite that strawberry answers, with the reason."""
+
+STATUSES = """
+query ($statuses: [MembershipStatus!]) {
+  chapter(slug: "gulf-uae") {
+    members(first: 10, statuses: $statuses) { totalCount nodes { status engineer { handle } } }
+  }
+}
+"""
+
+MASKS = """
+query ($handle: String!) {
+  engineer(handle: $handle) {
+    handle email phone city timezone languages pecRegistrationNumber
+    capacity { hoursPerMonth maxMentees }
+    sectors { slug } skills { years skill { slug } } positions { title } education { school }
+    affiliations { role institution { slug } }
+  }
+}
+"""
+
+PER_HANDLE = (test_profiles.PROFILE, MASKS)
+"""Documents run once per engineer of the world (each has its own visibility settings)."""
+
+
+async def test_every_case_compiles_and_matches_strawberry(both: BothPaths, world: World) -> None:
+    for document, variables in cases(world):
+        await both.compare(document, variables)
+        assert both.last_statement_count == 1
+
+
+@pytest.mark.parametrize(
+    ("order", "size"),
+    [
+        (None, 2),
+        ({"field": "HANDLE", "direction": "DESC"}, 3),
+        ({"field": "CREATED_AT", "direction": "ASC"}, 1),
+        ({"field": "NAME", "direction": "DESC"}, 2),
+    ],
+)
+async def test_paging_both_ways_matches_strawberry(
+    both: BothPaths, world: World, order: dict[str, str] | None, size: int
+) -> None:
+    # Given a list longer than the page, walked forward and then backward with cursors
+    after = None
+    while True:
+        page = await both.compare(CONNECTION_PAGE, {"first": size, "after": after, "order": order})
+        info = page["engineers"]["pageInfo"]
+        if not info["hasNextPage"]:
+            break
+        after = info["endCursor"]
+    before = None
+    while True:
+        page = await both.compare(CONNECTION_PAGE, {"last": size, "before": before, "order": order})
+        info = page["engineers"]["pageInfo"]
+        if not info["hasPreviousPage"]:
+            break
+        before = info["startCursor"]
+
+
+async def test_nested_members_paging_matches_strawberry(both: BothPaths, world: World) -> None:
+    after = None
+    for _ in range(5):
+        page = await both.compare(MEMBERS, {"first": 1, "after": after})
+        after = page["chapter"]["members"]["pageInfo"]["endCursor"]
+        if after is None:
+            break
+    last = await both.compare(MEMBERS, {"last": 1})
+    before = last["chapter"]["members"]["pageInfo"]["startCursor"]
+    await both.compare(MEMBERS, {"last": 5, "before": before})
+
+
+def _documents_in_the_suite() -> set[str]:
+    """Every read document kept as a module constant in the graph, HTTP and auth tests."""
+    found = set()
+    for package in (tests.graph, tests.http, tests.auth):
+        for module in _test_modules(package):
+            for name, value in vars(module).items():
+                if name.isupper() and isinstance(value, str) and _is_query(value):
+                    found.add(value)
+    return found
+
+
+def _test_modules(package: ModuleType) -> list[ModuleType]:
+    return [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+        if info.name.startswith("test_")
+    ]
+
+
+def _is_query(text: str) -> bool:
+    try:
+        document = parse(text)
+    except GraphQLError:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    return bool(operations) and all(op.operation is OperationType.QUERY for op in operations)
+
+
+async def test_the_cases_cover_every_document_of_the_suite(world: World) -> None:
+    covered = {document for document, _ in cases(world)}
+    missing = _documents_in_the_suite() - covered - set(STRAWBERRY_ONLY)
+    assert not missing, missing
+
+
+async def test_what_the_suite_leaves_to_strawberry_falls_back(both: BothPaths) -> None:
+    for document in STRAWBERRY_ONLY:
+        assert await both.compiled_data(document, {"first": 2, "slug": "gulf-uae"}) is None
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{ engineers(first: 101) { totalCount } }",
+        "{ engineers { totalCount } }",
+        "{ engineers(first: 5, last: 5) { totalCount } }",
+        "{ chapters(first: 1) { nodes { members(first: 500) { totalCount } } } }",
+        '{ engineer(handle: "x") { chapters { totalCount } } }',
+        '{ engineers(first: 1, after: "W10") { totalCount } }',
+        '{ node(id: "garbage!!") { id } }',
+        "{ viewer { isAuthenticated engineer { handle } } }",
+        "{ viewer { isAuthenticated } engineers(first: 1000) { totalCount } }",
+        "{ __schema { queryType { name } } }",
+        "{ engineers(first: 1) { nope } }",
+    ],
+)
+async def test_what_strawberry_must_answer_is_not_compiled(both: BothPaths, document: str) -> None:
+    assert await both.compiled_data(document) is None

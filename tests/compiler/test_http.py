@@ -1,0 +1,239 @@
+"""Over HTTP: compiled answers equal strawberry's, and everything else still reaches strawberry."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from graph.app import create_app
+from graph.auth.authentication import engineer_subject
+from graph.auth.roles import MEMBER_SCOPES
+from graph.auth.routes import AuthState
+from graph.auth.tokens import issue_access_token
+from graph.compiler.settings import CompilerSettings
+from graph.extensions.budget import BudgetStore, MemoryBudgetStore
+from graph.http.settings import BudgetSettings, HardeningSettings
+from graph.services.oauth_client import CLI_CLIENT_ID
+from tests import factories
+from tests.compiler.test_equality import EVERYTHING_ON_ENGINEER, FRAGMENTS_AND_ALIASES, MIXED
+
+PATH = "x-graphql-execution"
+
+
+async def _client(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    enabled: bool,
+    hardening: HardeningSettings | None = None,
+    budget_store: BudgetStore | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
+    app = create_app(
+        sessionmaker=sessionmaker,
+        compiler=compiler,
+        hardening=hardening or HardeningSettings(),
+        budget_store=budget_store or MemoryBudgetStore(),
+    )
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+@pytest.fixture
+async def compiled(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with compiled reads on."""
+    async for client in _client(sessionmaker, enabled=True):
+        yield client
+
+
+@pytest.fixture
+async def plain(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with compiled reads off."""
+    async for client in _client(sessionmaker, enabled=False):
+        yield client
+
+
+async def test_compiled_response_equals_strawberry_response(
+    session: AsyncSession, compiled: httpx.AsyncClient, plain: httpx.AsyncClient
+) -> None:
+    engineer = await factories.engineer(session, handle="http-cmp", name='Zoë "Q" Khan')
+    await factories.membership(session, engineer, await factories.chapter(session, "gulf-uae"))
+    await session.flush()
+    bodies = [
+        {"query": EVERYTHING_ON_ENGINEER, "variables": {"handle": "http-cmp"}},
+        {
+            "query": FRAGMENTS_AND_ALIASES,
+            "variables": {"first": 3, "withSkills": True},
+            "operationName": "Search",
+        },
+    ]
+    for body in bodies:
+        fast = await compiled.post("/graphql", json=body)
+        slow = await plain.post("/graphql", json=body)
+        assert fast.headers[PATH] == "compiled"
+        assert fast.status_code == slow.status_code == 200
+        expected = slow.json()
+        assert list(fast.json()) == ["data", "extensions"]
+        assert fast.json()["data"] == expected["data"]
+        assert str(fast.json()["data"]) == str(expected["data"])  # same key order
+
+
+async def test_mixed_operation_merges_both_halves_in_field_order(
+    session: AsyncSession, compiled: httpx.AsyncClient, plain: httpx.AsyncClient
+) -> None:
+    await factories.engineer(session, handle="http-mixed")
+    await session.flush()
+    body = {"query": MIXED, "variables": {"handle": "http-mixed", "first": 3}}
+
+    fast = await compiled.post("/graphql", json=body)
+    slow = await plain.post("/graphql", json=body)
+
+    assert fast.headers[PATH] == "mixed"
+    assert fast.json()["extensions"]["execution"] == "mixed"
+    fast_cost, slow_cost = fast.json()["extensions"]["cost"], slow.json()["extensions"]["cost"]
+    assert fast_cost["requestedQueryCost"] == slow_cost["requestedQueryCost"]
+    assert fast_cost["actualQueryCost"] == slow_cost["actualQueryCost"]
+    assert list(fast.json()["data"]) == ["viewer", "engineer", "sectors", "again"]
+    assert fast.json()["data"] == slow.json()["data"]
+    assert str(fast.json()["data"]) == str(slow.json()["data"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"query": "{ viewer { isAuthenticated } }"},
+        {"query": "{ engineers(first: 500) { totalCount } }"},
+        {"query": "{ engineers(first: 5) { nope } }"},
+        {"query": '{ engineers(first: 1, after: "junk") { totalCount } }'},
+        {"query": "query A { sectors { slug } } query B { sectors { name } }"},
+        {"query": "{ __schema { queryType { name } } }"},
+    ],
+)
+async def test_what_the_plan_cannot_answer_runs_through_strawberry(
+    compiled: httpx.AsyncClient, plain: httpx.AsyncClient, body: dict[str, str]
+) -> None:
+    fast = await compiled.post("/graphql", json=body)
+    slow = await plain.post("/graphql", json=body)
+    assert fast.headers[PATH] == "strawberry"
+    assert fast.status_code == slow.status_code
+    assert fast.json() == slow.json()
+
+
+def _without_path(body: dict[str, Any]) -> dict[str, Any]:
+    """The body without the `execution` report (present only when the path is reported)."""
+    extensions = {k: v for k, v in body.get("extensions", {}).items() if k != "execution"}
+    return (
+        {**body, "extensions": extensions}
+        if extensions
+        else {k: v for k, v in body.items() if k != "extensions"}
+    )
+
+
+async def test_a_bad_token_is_refused_before_any_path_runs(
+    compiled: httpx.AsyncClient,
+) -> None:
+    response = await compiled.post(
+        "/graphql",
+        json={"query": "{ sectors { slug } }"},
+        headers={"Authorization": "Bearer whatever"},
+    )
+    assert response.status_code == 401
+    assert PATH not in response.headers
+
+
+async def test_limits_cost_and_budget_apply_to_compiled_operations(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # Given a small budget (30 points, slow refill) on both paths
+    hardening = HardeningSettings(budget=BudgetSettings(capacity=30, restore_rate=0.1))
+    page = {"query": "{ chapters(first: 20) { nodes { slug } } }"}  # 21 points
+    too_deep = {
+        "query": "{ engineers(first: 1) { nodes { memberships(first: 1) { nodes {"
+        " chapter { members(first: 1) { nodes { engineer { memberships(first: 1) {"
+        " nodes { chapter { members(first: 1) { nodes { role } } } } } } } } } } } } } }"
+    }
+    answers = {}
+    for enabled in (True, False):
+        async for client in _client(sessionmaker, enabled, hardening, MemoryBudgetStore()):
+            # When the same requests run through each path
+            first = await client.post("/graphql", json=page)
+            second = await client.post("/graphql", json=page)
+            deep = await client.post("/graphql", json=too_deep)
+            answers[enabled] = (first, second, deep)
+    compiled, plain = answers[True], answers[False]
+    # Then the compiled path charged, throttled and refused exactly as strawberry did
+    assert compiled[0].headers[PATH] == "compiled"
+    for fast, slow in zip(compiled, plain, strict=True):
+        assert fast.status_code == slow.status_code
+        assert _without_path(fast.json()) == slow.json()
+        for header in ("x-ratelimit-remaining", "retry-after"):
+            assert fast.headers.get(header) == slow.headers.get(header)
+    assert compiled[1].status_code == 429
+    assert compiled[2].json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+async def test_get_requests_still_work(compiled: httpx.AsyncClient) -> None:
+    response = await compiled.get(
+        "/graphql", params={"query": "{ chapters(first: 1) { totalCount } }"}
+    )
+    assert response.status_code == 200
+    assert response.json()["data"]["chapters"]["totalCount"] >= 8
+
+
+SELF = '{ engineer(handle: "http-self") { handle city pecRegistrationNumber skills { years } } }'
+
+
+async def test_a_signed_in_engineer_is_answered_compiled_with_their_own_masks(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # Given an engineer who hides their city and registration number from everyone else
+    engineer = await factories.engineer(
+        session,
+        handle="http-self",
+        pec_registration_number="PEC-77",
+        field_visibility={"city": "PRIVATE", "pec_registration_number": "PRIVATE"},
+    )
+    await session.flush()
+    answers: dict[bool, tuple[httpx.Response, httpx.Response]] = {}
+    for enabled in (True, False):
+        compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
+        app = create_app(
+            sessionmaker=sessionmaker,
+            compiler=compiler,
+            hardening=HardeningSettings(),
+            budget_store=MemoryBudgetStore(),
+        )
+        async with LifespanManager(app) as manager:
+            state: AuthState = app.state.auth
+            token, _ = issue_access_token(
+                state.keys.signing_key(),
+                issuer=state.settings.issuer,
+                audience=state.settings.audience,
+                subject=engineer_subject(engineer.id),
+                client_id=CLI_CLIENT_ID,
+                scopes=MEMBER_SCOPES,
+                lifetime_seconds=300,
+            )
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                # When they and an anonymous visitor read the profile
+                own = await client.post(
+                    "/graphql",
+                    json={"query": SELF},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                anonymous = await client.post("/graphql", json={"query": SELF})
+                answers[enabled] = (own, anonymous)
+    # Then both are compiled, the engineer sees what they hid, and strawberry agrees
+    (own, anonymous), (slow_own, slow_anonymous) = answers[True], answers[False]
+    assert own.headers[PATH] == anonymous.headers[PATH] == "compiled"
+    assert own.json()["data"]["engineer"]["city"] == "Dubai"
+    assert own.json()["data"]["engineer"]["pecRegistrationNumber"] == "PEC-77"
+    assert anonymous.json()["data"]["engineer"]["city"] is None
+    assert own.json()["data"] == slow_own.json()["data"]
+    assert anonymous.json()["data"] == slow_anonymous.json()["data"]
