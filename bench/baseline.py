@@ -9,7 +9,6 @@ Run it with `DATABASE_URL=... uvicorn bench.baseline:app --workers 1`.
 
 import base64
 import os
-import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -66,30 +65,17 @@ FROM engineers e ORDER BY e.name, e.id LIMIT $1
 CHAPTER_WITH_MEMBERS = """
 SELECT c.id, c.name,
   (SELECT count(*) FROM memberships m WHERE m.chapter_id = c.id AND m.status = 'ACTIVE') AS total,
-  ARRAY(SELECT ROW(m.id, m.role, m.since, e.handle, e.name) FROM memberships m
-    JOIN engineers e ON e.id = m.engineer_id
-    WHERE m.chapter_id = c.id AND m.status = 'ACTIVE' ORDER BY m.since, m.id LIMIT 100)
-    AS members
+  ARRAY(SELECT ROW(m.id, m.role, m.since, e.handle, e.name)
+    FROM (SELECT id, role, since, engineer_id FROM memberships
+      WHERE chapter_id = c.id AND status = 'ACTIVE' ORDER BY since, id LIMIT 100) m
+    JOIN engineers e ON e.id = m.engineer_id ORDER BY m.since, m.id) AS members
 FROM chapters c WHERE c.slug = $1
 """
 
-_NON_ASCII = re.compile("[^\x00-\x7f]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
-
 
 def dumps(value: Any) -> bytes:
-    """Compact JSON with non-ASCII escaped: byte for byte what strawberry's json.dumps writes."""
-    raw = orjson.dumps(value)
-    if raw.isascii():
-        return raw
-    return _NON_ASCII.sub(_escape, raw.decode()).encode()
+    """Compact UTF-8 JSON, as our endpoint writes it."""
+    return orjson.dumps(value)
 
 
 def global_id(type_name: str, key: int) -> str:
@@ -286,7 +272,7 @@ async def respond(send: Send, status: int, body: bytes) -> None:
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", b"application/json; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),
             ],
         }

@@ -10,7 +10,8 @@ import psutil
 
 BACKENDS = """
 SELECT pid FROM pg_stat_activity
-WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()
+WHERE datname = current_database() AND application_name = ANY($1::text[])
+  AND pid <> pg_backend_pid()
 """
 
 
@@ -49,9 +50,10 @@ class BackendProbe:
         self._loop = asyncio.new_event_loop()
         self._connection = self._loop.run_until_complete(asyncpg.connect(database_url))
 
-    def pids(self, application_name: str) -> list[int]:
-        """Backends of this database whose client set this application_name."""
-        rows = self._loop.run_until_complete(self._connection.fetch(BACKENDS, application_name))
+    def pids(self, application_names: Sequence[str]) -> list[int]:
+        """Backends of this database whose client set one of these application_names."""
+        query = self._connection.fetch(BACKENDS, list(application_names))
+        rows = self._loop.run_until_complete(query)
         return [row["pid"] for row in rows]
 
     def close(self) -> None:
@@ -63,16 +65,18 @@ class BackendProbe:
 class CpuMeter:
     """Snapshot before a run, difference after it."""
 
-    def __init__(self, server_pid: int, probe: BackendProbe, application_name: str) -> None:
+    def __init__(
+        self, server_pid: int, probe: BackendProbe, application_names: Sequence[str]
+    ) -> None:
         self.server_pid = server_pid
         self.probe = probe
-        self.application_name = application_name
+        self.application_names = application_names
         self._server = 0.0
         self._backends: dict[int, float] = {}
         self._busy = self._total = 0.0
 
     def _backend_pids(self) -> list[int]:
-        return self.probe.pids(self.application_name)
+        return self.probe.pids(self.application_names)
 
     def start(self) -> None:
         """Remember the counters at the start of the run."""

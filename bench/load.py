@@ -75,7 +75,12 @@ end
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What one timed run measured."""
+    """What one timed run measured: successful requests in the window, and the failures.
+
+    A failure (non-200, a GraphQL `errors` key, a dropped connection) counts in `errors` only,
+    not in `requests` or the latencies. wrk cannot look at bodies: with it only non-2xx/3xx
+    responses and socket errors count, and they are not excluded from `requests`.
+    """
 
     requests: int
     duration: float
@@ -245,7 +250,7 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
 class _Tally:
     """Everything the connections observed."""
 
-    completions: list[tuple[float, float, int]] = field(default_factory=list)
+    completions: list[tuple[float, float, int, bool]] = field(default_factory=list)
     errors: int = 0
     failures: list[str] = field(default_factory=list)
     stopping: bool = False
@@ -297,8 +302,7 @@ class _Connection(asyncio.Protocol):
             return
         finished = time.perf_counter()
         failed = self.status != 200 or self.buffer.find(b'"errors":[', 0, self.expected) >= 0
-        self.tally.errors += failed
-        self.tally.completions.append((self.started, finished, self.expected))
+        self.tally.completions.append((self.started, finished, self.expected, failed))
         self.completed += 1
         if self.completed == 1:
             self.tally.warm_connections += 1
@@ -354,14 +358,15 @@ async def _drive(
     if tally.failures:
         raise RuntimeError("load generator broke: " + "; ".join(tally.failures[:3]))
     inside = [item for item in tally.completions if window_start <= item[1] < window_end]
-    latencies = sorted(finished - started for started, finished, _ in inside)
+    succeeded = [item for item in inside if not item[3]]
+    latencies = sorted(finished - started for started, finished, _, _ in succeeded)
     return LoadResult(
-        requests=len(inside),
+        requests=len(succeeded),
         duration=duration,
         p50_ms=percentile(latencies, 0.50) * 1e3,
         p99_ms=percentile(latencies, 0.99) * 1e3,
-        errors=tally.errors,
-        bytes=sum(size for _, _, size in inside),
+        errors=tally.errors + len(inside) - len(succeeded),
+        bytes=sum(size for _, _, size, _ in succeeded),
     )
 
 

@@ -39,8 +39,10 @@ from bench.report import (
 from bench.servers import Server
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/braingain_bench"
-OURS_APPLICATION_NAME = "braingain"  # db.engine.connect_args
-BASELINE_APPLICATION_NAME = "braingain-bench-baseline"
+# application_name of each server's PostgreSQL connections: ours sets "braingain" on its
+# SQLAlchemy pool (db.engine.connect_args) and "braingain-budget" on its rate-budget pool.
+OURS_APPLICATION_NAMES = ("braingain", "braingain-budget")
+BASELINE_APPLICATION_NAMES = ("braingain-bench-baseline",)
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -225,8 +227,8 @@ def measure(
     """Every query at every concurrency, the servers alternating round by round."""
     probe = BackendProbe(url)
     meters = {
-        ours.name: CpuMeter(ours.pid, probe, OURS_APPLICATION_NAME),
-        baseline.name: CpuMeter(baseline.pid, probe, BASELINE_APPLICATION_NAME),
+        ours.name: CpuMeter(ours.pid, probe, OURS_APPLICATION_NAMES),
+        baseline.name: CpuMeter(baseline.pid, probe, BASELINE_APPLICATION_NAMES),
     }
     comparisons = []
     try:
@@ -292,8 +294,11 @@ def check(inputs: Inputs, ours: Server, baseline: Server) -> bool:
     report = compare(ours.url, baseline.url, sample_bodies(inputs))
     print(
         f"check: {report.compared} requests, {report.compared - len(report.differences)} "
-        f"without differences, {report.byte_identical} byte-identical"
+        f"without differences, {report.byte_identical} byte-identical (but for `extensions`)"
     )
+    if report.extensions:
+        print(f"  ours also sends extensions {sorted(report.extensions)} (not compared), e.g.")
+        print(f"    {json.dumps(report.extensions)}")
     for operation, (mine, theirs) in sorted(report.sizes.items()):
         print(f"  {operation}: largest response {mine} bytes (ours), {theirs} bytes (baseline)")
     for difference in report.differences:
@@ -325,7 +330,10 @@ def print_results(comparisons: list[Comparison], statements: dict[str, int], too
     print(text_table(CPU_HEADER, cpu))
     if statements:
         counted = ", ".join(f"{name} {count}" for name, count in statements.items())
-        print(f"\nSQL statements per request, ours: {counted} (baseline: 1 each)")
+        print(
+            f"\nSQL statements per request, ours: {counted}, each run between BEGIN and ROLLBACK,"
+            " plus one rate-budget spend on its own pool (baseline: 1 each)"
+        )
     print("\nMarkdown:\n")
     print(markdown_table(THROUGHPUT_HEADER, throughput))
     print()
@@ -357,7 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     statements = {} if arguments.no_statements else count_statements(inputs, url)
     if statements:
         print(
-            "statements per request (ours): " + ", ".join(f"{k} {v}" for k, v in statements.items())
+            "SQLAlchemy statements per request (ours): "
+            + ", ".join(f"{k} {v}" for k, v in statements.items())
         )
 
     log_dir = Path(tempfile.mkdtemp(prefix="bench-logs-"))

@@ -33,5 +33,9 @@ async def _count(database_url: str, samples: Sequence[tuple[str, bytes]]) -> dic
 
 
 def count_statements(database_url: str, samples: Sequence[tuple[str, bytes]]) -> dict[str, int]:
-    """{label: statements} for each (label, body) sample, BEGIN/ROLLBACK not included."""
+    """{label: statements} for each (label, body) sample, BEGIN/ROLLBACK not included.
+
+    Only statements sent through SQLAlchemy count: not the rate-budget spend (its own asyncpg
+    pool; the in-process app has no budget anyway) nor a compiled read path's asyncpg calls.
+    """
     return asyncio.run(_count(database_url, samples))
