@@ -23,7 +23,8 @@ async def run_async() -> None:
     """Open an async engine and hand a sync connection to Alembic."""
     url = context.config.attributes.get("url") or context.config.get_main_option("sqlalchemy.url")
     assert url, "no database URL configured for migrations"
-    engine = create_engine(url, pool_size=1)
+    # Migrations may rewrite whole tables (e.g. recomputing search vectors): no statement timeout.
+    engine = create_engine(url, pool_size=1, statement_timeout_ms=0)
     async with engine.connect() as connection:
         await connection.run_sync(run_on_connection)
         await connection.commit()

@@ -51,8 +51,9 @@ class Membership(Base):
         UniqueConstraint("chapter_id", "engineer_id", name="uq_memberships_member"),
         CheckConstraint(check_in("status", MembershipStatus), name="status_known"),
         CheckConstraint("role ~ '^[a-z][a-z0-9-]*$'", name="role_format"),
-        Index("ix_memberships_chapter_status", "chapter_id", "status", "id"),
-        Index("ix_memberships_engineer", "engineer_id", "id"),
+        # Both serve the (since, id) keyset order of member lists, batched per parent.
+        Index("ix_memberships_chapter_status_since", "chapter_id", "status", "since", "id"),
+        Index("ix_memberships_engineer_since", "engineer_id", "since", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

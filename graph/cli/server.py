@@ -31,7 +31,8 @@ async def seed_demo_data(url: str, scale: float, reset: bool) -> None:
     from db.seed import seed
     from graph.chapters import load_registry
 
-    engine = create_engine(url, pool_size=1)
+    # Seeding bulk-loads and recomputes every search vector: no statement timeout.
+    engine = create_engine(url, pool_size=1, statement_timeout_ms=0)
     try:
         await seed(engine, scale=scale, reset=reset, coordinators=load_registry().coordinators())
     finally:

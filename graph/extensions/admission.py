@@ -6,6 +6,7 @@ schema directly (tests, scripts) uses the default limits with no budget.
 """
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,23 @@ from graph.extensions.limits import (
 )
 
 logger = logging.getLogger(__name__)
+STORE_FAILURE_LOG_INTERVAL_SECONDS = 60.0
+_store_failures = {"last_logged": -STORE_FAILURE_LOG_INTERVAL_SECONDS, "suppressed": 0}
+
+
+def _log_store_failure(consequence: str) -> None:
+    """Log an unavailable budget store with its traceback at most once a minute, not per request."""
+    now = time.monotonic()
+    if now - _store_failures["last_logged"] < STORE_FAILURE_LOG_INTERVAL_SECONDS:
+        _store_failures["suppressed"] += 1
+        return
+    suppressed = int(_store_failures["suppressed"])
+    _store_failures.update(last_logged=now, suppressed=0)
+    logger.exception(
+        "rate budget store unavailable; %s (%d similar failures since the last report)",
+        consequence,
+        suppressed,
+    )
 
 
 @dataclass(frozen=True)
@@ -177,7 +195,7 @@ async def settle(admission: Admission, data: Any) -> dict[str, Any]:
                     budget.key, -refund, budget.capacity, budget.restore_rate
                 )
             except BudgetStoreUnavailable:
-                logger.exception("rate budget store unavailable; refund lost")
+                _log_store_failure("refund lost")
     report = admission.cost_report()
     return {"cost": report} if report is not None else {}
 
@@ -257,7 +275,7 @@ async def _charge(admission: Admission, cost: int) -> list[GraphQLError]:
         state = await budget.store.spend(budget.key, cost, budget.capacity, budget.restore_rate)
     except BudgetStoreUnavailable:
         # Fail open: an unreachable budget store must not take the API down with it.
-        logger.exception("rate budget store unavailable; admitting without a budget")
+        _log_store_failure("admitting without a budget")
         admission.budget = None
         return []
     admission.bucket = state
