@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
+
 from db.enums import ProfileField
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
@@ -73,7 +75,11 @@ class Loaders:
         cls, database: RequestDatabase, viewer: Viewer, registry: ChapterRegistry
     ) -> "Loaders":
         """Fresh loaders bound to one request's database."""
-        staff_shown = shows_field(viewer, registry, ProfileField.AFFILIATIONS)
+
+        def staff_shown() -> ColumnElement[bool]:
+            # Built when a staff list is first loaded, not for every request.
+            return shows_field(viewer, registry, ProfileField.AFFILIATIONS)
+
         return cls(
             engineer_by_id=EngineerByIdLoader(database),
             profile_access_by_engineer_id=ProfileAccessByEngineerIdLoader(

@@ -1,6 +1,6 @@
 """DataLoaders for institutions and their staff."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,13 +22,13 @@ class InstitutionByIdLoader(RowByIdLoader[Institution]):
 class StaffPageByInstitutionIdLoader(PartitionedLoader[PageWindow, PageResult[Affiliation]]):
     """A page of each institution's staff whose affiliations the viewer may see."""
 
-    def __init__(self, database: RequestDatabase, shown: ColumnElement[bool]) -> None:
+    def __init__(self, database: RequestDatabase, shown: Callable[[], ColumnElement[bool]]) -> None:
         async def fetch(
             session: AsyncSession, institution_ids: Sequence[int], window: PageWindow
         ) -> dict[int, PageResult[Affiliation]]:
             return await fetch_child_pages(
                 session,
-                queries.affiliations(shown),
+                queries.affiliations(shown()),
                 Affiliation,
                 Affiliation.institution_id,
                 institution_ids,
@@ -42,12 +42,12 @@ class StaffPageByInstitutionIdLoader(PartitionedLoader[PageWindow, PageResult[Af
 class StaffCountByInstitutionIdLoader(PartitionedLoader[None, int]):
     """How many staff each institution lists, counting only affiliations the viewer may see."""
 
-    def __init__(self, database: RequestDatabase, shown: ColumnElement[bool]) -> None:
+    def __init__(self, database: RequestDatabase, shown: Callable[[], ColumnElement[bool]]) -> None:
         async def fetch(
             session: AsyncSession, institution_ids: Sequence[int], _: None
         ) -> dict[int, int]:
             return await fetch_child_counts(
-                session, queries.affiliations(shown), Affiliation.institution_id, institution_ids
+                session, queries.affiliations(shown()), Affiliation.institution_id, institution_ids
             )
 
         super().__init__(database, fetch)
