@@ -1,4 +1,4 @@
-"""Switches for the compiled read path, from the environment (all off by default)."""
+"""Switches for the compiled read path, from the environment (on unless turned off)."""
 
 import os
 from dataclasses import dataclass
@@ -8,17 +8,17 @@ from dataclasses import dataclass
 class CompilerSettings:
     """Whether compiled reads serve /graphql, and whether responses say which path ran."""
 
-    enabled: bool = False
+    enabled: bool = True
     report_path: bool = False
     pool_size: int = 10
     tune_gc: bool = True
 
     @classmethod
     def from_environment(cls) -> "CompilerSettings":
-        """BRAINGAIN_COMPILED_READS=1 turns it on; reporting only outside production."""
+        """BRAINGAIN_COMPILED_READS=0 turns it off; reporting only outside production."""
         production = os.environ.get("BRAINGAIN_ENV", "development") == "production"
         return cls(
-            enabled=os.environ.get("BRAINGAIN_COMPILED_READS", "0") == "1",
+            enabled=os.environ.get("BRAINGAIN_COMPILED_READS", "1") != "0",
             report_path=not production
             and os.environ.get("BRAINGAIN_REPORT_EXECUTION_PATH", "0") == "1",
             pool_size=int(os.environ.get("BRAINGAIN_COMPILED_POOL_SIZE", "10")),

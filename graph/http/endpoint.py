@@ -106,7 +106,7 @@ class GraphQLEndpoint:
         self.ide = ide
         self.metrics = metrics
         self.compiled = compiled
-        """The compiled read path (BRAINGAIN_COMPILED_READS=1): tried after admission is set up."""
+        """The compiled read path (off with BRAINGAIN_COMPILED_READS=0): tried after admission."""
 
     @classmethod
     def create(
