@@ -38,8 +38,11 @@ FIELD_DEFAULTS: Mapping[ProfileField, FieldVisibility] = MappingProxyType(
 
 def level_of(field_visibility: Mapping[str, Any], field: ProfileField) -> FieldVisibility:
     """The visibility an engineer set for `field` (or its default), from the JSONB value."""
+    value = field_visibility.get(field.value)
+    if value is None:  # absent or JSON null: the default, as the SQL rule's coalesce has it
+        return FIELD_DEFAULTS[field]
     try:
-        return FieldVisibility(field_visibility.get(field.value, FIELD_DEFAULTS[field]))
+        return FieldVisibility(value)
     except ValueError:
         return FieldVisibility.PRIVATE  # an unreadable setting fails closed
 
