@@ -1,9 +1,10 @@
 """DataLoaders for chapters and memberships, including batched member pages."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from db.models import Chapter, Membership
 from db.queries import chapter as queries
@@ -42,56 +43,42 @@ class MembershipByIdLoader(RowByIdLoader[Membership]):
         super().__init__(database, queries.list_memberships_by_ids)
 
 
-async def _members_page(
-    session: AsyncSession, chapter_ids: Sequence[int], part: MembershipSlice
-) -> dict[int, PageResult[Membership]]:
-    assert part.window is not None
-    return await fetch_child_pages(
-        session,
-        queries.memberships(part.scope, part.roles, part.statuses),
-        Membership,
-        Membership.chapter_id,
-        chapter_ids,
-        queries.MEMBERSHIP_ORDERING,
-        part.window,
-    )
+def _membership_pages(
+    parent: InstrumentedAttribute[int],
+) -> Callable[
+    [AsyncSession, Sequence[int], MembershipSlice], Awaitable[dict[int, PageResult[Membership]]]
+]:
+    """A batch fetch of one page of memberships per parent (chapter or engineer)."""
+
+    async def fetch(
+        session: AsyncSession, parent_ids: Sequence[int], part: MembershipSlice
+    ) -> dict[int, PageResult[Membership]]:
+        assert part.window is not None
+        return await fetch_child_pages(
+            session,
+            queries.memberships(part.scope, part.roles, part.statuses),
+            Membership,
+            parent,
+            parent_ids,
+            queries.MEMBERSHIP_ORDERING,
+            part.window,
+        )
+
+    return fetch
 
 
-async def _members_count(
-    session: AsyncSession, chapter_ids: Sequence[int], part: MembershipSlice
-) -> dict[int, int]:
-    return await fetch_child_counts(
-        session,
-        queries.memberships(part.scope, part.roles, part.statuses),
-        Membership.chapter_id,
-        chapter_ids,
-    )
+def _membership_counts(
+    parent: InstrumentedAttribute[int],
+) -> Callable[[AsyncSession, Sequence[int], MembershipSlice], Awaitable[dict[int, int]]]:
+    """A batch count of memberships per parent (chapter or engineer)."""
 
+    async def fetch(
+        session: AsyncSession, parent_ids: Sequence[int], part: MembershipSlice
+    ) -> dict[int, int]:
+        statement = queries.memberships(part.scope, part.roles, part.statuses)
+        return await fetch_child_counts(session, statement, parent, parent_ids)
 
-async def _engineer_memberships_page(
-    session: AsyncSession, engineer_ids: Sequence[int], part: MembershipSlice
-) -> dict[int, PageResult[Membership]]:
-    assert part.window is not None
-    return await fetch_child_pages(
-        session,
-        queries.memberships(part.scope, part.roles, part.statuses),
-        Membership,
-        Membership.engineer_id,
-        engineer_ids,
-        queries.MEMBERSHIP_ORDERING,
-        part.window,
-    )
-
-
-async def _engineer_memberships_count(
-    session: AsyncSession, engineer_ids: Sequence[int], part: MembershipSlice
-) -> dict[int, int]:
-    return await fetch_child_counts(
-        session,
-        queries.memberships(part.scope, part.roles, part.statuses),
-        Membership.engineer_id,
-        engineer_ids,
-    )
+    return fetch
 
 
 async def _engineer_chapters_page(
@@ -124,28 +111,28 @@ class MembershipPageByChapterIdLoader(PartitionedLoader[MembershipSlice, PageRes
     """A page of each chapter's memberships."""
 
     def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, _members_page)
+        super().__init__(database, _membership_pages(Membership.chapter_id))
 
 
 class MembershipCountByChapterIdLoader(PartitionedLoader[MembershipSlice, int]):
     """How many memberships each chapter has in the given statuses."""
 
     def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, _members_count)
+        super().__init__(database, _membership_counts(Membership.chapter_id))
 
 
 class MembershipPageByEngineerIdLoader(PartitionedLoader[MembershipSlice, PageResult[Membership]]):
     """A page of each engineer's memberships."""
 
     def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, _engineer_memberships_page)
+        super().__init__(database, _membership_pages(Membership.engineer_id))
 
 
 class MembershipCountByEngineerIdLoader(PartitionedLoader[MembershipSlice, int]):
     """How many memberships each engineer has in the given statuses."""
 
     def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, _engineer_memberships_count)
+        super().__init__(database, _membership_counts(Membership.engineer_id))
 
 
 class ChapterPageByEngineerIdLoader(PartitionedLoader[MembershipSlice, PageResult[Chapter]]):

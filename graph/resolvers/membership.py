@@ -91,6 +91,26 @@ def _membership_payload(result: models.Membership | Rejected) -> MembershipPaylo
     return MembershipPayload(membership=Membership.from_model(result), user_errors=[])
 
 
+def _removed_payload(
+    result: models.Chapter | Rejected, removed: list[int]
+) -> MembershipRemovedPayload:
+    """Payload of a mutation that deleted a membership: its chapter and the deleted ID."""
+    if isinstance(result, Rejected):
+        return MembershipRemovedPayload(
+            chapter=None, removed_membership_id=None, user_errors=_errors(result)
+        )
+    return MembershipRemovedPayload(
+        chapter=Chapter.from_model(result),
+        removed_membership_id=strawberry.ID(Membership.global_id(removed[0])),
+        user_errors=[],
+    )
+
+
+def _membership_key(global_id: str) -> int:
+    """The membership's primary key, or a NOT_FOUND user error for a bad or foreign ID."""
+    return decode(global_id, "Membership", ChapterErrorCode.NOT_FOUND, "input", "membership")
+
+
 JOIN = (
     "Join a chapter as the signed-in engineer: active at once where the join policy is open, "
     "pending a coordinator's approval where it is `approval`." + requires(Scope.MEMBERSHIPS_WRITE)
@@ -136,16 +156,7 @@ async def chapter_leave(
         removed.append(membership_id)
         return chapter
 
-    result = await run(info, work)
-    if isinstance(result, Rejected):
-        return MembershipRemovedPayload(
-            chapter=None, removed_membership_id=None, user_errors=_errors(result)
-        )
-    return MembershipRemovedPayload(
-        chapter=Chapter.from_model(result),
-        removed_membership_id=strawberry.ID(Membership.global_id(removed[0])),
-        user_errors=[],
-    )
+    return _removed_payload(await run(info, work), removed)
 
 
 def _managing(info: Info) -> None:
@@ -161,9 +172,7 @@ async def membership_approve(
     _managing(info)
 
     async def work(session: AsyncSession) -> models.Membership:
-        key = decode(
-            input.membership, "Membership", ChapterErrorCode.NOT_FOUND, "input", "membership"
-        )
+        key = _membership_key(input.membership)
         return await service.approve(session, info.context.viewer, key, info.context.request_id)
 
     return _membership_payload(await run(info, work))
@@ -178,24 +187,13 @@ async def membership_reject(
     removed: list[int] = []
 
     async def work(session: AsyncSession) -> models.Chapter:
-        key = decode(
-            input.membership, "Membership", ChapterErrorCode.NOT_FOUND, "input", "membership"
-        )
+        key = _membership_key(input.membership)
         removed.append(key)
         return await service.reject_request(
             session, info.context.viewer, key, info.context.request_id
         )
 
-    result = await run(info, work)
-    if isinstance(result, Rejected):
-        return MembershipRemovedPayload(
-            chapter=None, removed_membership_id=None, user_errors=_errors(result)
-        )
-    return MembershipRemovedPayload(
-        chapter=Chapter.from_model(result),
-        removed_membership_id=strawberry.ID(Membership.global_id(removed[0])),
-        user_errors=[],
-    )
+    return _removed_payload(await run(info, work), removed)
 
 
 async def membership_suspend(
@@ -206,9 +204,7 @@ async def membership_suspend(
     _managing(info)
 
     async def work(session: AsyncSession) -> models.Membership:
-        key = decode(
-            input.membership, "Membership", ChapterErrorCode.NOT_FOUND, "input", "membership"
-        )
+        key = _membership_key(input.membership)
         return await service.suspend(session, info.context.viewer, key, info.context.request_id)
 
     return _membership_payload(await run(info, work))
@@ -222,9 +218,7 @@ async def chapter_role_assign(
     _managing(info)
 
     async def work(session: AsyncSession) -> models.Membership:
-        key = decode(
-            input.membership, "Membership", ChapterErrorCode.NOT_FOUND, "input", "membership"
-        )
+        key = _membership_key(input.membership)
         return await service.assign_role(
             session,
             info.context.viewer,

@@ -127,24 +127,30 @@ async def _managed(
     return row
 
 
-async def approve(
-    session: AsyncSession, viewer: Viewer, membership_id: int, request_id: str
+def _require_status(
+    row: Membership, status: MembershipStatus, code: ChapterErrorCode, message: str
+) -> None:
+    """Reject the mutation unless the membership is in `status` (state machine guard)."""
+    if row.status != status:
+        raise reject(code, message, "input", "membership")
+
+
+async def _audited_change(
+    session: AsyncSession,
+    viewer: Viewer,
+    row: Membership,
+    action: str,
+    request_id: str,
+    **changes: str,
 ) -> Membership:
-    """PENDING → ACTIVE (members:manage in the chapter); audited; no commit."""
-    row = await _managed(session, viewer, membership_id, Scope.MEMBERS_MANAGE)
-    if row.status != MembershipStatus.PENDING:
-        raise reject(
-            ChapterErrorCode.NOT_PENDING,
-            "Only pending requests can be approved.",
-            "input",
-            "membership",
-        )
+    """Apply `changes` to the membership and write the audit row with before/after."""
     before = snapshot(row)
-    row.status = MembershipStatus.ACTIVE.value
+    for column, value in changes.items():
+        setattr(row, column, value)
     record(
         session,
         viewer,
-        "membership.approve",
+        action,
         row,
         chapter_id=row.chapter_id,
         before=before,
@@ -155,18 +161,38 @@ async def approve(
     return row
 
 
+async def approve(
+    session: AsyncSession, viewer: Viewer, membership_id: int, request_id: str
+) -> Membership:
+    """PENDING → ACTIVE (members:manage in the chapter); audited; no commit."""
+    row = await _managed(session, viewer, membership_id, Scope.MEMBERS_MANAGE)
+    _require_status(
+        row,
+        MembershipStatus.PENDING,
+        ChapterErrorCode.NOT_PENDING,
+        "Only pending requests can be approved.",
+    )
+    return await _audited_change(
+        session,
+        viewer,
+        row,
+        "membership.approve",
+        request_id,
+        status=MembershipStatus.ACTIVE.value,
+    )
+
+
 async def reject_request(
     session: AsyncSession, viewer: Viewer, membership_id: int, request_id: str
 ) -> Chapter:
     """Delete a PENDING request (members:manage in the chapter); audited; no commit."""
     row = await _managed(session, viewer, membership_id, Scope.MEMBERS_MANAGE)
-    if row.status != MembershipStatus.PENDING:
-        raise reject(
-            ChapterErrorCode.NOT_PENDING,
-            "Only pending requests can be rejected.",
-            "input",
-            "membership",
-        )
+    _require_status(
+        row,
+        MembershipStatus.PENDING,
+        ChapterErrorCode.NOT_PENDING,
+        "Only pending requests can be rejected.",
+    )
     record(
         session,
         viewer,
@@ -188,27 +214,20 @@ async def suspend(
 ) -> Membership:
     """ACTIVE → SUSPENDED (members:manage in the chapter); audited; no commit."""
     row = await _managed(session, viewer, membership_id, Scope.MEMBERS_MANAGE)
-    if row.status != MembershipStatus.ACTIVE:
-        raise reject(
-            ChapterErrorCode.NOT_ACTIVE,
-            "Only active memberships can be suspended.",
-            "input",
-            "membership",
-        )
-    before = snapshot(row)
-    row.status = MembershipStatus.SUSPENDED.value
-    record(
+    _require_status(
+        row,
+        MembershipStatus.ACTIVE,
+        ChapterErrorCode.NOT_ACTIVE,
+        "Only active memberships can be suspended.",
+    )
+    return await _audited_change(
         session,
         viewer,
-        "membership.suspend",
         row,
-        chapter_id=row.chapter_id,
-        before=before,
-        after=snapshot(row),
-        request_id=request_id,
+        "membership.suspend",
+        request_id,
+        status=MembershipStatus.SUSPENDED.value,
     )
-    await session.flush()
-    return row
 
 
 async def assign_role(
@@ -231,24 +250,12 @@ async def assign_role(
             "input",
             "role",
         )
-    if row.status != MembershipStatus.ACTIVE:
-        raise reject(
-            ChapterErrorCode.NOT_ACTIVE,
-            "Only active members can hold a role.",
-            "input",
-            "membership",
-        )
-    before = snapshot(row)
-    row.role = role
-    record(
-        session,
-        viewer,
-        "membership.assign_role",
+    _require_status(
         row,
-        chapter_id=row.chapter_id,
-        before=before,
-        after=snapshot(row),
-        request_id=request_id,
+        MembershipStatus.ACTIVE,
+        ChapterErrorCode.NOT_ACTIVE,
+        "Only active members can hold a role.",
     )
-    await session.flush()
-    return row
+    return await _audited_change(
+        session, viewer, row, "membership.assign_role", request_id, role=role
+    )
