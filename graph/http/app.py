@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from graph.extensions.budget import BudgetStore, MemoryBudgetStore
+from graph.extensions.budget_lease import LeasedBudgetStore
 from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.ide import ASSET_PATH
@@ -19,9 +20,11 @@ PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def open_budget_store(hardening: HardeningSettings, settings: Settings) -> BudgetStore:
-    """PostgreSQL (DATABASE_URL), shared by every worker; this process only when there is none."""
+    """PostgreSQL (DATABASE_URL), shared by every worker and leased to busy ones (see
+    graph/extensions/budget_lease.py); this process only when there is none."""
     if settings.database_url:
-        return PostgresBudgetStore(settings.database_url, hardening.budget.key_prefix)
+        shared = PostgresBudgetStore(settings.database_url, hardening.budget.key_prefix)
+        return LeasedBudgetStore(shared)
     if settings.is_production:
         logger.warning("DATABASE_URL is not set: rate budgets are per worker process")
     return MemoryBudgetStore()
