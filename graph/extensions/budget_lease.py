@@ -101,7 +101,7 @@ class LeasedBudgetStore:
             return await self._top_up(key, lease, cost, chunk)
 
     async def _top_up(self, key: str, lease: Lease, cost: float, chunk: float) -> BucketState:
-        """Spend what the lease lacks plus a fresh chunk, or (when that does not fit) just the lack."""
+        """Spend what the lease lacks and a fresh chunk; when that does not fit, just the lack."""
         lacking = cost - lease.points
         capacity, rate = lease.capacity, lease.restore_rate
         state = await self.shared.spend(key, lacking + chunk, capacity, rate)
