@@ -66,6 +66,8 @@ class BoundStatement:
     """For a mixed operation: the source strawberry runs for the remaining root fields."""
     keys: tuple[str, ...] = ()
     """Root response keys in order (for merging a mixed operation's two halves)."""
+    variables: VariableValues | None = None
+    """The request's coerced variables (admission reuses them instead of coercing again)."""
 
     async def run(self, connection: Connection) -> str:
         """The JSON text of the response's `data`."""
@@ -175,7 +177,7 @@ class PreparedOperation:
                 planned.statements.pop(next(iter(planned.statements)))
             planned.statements[key] = statement
         params = [values[key] for key in statement.keys]
-        return BoundStatement(statement.sql, params, planned.residual, plan.keys)
+        return BoundStatement(statement.sql, params, planned.residual, plan.keys, variables)
 
 
 def _key(node: FieldNode) -> str:

@@ -22,6 +22,7 @@ from graphql import (
     GraphQLSchema,
     ListValueNode,
     ObjectValueNode,
+    OperationDefinitionNode,
     OperationType,
     ValueNode,
     VariableNode,
@@ -29,6 +30,7 @@ from graphql import (
     validate,
     visit,
 )
+from graphql.execution.values import VariableValues
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.base import BaseSchema
@@ -45,6 +47,7 @@ from graph.compiler.operation import (
 )
 from graph.context import Context
 from graph.extensions.admission import Admission, admit, settle
+from graph.extensions.cost import ID_LIST_ARGUMENTS, PAGE_SIZE_ARGUMENTS, requested_cost
 from graph.extensions.limits import DocumentShape, measure, parse_within_limits
 from graph.extensions.page_limits import PAGE_ARGUMENTS, page_argument_errors
 
@@ -67,7 +70,9 @@ class DocumentFacts:
     introspects: bool
     shape: DocumentShape
     page_variables: tuple[str, ...]
+    cost_variables: tuple[str, ...] = ()
     verdicts: dict[tuple[Any, ...], bool] = field(default_factory=dict)
+    costs: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, schema: GraphQLSchema, prepared: PreparedOperation) -> "DocumentFacts":
@@ -79,8 +84,22 @@ class DocumentFacts:
             document,
             bool(introspection),
             measure(document, prepared.operation),
-            _page_variables(document),
+            _variables_of(document, PAGE_ARGUMENTS),
+            _variables_of(document, COST_ARGUMENTS),
         )
+
+    def cost(self, operation: OperationDefinitionNode, variables: VariableValues) -> int:
+        """The requested cost, computed once per value of the variables that size lists (page
+        sizes; the length of an ID list)."""
+        values = variables.coerced
+        key = tuple(_size_key(values.get(name, _MISSING)) for name in self.cost_variables)
+        cost = self.costs.get(key)
+        if cost is None:
+            cost = requested_cost(self.schema, self.document, operation, variables)
+            if len(self.costs) >= MAX_PAGE_VERDICTS:
+                self.costs.pop(next(iter(self.costs)))
+            self.costs[key] = cost
+        return cost
 
     def pages_valid(self, variables: Mapping[str, Any] | None, operation_name: str | None) -> bool:
         """No connection field has a missing, doubled or out-of-range page argument."""
@@ -103,13 +122,23 @@ class DocumentFacts:
 _MISSING = object()
 
 
-def _page_variables(document: DocumentNode) -> tuple[str, ...]:
-    """Names of the variables any paging argument (first, last, after, before) mentions."""
+COST_ARGUMENTS = (*PAGE_SIZE_ARGUMENTS, *ID_LIST_ARGUMENTS)
+
+
+def _size_key(value: Any) -> Any:
+    """What the cost reads from a variable: an integer page size, or the length of a list."""
+    if isinstance(value, list | tuple):
+        return ("length", len(value))
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _variables_of(document: DocumentNode, arguments: tuple[str, ...]) -> tuple[str, ...]:
+    """Names of the variables the named arguments (anywhere in the document) mention."""
     names: set[str] = set()
 
     class Finder(Visitor):
         def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
-            if node.name.value in PAGE_ARGUMENTS:
+            if node.name.value in arguments:
                 for variable in _variables_in(node.value):
                     names.add(variable)
 
@@ -232,6 +261,8 @@ class CompiledReads:
             admission,
             introspects=facts.introspects,
             shape=facts.shape,
+            coerced=statement.variables,
+            cost_of=lambda coerced: facts.cost(prepared.operation, coerced),
         )
         if errors:
             return CompiledResult(None, errors, await settle(admission, None))

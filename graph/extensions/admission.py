@@ -209,19 +209,23 @@ async def admit(
     *,
     introspects: bool | None = None,
     shape: DocumentShape | None = None,
+    coerced: VariableValues | None = None,
+    cost_of: Callable[[VariableValues], int] | None = None,
 ) -> list[GraphQLError]:
     """Policy, variables, limits, cost, budget — in that order; the errors refusing it.
 
     Shared by the extension and the compiled read path, so both admit by the same rules. A
     caller that caches per document may pass what depends on the document alone: whether it
-    `introspects` (False: the introspection policy cannot refuse it) and its `shape`.
+    `introspects` (False: the introspection policy cannot refuse it) and its `shape`; one that
+    coerced the variables already passes them (`coerced`), and `cost_of` may answer the
+    requested cost from a cache (it must equal `requested_cost`).
     """
     admission.operation_name = operation.name.value if operation.name else None
     if not admission.may_introspect and introspects is not False:
         errors = validate(schema, document, [NoSchemaIntrospectionCustomRule])
         if errors:
             return [_with_code(error, Forbidden.code) for error in errors]
-    variables = get_variable_values(
+    variables = coerced or get_variable_values(
         schema,
         operation.variable_definitions or (),
         raw_variables or {},
@@ -242,7 +246,11 @@ async def admit(
     errors = shape_errors(shape, limits)
     if errors:
         return errors
-    cost = requested_cost(schema, document, operation, variables)
+    cost = (
+        cost_of(variables)
+        if cost_of is not None
+        else requested_cost(schema, document, operation, variables)
+    )
     admission.requested_cost = cost
     if cost > limits.max_cost:
         return [

@@ -10,6 +10,7 @@ application/json, as the spec asks for legacy clients. THROTTLED is 429 with Ret
 import asyncio
 import logging
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -40,6 +41,7 @@ from graph.http.policy import may_introspect, requires_trusted_documents
 from graph.http.request import ALLOWED_METHODS, GraphQLParams, HTTPProblem, read_params
 from graph.http.settings import HardeningSettings
 from graph.observability.metrics import Metrics
+from graph.observability.tracing import tracing_enabled
 from graph.settings import Settings
 
 if TYPE_CHECKING:
@@ -149,7 +151,12 @@ class GraphQLEndpoint:
         """Serve one authenticated HTTP request (GraphQLApp hands them over)."""
         request = Request(scope, receive)
         started = time.perf_counter()
-        with tracer.start_as_current_span("graphql.request") as span:
+        spanning = (
+            tracer.start_as_current_span("graphql.request")
+            if tracing_enabled()
+            else nullcontext(trace.INVALID_SPAN)
+        )
+        with spanning as span:
             try:
                 response = await self._respond(request, span)
             finally:

@@ -66,6 +66,8 @@ class Metrics:
         self.registry.register(self.pool)
         self.max_operation_names = max_operation_names
         self.operation_names: set[str] = set()
+        self.children: dict[tuple[str | None, int], tuple[Any, Any]] = {}
+        """Labelled series by (operation name, status), so a request skips the label lookup."""
 
     def _operation_label(self, name: str | None) -> str:
         # Client-chosen names are bounded so a client cannot explode the label space.
@@ -81,9 +83,18 @@ class Metrics:
 
     def observe_request(self, operation: str | None, status: int, seconds: float) -> None:
         """Count one request and its latency."""
-        label = self._operation_label(operation)
-        self.requests.labels(operation=label, status=str(status)).inc()
-        self.latency.labels(operation=label).observe(seconds)
+        key = (operation, status)
+        children = self.children.get(key)
+        if children is None:
+            label = self._operation_label(operation)
+            children = (
+                self.requests.labels(operation=label, status=str(status)),
+                self.latency.labels(operation=label),
+            )
+            if len(self.children) < 4 * self.max_operation_names:
+                self.children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_errors(self, errors: Iterable[dict[str, Any]]) -> None:
         """Count returned errors by code."""

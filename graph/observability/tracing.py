@@ -8,6 +8,11 @@ from opentelemetry import trace
 logger = logging.getLogger(__name__)
 
 
+def tracing_enabled() -> bool:
+    """Whether a real tracer provider is installed (else spans are no-ops not worth creating)."""
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+
+
 def configure_tracing() -> bool:
     """Install an SDK tracer provider when OTEL_TRACES_EXPORTER or an OTLP endpoint is set.
 

@@ -139,16 +139,14 @@ async def test_search_matches_skills_only_where_they_are_visible(
 ) -> None:
     # When searching for the skill's name
     anonymous = (await graphql.data(SEARCH, {"search": "wavemodelling"}))["engineers"]
-    member = (await graphql.data(SEARCH, {"search": "wavemodelling"}, world["member"]))[
-        "engineers"
-    ]
+    member = (await graphql.data(SEARCH, {"search": "wavemodelling"}, world["member"]))["engineers"]
     shy = (await graphql.data(SEARCH, {"search": "wavemodelling"}, world["shy"]))["engineers"]
     # and for words of the always-public bio, alone and together with the skill
     bio = (await graphql.data(SEARCH, {"search": "tidal"}))["engineers"]
     both = (await graphql.data(SEARCH, {"search": "tidal wavemodelling"}))["engineers"]
-    both_member = (
-        await graphql.data(SEARCH, {"search": "tidal wavemodelling"}, world["member"])
-    )["engineers"]
+    both_member = (await graphql.data(SEARCH, {"search": "tidal wavemodelling"}, world["member"]))[
+        "engineers"
+    ]
 
     # Then skills match only for viewers who may see them; public text matches for everyone
     assert _handles(anonymous) == {"open"}
@@ -177,9 +175,7 @@ async def test_sector_filter_honours_consent_for_institution_clients(
             expires_at=datetime.now(UTC) + timedelta(days=30),
         )
     )
-    after = (await graphql.data(BY_SECTOR, {"sector": "tidal-power"}, world["client"]))[
-        "engineers"
-    ]
+    after = (await graphql.data(BY_SECTOR, {"sector": "tidal-power"}, world["client"]))["engineers"]
 
     # Then the filter matches shy too (guarded's MEMBERS sectors stay hidden from clients)
     assert _handles(before) == {"open"}

@@ -16,6 +16,7 @@ from graph.auth.tokens import issue_access_token
 from graph.compiler.settings import CompilerSettings
 from graph.extensions.budget import BudgetStore, MemoryBudgetStore
 from graph.http.settings import BudgetSettings, HardeningSettings
+from graph.ids import encode_id
 from graph.services.oauth_client import CLI_CLIENT_ID
 from tests import factories
 from tests.compiler.test_equality import EVERYTHING_ON_ENGINEER, FRAGMENTS_AND_ALIASES, MIXED
@@ -237,3 +238,27 @@ async def test_a_signed_in_engineer_is_answered_compiled_with_their_own_masks(
     assert anonymous.json()["data"]["engineer"]["city"] is None
     assert own.json()["data"] == slow_own.json()["data"]
     assert anonymous.json()["data"] == slow_anonymous.json()["data"]
+
+
+async def test_the_cached_cost_follows_page_sizes_and_id_lists(
+    session: AsyncSession, compiled: httpx.AsyncClient, plain: httpx.AsyncClient
+) -> None:
+    # Given one document whose cost depends on a page-size variable and on an ID list
+    engineer = await factories.engineer(session, handle="cost-cache")
+    await session.flush()
+    document = (
+        "query C($first: Int!, $ids: [ID!]!) { engineers(first: $first) { nodes { handle } }"
+        " nodes(ids: $ids) { id } }"
+    )
+    costs = []
+    for first, ids in ((2, 1), (7, 1), (2, 3), (2, 1)):
+        variables = {"first": first, "ids": [encode_id("Engineer", engineer.id)] * ids}
+        body = {"query": document, "variables": variables}
+        # When it runs with each set of values, compiled and through strawberry
+        fast = await compiled.post("/graphql", json=body)
+        slow = await plain.post("/graphql", json=body)
+        assert fast.headers[PATH] == "compiled"
+        costs.append(fast.json()["extensions"]["cost"]["requestedQueryCost"])
+        # Then each requested cost is strawberry's, not the first one cached
+        assert costs[-1] == slow.json()["extensions"]["cost"]["requestedQueryCost"]
+    assert costs == [1 + 2 + 1, 1 + 7 + 1, 1 + 2 + 3, 1 + 2 + 1]
