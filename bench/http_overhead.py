@@ -30,7 +30,7 @@ from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.extensions.errors import MaskUnexpectedErrors
 from graph.extensions.page_limits import ValidationWithPageLimits
 from graph.http.settings import BudgetSettings, HardeningSettings
-from graph.middleware import RequestIdMiddleware
+from graph.observability.middleware import RequestMiddleware
 from graph.schema import BrainGainSchema, Mutation, Query
 from graph.settings import Settings
 from graph.types.chapter import Membership
@@ -83,7 +83,7 @@ async def main(requests: int, budget_in_memory: bool = False) -> None:
                 ),
             )
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestMiddleware)],
     )
     store = PostgresBudgetStore(url, prefix=f"bench-http-{uuid.uuid4().hex}:")
     hardened = create_app(

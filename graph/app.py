@@ -40,8 +40,7 @@ from graph.http.app import hardening_routes, open_budget_store
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.settings import HardeningSettings
 from graph.loaders import Loaders
-from graph.middleware import RequestIdMiddleware
-from graph.observability.middleware import AccessLogMiddleware
+from graph.observability.middleware import RequestMiddleware
 from graph.schema import schema as default_schema
 from graph.services.outbox import drain_outbox
 from graph.settings import Settings
@@ -272,6 +271,6 @@ def create_app(
             *oauth_routes(),
             *hardening_routes(endpoint),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(AccessLogMiddleware)],
+        middleware=[Middleware(RequestMiddleware)],
         lifespan=lifespan,
     )
