@@ -56,6 +56,30 @@ EXECUTION_PATH_HEADER = "x-graphql-execution"
 """Which path answered (compiled, mixed, strawberry), outside production when asked for."""
 
 
+MEDIA_TYPE_HEADERS = {
+    media_type: f"{media_type}; charset=utf-8".encode()
+    for media_type in (GRAPHQL_RESPONSE_JSON, JSON)
+}
+FIXED_HEADERS = frozenset({"content-type", "content-length", "cache-control", "vary"})
+"""Headers every GraphQL response sets itself (a resolver's sub-response cannot double them)."""
+
+
+class JSONBytes:
+    """A response already encoded: sent as two ASGI messages, without re-reading its headers."""
+
+    def __init__(self, body: bytes, status_code: int, headers: list[tuple[bytes, bytes]]) -> None:
+        self.body = body
+        self.status_code = status_code
+        self.raw_headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send it."""
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        await send({"type": "http.response.body", "body": self.body})
+
+
 class GraphQLView(Protocol):
     """What the endpoint needs from strawberry's view (our GraphQLApp): schema and context."""
 
@@ -172,7 +196,7 @@ class GraphQLEndpoint:
                 time.perf_counter() - started,
             )
 
-    async def _respond(self, request: Request, span: Any) -> Response:
+    async def _respond(self, request: Request, span: Any) -> Response | JSONBytes:
         accept = request.headers.get("accept")
         if request.method not in ALLOWED_METHODS:
             return self._problem(
@@ -206,16 +230,18 @@ class GraphQLEndpoint:
             span.set_attribute("graphql.operation.name", outcome.operation_name)
         if self.metrics is not None:
             self.metrics.observe_errors(outcome.body.get("errors", ()))
-        return Response(
-            orjson.dumps(outcome.body),
-            status_code=outcome.status,
-            headers={
-                "Content-Type": f"{outcome.media_type}; charset=utf-8",
-                "Cache-Control": "no-store",
-                "Vary": "Accept",
-                **outcome.headers,
-            },
-        )
+        body = orjson.dumps(outcome.body)
+        headers = [
+            (b"content-type", MEDIA_TYPE_HEADERS[outcome.media_type]),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+            (b"vary", b"Accept"),
+        ]
+        for name, value in outcome.headers.items():
+            lowered = name.lower()
+            if lowered not in FIXED_HEADERS:
+                headers.append((lowered.encode("latin-1"), value.encode("latin-1")))
+        return JSONBytes(body, outcome.status, headers)
 
     async def _ide(self, request: Request) -> Response:
         if self.ide is None:
@@ -234,7 +260,7 @@ class GraphQLEndpoint:
     async def _execute(self, request: Request, media_type: str) -> Outcome:
         hardening = self.hardening
         params = await read_params(request, self.settings.max_body_bytes)
-        sub_response = await self.graphql.get_sub_response(request)
+        sub_responses: list[Response] = []
         viewer = self.graphql.viewer_of(request)
         trusted_only = requires_trusted_documents(viewer, hardening.trusted_only_clients)
         query = resolve_query(params, self.documents, trusted_only)
@@ -254,6 +280,10 @@ class GraphQLEndpoint:
         is_get = request.method == "GET"
 
         async def context() -> Context:
+            # Only strawberry's path (and a mixed operation) builds a Context: the resolvers
+            # may set response headers on its sub-response.
+            sub_response = await self.graphql.get_sub_response(request)
+            sub_responses.append(sub_response)
             made = await self.graphql.get_context(request, sub_response)
             made.admission = admission
             return made
@@ -294,7 +324,9 @@ class GraphQLEndpoint:
             return Outcome(
                 503, {"errors": [timeout.formatted]}, media_type, {}, params.operation_name
             )
-        headers = dict(sub_response.headers)
+        headers: dict[str, str] = {}
+        for sub_response in sub_responses:
+            headers.update(sub_response.headers)
         headers.pop("content-length", None)
         outcome = self._outcome(result, admission, media_type, headers)
         outcome.operation_name = admission.operation_name or params.operation_name
