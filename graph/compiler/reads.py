@@ -47,7 +47,12 @@ from graph.compiler.operation import (
 )
 from graph.context import Context
 from graph.extensions.admission import Admission, admit, settle
-from graph.extensions.cost import ID_LIST_ARGUMENTS, PAGE_SIZE_ARGUMENTS, requested_cost
+from graph.extensions.cost import (
+    ID_LIST_ARGUMENTS,
+    PAGE_SIZE_ARGUMENTS,
+    actual_cost_of_json,
+    requested_cost,
+)
 from graph.extensions.limits import DocumentShape, measure, parse_within_limits
 from graph.extensions.page_limits import PAGE_ARGUMENTS, page_argument_errors
 
@@ -273,7 +278,7 @@ class CompiledReads:
             return await self._mixed(statement, variables, operation_name, made, admission)
         async with self.acquire() as connection:
             text = await statement.run(connection)
-        extensions = await settle(admission, orjson.loads(text))
+        extensions = await settle(admission, None, actual_cost_of_json(text))
         if self.report_path:
             extensions["execution"] = "compiled"
         return CompiledResult(text, [], extensions)

@@ -183,10 +183,14 @@ class AdmissionControl(SchemaExtension):
         )
 
 
-async def settle(admission: Admission, data: Any) -> dict[str, Any]:
-    """After execution: refund the unused part of the charge; the `extensions` to report."""
+async def settle(admission: Admission, data: Any, actual: int | None = None) -> dict[str, Any]:
+    """After execution: refund the unused part of the charge; the `extensions` to report.
+
+    The actual cost is counted in `data`, unless the caller counted it already (`actual`)."""
     if admission.executed and admission.requested_cost is not None:
-        admission.actual_cost = actual_cost(data) if data else 0
+        if actual is None:
+            actual = actual_cost(data) if data else 0
+        admission.actual_cost = actual
         refund = admission.requested_cost - admission.actual_cost
         if admission.budget is not None and admission.bucket is not None and refund > 0:
             budget = admission.budget

@@ -8,6 +8,7 @@ the worst case, computed before execution; the actual cost counts the objects re
 
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -180,3 +181,23 @@ def actual_cost(data: Any) -> int:
         elif isinstance(value, list):
             stack.extend(value)
     return max(1, count)
+
+
+def actual_cost_of_json(text: str) -> int:
+    """`actual_cost` of the result whose JSON text this is, without parsing it when possible.
+
+    Outside strings, `{` opens an object and (unless the object is empty) is followed by the
+    quote of its first key, a GraphQL name. Inside a string a quote is escaped, so there `{"`
+    can only be a string ending in `{` — and then a comma, `}`, `]` or a space follows. So
+    the objects are the `{"` pairs minus those. An empty object (`{}`: all of its fields
+    skipped) is not counted that way; text containing `{}` anywhere is parsed instead.
+    """
+    if "{}" in text:
+        data = orjson.loads(text)
+        return actual_cost(data) if data else 0
+    objects = text.count('{"') - sum(text.count(f'{{"{after}') for after in STRING_ENDS)
+    return max(1, objects - 1)  # the root object is not counted
+
+
+STRING_ENDS = (",", "}", "]", " ")
+"""What may follow a string's closing quote in PostgreSQL's and orjson's JSON text."""

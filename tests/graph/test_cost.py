@@ -1,10 +1,12 @@
 """The calculated cost: connection sizes multiply, `first`/`last` come from variables too."""
 
+import json
 from typing import Any
 
+import orjson
 import pytest
 
-from graph.extensions.cost import actual_cost
+from graph.extensions.cost import actual_cost, actual_cost_of_json
 from graph.extensions.limits import Limits
 from tests.conftest import GraphQLClient
 
@@ -90,3 +92,24 @@ async def test_actual_cost_counts_returned_objects(graphql: GraphQLClient) -> No
 def test_actual_cost_of_nested_data() -> None:
     data = {"a": {"b": [{"c": 1}, {"c": 2}], "d": None}, "e": 3}
     assert actual_cost(data) == 3
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"engineer": None},
+        {"engineer": {"handle": "a", "chapters": {"totalCount": 0, "nodes": []}}},
+        {"a": [{"b": 1}, {"b": {"c": "{"}}, {"name": 'ends with {"'}]},
+        {"a": {"text": '{"not": "an object"}', "list": ["{", "}{", "x{", '{"y']}},
+        {"a": {"nested": {"empty": {}}}},
+        {"a": {"text": "a {} in a string"}},
+        {"a": [{"b": [{"c": [{"d": None}]}]}, {"e": "\\"}], "f": {"g": 'q"{'}},
+    ],
+)
+def test_counting_objects_in_json_text_agrees_with_walking_the_parsed_result(
+    data: dict[str, Any],
+) -> None:
+    pg_text = json.dumps(data, separators=(", ", " : "))  # PostgreSQL's json spacing
+    compact = orjson.dumps(data).decode()
+    assert actual_cost_of_json(pg_text) == actual_cost(data)
+    assert actual_cost_of_json(compact) == actual_cost(data)
