@@ -6,6 +6,7 @@ its `edges`/`nodes`; `nodes(ids:)` multiplies by the number of IDs. The requeste
 the worst case, computed before execution; the actual cost counts the objects returned.
 """
 
+import re
 from typing import Any
 
 import orjson
@@ -189,15 +190,14 @@ def actual_cost_of_json(text: str) -> int:
     Outside strings, `{` opens an object and (unless the object is empty) is followed by the
     quote of its first key, a GraphQL name. Inside a string a quote is escaped, so there `{"`
     can only be a string ending in `{` — and then a comma, `}`, `]` or a space follows. So
-    the objects are the `{"` pairs minus those. An empty object (`{}`: all of its fields
+    the objects are the `{"` pairs followed by a name's first character. An empty object (`{}`: all of its fields
     skipped) is not counted that way; text containing `{}` anywhere is parsed instead.
     """
     if "{}" in text:
         data = orjson.loads(text)
         return actual_cost(data) if data else 0
-    objects = text.count('{"') - sum(text.count(f'{{"{after}') for after in STRING_ENDS)
-    return max(1, objects - 1)  # the root object is not counted
+    return max(1, len(OBJECT_START.findall(text)) - 1)  # the root object is not counted
 
 
-STRING_ENDS = (",", "}", "]", " ")
-"""What may follow a string's closing quote in PostgreSQL's and orjson's JSON text."""
+OBJECT_START = re.compile(r'\{"[_A-Za-z]')
+"""`{` then the opening quote of a key (a GraphQL name): never a string's `{` then its end."""
