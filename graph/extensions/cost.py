@@ -190,8 +190,9 @@ def actual_cost_of_json(text: str) -> int:
     Outside strings, `{` opens an object and (unless the object is empty) is followed by the
     quote of its first key, a GraphQL name. Inside a string a quote is escaped, so there `{"`
     can only be a string ending in `{` — and then a comma, `}`, `]` or a space follows. So
-    the objects are the `{"` pairs followed by a name's first character. An empty object (`{}`: all of its fields
-    skipped) is not counted that way; text containing `{}` anywhere is parsed instead.
+    the objects are the `{"` pairs followed by a name's first character. An empty object
+    (`{}`: all of its fields skipped) is not counted that way; text containing `{}` anywhere
+    is parsed instead.
     """
     if "{}" in text:
         data = orjson.loads(text)
