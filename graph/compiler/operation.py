@@ -69,10 +69,10 @@ class BoundStatement:
     variables: VariableValues | None = None
     """The request's coerced variables (admission reuses them instead of coercing again)."""
 
-    async def run(self, connection: Connection) -> str:
-        """The JSON text of the response's `data`."""
+    async def run(self, connection: Connection) -> bytes:
+        """The JSON text of the response's `data`, UTF-8 encoded."""
         result = await connection.fetchval(self.sql, *self.params)
-        assert isinstance(result, str)
+        assert isinstance(result, bytes)
         return result
 
 

@@ -176,7 +176,7 @@ def serves(viewer: Viewer) -> bool:
 class CompiledResult:
     """A compiled operation's outcome: `data` as JSON text (or refusals), and its extensions."""
 
-    data_json: str | None
+    data_json: bytes | None
     errors: list[GraphQLError]
     extensions: dict[str, Any]
     path: str = "compiled"
@@ -321,4 +321,4 @@ class CompiledReads:
         if self.report_path:
             extensions["execution"] = "mixed"
         errors = list(result.errors or ())
-        return CompiledResult(orjson.dumps(data).decode(), errors, extensions, "mixed")
+        return CompiledResult(orjson.dumps(data), errors, extensions, "mixed")

@@ -118,11 +118,12 @@ class Renderer:
         self.aliases = 0
 
     def render(self) -> Statement:
-        """The statement: SELECT json_build_object(<root fields>)::text."""
+        """The statement: SELECT json_build_object(<root fields>) as UTF-8 bytes (bytea: the
+        driver hands them over undecoded, and they go into the response as they are)."""
         pairs = []
         for root in self.plan.roots:
             pairs.append((root.key, self._root(root)))
-        return Statement(f"SELECT {_object_sql(pairs)}::text", self.keys)
+        return Statement(f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')", self.keys)
 
     # -- helpers ---------------------------------------------------------------------------------
 

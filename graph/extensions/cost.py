@@ -184,7 +184,7 @@ def actual_cost(data: Any) -> int:
     return max(1, count)
 
 
-def actual_cost_of_json(text: str) -> int:
+def actual_cost_of_json(text: bytes) -> int:
     """`actual_cost` of the result whose JSON text this is, without parsing it when possible.
 
     Outside strings, `{` opens an object and (unless the object is empty) is followed by the
@@ -194,11 +194,11 @@ def actual_cost_of_json(text: str) -> int:
     (`{}`: all of its fields skipped) is not counted that way; text containing `{}` anywhere
     is parsed instead.
     """
-    if "{}" in text:
+    if b"{}" in text:
         data = orjson.loads(text)
         return actual_cost(data) if data else 0
     return max(1, len(OBJECT_START.findall(text)) - 1)  # the root object is not counted
 
 
-OBJECT_START = re.compile(r'\{"[_A-Za-z]')
+OBJECT_START = re.compile(rb'\{"[_A-Za-z]')
 """`{` then the opening quote of a key (a GraphQL name): never a string's `{` then its end."""

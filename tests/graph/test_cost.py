@@ -109,7 +109,7 @@ def test_actual_cost_of_nested_data() -> None:
 def test_counting_objects_in_json_text_agrees_with_walking_the_parsed_result(
     data: dict[str, Any],
 ) -> None:
-    pg_text = json.dumps(data, separators=(", ", " : "))  # PostgreSQL's json spacing
-    compact = orjson.dumps(data).decode()
+    pg_text = json.dumps(data, separators=(", ", " : ")).encode()  # PostgreSQL's json spacing
+    compact = orjson.dumps(data)
     assert actual_cost_of_json(pg_text) == actual_cost(data)
     assert actual_cost_of_json(compact) == actual_cost(data)
