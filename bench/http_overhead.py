@@ -28,7 +28,7 @@ from graph.extensions.access_log import ConsentAccessLog
 from graph.extensions.budget import MemoryBudgetStore
 from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.extensions.errors import MaskUnexpectedErrors
-from graph.extensions.page_limits import ValidationWithPageLimits
+from graph.extensions.validation import ValidationWithPageLimits
 from graph.http.settings import BudgetSettings, HardeningSettings
 from graph.observability.middleware import RequestMiddleware
 from graph.schema import BrainGainSchema, Mutation, Query

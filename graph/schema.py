@@ -10,7 +10,7 @@ from graph.extensions.access_log import ConsentAccessLog
 from graph.extensions.admission import AdmissionControl
 from graph.extensions.errors import MaskUnexpectedErrors, log_unexpected
 from graph.extensions.limits import LimitedParser
-from graph.extensions.page_limits import ValidationWithPageLimits
+from graph.extensions.validation import ValidationWithPageLimits
 from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields

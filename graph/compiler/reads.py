@@ -10,25 +10,18 @@ None before the budget is charged, and strawberry runs it as before.
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import orjson
 from graphql import (
-    ArgumentNode,
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
-    ListValueNode,
-    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
-    ValueNode,
-    VariableNode,
-    Visitor,
     validate,
-    visit,
 )
 from graphql.execution.values import VariableValues
 from graphql.validation import NoSchemaIntrospectionCustomRule
@@ -47,14 +40,9 @@ from graph.compiler.operation import (
 )
 from graph.context import Context
 from graph.extensions.admission import Admission, admit, settle
-from graph.extensions.cost import (
-    ID_LIST_ARGUMENTS,
-    PAGE_SIZE_ARGUMENTS,
-    actual_cost_of_json,
-    requested_cost,
-)
+from graph.extensions.cost import actual_cost_of_json
+from graph.extensions.document_facts import FACTS, OperationFacts
 from graph.extensions.limits import DocumentShape, measure, parse_within_limits
-from graph.extensions.page_limits import PAGE_ARGUMENTS, page_argument_errors
 
 logger = logging.getLogger("graph.compiler")
 
@@ -62,25 +50,22 @@ Acquire = Callable[[], AbstractAsyncContextManager[Connection]]
 ContextFactory = Callable[[], Awaitable[Context]]
 """Builds the request's Context (loaders and all) — only a mixed operation needs one."""
 
-MAX_PAGE_VERDICTS = 256
 
-
-@dataclass
+@dataclass(frozen=True)
 class DocumentFacts:
-    """Per document: whether it introspects, its shape, and page-argument verdicts by the
-    values of the variables its paging arguments read (page_limits, cached)."""
+    """Per prepared operation: whether it introspects, its shape, and (shared with strawberry's
+    path) its page verdicts and costs by variable values."""
 
     schema: GraphQLSchema
     document: DocumentNode
     introspects: bool
     shape: DocumentShape
-    page_variables: tuple[str, ...]
-    cost_variables: tuple[str, ...] = ()
-    verdicts: dict[tuple[Any, ...], bool] = field(default_factory=dict)
-    costs: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    operation: OperationFacts
 
     @classmethod
-    def of(cls, schema: GraphQLSchema, prepared: PreparedOperation) -> "DocumentFacts":
+    def of(
+        cls, schema: GraphQLSchema, prepared: PreparedOperation, query: str, name: str | None
+    ) -> "DocumentFacts":
         """Measure the document once."""
         document = prepared.document
         introspection = validate(schema, document, [NoSchemaIntrospectionCustomRule])
@@ -89,76 +74,16 @@ class DocumentFacts:
             document,
             bool(introspection),
             measure(document, prepared.operation),
-            _variables_of(document, PAGE_ARGUMENTS),
-            _variables_of(document, COST_ARGUMENTS),
+            FACTS.get(query, document, name),
         )
-
-    def cost(self, operation: OperationDefinitionNode, variables: VariableValues) -> int:
-        """The requested cost, computed once per value of the variables that size lists (page
-        sizes; the length of an ID list)."""
-        values = variables.coerced
-        key = tuple(_size_key(values.get(name, _MISSING)) for name in self.cost_variables)
-        cost = self.costs.get(key)
-        if cost is None:
-            cost = requested_cost(self.schema, self.document, operation, variables)
-            if len(self.costs) >= MAX_PAGE_VERDICTS:
-                self.costs.pop(next(iter(self.costs)))
-            self.costs[key] = cost
-        return cost
 
     def pages_valid(self, variables: Mapping[str, Any] | None, operation_name: str | None) -> bool:
         """No connection field has a missing, doubled or out-of-range page argument."""
-        given = variables or {}
-        try:
-            key = tuple(given.get(name, _MISSING) for name in self.page_variables)
-            hash(key)
-        except TypeError:
-            key = None
-        if key is not None and key in self.verdicts:
-            return self.verdicts[key]
-        verdict = not page_argument_errors(self.schema, self.document, given, operation_name)
-        if key is not None:
-            if len(self.verdicts) >= MAX_PAGE_VERDICTS:
-                self.verdicts.pop(next(iter(self.verdicts)))
-            self.verdicts[key] = verdict
-        return verdict
+        return not self.operation.page_errors(self.schema, self.document, variables, operation_name)
 
-
-_MISSING = object()
-
-
-COST_ARGUMENTS = (*PAGE_SIZE_ARGUMENTS, *ID_LIST_ARGUMENTS)
-
-
-def _size_key(value: Any) -> Any:
-    """What the cost reads from a variable: an integer page size, or the length of a list."""
-    if isinstance(value, list | tuple):
-        return ("length", len(value))
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _variables_of(document: DocumentNode, arguments: tuple[str, ...]) -> tuple[str, ...]:
-    """Names of the variables the named arguments (anywhere in the document) mention."""
-    names: set[str] = set()
-
-    class Finder(Visitor):
-        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
-            if node.name.value in arguments:
-                for variable in _variables_in(node.value):
-                    names.add(variable)
-
-    visit(document, Finder())
-    return tuple(sorted(names))
-
-
-def _variables_in(node: ValueNode) -> list[str]:
-    if isinstance(node, VariableNode):
-        return [node.name.value]
-    if isinstance(node, ListValueNode):
-        return [name for item in node.values for name in _variables_in(item)]
-    if isinstance(node, ObjectValueNode):
-        return [name for item in node.fields for name in _variables_in(item.value)]
-    return []
+    def cost(self, operation: OperationDefinitionNode, variables: VariableValues) -> int:
+        """The requested cost with these variables (cached by the values that size lists)."""
+        return self.operation.cost(self.schema, self.document, operation, variables)
 
 
 def serves(viewer: Viewer) -> bool:
@@ -250,7 +175,7 @@ class CompiledReads:
         prepared = self.compiled.prepare(query, operation_name)
         if prepared is None or prepared.operation.operation is not OperationType.QUERY:
             return None
-        facts = self._facts(prepared)
+        facts = self._facts(prepared, query, operation_name)
         if facts.introspects and not admission.may_introspect:
             return None
         if not facts.pages_valid(variables, operation_name):
@@ -283,10 +208,13 @@ class CompiledReads:
             extensions["execution"] = "compiled"
         return CompiledResult(text, [], extensions)
 
-    def _facts(self, prepared: PreparedOperation) -> "DocumentFacts":
+    def _facts(
+        self, prepared: PreparedOperation, query: str, operation_name: str | None
+    ) -> "DocumentFacts":
         facts = self._known.get(prepared)
         if facts is None:
-            facts = self._known[prepared] = DocumentFacts.of(self.compiled.schema, prepared)
+            facts = DocumentFacts.of(self.compiled.schema, prepared, query, operation_name)
+            self._known[prepared] = facts
         return facts
 
     async def _mixed(

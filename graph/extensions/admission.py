@@ -33,6 +33,7 @@ from graph.extensions.budget import (
     retry_after_seconds,
 )
 from graph.extensions.cost import actual_cost, requested_cost
+from graph.extensions.document_facts import FACTS
 from graph.extensions.limits import (
     DEFAULT_LIMITS,
     DocumentShape,
@@ -178,8 +179,15 @@ class AdmissionControl(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         assert document is not None
+        schema = context.schema._schema
+        facts = FACTS.get(context.query, document, context.operation_name)
         return await admit(
-            context.schema._schema, document, operation, context.variables, self.admission
+            schema,
+            document,
+            operation,
+            context.variables,
+            self.admission,
+            cost_of=lambda variables: facts.cost(schema, document, operation, variables),
         )
 
 

@@ -18,7 +18,7 @@ from graph.context import Info
 from graph.extensions.admission import AdmissionControl
 from graph.extensions.errors import MaskUnexpectedErrors
 from graph.extensions.limits import LimitedParser
-from graph.extensions.page_limits import ValidationWithPageLimits
+from graph.extensions.validation import ValidationWithPageLimits
 from graph.http.settings import HardeningSettings
 from graph.schema import BrainGainSchema
 from tests.http.conftest import settings
