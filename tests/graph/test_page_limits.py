@@ -58,3 +58,22 @@ async def test_error_names_the_bounds(graphql: GraphQLClient) -> None:
     assert result.errors is not None
     assert result.errors[0].message.startswith("`first` must be between 1 and 100, got 1000.")
     assert result.errors[0].extensions["maximum"] == 100
+
+
+async def test_a_cached_valid_verdict_does_not_admit_other_values(graphql: GraphQLClient) -> None:
+    # The verdict and the cost are cached per document and page-variable values: a valid
+    # size seen first must not let a later invalid one through, nor lend it its cost.
+    document = (
+        "query ($n: Int) { chapters(first: 2) { nodes { members(first: $n) { nodes { role } } } } }"
+    )
+    first = await graphql.execute(document, {"n": 5})
+    refused = await graphql.execute(document, {"n": 101})
+    again = await graphql.execute(document, {"n": 5})
+    bigger = await graphql.execute(document, {"n": 50})
+
+    assert first.errors is None
+    assert again.errors is None
+    assert refused.errors is not None
+    assert refused.errors[0].extensions["code"] == "BAD_USER_INPUT"
+    costs = [result.extensions["cost"]["requestedQueryCost"] for result in (first, bigger)]
+    assert costs == [1 + 2 + 2 * (1 + 5), 1 + 2 + 2 * (1 + 50)]
