@@ -8,6 +8,7 @@ from strawberry.extensions import SchemaExtension
 
 from graph.errors import ErrorCode, GraphError
 from graph.extensions.timeouts import is_statement_timeout, statement_timeout_error
+from graph.extensions.unavailable import is_database_unavailable, unavailable_error
 
 logger = logging.getLogger("graph.errors")
 
@@ -29,6 +30,8 @@ def mask(error: GraphQLError, request_id: str) -> GraphQLError:
         return error
     if is_statement_timeout(error.original_error):
         return statement_timeout_error(error)
+    if is_database_unavailable(error.original_error):
+        return unavailable_error(error)
     return GraphQLError(
         INTERNAL_MESSAGE,
         nodes=error.nodes,
@@ -53,7 +56,17 @@ class MaskUnexpectedErrors(SchemaExtension):
 def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
     """Log each unexpected error with its stack and the request id."""
     for error in errors:
-        if not is_expected(error):
+        if is_expected(error):
+            continue
+        if is_database_unavailable(error.original_error):
+            logger.warning(
+                "database unavailable in %s (request %s): %s",
+                ".".join(str(part) for part in error.path or ()) or "operation",
+                request_id,
+                error.original_error,
+                extra={"request_id": request_id},
+            )
+        else:
             logger.error(
                 "unhandled error in %s (request %s)",
                 ".".join(str(part) for part in error.path or ()) or "operation",

@@ -35,6 +35,12 @@ from graph.extensions.admission import Admission, Budget, ConnectionPolicy
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
 from graph.extensions.timeouts import request_timeout_error
 from graph.extensions.trusted_documents import TrustedDocuments, resolve_query
+from graph.extensions.unavailable import (
+    RETRY_AFTER_SECONDS,
+    is_database_unavailable,
+    reports_unavailable,
+    unavailable_error,
+)
 from graph.http.ide import GraphiQL
 from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type, prefers_html
 from graph.http.policy import may_introspect, requires_trusted_documents
@@ -96,6 +102,10 @@ class GraphQLView(Protocol):
     def viewer_of(self, request: Request) -> Viewer:
         """Who the request authenticated as (without building a Context)."""
         ...
+
+
+class DatabaseUnavailable(Exception):
+    """The compiled statement could not reach the database (replaying it would not either)."""
 
 
 @dataclass
@@ -314,6 +324,15 @@ class GraphQLEndpoint:
             raise HTTPProblem(400, error.as_http_error_reason()) from None
         except MissingQueryError:
             raise HTTPProblem(400, "No GraphQL document: send `query`.") from None
+        except DatabaseUnavailable as outage:
+            logger.warning("database unavailable: %s", outage.__cause__)
+            return Outcome(
+                503,
+                {"errors": [unavailable_error().formatted]},
+                media_type,
+                {"Retry-After": str(RETRY_AFTER_SECONDS)},
+                params.operation_name,
+            )
         except TimeoutError:
             logger.warning(
                 "operation %s cancelled after %s s",
@@ -350,7 +369,9 @@ class GraphQLEndpoint:
             return await self.compiled.answer(
                 query, params.operation_name, params.variables, viewer, admission, context
             )
-        except Exception:
+        except Exception as error:
+            if is_database_unavailable(error):
+                raise DatabaseUnavailable from error
             logger.exception("compiled statement failed; answering through strawberry")
             # Admitted and charged already: strawberry reruns it without charging again.
             admission.budget = None
@@ -374,7 +395,10 @@ class GraphQLEndpoint:
             body["extensions"] = result.extensions
         codes = {(error.extensions or {}).get("code") for error in errors}
         status = 200
-        if ErrorCode.THROTTLED.value in codes:
+        if reports_unavailable(body.get("errors", [])):
+            status = 503
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        elif ErrorCode.THROTTLED.value in codes:
             status = 429
             if admission.bucket is not None:
                 headers["Retry-After"] = str(retry_after_seconds(admission.bucket))
