@@ -31,9 +31,9 @@ from graph.chapters import ChapterRegistry
 from graph.compiler.binding import Bound, Fallback, bind
 from graph.compiler.plan import NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
-from graph.compiler.render import Renderer, Statement
+from graph.compiler.render import VIEWER_ENGINEER, Renderer, Statement
 from graph.compiler.residual import residual_source
-from graph.compiler.visibility import NO_CHAPTERS, ViewerKey, viewer_key
+from graph.compiler.visibility import NO_CHAPTERS, ViewerKey, viewer_key, viewer_shape
 
 STRAWBERRY_RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
 """The rules strawberry validates with: a document it refuses is never compiled."""
@@ -169,13 +169,17 @@ class PreparedOperation:
                     values[(slot, name)] = value
         except Fallback:
             return None
-        key = (tuple(shapes), viewer_key(viewer))
-        statement = planned.statements.get(key)
+        shape = tuple(shapes)
+        statement = planned.statements.get((shape, viewer_shape(viewer))) or (
+            planned.statements.get((shape, viewer_key(viewer)))
+        )
         if statement is None:
             statement = Renderer(plan, shapes, viewer, self.registry).render()
             if len(planned.statements) >= MAX_STATEMENTS_PER_PLAN:
                 planned.statements.pop(next(iter(planned.statements)))
-            planned.statements[key] = statement
+            by = viewer_key(viewer) if statement.per_viewer else viewer_shape(viewer)
+            planned.statements[(shape, by)] = statement
+        values[VIEWER_ENGINEER] = viewer.engineer_id
         params = [values[key] for key in statement.keys]
         return BoundStatement(statement.sql, params, planned.residual, plan.keys, variables)
 

@@ -33,6 +33,8 @@ from graph.compiler.plan import (
 from graph.compiler.visibility import NO_CHAPTERS
 
 ParamKey = tuple[Any, ...]
+VIEWER_ENGINEER: ParamKey = ("viewer", "engineer_id")
+"""The parameter holding the viewer's engineer id (visibility.ENGINEER_MARKER)."""
 
 POSTGRES_TYPES = {str: "text", int: "int", bool: "bool", datetime: "timestamptz"}
 
@@ -94,9 +96,10 @@ class _Shown:
 class Statement:
     """SQL text plus the keys of its parameters, in placeholder order."""
 
-    def __init__(self, sql: str, keys: Sequence[ParamKey]) -> None:
+    def __init__(self, sql: str, keys: Sequence[ParamKey], per_viewer: bool = False) -> None:
         self.sql = sql
         self.keys = tuple(keys)
+        self.per_viewer = per_viewer
 
 
 class Renderer:
@@ -116,6 +119,8 @@ class Renderer:
         self.keys: list[ParamKey] = []
         self.index: dict[ParamKey, int] = {}
         self.aliases = 0
+        self.per_viewer = False
+        """Whether the SQL holds this viewer's id inline (then it is cached per viewer)."""
 
     def render(self) -> Statement:
         """The statement: SELECT json_build_object(<root fields>) as UTF-8 bytes (bytea: the
@@ -123,7 +128,8 @@ class Renderer:
         pairs = []
         for root in self.plan.roots:
             pairs.append((root.key, self._root(root)))
-        return Statement(f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')", self.keys)
+        sql = f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')"
+        return Statement(sql, self.keys, self.per_viewer)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -138,7 +144,12 @@ class Renderer:
         return f"{hint[0].lower()}{self.aliases}"
 
     def _visibility(self, rule_name: str, alias: str) -> str:
-        return visibility.render(rule_name, self.viewer, alias, self.registry)
+        sql = visibility.render(rule_name, self.viewer, alias, self.registry)
+        if visibility.ENGINEER_MARKER in sql:
+            sql = sql.replace(visibility.ENGINEER_MARKER, self._param(VIEWER_ENGINEER, "int"))
+        elif visibility.renders_per_viewer(rule_name, self.viewer, self.registry):
+            self.per_viewer = True  # the id is inlined: this statement is this viewer's alone
+        return sql
 
     # -- roots ---------------------------------------------------------------------------------
 

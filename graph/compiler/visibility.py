@@ -9,7 +9,7 @@ naming it in the mapping (`Paged.visibility`, `Column.visible_if`).
 """
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, literal_column, select
@@ -84,21 +84,67 @@ def viewer_key(viewer: Viewer) -> ViewerKey:
     )
 
 
+def viewer_shape(viewer: Viewer) -> ViewerKey:
+    """The viewer as the rendered SQL text depends on it: its key without the engineer's id,
+    which the statement takes as a parameter (ENGINEER_MARKER) — so engineers with the same
+    scopes and chapter roles share one statement, prepared once by PostgreSQL."""
+    key = viewer_key(viewer)
+    return (viewer.engineer_id is not None, *key[1:])
+
+
+ENGINEER_MARKER = "__viewer_engineer_id__"
+"""Where a rule's SQL reads the viewer's engineer id; the renderer binds it as a parameter."""
+_SENTINELS = (9_000_000_000_000_000_001, 9_000_000_000_000_000_003)
+"""Stand-in engineer ids: a rule rendered with each, the sentinel replaced by the marker, must
+give the same text — proof that it uses the id only as a value (else it is rendered per viewer)."""
+
 MAX_TEMPLATES = 4096
-_TEMPLATES: dict[tuple[str, ViewerKey, int], str] = {}
+_TEMPLATES: dict[tuple[str, ViewerKey, int], str | None] = {}
+_LITERAL_TEMPLATES: dict[tuple[str, ViewerKey, int], str] = {}
 
 
 def render(
     rule_name: str, viewer: Viewer, alias: str, registry: ChapterRegistry = NO_CHAPTERS
 ) -> str:
-    """The rule's predicate as SQL over `alias`, its values inlined."""
-    key = (rule_name, viewer_key(viewer), id(registry))
-    template = _TEMPLATES.get(key)
-    if template is None:
-        if len(_TEMPLATES) >= MAX_TEMPLATES:
-            _TEMPLATES.pop(next(iter(_TEMPLATES)))
-        template = _TEMPLATES[key] = _template(rule_name, viewer, registry)
+    """The rule's predicate as SQL over `alias`: its values inlined, except the viewer's
+    engineer id, written as ENGINEER_MARKER where the rule allows it."""
+    key = (rule_name, viewer_shape(viewer), id(registry))
+    if key in _TEMPLATES:
+        template = _TEMPLATES[key]
+    else:
+        template = _remember(_TEMPLATES, key, _shared_template(rule_name, viewer, registry))
+    if template is None:  # the rule does more with the id than compare it: render per viewer
+        full = (rule_name, viewer_key(viewer), id(registry))
+        template = _LITERAL_TEMPLATES.get(full)
+        if template is None:
+            template = _remember(_LITERAL_TEMPLATES, full, _template(rule_name, viewer, registry))
     return template.replace(ALIAS_PLACEHOLDER, alias)
+
+
+def renders_per_viewer(rule_name: str, viewer: Viewer, registry: ChapterRegistry) -> bool:
+    """Whether `render` inlines this viewer's engineer id for the rule (after rendering it)."""
+    key = (rule_name, viewer_shape(viewer), id(registry))
+    return viewer.engineer_id is not None and _TEMPLATES.get(key, "") is None
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(cache) >= MAX_TEMPLATES:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+    return value
+
+
+def _shared_template(rule_name: str, viewer: Viewer, registry: ChapterRegistry) -> str | None:
+    """The template with ENGINEER_MARKER for the id, or None when the rule needs the real id."""
+    if viewer.engineer_id is None:
+        return _template(rule_name, viewer, registry)
+    texts = {
+        _template(rule_name, replace(viewer, engineer_id=sentinel), registry).replace(
+            str(sentinel), ENGINEER_MARKER
+        )
+        for sentinel in _SENTINELS
+    }
+    return texts.pop() if len(texts) == 1 else None
 
 
 def _template(rule_name: str, viewer: Viewer, registry: ChapterRegistry) -> str:
@@ -121,3 +167,4 @@ def _template(rule_name: str, viewer: Viewer, registry: ChapterRegistry) -> str:
 def clear_cache() -> None:
     """Forget rendered predicates (after RULES change, e.g. in tests)."""
     _TEMPLATES.clear()
+    _LITERAL_TEMPLATES.clear()

@@ -65,3 +65,40 @@ async def test_clients_and_institutions_are_left_to_strawberry() -> None:
     assert not serves(
         Viewer(client_id="uni", institution_id=1, scopes=frozenset({Scope.PROFILES_READ}))
     )
+
+
+SELF_AND_OTHER = """
+query ($a: String!, $b: String!) {
+  a: engineer(handle: $a) { handle city email }
+  b: engineer(handle: $b) { handle city email }
+}
+"""
+
+
+async def test_engineers_with_the_same_roles_share_one_statement_and_see_only_their_own(
+    both: BothPaths, world: World
+) -> None:
+    # Given two signed-in engineers with the same scopes and no chapter roles, each of whom
+    # keeps their email private
+    first, second = (
+        Viewer(engineer_id=world.pks[handle], scopes=MEMBER_SCOPES) for handle in ("cmp-3", "cmp-4")
+    )
+    variables = {"a": "cmp-3", "b": "cmp-4"}
+
+    # When each reads both profiles
+    statements = [
+        both.compiled.statement(SELF_AND_OTHER, None, variables, who) for who in (first, second)
+    ]
+    answers = [await both.compare(SELF_AND_OTHER, variables, who) for who in (first, second)]
+
+    # Then one SQL text serves both, the engineer's id being a parameter of it
+    assert statements[0] is not None
+    assert statements[1] is not None
+    assert statements[0].sql == statements[1].sql
+    assert world.pks["cmp-3"] in statements[0].params
+    assert world.pks["cmp-4"] in statements[1].params
+    # And each sees their own email and not the other's (as strawberry answers)
+    assert answers[0]["a"]["email"] is not None
+    assert answers[0]["b"]["email"] is None
+    assert answers[1]["a"]["email"] is None
+    assert answers[1]["b"]["email"] is not None

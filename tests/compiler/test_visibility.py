@@ -118,3 +118,28 @@ async def test_a_column_mask_nulls_the_field_unless_the_rule_holds(
     assert allowed is not None
     assert denied["engineer"]["pecRegistrationNumber"] is None
     assert allowed["engineer"]["pecRegistrationNumber"] == "PEC-9"
+
+
+def test_the_viewer_id_is_a_parameter_unless_a_rule_computes_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A rule comparing a column with the viewer's id renders once, with a marker for the id
+    shared = visibility.render(
+        "field:email", Viewer(engineer_id=7, scopes=frozenset({Scope.PROFILES_READ})), "e"
+    )
+    assert visibility.ENGINEER_MARKER in shared
+    assert " 7" not in shared
+
+    # A rule that does arithmetic on the id cannot share its text: it is rendered per viewer
+    def neighbour(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+        return Engineer.id == (viewer.engineer_id or 0) + 1
+
+    monkeypatch.setitem(visibility.RULES, "neighbour", visibility.Rule(Engineer, neighbour))
+    texts = [
+        visibility.render("neighbour", Viewer(engineer_id=key, scopes=frozenset()), "e")
+        for key in (41, 99)
+    ]
+    assert texts == ["(e.id = 42)", "(e.id = 100)"]
+    assert visibility.renders_per_viewer(
+        "neighbour", Viewer(engineer_id=41), visibility.NO_CHAPTERS
+    )
