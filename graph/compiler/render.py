@@ -14,6 +14,7 @@ from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler import sqltext, visibility
 from graph.compiler.binding import PageShape
+from graph.compiler.consent import ROWS_KEY, ConsentMarkers
 from graph.compiler.mapping import NODE_VISIBILITY, TYPES
 from graph.compiler.plan import (
     ConnectionPlan,
@@ -94,9 +95,11 @@ class _Shown:
 class Statement:
     """SQL text plus the keys of its parameters, in placeholder order."""
 
-    def __init__(self, sql: str, keys: Sequence[ParamKey]) -> None:
+    def __init__(self, sql: str, keys: Sequence[ParamKey], consent: bool = False) -> None:
         self.sql = sql
         self.keys = tuple(keys)
+        self.consent = consent
+        """Whether the JSON carries consent markers (graph.compiler.consent)."""
 
 
 class Renderer:
@@ -116,6 +119,7 @@ class Renderer:
         self.keys: list[ParamKey] = []
         self.index: dict[ParamKey, int] = {}
         self.aliases = 0
+        self.consent = ConsentMarkers.for_viewer(viewer, registry)
 
     def render(self) -> Statement:
         """The statement: SELECT json_build_object(<root fields>) as UTF-8 bytes (bytea: the
@@ -123,7 +127,9 @@ class Renderer:
         pairs = []
         for root in self.plan.roots:
             pairs.append((root.key, self._root(root)))
-        return Statement(f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')", self.keys)
+        marked = self.consent is not None and self.consent.used
+        sql = f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')"
+        return Statement(sql, self.keys, marked)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -206,6 +212,9 @@ class Renderer:
         self, plan: ObjectPlan, alias: str, provided: Mapping[str, str] | None = None
     ) -> str:
         pairs = [(field.key, self._field(field, alias, provided)) for field in plan.fields]
+        marker = self.consent.object_pair(plan, alias) if self.consent is not None else None
+        if marker is not None:
+            pairs.append(marker)
         return _object_sql(pairs)
 
     def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
@@ -357,6 +366,10 @@ class Renderer:
         if cursor_needed:
             cursor = self._cursor(ordering, paged.model, alias)
             aggregates.append(f"array_agg({cursor} ORDER BY {display}) AS cursors")
+        marker = self.consent.row_marker(paged, alias) if self.consent is not None else None
+        if marker is not None:
+            aggregates.append(f"array_agg({marker} ORDER BY {display}) AS consent")
+            pairs.append((ROWS_KEY, f"array_to_json({page}.consent[{low}:{high}])"))
         return (
             f"(SELECT {_object_sql(pairs)} FROM (SELECT {', '.join(aggregates)}"
             f" FROM ({probe}) {alias}) {page})"
@@ -383,7 +396,14 @@ class Renderer:
         return f"(SELECT count(*) FROM {table} {alias} {source} WHERE {where})"
 
 
+MAX_PAIRS = 50
+"""json_build_object takes at most 100 arguments; longer objects are joined as text."""
+
+
 def _object_sql(pairs: Sequence[tuple[str, str]]) -> str:
+    if len(pairs) > MAX_PAIRS:
+        head, tail = _object_sql(pairs[:MAX_PAIRS]), _object_sql(pairs[MAX_PAIRS:])
+        return f"(left({head}::text, -1) || ', ' || substr({tail}::text, 2))::json"
     return "json_build_object(" + ", ".join(f"'{key}', {value}" for key, value in pairs) + ")"
 
 
