@@ -17,8 +17,17 @@ writes nothing, and viewers who cannot read under consent get no markers at all.
 statement or the write fails, nothing was logged and strawberry reruns the operation, logging
 it once. A mixed operation adds its compiled reads to the Context strawberry runs the rest
 with, so the two halves make one row per grant, as strawberry alone would.
+
+Measured on a page of 50 engineers with 9 maskable fields (in-process, 2 busy cores):
+anonymous 0.45 ms; an institution's statement 0.8 ms with masks alone, 1.2 ms with markers;
+stripping 0.3 ms; the write 1.3 ms for one row, 6 ms for 50 (strawberry: 65 ms for the read).
+The alternative — a data-modifying CTE inserting the rows in the same statement — saves the
+INSERT's round trip but must turn the whole response into jsonb to find the markers, repeat
+log_reads in SQL and write through the read pool; as first written it ran in ~100 ms
+(the same statement without it: 1.3 ms), and was not pursued.
 """
 
+import secrets
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any
@@ -45,9 +54,11 @@ if TYPE_CHECKING:  # operation.py renders through this module; the context impor
 
 ContextFactory = Callable[[], Awaitable["Context"]]
 
-OBJECT_KEY = "@consent"
+NONCE = secrets.token_hex(4)
+"""Per process, so that no stored JSON could ever pass for a marker."""
+OBJECT_KEY = f"@consent-{NONCE}"
 """An Engineer object's marker: [engineer id, field, grant id or null, field, …]."""
-ROWS_KEY = "@consent-rows"
+ROWS_KEY = f"@consent-rows-{NONCE}"
 """A staff list's markers: one [engineer id, field, grant id or null] per listed row."""
 
 Reads = dict[tuple[int, int], set[str]]
@@ -72,7 +83,7 @@ def read_under_consent(
     viewer: Viewer, registry: ChapterRegistry, field: ProfileField
 ) -> ColumnElement[Any]:
     """SQL over the engineers row: the grant the viewer reads `field` under, or NULL when the
-    field is visible anyway or no live grant names it (the test `reveals` applies)."""
+    field is visible anyway or no live grant names it (the test `reveals` logs by)."""
     return case(
         (
             rules.field_visible(viewer, registry, field).is_not(true()),
@@ -109,7 +120,7 @@ class ConsentMarkers:
         self.viewer = viewer
         self.registry = registry
         self.used = False
-        """Whether the statement carries any marker (then `run` strips and logs)."""
+        """Whether the statement carries any marker (then `record` strips and logs)."""
 
     @classmethod
     def for_viewer(cls, viewer: Viewer, registry: ChapterRegistry) -> "ConsentMarkers | None":

@@ -69,7 +69,7 @@ class BoundStatement:
     variables: VariableValues | None = None
     """The request's coerced variables (admission reuses them instead of coercing again)."""
     consent: bool = False
-    """The JSON carries consent markers to strip and log (graph.compiler.consent.run)."""
+    """The JSON carries consent markers to strip and log (graph.compiler.consent.record)."""
 
     async def run(self, connection: Connection) -> bytes:
         """The JSON text of the response's `data`, UTF-8 encoded."""

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.engine import StatementCounter
 from db.models import AccessLogEntry
 from graph.compiler.operation import BoundStatement
 from graph.extensions import access_log
@@ -21,6 +22,15 @@ PROFILE = """
 query ($handle: String!) {
   engineer(handle: $handle) { handle email phone city }
   institution(slug: "http-uni") { staff(first: 5) { nodes { engineer { handle email } } } }
+}
+"""
+PUBLIC = """
+query ($handle: String!) { engineer(handle: $handle) { handle name } }
+"""
+MIXED = """
+query ($handle: String!) {
+  engineer(handle: $handle) { email }
+  viewer { clientId institution { staff(first: 5) { nodes { engineer { handle city } } } } }
 }
 """
 
@@ -59,19 +69,32 @@ async def apps(
         yield clients
 
 
-async def _read(client: httpx.AsyncClient, credentials: tuple[str, str], request_id: str) -> Any:
-    token = await client.post(
+async def _token(client: httpx.AsyncClient, credentials: tuple[str, str]) -> str:
+    response = await client.post(
         "/oauth/token", data={"grant_type": "client_credentials"}, auth=credentials
     )
-    assert token.status_code == 200, token.text
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+async def _post(
+    client: httpx.AsyncClient, token: str, request_id: str, document: str = PROFILE
+) -> Any:
     return await client.post(
         "/graphql",
-        json={"query": PROFILE, "variables": {"handle": "hidden"}},
-        headers={
-            "Authorization": f"Bearer {token.json()['access_token']}",
-            "X-Request-ID": request_id,
-        },
+        json={"query": document, "variables": {"handle": "hidden"}},
+        headers={"Authorization": f"Bearer {token}", "X-Request-ID": request_id},
     )
+
+
+async def _read(
+    client: httpx.AsyncClient,
+    credentials: tuple[str, str],
+    request_id: str,
+    document: str = PROFILE,
+) -> Any:
+    return await _post(client, await _token(client, credentials), request_id, document)
 
 
 async def _log(session: AsyncSession, request_id: str) -> list[tuple[Any, ...]]:
@@ -104,6 +127,40 @@ async def test_an_institution_token_is_answered_compiled_and_logged_as_strawberr
     compiled_rows = await _log(session, "consent-compiled")
     assert compiled_rows == await _log(session, "consent-strawberry")
     assert [row[3:] for row in compiled_rows] == [(secret[0], ["affiliations", "email"])]
+
+
+async def test_a_mixed_institution_read_logs_both_halves_as_one_row(
+    session: AsyncSession, apps: dict[bool, httpx.AsyncClient], secret: tuple[str, str]
+) -> None:
+    # When the client reads its engineer compiled and its own staff through strawberry
+    fast = await _read(apps[True], secret, "mixed-compiled", MIXED)
+    slow = await _read(apps[False], secret, "mixed-strawberry", MIXED)
+
+    # Then the answers agree and both wrote one row for the grant, with both halves' fields
+    assert fast.headers[PATH] == "mixed"
+    assert fast.json()["data"] == slow.json()["data"]
+    compiled_rows = await _log(session, "mixed-compiled")
+    assert compiled_rows == await _log(session, "mixed-strawberry")
+    assert [row[4] for row in compiled_rows] == [["affiliations", "email"]]
+
+
+async def test_logging_costs_one_insert_and_nothing_when_nothing_was_read_under_consent(
+    apps: dict[bool, httpx.AsyncClient], secret: tuple[str, str], statements: StatementCounter
+) -> None:
+    # Given a token; SQLAlchemy counts what the request sends besides the compiled statement
+    token = await _token(apps[True], secret)
+
+    # When the client reads public fields only, then the consented ones
+    statements.reset()
+    public = await _post(apps[True], token, "count-public", PUBLIC)
+    public_statements = list(statements.statements)
+    statements.reset()
+    gated = await _post(apps[True], token, "count-gated")
+
+    # Then both were compiled, and the consented read cost exactly one INSERT more
+    assert public.headers[PATH] == gated.headers[PATH] == "compiled"
+    assert statements.statements[:-1] == public_statements
+    assert statements.statements[-1].startswith("INSERT INTO access_log")
 
 
 @pytest.mark.parametrize("failing", ["statement", "access-log"])
