@@ -66,8 +66,6 @@ class World:
     pks: dict[str, int] = field(default_factory=dict)
     """Primary keys of engineers (by handle), chapters and institutions (by slug), for
     building viewers."""
-    grants: dict[str, int] = field(default_factory=dict)
-    """Consent grant ids by name (`<handle> <state>`)."""
 
 
 class CountingConnection:
@@ -223,20 +221,16 @@ async def _consent_grants(
     }
     past = datetime.now(UTC) - timedelta(days=1)
     for number, grants in LIVE_GRANTS.items():
-        for index, fields in enumerate(grants):
-            row = await factories.consent_grant(session, engineers[number], university, fields)
-            world.grants[f"cmp-{number} live {index}"] = row.id
+        for fields in grants:
+            await factories.consent_grant(session, engineers[number], university, fields)
     lapsed = [
-        (3, university, ["positions", "email"], {"expires_at": past}, "expired"),
-        (0, university, ["phone", "email"], {"revoked_at": past}, "revoked"),
-        (1, startup, ["email", "city"], {"expires_at": past}, "expired"),
-        (4, startup, ["affiliations"], {"revoked_at": past}, "revoked"),
+        (3, university, ["positions", "email"], {"expires_at": past}),
+        (0, university, ["phone", "email"], {"revoked_at": past}),
+        (1, startup, ["email", "city"], {"expires_at": past}),
+        (4, startup, ["affiliations"], {"revoked_at": past}),
     ]
-    for number, institution, fields, overrides, state in lapsed:
-        row = await factories.consent_grant(
-            session, engineers[number], institution, fields, **overrides
-        )
-        world.grants[f"cmp-{number} {state} {institution.slug}"] = row.id
+    for number, institution, fields, overrides in lapsed:
+        await factories.consent_grant(session, engineers[number], institution, fields, **overrides)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import ConsentGrant, Engineer, Institution
+from db.models import Engineer, Institution
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.ids import encode_id
@@ -305,18 +305,13 @@ async def test_viewers_without_consent_get_statements_without_markers(
 async def test_markers_never_reach_the_response(
     both: BothPaths, session: AsyncSession, people: dict[str, Any]
 ) -> None:
-    grant = ConsentGrant(
-        engineer_id=people["guarded"].id,
-        institution_id=people["university"].id,
-        fields=["email", "affiliations"],
-        purpose="Directory",
-        expires_at=datetime.now(UTC) + timedelta(days=1),
-    )
-    session.add(grant)
+    guarded: Engineer = people["guarded"]
+    await factories.consent_grant(session, guarded, people["university"], ["email", "affiliations"])
     variables = {
         "handle": "guarded",
-        "id": encode_id("Engineer", people["guarded"].id),
+        "id": encode_id("Engineer", guarded.id),
         "slug": "consent-uni",
     }
     data = await both.compiled_data(SEVERAL_TIMES, variables, client(people["university"]))
+    assert data is not None
     assert "@consent" not in repr(data)
