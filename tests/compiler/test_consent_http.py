@@ -123,6 +123,8 @@ async def test_an_institution_token_is_answered_compiled_and_logged_as_strawberr
     assert fast.json()["data"]["engineer"]["email"] == "hidden@example.org"
     assert fast.json()["data"]["engineer"]["city"] is None
     assert "@consent" not in fast.text
+    fast_cost, slow_cost = fast.json()["extensions"]["cost"], slow.json()["extensions"]["cost"]
+    assert fast_cost["actualQueryCost"] == slow_cost["actualQueryCost"]
     # and each request logged the same row under its own request id
     compiled_rows = await _log(session, "consent-compiled")
     assert compiled_rows == await _log(session, "consent-strawberry")
