@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
+from graph.auth.roles import INSTITUTION_CLIENT_SCOPES
 from graph.auth.viewer import Viewer
 from graph.compiler import consent, mixed
 from graph.compiler.connections import create_pool, pooled, sessions
@@ -90,9 +91,13 @@ def serves(viewer: Viewer) -> bool:
     """Whom the compiled path answers: anonymous viewers, signed-in engineers and institutions
     (their clients and staff, whose consent reads graph.compiler.consent logs).
 
-    Other clients hold scopes outside any chapter role and stay on strawberry.
+    Other clients — and an institution's client holding more than institution clients are
+    registered with — hold scopes outside any chapter role, which the row rules do not
+    mirror (`can_see_membership` grants them every chapter); they stay on strawberry.
     """
-    return not viewer.is_authenticated or viewer.is_engineer or viewer.institution_id is not None
+    if not viewer.is_authenticated or viewer.is_engineer:
+        return True
+    return viewer.institution_id is not None and viewer.scopes <= INSTITUTION_CLIENT_SCOPES
 
 
 @dataclass

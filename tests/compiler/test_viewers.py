@@ -10,7 +10,7 @@ revoked, one without profiles:read, and an engineer on an institution's staff.
 import pytest
 
 from db.enums import GlobalRole
-from graph.auth.roles import MEMBER_SCOPES
+from graph.auth.roles import INSTITUTION_CLIENT_SCOPES, MEMBER_SCOPES
 from graph.auth.scopes import Scope
 from graph.auth.viewer import ANONYMOUS, ChapterRole, Viewer
 from graph.compiler.reads import serves
@@ -95,6 +95,11 @@ async def test_every_case_matches_strawberry_for_the_viewer(
     assert (logged > 0) == (name in ("institution", "institution-staff"))
 
 
-async def test_clients_of_no_institution_are_left_to_strawberry() -> None:
+async def test_clients_beyond_institution_scopes_are_left_to_strawberry() -> None:
+    # A client of no institution, or one holding members:read (which strawberry's node check
+    # would honour in every chapter), is not compiled; an institution's client is
+    members = READS | {Scope.MEMBERS_READ}
     assert not serves(Viewer(client_id="partner", scopes=READS))
+    assert not serves(Viewer(client_id="uni", institution_id=1, scopes=members))
     assert serves(Viewer(client_id="uni", institution_id=1, scopes=READS))
+    assert serves(Viewer(client_id="uni", institution_id=1, scopes=INSTITUTION_CLIENT_SCOPES))
