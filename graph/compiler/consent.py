@@ -198,20 +198,20 @@ def _note(reads: Reads, marker: list[Any]) -> None:
             reads[(engineer_id, grant_id)].add(field)
 
 
-def split(statement: "BoundStatement", text: str) -> tuple[Any, Reads]:
+def split(statement: "BoundStatement", text: bytes) -> tuple[Any, Reads]:
     """The statement's `data` without markers, and the reads they record."""
     data = orjson.loads(text)
     return data, (collect(data) if statement.consent else defaultdict(set))
 
 
-async def record(statement: "BoundStatement", text: str, context: "ContextFactory") -> str:
-    """The statement's JSON text; for a statement with markers, stripped of them and its
+async def record(statement: "BoundStatement", text: bytes, context: "ContextFactory") -> bytes:
+    """The statement's JSON (UTF-8); for a statement with markers, stripped of them and its
     consent reads written as strawberry writes them (the last step: if anything fails
     before, nothing was logged and strawberry's rerun logs the reads once)."""
     if not statement.consent:
         return text
     data, reads = split(statement, text)
-    text = orjson.dumps(data).decode()
+    text = orjson.dumps(data)
     if reads:
         made = await context()
         made.consent_reads = reads
