@@ -4,8 +4,8 @@ An institution (its client, or its staff) may read a profile field the engineer'
 hides only under a live consent grant, and strawberry logs each such read (graph.types.engineer
 `reveals`, `note_consent_reads`; graph.extensions.access_log). The compiled statement does the
 same in SQL: every Engineer object with maskable fields carries a marker under a key no GraphQL
-response key can take (`@consent`: the engineer's id and, per selected field, the grant it was
-read under or null), and a staff list carries one per listed engineer (`@consent-rows`). The
+response key can take (`@consent-<nonce>`: the engineer's id and, per selected field, the grant
+it was read under or null), and a staff list one per listed engineer (`@consent-rows-<nonce>`). The
 rules are graph.services.visibility's own — `field_visible` and `consent_grant_for`, the pair the
 strawberry loader reads — so a marker is set exactly where strawberry would log.
 
@@ -92,7 +92,7 @@ def read_under_consent(
     )
 
 
-def reads_under_consent(viewer: Viewer) -> bool:
+def can_read_under_consent(viewer: Viewer) -> bool:
     """Whether the viewer can read anything under consent (an institution with profiles:read)."""
     grant = rules.consent_grant_for(viewer, ProfileField.EMAIL)
     return _sql(grant, Engineer.__table__) != "NULL"
@@ -125,7 +125,7 @@ class ConsentMarkers:
     @classmethod
     def for_viewer(cls, viewer: Viewer, registry: ChapterRegistry) -> "ConsentMarkers | None":
         """Markers for an institution's viewer; None for everyone else (no extra SQL)."""
-        if viewer.institution_id is None or not reads_under_consent(viewer):
+        if viewer.institution_id is None or not can_read_under_consent(viewer):
             return None
         return cls(viewer, registry)
 
