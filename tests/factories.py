@@ -12,6 +12,7 @@ from db.models import (
     Account,
     Affiliation,
     Chapter,
+    ConsentGrant,
     Engineer,
     EngineerSector,
     EngineerSkill,
@@ -184,6 +185,29 @@ async def account(session: AsyncSession, who: Engineer, **overrides: Any) -> Acc
     }
     values.update(overrides)
     row = Account(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def consent_grant(
+    session: AsyncSession,
+    who: Engineer,
+    to: Institution,
+    fields: list[str],
+    **overrides: Any,
+) -> ConsentGrant:
+    """A live grant of `fields` to an institution for thirty days (override expires_at,
+    revoked_at)."""
+    values: dict[str, Any] = {
+        "engineer_id": who.id,
+        "institution_id": to.id,
+        "fields": fields,
+        "purpose": "Research collaboration",
+        "expires_at": datetime.now(UTC) + timedelta(days=30),
+    }
+    values.update(overrides)
+    row = ConsentGrant(**values)
     session.add(row)
     await session.flush()
     return row

@@ -27,8 +27,10 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    viewer as row filters and column masks: `shows_field` masks every maskable Engineer field
    (CASE WHEN … THEN … END) and guards the filters on them (search uses the vector without
    skills where skills are hidden); `membership_scope` filters memberships. Served viewers
-   (reads.serves): anonymous and signed-in engineers; institution clients stay on
-   strawberry, which writes their consent reads to the access log.
+   (reads.serves): anonymous, signed-in engineers and institutions (clients and staff). For
+   an institution, consent grants lift the masks as in strawberry, and consent.py marks
+   each read made under a grant inside the JSON, strips the marks and writes the access log
+   with strawberry's own writer (one INSERT, only when something was read under consent).
 5. Admission (graph.extensions.admission.admit: introspection policy, variables, limits, cost,
    rate budget) runs exactly as for strawberry, after the plan is known to answer and before
    anything is charged; refusals are reported as strawberry reports them. The statement runs

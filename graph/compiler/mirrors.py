@@ -54,14 +54,16 @@ MIRRORED: dict[str, str] = {
 
 MIRRORED_HELPERS: dict[str, str] = {
     "graph.types.engineer.reveals": "157928ce55671106",
+    "graph.types.engineer.note_consent_reads": "bfabe32e234b1cde",
     "db.queries.engineer.filtered": "bb72805f625c4a07",
     "db.queries.institution.affiliations": "fe3997db55ff54ea",
     "db.queries.chapter.memberships": "64a68cae9982a24f",
     "graph.services.visibility.can_see_membership": "75afd66309cc2f7f",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
-`reveals`, the filter, staff and membership SQL, the node membership check. If one changes,
-no field with a resolver compiles until the mapping is revisited."""
+`reveals`, the filter, staff and membership SQL, the node membership check, and which reads
+`reveals` and `note_consent_reads` log (graph.compiler.consent). If one changes, no field with
+a resolver compiles until the mapping is revisited."""
 
 
 def helper_digest(qualified_name: str) -> str:

@@ -3,12 +3,13 @@
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import orjson
 from strawberry.types import ExecutionResult
 
+from graph.compiler import consent
 from graph.compiler.operation import BoundStatement, Connection
 
-RunResidual = Callable[[str], Awaitable[ExecutionResult]]
+RunResidual = Callable[[str, consent.Reads], Awaitable[ExecutionResult]]
+"""Runs the residual source; it logs the compiled half's consent reads with its own."""
 
 
 def merge(keys: Sequence[str], compiled: dict[str, Any], result: ExecutionResult) -> dict[str, Any]:
@@ -34,6 +35,6 @@ async def execute(
 ) -> dict[str, Any]:
     """Run both halves of a mixed operation and merge them."""
     assert statement.residual is not None
-    compiled = orjson.loads(await statement.run(connection))
-    result = await run_residual(statement.residual)
+    compiled, reads = consent.split(statement, await statement.run(connection))
+    result = await run_residual(statement.residual, reads)
     return merge(statement.keys, compiled, result)

@@ -68,6 +68,8 @@ class BoundStatement:
     """Root response keys in order (for merging a mixed operation's two halves)."""
     variables: VariableValues | None = None
     """The request's coerced variables (admission reuses them instead of coercing again)."""
+    consent: bool = False
+    """The JSON carries consent markers to strip and log (graph.compiler.consent.record)."""
 
     async def run(self, connection: Connection) -> bytes:
         """The JSON text of the response's `data`, UTF-8 encoded."""
@@ -181,7 +183,9 @@ class PreparedOperation:
             planned.statements[(shape, by)] = statement
         values[VIEWER_ENGINEER] = viewer.engineer_id
         params = [values[key] for key in statement.keys]
-        return BoundStatement(statement.sql, params, planned.residual, plan.keys, variables)
+        return BoundStatement(
+            statement.sql, params, planned.residual, plan.keys, variables, statement.consent
+        )
 
 
 def _key(node: FieldNode) -> str:

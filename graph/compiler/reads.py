@@ -29,8 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
+from graph.auth.roles import INSTITUTION_CLIENT_SCOPES
 from graph.auth.viewer import Viewer
-from graph.compiler import mixed
+from graph.compiler import consent, mixed
 from graph.compiler.connections import create_pool, pooled, sessions
 from graph.compiler.operation import (
     BoundStatement,
@@ -87,14 +88,16 @@ class DocumentFacts:
 
 
 def serves(viewer: Viewer) -> bool:
-    """Whom the compiled path answers: anonymous viewers and signed-in engineers.
+    """Whom the compiled path answers: anonymous viewers, signed-in engineers and institutions
+    (their clients and staff, whose consent reads graph.compiler.consent logs).
 
-    Institution clients read under consent, and strawberry writes those reads to the access
-    log; other clients hold scopes outside any chapter role. Both stay on strawberry.
+    Other clients — and an institution's client holding more than institution clients are
+    registered with — hold scopes outside any chapter role, which the row rules do not
+    mirror (`can_see_membership` grants them every chapter); they stay on strawberry.
     """
-    if not viewer.is_authenticated:
+    if not viewer.is_authenticated or viewer.is_engineer:
         return True
-    return viewer.is_engineer and viewer.institution_id is None
+    return viewer.institution_id is not None and viewer.scopes <= INSTITUTION_CLIENT_SCOPES
 
 
 @dataclass
@@ -203,6 +206,7 @@ class CompiledReads:
             return await self._mixed(statement, variables, operation_name, made, admission)
         async with self.acquire() as connection:
             text = await statement.run(connection)
+        text = await consent.record(statement, text, context)
         extensions = await settle(admission, None, actual_cost_of_json(text))
         if self.report_path:
             extensions["execution"] = "compiled"
@@ -241,7 +245,9 @@ class CompiledReads:
         assert self.acquire is not None
         assert statement.residual is not None
         async with self.acquire() as connection:
-            compiled = orjson.loads(await statement.run(connection))
+            compiled, reads = consent.split(statement, await statement.run(connection))
+        for read, fields in reads.items():  # logged with strawberry's reads, at its end
+            context.consent_reads.setdefault(read, set()).update(fields)
         result = await run_residual(statement.residual)
         context.admission = admission
         data = mixed.merge(statement.keys, compiled, result)["data"]

@@ -14,6 +14,7 @@ from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler import sqltext, visibility
 from graph.compiler.binding import PageShape
+from graph.compiler.consent import ROWS_KEY, ConsentMarkers
 from graph.compiler.mapping import NODE_VISIBILITY, TYPES
 from graph.compiler.plan import (
     ConnectionPlan,
@@ -96,10 +97,19 @@ class _Shown:
 class Statement:
     """SQL text plus the keys of its parameters, in placeholder order."""
 
-    def __init__(self, sql: str, keys: Sequence[ParamKey], per_viewer: bool = False) -> None:
+    def __init__(
+        self,
+        sql: str,
+        keys: Sequence[ParamKey],
+        consent: bool = False,
+        per_viewer: bool = False,
+    ) -> None:
         self.sql = sql
         self.keys = tuple(keys)
+        self.consent = consent
+        """Whether the JSON carries consent markers (graph.compiler.consent)."""
         self.per_viewer = per_viewer
+        """Whether the SQL holds the viewer's engineer id inline (cached per viewer, then)."""
 
 
 class Renderer:
@@ -121,6 +131,7 @@ class Renderer:
         self.aliases = 0
         self.per_viewer = False
         """Whether the SQL holds this viewer's id inline (then it is cached per viewer)."""
+        self.consent = ConsentMarkers.for_viewer(viewer, registry)
 
     def render(self) -> Statement:
         """The statement: SELECT json_build_object(<root fields>) as UTF-8 bytes (bytea: the
@@ -128,8 +139,11 @@ class Renderer:
         pairs = []
         for root in self.plan.roots:
             pairs.append((root.key, self._root(root)))
+        marked = self.consent is not None and self.consent.used
         sql = f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')"
-        return Statement(sql, self.keys, self.per_viewer)
+        # Consent markers inline the whole viewer (graph.compiler.consent): keep those per viewer.
+        per_viewer = self.per_viewer or (marked and self.viewer.engineer_id is not None)
+        return Statement(sql, self.keys, marked, per_viewer)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -217,6 +231,9 @@ class Renderer:
         self, plan: ObjectPlan, alias: str, provided: Mapping[str, str] | None = None
     ) -> str:
         pairs = [(field.key, self._field(field, alias, provided)) for field in plan.fields]
+        marker = self.consent.object_pair(plan, alias) if self.consent is not None else None
+        if marker is not None:
+            pairs.append(marker)
         return _object_sql(pairs)
 
     def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
@@ -368,6 +385,10 @@ class Renderer:
         if cursor_needed:
             cursor = self._cursor(ordering, paged.model, alias)
             aggregates.append(f"array_agg({cursor} ORDER BY {display}) AS cursors")
+        marker = self.consent.row_marker(paged, alias) if self.consent is not None else None
+        if marker is not None:
+            aggregates.append(f"array_agg({marker} ORDER BY {display}) AS consent")
+            pairs.append((ROWS_KEY, f"array_to_json({page}.consent[{low}:{high}])"))
         return (
             f"(SELECT {_object_sql(pairs)} FROM (SELECT {', '.join(aggregates)}"
             f" FROM ({probe}) {alias}) {page})"
@@ -394,7 +415,14 @@ class Renderer:
         return f"(SELECT count(*) FROM {table} {alias} {source} WHERE {where})"
 
 
+MAX_PAIRS = 50
+"""json_build_object takes at most 100 arguments; longer objects are joined as text."""
+
+
 def _object_sql(pairs: Sequence[tuple[str, str]]) -> str:
+    if len(pairs) > MAX_PAIRS:
+        head, tail = _object_sql(pairs[:MAX_PAIRS]), _object_sql(pairs[MAX_PAIRS:])
+        return f"(left({head}::text, -1) || ', ' || substr({tail}::text, 2))::json"
     return "json_build_object(" + ", ".join(f"'{key}', {value}" for key, value in pairs) + ")"
 
 

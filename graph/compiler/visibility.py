@@ -66,7 +66,7 @@ RULES: dict[str, Rule] = {
 }
 """`field:<profile field>` is graph.services.visibility.shows_field: the mask of a maskable
 Engineer field and the condition a filter on it must meet. (For institution viewers it admits
-consent grants too, whose reads strawberry logs; the compiled path does not serve them.)"""
+consent grants too; graph.compiler.consent logs the reads they allow.)"""
 
 ViewerKey = tuple[Hashable, ...]
 """What of a Viewer the rules read, hashable (its chapter roles are a mapping proxy)."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal, null, or_, select
 
 from db.enums import FieldVisibility, MembershipStatus, ProfileField
 from db.models import ConsentGrant, Engineer, Membership
@@ -112,7 +112,7 @@ def field_visible(
 def consent_grant_for(viewer: Viewer, field: ProfileField) -> ColumnElement[Any]:
     """SQL: id of a live consent grant letting the viewer's institution read `field`, or NULL."""
     if viewer.institution_id is None or not viewer.has_scope(Scope.PROFILES_READ):
-        return literal(None)
+        return null()  # the keyword, not an untyped parameter PostgreSQL cannot type
     return (
         select(func.min(ConsentGrant.id))
         .where(

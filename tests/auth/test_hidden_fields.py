@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AccessLogEntry, ConsentGrant
+from graph.auth.scopes import Scope
 from graph.chapters import ChapterRegistry
 from tests import factories, viewers
 from tests.conftest import GraphQLClient
@@ -180,3 +181,27 @@ async def test_sector_filter_honours_consent_for_institution_clients(
     # Then the filter matches shy too (guarded's MEMBERS sectors stay hidden from clients)
     assert _handles(before) == {"open"}
     assert _handles(after) == {"open", "shy"}
+
+
+async def test_a_client_without_profiles_read_filters_on_public_values_only(
+    graphql: GraphQLClient, session: AsyncSession, world: dict[str, Any]
+) -> None:
+    # Given shy's consent to the university, and its client's token without profiles:read
+    session.add(
+        ConsentGrant(
+            engineer_id=world["rows"]["shy"].id,
+            institution_id=world["university"].id,
+            fields=["sectors", "skills"],
+            purpose="Research partners",
+            expires_at=datetime.now(UTC) + timedelta(days=30),
+        )
+    )
+    unscoped = viewers.client(world["university"].id, frozenset({Scope.CHAPTERS_READ}))
+
+    # When it filters and searches on the gated fields
+    sector = (await graphql.data(BY_SECTOR, {"sector": "tidal-power"}, unscoped))["engineers"]
+    search = (await graphql.data(SEARCH, {"search": "wavemodelling"}, unscoped))["engineers"]
+
+    # Then it matches public values only (consent needs profiles:read), without an error
+    assert _handles(sector) == {"open"}
+    assert _handles(search) == {"open"}

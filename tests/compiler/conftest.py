@@ -2,16 +2,23 @@
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 import orjson
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from strawberry.types import ExecutionResult
 
+from db.engine import StatementCounter
+from db.models import AccessLogEntry, Engineer, Institution
 from graph.auth.viewer import ANONYMOUS, Viewer
-from graph.compiler import mixed
+from graph.compiler import consent, mixed
 from graph.compiler.operation import CompiledQueries
+from graph.context import Context
+from graph.database import RequestDatabase
 from graph.ids import encode_id
 from graph.schema import schema
 from tests import factories
@@ -38,6 +45,17 @@ FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
 }
 """Visibility settings per engineer number: masks and filters must agree with strawberry."""
 
+LIVE_GRANTS: dict[int, list[list[str]]] = {
+    1: [["email", "city", "skills", "capacity"], ["phone", "city"]],
+    2: [["sectors", "timezone", "languages", "affiliations"]],
+    4: [["affiliations", "education", "sectors", "pec_registration_number"]],
+    5: [["email", "skills", "positions"]],
+    6: [["email", "city", "phone"]],
+}
+"""Live consent grants to the university, by engineer number: fields hidden by visibility
+(read under consent, logged), shown anyway (public: not logged), two grants naming `city`
+(the lower id is logged), and an unreadable visibility setting (private, so consent applies)."""
+
 
 @dataclass
 class World:
@@ -46,7 +64,8 @@ class World:
     handles: list[str] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
     pks: dict[str, int] = field(default_factory=dict)
-    """Primary keys of engineers (by handle) and chapters (by slug), for building viewers."""
+    """Primary keys of engineers (by handle), chapters and institutions (by slug), for
+    building viewers."""
 
 
 class CountingConnection:
@@ -62,6 +81,10 @@ class CountingConnection:
         return await self.connection.fetchval(query, *args)
 
 
+LogRow = tuple[int, int | None, int, str | None, tuple[str, ...], str]
+"""An access-log row as compared: engineer, institution, grant, client, fields, request id."""
+
+
 @dataclass
 class BothPaths:
     """Runs a document through strawberry and through the compiled plan."""
@@ -71,8 +94,34 @@ class BothPaths:
     compiled: CompiledQueries
     last_statement_count: int = 0
 
+    async def strawberry(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        viewer: Viewer = ANONYMOUS,
+        request_id: str | None = None,
+        reads: consent.Reads | None = None,
+    ) -> ExecutionResult:
+        """strawberry's result (its consent reads logged, with `reads` given beforehand)."""
+        await self.session.flush()
+        database = RequestDatabase(self.graphql.sessionmaker)
+        context = Context.create(database, self.graphql.registry, viewer, request_id)
+        for read, fields in (reads or {}).items():
+            context.consent_reads[read] |= fields
+        try:
+            result: ExecutionResult = await schema.execute(
+                document, variable_values=variables, context_value=context
+            )
+            return result
+        finally:
+            await database.close()
+
     async def compiled_data(
-        self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        viewer: Viewer = ANONYMOUS,
+        request_id: str | None = None,
     ) -> Any | None:
         """The compiled path's `data`, or None when it falls back to strawberry."""
         await self.session.flush()
@@ -82,17 +131,31 @@ class BothPaths:
         connection = await self.session.connection()
         raw = await connection.get_raw_connection()
         counting = CountingConnection(raw.driver_connection)
+        identity = request_id or uuid4().hex
         if statement.residual is not None:
 
-            async def run_residual(source: str) -> Any:
-                return await self.graphql.execute(source, variables, viewer)
+            async def run_residual(source: str, reads: consent.Reads) -> Any:
+                return await self.strawberry(source, variables, viewer, identity, reads)
 
             body = await mixed.execute(statement, counting, run_residual)
             self.last_statement_count = counting.count
             assert "errors" not in body, body
             return body["data"]
         text = await statement.run(counting)
-        self.last_statement_count = counting.count
+        database = RequestDatabase(self.graphql.sessionmaker)
+
+        async def context() -> Context:
+            return Context.create(database, self.graphql.registry, viewer, identity)
+
+        bind = self.session.bind
+        assert isinstance(bind, AsyncConnection)
+        writes = StatementCounter(bind.engine)  # the access-log INSERT goes through SQLAlchemy
+        try:
+            text = await consent.record(statement, text, context)
+        finally:
+            writes.close()
+            await database.close()
+        self.last_statement_count = counting.count + writes.count
         return orjson.loads(text)
 
     async def compare(
@@ -105,6 +168,69 @@ class BothPaths:
         assert actual is not None, "the document should compile"
         assert json.dumps(actual) == json.dumps(expected.data)
         return actual
+
+    async def compare_logged(
+        self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
+    ) -> tuple[Any, list[LogRow]]:
+        """As `compare`, and both paths wrote the same access-log rows; (data, rows)."""
+        request_id = uuid4().hex
+        mark = await self.last_log_id()
+        expected = await self.strawberry(document, variables, viewer, request_id)
+        assert expected.errors is None, expected.errors
+        logged = await self.log_since(mark)
+        mark = await self.last_log_id()
+        actual = await self.compiled_data(document, variables, viewer, request_id)
+        assert actual is not None, "the document should compile"
+        assert json.dumps(actual) == json.dumps(expected.data)
+        assert await self.log_since(mark) == logged
+        return actual, logged
+
+    async def last_log_id(self) -> int:
+        """The newest access-log row's id (0 when there is none)."""
+        last = await self.session.scalar(select(func.coalesce(func.max(AccessLogEntry.id), 0)))
+        assert isinstance(last, int)
+        return last
+
+    async def log_since(self, last_id: int) -> list[LogRow]:
+        """Access-log rows written after `last_id`, sorted."""
+        entry = AccessLogEntry
+        rows = await self.session.execute(
+            select(
+                entry.engineer_id,
+                entry.institution_id,
+                entry.consent_grant_id,
+                entry.client_id,
+                entry.fields,
+                entry.request_id,
+            ).where(entry.id > last_id)
+        )
+        return sorted(
+            (engineer, institution, grant, client, tuple(fields), request)
+            for engineer, institution, grant, client, fields, request in rows
+        )
+
+
+async def _consent_grants(
+    session: AsyncSession, world: World, university: Institution, startup: Institution
+) -> None:
+    """The university holds live grants (LIVE_GRANTS), one expired and one revoked; the
+    startup only an expired and a revoked one."""
+    world.pks["cmp-uni"], world.pks["cmp-start"] = university.id, startup.id
+    engineers = {
+        number: await session.get_one(Engineer, world.pks[f"cmp-{number}"]) for number in range(7)
+    }
+    past = datetime.now(UTC) - timedelta(days=1)
+    for number, grants in LIVE_GRANTS.items():
+        for fields in grants:
+            await factories.consent_grant(session, engineers[number], university, fields)
+    lapsed = [
+        (3, university, ["positions", "email"], {"expires_at": past}),
+        (0, university, ["phone", "email"], {"revoked_at": past}),
+        (1, startup, ["email", "city"], {"expires_at": past}),
+        (4, startup, ["affiliations"], {"revoked_at": past}),
+    ]
+    for number, institution, fields, overrides in lapsed:
+        await factories.consent_grant(session, engineers[number], institution, fields, **overrides)
 
 
 @pytest.fixture
@@ -181,6 +307,7 @@ async def world(session: AsyncSession) -> World:
                 uk,
                 since=datetime(2024, 3, 1, 12, 0, 0, 123456 * number % 1000000, tzinfo=UTC),
             )
+    await _consent_grants(session, found, university, startup)
     found.ids["gulf"] = encode_id("Chapter", gulf.id)
     found.pks["gulf-uae"], found.pks["uk-ireland"] = gulf.id, uk.id
     found.ids["uni"] = encode_id("Institution", university.id)

@@ -1,0 +1,208 @@
+"""Over HTTP with a real client-credentials token: institution reads are compiled, and their
+consent reads logged once, as strawberry logs them — even when the compiled path fails."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.engine import StatementCounter
+from db.models import AccessLogEntry
+from graph.compiler.operation import BoundStatement
+from graph.extensions import access_log
+from graph.services import oauth_client
+from graph.services.consent import log_reads
+from tests import factories
+from tests.compiler.test_http import PATH, _client
+
+PROFILE = """
+query ($handle: String!) {
+  engineer(handle: $handle) { handle email phone city }
+  institution(slug: "http-uni") { staff(first: 5) { nodes { engineer { handle email } } } }
+}
+"""
+PUBLIC = """
+query ($handle: String!) { engineer(handle: $handle) { handle name } }
+"""
+MIXED = """
+query ($handle: String!) {
+  engineer(handle: $handle) { email }
+  viewer { clientId institution { staff(first: 5) { nodes { engineer { handle city } } } } }
+}
+"""
+
+
+@pytest.fixture
+async def secret(session: AsyncSession) -> tuple[str, str]:
+    """The university's client (id, secret); `hidden` granted it email and affiliations."""
+    university = await factories.institution(session, slug="http-uni")
+    hidden = await factories.engineer(
+        session,
+        handle="hidden",
+        email="hidden@example.org",
+        field_visibility={"email": "PRIVATE", "city": "PRIVATE", "affiliations": "PRIVATE"},
+    )
+    await factories.affiliation(session, hidden, university)
+    await factories.consent_grant(session, hidden, university, ["email", "affiliations"])
+    row, secret = await oauth_client.create_institution_client(session, "http-uni", "profiles:read")
+    await session.flush()
+    return row.client_id, secret
+
+
+async def _clients(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
+    async for compiled in _client(sessionmaker, enabled=True):
+        async for plain in _client(sessionmaker, enabled=False):
+            yield {True: compiled, False: plain}
+
+
+@pytest.fixture
+async def apps(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
+    """The app with compiled reads on (True) and off (False)."""
+    async for clients in _clients(sessionmaker):
+        yield clients
+
+
+async def _token(client: httpx.AsyncClient, credentials: tuple[str, str]) -> str:
+    response = await client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=credentials
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+async def _post(
+    client: httpx.AsyncClient, token: str, request_id: str, document: str = PROFILE
+) -> Any:
+    return await client.post(
+        "/graphql",
+        json={"query": document, "variables": {"handle": "hidden"}},
+        headers={"Authorization": f"Bearer {token}", "X-Request-ID": request_id},
+    )
+
+
+async def _read(
+    client: httpx.AsyncClient,
+    credentials: tuple[str, str],
+    request_id: str,
+    document: str = PROFILE,
+) -> Any:
+    return await _post(client, await _token(client, credentials), request_id, document)
+
+
+async def _log(session: AsyncSession, request_id: str) -> list[tuple[Any, ...]]:
+    rows = await session.execute(
+        select(
+            AccessLogEntry.engineer_id,
+            AccessLogEntry.institution_id,
+            AccessLogEntry.consent_grant_id,
+            AccessLogEntry.client_id,
+            AccessLogEntry.fields,
+        ).where(AccessLogEntry.request_id == request_id)
+    )
+    return [tuple(row) for row in rows]
+
+
+async def test_an_institution_token_is_answered_compiled_and_logged_as_strawberry_logs(
+    session: AsyncSession, apps: dict[bool, httpx.AsyncClient], secret: tuple[str, str]
+) -> None:
+    # When the institution's client reads the same document from both apps
+    fast = await _read(apps[True], secret, "consent-compiled")
+    slow = await _read(apps[False], secret, "consent-strawberry")
+
+    # Then the compiled answer equals strawberry's, consented email shown, city hidden
+    assert fast.headers[PATH] == "compiled"
+    assert fast.json()["data"] == slow.json()["data"]
+    assert fast.json()["data"]["engineer"]["email"] == "hidden@example.org"
+    assert fast.json()["data"]["engineer"]["city"] is None
+    assert "@consent" not in fast.text
+    fast_cost, slow_cost = fast.json()["extensions"]["cost"], slow.json()["extensions"]["cost"]
+    assert fast_cost["actualQueryCost"] == slow_cost["actualQueryCost"]
+    # and each request logged the same row under its own request id
+    compiled_rows = await _log(session, "consent-compiled")
+    assert compiled_rows == await _log(session, "consent-strawberry")
+    assert [row[3:] for row in compiled_rows] == [(secret[0], ["affiliations", "email"])]
+
+
+async def test_a_mixed_institution_read_logs_both_halves_as_one_row(
+    session: AsyncSession, apps: dict[bool, httpx.AsyncClient], secret: tuple[str, str]
+) -> None:
+    # When the client reads its engineer compiled and its own staff through strawberry
+    fast = await _read(apps[True], secret, "mixed-compiled", MIXED)
+    slow = await _read(apps[False], secret, "mixed-strawberry", MIXED)
+
+    # Then the answers agree and both wrote one row for the grant, with both halves' fields
+    assert fast.headers[PATH] == "mixed"
+    assert fast.json()["data"] == slow.json()["data"]
+    compiled_rows = await _log(session, "mixed-compiled")
+    assert compiled_rows == await _log(session, "mixed-strawberry")
+    assert [row[4] for row in compiled_rows] == [["affiliations", "email"]]
+
+
+async def test_logging_costs_one_insert_and_nothing_when_nothing_was_read_under_consent(
+    apps: dict[bool, httpx.AsyncClient], secret: tuple[str, str], statements: StatementCounter
+) -> None:
+    # Given a token; SQLAlchemy counts what the request sends besides the compiled statement
+    token = await _token(apps[True], secret)
+
+    # When the client reads public fields only, then the consented ones
+    statements.reset()
+    public = await _post(apps[True], token, "count-public", PUBLIC)
+    public_statements = list(statements.statements)
+    statements.reset()
+    gated = await _post(apps[True], token, "count-gated")
+
+    # Then both were compiled, and the consented read cost exactly one INSERT more
+    assert public.headers[PATH] == gated.headers[PATH] == "compiled"
+    writes = [sql for sql in statements.statements if not sql.startswith("SELECT")]
+    assert all(sql.startswith("SELECT") for sql in public_statements)
+    assert len(writes) == 1
+    assert writes[0].startswith("INSERT INTO access_log")
+    assert len(statements.statements) <= len(public_statements) + 1
+
+
+@pytest.mark.parametrize("failing", ["statement", "access-log"])
+async def test_a_failed_compiled_read_is_answered_and_logged_once_by_strawberry(
+    session: AsyncSession,
+    apps: dict[bool, httpx.AsyncClient],
+    secret: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    failing: str,
+) -> None:
+    # Given the compiled statement fails, or the compiled path's access-log write fails
+    # after adding its rows to the request's session
+    async def fail(*_: Any) -> Any:
+        raise RuntimeError("connection lost")
+
+    calls = []
+
+    def log_once(*arguments: Any) -> int:
+        calls.append(arguments)
+        written = log_reads(*arguments)
+        if len(calls) == 1:
+            raise RuntimeError("connection lost")
+        return written
+
+    if failing == "statement":
+        monkeypatch.setattr(BoundStatement, "run", fail)
+    else:
+        monkeypatch.setattr(access_log, "log_reads", log_once)
+
+    # When the client reads
+    response = await _read(apps[True], secret, f"consent-{failing}")
+
+    # Then strawberry answered it, and the read is logged exactly once
+    assert response.status_code == 200
+    assert response.headers[PATH] == "strawberry"
+    assert response.json()["data"]["engineer"]["email"] == "hidden@example.org"
+    assert [row[4] for row in await _log(session, f"consent-{failing}")] == [
+        ["affiliations", "email"]
+    ]
+    assert len(calls) == (2 if failing == "access-log" else 0)
