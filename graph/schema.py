@@ -15,6 +15,7 @@ from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields
 from graph.resolvers import engineer as engineer_fields
+from graph.resolvers import forum as forum_fields
 from graph.resolvers import institution as institution_fields
 from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
@@ -25,6 +26,7 @@ from graph.types.chapter import Chapter, Membership
 from graph.types.connection import Connection
 from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
+from graph.types.forum import ForumCategory, ForumPost, ForumThread
 from graph.types.institution import Institution
 from graph.types.node import Node
 from graph.types.taxonomy import Sector
@@ -72,6 +74,20 @@ class Query:
     sectors: list[Sector] = strawberry.field(
         resolver=taxonomy_fields.sectors,
         description="Every sector of the shared vocabulary, by name.",
+    )
+    forum_categories: Connection[ForumCategory] = strawberry.field(
+        resolver=forum_fields.forum_categories,
+        description="Forum categories the viewer may read (members-only chapter categories only "
+        "for the chapter's active members and council admins), in display order.",
+    )
+    forum_category: ForumCategory | None = strawberry.field(
+        resolver=forum_fields.forum_category,
+        description="One forum category by slug; null when there is none or you may not read it.",
+    )
+    forum_threads: Connection[ForumThread] = strawberry.field(
+        resolver=forum_fields.forum_threads,
+        description="Forum threads the viewer may read, across categories, most recent activity "
+        "first; with `filter.search`, a full-text search. Hidden threads only for moderators.",
     )
 
 
@@ -142,7 +158,7 @@ def build_schema() -> strawberry.Schema:
     return BrainGainSchema(
         query=Query,
         mutation=Mutation,
-        types=[Membership, ConsentGrant],
+        types=[Membership, ConsentGrant, ForumCategory, ForumThread, ForumPost],
         extensions=[
             LimitedParser,
             ValidationWithPageLimits,

@@ -32,6 +32,17 @@ from graph.loaders.engineer import (
     SectorsByEngineerIdLoader,
     SkillsByEngineerIdLoader,
 )
+from graph.loaders.forum import (
+    ForumCategoryByIdLoader,
+    ForumCategoryCountByChapterIdLoader,
+    ForumCategoryPageByChapterIdLoader,
+    ForumPostByIdLoader,
+    ForumPostPageByThreadIdLoader,
+    ForumThreadByIdLoader,
+    ForumThreadCountByCategoryIdLoader,
+    ForumThreadPageByCategoryIdLoader,
+    ForumVoteByPostIdLoader,
+)
 from graph.loaders.institution import (
     InstitutionByIdLoader,
     StaffCountByInstitutionIdLoader,
@@ -69,6 +80,15 @@ class Loaders:
     consent_grant_by_id: ConsentGrantByIdLoader
     skill_by_id: SkillByIdLoader
     skills_by_sector_id: SkillsBySectorIdLoader
+    forum_category_by_id: ForumCategoryByIdLoader
+    forum_thread_by_id: ForumThreadByIdLoader
+    forum_post_by_id: ForumPostByIdLoader
+    forum_thread_page_by_category_id: ForumThreadPageByCategoryIdLoader
+    forum_thread_count_by_category_id: ForumThreadCountByCategoryIdLoader
+    forum_post_page_by_thread_id: ForumPostPageByThreadIdLoader
+    forum_category_page_by_chapter_id: ForumCategoryPageByChapterIdLoader
+    forum_category_count_by_chapter_id: ForumCategoryCountByChapterIdLoader
+    forum_vote_by_post_id: ForumVoteByPostIdLoader
 
     @classmethod
     def create(
@@ -107,4 +127,13 @@ class Loaders:
             consent_grant_by_id=ConsentGrantByIdLoader(database),
             skill_by_id=SkillByIdLoader(database),
             skills_by_sector_id=SkillsBySectorIdLoader(database),
+            forum_category_by_id=ForumCategoryByIdLoader(database),
+            forum_thread_by_id=ForumThreadByIdLoader(database),
+            forum_post_by_id=ForumPostByIdLoader(database),
+            forum_thread_page_by_category_id=ForumThreadPageByCategoryIdLoader(database),
+            forum_thread_count_by_category_id=ForumThreadCountByCategoryIdLoader(database),
+            forum_post_page_by_thread_id=ForumPostPageByThreadIdLoader(database),
+            forum_category_page_by_chapter_id=ForumCategoryPageByChapterIdLoader(database),
+            forum_category_count_by_chapter_id=ForumCategoryCountByChapterIdLoader(database),
+            forum_vote_by_post_id=ForumVoteByPostIdLoader(database, viewer.engineer_id),
         )

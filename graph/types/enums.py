@@ -9,6 +9,8 @@ from db.enums import (
     Discipline,
     EngagementKind,
     FieldVisibility,
+    ForumCategoryKind,
+    ForumReportStatus,
     GlobalRole,
     InstitutionKind,
     JoinPolicy,
@@ -201,5 +203,23 @@ describe_enum(
         "INVALID": "A value has the wrong format.",
         "INVALID_TOKEN": "The token is unknown or was used already.",
         "EXPIRED_TOKEN": "The token has expired; ask for a new one.",
+    },
+)
+describe_enum(
+    ForumCategoryKind,
+    "Where a forum category belongs.",
+    {
+        "GLOBAL": "The whole portal; moderated by council admins.",
+        "SECTOR": "One sector of the shared vocabulary; moderated by council admins.",
+        "CHAPTER": "One chapter; moderated by its holders of `forum:moderate`.",
+    },
+)
+describe_enum(
+    ForumReportStatus,
+    "Where a report against a forum thread or post stands.",
+    {
+        "OPEN": "Awaiting a moderator.",
+        "RESOLVED": "A moderator acted on it.",
+        "DISMISSED": "A moderator found nothing to act on.",
     },
 )
