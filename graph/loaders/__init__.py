@@ -38,6 +38,7 @@ from graph.loaders.forum import (
     ForumCategoryPageByChapterIdLoader,
     ForumPostByIdLoader,
     ForumPostPageByThreadIdLoader,
+    ForumReportByIdLoader,
     ForumThreadByIdLoader,
     ForumThreadCountByCategoryIdLoader,
     ForumThreadPageByCategoryIdLoader,
@@ -83,6 +84,7 @@ class Loaders:
     forum_category_by_id: ForumCategoryByIdLoader
     forum_thread_by_id: ForumThreadByIdLoader
     forum_post_by_id: ForumPostByIdLoader
+    forum_report_by_id: ForumReportByIdLoader
     forum_thread_page_by_category_id: ForumThreadPageByCategoryIdLoader
     forum_thread_count_by_category_id: ForumThreadCountByCategoryIdLoader
     forum_post_page_by_thread_id: ForumPostPageByThreadIdLoader
@@ -130,6 +132,7 @@ class Loaders:
             forum_category_by_id=ForumCategoryByIdLoader(database),
             forum_thread_by_id=ForumThreadByIdLoader(database),
             forum_post_by_id=ForumPostByIdLoader(database),
+            forum_report_by_id=ForumReportByIdLoader(database),
             forum_thread_page_by_category_id=ForumThreadPageByCategoryIdLoader(database),
             forum_thread_count_by_category_id=ForumThreadCountByCategoryIdLoader(database),
             forum_post_page_by_thread_id=ForumPostPageByThreadIdLoader(database),

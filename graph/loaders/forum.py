@@ -8,7 +8,7 @@ from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from db.models import ForumCategory, ForumPost, ForumThread
+from db.models import ForumCategory, ForumPost, ForumReport, ForumThread
 from db.queries import forum as queries
 from db.queries.forum import ForumScope
 from db.queries.pagination import PageResult, PageWindow, fetch_child_counts, fetch_child_pages
@@ -58,6 +58,13 @@ class ForumPostByIdLoader(RowByIdLoader[ForumPost]):
 
     def __init__(self, database: RequestDatabase) -> None:
         super().__init__(database, queries.list_posts_by_ids)
+
+
+class ForumReportByIdLoader(RowByIdLoader[ForumReport]):
+    """Forum report rows by primary key (unchecked: callers apply the read rule)."""
+
+    def __init__(self, database: RequestDatabase) -> None:
+        super().__init__(database, queries.list_reports_by_ids)
 
 
 async def _thread_pages(

@@ -15,6 +15,7 @@ from graph.services.listing import page_of
 from graph.services.visibility import forum_scope
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.forum import ForumCategory, ForumPost, ForumThread
+from graph.types.forum_report import ForumReport
 from graph.types.node import Node
 
 
@@ -153,3 +154,23 @@ async def post_node(context: Context, key: int) -> Node | None:
     if row is None or await readable_thread(context, row.thread_id) is None:
         return None
     return ForumPost.from_model(row)
+
+
+async def report_node(context: Context, key: int) -> Node | None:
+    """`node(id:)` for a report: its reporter and the moderators of the reported content."""
+    row = await context.loaders.forum_report_by_id.load(key)
+    if row is None:
+        return None
+    thread_id = row.thread_id
+    if row.post_id is not None:
+        post = await context.loaders.forum_post_by_id.load(row.post_id)
+        thread_id = post.thread_id if post is not None else None
+    thread = await readable_thread(context, thread_id) if thread_id is not None else None
+    if thread is None:
+        return None
+    category = await context.loaders.forum_category_by_id.load(thread.category_id)
+    viewer = context.viewer
+    reporter = viewer.engineer_id is not None and row.reporter_id == viewer.engineer_id
+    if category is None or not (reporter or service.moderates(viewer, category)):
+        return None
+    return ForumReport.from_model(row)

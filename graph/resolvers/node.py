@@ -66,6 +66,7 @@ NODE_TYPES: dict[str, Fetch] = {
     "ForumCategory": forum_fields.category_node,
     "ForumThread": forum_fields.thread_node,
     "ForumPost": forum_fields.post_node,
+    "ForumReport": forum_fields.report_node,
 }
 
 

@@ -11,7 +11,13 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 import tests.auth
 import tests.graph
 import tests.http
-from tests.auth import test_forum_access, test_hidden_fields, test_memberships, test_profiles
+from tests.auth import (
+    test_forum_access,
+    test_forum_mutations,
+    test_hidden_fields,
+    test_memberships,
+    test_profiles,
+)
 from tests.compiler.conftest import BothPaths, World
 from tests.graph import (
     test_chapters,
@@ -252,6 +258,7 @@ STRAWBERRY_ONLY = {
     test_websocket.VIEWER: "viewer: Python-only",
     test_profiles.MINE: "viewer: Python-only",
     test_websocket_policy.INTROSPECTION: "introspection",
+    test_forum_mutations.REPORT_NODE: "ForumReport: not in the read mapping (a moderation view)",
     **dict.fromkeys(
         (
             test_forum.FORUM_THREAD_PAGE,
