@@ -12,6 +12,7 @@ from graphql import Undefined, VariableNode
 from graphql.execution.values import VariableValues, get_argument_values
 
 from db.queries import engineer as engineer_queries
+from db.queries import forum as forum_queries
 from db.queries import institution as institution_queries
 from db.queries.pagination import Ordering
 from graph.compiler.mapping import NODE_TYPES, ROOT_ORDERINGS
@@ -133,6 +134,8 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
         values.update(filters)
     elif plan.root_field == "chapters":
         conditions = () if arguments.get("includeArchived") else ("live",)
+    elif "orderBy" in plan.paged.arguments:
+        ordering = _thread_ordering(arguments)
     elif "roles" in plan.paged.arguments:
         roles = sorted({_enum_value(role) for role in arguments.get("roles") or ()})
         statuses = sorted({_enum_value(status) for status in arguments.get("statuses") or ()})
@@ -144,6 +147,14 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
         key = decode_cursor(cursor, ordering, plan.paged.model)
         values.update({f"key{index}": value for index, value in enumerate(key)})
     return Bound(PageShape(ordering, size, backward, cursor is not None, conditions), values)
+
+
+def _thread_ordering(arguments: dict[str, Any]) -> Ordering:
+    """A category's thread order; filtered pages (tags, search) run through strawberry."""
+    if arguments.get("tags") or arguments.get("search"):
+        raise Fallback("filtered thread pages are not compiled")
+    order = _enum_value(arguments.get("orderBy") or "LAST_POSTED_AT")
+    return forum_queries.CATEGORY_THREAD_ORDERINGS[order]
 
 
 def _engineer_ordering(order: dict[str, Any] | None) -> Ordering:

@@ -58,7 +58,12 @@ from graph.compiler.plan import (
 PlanT = TypeVar("PlanT", ConnectionPlan, LookupPlan, NodePlan)
 MAX_OBJECT_KEYS = 50  # json_build_object takes at most 100 arguments
 MAX_KEY_LENGTH = 63
-LOOKUPS = {"engineer": "Engineer", "chapter": "Chapter", "institution": "Institution"}
+LOOKUPS = {
+    "engineer": "Engineer",
+    "chapter": "Chapter",
+    "institution": "Institution",
+    "forumCategory": "ForumCategory",
+}
 ROOT_CONNECTIONS = {"engineers": "Engineer", "chapters": "Chapter", "institutions": "Institution"}
 PAGE_INFO_FIELDS = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 

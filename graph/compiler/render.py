@@ -152,7 +152,8 @@ class Renderer:
             match = f"lower({value})" if root.root_field == "engineer" else value
             return (
                 f"(SELECT {self._object(root.object, alias)} FROM {table} {alias}"
-                f" WHERE {alias}.{column} = {match})"
+                f" WHERE {alias}.{column} = {match}"
+                f"{self._node_rule(root.object.type_name, alias)})"
             )
         if isinstance(root, ListPlan):
             alias = self._alias(root.object.type_name)
