@@ -12,7 +12,17 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, exists, false, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    exists,
+    false,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -79,12 +89,17 @@ def forum_posts(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
 def forum_post_bodies(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
     """A post's body shows unless it is hidden and the viewer does not moderate its category
     (the mask of ForumPost.body)."""
+    scope = rules.forum_scope(viewer)
+    if scope.moderates_all:
+        return true()
+    if not scope.moderated_chapter_ids:
+        return ForumPost.hidden.is_(false())
     return or_(
         ForumPost.hidden.is_(false()),
         exists().where(
             ForumThread.id == ForumPost.thread_id,
             ForumCategory.id == ForumThread.category_id,
-            rules.forum_scope(viewer).moderates_category(),
+            scope.moderates_category(),
         ),
     )
 
