@@ -158,9 +158,11 @@ async def seed(
         progress(f"engineers {counts['engineers']}/{total}; computing search vectors")
         await bulk.refresh_search(connection)
         # Its own random stream, so that the forum does not change the engineers drawn above.
+        forum_started = time.perf_counter()
         forum = await seed_forum(connection, random.Random(f"forum-{random_seed}"), scale)
         progress(
             f"forum: {forum.get('forum_threads', 0)} threads, {forum.get('forum_posts', 0)} posts"
+            f" in {time.perf_counter() - forum_started:.1f}s"
         )
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")

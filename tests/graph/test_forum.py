@@ -351,3 +351,24 @@ async def test_categories_are_checked_rows_not_trusted_input(
     await session.flush()
     data = await graphql.data(CATEGORY_PAGE, {"slug": "forum-secret", "first": 1})
     assert data == {"forumCategory": None}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{ forumCategory(slug: "forum-careers") { threads { totalCount } } }',
+        '{ forumCategory(slug: "forum-careers") { threads(first: 101) { totalCount } } }',
+        "{ forumThreads(last: 0) { totalCount } }",
+        "{ forumCategories(first: 5) { nodes { threads(first: 1) { nodes { "
+        "posts(first: 1000) { totalCount } } } } } }",
+        '{ chapter(slug: "gulf-uae") { forumCategories { totalCount } } }',
+    ],
+)
+async def test_forum_connections_need_a_page_size_of_1_to_100(
+    graphql: GraphQLClient, session: AsyncSession, document: str
+) -> None:
+    await _forum(session, replies=1)
+    result = await graphql.execute(document)
+    assert result.errors is not None
+    assert result.errors[0].extensions["code"] == "BAD_USER_INPUT"
+    assert result.data is None
