@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.models import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
 from db.queries.pagination import Ordering
@@ -21,6 +22,8 @@ THREAD_ORDERING = Ordering("LAST_POSTED_AT", ("last_posted_at", "id"), descendin
 """Threads across categories (search): most recent activity first."""
 POST_ORDERING = Ordering("CREATED_AT", ("created_at", "id"))
 """A thread's replies: oldest first, as a conversation reads."""
+REPORT_ORDERING = Ordering("CREATED_AT", ("created_at", "id"))
+"""A moderation queue: oldest report first."""
 SEARCH_CONFIG = "english"
 
 
@@ -161,3 +164,17 @@ def open_report_exists(
     return exists().where(
         and_(ForumReport.reporter_id == reporter_id, ForumReport.status == "OPEN", target)
     )
+
+
+def reports(statuses: Sequence[str] = ()) -> Select[ForumReport]:
+    """SELECT reports joined to the thread they concern (reported directly or through a reply),
+    so that `ForumThread.category_id` groups them by category."""
+    post = aliased(ForumPost)
+    stmt = (
+        select(ForumReport)
+        .outerjoin(post, post.id == ForumReport.post_id)
+        .join(ForumThread, ForumThread.id == func.coalesce(ForumReport.thread_id, post.thread_id))
+    )
+    if statuses:
+        stmt = stmt.where(ForumReport.status.in_(statuses))
+    return stmt

@@ -39,6 +39,8 @@ from graph.loaders.forum import (
     ForumPostByIdLoader,
     ForumPostPageByThreadIdLoader,
     ForumReportByIdLoader,
+    ForumReportCountByCategoryIdLoader,
+    ForumReportPageByCategoryIdLoader,
     ForumThreadByIdLoader,
     ForumThreadCountByCategoryIdLoader,
     ForumThreadPageByCategoryIdLoader,
@@ -85,6 +87,8 @@ class Loaders:
     forum_thread_by_id: ForumThreadByIdLoader
     forum_post_by_id: ForumPostByIdLoader
     forum_report_by_id: ForumReportByIdLoader
+    forum_report_page_by_category_id: ForumReportPageByCategoryIdLoader
+    forum_report_count_by_category_id: ForumReportCountByCategoryIdLoader
     forum_thread_page_by_category_id: ForumThreadPageByCategoryIdLoader
     forum_thread_count_by_category_id: ForumThreadCountByCategoryIdLoader
     forum_post_page_by_thread_id: ForumPostPageByThreadIdLoader
@@ -133,6 +137,8 @@ class Loaders:
             forum_thread_by_id=ForumThreadByIdLoader(database),
             forum_post_by_id=ForumPostByIdLoader(database),
             forum_report_by_id=ForumReportByIdLoader(database),
+            forum_report_page_by_category_id=ForumReportPageByCategoryIdLoader(database),
+            forum_report_count_by_category_id=ForumReportCountByCategoryIdLoader(database),
             forum_thread_page_by_category_id=ForumThreadPageByCategoryIdLoader(database),
             forum_thread_count_by_category_id=ForumThreadCountByCategoryIdLoader(database),
             forum_post_page_by_thread_id=ForumPostPageByThreadIdLoader(database),

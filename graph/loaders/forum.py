@@ -28,6 +28,14 @@ class ThreadSlice:
 
 
 @dataclass(frozen=True)
+class ReportSlice:
+    """Which reports of a category a moderation queue shows."""
+
+    statuses: tuple[str, ...] = ()
+    window: PageWindow | None = None
+
+
+@dataclass(frozen=True)
 class CategorySlice:
     """Which categories of a chapter a connection shows."""
 
@@ -178,3 +186,43 @@ class ForumVoteByPostIdLoader(DataLoader[int, int]):
             votes = await queries.list_votes_of(session, self._engineer_id, list(set(keys)))
         by_post = {vote.post_id: vote.value for vote in votes}
         return [by_post.get(key, 0) for key in keys]
+
+
+REPORT_CATEGORY = ForumThread.category_id
+"""The category of a report: its thread's (the thread reported, or the reply's thread)."""
+
+
+async def _report_pages(
+    session: AsyncSession, category_ids: Sequence[int], part: ReportSlice
+) -> dict[int, PageResult[ForumReport]]:
+    assert part.window is not None
+    return await fetch_child_pages(
+        session,
+        queries.reports(part.statuses),
+        ForumReport,
+        REPORT_CATEGORY,
+        category_ids,
+        queries.REPORT_ORDERING,
+        part.window,
+    )
+
+
+async def _report_counts(
+    session: AsyncSession, category_ids: Sequence[int], part: ReportSlice
+) -> dict[int, int]:
+    statement = queries.reports(part.statuses)
+    return await fetch_child_counts(session, statement, REPORT_CATEGORY, category_ids)
+
+
+class ForumReportPageByCategoryIdLoader(PartitionedLoader[ReportSlice, PageResult[ForumReport]]):
+    """A page of each category's reports (callers check the viewer moderates it)."""
+
+    def __init__(self, database: RequestDatabase) -> None:
+        super().__init__(database, _report_pages)
+
+
+class ForumReportCountByCategoryIdLoader(PartitionedLoader[ReportSlice, int]):
+    """How many reports each category has in the given statuses."""
+
+    def __init__(self, database: RequestDatabase) -> None:
+        super().__init__(database, _report_counts)

@@ -8,16 +8,20 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
-from db.enums import ForumCategoryKind
+from db.enums import ForumCategoryKind, ForumReportStatus
 from db.queries import forum as queries
+from graph.auth.permissions import requires
+from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.forum import ThreadSlice
+from graph.loaders.forum import ReportSlice, ThreadSlice
 from graph.pagination import PageArgs
 from graph.services import forum as service
+from graph.services.forum_moderation import require_moderator
 from graph.services.visibility import forum_scope
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.engineer import Engineer
+from graph.types.forum_report import ForumReport
 from graph.types.node import Node
 from graph.types.taxonomy import Sector
 
@@ -145,6 +149,41 @@ class ForumCategory(Node):
             ordering,
             ForumThread.from_model,
             lambda: loaders.forum_thread_count_by_category_id.load((self.pk, part)),
+        )
+
+    @strawberry.field(
+        description="The category's moderation queue: reports against its threads and replies, "
+        "oldest first; null with a FORBIDDEN error for everyone but its moderators."
+        + requires(Scope.FORUM_MODERATE, chapter=True)
+    )
+    async def reports(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        statuses: Annotated[
+            list[ForumReportStatus] | None,
+            strawberry.argument(description="Only reports in these statuses (all when omitted)."),
+        ] = None,
+    ) -> Connection[ForumReport] | None:
+        """A keyset page, checked against the loaded category; batched across categories."""
+        loaders = info.context.loaders
+        category = await loaders.forum_category_by_id.load(self.pk)
+        assert category is not None, "category vanished"
+        require_moderator(info.context.viewer, category)
+        ordering = queries.REPORT_ORDERING
+        window = PageArgs(first, after, last, before).window(ordering, models.ForumReport)
+        part = ReportSlice(tuple(sorted({status.value for status in statuses or ()})))
+        page = await loaders.forum_report_page_by_category_id.load(
+            (self.pk, replace(part, window=window))
+        )
+        return build_connection(
+            page,
+            ordering,
+            ForumReport.from_model,
+            lambda: loaders.forum_report_count_by_category_id.load((self.pk, part)),
         )
 
 

@@ -6,7 +6,9 @@ import strawberry
 
 from db import models
 from db.enums import ForumReportStatus
+from graph.context import Info
 from graph.ids import encode_id
+from graph.types.engineer import Engineer
 from graph.types.node import Node
 
 
@@ -18,6 +20,7 @@ class ForumReport(Node):
     """A forum report."""
 
     pk: strawberry.Private[int]
+    reporter_pk: strawberry.Private[int | None]
     reason: str = strawberry.field(description="What the reporter says is wrong.")
     status: ForumReportStatus = strawberry.field(description="Where the report stands.")
     created_at: datetime = strawberry.field(description="When the report was filed.")
@@ -37,6 +40,7 @@ class ForumReport(Node):
         return cls(
             id=strawberry.ID(encode_id("ForumReport", row.id)),
             pk=row.id,
+            reporter_pk=row.reporter_id,
             reason=row.reason,
             status=ForumReportStatus(row.status),
             created_at=row.created_at,
@@ -48,3 +52,14 @@ class ForumReport(Node):
             if row.post_id is not None
             else None,
         )
+
+    @strawberry.field(
+        description="Who filed the report (profile fields as the engineer shows them to you); "
+        "null when the account was deleted."
+    )
+    async def reporter(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        if self.reporter_pk is None:
+            return None
+        row = await info.context.loaders.engineer_by_id.load(self.reporter_pk)
+        return Engineer.from_model(row) if row is not None else None

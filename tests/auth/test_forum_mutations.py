@@ -581,3 +581,57 @@ async def test_reports_are_visible_to_their_reporter_and_moderators(
     )
     data = await graphql.data(REPORT_NODE, {"id": filed["report"]["id"]}, world.viewers[who])
     assert data["node"] == ({"status": "OPEN", "reason": "Rude."} if visible else None)
+
+
+MODERATION_QUEUE = """
+query ($slug: String!, $statuses: [ForumReportStatus!]) {
+  forumCategory(slug: $slug) {
+    reports(first: 10, statuses: $statuses) {
+      totalCount nodes { reason status threadId postId reporter { handle } }
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [
+        ("moderator", None),
+        ("admin", None),
+        ("member", "FORBIDDEN"),
+        ("member_without_scope", None),
+        ("uk_moderator", None),
+    ],
+)
+async def test_the_moderation_queue_is_for_the_categorys_moderators(
+    graphql: GraphQLClient, world: ForumWorld, who: str, code: str | None
+) -> None:
+    for target in (world.id("ForumPost", "gulf-2"), world.id("ForumThread", "gulf")):
+        await _payload(graphql, REPORT, {"target": target, "reason": "Rude."}, world, "author")
+    await _payload(
+        graphql,
+        REPORT,
+        {"target": world.id("ForumPost", "global-0"), "reason": "Spam."},
+        world,
+        "author",
+    )
+    result = await graphql.execute(
+        MODERATION_QUEUE, {"slug": "forum-gulf", "statuses": ["OPEN"]}, world.viewers[who]
+    )
+    if who in ("member_without_scope", "uk_moderator"):
+        # they cannot read the members-only category at all
+        assert result.errors is None
+        assert result.data == {"forumCategory": None}
+        return
+    if code is not None:
+        assert result.errors is not None
+        assert result.errors[0].extensions["code"] == code
+        return
+    assert result.errors is None
+    queue = result.data["forumCategory"]["reports"]
+    assert queue["totalCount"] == 2
+    assert [(node["postId"] is not None, node["reporter"]) for node in queue["nodes"]] == [
+        (True, {"handle": "forum-author"}),
+        (False, {"handle": "forum-author"}),
+    ]

@@ -301,6 +301,7 @@ STRAWBERRY_ONLY = {
     test_profiles.MINE: "viewer: Python-only",
     test_websocket_policy.INTROSPECTION: "introspection",
     test_forum_mutations.REPORT_NODE: "ForumReport: not in the read mapping (a moderation view)",
+    test_forum_mutations.MODERATION_QUEUE: "ForumCategory.reports: a permission check in Python",
     test_forum.THREAD_DETAILS: "ForumPost.viewerVote: the viewer's own vote, in Python",
     test_forum.THREAD_SEARCH: "Query.forumThreads: full-text search, in Python",
     test_forum.CATEGORIES: "Query.forumCategories: in Python",
