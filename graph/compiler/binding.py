@@ -22,6 +22,7 @@ from graph.errors import BadUserInput
 from graph.ids import decode_id
 from graph.pagination import decode_cursor, validate_page_size
 from graph.services import engineer as engineer_service
+from graph.services import forum as forum_service
 from graph.services.engineer import COUNTRY_CODE, check_list, check_search
 
 MAX_NODES = 100
@@ -134,6 +135,12 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
         values.update(filters)
     elif plan.root_field == "chapters":
         conditions = () if arguments.get("includeArchived") else ("live",)
+    elif plan.root_field == "forumThreads":
+        conditions, filters = _forum_thread_filter(arguments.get("filter"))
+        values.update(filters)
+    elif plan.root_field == "forumCategories":
+        conditions, filters = _forum_category_filter(arguments)
+        values.update(filters)
     elif "orderBy" in plan.paged.arguments:
         ordering = _thread_ordering(arguments)
     elif "roles" in plan.paged.arguments:
@@ -147,6 +154,33 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
         key = decode_cursor(cursor, ordering, plan.paged.model)
         values.update({f"key{index}": value for index, value in enumerate(key)})
     return Bound(PageShape(ordering, size, backward, cursor is not None, conditions), values)
+
+
+def _forum_thread_filter(
+    filter: dict[str, Any] | None,
+) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """graph.resolvers.forum.forum_threads' criteria: validated tags and search, the category
+    by slug (cut to 64 characters, as the resolver looks it up)."""
+    given = filter or {}
+    criteria = forum_service.thread_criteria(given.get("tags"), given.get("search"))
+    values: dict[str, Any] = {}
+    if given.get("category") is not None:
+        values["category"] = str(given["category"])[:64]
+    if criteria.tags:
+        values["tags"] = list(criteria.tags)
+    if criteria.search:
+        values["search"] = criteria.search
+    return tuple(values), values
+
+
+def _forum_category_filter(arguments: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """graph.resolvers.forum.forum_categories' filters: a kind, a chapter by slug."""
+    values: dict[str, Any] = {}
+    if arguments.get("kind") is not None:
+        values["kind"] = _enum_value(arguments["kind"])
+    if arguments.get("chapter") is not None:
+        values["chapter"] = str(arguments["chapter"])[:64]
+    return tuple(values), values
 
 
 def _thread_ordering(arguments: dict[str, Any]) -> Ordering:

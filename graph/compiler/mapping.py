@@ -11,7 +11,12 @@ from db.base import Base
 from db.enums import ProfileField
 from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING
 from db.queries.engineer import ORDERINGS as ENGINEER_ORDERINGS
-from db.queries.forum import CATEGORY_ORDERING, CATEGORY_THREAD_ORDERINGS, POST_ORDERING
+from db.queries.forum import (
+    CATEGORY_ORDERING,
+    CATEGORY_THREAD_ORDERINGS,
+    POST_ORDERING,
+    THREAD_ORDERING,
+)
 from db.queries.institution import AFFILIATION_ORDERING, INSTITUTION_ORDERINGS
 from db.queries.pagination import Ordering
 from graph.compiler import sqltext
@@ -465,4 +470,13 @@ ROOT_ORDERINGS: dict[str, dict[str, Ordering]] = {
     "engineers": ENGINEER_ORDERINGS,
     "chapters": CHAPTER_ORDERINGS,
     "institutions": INSTITUTION_ORDERINGS,
+    "forumThreads": {"NAME_ASC": THREAD_ORDERING},
+    "forumCategories": {"NAME_ASC": CATEGORY_ORDERING},
 }
+"""Orderings of root connections; "NAME_ASC" is each one's default (the forum's only one)."""
+
+ROOT_VISIBILITY: dict[str, str] = {
+    "forumThreads": "forum_thread",
+    "forumCategories": "forum_category",
+}
+"""Row rules root connections apply (as their strawberry statements do)."""

@@ -53,7 +53,9 @@ MIRRORED: dict[str, str] = {
     "Query.chapters": "e7397b5c98bd5461",
     "Query.engineer": "025157cd35a07a23",
     "Query.engineers": "2ec90b8cefd726dc",
+    "Query.forumCategories": "102fbc6fe66832aa",
     "Query.forumCategory": "0ce19b203d6f8af0",
+    "Query.forumThreads": "28c431bd1a43c3a0",
     "Query.institution": "e518aa68fce24bda",
     "Query.institutions": "23f8b5dbb488a0ec",
     "Query.node": "9139e13de7c531cb",
@@ -72,14 +74,17 @@ MIRRORED_HELPERS: dict[str, str] = {
     "db.queries.chapter.memberships": "64a68cae9982a24f",
     "graph.services.visibility.can_see_membership": "75afd66309cc2f7f",
     "graph.resolvers.forum.readable_thread": "555803e1a20c0ff7",
+    "db.queries.forum.threads": "cd8e7227660924cf",
+    "db.queries.forum.categories": "4aceb8cf565c32c0",
+    "graph.services.forum.thread_criteria": "4cb0d41d83867ef1",
     "graph.services.visibility.can_read_forum_category": "313d0caef3a16893",
     "graph.services.visibility.can_read_forum_thread": "ebb33c36c816dd55",
     "graph.services.visibility.moderates_forum_category": "41fe9693b87b78d6",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
-`reveals`, the filter, staff and membership SQL, the node membership check, the forum's read
-checks on loaded rows (which graph.compiler.visibility's forum rules mirror). If one changes,
-no field with a resolver compiles until the mapping is revisited."""
+`reveals`, the filter, staff and membership SQL, the node membership check, the forum's
+filters and read checks on loaded rows (which graph.compiler.visibility's forum rules mirror).
+If one changes, no field with a resolver compiles until the mapping is revisited."""
 
 
 def helper_digest(qualified_name: str) -> str:

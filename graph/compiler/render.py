@@ -73,10 +73,28 @@ INSTITUTION_CONDITIONS: dict[str, tuple[str, str]] = {
     "country_codes": ("{c}.country_code = ANY({v})", "text[]"),
     "search": ("({c}.name ILIKE {v} OR lower({c}.slug) LIKE lower({v}))", "text"),
 }
+FORUM_THREAD_CONDITIONS: dict[str, tuple[str, str]] = {
+    "category": (
+        "{c}.category_id IN (SELECT f_c.id FROM forum_categories f_c WHERE f_c.slug = {v})",
+        "text",
+    ),
+    "tags": ("{c}.tags @> {v}", "text[]"),
+    "search": ("{c}.search @@ websearch_to_tsquery('english', {v})", "text"),
+}
+"""Thread filters as db.queries.forum.threads writes them (the category by its slug)."""
+FORUM_CATEGORY_CONDITIONS: dict[str, tuple[str, str]] = {
+    "kind": ("{c}.kind = {v}", "text"),
+    "chapter": (
+        "{c}.chapter_id IN (SELECT f_h.id FROM chapters f_h WHERE f_h.slug = {v})",
+        "text",
+    ),
+}
 ROOT_CONDITIONS = {
     "engineers": ENGINEER_CONDITIONS,
     "institutions": INSTITUTION_CONDITIONS,
     "chapters": {"live": ("{c}.archived_at IS NULL", "")},
+    "forumThreads": FORUM_THREAD_CONDITIONS,
+    "forumCategories": FORUM_CATEGORY_CONDITIONS,
 }
 
 

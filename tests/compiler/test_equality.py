@@ -275,6 +275,18 @@ def forum_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
             {"ids": [world.ids[slug] for slug in slugs] + threads + posts},
         ),
         (test_forum_access.CHAPTER_CATEGORIES, {"slug": "gulf-uae"}),
+        (test_forum_access.SEARCH_ALL, None),
+        (test_forum_access.CATEGORY_LIST, {"chapter": "gulf-uae"}),
+        (test_forum_access.CATEGORY_LIST, {"chapter": None}),
+        (test_forum_access.CATEGORY_LIST, {"chapter": "no-such-chapter"}),
+        (test_forum.CATEGORIES, {"kind": "CHAPTER"}),
+        (test_forum.CATEGORIES, {"kind": None}),
+        (test_forum.THREAD_SEARCH, None),
+        (test_forum.THREAD_SEARCH, {"filter": {"search": "cmp thread"}}),
+        (test_forum.THREAD_SEARCH, {"filter": {"search": '"cmp thread" -global'}}),
+        (test_forum.THREAD_SEARCH, {"filter": {"tags": ["cmp-uk", "cmp"]}}),
+        (test_forum.THREAD_SEARCH, {"filter": {"category": "cmp-gulf", "tags": ["cmp"]}}),
+        (test_forum.THREAD_SEARCH, {"filter": {"category": "cmp-uk" + "x" * 70}}),
         (test_forum_access.CHAPTER_CATEGORIES, {"slug": "uk-ireland"}),
     ]
     return listed
@@ -303,10 +315,6 @@ STRAWBERRY_ONLY = {
     test_forum_mutations.REPORT_NODE: "ForumReport: not in the read mapping (a moderation view)",
     test_forum_mutations.MODERATION_QUEUE: "ForumCategory.reports: a permission check in Python",
     test_forum.THREAD_DETAILS: "ForumPost.viewerVote: the viewer's own vote, in Python",
-    test_forum.THREAD_SEARCH: "Query.forumThreads: full-text search, in Python",
-    test_forum.CATEGORIES: "Query.forumCategories: in Python",
-    test_forum_access.CATEGORY_LIST: "Query.forumCategories: in Python",
-    test_forum_access.SEARCH_ALL: "Query.forumThreads: in Python",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
