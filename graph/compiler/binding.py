@@ -143,6 +143,10 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
         values.update(filters)
     elif "orderBy" in plan.paged.arguments:
         ordering = _thread_ordering(arguments)
+        criteria = forum_service.thread_criteria(arguments.get("tags"), arguments.get("search"))
+        values.update({"tags": list(criteria.tags)} if criteria.tags else {})
+        values.update({"search": criteria.search} if criteria.search else {})
+        conditions = tuple(values)
     elif "roles" in plan.paged.arguments:
         roles = sorted({_enum_value(role) for role in arguments.get("roles") or ()})
         statuses = sorted({_enum_value(status) for status in arguments.get("statuses") or ()})
@@ -184,9 +188,7 @@ def _forum_category_filter(arguments: dict[str, Any]) -> tuple[tuple[str, ...], 
 
 
 def _thread_ordering(arguments: dict[str, Any]) -> Ordering:
-    """A category's thread order; filtered pages (tags, search) run through strawberry."""
-    if arguments.get("tags") or arguments.get("search"):
-        raise Fallback("filtered thread pages are not compiled")
+    """A category's thread order (pinned threads first)."""
     order = _enum_value(arguments.get("orderBy") or "LAST_POSTED_AT")
     return forum_queries.CATEGORY_THREAD_ORDERINGS[order]
 

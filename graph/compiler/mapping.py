@@ -382,7 +382,7 @@ TYPES: dict[str, TypeMapping] = {
                     CATEGORY_THREAD_ORDERINGS["LAST_POSTED_AT"],
                     models.ForumThread,
                     visibility="forum_thread",
-                    arguments=("orderBy",),
+                    arguments=("orderBy", "tags", "search"),
                 ),
             },
             models.ForumCategory,

@@ -89,6 +89,8 @@ FORUM_CATEGORY_CONDITIONS: dict[str, tuple[str, str]] = {
         "text",
     ),
 }
+NESTED_CONDITIONS = {"ForumThread": FORUM_THREAD_CONDITIONS}
+"""Filters of nested connections (a category's threads: tags, search)."""
 ROOT_CONDITIONS = {
     "engineers": ENGINEER_CONDITIONS,
     "institutions": INSTITUTION_CONDITIONS,
@@ -281,8 +283,12 @@ class Renderer:
                 column = "role" if name == "roles" else "status"
                 conditions.append(f"{alias}.{column} = ANY({self._param((slot, name), 'text[]')})")
                 continue
-            assert plan.root_field is not None
-            template, postgres_type = ROOT_CONDITIONS[plan.root_field][name]
+            table_conditions = (
+                ROOT_CONDITIONS[plan.root_field]
+                if plan.root_field is not None
+                else NESTED_CONDITIONS[paged.link.type_name]
+            )
+            template, postgres_type = table_conditions[name]
             value = self._param((slot, name), postgres_type) if postgres_type else ""
             shown = _Shown(self, alias)
             conditions.append(template.format(c=alias, v=value, shown=shown))

@@ -282,6 +282,17 @@ def forum_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_forum.CATEGORIES, {"kind": "CHAPTER"}),
         (test_forum.CATEGORIES, {"kind": None}),
         (test_forum.THREAD_SEARCH, None),
+        *[
+            (FORUM_FILTERED, {"slug": slug, "order": order, **filters})
+            for slug in ("cmp-global", "cmp-gulf")
+            for order in ("LAST_POSTED_AT", "CREATED_AT")
+            for filters in (
+                {"tags": ["cmp"]},
+                {"tags": [slug, "cmp"], "search": "thread"},
+                {"search": "cmp -hidden"},
+                {"tags": ["nothing-tagged"]},
+            )
+        ],
         (test_forum.THREAD_SEARCH, {"filter": {"search": "cmp thread"}}),
         (test_forum.THREAD_SEARCH, {"filter": {"search": '"cmp thread" -global'}}),
         (test_forum.THREAD_SEARCH, {"filter": {"tags": ["cmp-uk", "cmp"]}}),
@@ -291,6 +302,16 @@ def forum_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     ]
     return listed
 
+
+FORUM_FILTERED = """
+query ($slug: String!, $tags: [String!], $search: String, $order: ForumThreadOrder!) {
+  forumCategory(slug: $slug) {
+    threads(first: 5, tags: $tags, search: $search, orderBy: $order) {
+      totalCount nodes { title tags }
+    }
+  }
+}
+"""
 
 FORUM_PAGING = """
 query ($slug: String!, $first: Int, $after: String, $last: Int, $before: String) {
