@@ -15,6 +15,7 @@ from db.seed import bulk
 from db.seed.tables import Row
 from db.seed.vocabulary.forum import (
     CHAPTER_SUBJECTS,
+    COUNTRY_NAMES,
     DEFAULT_TOPICS,
     GLOBAL_CATEGORIES,
     GLOBAL_SUBJECTS,
@@ -204,7 +205,7 @@ class ForumPlanner:
             country = rng.choice(COUNTRIES)
         country = country or rng.choice(COUNTRIES)
         return {
-            "country": _country_name(country.code),
+            "country": COUNTRY_NAMES.get(country.code, country.code),
             "city": rng.choice(country.cities).name,
             "sector": sector.name,
             "other_sector": other.name if other is not sector else "Artificial Intelligence",
@@ -310,17 +311,6 @@ class ForumPlanner:
                 reported + timedelta(hours=rng.randint(1, 48)) if resolved else None, reported,
             )
         )  # fmt: skip
-
-
-def _country_name(code: str) -> str:
-    names = {
-        "AE": "the UAE", "SA": "Saudi Arabia", "QA": "Qatar", "KW": "Kuwait", "OM": "Oman",
-        "GB": "the UK", "IE": "Ireland", "US": "the US", "CA": "Canada", "DE": "Germany",
-        "AU": "Australia", "NZ": "New Zealand", "JP": "Japan", "KR": "South Korea",
-        "CN": "China", "MY": "Malaysia", "SG": "Singapore", "NL": "the Netherlands",
-        "SE": "Sweden", "AT": "Austria", "CH": "Switzerland", "BH": "Bahrain",
-    }  # fmt: skip
-    return names.get(code, code)
 
 
 def plan_forum(

@@ -219,3 +219,12 @@ REPORT_REASONS = (
     "Shares someone's contact details without consent.",
     "Off topic and repeated in several threads.",
 )
+
+COUNTRY_NAMES = {
+    "AE": "the UAE", "SA": "Saudi Arabia", "QA": "Qatar", "KW": "Kuwait", "OM": "Oman",
+    "GB": "the UK", "IE": "Ireland", "US": "the US", "CA": "Canada", "DE": "Germany",
+    "AU": "Australia", "NZ": "New Zealand", "JP": "Japan", "KR": "South Korea",
+    "CN": "China", "MY": "Malaysia", "SG": "Singapore", "NL": "the Netherlands",
+    "SE": "Sweden", "AT": "Austria", "CH": "Switzerland", "BH": "Bahrain",
+}  # fmt: skip
+"""How a sentence names a country ("in the UAE")."""
