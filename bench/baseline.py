@@ -1,4 +1,4 @@
-"""A hand-written asyncpg endpoint answering Q1-Q3 with the same JSON as our GraphQL server.
+"""A hand-written asyncpg endpoint answering Q1-Q4 with the same JSON as our GraphQL server.
 
 It is the yardstick of the benchmark: one SQL statement per request, rows turned into the
 response dicts by hand and serialised with orjson. It does not parse GraphQL; it dispatches on
@@ -71,6 +71,20 @@ SELECT c.id, c.name,
     JOIN engineers e ON e.id = m.engineer_id ORDER BY m.since, m.id) AS members
 FROM chapters c WHERE c.slug = $1
 """
+
+THREAD_PAGE = """
+SELECT t.title, t.body, t.tags, t.created_at, t.post_count, a.handle, a.name,
+  ARRAY(SELECT ROW(p.id, CASE WHEN p.hidden THEN NULL ELSE p.body END, p.created_at, p.score,
+      e.id, e.handle, e.name, e.headline)
+    FROM (SELECT id, body, hidden, created_at, score, author_id FROM forum_posts
+      WHERE thread_id = t.id ORDER BY created_at, id LIMIT 51) p
+    LEFT JOIN engineers e ON e.id = p.author_id ORDER BY p.created_at, p.id) AS posts
+FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id
+LEFT JOIN engineers a ON a.id = t.author_id
+WHERE t.id = $1 AND NOT t.hidden AND NOT c.members_only
+"""
+"""Q4 for anonymous viewers: members-only categories and hidden threads read as null, hidden
+replies keep their place with a null body; the total is the thread's maintained reply count."""
 
 
 def dumps(value: Any) -> bytes:
@@ -193,10 +207,70 @@ async def chapter_with_members(pool: asyncpg.Pool, variables: dict[str, Any]) ->
     }
 
 
+def thread_key(value: str) -> int | None:
+    """The primary key inside a ForumThread global ID; None for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    type_name, _, key = raw.partition(":")
+    if type_name != "ForumThread" or not key.isdigit() or not 0 < int(key) < 2**31:
+        return None
+    return int(key)
+
+
+async def thread_page(pool: asyncpg.Pool, variables: dict[str, Any]) -> dict[str, Any]:
+    """Q4: a forum thread by global ID with its first 50 replies (oldest first) and authors."""
+    key = thread_key(str(variables["id"]))
+    if key is None:
+        return {"node": None}
+    row = await pool.fetchrow(THREAD_PAGE, key)
+    if row is None:
+        return {"node": None}
+    size = 50
+    posts = row["posts"]
+    edges = [
+        {
+            "cursor": cursor("CREATED_AT", created, post_id),
+            "node": {
+                "id": global_id("ForumPost", post_id),
+                "body": body,
+                "createdAt": created,
+                "score": score,
+                "author": None
+                if author_id is None
+                else {"handle": handle, "name": name, "headline": headline},
+            },
+        }
+        for post_id, body, created, score, author_id, handle, name, headline in posts[:size]
+    ]
+    return {
+        "node": {
+            "id": global_id("ForumThread", key),
+            "title": row["title"],
+            "body": row["body"],
+            "tags": row["tags"],
+            "createdAt": row["created_at"],
+            "author": None
+            if row["handle"] is None
+            else {"handle": row["handle"], "name": row["name"]},
+            "posts": {
+                "totalCount": row["post_count"],
+                "edges": edges,
+                "pageInfo": {
+                    "hasNextPage": len(posts) > size,
+                    "endCursor": edges[-1]["cursor"] if edges else None,
+                },
+            },
+        }
+    }
+
+
 HANDLERS: dict[str, Handler] = {
     "Q1": engineer_with_chapters,
     "Q2": engineer_page,
     "Q3": chapter_with_members,
+    "Q4": thread_page,
 }
 
 
@@ -209,7 +283,7 @@ def database_url() -> str:
 
 
 class BaselineApp:
-    """Raw ASGI: POST /graphql for Q1-Q3, GET /healthz; an asyncpg pool opened at startup.
+    """Raw ASGI: POST /graphql for Q1-Q4, GET /healthz; an asyncpg pool opened at startup.
 
     The pool grows to 20 connections, like our server's (10 plus 10 overflow), but keeps them.
     """

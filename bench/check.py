@@ -50,7 +50,8 @@ def same_bytes(ours: bytes, theirs: bytes) -> bool:
 
 
 def sample_bodies(inputs: Inputs, handles: int = 25) -> list[tuple[str, bytes]]:
-    """(label, body) pairs: a spread of handles (plus odd ones), the page, every chapter."""
+    """(label, body) pairs: a spread of handles (plus odd ones), the page, every chapter,
+    forum threads."""
     q1, q2, q3 = OPERATIONS["Q1"], OPERATIONS["Q2"], OPERATIONS["Q3"]
     step = max(1, len(inputs.handles) // handles)
     chosen = list(inputs.handles[::step][:handles])
@@ -61,6 +62,9 @@ def sample_bodies(inputs: Inputs, handles: int = 25) -> list[tuple[str, bytes]]:
     samples.append(("Q2", q2.body()))
     samples += [(f"Q3 {slug}", q3.body({"slug": slug})) for slug in inputs.slugs]
     samples.append(("Q3 missing", q3.body({"slug": "no-such-chapter"})))
+    q4 = OPERATIONS["Q4"]
+    samples += [(f"Q4 {thread}", q4.body({"id": thread})) for thread in inputs.threads[:25]]
+    samples.append(("Q4 missing", q4.body({"id": "Rm9ydW1UaHJlYWQ6MjAwMDAwMDAwMA"})))
     return samples
 
 

@@ -10,8 +10,12 @@ brings its own Node 22). Load is wrk, closed loop, rotating realistic variables;
 the servers so drift on a shared machine hits every server alike. CPU per request is the server
 process plus every PostgreSQL process, sampled from /proc around the measured window.
 
-The forum-thread query of the issue is missing: there is no forum yet. The engineer search
-filters by country and overseas status, the filter PostGraphile's `condition` can express.
+Q4 is the forum-thread page (the thread and its first 50 replies with authors); the variables
+carry both our global ID and the row id PostGraphile's lookup takes. PostGraphile knows nothing
+of hidden replies (it shows their bodies) or members-only categories: the inputs are public
+threads, so only hidden replies differ. Q6 is a forum category's first 20 threads. The engineer
+search (Q5) filters by country and overseas status, the filter PostGraphile's `condition` can
+express.
 """
 
 import argparse
@@ -32,6 +36,8 @@ from typing import Any
 
 import asyncpg
 import orjson
+
+from bench.baseline import global_id
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -129,6 +135,63 @@ Q3 = Query(
 }""",
     "a chapter with its first 100 members and totalCount",
 )
+Q4 = Query(
+    "Q4",
+    """query Q4($id: ID!) {
+  node(id: $id) {
+    ... on ForumThread {
+      id title body tags createdAt
+      author { handle name }
+      posts(first: 50) {
+        totalCount
+        edges { cursor node { id body createdAt score author { handle name headline } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}""",
+    """query Q4($rowId: Int!) {
+  forumThreadByRowId(rowId: $rowId) {
+    id title body tags createdAt
+    engineerByAuthorId { handle name }
+    forumPostsByThreadId(first: 50, orderBy: [CREATED_AT_ASC, PRIMARY_KEY_ASC]) {
+      totalCount
+      edges {
+        cursor
+        node { id body createdAt score engineerByAuthorId { handle name headline } }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}""",
+    "a forum thread page: the thread and its first 50 replies with their authors",
+)
+Q6 = Query(
+    "Q6",
+    """query Q6($slug: String!) {
+  forumCategory(slug: $slug) {
+    id name
+    threads(first: 20) {
+      totalCount
+      edges { cursor node { id title tags pinned lastPostedAt author { handle name } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}""",
+    """query Q6($slug: String!) {
+  forumCategoryBySlug(slug: $slug) {
+    id name
+    forumThreadsByCategoryId(first: 20, condition: {hidden: false},
+                             orderBy: [PINNED_DESC, LAST_POSTED_AT_DESC, PRIMARY_KEY_DESC]) {
+      totalCount
+      edges { cursor node { id title tags pinned lastPostedAt engineerByAuthorId { handle name } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}""",
+    "a forum category's first 20 threads (pinned first) with authors and the total",
+    baseline=False,
+)
 Q5 = Query(
     "Q5",
     """query Q5($country: String!) {
@@ -152,7 +215,7 @@ Q5 = Query(
     "engineer search: 20 overseas engineers in a country, with skills, and the total",
     baseline=False,
 )
-QUERIES = (Q1, Q2, Q3, Q5)
+QUERIES = (Q1, Q2, Q3, Q4, Q5, Q6)
 
 WRK_SCRIPT = r"""
 local bodies = {}
@@ -350,6 +413,13 @@ async def inputs(url: str) -> dict[str, list[dict[str, Any]]]:
         slugs = await connection.fetch(
             "SELECT slug FROM chapters WHERE archived_at IS NULL ORDER BY slug"
         )
+        threads = await connection.fetch(
+            "SELECT t.id FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id"
+            " WHERE NOT t.hidden AND NOT c.members_only ORDER BY t.post_count DESC, t.id LIMIT 100"
+        )
+        categories = await connection.fetch(
+            "SELECT slug FROM forum_categories WHERE NOT members_only ORDER BY position, id"
+        )
         countries = await connection.fetch(
             "SELECT country_code FROM engineers WHERE is_overseas GROUP BY 1"
             " HAVING count(*) >= 20 ORDER BY 1"
@@ -360,7 +430,9 @@ async def inputs(url: str) -> dict[str, list[dict[str, Any]]]:
         "Q1": [{"handle": row["handle"]} for row in handles],
         "Q2": [{}],
         "Q3": [{"slug": row["slug"]} for row in slugs],
+        "Q4": [{"id": global_id("ForumThread", row["id"]), "rowId": row["id"]} for row in threads],
         "Q5": [{"country": row["country_code"]} for row in countries],
+        "Q6": [{"slug": row["slug"]} for row in categories],
     }
 
 

@@ -1,4 +1,4 @@
-"""The three benchmarked GraphQL operations, and the request bodies that exercise them."""
+"""The benchmarked GraphQL operations, and the request bodies that exercise them."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +38,20 @@ Q3 = """query Q3($slug: String!) {
   }
 }"""
 
+Q4 = """query Q4($id: ID!) {
+  node(id: $id) {
+    ... on ForumThread {
+      id title body tags createdAt
+      author { handle name }
+      posts(first: 50) {
+        totalCount
+        edges { cursor node { id body createdAt score author { handle name headline } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}"""
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -59,15 +73,18 @@ OPERATIONS: dict[str, Operation] = {
     "Q1": Operation("Q1", Q1, "one engineer by handle with its chapters"),
     "Q2": Operation("Q2", Q2, "50 engineers with memberships' chapters, skills, positions"),
     "Q3": Operation("Q3", Q3, "a chapter with its first 100 members and totalCount"),
+    "Q4": Operation("Q4", Q4, "a forum thread page: the thread and its first 50 replies"),
 }
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """Realistic variable values to rotate over: engineer handles and chapter slugs."""
+    """Realistic variable values to rotate over: engineer handles, chapter slugs and the global
+    IDs of public forum threads."""
 
     handles: Sequence[str]
     slugs: Sequence[str]
+    threads: Sequence[str] = ()
 
     def bodies(self, name: str) -> list[bytes]:
         """Every request body the load generator cycles through for operation `name`."""
@@ -76,4 +93,6 @@ class Inputs:
             return [operation.body({"handle": handle}) for handle in self.handles]
         if name == "Q3":
             return [operation.body({"slug": slug}) for slug in self.slugs]
+        if name == "Q4":
+            return [operation.body({"id": thread}) for thread in self.threads]
         return [operation.body()]

@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # `python bench/run.py`: make the `bench` package
 import asyncpg
 
 from bench import servers
+from bench.baseline import global_id
 from bench.check import compare, sample_bodies
 from bench.cpu import BackendProbe, CpuMeter, CpuUsage, wait_idle, wait_quiet
 from bench.load import LoadResult, run_load, wrk_available
@@ -154,8 +155,16 @@ def seed(url: str, scale: float, reset: bool) -> None:
     print(f"seed: done in {time.monotonic() - started:.1f}s")
 
 
+PUBLIC_THREADS = """
+SELECT t.id FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id
+WHERE NOT t.hidden AND NOT c.members_only ORDER BY t.post_count DESC, t.id LIMIT 100
+"""
+"""Threads anonymous viewers can read, the longest first."""
+
+
 async def fetch_inputs(url: str, handles: int) -> Inputs:
-    """A fixed pseudo-random spread of handles and every live chapter slug."""
+    """A fixed pseudo-random spread of handles, every live chapter slug, and public forum
+    threads (longest first: the page of 50 replies is the point)."""
     connection = await asyncpg.connect(url)
     try:
         handle_rows = await connection.fetch(
@@ -165,10 +174,15 @@ async def fetch_inputs(url: str, handles: int) -> Inputs:
             "SELECT slug FROM chapters WHERE archived_at IS NULL ORDER BY slug"
         )
         engineers = await connection.fetchval("SELECT count(*) FROM engineers")
+        thread_rows = await connection.fetch(PUBLIC_THREADS)
     finally:
         await connection.close()
     print(f"data: {engineers} engineers, {len(slug_rows)} live chapters")
-    return Inputs([row["handle"] for row in handle_rows], [row["slug"] for row in slug_rows])
+    return Inputs(
+        [row["handle"] for row in handle_rows],
+        [row["slug"] for row in slug_rows],
+        [global_id("ForumThread", row["id"]) for row in thread_rows],
+    )
 
 
 async def warn_about_connections(url: str) -> None:
@@ -316,6 +330,7 @@ def count_statements(inputs: Inputs, url: str) -> dict[str, int]:
             ("Q1", OPERATIONS["Q1"], {"handle": inputs.handles[0]}),
             ("Q2", OPERATIONS["Q2"], None),
             ("Q3", OPERATIONS["Q3"], {"slug": inputs.slugs[0]}),
+            *([("Q4", OPERATIONS["Q4"], {"id": inputs.threads[0]})] if inputs.threads else []),
         )
     ]
     return count(url, samples)
@@ -360,6 +375,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not arguments.skip_seed:
         seed(url, arguments.scale, arguments.reset)
     inputs = asyncio.run(fetch_inputs(url, arguments.handles))
+    if not inputs.threads and "Q4" in arguments.queries:
+        print("no public forum threads: Q4 skipped (seed a database with the forum)")
+        arguments.queries = [name for name in arguments.queries if name != "Q4"]
     if not inputs.handles or not inputs.slugs:
         raise SystemExit("no engineers or chapters to query: seed first")
     statements = {} if arguments.no_statements else count_statements(inputs, url)

@@ -124,6 +124,22 @@ class AccountTokenPurpose(enum.StrEnum):
     RESET_PASSWORD = "RESET_PASSWORD"
 
 
+class ForumCategoryKind(enum.StrEnum):
+    """Where a forum category belongs: the whole portal, one sector, or one chapter."""
+
+    GLOBAL = "GLOBAL"
+    SECTOR = "SECTOR"
+    CHAPTER = "CHAPTER"
+
+
+class ForumReportStatus(enum.StrEnum):
+    """Lifecycle of a report against a forum thread or post."""
+
+    OPEN = "OPEN"
+    RESOLVED = "RESOLVED"
+    DISMISSED = "DISMISSED"
+
+
 def check_in(column: str, values: type[enum.StrEnum]) -> str:
     """SQL CHECK expression limiting a text column to an enum's values."""
     quoted = ", ".join(f"'{member.value}'" for member in values)
@@ -134,3 +150,4 @@ def check_array_in(column: str, values: type[enum.StrEnum]) -> str:
     """SQL CHECK expression limiting a text[] column to an enum's values."""
     quoted = ", ".join(f"'{member.value}'" for member in values)
     return f"{column} <@ ARRAY[{quoted}]::text[]"
+

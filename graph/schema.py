@@ -15,6 +15,8 @@ from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields
 from graph.resolvers import engineer as engineer_fields
+from graph.resolvers import forum as forum_fields
+from graph.resolvers import forum_mutations as forum_mutation_fields
 from graph.resolvers import institution as institution_fields
 from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
@@ -25,6 +27,8 @@ from graph.types.chapter import Chapter, Membership
 from graph.types.connection import Connection
 from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
+from graph.types.forum import ForumCategory, ForumPost, ForumThread
+from graph.types.forum_report import ForumReport
 from graph.types.institution import Institution
 from graph.types.node import Node
 from graph.types.taxonomy import Sector
@@ -72,6 +76,20 @@ class Query:
     sectors: list[Sector] = strawberry.field(
         resolver=taxonomy_fields.sectors,
         description="Every sector of the shared vocabulary, by name.",
+    )
+    forum_categories: Connection[ForumCategory] = strawberry.field(
+        resolver=forum_fields.forum_categories,
+        description="Forum categories the viewer may read (members-only chapter categories only "
+        "for the chapter's active members and council admins), in display order.",
+    )
+    forum_category: ForumCategory | None = strawberry.field(
+        resolver=forum_fields.forum_category,
+        description="One forum category by slug; null when there is none or you may not read it.",
+    )
+    forum_threads: Connection[ForumThread] = strawberry.field(
+        resolver=forum_fields.forum_threads,
+        description="Forum threads the viewer may read, across categories, most recent activity "
+        "first; with `filter.search`, a full-text search. Hidden threads only for moderators.",
     )
 
 
@@ -124,6 +142,38 @@ class Mutation:
     consent_revoke: consent_fields.ConsentGrantPayload = strawberry.field(
         resolver=consent_fields.consent_revoke, description=consent_fields.REVOKE
     )
+    forum_thread_create: forum_mutation_fields.ForumThreadPayload = strawberry.field(
+        resolver=forum_mutation_fields.forum_thread_create,
+        description=forum_mutation_fields.THREAD_CREATE,
+    )
+    forum_post_create: forum_mutation_fields.ForumPostPayload = strawberry.field(
+        resolver=forum_mutation_fields.forum_post_create,
+        description=forum_mutation_fields.POST_CREATE,
+    )
+    forum_post_edit: forum_mutation_fields.ForumPostPayload = strawberry.field(
+        resolver=forum_mutation_fields.forum_post_edit,
+        description=forum_mutation_fields.POST_EDIT,
+    )
+    forum_post_vote: forum_mutation_fields.ForumPostPayload = strawberry.field(
+        resolver=forum_mutation_fields.forum_post_vote,
+        description=forum_mutation_fields.POST_VOTE,
+    )
+    forum_thread_accept_answer: forum_mutation_fields.ForumThreadPayload = strawberry.field(
+        resolver=forum_mutation_fields.forum_thread_accept_answer,
+        description=forum_mutation_fields.ACCEPT_ANSWER,
+    )
+    forum_report: forum_mutation_fields.ForumReportPayload = strawberry.field(
+        resolver=forum_mutation_fields.forum_report,
+        description=forum_mutation_fields.REPORT,
+    )
+    forum_moderate: forum_mutation_fields.ForumModeratePayload = strawberry.field(
+        resolver=forum_mutation_fields.forum_moderate,
+        description=forum_mutation_fields.MODERATE,
+    )
+    forum_report_resolve: forum_mutation_fields.ForumReportPayload = strawberry.field(
+        resolver=forum_mutation_fields.forum_report_resolve,
+        description=forum_mutation_fields.REPORT_RESOLVE,
+    )
 
 
 class BrainGainSchema(strawberry.Schema):
@@ -142,7 +192,7 @@ def build_schema() -> strawberry.Schema:
     return BrainGainSchema(
         query=Query,
         mutation=Mutation,
-        types=[Membership, ConsentGrant],
+        types=[Membership, ConsentGrant, ForumCategory, ForumThread, ForumPost, ForumReport],
         extensions=[
             LimitedParser,
             ValidationWithPageLimits,

@@ -16,6 +16,10 @@ from db.models import (
     Engineer,
     EngineerSector,
     EngineerSkill,
+    ForumCategory,
+    ForumPost,
+    ForumThread,
+    ForumVote,
     Institution,
     Membership,
     Position,
@@ -208,6 +212,73 @@ async def consent_grant(
     }
     values.update(overrides)
     row = ConsentGrant(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def forum_category(session: AsyncSession, **overrides: Any) -> ForumCategory:
+    """A public global category unless told otherwise (pass chapter_id with kind=CHAPTER)."""
+    number = _next()
+    values: dict[str, Any] = {
+        "slug": f"category-{number}",
+        "name": f"Category {number}",
+        "description": "Questions and answers.",
+        "kind": "GLOBAL",
+        "position": number % 10000,
+    }
+    values.update(overrides)
+    row = ForumCategory(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def forum_thread(
+    session: AsyncSession, where: ForumCategory, who: Engineer, **overrides: Any
+) -> ForumThread:
+    """A thread started a little after the previous one."""
+    number = _next()
+    started = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=number)
+    values: dict[str, Any] = {
+        "category_id": where.id,
+        "author_id": who.id,
+        "title": f"Thread {number}: grid code compliance",
+        "body": "How do you handle grid code compliance for rooftop solar?",
+        "tags": ["solar"],
+        "created_at": started,
+        "last_posted_at": started,
+    }
+    values.update(overrides)
+    row = ForumThread(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def forum_post(
+    session: AsyncSession, where: ForumThread, who: Engineer, **overrides: Any
+) -> ForumPost:
+    """A reply posted a little after the previous one (the trigger counts it on its thread)."""
+    number = _next()
+    values: dict[str, Any] = {
+        "thread_id": where.id,
+        "author_id": who.id,
+        "body": f"Reply {number}: follow the distribution code.",
+        "created_at": datetime(2025, 2, 1, tzinfo=UTC) + timedelta(minutes=number),
+    }
+    values.update(overrides)
+    row = ForumPost(**values)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def forum_vote(
+    session: AsyncSession, on: ForumPost, who: Engineer, value: int = 1
+) -> ForumVote:
+    """A vote (the trigger adds it to the post's score)."""
+    row = ForumVote(post_id=on.id, engineer_id=who.id, value=value)
     session.add(row)
     await session.flush()
     return row

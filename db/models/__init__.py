@@ -5,6 +5,7 @@ from db.models.audit import AuditLogEntry
 from db.models.chapter import Chapter, Membership
 from db.models.consent import AccessLogEntry, ConsentGrant
 from db.models.engineer import Education, Engineer, EngineerSector, EngineerSkill, Position
+from db.models.forum import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
 from db.models.institution import Affiliation, Institution
 from db.models.oauth import (
     AuthorizationCode,
@@ -29,6 +30,11 @@ __all__ = [
     "Engineer",
     "EngineerSector",
     "EngineerSkill",
+    "ForumCategory",
+    "ForumPost",
+    "ForumReport",
+    "ForumThread",
+    "ForumVote",
     "Institution",
     "LoginAttempt",
     "Membership",

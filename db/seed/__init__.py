@@ -1,4 +1,4 @@
-"""Realistic, deterministic demo data at any scale: engineers, institutions, sectors, skills."""
+"""Realistic, deterministic demo data at any scale: engineers, institutions, taxonomy, forum."""
 
 import random
 import time
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.seed import bulk
 from db.seed.catalogue import build_catalogue
+from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
 from db.seed.tables import (
@@ -47,6 +48,11 @@ class SeedSummary:
     education: int = 0
     memberships: int = 0
     affiliations: int = 0
+    forum_categories: int = 0
+    forum_threads: int = 0
+    forum_posts: int = 0
+    forum_votes: int = 0
+    forum_reports: int = 0
     seconds: float = 0.0
 
     def describe(self) -> str:
@@ -151,10 +157,19 @@ async def seed(
         await _flush(driver, rows, counts)
         progress(f"engineers {counts['engineers']}/{total}; computing search vectors")
         await bulk.refresh_search(connection)
+        # Its own random stream, so that the forum does not change the engineers drawn above.
+        forum_started = time.perf_counter()
+        forum = await seed_forum(connection, random.Random(f"forum-{random_seed}"), scale)
+        progress(
+            f"forum: {forum.get('forum_threads', 0)} threads, {forum.get('forum_posts', 0)} posts"
+            f" in {time.perf_counter() - forum_started:.1f}s"
+        )
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
-        await bulk.analyze(connection, [*bulk.SEEDED_TABLES, *ENGINEER_TABLES, "chapters"])
+        await bulk.analyze(
+            connection, [*bulk.SEEDED_TABLES, *ENGINEER_TABLES, *FORUM_TABLES, "chapters"]
+        )
     summary = SeedSummary(
         engineers=counts["engineers"],
         overseas=counts["overseas"],
@@ -168,6 +183,11 @@ async def seed(
         education=counts["education"],
         memberships=counts["memberships"],
         affiliations=counts["affiliations"],
+        forum_categories=forum.get("forum_categories", 0),
+        forum_threads=forum.get("forum_threads", 0),
+        forum_posts=forum.get("forum_posts", 0),
+        forum_votes=forum.get("forum_votes", 0),
+        forum_reports=forum.get("forum_reports", 0),
         seconds=time.perf_counter() - started,
     )
     progress(summary.describe())

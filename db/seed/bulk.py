@@ -12,6 +12,13 @@ from db.seed.tables import Row
 
 SEEDED_TABLES = ("sectors", "skills", "institutions", "engineers")
 SEARCH_TABLES = ("engineers", "engineer_skills")
+SEQUENCED_TABLES = (
+    *SEEDED_TABLES,
+    "forum_categories",
+    "forum_threads",
+    "forum_posts",
+    "forum_reports",
+)
 KEPT_TABLES = ("chapters", "alembic_version")
 
 
@@ -57,9 +64,7 @@ async def driver_connection(connection: AsyncConnection) -> Any:
     return raw.driver_connection
 
 
-async def copy_rows(
-    driver: Any, table: str, columns: Sequence[str], rows: Sequence[Row]
-) -> None:
+async def copy_rows(driver: Any, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
     """Bulk-load `rows` into `table` with COPY."""
     if rows:
         await driver.copy_records_to_table(table, records=rows, columns=list(columns))
@@ -81,7 +86,7 @@ async def refresh_search(connection: AsyncConnection) -> None:
 
 async def advance_sequences(connection: AsyncConnection) -> None:
     """Move id sequences past the ids the seed assigned itself."""
-    for table in SEEDED_TABLES:
+    for table in SEQUENCED_TABLES:
         await connection.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"

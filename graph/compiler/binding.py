@@ -12,6 +12,7 @@ from graphql import Undefined, VariableNode
 from graphql.execution.values import VariableValues, get_argument_values
 
 from db.queries import engineer as engineer_queries
+from db.queries import forum as forum_queries
 from db.queries import institution as institution_queries
 from db.queries.pagination import Ordering
 from graph.compiler.mapping import NODE_TYPES, ROOT_ORDERINGS
@@ -21,6 +22,7 @@ from graph.errors import BadUserInput
 from graph.ids import decode_id
 from graph.pagination import decode_cursor, validate_page_size
 from graph.services import engineer as engineer_service
+from graph.services import forum as forum_service
 from graph.services.engineer import COUNTRY_CODE, check_list, check_search
 
 MAX_NODES = 100
@@ -133,6 +135,18 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
         values.update(filters)
     elif plan.root_field == "chapters":
         conditions = () if arguments.get("includeArchived") else ("live",)
+    elif plan.root_field == "forumThreads":
+        conditions, filters = _forum_thread_filter(arguments.get("filter"))
+        values.update(filters)
+    elif plan.root_field == "forumCategories":
+        conditions, filters = _forum_category_filter(arguments)
+        values.update(filters)
+    elif "orderBy" in plan.paged.arguments:
+        ordering = _thread_ordering(arguments)
+        criteria = forum_service.thread_criteria(arguments.get("tags"), arguments.get("search"))
+        values.update({"tags": list(criteria.tags)} if criteria.tags else {})
+        values.update({"search": criteria.search} if criteria.search else {})
+        conditions = tuple(values)
     elif "roles" in plan.paged.arguments:
         roles = sorted({_enum_value(role) for role in arguments.get("roles") or ()})
         statuses = sorted({_enum_value(status) for status in arguments.get("statuses") or ()})
@@ -144,6 +158,39 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
         key = decode_cursor(cursor, ordering, plan.paged.model)
         values.update({f"key{index}": value for index, value in enumerate(key)})
     return Bound(PageShape(ordering, size, backward, cursor is not None, conditions), values)
+
+
+def _forum_thread_filter(
+    filter: dict[str, Any] | None,
+) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """graph.resolvers.forum.forum_threads' criteria: validated tags and search, the category
+    by slug (cut to 64 characters, as the resolver looks it up)."""
+    given = filter or {}
+    criteria = forum_service.thread_criteria(given.get("tags"), given.get("search"))
+    values: dict[str, Any] = {}
+    if given.get("category") is not None:
+        values["category"] = str(given["category"])[:64]
+    if criteria.tags:
+        values["tags"] = list(criteria.tags)
+    if criteria.search:
+        values["search"] = criteria.search
+    return tuple(values), values
+
+
+def _forum_category_filter(arguments: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """graph.resolvers.forum.forum_categories' filters: a kind, a chapter by slug."""
+    values: dict[str, Any] = {}
+    if arguments.get("kind") is not None:
+        values["kind"] = _enum_value(arguments["kind"])
+    if arguments.get("chapter") is not None:
+        values["chapter"] = str(arguments["chapter"])[:64]
+    return tuple(values), values
+
+
+def _thread_ordering(arguments: dict[str, Any]) -> Ordering:
+    """A category's thread order (pinned threads first)."""
+    order = _enum_value(arguments.get("orderBy") or "LAST_POSTED_AT")
+    return forum_queries.CATEGORY_THREAD_ORDERINGS[order]
 
 
 def _engineer_ordering(order: dict[str, Any] | None) -> Ordering:

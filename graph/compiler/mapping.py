@@ -11,6 +11,12 @@ from db.base import Base
 from db.enums import ProfileField
 from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING
 from db.queries.engineer import ORDERINGS as ENGINEER_ORDERINGS
+from db.queries.forum import (
+    CATEGORY_ORDERING,
+    CATEGORY_THREAD_ORDERINGS,
+    POST_ORDERING,
+    THREAD_ORDERING,
+)
 from db.queries.institution import AFFILIATION_ORDERING, INSTITUTION_ORDERINGS
 from db.queries.pagination import Ordering
 from graph.compiler import sqltext
@@ -113,6 +119,7 @@ def _global_id(type_name: str) -> Column:
 
 
 _MEMBERSHIP_TO_CHAPTER = Link("Chapter", "{c}.id = {p}.chapter_id")
+_AUTHOR = ToOne(Link("Engineer", "{c}.id = {p}.author_id"))
 _MEMBERSHIP_TO_ENGINEER = Link("Engineer", "{c}.id = {p}.engineer_id")
 
 TYPES: dict[str, TypeMapping] = {
@@ -265,6 +272,12 @@ TYPES: dict[str, TypeMapping] = {
                 ),
                 "features": Embedded("ChapterFeatures"),
                 "archivedAt": Column(sqltext.timestamp("{t}.archived_at")),
+                "forumCategories": Paged(
+                    Link("ForumCategory", "{c}.chapter_id = {p}.id"),
+                    CATEGORY_ORDERING,
+                    models.ForumCategory,
+                    visibility="forum_category",
+                ),
                 "members": Paged(
                     Link("Membership", "{c}.chapter_id = {p}.id"),
                     MEMBERSHIP_ORDERING,
@@ -351,6 +364,74 @@ TYPES: dict[str, TypeMapping] = {
             models.Sector,
         ),
         TypeMapping(
+            "ForumCategory",
+            "forum_categories",
+            {
+                "id": _global_id("ForumCategory"),
+                **_columns(
+                    slug="slug",
+                    name="name",
+                    description="description",
+                    kind="kind",
+                    membersOnly="members_only",
+                ),
+                "sector": ToOne(Link("Sector", "{c}.id = {p}.sector_id")),
+                "chapter": ToOne(Link("Chapter", "{c}.id = {p}.chapter_id")),
+                "threads": Paged(
+                    Link("ForumThread", "{c}.category_id = {p}.id"),
+                    CATEGORY_THREAD_ORDERINGS["LAST_POSTED_AT"],
+                    models.ForumThread,
+                    visibility="forum_thread",
+                    arguments=("orderBy", "tags", "search"),
+                ),
+            },
+            models.ForumCategory,
+        ),
+        TypeMapping(
+            "ForumThread",
+            "forum_threads",
+            {
+                "id": _global_id("ForumThread"),
+                **_columns(
+                    title="title",
+                    body="body",
+                    tags="tags",
+                    pinned="pinned",
+                    locked="locked",
+                    hidden="hidden",
+                ),
+                "createdAt": Column(sqltext.timestamp("{t}.created_at")),
+                "lastPostedAt": Column(sqltext.timestamp("{t}.last_posted_at")),
+                "author": _AUTHOR,
+                "category": ToOne(Link("ForumCategory", "{c}.id = {p}.category_id")),
+                "acceptedAnswer": ToOne(Link("ForumPost", "{c}.id = {p}.accepted_post_id")),
+                "posts": Paged(
+                    Link("ForumPost", "{c}.thread_id = {p}.id"),
+                    POST_ORDERING,
+                    models.ForumPost,
+                ),
+            },
+            models.ForumThread,
+        ),
+        TypeMapping(
+            "ForumPost",
+            "forum_posts",
+            {
+                "id": _global_id("ForumPost"),
+                "body": Column("{t}.body", visible_if="forum_post_body"),
+                **_columns(hidden="hidden", score="score"),
+                "createdAt": Column(sqltext.timestamp("{t}.created_at")),
+                "editedAt": Column(sqltext.timestamp("{t}.edited_at")),
+                "author": _AUTHOR,
+                "thread": ToOne(Link("ForumThread", "{c}.id = {p}.thread_id")),
+                "isAcceptedAnswer": Column(
+                    "EXISTS (SELECT 1 FROM forum_threads {t}_a WHERE {t}_a.id = {t}.thread_id"
+                    " AND {t}_a.accepted_post_id = {t}.id)"
+                ),
+            },
+            models.ForumPost,
+        ),
+        TypeMapping(
             "Skill",
             "skills",
             {
@@ -370,14 +451,32 @@ NODE_TYPES: tuple[str, ...] = (
     "Membership",
     "Sector",
     "Skill",
+    "ForumCategory",
+    "ForumThread",
+    "ForumPost",
 )
 """Types `node(id:)` and `nodes(ids:)` can return (as graph.resolvers.node.NODE_TYPES)."""
 
-NODE_VISIBILITY: dict[str, str] = {"Membership": "membership"}
-"""Row rules `node`/`nodes` apply per type (graph.resolvers.node checks them on the row)."""
+NODE_VISIBILITY: dict[str, str] = {
+    "Membership": "membership",
+    "ForumCategory": "forum_category",
+    "ForumThread": "forum_thread",
+    "ForumPost": "forum_post",
+}
+"""Row rules `node`/`nodes` and root lookups apply per type (graph.resolvers.node and
+graph.resolvers.forum check them on the row)."""
 
 ROOT_ORDERINGS: dict[str, dict[str, Ordering]] = {
     "engineers": ENGINEER_ORDERINGS,
     "chapters": CHAPTER_ORDERINGS,
     "institutions": INSTITUTION_ORDERINGS,
+    "forumThreads": {"NAME_ASC": THREAD_ORDERING},
+    "forumCategories": {"NAME_ASC": CATEGORY_ORDERING},
 }
+"""Orderings of root connections; "NAME_ASC" is each one's default (the forum's only one)."""
+
+ROOT_VISIBILITY: dict[str, str] = {
+    "forumThreads": "forum_thread",
+    "forumCategories": "forum_category",
+}
+"""Row rules root connections apply (as their strawberry statements do)."""

@@ -34,6 +34,18 @@ MIRRORED: dict[str, str] = {
     "Engineer.sectors": "531128f007b60088",
     "Engineer.skills": "e9843e8fbf762362",
     "Engineer.timezone": "df269592d5c0a49a",
+    "Chapter.forumCategories": "192b004330c40ec3",
+    "ForumCategory.chapter": "aac99482285ef2be",
+    "ForumCategory.sector": "b62eb01eb45ba488",
+    "ForumCategory.threads": "330316a20fa61a53",
+    "ForumPost.author": "91172b36cabaa967",
+    "ForumPost.body": "eafbbcec51df732a",
+    "ForumPost.isAcceptedAnswer": "4f3a360d5b4c87d5",
+    "ForumPost.thread": "a756ace377de791d",
+    "ForumThread.acceptedAnswer": "1297a7705298da31",
+    "ForumThread.author": "18451b76085bb603",
+    "ForumThread.category": "2ec01bd97e5084cd",
+    "ForumThread.posts": "52eb22f4a09a95cc",
     "Institution.staff": "eed094ec140b26f0",
     "Membership.chapter": "a4dd1f444b5d7161",
     "Membership.engineer": "b96a0cff81f0450b",
@@ -41,6 +53,9 @@ MIRRORED: dict[str, str] = {
     "Query.chapters": "e7397b5c98bd5461",
     "Query.engineer": "025157cd35a07a23",
     "Query.engineers": "2ec90b8cefd726dc",
+    "Query.forumCategories": "102fbc6fe66832aa",
+    "Query.forumCategory": "0ce19b203d6f8af0",
+    "Query.forumThreads": "28c431bd1a43c3a0",
     "Query.institution": "e518aa68fce24bda",
     "Query.institutions": "23f8b5dbb488a0ec",
     "Query.node": "9139e13de7c531cb",
@@ -59,11 +74,19 @@ MIRRORED_HELPERS: dict[str, str] = {
     "db.queries.institution.affiliations": "fe3997db55ff54ea",
     "db.queries.chapter.memberships": "64a68cae9982a24f",
     "graph.services.visibility.can_see_membership": "75afd66309cc2f7f",
+    "graph.resolvers.forum.readable_thread": "555803e1a20c0ff7",
+    "db.queries.forum.threads": "cd8e7227660924cf",
+    "db.queries.forum.categories": "4aceb8cf565c32c0",
+    "graph.services.forum.thread_criteria": "4cb0d41d83867ef1",
+    "graph.services.visibility.can_read_forum_category": "313d0caef3a16893",
+    "graph.services.visibility.can_read_forum_thread": "ebb33c36c816dd55",
+    "graph.services.visibility.moderates_forum_category": "41fe9693b87b78d6",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
-`reveals`, the filter, staff and membership SQL, the node membership check, and which reads
-`reveals` and `note_consent_reads` log (graph.compiler.consent). If one changes, no field with
-a resolver compiles until the mapping is revisited."""
+`reveals`, the filter, staff and membership SQL, the node membership check, which reads
+`reveals` and `note_consent_reads` log (graph.compiler.consent), and the forum's filters and
+read checks on loaded rows (which graph.compiler.visibility's forum rules mirror). If one
+changes, no field with a resolver compiles until the mapping is revisited."""
 
 
 def helper_digest(qualified_name: str) -> str:
@@ -103,6 +126,9 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "Membership": "192bdb38774d51a1",
     "Sector": "6971306aae1704d2",
     "Skill": "6971306aae1704d2",
+    "ForumCategory": "16db197f03294fbe",
+    "ForumThread": "ef2f11574d99d90d",
+    "ForumPost": "5dfc063a996c7b2d",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

@@ -24,6 +24,7 @@ from graphql.language import DirectiveNode, NamedTypeNode
 from graph.compiler.mapping import (
     NODE_TYPES,
     ROOT_ORDERINGS,
+    ROOT_VISIBILITY,
     TYPES,
     Column,
     Embedded,
@@ -58,8 +59,19 @@ from graph.compiler.plan import (
 PlanT = TypeVar("PlanT", ConnectionPlan, LookupPlan, NodePlan)
 MAX_OBJECT_KEYS = 50  # json_build_object takes at most 100 arguments
 MAX_KEY_LENGTH = 63
-LOOKUPS = {"engineer": "Engineer", "chapter": "Chapter", "institution": "Institution"}
-ROOT_CONNECTIONS = {"engineers": "Engineer", "chapters": "Chapter", "institutions": "Institution"}
+LOOKUPS = {
+    "engineer": "Engineer",
+    "chapter": "Chapter",
+    "institution": "Institution",
+    "forumCategory": "ForumCategory",
+}
+ROOT_CONNECTIONS = {
+    "engineers": "Engineer",
+    "chapters": "Chapter",
+    "institutions": "Institution",
+    "forumThreads": "ForumThread",
+    "forumCategories": "ForumCategory",
+}
 PAGE_INFO_FIELDS = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 
 
@@ -238,7 +250,12 @@ class Planner:
             type_name = ROOT_CONNECTIONS[name]
             model = TYPES[type_name].model
             assert model is not None
-            paged = Paged(Link(type_name, "TRUE"), ROOT_ORDERINGS[name]["NAME_ASC"], model)
+            paged = Paged(
+                Link(type_name, "TRUE"),
+                ROOT_ORDERINGS[name]["NAME_ASC"],
+                model,
+                visibility=ROOT_VISIBILITY.get(name),
+            )
             connection_type = get_named_type(definition.type)
             assert isinstance(connection_type, GraphQLObjectType)
             return self._connection(key, paged, connection_type, nodes, definition, root=name)

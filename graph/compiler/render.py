@@ -76,10 +76,30 @@ INSTITUTION_CONDITIONS: dict[str, tuple[str, str]] = {
     "country_codes": ("{c}.country_code = ANY({v})", "text[]"),
     "search": ("({c}.name ILIKE {v} OR lower({c}.slug) LIKE lower({v}))", "text"),
 }
+FORUM_THREAD_CONDITIONS: dict[str, tuple[str, str]] = {
+    "category": (
+        "{c}.category_id IN (SELECT f_c.id FROM forum_categories f_c WHERE f_c.slug = {v})",
+        "text",
+    ),
+    "tags": ("{c}.tags @> {v}", "text[]"),
+    "search": ("{c}.search @@ websearch_to_tsquery('english', {v})", "text"),
+}
+"""Thread filters as db.queries.forum.threads writes them (the category by its slug)."""
+FORUM_CATEGORY_CONDITIONS: dict[str, tuple[str, str]] = {
+    "kind": ("{c}.kind = {v}", "text"),
+    "chapter": (
+        "{c}.chapter_id IN (SELECT f_h.id FROM chapters f_h WHERE f_h.slug = {v})",
+        "text",
+    ),
+}
+NESTED_CONDITIONS = {"ForumThread": FORUM_THREAD_CONDITIONS}
+"""Filters of nested connections (a category's threads: tags, search)."""
 ROOT_CONDITIONS = {
     "engineers": ENGINEER_CONDITIONS,
     "institutions": INSTITUTION_CONDITIONS,
     "chapters": {"live": ("{c}.archived_at IS NULL", "")},
+    "forumThreads": FORUM_THREAD_CONDITIONS,
+    "forumCategories": FORUM_CATEGORY_CONDITIONS,
 }
 
 
@@ -178,7 +198,8 @@ class Renderer:
             match = f"lower({value})" if root.root_field == "engineer" else value
             return (
                 f"(SELECT {self._object(root.object, alias)} FROM {table} {alias}"
-                f" WHERE {alias}.{column} = {match})"
+                f" WHERE {alias}.{column} = {match}"
+                f"{self._node_rule(root.object.type_name, alias)})"
             )
         if isinstance(root, ListPlan):
             alias = self._alias(root.object.type_name)
@@ -291,8 +312,12 @@ class Renderer:
                 column = "role" if name == "roles" else "status"
                 conditions.append(f"{alias}.{column} = ANY({self._param((slot, name), 'text[]')})")
                 continue
-            assert plan.root_field is not None
-            template, postgres_type = ROOT_CONDITIONS[plan.root_field][name]
+            table_conditions = (
+                ROOT_CONDITIONS[plan.root_field]
+                if plan.root_field is not None
+                else NESTED_CONDITIONS[paged.link.type_name]
+            )
+            template, postgres_type = table_conditions[name]
             value = self._param((slot, name), postgres_type) if postgres_type else ""
             shown = _Shown(self, alias)
             conditions.append(template.format(c=alias, v=value, shown=shown))

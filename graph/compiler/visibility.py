@@ -12,13 +12,23 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    exists,
+    false,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.util import ClauseAdapter
 
 from db.base import Base
 from db.enums import ProfileField
-from db.models import Engineer, Membership
+from db.models import Engineer, ForumCategory, ForumPost, ForumThread, Membership
 from db.queries.chapter import MembershipScope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
@@ -59,8 +69,47 @@ def _shows(field: ProfileField) -> Predicate:
     return shows
 
 
+def forum_categories(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The forum categories the viewer may read (members-only ones for members)."""
+    return rules.forum_scope(viewer).category_predicate()
+
+
+def forum_threads(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The forum threads the viewer may read (hidden ones for the category's moderators)."""
+    return rules.forum_scope(viewer).thread_predicate()
+
+
+def forum_posts(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The forum posts whose thread the viewer may read (node, nodes)."""
+    return exists().where(
+        ForumThread.id == ForumPost.thread_id, rules.forum_scope(viewer).thread_predicate()
+    )
+
+
+def forum_post_bodies(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """A post's body shows unless it is hidden and the viewer does not moderate its category
+    (the mask of ForumPost.body)."""
+    scope = rules.forum_scope(viewer)
+    if scope.moderates_all:
+        return true()
+    if not scope.moderated_chapter_ids:
+        return ForumPost.hidden.is_(false())
+    return or_(
+        ForumPost.hidden.is_(false()),
+        exists().where(
+            ForumThread.id == ForumPost.thread_id,
+            ForumCategory.id == ForumThread.category_id,
+            scope.moderates_category(),
+        ),
+    )
+
+
 RULES: dict[str, Rule] = {
     "membership": Rule(Membership, visible_memberships),
+    "forum_category": Rule(ForumCategory, forum_categories),
+    "forum_thread": Rule(ForumThread, forum_threads),
+    "forum_post": Rule(ForumPost, forum_posts),
+    "forum_post_body": Rule(ForumPost, forum_post_bodies),
     "active_membership": Rule(Membership, active_memberships),
     **{f"field:{field.value}": Rule(Engineer, _shows(field)) for field in ProfileField},
 }

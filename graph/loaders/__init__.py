@@ -32,6 +32,20 @@ from graph.loaders.engineer import (
     SectorsByEngineerIdLoader,
     SkillsByEngineerIdLoader,
 )
+from graph.loaders.forum import (
+    ForumCategoryByIdLoader,
+    ForumCategoryCountByChapterIdLoader,
+    ForumCategoryPageByChapterIdLoader,
+    ForumPostByIdLoader,
+    ForumPostPageByThreadIdLoader,
+    ForumReportByIdLoader,
+    ForumReportCountByCategoryIdLoader,
+    ForumReportPageByCategoryIdLoader,
+    ForumThreadByIdLoader,
+    ForumThreadCountByCategoryIdLoader,
+    ForumThreadPageByCategoryIdLoader,
+    ForumVoteByPostIdLoader,
+)
 from graph.loaders.institution import (
     InstitutionByIdLoader,
     StaffCountByInstitutionIdLoader,
@@ -69,6 +83,18 @@ class Loaders:
     consent_grant_by_id: ConsentGrantByIdLoader
     skill_by_id: SkillByIdLoader
     skills_by_sector_id: SkillsBySectorIdLoader
+    forum_category_by_id: ForumCategoryByIdLoader
+    forum_thread_by_id: ForumThreadByIdLoader
+    forum_post_by_id: ForumPostByIdLoader
+    forum_report_by_id: ForumReportByIdLoader
+    forum_report_page_by_category_id: ForumReportPageByCategoryIdLoader
+    forum_report_count_by_category_id: ForumReportCountByCategoryIdLoader
+    forum_thread_page_by_category_id: ForumThreadPageByCategoryIdLoader
+    forum_thread_count_by_category_id: ForumThreadCountByCategoryIdLoader
+    forum_post_page_by_thread_id: ForumPostPageByThreadIdLoader
+    forum_category_page_by_chapter_id: ForumCategoryPageByChapterIdLoader
+    forum_category_count_by_chapter_id: ForumCategoryCountByChapterIdLoader
+    forum_vote_by_post_id: ForumVoteByPostIdLoader
 
     @classmethod
     def create(
@@ -107,4 +133,16 @@ class Loaders:
             consent_grant_by_id=ConsentGrantByIdLoader(database),
             skill_by_id=SkillByIdLoader(database),
             skills_by_sector_id=SkillsBySectorIdLoader(database),
+            forum_category_by_id=ForumCategoryByIdLoader(database),
+            forum_thread_by_id=ForumThreadByIdLoader(database),
+            forum_post_by_id=ForumPostByIdLoader(database),
+            forum_report_by_id=ForumReportByIdLoader(database),
+            forum_report_page_by_category_id=ForumReportPageByCategoryIdLoader(database),
+            forum_report_count_by_category_id=ForumReportCountByCategoryIdLoader(database),
+            forum_thread_page_by_category_id=ForumThreadPageByCategoryIdLoader(database),
+            forum_thread_count_by_category_id=ForumThreadCountByCategoryIdLoader(database),
+            forum_post_page_by_thread_id=ForumPostPageByThreadIdLoader(database),
+            forum_category_page_by_chapter_id=ForumCategoryPageByChapterIdLoader(database),
+            forum_category_count_by_chapter_id=ForumCategoryCountByChapterIdLoader(database),
+            forum_vote_by_post_id=ForumVoteByPostIdLoader(database, viewer.engineer_id),
         )

@@ -10,6 +10,7 @@ from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
+from graph.resolvers import forum as forum_fields
 from graph.services.visibility import can_see_membership
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
@@ -62,6 +63,10 @@ NODE_TYPES: dict[str, Fetch] = {
     "ConsentGrant": _consent_grant,
     "Sector": _by_loader("sector_by_id", Sector.from_model),
     "Skill": _by_loader("skill_by_id", Skill.from_model),
+    "ForumCategory": forum_fields.category_node,
+    "ForumThread": forum_fields.thread_node,
+    "ForumPost": forum_fields.post_node,
+    "ForumReport": forum_fields.report_node,
 }
 
 

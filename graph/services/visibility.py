@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, literal, null, or_, select
 
 from db.enums import FieldVisibility, MembershipStatus, ProfileField
-from db.models import ConsentGrant, Engineer, Membership
+from db.models import ConsentGrant, Engineer, ForumCategory, ForumThread, Membership
 from db.queries.chapter import MembershipScope
+from db.queries.forum import ForumScope
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
@@ -157,12 +158,57 @@ def can_see_membership(viewer: Viewer, chapter_id: int, engineer_id: int, status
     )
 
 
+def forum_scope(viewer: Viewer) -> ForumScope:
+    """What of the forum the viewer may read.
+
+    Members-only chapter categories: active members of that chapter whose token carries
+    `chapters:read` (the role grants it there), and council admins. Hidden threads: holders of
+    `forum:moderate` in the category's chapter, and council admins (who alone moderate global
+    and sector categories).
+    """
+    every_chapter = viewer.is_council_admin and viewer.has_scope(Scope.CHAPTERS_READ)
+    return ForumScope(
+        member_chapter_ids=() if every_chapter else viewer.chapters_with_scope(Scope.CHAPTERS_READ),
+        moderated_chapter_ids=viewer.chapters_with_scope(Scope.FORUM_MODERATE),
+        all_chapters=every_chapter,
+        moderates_all=viewer.has_scope(Scope.FORUM_MODERATE),
+    )
+
+
+def moderates_forum_category(viewer: Viewer, category: ForumCategory) -> bool:
+    """May the viewer moderate this category (hide, lock, pin, resolve reports)?"""
+    if category.chapter_id is None:
+        return viewer.has_scope(Scope.FORUM_MODERATE)
+    return viewer.has_chapter_scope(Scope.FORUM_MODERATE, category.chapter_id)
+
+
+def can_read_forum_category(viewer: Viewer, category: ForumCategory) -> bool:
+    """The rule of `ForumScope.category_predicate`, for one loaded category."""
+    scope = forum_scope(viewer)
+    return (
+        not category.members_only
+        or scope.all_chapters
+        or category.chapter_id in scope.member_chapter_ids
+    )
+
+
+def can_read_forum_thread(viewer: Viewer, category: ForumCategory, thread: ForumThread) -> bool:
+    """The rule of `ForumScope.thread_predicate`, for one loaded thread and its category."""
+    return can_read_forum_category(viewer, category) and (
+        not thread.hidden or moderates_forum_category(viewer, category)
+    )
+
+
 __all__ = [
     "FIELD_DEFAULTS",
+    "can_read_forum_category",
+    "can_read_forum_thread",
     "can_see_membership",
     "consent_grant_for",
     "field_visible",
+    "forum_scope",
     "level_of",
     "membership_scope",
+    "moderates_forum_category",
     "shows_field",
 ]

@@ -1,25 +1,33 @@
 """Chapter and Membership types."""
 
+from dataclasses import replace
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from db import models
 from db.enums import JoinPolicy, MembershipStatus
 from db.queries import consent as consent_queries
+from db.queries import forum as forum_queries
 from db.queries.chapter import MEMBERSHIP_ORDERING
 from graph.auth.permissions import require_chapter_scope, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.ids import encode_id
 from graph.loaders.chapter import MembershipSlice
+from graph.loaders.forum import CategorySlice
 from graph.pagination import PageArgs
-from graph.services.visibility import membership_scope
+from graph.services.visibility import forum_scope, membership_scope
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.consent import AuditLogEntry
 from graph.types.engineer import Engineer
 from graph.types.node import Node
+
+if TYPE_CHECKING:
+    from graph.types.forum import ForumCategory
+
+ForumCategoryRef = Annotated["ForumCategory", strawberry.lazy("graph.types.forum")]
 
 Role = Annotated[
     list[str] | None,
@@ -123,6 +131,35 @@ class Chapter(Node):
             lambda: loaders.membership_count_by_chapter_id.load(
                 (self.pk, MembershipSlice(scope, role_filter, status_filter))
             ),
+        )
+
+    @strawberry.field(
+        description="The chapter's forum categories, in display order; members-only ones are "
+        "listed only to the chapter's active members and council admins."
+    )
+    async def forum_categories(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ForumCategoryRef]:
+        """A keyset page, batched across every chapter in the response."""
+        from graph.types.forum import ForumCategory
+
+        loaders = info.context.loaders
+        ordering = forum_queries.CATEGORY_ORDERING
+        window = PageArgs(first, after, last, before).window(ordering, models.ForumCategory)
+        part = CategorySlice(forum_scope(info.context.viewer))
+        page = await loaders.forum_category_page_by_chapter_id.load(
+            (self.pk, replace(part, window=window))
+        )
+        return build_connection(
+            page,
+            ordering,
+            ForumCategory.from_model,
+            lambda: loaders.forum_category_count_by_chapter_id.load((self.pk, part)),
         )
 
     @strawberry.field(

@@ -9,6 +9,8 @@ from db.enums import (
     Discipline,
     EngagementKind,
     FieldVisibility,
+    ForumCategoryKind,
+    ForumReportStatus,
     GlobalRole,
     InstitutionKind,
     JoinPolicy,
@@ -19,6 +21,8 @@ from db.enums import (
 )
 from graph.services.account import AccountErrorCode
 from graph.services.consent import ConsentErrorCode
+from graph.services.forum_moderation import ModerationAction
+from graph.services.forum_writing import ForumErrorCode
 from graph.services.membership import ChapterErrorCode
 from graph.services.profile import ProfileErrorCode
 
@@ -201,5 +205,56 @@ describe_enum(
         "INVALID": "A value has the wrong format.",
         "INVALID_TOKEN": "The token is unknown or was used already.",
         "EXPIRED_TOKEN": "The token has expired; ask for a new one.",
+    },
+)
+describe_enum(
+    ForumCategoryKind,
+    "Where a forum category belongs.",
+    {
+        "GLOBAL": "The whole portal; moderated by council admins.",
+        "SECTOR": "One sector of the shared vocabulary; moderated by council admins.",
+        "CHAPTER": "One chapter; moderated by its holders of `forum:moderate`.",
+    },
+)
+describe_enum(
+    ForumReportStatus,
+    "Where a report against a forum thread or post stands.",
+    {
+        "OPEN": "Awaiting a moderator.",
+        "RESOLVED": "A moderator acted on it.",
+        "DISMISSED": "A moderator found nothing to act on.",
+    },
+)
+describe_enum(
+    ModerationAction,
+    "What a moderator does to a forum thread or reply.",
+    {
+        "HIDE": "Hide it: threads disappear for non-moderators, replies read as minimised.",
+        "UNHIDE": "Show it again.",
+        "LOCK": "Lock a thread: no new replies, edits or votes.",
+        "UNLOCK": "Unlock a thread.",
+        "PIN": "Pin a thread to the top of its category.",
+        "UNPIN": "Unpin a thread.",
+    },
+)
+describe_enum(
+    ForumErrorCode,
+    "Why a forum mutation was refused.",
+    {
+        "NOT_FOUND": "No such category, thread, reply or report (or you cannot see it).",
+        "FORUM_DISABLED": "The chapter's forum is switched off (or the chapter is archived).",
+        "LOCKED": "The thread is locked.",
+        "INVALID_TITLE": "The title is shorter than 3 or longer than 200 characters.",
+        "INVALID_BODY": "The body is empty or longer than 20,000 characters.",
+        "INVALID_TAGS": "More than five tags, or a tag that is not lower-case words and hyphens.",
+        "INVALID_VOTE": "A vote is 1, -1 or 0.",
+        "OWN_POST": "You cannot vote on your own reply.",
+        "NOT_AUTHOR": "Only the author can do this.",
+        "NOT_IN_THREAD": "The reply is not a visible reply of this thread.",
+        "ALREADY_REPORTED": "You have an open report on this already.",
+        "INVALID_REASON": "The reason is empty or longer than 500 characters.",
+        "NOT_OPEN": "The report was settled already.",
+        "UNCHANGED": "The thread or reply is already in that state.",
+        "INVALID_ACTION": "The action does not apply to this target or outcome.",
     },
 )

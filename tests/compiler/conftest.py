@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from strawberry.types import ExecutionResult
 
 from db.engine import StatementCounter
-from db.models import AccessLogEntry, Engineer, Institution
+from db.models import AccessLogEntry, Engineer, Institution, Sector
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.compiler import consent, mixed
 from graph.compiler.operation import CompiledQueries
@@ -308,6 +308,7 @@ async def world(session: AsyncSession) -> World:
                 since=datetime(2024, 3, 1, 12, 0, 0, 123456 * number % 1000000, tzinfo=UTC),
             )
     await _consent_grants(session, found, university, startup)
+    await _forum(session, found, gulf.id, uk.id)
     found.ids["gulf"] = encode_id("Chapter", gulf.id)
     found.pks["gulf-uae"], found.pks["uk-ireland"] = gulf.id, uk.id
     found.ids["uni"] = encode_id("Institution", university.id)
@@ -315,3 +316,59 @@ async def world(session: AsyncSession) -> World:
     found.ids["hydro"] = encode_id("Skill", skills[0].id)
     found.ids["misc"] = encode_id("Skill", skills[2].id)
     return found
+
+
+async def _forum(session: AsyncSession, found: World, gulf_id: int, uk_id: int) -> None:
+    """Global, sector and chapter categories (gulf-uae's members-only); threads with replies,
+    votes, an accepted answer, hidden replies and a hidden thread in each."""
+    water = await session.scalar(select(Sector).where(Sector.slug == "cmp-water"))
+    assert water is not None
+    authors = [
+        await session.scalar(select(Engineer).where(Engineer.handle == f"cmp-{n}"))
+        for n in range(7)
+    ]
+    places: dict[str, dict[str, Any]] = {
+        "cmp-global": {"kind": "GLOBAL"},
+        "cmp-sector": {"kind": "SECTOR", "sector_id": water.id},
+        "cmp-gulf": {"kind": "CHAPTER", "chapter_id": gulf_id, "members_only": True},
+        "cmp-uk": {"kind": "CHAPTER", "chapter_id": uk_id},
+    }
+    for index, (slug, values) in enumerate(places.items()):
+        category = await factories.forum_category(
+            session, slug=slug, name=f'Cmp "{slug}" ö', position=index + 1, **values
+        )
+        found.ids[slug] = encode_id("ForumCategory", category.id)
+        for number in range(3):
+            author = authors[(index + number) % 7]
+            assert author is not None
+            thread = await factories.forum_thread(
+                session,
+                category,
+                author,
+                title=f"Cmp thread {slug} {number}",
+                tags=["cmp", slug],
+                pinned=number == 2,
+                hidden=number == 1,
+                locked=number == 0,
+            )
+            found.ids[f"{slug}-thread-{number}"] = encode_id("ForumThread", thread.id)
+            posts = []
+            for reply in range(number * 3):
+                replier = authors[(reply + number) % 7]
+                assert replier is not None
+                post = await factories.forum_post(
+                    session,
+                    thread,
+                    replier,
+                    body=f'Cmp reply {reply} \\ "q" ö',
+                    hidden=reply == 1,
+                    edited_at=datetime(2025, 3, 1, tzinfo=UTC) if reply == 2 else None,
+                )
+                posts.append(post)
+                found.ids[f"{slug}-thread-{number}-post-{reply}"] = encode_id("ForumPost", post.id)
+            if posts:
+                voter = authors[6]
+                assert voter is not None
+                await factories.forum_vote(session, posts[0], voter, -1)
+                thread.accepted_post_id = posts[-1].id
+                await session.flush()

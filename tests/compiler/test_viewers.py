@@ -15,7 +15,7 @@ from graph.auth.scopes import Scope
 from graph.auth.viewer import ANONYMOUS, ChapterRole, Viewer
 from graph.compiler.reads import serves
 from tests.compiler.conftest import BothPaths, World
-from tests.compiler.test_equality import cases
+from tests.compiler.test_equality import cases, forum_cases
 
 VIEWERS = (
     "anonymous",
@@ -140,3 +140,30 @@ async def test_engineers_with_the_same_roles_share_one_statement_and_see_only_th
     assert answers[0]["b"]["email"] is None
     assert answers[1]["a"]["email"] is None
     assert answers[1]["b"]["email"] is not None
+
+
+def forum_viewer(name: str, world: World) -> Viewer:
+    """Viewers whose chapter roles grant forum rights: a member and a moderator of gulf-uae
+    (whose lounge is members-only), and a moderator of uk-ireland."""
+    chapter = world.pks["uk-ireland" if name == "uk-moderator" else "gulf-uae"]
+    slug = "uk-ireland" if name == "uk-moderator" else "gulf-uae"
+    scopes = {Scope.CHAPTERS_READ, Scope.FORUM_WRITE}
+    if name != "gulf-member":
+        scopes.add(Scope.FORUM_MODERATE)
+    role = ChapterRole(chapter, slug, "moderator", frozenset(scopes))
+    return Viewer(
+        engineer_id=world.pks["cmp-3"],
+        scopes=MEMBER_SCOPES | scopes,
+        chapter_roles={chapter: role},
+    )
+
+
+@pytest.mark.parametrize("name", ["gulf-member", "gulf-moderator", "uk-moderator"])
+async def test_forum_cases_match_strawberry_for_chapter_roles(
+    both: BothPaths, world: World, name: str
+) -> None:
+    who = forum_viewer(name, world)
+    assert serves(who)
+    for document, variables in forum_cases(world):
+        await both.compare(document, variables, who)
+        assert both.last_statement_count == 1

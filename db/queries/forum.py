@@ -1,0 +1,180 @@
+"""SELECTs for the forum: categories, threads, posts and votes, filtered by a viewer's scope."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from db.models import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
+from db.queries.pagination import Ordering
+
+CATEGORY_ORDERING = Ordering("POSITION", ("position", "id"))
+CATEGORY_THREAD_ORDERINGS: dict[str, Ordering] = {
+    "LAST_POSTED_AT": Ordering(
+        "PINNED_LAST_POSTED_AT", ("pinned", "last_posted_at", "id"), descending=True
+    ),
+    "CREATED_AT": Ordering("PINNED_CREATED_AT", ("pinned", "created_at", "id"), descending=True),
+}
+"""A category's threads: pinned ones first, then by the chosen time, newest first."""
+THREAD_ORDERING = Ordering("LAST_POSTED_AT", ("last_posted_at", "id"), descending=True)
+"""Threads across categories (search): most recent activity first."""
+POST_ORDERING = Ordering("CREATED_AT", ("created_at", "id"))
+"""A thread's replies: oldest first, as a conversation reads."""
+REPORT_ORDERING = Ordering("CREATED_AT", ("created_at", "id"))
+"""A moderation queue: oldest report first."""
+SEARCH_CONFIG = "english"
+
+
+@dataclass(frozen=True)
+class ForumScope:
+    """What of the forum a viewer may read.
+
+    Members-only categories: those of `member_chapter_ids` (every one when `all_chapters`).
+    Hidden threads: those in categories of `moderated_chapter_ids`, and every one when
+    `moderates_all` (council admins, who also moderate the global and sector categories).
+    """
+
+    member_chapter_ids: tuple[int, ...] = ()
+    moderated_chapter_ids: tuple[int, ...] = ()
+    all_chapters: bool = False
+    moderates_all: bool = False
+
+    def category_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on forum_categories: the viewer may read the category."""
+        if self.all_chapters:
+            return true()
+        if not self.member_chapter_ids:
+            return ForumCategory.members_only.is_(false())
+        return or_(
+            ForumCategory.members_only.is_(false()),
+            ForumCategory.chapter_id.in_(self.member_chapter_ids),
+        )
+
+    def moderates_category(self) -> ColumnElement[bool]:
+        """SQL predicate on forum_categories: the viewer moderates the category."""
+        if self.moderates_all:
+            return true()
+        if not self.moderated_chapter_ids:
+            return false()
+        return ForumCategory.chapter_id.in_(self.moderated_chapter_ids)
+
+    def thread_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on forum_threads: its category is readable, and it is not hidden
+        unless the viewer moderates that category."""
+        if self.all_chapters and self.moderates_all:
+            return true()
+        return exists().where(
+            ForumCategory.id == ForumThread.category_id,
+            self.category_predicate(),
+            or_(ForumThread.hidden.is_(false()), self.moderates_category()),
+        )
+
+
+def categories(
+    scope: ForumScope, kinds: Sequence[str] = (), chapter_ids: Sequence[int] | None = None
+) -> Select[ForumCategory]:
+    """SELECT the categories the scope may read (of these kinds and chapters, when given)."""
+    stmt = select(ForumCategory).where(scope.category_predicate())
+    if kinds:
+        stmt = stmt.where(ForumCategory.kind.in_(kinds))
+    if chapter_ids is not None:
+        stmt = stmt.where(ForumCategory.chapter_id.in_(chapter_ids))
+    return stmt
+
+
+def search_query(text: str) -> ColumnElement[object]:
+    """The tsquery for a user's search text (web-search syntax: quotes, OR, -word)."""
+    return func.websearch_to_tsquery(SEARCH_CONFIG, text)
+
+
+def threads(
+    scope: ForumScope,
+    *,
+    category_ids: Sequence[int] | None = None,
+    tags: Sequence[str] = (),
+    search: str | None = None,
+) -> Select[ForumThread]:
+    """SELECT the threads the scope may read, filtered by category, tags (all of them) and
+    full-text search over title, tags and body."""
+    stmt = select(ForumThread).where(scope.thread_predicate())
+    if category_ids is not None:
+        stmt = stmt.where(ForumThread.category_id.in_(category_ids))
+    if tags:
+        stmt = stmt.where(ForumThread.tags.contains(list(tags)))
+    if search:
+        stmt = stmt.where(ForumThread.search.op("@@")(search_query(search)))
+    return stmt
+
+
+def posts() -> Select[ForumPost]:
+    """SELECT replies; every reply of a readable thread is listed (hidden ones minimised)."""
+    return select(ForumPost)
+
+
+async def get_category_by_slug(session: AsyncSession, slug: str) -> ForumCategory | None:
+    """The category with this slug."""
+    return await session.scalar(select(ForumCategory).where(ForumCategory.slug == slug))
+
+
+async def list_categories_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumCategory]:
+    """Categories with these primary keys."""
+    stmt = select(ForumCategory).where(ForumCategory.id.in_(ids))
+    return list((await session.scalars(stmt)).all())
+
+
+async def list_threads_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumThread]:
+    """Threads with these primary keys."""
+    stmt = select(ForumThread).where(ForumThread.id.in_(ids))
+    return list((await session.scalars(stmt)).all())
+
+
+async def list_posts_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumPost]:
+    """Posts with these primary keys."""
+    stmt = select(ForumPost).where(ForumPost.id.in_(ids))
+    return list((await session.scalars(stmt)).all())
+
+
+async def list_votes_of(
+    session: AsyncSession, engineer_id: int, post_ids: Sequence[int]
+) -> list[ForumVote]:
+    """The engineer's votes on these posts."""
+    stmt = select(ForumVote).where(
+        ForumVote.engineer_id == engineer_id, ForumVote.post_id.in_(post_ids)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def list_reports_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumReport]:
+    """Reports with these primary keys."""
+    stmt = select(ForumReport).where(ForumReport.id.in_(ids))
+    return list((await session.scalars(stmt)).all())
+
+
+def open_report_exists(
+    reporter_id: int, *, thread_id: int | None, post_id: int | None
+) -> ColumnElement[bool]:
+    """SQL: the reporter already has an open report on this target."""
+    target = (
+        ForumReport.thread_id == thread_id
+        if thread_id is not None
+        else ForumReport.post_id == post_id
+    )
+    return exists().where(
+        and_(ForumReport.reporter_id == reporter_id, ForumReport.status == "OPEN", target)
+    )
+
+
+def reports(statuses: Sequence[str] = ()) -> Select[ForumReport]:
+    """SELECT reports joined to the thread they concern (reported directly or through a reply),
+    so that `ForumThread.category_id` groups them by category."""
+    post = aliased(ForumPost)
+    stmt = (
+        select(ForumReport)
+        .outerjoin(post, post.id == ForumReport.post_id)
+        .join(ForumThread, ForumThread.id == func.coalesce(ForumReport.thread_id, post.thread_id))
+    )
+    if statuses:
+        stmt = stmt.where(ForumReport.status.in_(statuses))
+    return stmt

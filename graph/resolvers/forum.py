@@ -1,0 +1,176 @@
+"""Query fields for the forum: categories, one category by slug, thread search."""
+
+from typing import Annotated
+
+import strawberry
+
+from db import models
+from db.enums import ForumCategoryKind
+from db.queries import chapter as chapter_queries
+from db.queries import forum as queries
+from graph.context import Context, Info
+from graph.pagination import PageArgs
+from graph.services import forum as service
+from graph.services.listing import page_of
+from graph.services.visibility import forum_scope
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.forum import ForumCategory, ForumPost, ForumThread
+from graph.types.forum_report import ForumReport
+from graph.types.node import Node
+
+
+@strawberry.input(description="Conditions on forum threads; all given conditions must hold.")
+class ForumThreadFilter:
+    """Client-side filter for thread search."""
+
+    search: str | None = strawberry.field(
+        default=None,
+        description="Full-text search over title, tags and body (web-search syntax: "
+        '`"solar net metering" -wind`). At most 200 characters.',
+    )
+    tags: list[str] | None = strawberry.field(
+        default=None, description="Only threads carrying every one of these tags (at most 5)."
+    )
+    category: str | None = strawberry.field(
+        default=None, description="Only threads of the category with this slug."
+    )
+
+
+async def forum_categories(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    kind: Annotated[
+        ForumCategoryKind | None,
+        strawberry.argument(description="Only categories of this kind."),
+    ] = None,
+    chapter: Annotated[
+        str | None,
+        strawberry.argument(description="Only the categories of the chapter with this slug."),
+    ] = None,
+) -> Connection[ForumCategory]:
+    """Categories the viewer may read, in display order."""
+    chapter_ids: list[int] | None = None
+    if chapter is not None:
+        async with info.context.database.session() as session:
+            row = await chapter_queries.get_by_slug(session, chapter[:64])
+        chapter_ids = [row.id] if row is not None else []
+    ordering = queries.CATEGORY_ORDERING
+    page, count = await page_of(
+        info.context.database,
+        queries.categories(
+            forum_scope(info.context.viewer),
+            kinds=[kind.value] if kind is not None else (),
+            chapter_ids=chapter_ids,
+        ),
+        models.ForumCategory,
+        ordering,
+        PageArgs(first, after, last, before),
+    )
+    return build_connection(page, ordering, ForumCategory.from_model, count)
+
+
+async def forum_category(
+    info: Info,
+    slug: Annotated[
+        str, strawberry.argument(description="The category's slug (e.g. `careers-licensing`).")
+    ],
+) -> ForumCategory | None:
+    """One category by slug; null when there is none or the viewer may not read it."""
+    if len(slug) > 64:
+        return None
+    async with info.context.database.session() as session:
+        row = await queries.get_category_by_slug(session, slug)
+    if row is None or not service.can_read_category(info.context.viewer, row):
+        return None
+    return ForumCategory.from_model(row)
+
+
+async def forum_threads(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    filter: Annotated[
+        ForumThreadFilter | None, strawberry.argument(description="Conditions to match.")
+    ] = None,
+) -> Connection[ForumThread]:
+    """Threads the viewer may read across categories, most recent activity first."""
+    given = filter or ForumThreadFilter()
+    criteria = service.thread_criteria(given.tags, given.search)
+    category_ids: list[int] | None = None
+    if given.category is not None:
+        async with info.context.database.session() as session:
+            row = await queries.get_category_by_slug(session, given.category[:64])
+        category_ids = [row.id] if row is not None else []
+    ordering = queries.THREAD_ORDERING
+    page, count = await page_of(
+        info.context.database,
+        queries.threads(
+            forum_scope(info.context.viewer),
+            category_ids=category_ids,
+            tags=criteria.tags,
+            search=criteria.search,
+        ),
+        models.ForumThread,
+        ordering,
+        PageArgs(first, after, last, before),
+    )
+    return build_connection(page, ordering, ForumThread.from_model, count)
+
+
+async def readable_thread(context: Context, thread_id: int) -> models.ForumThread | None:
+    """The thread, if it exists and the viewer may read it (checked on the loaded rows)."""
+    loaders = context.loaders
+    thread = await loaders.forum_thread_by_id.load(thread_id)
+    if thread is None:
+        return None
+    category = await loaders.forum_category_by_id.load(thread.category_id)
+    if category is None or not service.can_read_thread(context.viewer, category, thread):
+        return None
+    return thread
+
+
+async def category_node(context: Context, key: int) -> Node | None:
+    """`node(id:)` for a category: null unless the viewer may read it."""
+    row = await context.loaders.forum_category_by_id.load(key)
+    if row is None or not service.can_read_category(context.viewer, row):
+        return None
+    return ForumCategory.from_model(row)
+
+
+async def thread_node(context: Context, key: int) -> Node | None:
+    """`node(id:)` for a thread: null unless the viewer may read it."""
+    row = await readable_thread(context, key)
+    return ForumThread.from_model(row) if row is not None else None
+
+
+async def post_node(context: Context, key: int) -> Node | None:
+    """`node(id:)` for a post: null unless the viewer may read its thread."""
+    row = await context.loaders.forum_post_by_id.load(key)
+    if row is None or await readable_thread(context, row.thread_id) is None:
+        return None
+    return ForumPost.from_model(row)
+
+
+async def report_node(context: Context, key: int) -> Node | None:
+    """`node(id:)` for a report: its reporter and the moderators of the reported content."""
+    row = await context.loaders.forum_report_by_id.load(key)
+    if row is None:
+        return None
+    thread_id = row.thread_id
+    if row.post_id is not None:
+        post = await context.loaders.forum_post_by_id.load(row.post_id)
+        thread_id = post.thread_id if post is not None else None
+    thread = await readable_thread(context, thread_id) if thread_id is not None else None
+    if thread is None:
+        return None
+    category = await context.loaders.forum_category_by_id.load(thread.category_id)
+    viewer = context.viewer
+    reporter = viewer.engineer_id is not None and row.reporter_id == viewer.engineer_id
+    if category is None or not (reporter or service.moderates(viewer, category)):
+        return None
+    return ForumReport.from_model(row)
