@@ -363,10 +363,10 @@ class Renderer:
         )
         where = " AND ".join(conditions) or "TRUE"
         source = paged.link.source.format(c=alias)
-        probe = (
-            f"SELECT {alias}.* FROM {table} {alias} {source} WHERE {where}"
-            f" ORDER BY {fetch} LIMIT {size} + 1"
-        )
+        # The cursor, when anything shows one, is computed once per row in the probe: edges and
+        # pageInfo read it from there.
+        cursor_column = f", {self._cursor(ordering, paged.model, alias)} AS {CURSOR}"
+        rows = f" FROM {table} {alias} {source} WHERE {where} ORDER BY {fetch} LIMIT {size} + 1"
 
         page = self._alias("q")
         low = "1" if not shape.backward else f"greatest({page}.n - {size}, 0) + 1"
@@ -376,6 +376,7 @@ class Renderer:
         aggregates = ["count(*) AS n"]
         pairs: list[tuple[str, str]] = []
         cursor_needed = False
+        info_names: list[str] = []
         for index, part in enumerate(plan.parts):
             if isinstance(part, TypenamePlan):
                 pairs.append((part.key, sqltext.quote_literal(part.type_name)))
@@ -385,7 +386,11 @@ class Renderer:
                 item = (
                     self._object(part.object, alias)
                     if isinstance(part, NodesPlan)
-                    else self._edge(part, paged, ordering, alias)
+                    else self._edge(part, alias)
+                )
+                cursor_needed = cursor_needed or (
+                    isinstance(part, EdgesPlan)
+                    and any(name == "cursor" for _, name, _ in part.fields)
                 )
                 aggregates.append(f"array_agg({item} ORDER BY {display}) AS a{index}")
                 pairs.append(
@@ -394,6 +399,7 @@ class Renderer:
             else:
                 info = []
                 for key, name in part.fields:
+                    info_names.append(name)
                     if name == "hasNextPage":
                         info.append((key, has_key if shape.backward else more))
                     elif name == "hasPreviousPage":
@@ -407,9 +413,9 @@ class Renderer:
                     else:
                         info.append((key, "'PageInfo'"))
                 pairs.append((part.key, _object_sql(info)))
-        if cursor_needed:
-            cursor = self._cursor(ordering, paged.model, alias)
-            aggregates.append(f"array_agg({cursor} ORDER BY {display}) AS cursors")
+        if cursor_needed and any(name in ("startCursor", "endCursor") for name in info_names):
+            aggregates.append(f"array_agg({alias}.{CURSOR} ORDER BY {display}) AS cursors")
+        probe = f"SELECT {alias}.*{cursor_column if cursor_needed else ''}{rows}"
         marker = self.consent.row_marker(paged, alias) if self.consent is not None else None
         if marker is not None:
             aggregates.append(f"array_agg({marker} ORDER BY {display}) AS consent")
@@ -419,11 +425,11 @@ class Renderer:
             f" FROM ({probe}) {alias}) {page})"
         )
 
-    def _edge(self, part: EdgesPlan, paged: Any, ordering: Ordering, alias: str) -> str:
+    def _edge(self, part: EdgesPlan, alias: str) -> str:
         pairs = []
         for key, name, node in part.fields:
             if name == "cursor":
-                pairs.append((key, self._cursor(ordering, paged.model, alias)))
+                pairs.append((key, f"{alias}.{CURSOR}"))
             elif name == "node":
                 assert node is not None
                 pairs.append((key, self._object(node, alias)))
@@ -439,6 +445,9 @@ class Renderer:
         where = " AND ".join(self._conditions(plan, shape, alias, parent)) or "TRUE"
         return f"(SELECT count(*) FROM {table} {alias} {source} WHERE {where})"
 
+
+CURSOR = "__cursor"
+"""The probe's extra column holding each row's cursor (no table has a column of that name)."""
 
 MAX_PAIRS = 50
 """json_build_object takes at most 100 arguments; longer objects are joined as text."""
