@@ -1,6 +1,6 @@
-"""Per-request DataLoaders, created together in one container."""
+"""Per-request DataLoaders in one container, each built the first time a resolver asks for it."""
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import ColumnElement
 
@@ -55,94 +55,204 @@ from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySe
 from graph.services.visibility import shows_field
 
 
-@dataclass
 class Loaders:
-    """Every DataLoader of one request; never shared between requests."""
+    """Every DataLoader of one request; never shared between requests. A request builds only
+    the loaders its resolvers use (most use two or three of these)."""
 
-    engineer_by_id: EngineerByIdLoader
-    profile_access_by_engineer_id: ProfileAccessByEngineerIdLoader
-    sectors_by_engineer_id: SectorsByEngineerIdLoader
-    skills_by_engineer_id: SkillsByEngineerIdLoader
-    positions_by_engineer_id: PositionsByEngineerIdLoader
-    education_by_engineer_id: EducationByEngineerIdLoader
-    affiliations_by_engineer_id: AffiliationsByEngineerIdLoader
-    chapter_by_id: ChapterByIdLoader
-    membership_by_id: MembershipByIdLoader
-    membership_page_by_chapter_id: MembershipPageByChapterIdLoader
-    membership_count_by_chapter_id: MembershipCountByChapterIdLoader
-    membership_page_by_engineer_id: MembershipPageByEngineerIdLoader
-    membership_count_by_engineer_id: MembershipCountByEngineerIdLoader
-    chapter_page_by_engineer_id: ChapterPageByEngineerIdLoader
-    chapter_count_by_engineer_id: ChapterCountByEngineerIdLoader
-    audit_log_page_by_chapter_id: AuditLogPageByChapterIdLoader
-    audit_log_count_by_chapter_id: AuditLogCountByChapterIdLoader
-    institution_by_id: InstitutionByIdLoader
-    staff_page_by_institution_id: StaffPageByInstitutionIdLoader
-    staff_count_by_institution_id: StaffCountByInstitutionIdLoader
-    sector_by_id: SectorByIdLoader
-    consent_grant_by_id: ConsentGrantByIdLoader
-    skill_by_id: SkillByIdLoader
-    skills_by_sector_id: SkillsBySectorIdLoader
-    forum_category_by_id: ForumCategoryByIdLoader
-    forum_thread_by_id: ForumThreadByIdLoader
-    forum_post_by_id: ForumPostByIdLoader
-    forum_report_by_id: ForumReportByIdLoader
-    forum_report_page_by_category_id: ForumReportPageByCategoryIdLoader
-    forum_report_count_by_category_id: ForumReportCountByCategoryIdLoader
-    forum_thread_page_by_category_id: ForumThreadPageByCategoryIdLoader
-    forum_thread_count_by_category_id: ForumThreadCountByCategoryIdLoader
-    forum_post_page_by_thread_id: ForumPostPageByThreadIdLoader
-    forum_category_page_by_chapter_id: ForumCategoryPageByChapterIdLoader
-    forum_category_count_by_chapter_id: ForumCategoryCountByChapterIdLoader
-    forum_vote_by_post_id: ForumVoteByPostIdLoader
+    def __init__(
+        self, database: RequestDatabase, viewer: Viewer, registry: ChapterRegistry
+    ) -> None:
+        self.database = database
+        self.viewer = viewer
+        self.registry = registry
 
     @classmethod
     def create(
         cls, database: RequestDatabase, viewer: Viewer, registry: ChapterRegistry
     ) -> "Loaders":
         """Fresh loaders bound to one request's database."""
+        return cls(database, viewer, registry)
 
-        def staff_shown() -> ColumnElement[bool]:
-            # Built when a staff list is first loaded, not for every request.
-            return shows_field(viewer, registry, ProfileField.AFFILIATIONS)
+    def _staff_shown(self) -> ColumnElement[bool]:
+        # Built when a staff list is first loaded, not for every request.
+        return shows_field(self.viewer, self.registry, ProfileField.AFFILIATIONS)
 
-        return cls(
-            engineer_by_id=EngineerByIdLoader(database),
-            profile_access_by_engineer_id=ProfileAccessByEngineerIdLoader(
-                database, viewer, registry
-            ),
-            sectors_by_engineer_id=SectorsByEngineerIdLoader(database),
-            skills_by_engineer_id=SkillsByEngineerIdLoader(database),
-            positions_by_engineer_id=PositionsByEngineerIdLoader(database),
-            education_by_engineer_id=EducationByEngineerIdLoader(database),
-            affiliations_by_engineer_id=AffiliationsByEngineerIdLoader(database),
-            chapter_by_id=ChapterByIdLoader(database),
-            membership_by_id=MembershipByIdLoader(database),
-            membership_page_by_chapter_id=MembershipPageByChapterIdLoader(database),
-            membership_count_by_chapter_id=MembershipCountByChapterIdLoader(database),
-            membership_page_by_engineer_id=MembershipPageByEngineerIdLoader(database),
-            membership_count_by_engineer_id=MembershipCountByEngineerIdLoader(database),
-            chapter_page_by_engineer_id=ChapterPageByEngineerIdLoader(database),
-            chapter_count_by_engineer_id=ChapterCountByEngineerIdLoader(database),
-            audit_log_page_by_chapter_id=AuditLogPageByChapterIdLoader(database),
-            audit_log_count_by_chapter_id=AuditLogCountByChapterIdLoader(database),
-            institution_by_id=InstitutionByIdLoader(database),
-            staff_page_by_institution_id=StaffPageByInstitutionIdLoader(database, staff_shown),
-            staff_count_by_institution_id=StaffCountByInstitutionIdLoader(database, staff_shown),
-            sector_by_id=SectorByIdLoader(database),
-            consent_grant_by_id=ConsentGrantByIdLoader(database),
-            skill_by_id=SkillByIdLoader(database),
-            skills_by_sector_id=SkillsBySectorIdLoader(database),
-            forum_category_by_id=ForumCategoryByIdLoader(database),
-            forum_thread_by_id=ForumThreadByIdLoader(database),
-            forum_post_by_id=ForumPostByIdLoader(database),
-            forum_report_by_id=ForumReportByIdLoader(database),
-            forum_report_page_by_category_id=ForumReportPageByCategoryIdLoader(database),
-            forum_report_count_by_category_id=ForumReportCountByCategoryIdLoader(database),
-            forum_thread_page_by_category_id=ForumThreadPageByCategoryIdLoader(database),
-            forum_thread_count_by_category_id=ForumThreadCountByCategoryIdLoader(database),
-            forum_post_page_by_thread_id=ForumPostPageByThreadIdLoader(database),
-            forum_category_page_by_chapter_id=ForumCategoryPageByChapterIdLoader(database),
-            forum_category_count_by_chapter_id=ForumCategoryCountByChapterIdLoader(database),
-            forum_vote_by_post_id=ForumVoteByPostIdLoader(database, viewer.engineer_id),
-        )
+    @cached_property
+    def engineer_by_id(self) -> EngineerByIdLoader:
+        """EngineerByIdLoader, for this request."""
+        return EngineerByIdLoader(self.database)
+
+    @cached_property
+    def profile_access_by_engineer_id(self) -> ProfileAccessByEngineerIdLoader:
+        """ProfileAccessByEngineerIdLoader, for this request."""
+        return ProfileAccessByEngineerIdLoader(self.database, self.viewer, self.registry)
+
+    @cached_property
+    def sectors_by_engineer_id(self) -> SectorsByEngineerIdLoader:
+        """SectorsByEngineerIdLoader, for this request."""
+        return SectorsByEngineerIdLoader(self.database)
+
+    @cached_property
+    def skills_by_engineer_id(self) -> SkillsByEngineerIdLoader:
+        """SkillsByEngineerIdLoader, for this request."""
+        return SkillsByEngineerIdLoader(self.database)
+
+    @cached_property
+    def positions_by_engineer_id(self) -> PositionsByEngineerIdLoader:
+        """PositionsByEngineerIdLoader, for this request."""
+        return PositionsByEngineerIdLoader(self.database)
+
+    @cached_property
+    def education_by_engineer_id(self) -> EducationByEngineerIdLoader:
+        """EducationByEngineerIdLoader, for this request."""
+        return EducationByEngineerIdLoader(self.database)
+
+    @cached_property
+    def affiliations_by_engineer_id(self) -> AffiliationsByEngineerIdLoader:
+        """AffiliationsByEngineerIdLoader, for this request."""
+        return AffiliationsByEngineerIdLoader(self.database)
+
+    @cached_property
+    def chapter_by_id(self) -> ChapterByIdLoader:
+        """ChapterByIdLoader, for this request."""
+        return ChapterByIdLoader(self.database)
+
+    @cached_property
+    def membership_by_id(self) -> MembershipByIdLoader:
+        """MembershipByIdLoader, for this request."""
+        return MembershipByIdLoader(self.database)
+
+    @cached_property
+    def membership_page_by_chapter_id(self) -> MembershipPageByChapterIdLoader:
+        """MembershipPageByChapterIdLoader, for this request."""
+        return MembershipPageByChapterIdLoader(self.database)
+
+    @cached_property
+    def membership_count_by_chapter_id(self) -> MembershipCountByChapterIdLoader:
+        """MembershipCountByChapterIdLoader, for this request."""
+        return MembershipCountByChapterIdLoader(self.database)
+
+    @cached_property
+    def membership_page_by_engineer_id(self) -> MembershipPageByEngineerIdLoader:
+        """MembershipPageByEngineerIdLoader, for this request."""
+        return MembershipPageByEngineerIdLoader(self.database)
+
+    @cached_property
+    def membership_count_by_engineer_id(self) -> MembershipCountByEngineerIdLoader:
+        """MembershipCountByEngineerIdLoader, for this request."""
+        return MembershipCountByEngineerIdLoader(self.database)
+
+    @cached_property
+    def chapter_page_by_engineer_id(self) -> ChapterPageByEngineerIdLoader:
+        """ChapterPageByEngineerIdLoader, for this request."""
+        return ChapterPageByEngineerIdLoader(self.database)
+
+    @cached_property
+    def chapter_count_by_engineer_id(self) -> ChapterCountByEngineerIdLoader:
+        """ChapterCountByEngineerIdLoader, for this request."""
+        return ChapterCountByEngineerIdLoader(self.database)
+
+    @cached_property
+    def audit_log_page_by_chapter_id(self) -> AuditLogPageByChapterIdLoader:
+        """AuditLogPageByChapterIdLoader, for this request."""
+        return AuditLogPageByChapterIdLoader(self.database)
+
+    @cached_property
+    def audit_log_count_by_chapter_id(self) -> AuditLogCountByChapterIdLoader:
+        """AuditLogCountByChapterIdLoader, for this request."""
+        return AuditLogCountByChapterIdLoader(self.database)
+
+    @cached_property
+    def institution_by_id(self) -> InstitutionByIdLoader:
+        """InstitutionByIdLoader, for this request."""
+        return InstitutionByIdLoader(self.database)
+
+    @cached_property
+    def staff_page_by_institution_id(self) -> StaffPageByInstitutionIdLoader:
+        """StaffPageByInstitutionIdLoader, for this request."""
+        return StaffPageByInstitutionIdLoader(self.database, self._staff_shown)
+
+    @cached_property
+    def staff_count_by_institution_id(self) -> StaffCountByInstitutionIdLoader:
+        """StaffCountByInstitutionIdLoader, for this request."""
+        return StaffCountByInstitutionIdLoader(self.database, self._staff_shown)
+
+    @cached_property
+    def sector_by_id(self) -> SectorByIdLoader:
+        """SectorByIdLoader, for this request."""
+        return SectorByIdLoader(self.database)
+
+    @cached_property
+    def consent_grant_by_id(self) -> ConsentGrantByIdLoader:
+        """ConsentGrantByIdLoader, for this request."""
+        return ConsentGrantByIdLoader(self.database)
+
+    @cached_property
+    def skill_by_id(self) -> SkillByIdLoader:
+        """SkillByIdLoader, for this request."""
+        return SkillByIdLoader(self.database)
+
+    @cached_property
+    def skills_by_sector_id(self) -> SkillsBySectorIdLoader:
+        """SkillsBySectorIdLoader, for this request."""
+        return SkillsBySectorIdLoader(self.database)
+
+    @cached_property
+    def forum_category_by_id(self) -> ForumCategoryByIdLoader:
+        """ForumCategoryByIdLoader, for this request."""
+        return ForumCategoryByIdLoader(self.database)
+
+    @cached_property
+    def forum_thread_by_id(self) -> ForumThreadByIdLoader:
+        """ForumThreadByIdLoader, for this request."""
+        return ForumThreadByIdLoader(self.database)
+
+    @cached_property
+    def forum_post_by_id(self) -> ForumPostByIdLoader:
+        """ForumPostByIdLoader, for this request."""
+        return ForumPostByIdLoader(self.database)
+
+    @cached_property
+    def forum_report_by_id(self) -> ForumReportByIdLoader:
+        """ForumReportByIdLoader, for this request."""
+        return ForumReportByIdLoader(self.database)
+
+    @cached_property
+    def forum_report_page_by_category_id(self) -> ForumReportPageByCategoryIdLoader:
+        """ForumReportPageByCategoryIdLoader, for this request."""
+        return ForumReportPageByCategoryIdLoader(self.database)
+
+    @cached_property
+    def forum_report_count_by_category_id(self) -> ForumReportCountByCategoryIdLoader:
+        """ForumReportCountByCategoryIdLoader, for this request."""
+        return ForumReportCountByCategoryIdLoader(self.database)
+
+    @cached_property
+    def forum_thread_page_by_category_id(self) -> ForumThreadPageByCategoryIdLoader:
+        """ForumThreadPageByCategoryIdLoader, for this request."""
+        return ForumThreadPageByCategoryIdLoader(self.database)
+
+    @cached_property
+    def forum_thread_count_by_category_id(self) -> ForumThreadCountByCategoryIdLoader:
+        """ForumThreadCountByCategoryIdLoader, for this request."""
+        return ForumThreadCountByCategoryIdLoader(self.database)
+
+    @cached_property
+    def forum_post_page_by_thread_id(self) -> ForumPostPageByThreadIdLoader:
+        """ForumPostPageByThreadIdLoader, for this request."""
+        return ForumPostPageByThreadIdLoader(self.database)
+
+    @cached_property
+    def forum_category_page_by_chapter_id(self) -> ForumCategoryPageByChapterIdLoader:
+        """ForumCategoryPageByChapterIdLoader, for this request."""
+        return ForumCategoryPageByChapterIdLoader(self.database)
+
+    @cached_property
+    def forum_category_count_by_chapter_id(self) -> ForumCategoryCountByChapterIdLoader:
+        """ForumCategoryCountByChapterIdLoader, for this request."""
+        return ForumCategoryCountByChapterIdLoader(self.database)
+
+    @cached_property
+    def forum_vote_by_post_id(self) -> ForumVoteByPostIdLoader:
+        """ForumVoteByPostIdLoader, for this request."""
+        return ForumVoteByPostIdLoader(self.database, self.viewer.engineer_id)
