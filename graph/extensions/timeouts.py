@@ -1,5 +1,6 @@
 """Timeouts: PostgreSQL's statement_timeout and the per-request execution deadline."""
 
+from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLError
@@ -9,8 +10,9 @@ from graph.errors import ErrorCode
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement cancelled by statement_timeout
 
 
-def is_statement_timeout(error: BaseException | None) -> bool:
-    """True when `error` (or what it wraps) is PostgreSQL cancelling a statement on timeout."""
+def wraps_any(error: BaseException | None, matches: Callable[[Any], bool]) -> bool:
+    """Whether `error` or anything it wraps (a driver error inside SQLAlchemy's, inside a
+    GraphQLError, as a cause or context) satisfies `matches`."""
     seen: set[int] = set()
     pending: list[Any] = [error]
     while pending:
@@ -18,10 +20,22 @@ def is_statement_timeout(error: BaseException | None) -> bool:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if getattr(current, "sqlstate", None) == QUERY_CANCELED:
+        if matches(current):
             return True
-        pending.extend((getattr(current, "orig", None), current.__cause__, current.__context__))
+        pending.extend(
+            (
+                getattr(current, "orig", None),
+                getattr(current, "original_error", None),
+                current.__cause__,
+                current.__context__,
+            )
+        )
     return False
+
+
+def is_statement_timeout(error: BaseException | None) -> bool:
+    """True when `error` (or what it wraps) is PostgreSQL cancelling a statement on timeout."""
+    return wraps_any(error, lambda current: getattr(current, "sqlstate", None) == QUERY_CANCELED)
 
 
 def statement_timeout_error(error: GraphQLError) -> GraphQLError:

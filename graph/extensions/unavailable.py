@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from graph.errors import ErrorCode
+from graph.extensions.timeouts import wraps_any
 
 RETRY_AFTER_SECONDS = 5
 REASON = "DATABASE_UNAVAILABLE"
@@ -47,24 +48,7 @@ def _is_unavailable(error: Any) -> bool:
 
 def is_database_unavailable(error: BaseException | None) -> bool:
     """True when `error` (or anything it wraps) says the database cannot be reached."""
-    seen: set[int] = set()
-    pending: list[Any] = [error]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if _is_unavailable(current):
-            return True
-        pending.extend(
-            (
-                getattr(current, "orig", None),
-                getattr(current, "original_error", None),
-                current.__cause__,
-                current.__context__,
-            )
-        )
-    return False
+    return wraps_any(error, _is_unavailable)
 
 
 def unavailable_error(error: GraphQLError | None = None) -> GraphQLError:
