@@ -16,7 +16,7 @@ async def write_consent_reads(context: Any) -> None:
         return
     async with context.database.session() as session:
         try:
-            log_reads(session, context.viewer, reads, context.request_id)
+            await log_reads(session, context.viewer, reads, context.request_id)
             await session.commit()
         except Exception:
             await session.rollback()  # the session stays usable for whatever runs next

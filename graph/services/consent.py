@@ -4,6 +4,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import ProfileField
@@ -87,23 +88,27 @@ async def revoke(session: AsyncSession, engineer_id: int, grant_id: int) -> Cons
     return row
 
 
-def log_reads(
+async def log_reads(
     session: AsyncSession,
     viewer: Viewer,
     reads: Mapping[tuple[int, int], set[str]],
     request_id: str,
 ) -> int:
-    """Add one access-log row per (engineer, grant) read in a request; returns how many."""
+    """Write one access-log row per (engineer, grant) read in a request, in one INSERT of
+    many rows (no ORM objects: nothing reads them back); returns how many."""
     assert viewer.institution_id is not None or not reads
-    for (engineer_id, grant_id), fields in reads.items():
-        session.add(
-            AccessLogEntry(
-                engineer_id=engineer_id,
-                institution_id=viewer.institution_id,
-                consent_grant_id=grant_id,
-                client_id=viewer.client_id,
-                fields=sorted(fields),
-                request_id=request_id[:64],
-            )
-        )
-    return len(reads)
+    if not reads:
+        return 0
+    rows = [
+        {
+            "engineer_id": engineer_id,
+            "institution_id": viewer.institution_id,
+            "consent_grant_id": grant_id,
+            "client_id": viewer.client_id,
+            "fields": sorted(fields),
+            "request_id": request_id[:64],
+        }
+        for (engineer_id, grant_id), fields in reads.items()
+    ]
+    await session.execute(insert(AccessLogEntry).values(rows))
+    return len(rows)

@@ -183,9 +183,9 @@ async def test_a_failed_compiled_read_is_answered_and_logged_once_by_strawberry(
 
     calls = []
 
-    def log_once(*arguments: Any) -> int:
+    async def log_once(*arguments: Any) -> int:
         calls.append(arguments)
-        written = log_reads(*arguments)
+        written = await log_reads(*arguments)
         if len(calls) == 1:
             raise RuntimeError("connection lost")
         return written
