@@ -88,12 +88,19 @@ def _wait_ready(process: subprocess.Popen[str], port: int) -> None:
     raise AssertionError("server did not come up")
 
 
-def _postgres_running(data_dir: Path) -> bool:
-    return any(
-        str(data_dir) in " ".join(process.info["cmdline"] or [])
-        for process in psutil.process_iter(["name", "cmdline"])
-        if process.info["name"] == "postgres"
-    )
+def _postgres_running(data_dir: Path, grace_seconds: float = 10.0) -> bool:
+    """Whether the embedded server of `data_dir` still runs once `grace_seconds` have passed
+    (its processes exit a moment after the API returns)."""
+    deadline = time.monotonic() + grace_seconds
+    while True:
+        running = any(
+            str(data_dir) in " ".join(process.info["cmdline"] or [])
+            for process in psutil.process_iter(["name", "cmdline"])
+            if process.info["name"] == "postgres"
+        )
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.2)
 
 
 def test_serve_starts_embedded_database_seeds_once_and_stops_on_sigterm(tmp_path: Path) -> None:
