@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import uuid4
 
 import strawberry
@@ -13,6 +13,9 @@ from graph.database import RequestDatabase
 from graph.extensions.admission import Admission, ConnectionPolicy
 from graph.loaders import Loaders
 from graph.settings import DEFAULT_ISSUER
+
+if TYPE_CHECKING:
+    from graph.subscriptions.broker import EventBroker
 
 
 @dataclass
@@ -30,6 +33,8 @@ class Context:
     """Public base URL, for links in mails."""
     consent_reads: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
     """(engineer id, consent grant id) → profile fields read under that grant in this request."""
+    events: "EventBroker | None" = None
+    """This worker's event broker (subscriptions); None where subscriptions are not served."""
 
     @classmethod
     def create(
@@ -48,6 +53,20 @@ class Context:
             viewer=viewer,
             request_id=request_id or uuid4().hex,
             site=site,
+        )
+
+    def for_event(self) -> "Context":
+        """A context for one subscription event: same viewer, a fresh session and loaders."""
+        database = self.database.fork()
+        return Context(
+            database=database,
+            loaders=Loaders.create(database, self.viewer, self.registry),
+            registry=self.registry,
+            viewer=self.viewer,
+            request_id=self.request_id,
+            connection_params=self.connection_params,
+            site=self.site,
+            events=self.events,
         )
 
 
