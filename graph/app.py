@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -110,6 +110,14 @@ class GraphQLApp(GraphQL[Context, None]):
         async with database.session() as session:
             return await load_viewer(session, claims, self.registry)
 
+    def credentials(self, authorization: str) -> Callable[[RequestDatabase], Awaitable[Viewer]]:
+        """Re-authenticates `authorization` on demand (subscription events outlive tokens)."""
+
+        async def viewer(database: RequestDatabase) -> Viewer:
+            return await self.authenticate(authorization, database)
+
+        return viewer
+
     def viewer_of(self, request: Request) -> Viewer:
         """Who the request authenticated as (set by __call__; anonymous when it was not)."""
         viewer: Viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
@@ -130,6 +138,9 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         if isinstance(request, WebSocket):
             context.events = self.events
+            authorization = request.headers.get("authorization")
+            if authorization is not None:
+                context.credentials = self.credentials(authorization)
             if self.http is not None:
                 context.admission = self.http.connection_policy(request)
         return context
@@ -146,6 +157,7 @@ class GraphQLApp(GraphQL[Context, None]):
             raise ConnectionRejectionError({"code": ErrorCode.UNAUTHENTICATED.value}) from None
         context.viewer = viewer
         context.loaders = Loaders.create(context.database, viewer, self.registry)
+        context.credentials = self.credentials(str(authorization))
         return await super().on_ws_connect(context)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,6 +1,7 @@
 """The per-request Context every resolver receives, and the typed `Info` alias."""
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import uuid4
@@ -35,6 +36,10 @@ class Context:
     """(engineer id, consent grant id) → profile fields read under that grant in this request."""
     events: "EventBroker | None" = None
     """This worker's event broker (subscriptions); None where subscriptions are not served."""
+    credentials: Callable[[RequestDatabase], Awaitable[Viewer]] | None = None
+    """Re-checks the connection's token (expiry, revocation, current roles): a WebSocket outlives
+    its token, so each subscription event is served as whom the token stands for *now*.
+    Raises InvalidToken when it no longer stands for anyone. None: anonymous connection."""
 
     @classmethod
     def create(
@@ -55,18 +60,27 @@ class Context:
             site=site,
         )
 
-    def for_event(self) -> "Context":
-        """A context for one subscription event: same viewer, a fresh session and loaders."""
+    async def for_event(self) -> "Context":
+        """A context for one subscription event: a fresh session and loaders, and the viewer
+        re-checked from the connection's token (InvalidToken when it expired or was revoked)."""
         database = self.database.fork()
+        viewer = self.viewer
+        if self.credentials is not None:
+            try:
+                viewer = await self.credentials(database)
+            except BaseException:
+                await database.close()
+                raise
         return Context(
             database=database,
-            loaders=Loaders.create(database, self.viewer, self.registry),
+            loaders=Loaders.create(database, viewer, self.registry),
             registry=self.registry,
-            viewer=self.viewer,
+            viewer=viewer,
             request_id=self.request_id,
             connection_params=self.connection_params,
             site=self.site,
             events=self.events,
+            credentials=self.credentials,
         )
 
 

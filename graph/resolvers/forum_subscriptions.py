@@ -6,8 +6,9 @@ from typing import Annotated
 import strawberry
 
 from db import models
+from graph.auth.tokens import InvalidToken
 from graph.context import Context, Info
-from graph.errors import BadUserInput, GraphError, NotFound
+from graph.errors import BadUserInput, GraphError, NotFound, Unauthenticated
 from graph.extensions.access_log import write_consent_reads
 from graph.ids import decode_id_of
 from graph.resolvers.forum import readable_thread
@@ -20,9 +21,11 @@ POST_ADDED = (
     "Each new reply to a forum thread, as you would read it: hidden (minimised) replies arrive "
     "with a null `body` unless you moderate the category. Refused with NOT_FOUND when the thread "
     "does not exist or you may not read it (members-only chapter categories, hidden threads), "
-    "exactly as reading it; when you lose access while subscribed, the subscription ends with "
-    "NOT_FOUND. Over WebSocket only (graphql-transport-ws); a subscriber that falls more than "
-    "100 replies behind is ended with THROTTLED."
+    "exactly as reading it. Every event is served as whom your token stands for at that moment: "
+    "when you lose access while subscribed the subscription ends with NOT_FOUND, and when the "
+    "token expires or is revoked, with UNAUTHENTICATED. Over WebSocket only "
+    "(graphql-transport-ws); a subscriber that falls more than 100 replies behind is ended with "
+    "THROTTLED."
 )
 
 
@@ -47,7 +50,7 @@ async def forum_post_added(
         key = decode_id_of(str(thread_id), "ForumThread")
     except BadUserInput as error:
         raise BadUserInput(error.message, argument="threadId") from None
-    start = context.for_event()
+    start = await _event_context(context)
     try:
         if await readable_thread(start, key) is None:
             raise thread_gone()
@@ -70,7 +73,7 @@ async def _replies(
             post_id = event.ids.get("post")
             if post_id is None:
                 continue
-            current = context.for_event()
+            current = await _event_context(context)
             try:
                 post = await _visible_reply(current, thread_id, post_id)
                 if post is not None:
@@ -80,6 +83,17 @@ async def _replies(
                 await current.database.close()
     finally:
         subscription.close()
+
+
+async def _event_context(context: Context) -> Context:
+    """A fresh context for the subscriber; UNAUTHENTICATED once their token expired or was
+    revoked (the subscription ends: reconnect with a fresh token)."""
+    try:
+        return await context.for_event()
+    except InvalidToken as error:
+        raise Unauthenticated(
+            f"Invalid access token: {error}. Reconnect with a fresh token."
+        ) from None
 
 
 async def _visible_reply(context: Context, thread_id: int, post_id: int) -> models.ForumPost | None:

@@ -157,7 +157,8 @@ class EventBroker:
         self._touch()
 
     async def wait_until(self, condition: Callable[[], bool]) -> None:
-        """Return once `condition` holds, re-checking after every (un)registration."""
+        """Return once `condition` holds, re-checking after every change of the registrations
+        or of the LISTEN connection."""
         while not condition():
             await self._changed.wait()
 
@@ -202,6 +203,7 @@ class EventBroker:
             connection.add_termination_listener(self._on_lost)
             self.connection = connection
             self.connections_opened += 1
+            self._touch()
             if self._health is None or self._health.done():
                 self._health = asyncio.create_task(self._check_health())
 
@@ -212,6 +214,7 @@ class EventBroker:
         if connection is not self.connection or self._closed:
             return
         self.connection = None
+        self._touch()
         logger.warning("event LISTEN connection lost; reconnecting")
         if self._reconnecting is None or self._reconnecting.done():
             self._reconnecting = asyncio.create_task(self._reconnect())

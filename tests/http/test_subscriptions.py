@@ -9,17 +9,20 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 from asgi_lifespan import LifespanManager
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
 from db.engine import DatabaseLocation
+from db.models import ForumThread, Membership, RevokedAccessToken
 from graph.app import create_app
 from graph.auth.authentication import engineer_subject
 from graph.auth.scopes import Scope
@@ -184,6 +187,7 @@ async def test_a_reply_posted_through_the_mutation_reaches_the_subscriber(live: 
         "thread": {"id": live.thread("global")},
     }
     assert "errors" not in message["payload"]
+    assert message["payload"]["extensions"]["cost"]["requestedQueryCost"] == 3  # charged once
 
 
 async def _post_in_transaction(
@@ -252,6 +256,93 @@ async def test_a_hidden_reply_arrives_minimised_for_a_non_moderator(
     assert (seen_by_admin["hidden"], seen_by_admin["body"]) == (True, "Spam link.")
 
 
+async def test_losing_access_mid_subscription_ends_it_with_not_found(
+    live: Live, engine: AsyncEngine
+) -> None:
+    # Given a member following the global thread
+    socket = await open_socket(live.url, live.token("member"))
+    await follow_and_wait(live, socket, live.thread("global"))
+
+    # When moderators hide the thread and one of them replies in it
+    async with AsyncSession(engine) as session:
+        thread = await session.get_one(ForumThread, live.forum.threads["global"].id)
+        thread.hidden = True
+        await session.commit()
+    await reply(live.url, live.token("admin"), live.thread("global"), "Closing this.")
+
+    # Then the member's subscription ends with NOT_FOUND instead of delivering the reply
+    message = await receive(socket)
+    complete = await receive(socket)
+    await socket.close()
+    assert message["type"] == "next"
+    assert message["payload"]["data"] is None
+    assert [error["extensions"]["code"] for error in message["payload"]["errors"]] == ["NOT_FOUND"]
+    assert complete == {"id": "1", "type": "complete"}
+    await until(live, lambda: live.broker.subscriber_count == 0, "ended subscription removed")
+
+
+async def test_leaving_the_chapter_mid_subscription_ends_it_with_not_found(
+    live: Live, engine: AsyncEngine
+) -> None:
+    # Given a member following their chapter's members-only thread
+    socket = await open_socket(live.url, live.token("member"))
+    await follow_and_wait(live, socket, live.thread("gulf"))
+
+    # When their membership ends (token unchanged) and a council admin replies there
+    async with AsyncSession(engine) as session:
+        await session.execute(
+            delete(Membership).where(Membership.engineer_id == live.forum.engineers["member"].id)
+        )
+        await session.commit()
+    await reply(live.url, live.token("admin"), live.thread("gulf"), "Members only.")
+
+    # Then the subscription ends with NOT_FOUND: each event is served as the token stands now
+    message = await receive(socket)
+    await socket.close()
+    assert message["payload"]["data"] is None
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_revoked_token_ends_the_subscription_with_unauthenticated(
+    live: Live, engine: AsyncEngine, registry: ChapterRegistry
+) -> None:
+    # Given a subscription opened with a token
+    token, claims = issue_access_token(
+        live.app.state.auth.keys.signing_key(),
+        issuer=live.settings.issuer,
+        audience=live.settings.audience,
+        subject=engineer_subject(live.forum.engineers["member"].id),
+        client_id="test",
+        scopes=SCOPES,
+        lifetime_seconds=300,
+    )
+    socket = await open_socket(live.url, token)
+    await follow_and_wait(live, socket, live.thread("global"))
+
+    # When the token is revoked and then a reply arrives
+    async with AsyncSession(engine) as session:
+        session.add(
+            RevokedAccessToken(
+                jti=claims["jti"], expires_at=datetime.fromtimestamp(claims["exp"], UTC)
+            )
+        )
+        await session.commit()
+    try:
+        await _post_in_transaction(live, engine, registry, "Late.", commit=True)
+
+        # Then the subscription ends with UNAUTHENTICATED instead of serving a stale viewer
+        message = await receive(socket)
+        await socket.close()
+        assert message["payload"]["data"] is None
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    finally:
+        async with AsyncSession(engine) as session:
+            await session.execute(
+                delete(RevokedAccessToken).where(RevokedAccessToken.jti == claims["jti"])
+            )
+            await session.commit()
+
+
 @pytest.mark.parametrize(
     ("who", "thread"),
     [(None, "gulf"), ("outsider", "gulf"), ("member", "hidden"), ("outsider", "hidden")],
@@ -303,6 +394,31 @@ async def test_malformed_and_unknown_thread_ids(live: Live, thread_id: str, code
     assert message["type"] == "error"
     assert message["payload"][0]["extensions"]["code"] == code
     assert message["payload"][0]["extensions"].get("argument") == "threadId"
+
+
+async def test_a_subscription_goes_through_websocket_admission(live: Live) -> None:
+    # When a subscription asks for more than the cost limit allows
+    costly = (
+        "subscription ($t: ID!) { forumPostAdded(threadId: $t) { thread { posts(first: 100) "
+        "{ nodes { thread { posts(first: 100) { nodes { id } } } } } } } }"
+    )
+    socket = await open_socket(live.url)
+    await socket.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": costly, "variables": {"t": live.thread("global")}},
+            }
+        )
+    )
+    message = await receive(socket)
+    await socket.close()
+
+    # Then it is refused before it starts, as a query would be
+    assert message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert live.broker.subscriber_count == 0
 
 
 async def test_completing_or_closing_removes_the_registration(live: Live) -> None:
