@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -49,6 +49,7 @@ from graph.observability.middleware import RequestMiddleware
 from graph.schema import schema as default_schema
 from graph.services.outbox import drain_outbox
 from graph.settings import Settings
+from graph.subscriptions.broker import EventBroker
 
 logger = logging.getLogger("braingain")
 OUTBOX_INTERVAL_SECONDS = 2.0
@@ -97,6 +98,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.keys = KeyStore(sessionmaker)
         self.http: GraphQLEndpoint | None = None
         """Serves authenticated HTTP requests when set (GraphQL over HTTP: graph/http/)."""
+        self.events: EventBroker | None = None
+        """This worker's LISTEN connection and subscribers (set by the lifespan)."""
 
     async def authenticate(self, authorization: str | None, database: RequestDatabase) -> Viewer:
         """The Viewer for an Authorization header value; InvalidToken when it is bad."""
@@ -106,6 +109,14 @@ class GraphQLApp(GraphQL[Context, None]):
         claims = await verify(token, self.keys, self.settings)
         async with database.session() as session:
             return await load_viewer(session, claims, self.registry)
+
+    def credentials(self, authorization: str) -> Callable[[RequestDatabase], Awaitable[Viewer]]:
+        """Re-authenticates `authorization` on demand (subscription events outlive tokens)."""
+
+        async def viewer(database: RequestDatabase) -> Viewer:
+            return await self.authenticate(authorization, database)
+
+        return viewer
 
     def viewer_of(self, request: Request) -> Viewer:
         """Who the request authenticated as (set by __call__; anonymous when it was not)."""
@@ -125,8 +136,13 @@ class GraphQLApp(GraphQL[Context, None]):
             request_id=state.get("request_id"),
             site=self.settings.issuer,
         )
-        if isinstance(request, WebSocket) and self.http is not None:
-            context.admission = self.http.connection_policy(request)
+        if isinstance(request, WebSocket):
+            context.events = self.events
+            authorization = request.headers.get("authorization")
+            if authorization is not None:
+                context.credentials = self.credentials(authorization)
+            if self.http is not None:
+                context.admission = self.http.connection_policy(request)
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:
@@ -141,6 +157,7 @@ class GraphQLApp(GraphQL[Context, None]):
             raise ConnectionRejectionError({"code": ErrorCode.UNAUTHENTICATED.value}) from None
         context.viewer = viewer
         context.loaders = Loaders.create(context.database, viewer, self.registry)
+        context.credentials = self.credentials(str(authorization))
         return await super().on_ws_connect(context)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -199,8 +216,12 @@ def create_app(
     hardening: HardeningSettings | None = None,
     budget_store: BudgetStore | None = None,
     compiler: CompilerSettings | None = None,
+    events: EventBroker | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
+
+    Subscriptions get this worker's EventBroker: `events` when given, else one on the same
+    database (none with only a sessionmaker: there is no URL to LISTEN on).
 
     The chapter registry is loaded (and validated) here: an invalid chapters_config/ raises
     ChapterConfigError and the server refuses to start.
@@ -242,6 +263,16 @@ def create_app(
             )
             if compiler.tune_gc:
                 tune_gc()
+        own_events = None
+        if events is not None:
+            graphql.events = events
+        else:
+            url = settings.database_url if sessionmaker is None and engine is None else None
+            if engine is not None and sessionmaker is None:
+                url = engine.url.render_as_string(hide_password=False)
+            if url is not None:
+                graphql.events = own_events = EventBroker(url)
+        endpoint.events_broker(graphql.events)
         mailer = None
         if not settings.is_production and sessionmaker is None:
             mailer = asyncio.create_task(_outbox_loop(state["sessionmaker"]))
@@ -252,6 +283,8 @@ def create_app(
                 mailer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await mailer
+            if own_events is not None:
+                await own_events.close()
             if own_store is not None:
                 await own_store.close()
             if compiled is not None:

@@ -1,8 +1,9 @@
 """The per-request Context every resolver receives, and the typed `Info` alias."""
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import uuid4
 
 import strawberry
@@ -13,6 +14,9 @@ from graph.database import RequestDatabase
 from graph.extensions.admission import Admission, ConnectionPolicy
 from graph.loaders import Loaders
 from graph.settings import DEFAULT_ISSUER
+
+if TYPE_CHECKING:
+    from graph.subscriptions.broker import EventBroker
 
 
 @dataclass
@@ -30,6 +34,12 @@ class Context:
     """Public base URL, for links in mails."""
     consent_reads: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
     """(engineer id, consent grant id) → profile fields read under that grant in this request."""
+    events: "EventBroker | None" = None
+    """This worker's event broker (subscriptions); None where subscriptions are not served."""
+    credentials: Callable[[RequestDatabase], Awaitable[Viewer]] | None = None
+    """Re-checks the connection's token (expiry, revocation, current roles): a WebSocket outlives
+    its token, so each subscription event is served as whom the token stands for *now*.
+    Raises InvalidToken when it no longer stands for anyone. None: anonymous connection."""
 
     @classmethod
     def create(
@@ -48,6 +58,29 @@ class Context:
             viewer=viewer,
             request_id=request_id or uuid4().hex,
             site=site,
+        )
+
+    async def for_event(self) -> "Context":
+        """A context for one subscription event: a fresh session and loaders, and the viewer
+        re-checked from the connection's token (InvalidToken when it expired or was revoked)."""
+        database = self.database.fork()
+        viewer = self.viewer
+        if self.credentials is not None:
+            try:
+                viewer = await self.credentials(database)
+            except BaseException:
+                await database.close()
+                raise
+        return Context(
+            database=database,
+            loaders=Loaders.create(database, viewer, self.registry),
+            registry=self.registry,
+            viewer=viewer,
+            request_id=self.request_id,
+            connection_params=self.connection_params,
+            site=self.site,
+            events=self.events,
+            credentials=self.credentials,
         )
 
 

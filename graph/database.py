@@ -21,6 +21,10 @@ class RequestDatabase:
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
 
+    def fork(self) -> "RequestDatabase":
+        """A separate request database over the same sessionmaker (one subscription event)."""
+        return RequestDatabase(self._sessionmaker)
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """Exclusive use of the request's session for one unit of work."""

@@ -1,5 +1,6 @@
-"""Assembles Query (and later Mutation/Subscription) and the schema's extensions."""
+"""Assembles Query, Mutation and Subscription and the schema's extensions."""
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
@@ -17,12 +18,14 @@ from graph.resolvers import consent as consent_fields
 from graph.resolvers import engineer as engineer_fields
 from graph.resolvers import forum as forum_fields
 from graph.resolvers import forum_mutations as forum_mutation_fields
+from graph.resolvers import forum_subscriptions as forum_subscription_fields
 from graph.resolvers import institution as institution_fields
 from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
 from graph.resolvers import profile as profile_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
+from graph.subscriptions.execution import EventExecutionContext
 from graph.types.chapter import Chapter, Membership
 from graph.types.connection import Connection
 from graph.types.consent import ConsentGrant
@@ -176,6 +179,18 @@ class Mutation:
     )
 
 
+@strawberry.type(
+    description="The root of every live update, over WebSocket (graphql-transport-ws) only."
+)
+class Subscription:
+    """Root subscription fields: each event is loaded and authorised for the subscriber."""
+
+    forum_post_added: AsyncIterator[ForumPost] = strawberry.subscription(
+        resolver=forum_subscription_fields.forum_post_added,
+        description=forum_subscription_fields.POST_ADDED,
+    )
+
+
 class BrainGainSchema(strawberry.Schema):
     """Our schema: logs only unexpected errors, with the request id."""
 
@@ -192,6 +207,7 @@ def build_schema() -> strawberry.Schema:
     return BrainGainSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Membership, ConsentGrant, ForumCategory, ForumThread, ForumPost, ForumReport],
         extensions=[
             LimitedParser,
@@ -200,6 +216,7 @@ def build_schema() -> strawberry.Schema:
             ConsentAccessLog,
             MaskUnexpectedErrors,
         ],
+        execution_context_class=EventExecutionContext,
     )
 
 

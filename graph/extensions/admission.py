@@ -86,6 +86,8 @@ class Admission:
     actual_cost: int | None = None
     bucket: BucketState | None = None
     operation_name: str | None = None
+    settled: bool = False
+    """The refund was made (a subscription reports after every event but settles once)."""
 
     def cost_report(self) -> dict[str, Any] | None:
         """`extensions.cost`, in Shopify's shape; None before the cost was calculated."""
@@ -194,8 +196,11 @@ class AdmissionControl(SchemaExtension):
 async def settle(admission: Admission, data: Any, actual: int | None = None) -> dict[str, Any]:
     """After execution: refund the unused part of the charge; the `extensions` to report.
 
-    The actual cost is counted in `data`, unless the caller counted it already (`actual`)."""
-    if admission.executed and admission.requested_cost is not None:
+    The actual cost is counted in `data`, unless the caller counted it already (`actual`). A
+    subscription is charged once, when it starts, and settled on its first result; its later
+    events are neither charged nor refunded."""
+    if admission.executed and admission.requested_cost is not None and not admission.settled:
+        admission.settled = True
         if actual is None:
             actual = actual_cost(data) if data else 0
         admission.actual_cost = actual

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -51,6 +52,15 @@ class MaskUnexpectedErrors(SchemaExtension):
             return
         request_id = getattr(self.execution_context.context, "request_id", "unknown")
         result.errors = [mask(error, request_id) for error in result.errors]
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Mask each result a stream sends (WebSocket operations, every subscription event)
+        before it leaves: a stream's `on_operation` ends only after the last one was sent."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            request_id = getattr(self.execution_context.context, "request_id", "unknown")
+            result.errors = [mask(error, request_id) for error in errors]
+        yield
 
 
 def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:

@@ -181,6 +181,11 @@ class GraphQLEndpoint:
         if self.metrics is not None and isinstance(bind, AsyncEngine):
             self.metrics.pool.engine = bind
 
+    def events_broker(self, broker: Any) -> None:
+        """Let the metrics read the worker's subscriptions (an EventBroker, or None)."""
+        if self.metrics is not None:
+            self.metrics.events.broker = broker
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one authenticated HTTP request (GraphQLApp hands them over)."""
         request = Request(scope, receive)

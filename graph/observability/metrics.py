@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests and latency by operation, errors by code, database pool use."""
+"""Prometheus metrics: requests and latency by operation, errors by code, database pool use,
+subscriptions."""
 
 import re
 from collections.abc import Iterable, Iterator
@@ -38,6 +39,28 @@ class PoolCollector(Collector):
             yield GaugeMetricFamily(name, documentation, value=value)
 
 
+class EventsCollector(Collector):
+    """Reads the worker's event broker at scrape time."""
+
+    def __init__(self) -> None:
+        self.broker: Any = None
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """Subscriptions registered on this worker and whether its LISTEN connection is up."""
+        if self.broker is None:
+            return
+        yield GaugeMetricFamily(
+            "braingain_subscriptions",
+            "Subscriptions registered on this worker.",
+            value=self.broker.subscriber_count,
+        )
+        yield GaugeMetricFamily(
+            "braingain_events_listening",
+            "1 while the worker's LISTEN connection is up.",
+            value=int(self.broker.listening),
+        )
+
+
 class Metrics:
     """One app's metrics in its own registry (so several apps in one process don't collide)."""
 
@@ -64,6 +87,8 @@ class Metrics:
         )
         self.pool = PoolCollector()
         self.registry.register(self.pool)
+        self.events = EventsCollector()
+        self.registry.register(self.events)
         self.max_operation_names = max_operation_names
         self.operation_names: set[str] = set()
         self.children: dict[tuple[str | None, int], tuple[Any, Any]] = {}

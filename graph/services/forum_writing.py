@@ -16,6 +16,7 @@ from graph.auth.viewer import Viewer
 from graph.errors import Forbidden, InsufficientScope
 from graph.services.forum import can_read_category, can_read_thread, moderates, valid_tag
 from graph.services.problems import reject
+from graph.subscriptions.events import forum_post_added, publish
 
 TITLE_MIN = 3
 
@@ -192,7 +193,8 @@ async def create_thread(
 async def create_post(
     session: AsyncSession, viewer: Viewer, thread_id: int, *, body: str
 ) -> ForumPost:
-    """Reply in a thread; refused on locked threads except for its moderators; no commit."""
+    """Reply in a thread (refused on locked threads except for its moderators) and publish the
+    reply to the thread's subscribers when the transaction commits; no commit."""
     thread, category = await readable_thread(session, viewer, thread_id, "input", "thread")
     engineer_id = require_forum_writer(viewer, category)
     text = clean_body(body)
@@ -203,6 +205,7 @@ async def create_post(
     session.add(post)
     await session.flush()
     await session.refresh(post)
+    await publish(session, forum_post_added(thread.id, post.id))  # delivered on commit only
     return post
 
 

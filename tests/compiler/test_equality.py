@@ -462,6 +462,7 @@ async def test_what_the_suite_leaves_to_strawberry_falls_back(both: BothPaths) -
         "{ viewer { isAuthenticated } engineers(first: 1000) { totalCount } }",
         "{ __schema { queryType { name } } }",
         "{ engineers(first: 1) { nope } }",
+        'subscription { forumPostAdded(threadId: "Rm9ydW1UaHJlYWQ6MQ") { id body } }',
     ],
 )
 async def test_what_strawberry_must_answer_is_not_compiled(both: BothPaths, document: str) -> None:

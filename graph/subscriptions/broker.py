@@ -1,0 +1,246 @@
+"""One LISTEN connection per worker, fanning each NOTIFY out to its subscribers' bounded queues.
+
+The connection is opened lazily by the first subscriber and kept while the worker runs. When it
+drops, it is reopened with exponential backoff (with jitter); events published while it is down
+are not seen by this worker (delivery is at most once, like NOTIFY itself). A subscriber whose
+queue is full is dropped: its iterator raises `SubscriberTooSlow` instead of memory growing.
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+
+from db.engine import to_libpq_url
+from graph.errors import Throttled
+from graph.subscriptions.events import CHANNEL, Event
+
+logger = logging.getLogger(__name__)
+
+QUEUE_SIZE = 100
+FIRST_BACKOFF_SECONDS = 0.25
+MAX_BACKOFF_SECONDS = 30.0
+HEALTH_CHECK_SECONDS = 30.0
+CONNECT_TIMEOUT_SECONDS = 10.0
+
+Connect = Callable[[], Awaitable[Any]]
+
+
+class SubscriberTooSlow(Throttled):
+    """The subscriber did not keep up with its events and was dropped."""
+
+
+class Subscription:
+    """One subscriber's interest in a topic: a bounded queue the broker fills."""
+
+    def __init__(self, broker: "EventBroker", topic: str, queue_size: int) -> None:
+        self.broker = broker
+        self.topic = topic
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=queue_size)
+        self.overflowed = False
+        self.ready = False
+        """Registered and the worker is LISTENing: nothing committed from now on is missed."""
+        self._wake = asyncio.Event()
+
+    def offer(self, event: Event) -> None:
+        """Queue an event; on a full queue mark the subscriber as too slow and unregister it."""
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self.broker.unsubscribe(self)
+            self._wake.set()
+
+    async def next(self) -> Event:
+        """The next event; SubscriberTooSlow once the queue overflowed."""
+        while True:
+            if not self.queue.empty():
+                return self.queue.get_nowait()
+            if self.overflowed:
+                raise SubscriberTooSlow(
+                    f"The subscription fell more than {self.queue.maxsize} events behind and "
+                    "was ended; subscribe again.",
+                    queueSize=self.queue.maxsize,
+                )
+            getting = asyncio.ensure_future(self.queue.get())
+            waking = asyncio.ensure_future(self._wake.wait())
+            try:
+                done, _ = await asyncio.wait({getting, waking}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waking.cancel()
+                if not getting.done():
+                    getting.cancel()
+            if getting in done and not getting.cancelled():
+                return getting.result()
+
+    def close(self) -> None:
+        """Stop receiving (idempotent)."""
+        self.broker.unsubscribe(self)
+
+
+class EventBroker:
+    """This worker's LISTEN connection and the registry of topic → subscriptions."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        connect: Connect | None = None,
+        queue_size: int = QUEUE_SIZE,
+        first_backoff: float = FIRST_BACKOFF_SECONDS,
+        max_backoff: float = MAX_BACKOFF_SECONDS,
+        health_check_seconds: float = HEALTH_CHECK_SECONDS,
+    ) -> None:
+        if connect is None:
+            if url is None:
+                raise ValueError("EventBroker needs a database URL or a connect function")
+            libpq = to_libpq_url(url)
+            connect = lambda: asyncpg.connect(libpq, timeout=CONNECT_TIMEOUT_SECONDS)  # noqa: E731
+        self._connect = connect
+        self.queue_size = queue_size
+        self.first_backoff = first_backoff
+        self.max_backoff = max_backoff
+        self.health_check_seconds = health_check_seconds
+        self.topics: dict[str, set[Subscription]] = {}
+        self.connection: Any = None
+        self.connections_opened = 0
+        self._opening = asyncio.Lock()
+        self._reconnecting: asyncio.Task[None] | None = None
+        self._health: asyncio.Task[None] | None = None
+        self._closed = False
+        self._changed = asyncio.Event()
+
+    @property
+    def subscriber_count(self) -> int:
+        """Subscriptions registered on this worker and listening."""
+        return sum(
+            subscription.ready
+            for subscribers in self.topics.values()
+            for subscription in subscribers
+        )
+
+    @property
+    def listening(self) -> bool:
+        """Whether the LISTEN connection is up."""
+        return self.connection is not None and not self.connection.is_closed()
+
+    async def subscribe(self, topic: str) -> Subscription:
+        """Register for `topic`; returns once this worker is LISTENing, so nothing committed
+        afterwards is missed. Raises when the database cannot be reached."""
+        if self._closed:
+            raise RuntimeError("the event broker is closed")
+        subscription = Subscription(self, topic, self.queue_size)
+        self.topics.setdefault(topic, set()).add(subscription)
+        try:
+            await self._listen()
+        except BaseException:
+            self.unsubscribe(subscription)
+            raise
+        subscription.ready = True
+        self._touch()
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        """Forget a subscription (idempotent)."""
+        subscribers = self.topics.get(subscription.topic)
+        if subscribers is None:
+            return
+        subscribers.discard(subscription)
+        if not subscribers:
+            del self.topics[subscription.topic]
+        self._touch()
+
+    async def wait_until(self, condition: Callable[[], bool]) -> None:
+        """Return once `condition` holds, re-checking after every change of the registrations
+        or of the LISTEN connection."""
+        while not condition():
+            await self._changed.wait()
+
+    def _touch(self) -> None:
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def close(self) -> None:
+        """Stop reconnecting and close the LISTEN connection."""
+        self._closed = True
+        for task in (self._reconnecting, self._health):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(connection.close(), timeout=5)
+
+    def deliver(self, payload: str) -> None:
+        """Fan one NOTIFY payload out to the subscribers of its topic."""
+        event = Event.decode(payload)
+        if event is None:
+            logger.warning("ignoring a malformed event payload on %s", CHANNEL)
+            return
+        for subscription in list(self.topics.get(event.topic, ())):
+            subscription.offer(event)
+
+    async def _listen(self) -> None:
+        if self.listening:
+            return
+        async with self._opening:
+            if self.listening:
+                return
+            connection = await self._connect()
+            try:
+                await connection.add_listener(CHANNEL, self._on_notify)
+            except BaseException:
+                connection.terminate()
+                raise
+            connection.add_termination_listener(self._on_lost)
+            self.connection = connection
+            self.connections_opened += 1
+            self._touch()
+            if self._health is None or self._health.done():
+                self._health = asyncio.create_task(self._check_health())
+
+    def _on_notify(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        self.deliver(payload)
+
+    def _on_lost(self, connection: Any) -> None:
+        if connection is not self.connection or self._closed:
+            return
+        self.connection = None
+        self._touch()
+        logger.warning("event LISTEN connection lost; reconnecting")
+        if self._reconnecting is None or self._reconnecting.done():
+            self._reconnecting = asyncio.create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        attempt = 0
+        while not self._closed and not self.listening:
+            delay = min(self.max_backoff, self.first_backoff * 2**attempt)
+            await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+            attempt += 1
+            try:
+                await self._listen()
+            except Exception as error:
+                logger.warning("event LISTEN reconnect %d failed: %s", attempt, error)
+        if self.listening:
+            logger.info("event LISTEN connection restored after %d attempt(s)", attempt)
+
+    async def _check_health(self) -> None:
+        """Notice a connection that died silently (no FIN/RST): a cheap query, with a timeout."""
+        while not self._closed:
+            await asyncio.sleep(self.health_check_seconds)
+            connection = self.connection
+            if connection is None or connection.is_closed():
+                continue
+            try:
+                await asyncio.wait_for(connection.execute("SELECT 1"), self.health_check_seconds)
+            except Exception as error:
+                logger.warning("event LISTEN connection unhealthy: %s", error)
+                connection.terminate()  # fires the termination listener, which reconnects
