@@ -1,5 +1,6 @@
 """Where the compiled path gets its asyncpg connection: a lean pool, or the request's session."""
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -36,8 +37,22 @@ async def create_pool(url: str, *, size: int = 10, statement_timeout_ms: int | N
 
 
 def pooled(pool: Any) -> Any:
-    """An `acquire()` over an asyncpg pool."""
-    return pool.acquire
+    """An `acquire()` over an asyncpg pool that hands connections out first come, first served.
+
+    asyncpg queues waiters in an asyncio.Queue, which lets a newcomer take a connection
+    released for a woken waiter; that waiter goes to the back of the line, and under load a few
+    unlucky requests wait for many turns (measured: Q1 at 64 connections on a pool of 8, p90
+    50 ms and p99 77 to 91 ms). A semaphore of the pool's size in front keeps the line in order
+    (asyncio's semaphore does not let newcomers pass its waiters), so asyncpg never queues.
+    """
+    gate = asyncio.Semaphore(pool.get_max_size())
+
+    @asynccontextmanager
+    async def acquire() -> AsyncIterator[Connection]:
+        async with gate, pool.acquire() as connection:
+            yield connection
+
+    return acquire
 
 
 def sessions(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
