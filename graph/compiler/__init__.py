@@ -23,8 +23,10 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    display order and sliced, with totalCount as a correlated count. Page sizes are inlined
    (they choose the plan), keys and filter values are parameters, single-key lookups compare
    to a scalar `= $1` so the prepared statement keeps a generic plan. Visibility rules
-   (visibility.py) are SQLAlchemy predicates from graph.services.visibility, inlined per
-   viewer as row filters and column masks: `shows_field` masks every maskable Engineer field
+   (visibility.py) are SQLAlchemy predicates from graph.services.visibility, inlined as row
+   filters and column masks — with the viewer's engineer id as a statement parameter, so
+   engineers with the same scopes and chapter roles share one SQL text (one prepared
+   statement); a rule that computes with the id is detected and rendered per viewer: `shows_field` masks every maskable Engineer field
    (CASE WHEN … THEN … END) and guards the filters on them (search uses the vector without
    skills where skills are hidden); `membership_scope` filters memberships. Served viewers
    (reads.serves): anonymous, signed-in engineers and institutions (clients and staff). For
@@ -33,10 +35,13 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    with strawberry's own writer (one INSERT, only when something was read under consent).
 5. Admission (graph.extensions.admission.admit: introspection policy, variables, limits, cost,
    rate budget) runs exactly as for strawberry, after the plan is known to answer and before
-   anything is charged; refusals are reported as strawberry reports them. The statement runs
-   on a lean asyncpg pool (autocommit, no reset query on release); `settle` refunds the unused
-   cost from the result, and the endpoint splices PostgreSQL's JSON text into its body as an
-   orjson.Fragment — no strawberry executor, no per-field Python. A statement that fails is
+   anything is charged; refusals are reported as strawberry reports them. The requested cost
+   and page verdicts come from a cache per (document, operation, deciding variable values),
+   graph/extensions/document_facts.py. The statement runs on a lean asyncpg pool (autocommit,
+   no reset query on release, connections handed out first come, first served) and returns
+   the JSON as UTF-8 bytes; `settle` refunds the unused cost counted in those bytes (no parse),
+   and the endpoint splices them into its body as an orjson.Fragment — no strawberry executor,
+   no per-field Python. A statement that fails is
    rerun by strawberry without charging the budget again.
 
 Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
