@@ -27,8 +27,9 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    filters and column masks — with the viewer's engineer id as a statement parameter, so
    engineers with the same scopes and chapter roles share one SQL text (one prepared
    statement); a rule that computes with the id is detected and rendered per viewer.
-   `shows_field` masks every maskable Engineer field (CASE WHEN … THEN … END) and guards the filters on them (search uses the vector without
-   skills where skills are hidden); `membership_scope` filters memberships. Served viewers
+   `shows_field` masks every maskable Engineer field (CASE WHEN … THEN … END) and guards the
+   filters on them (search uses the vector without skills where skills are hidden);
+   `membership_scope` filters memberships. Served viewers
    (reads.serves): anonymous, signed-in engineers and institutions (clients and staff). For
    an institution, consent grants lift the masks as in strawberry, and consent.py marks
    each read made under a grant inside the JSON, strips the marks and writes the access log
