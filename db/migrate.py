@@ -23,8 +23,3 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations up to `revision` (blocking; run outside the event loop)."""
     command.upgrade(alembic_config(url=url), revision)
-
-
-def upgrade_on(connection: Connection, revision: str = "head") -> None:
-    """Apply migrations on an already-open sync connection (used from async code via run_sync)."""
-    command.upgrade(alembic_config(connection=connection), revision)

@@ -1,6 +1,5 @@
 """SELECTs and small writes for the authorization server's tables."""
 
-from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -65,26 +64,6 @@ async def get_refresh_token(session: AsyncSession, token_hash: str) -> RefreshTo
     return await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
 
 
-async def revoke_refresh_family(session: AsyncSession, family_id: UUID, now: datetime) -> None:
-    """Revoke every refresh token of a family (on reuse of a rotated token, or on revocation)."""
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-
-
-async def revoke_client_refresh_tokens(
-    session: AsyncSession, client_pk: int, now: datetime
-) -> None:
-    """Revoke every refresh token issued to a client."""
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.client_id == client_pk, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-
-
 async def is_access_token_revoked(
     session: AsyncSession, jti: str, family_id: UUID | None = None
 ) -> bool:
@@ -97,11 +76,6 @@ async def is_access_token_revoked(
         RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
     )
     return bool(await session.scalar(select(revoked | session_revoked)))
-
-
-async def list_clients_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[OAuthClient]:
-    """Clients by primary key."""
-    return list((await session.scalars(select(OAuthClient).where(OAuthClient.id.in_(ids)))).all())
 
 
 async def revoke_engineer_refresh_tokens(

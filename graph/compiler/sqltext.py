@@ -32,8 +32,3 @@ def timestamp(value_sql: str) -> str:
 def json_flag(column_sql: str, key: str) -> str:
     """bool(features.get(key, False)) for a JSONB object of booleans."""
     return f"coalesce(({column_sql} -> {quote_literal(key)}) = 'true'::jsonb, false)"
-
-
-def identifier(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
