@@ -29,22 +29,19 @@ log_reads in SQL and write through the read pool; as first written it ran in ~10
 
 import secrets
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, Table, case, select, true
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.sql.elements import Null
 
 from db.enums import ProfileField
 from db.models import Engineer
 from graph.auth.viewer import Viewer
-from graph.chapters import ChapterRegistry
 from graph.compiler import sqltext
 from graph.compiler.mapping import TYPES, Paged
 from graph.compiler.plan import ObjectPlan
-from graph.compiler.visibility import ALIAS_PLACEHOLDER, RULES, viewer_key
+from graph.compiler.visibility import RULES
 from graph.extensions.access_log import write_consent_reads
 from graph.services import visibility as rules
 
@@ -74,70 +71,33 @@ NOTED_LISTS: dict[tuple[str, str], tuple[str, ProfileField]] = {
 """Connections whose listed rows are reads of a field (Institution.staff calls
 `note_consent_reads` for its page): the column holding the engineer's id, and the field."""
 
-LABEL = "__consent_read__"
-MAX_TEMPLATES = 4096
-_TEMPLATES: dict[tuple[ProfileField, Hashable, int], str] = {}
-
-
-def read_under_consent(
-    viewer: Viewer, registry: ChapterRegistry, field: ProfileField
-) -> ColumnElement[Any]:
-    """SQL over the engineers row: the grant the viewer reads `field` under, or NULL when the
-    field is visible anyway or no live grant names it (the test `reveals` logs by)."""
-    return case(
-        (
-            rules.field_visible(viewer, registry, field).is_not(true()),
-            rules.consent_grant_for(viewer, field),
-        )
-    )
+RenderRule = Callable[[str, str], str]
+"""Renders a rule of graph.compiler.visibility over an alias, as the statement's renderer does
+(with the viewer's engineer id as a parameter where the rule allows)."""
 
 
 def can_read_under_consent(viewer: Viewer) -> bool:
     """Whether the viewer can read anything under consent (an institution with profiles:read)."""
-    grant = rules.consent_grant_for(viewer, ProfileField.EMAIL)
-    return _sql(grant, Engineer.__table__) != "NULL"
-
-
-def _sql(expression: ColumnElement[Any], table: Any) -> str:
-    """`expression` over `table` as SQL, its values inlined, the table named ALIAS_PLACEHOLDER."""
-    assert isinstance(table, Table)
-    aliased = table.alias(ALIAS_PLACEHOLDER)
-    adapted = ClauseAdapter(aliased).traverse(expression)
-    statement: Select[Any] = select(adapted.label(LABEL)).select_from(aliased)
-    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
-    compiled = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    head, separator, tail = compiled.rpartition(f" AS {LABEL} \nFROM ")
-    assert separator, compiled
-    assert head.startswith("SELECT "), compiled
-    assert tail == f"{table.name} AS {ALIAS_PLACEHOLDER}", compiled
-    return head.removeprefix("SELECT ")
+    return not isinstance(rules.consent_grant_for(viewer, ProfileField.EMAIL), Null)
 
 
 class ConsentMarkers:
     """Renders the markers for one statement and one viewer who reads under consent."""
 
-    def __init__(self, viewer: Viewer, registry: ChapterRegistry) -> None:
-        self.viewer = viewer
-        self.registry = registry
+    def __init__(self, render: RenderRule) -> None:
+        self.render = render
         self.used = False
         """Whether the statement carries any marker (then `record` strips and logs)."""
 
     @classmethod
-    def for_viewer(cls, viewer: Viewer, registry: ChapterRegistry) -> "ConsentMarkers | None":
+    def for_viewer(cls, viewer: Viewer, render: RenderRule) -> "ConsentMarkers | None":
         """Markers for an institution's viewer; None for everyone else (no extra SQL)."""
         if viewer.institution_id is None or not can_read_under_consent(viewer):
             return None
-        return cls(viewer, registry)
+        return cls(render)
 
     def _read(self, field: ProfileField, alias: str) -> str:
-        key = (field, viewer_key(self.viewer), id(self.registry))
-        template = _TEMPLATES.get(key)
-        if template is None:
-            if len(_TEMPLATES) >= MAX_TEMPLATES:
-                _TEMPLATES.pop(next(iter(_TEMPLATES)))
-            expression = read_under_consent(self.viewer, self.registry, field)
-            template = _TEMPLATES[key] = _sql(expression, Engineer.__table__)
-        return template.replace(ALIAS_PLACEHOLDER, alias)
+        return self.render(f"consent:{field.value}", alias)
 
     def _marker(self, engineer: str, fields: list[ProfileField]) -> str:
         items = [f"{engineer}.id"]

@@ -151,7 +151,7 @@ class Renderer:
         self.aliases = 0
         self.per_viewer = False
         """Whether the SQL holds this viewer's id inline (then it is cached per viewer)."""
-        self.consent = ConsentMarkers.for_viewer(viewer, registry)
+        self.consent = ConsentMarkers.for_viewer(viewer, self._visibility)
 
     def render(self) -> Statement:
         """The statement: SELECT json_build_object(<root fields>) as UTF-8 bytes (bytea: the
@@ -161,9 +161,7 @@ class Renderer:
             pairs.append((root.key, self._root(root)))
         marked = self.consent is not None and self.consent.used
         sql = f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')"
-        # Consent markers inline the whole viewer (graph.compiler.consent): keep those per viewer.
-        per_viewer = self.per_viewer or (marked and self.viewer.engineer_id is not None)
-        return Statement(sql, self.keys, marked, per_viewer)
+        return Statement(sql, self.keys, marked, self.per_viewer)
 
     # -- helpers ---------------------------------------------------------------------------------
 

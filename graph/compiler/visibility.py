@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Table,
+    case,
     exists,
     false,
     literal_column,
@@ -40,15 +41,17 @@ ALIAS_PLACEHOLDER = "__visibility_alias__"
 NO_CHAPTERS = ChapterRegistry()
 """The registry when none is given: no chapter shares profile fields with its members."""
 
-Predicate = Callable[[Viewer, ChapterRegistry], ColumnElement[bool]]
+Predicate = Callable[[Viewer, ChapterRegistry], ColumnElement[Any]]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A predicate over rows of `model`, for a given viewer (and the chapters' configs)."""
+    """A predicate over rows of `model`, for a given viewer (and the chapters' configs); with
+    `value`, an expression the statement reads as a value (a grant id) rather than a test."""
 
     model: type[Base]
     predicate: Predicate
+    value: bool = False
 
 
 def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
@@ -104,6 +107,20 @@ def forum_post_bodies(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]
     )
 
 
+def _read_under_consent(field: ProfileField) -> Predicate:
+    def read(viewer: Viewer, registry: ChapterRegistry) -> ColumnElement[Any]:
+        """The grant the viewer reads `field` under, or NULL when the field is visible anyway
+        or no live grant names it (the test strawberry's `reveals` logs by)."""
+        return case(
+            (
+                rules.field_visible(viewer, registry, field).is_not(true()),
+                rules.consent_grant_for(viewer, field),
+            )
+        )
+
+    return read
+
+
 RULES: dict[str, Rule] = {
     "membership": Rule(Membership, visible_memberships),
     "forum_category": Rule(ForumCategory, forum_categories),
@@ -112,10 +129,15 @@ RULES: dict[str, Rule] = {
     "forum_post_body": Rule(ForumPost, forum_post_bodies),
     "active_membership": Rule(Membership, active_memberships),
     **{f"field:{field.value}": Rule(Engineer, _shows(field)) for field in ProfileField},
+    **{
+        f"consent:{field.value}": Rule(Engineer, _read_under_consent(field), value=True)
+        for field in ProfileField
+    },
 }
 """`field:<profile field>` is graph.services.visibility.shows_field: the mask of a maskable
 Engineer field and the condition a filter on it must meet. (For institution viewers it admits
-consent grants too; graph.compiler.consent logs the reads they allow.)"""
+consent grants too.) `consent:<profile field>` is the grant such a read is made under, or NULL
+(graph.compiler.consent marks and logs those reads)."""
 
 ViewerKey = tuple[Hashable, ...]
 """What of a Viewer the rules read, hashable (its chapter roles are a mapping proxy)."""
@@ -203,14 +225,26 @@ def _template(rule_name: str, viewer: Viewer, registry: ChapterRegistry) -> str:
     aliased = table.alias(ALIAS_PLACEHOLDER)
     adapted = ClauseAdapter(aliased).traverse(rule.predicate(viewer, registry))
     # Rendered inside a SELECT over the alias so that subqueries (EXISTS over memberships)
-    # correlate to it; the WHERE clause is the predicate.
-    statement: Select[Any] = select(literal_column("1")).select_from(aliased).where(adapted)
+    # correlate to it: a predicate as its WHERE clause, a value as its one column.
+    statement: Select[Any] = (
+        select(adapted.label(VALUE_LABEL)).select_from(aliased)
+        if rule.value
+        else select(literal_column("1")).select_from(aliased).where(adapted)
+    )
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
     compiled = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    if rule.value:
+        head, separator, tail = compiled.rpartition(f" AS {VALUE_LABEL} \nFROM ")
+        assert separator, compiled
+        assert tail == f"{table.name} AS {ALIAS_PLACEHOLDER}", compiled
+        return f"({head.removeprefix('SELECT ')})"
     head, separator, where = compiled.partition("\nWHERE ")
     assert separator, compiled
     assert head.endswith(f"AS {ALIAS_PLACEHOLDER} "), compiled
     return f"({where})"
+
+
+VALUE_LABEL = "__visibility_value__"
 
 
 def clear_cache() -> None:
