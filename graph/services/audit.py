@@ -1,6 +1,7 @@
 """The audit trail: every privileged mutation records actor, action, target, before and after."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,4 +33,37 @@ def record(
         request_id=request_id[:64],
     )
     session.add(row)
+    return row
+
+
+Row = TypeVar("Row")
+
+
+async def audited_update(
+    session: AsyncSession,
+    viewer: Viewer,
+    action: str,
+    row: Row,
+    snapshot: Callable[[Row], dict[str, Any]],
+    *,
+    chapter_id: int | None,
+    request_id: str,
+    **changes: Any,
+) -> Row:
+    """Apply `changes` to `row` and record the audit row with its snapshots before and after;
+    flushed, not committed."""
+    before = snapshot(row)
+    for column, value in changes.items():
+        setattr(row, column, value)
+    record(
+        session,
+        viewer,
+        action,
+        row,
+        chapter_id=chapter_id,
+        before=before,
+        after=snapshot(row),
+        request_id=request_id,
+    )
+    await session.flush()
     return row

@@ -11,7 +11,7 @@ from graph.auth.permissions import require_engineer
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.errors import Forbidden, InsufficientScope
-from graph.services.audit import record
+from graph.services.audit import audited_update
 from graph.services.forum import moderates
 from graph.services.forum_writing import (
     ForumErrorCode,
@@ -94,20 +94,16 @@ async def moderate(
             "input",
             "action",
         )
-    before = moderation_snapshot(target)
-    setattr(target, column, value)
-    record(
+    return await audited_update(
         session,
         viewer,
         f"forum.{action.value.lower()}",
         target,
+        moderation_snapshot,
         chapter_id=category.chapter_id,
-        before=before,
-        after=moderation_snapshot(target),
         request_id=request_id,
+        **{column: value},
     )
-    await session.flush()
-    return target
 
 
 async def resolve_report(
@@ -137,19 +133,15 @@ async def resolve_report(
         )
     if row.status != ForumReportStatus.OPEN:
         raise reject(ForumErrorCode.NOT_OPEN, "The report was settled already.", "input", "report")
-    before = {"status": row.status}
-    row.status = status.value
-    row.resolved_by_id = engineer_id
-    row.resolved_at = await session.scalar(select(func.now()))
-    record(
+    return await audited_update(
         session,
         viewer,
         f"forum.report.{status.value.lower()}",
         row,
+        lambda report: {"status": report.status},
         chapter_id=category.chapter_id,
-        before=before,
-        after={"status": row.status},
         request_id=request_id,
+        status=status.value,
+        resolved_by_id=engineer_id,
+        resolved_at=await session.scalar(select(func.now())),
     )
-    await session.flush()
-    return row

@@ -12,7 +12,7 @@ from graph.auth.permissions import require_chapter_scope
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
-from graph.services.audit import record
+from graph.services.audit import audited_update, record
 from graph.services.problems import reject
 from graph.services.visibility import can_see_membership
 
@@ -144,21 +144,16 @@ async def _audited_change(
     **changes: str,
 ) -> Membership:
     """Apply `changes` to the membership and write the audit row with before/after."""
-    before = snapshot(row)
-    for column, value in changes.items():
-        setattr(row, column, value)
-    record(
+    return await audited_update(
         session,
         viewer,
         action,
         row,
+        snapshot,
         chapter_id=row.chapter_id,
-        before=before,
-        after=snapshot(row),
         request_id=request_id,
+        **changes,
     )
-    await session.flush()
-    return row
 
 
 async def approve(
