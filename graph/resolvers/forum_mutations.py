@@ -194,14 +194,12 @@ def _target(global_id: str) -> tuple[int | None, int | None]:
     try:
         decoded = decode_id(global_id)
     except BadUserInput:
-        raise reject(
-            ForumErrorCode.NOT_FOUND, "Not the ID of a thread or reply.", "input", "target"
-        ) from None
+        raise reject(ForumErrorCode.NOT_FOUND, NOT_A_TARGET, "input", "target") from None
     if decoded.type_name == "ForumThread":
         return decoded.key, None
     if decoded.type_name == "ForumPost":
         return None, decoded.key
-    raise reject(ForumErrorCode.NOT_FOUND, "Not the ID of a thread or reply.", "input", "target")
+    raise reject(ForumErrorCode.NOT_FOUND, NOT_A_TARGET, "input", "target")
 
 
 THREAD_CREATE = (
