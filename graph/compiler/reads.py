@@ -19,11 +19,9 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
-    OperationDefinitionNode,
     OperationType,
     validate,
 )
-from graphql.execution.values import VariableValues
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.base import BaseSchema
@@ -81,10 +79,6 @@ class DocumentFacts:
     def pages_valid(self, variables: Mapping[str, Any] | None, operation_name: str | None) -> bool:
         """No connection field has a missing, doubled or out-of-range page argument."""
         return not self.operation.page_errors(self.schema, self.document, variables, operation_name)
-
-    def cost(self, operation: OperationDefinitionNode, variables: VariableValues) -> int:
-        """The requested cost with these variables (cached by the values that size lists)."""
-        return self.operation.cost(self.schema, self.document, operation, variables)
 
 
 def serves(viewer: Viewer) -> bool:
@@ -195,7 +189,7 @@ class CompiledReads:
             introspects=facts.introspects,
             shape=facts.shape,
             coerced=statement.variables,
-            cost_of=lambda coerced: facts.cost(prepared.operation, coerced),
+            facts=facts.operation,
         )
         if errors:
             return CompiledResult(None, errors, await settle(admission, None))

@@ -33,7 +33,7 @@ from graph.extensions.budget import (
     retry_after_seconds,
 )
 from graph.extensions.cost import actual_cost, requested_cost
-from graph.extensions.document_facts import FACTS
+from graph.extensions.document_facts import FACTS, OperationFacts
 from graph.extensions.limits import (
     DEFAULT_LIMITS,
     DocumentShape,
@@ -189,7 +189,7 @@ class AdmissionControl(SchemaExtension):
             operation,
             context.variables,
             self.admission,
-            cost_of=lambda variables: facts.cost(schema, document, operation, variables),
+            facts=facts,
         )
 
 
@@ -227,15 +227,15 @@ async def admit(
     introspects: bool | None = None,
     shape: DocumentShape | None = None,
     coerced: VariableValues | None = None,
-    cost_of: Callable[[VariableValues], int] | None = None,
+    facts: OperationFacts | None = None,
 ) -> list[GraphQLError]:
     """Policy, variables, limits, cost, budget — in that order; the errors refusing it.
 
     Shared by the extension and the compiled read path, so both admit by the same rules. A
     caller that caches per document may pass what depends on the document alone: whether it
     `introspects` (False: the introspection policy cannot refuse it) and its `shape`; one that
-    coerced the variables already passes them (`coerced`), and `cost_of` may answer the
-    requested cost from a cache (it must equal `requested_cost`).
+    coerced the variables already passes them (`coerced`), and the operation's cached `facts`
+    answer the requested cost by the values that decide it.
     """
     admission.operation_name = operation.name.value if operation.name else None
     if not admission.may_introspect and introspects is not False:
@@ -264,8 +264,8 @@ async def admit(
     if errors:
         return errors
     cost = (
-        cost_of(variables)
-        if cost_of is not None
+        facts.cost(schema, document, operation, variables)
+        if facts is not None
         else requested_cost(schema, document, operation, variables)
     )
     admission.requested_cost = cost
