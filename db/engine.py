@@ -110,9 +110,13 @@ def connect_args(url: str, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> 
             "application_name": "braingain",
         },
     }
-    host = parse_qs(urlsplit(url).query).get("host")
+    parts = urlsplit(url)
+    host = parse_qs(parts.query).get("host")
     if host:
         args["host"] = host[0]
+        # asyncpg ignores the URL's port once `host` is given: pass it along (socket name)
+        if parts.port is not None:
+            args["port"] = parts.port
     return args
 
 

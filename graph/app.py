@@ -36,11 +36,7 @@ from graph.context import Context
 from graph.database import RequestDatabase
 from graph.errors import ErrorCode
 from graph.extensions.budget import BudgetStore
-from graph.extensions.unavailable import (
-    RETRY_AFTER_SECONDS,
-    is_database_unavailable,
-    unavailable_error,
-)
+from graph.extensions.unavailable import is_database_unavailable, unavailable_response
 from graph.http.app import hardening_routes, open_budget_store
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.settings import HardeningSettings
@@ -68,15 +64,6 @@ def unauthenticated(reason: str) -> Response:
         },
         status_code=401,
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-    )
-
-
-def database_unavailable() -> Response:
-    """HTTP 503 with a GraphQL error body and Retry-After: the database cannot be reached."""
-    return JSONResponse(
-        {"errors": [unavailable_error().formatted]},
-        status_code=503,
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
@@ -184,7 +171,7 @@ class GraphQLApp(GraphQL[Context, None]):
                     if scope["type"] == "websocket":
                         await send({"type": "websocket.close", "code": 1013})  # try again later
                         return
-                    await database_unavailable()(scope, receive, send)
+                    await unavailable_response()(scope, receive, send)
                     return
             if scope["type"] == "http" and self.http is not None:
                 await self.http(scope, receive, send)

@@ -23,6 +23,7 @@ from graph.auth.pages import consent_page, error_page
 from graph.auth.scopes import Scope
 from graph.auth.secrets import digest
 from graph.auth.tokens import InvalidToken
+from graph.extensions.unavailable import answers_unavailable
 from graph.services.account import LoginOutcome, check_password
 from graph.settings import Settings
 
@@ -262,11 +263,13 @@ async def jwks_endpoint(request: Request) -> Response:
 def routes() -> list[Route]:
     """The authorization server's routes."""
     return [
-        Route("/oauth/token", token_endpoint, methods=["POST"]),
-        Route("/oauth/revoke", revocation_endpoint, methods=["POST"]),
-        Route("/oauth/authorize", authorize_endpoint, methods=["GET", "POST"]),
+        Route("/oauth/token", answers_unavailable(token_endpoint), methods=["POST"]),
+        Route("/oauth/revoke", answers_unavailable(revocation_endpoint), methods=["POST"]),
+        Route(
+            "/oauth/authorize", answers_unavailable(authorize_endpoint), methods=["GET", "POST"]
+        ),
         Route("/.well-known/oauth-authorization-server", metadata_endpoint),
-        Route("/.well-known/jwks.json", jwks_endpoint),
+        Route("/.well-known/jwks.json", answers_unavailable(jwks_endpoint)),
     ]
 
 

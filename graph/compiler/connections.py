@@ -32,7 +32,7 @@ async def create_pool(url: str, *, size: int = 10, statement_timeout_ms: int | N
         max_size=size,
         reset=_keep,
         server_settings=args["server_settings"],
-        **({"host": args["host"]} if "host" in args else {}),
+        **{key: args[key] for key in ("host", "port") if key in args},
     )
 
 
