@@ -327,3 +327,68 @@ def test_keys_clients_and_token_commands(
     current_kid = rotations.splitlines()[-1].split()[2].rstrip(";")
     assert header["kid"] == current_kid
     assert unknown == 1
+
+
+README_TOKEN_RECIPE = 'TOKEN=$(braingain token --engineer readme-recipe) && printf "%s" "$TOKEN"'
+
+
+async def _viewer_handle(database_url: str, token: str) -> tuple[int, Any]:
+    from asgi_lifespan import LifespanManager
+    from httpx import ASGITransport, AsyncClient
+
+    from graph.app import create_app
+    from graph.settings import Settings
+
+    app = create_app(
+        Settings(
+            database_url=database_url,
+            environment="development",
+            max_body_bytes=100_000,
+            log_level="WARNING",
+        )
+    )
+    async with LifespanManager(app) as manager:
+        transport = ASGITransport(app=manager.app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.post(
+                "/graphql",
+                json={"query": "{ viewer { engineer { handle } } }"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+    return response.status_code, response.json()
+
+
+def test_the_readme_token_recipe_captures_only_the_token(tmp_path: Path) -> None:
+    from db.engine import start_embedded, stop_embedded
+    from db.migrate import upgrade
+
+    # Given the default setup: no DATABASE_URL, the embedded server under BRAINGAIN_DATA_DIR
+    location = start_embedded(tmp_path)
+    try:
+        upgrade(location.url)
+        asyncio.run(_write(to_libpq_url(location.url), ENGINEER.format(handle="readme-recipe")))
+        environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        environment["BRAINGAIN_DATA_DIR"] = str(tmp_path)
+        environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
+
+        # When an operator follows the README's recipe in a shell
+        recipe = subprocess.run(
+            ["bash", "-c", README_TOKEN_RECIPE],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        token = recipe.stdout
+
+        # Then the variable holds the token alone (status lines went to stderr) ...
+        assert re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", token), token
+        assert "embedded PostgreSQL running" in recipe.stderr
+
+        # ... and the API accepts it as that engineer
+        status, body = asyncio.run(_viewer_handle(location.url, token))
+    finally:
+        stop_embedded(location)
+    assert status == 200
+    assert body["data"]["viewer"]["engineer"]["handle"] == "readme-recipe"

@@ -26,7 +26,9 @@ def migrated_database() -> Iterator[DatabaseLocation]:
 
     location = resolve_database()
     if location.embedded is not None:
-        print(f"embedded PostgreSQL running ({os.environ.get('BRAINGAIN_DATA_DIR', '.braingain')})")
+        status(
+            f"embedded PostgreSQL running ({os.environ.get('BRAINGAIN_DATA_DIR', '.braingain')})"
+        )
     try:
         upgrade(location.url)
         yield location
@@ -44,6 +46,12 @@ async def in_session(url: str, work: Callable[[AsyncSession], Awaitable[ResultT]
             return result
     finally:
         await engine.dispose()
+
+
+def status(message: str) -> None:
+    """A line for the operator (progress, what happened) on stderr: stdout carries only data,
+    so `TOKEN=$(braingain token …)` captures the token and nothing else."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def fail(message: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import create_engine, resolve_database, to_libpq_url
-from graph.cli.runtime import in_session, migrated_database
+from graph.cli.runtime import in_session, migrated_database, status
 
 
 async def sync_chapter_rows(url: str) -> list[str]:
@@ -60,10 +60,10 @@ def serve(arguments: argparse.Namespace) -> int:
         return 1
     with migrated_database() as location:
         for change in asyncio.run(sync_chapter_rows(location.url)):
-            print(f"chapters: {change}")
+            status(f"chapters: {change}")
         asyncio.run(seed_demo_data(location.url, scale=arguments.scale, reset=False))
         os.environ["DATABASE_URL"] = location.url
-        print(f"Brain Gain Graph: http://{arguments.host}:{arguments.port}/graphql", flush=True)
+        status(f"Brain Gain Graph: http://{arguments.host}:{arguments.port}/graphql")
         uvicorn.run(
             "graph.asgi:app",
             host=arguments.host,
@@ -78,7 +78,7 @@ def serve(arguments: argparse.Namespace) -> int:
 def db_upgrade(_: argparse.Namespace) -> int:
     """Apply Alembic migrations up to head."""
     with migrated_database():
-        print("database at head")
+        status("database at head")
     return 0
 
 
@@ -105,7 +105,7 @@ def schema_export(arguments: argparse.Namespace) -> int:
         sys.stdout.write(sdl)
     else:
         Path(arguments.output).write_text(sdl)
-        print(f"wrote {arguments.output}")
+        status(f"wrote {arguments.output}")
     return 0
 
 
