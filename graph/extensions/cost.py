@@ -1,5 +1,8 @@
 """The calculated cost of an operation, in GitHub's style: connection sizes multiply.
 
+Computed in time linear in the document: each fragment is costed once per page size it is
+spread under and multiplied by its uses, never re-walked.
+
 Every object the operation can return costs one point. A connection's page size (its
 `first` or `last`, read from literals or variables) multiplies everything selected below
 its `edges`/`nodes`; `nodes(ids:)` multiplies by the number of IDs. The requested cost is
@@ -52,6 +55,30 @@ class _CostWalker:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.unit_costs: dict[tuple[str, int | None], int] = {}
+        """A fragment's cost per parent object, by the page size it is spread under."""
+
+    def fragment_cost(self, name: str, page_size: int | None, visiting: frozenset[str]) -> int:
+        """The cost of one spread of fragment `name` under one parent object, computed once.
+
+        Cost is linear in the multiplier (every object below a parent counts once per parent),
+        so a fragment's cost for `multiplier` parents is that many times its cost for one; a
+        fragment spread 2^n times through a chain is walked n times, not 2^n.
+        """
+        key = (name, page_size)
+        known = self.unit_costs.get(key)
+        if known is not None:
+            return known
+        fragment = self.fragments.get(name)
+        if fragment is None or name in visiting:
+            return 0
+        target = self.schema.get_type(fragment.type_condition.name.value)
+        if target is None or not is_composite_type(target):
+            return 0
+        cost = self.unit_costs[key] = self.selection_cost(
+            target, fragment.selection_set, 1, page_size, visiting | {name}
+        )
+        return cost
 
     def selection_cost(
         self,
@@ -79,19 +106,8 @@ class _CostWalker:
                         visiting,
                     )
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in visiting:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value)
-                if target is not None and is_composite_type(target):
-                    total += self.selection_cost(
-                        target,
-                        fragment.selection_set,
-                        multiplier,
-                        page_size,
-                        visiting | {name},
-                    )
+                unit = self.fragment_cost(selection.name.value, page_size, visiting)
+                total += multiplier * unit
         return total
 
     def field_cost(

@@ -2,7 +2,13 @@
 
 Defaults follow graphql-armor's: depth 10, aliases 15, directives 50, tokens 2,000 and
 15,000 characters. Size and tokens are enforced while parsing (a document over either is
-never fully parsed); depth, aliases and directives once the document is valid.
+never fully parsed); depth, aliases, directives, fragment spreads and expanded selections once
+the document is valid.
+
+Every measure takes time linear in the document's size: each fragment's depth and expanded
+size are computed once and reused wherever it is spread (a chain of fragments that each spread
+the previous one twice expands to 2^n selections, but is measured in n steps and refused for
+its expanded size).
 """
 
 from collections.abc import Iterator
@@ -41,6 +47,8 @@ class Limits:
     max_tokens: int = 2_000
     max_characters: int = 15_000
     max_cost: int = 5_000
+    max_fragment_spreads: int = 200
+    max_expanded_selections: int = 5_000
 
 
 def too_complex(message: str, **details: Any) -> GraphQLError:
@@ -109,20 +117,24 @@ class LimitedParser(SchemaExtension):
 
 @dataclass(frozen=True)
 class DocumentShape:
-    """What the limits measure in one operation: nesting depth, aliases and directives."""
+    """What the limits measure in one operation: nesting depth, aliases, directives, fragment
+    spreads (as written) and selections (with every fragment spread expanded)."""
 
     depth: int
     aliases: int
     directives: int
     has_nul: bool = False
+    spreads: int = 0
+    expanded: int = 0
 
 
 class _Counter:
-    """Counts aliases and directives and spots NUL in strings, in one walk of the document."""
+    """Counts aliases, directives and spreads and spots NUL in strings, in one walk."""
 
     def __init__(self) -> None:
         self.aliases = 0
         self.directives = 0
+        self.spreads = 0
         self.has_nul = False
 
     def document(self, document: DocumentNode) -> None:
@@ -148,6 +160,8 @@ class _Counter:
                     self.aliases += 1
                 for argument in selection.arguments or ():
                     self.value(argument.value)
+            elif isinstance(selection, FragmentSpreadNode):
+                self.spreads += 1
             if isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set:
                 self.selections(selection.selection_set)
 
@@ -163,7 +177,8 @@ class _Counter:
 
 
 def measure(document: DocumentNode, operation: OperationDefinitionNode) -> DocumentShape:
-    """Depth of `operation` (fragments expanded, introspection ignored); document-wide counts."""
+    """Depth and expanded size of `operation` (fragments expanded, introspection ignored);
+    document-wide counts of aliases, directives and spreads."""
     fragments = {
         definition.name.value: definition
         for definition in document.definitions
@@ -171,35 +186,60 @@ def measure(document: DocumentNode, operation: OperationDefinitionNode) -> Docum
     }
     counter = _Counter()
     counter.document(document)
+    depth, expanded = _Expansion(fragments).selections(operation.selection_set)
     return DocumentShape(
-        depth=_depth(operation.selection_set, fragments, frozenset()),
+        depth=depth,
         aliases=counter.aliases,
         directives=counter.directives,
         has_nul=counter.has_nul,
+        spreads=counter.spreads,
+        expanded=expanded,
     )
 
 
-def _depth(
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    visiting: frozenset[str],
-) -> int:
-    if selection_set is None:
-        return 0
-    deepest = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            if selection.name.value in INTROSPECTION_FIELDS:
-                continue
-            deepest = max(deepest, 1 + _depth(selection.selection_set, fragments, visiting))
-        elif isinstance(selection, InlineFragmentNode):
-            deepest = max(deepest, _depth(selection.selection_set, fragments, visiting))
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in visiting:
-                deepest = max(deepest, _depth(fragment.selection_set, fragments, visiting | {name}))
-    return deepest
+class _Expansion:
+    """Depth and number of selections of selection sets with fragments expanded, each
+    fragment measured once (memoised), so the walk is linear in the document's size."""
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.measured: dict[str, tuple[int, int]] = {}
+        self.visiting: set[str] = set()
+
+    def selections(self, selection_set: SelectionSetNode | None) -> tuple[int, int]:
+        if selection_set is None:
+            return 0, 0
+        deepest = 0
+        count = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                count += 1
+                if selection.name.value in INTROSPECTION_FIELDS:
+                    continue
+                depth, inner = self.selections(selection.selection_set)
+                deepest = max(deepest, 1 + depth)
+                count += inner
+            elif isinstance(selection, InlineFragmentNode):
+                depth, inner = self.selections(selection.selection_set)
+                deepest = max(deepest, depth)
+                count += inner
+            elif isinstance(selection, FragmentSpreadNode):
+                depth, inner = self.fragment(selection.name.value)
+                deepest = max(deepest, depth)
+                count += inner
+        return deepest, count
+
+    def fragment(self, name: str) -> tuple[int, int]:
+        known = self.measured.get(name)
+        if known is not None:
+            return known
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.visiting:  # unknown or cyclic: validation says so
+            return 0, 0
+        self.visiting.add(name)
+        measured = self.measured[name] = self.selections(fragment.selection_set)
+        self.visiting.discard(name)
+        return measured
 
 
 def shape_errors(shape: DocumentShape, limits: Limits) -> list[GraphQLError]:
@@ -208,6 +248,18 @@ def shape_errors(shape: DocumentShape, limits: Limits) -> list[GraphQLError]:
         ("depth", shape.depth, limits.max_depth, "is nested {measured} levels deep"),
         ("aliases", shape.aliases, limits.max_aliases, "uses {measured} aliases"),
         ("directives", shape.directives, limits.max_directives, "uses {measured} directives"),
+        (
+            "fragmentSpreads",
+            shape.spreads,
+            limits.max_fragment_spreads,
+            "spreads fragments {measured} times",
+        ),
+        (
+            "expandedSelections",
+            shape.expanded,
+            limits.max_expanded_selections,
+            "selects {measured} fields once its fragments are expanded",
+        ),
     )
     return [
         too_complex(

@@ -56,6 +56,12 @@ class HardeningSettings:
                 max_tokens=_int("BRAINGAIN_MAX_TOKENS", defaults.max_tokens),
                 max_characters=_int("BRAINGAIN_MAX_CHARACTERS", defaults.max_characters),
                 max_cost=_int("BRAINGAIN_MAX_COST", defaults.max_cost),
+                max_fragment_spreads=_int(
+                    "BRAINGAIN_MAX_FRAGMENT_SPREADS", defaults.max_fragment_spreads
+                ),
+                max_expanded_selections=_int(
+                    "BRAINGAIN_MAX_EXPANDED_SELECTIONS", defaults.max_expanded_selections
+                ),
             ),
             budget=BudgetSettings(
                 capacity=_int("BRAINGAIN_BUDGET_CAPACITY", BudgetSettings.capacity),
