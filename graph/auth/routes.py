@@ -265,9 +265,7 @@ def routes() -> list[Route]:
     return [
         Route("/oauth/token", answers_unavailable(token_endpoint), methods=["POST"]),
         Route("/oauth/revoke", answers_unavailable(revocation_endpoint), methods=["POST"]),
-        Route(
-            "/oauth/authorize", answers_unavailable(authorize_endpoint), methods=["GET", "POST"]
-        ),
+        Route("/oauth/authorize", answers_unavailable(authorize_endpoint), methods=["GET", "POST"]),
         Route("/.well-known/oauth-authorization-server", metadata_endpoint),
         Route("/.well-known/jwks.json", answers_unavailable(jwks_endpoint)),
     ]
