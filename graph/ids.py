@@ -1,12 +1,19 @@
-"""Opaque global object IDs: base64url of "<TypeName>:<primary key>"."""
+"""Opaque global object IDs: base64url of "<TypeName>:<primary key>".
+
+One object has exactly one ID: a value decodes only if it is the canonical encoding of what it
+decodes to (ASCII type name and digits, no leading zeros, no padding, no stray bits), so
+`Engineer:` followed by an Arabic-Indic digit, or `Engineer:01`, name nothing.
+"""
 
 import base64
 import binascii
+import re
 from typing import NamedTuple
 
 from graph.errors import BadUserInput
 
 MAX_PRIMARY_KEY = 2**31 - 1
+_DECODED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):([1-9][0-9]*)")
 
 
 class GlobalId(NamedTuple):
@@ -30,10 +37,13 @@ def decode_id(value: str) -> GlobalId:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadUserInput(f"Malformed ID {value!r}: not a global object ID.") from None
-    type_name, _, key = raw.partition(":")
-    if not type_name.isidentifier() or not key.isdigit() or not 0 < int(key) <= MAX_PRIMARY_KEY:
+    match = _DECODED.fullmatch(raw)
+    if match is None or int(match[2]) > MAX_PRIMARY_KEY:
         raise BadUserInput(f"Malformed ID {value!r}: not a global object ID.")
-    return GlobalId(type_name, int(key))
+    decoded = GlobalId(match[1], int(match[2]))
+    if encode_id(*decoded) != value:  # padding, stray bits: not the one canonical spelling
+        raise BadUserInput(f"Malformed ID {value!r}: not a global object ID.")
+    return decoded
 
 
 def decode_id_of(value: str, expected: str) -> int:
