@@ -81,6 +81,22 @@ def _parse(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
         return error
 
 
+MULTIPLE_OPERATIONS = "Must provide operation name if query contains multiple operations."
+
+
+def ambiguous_operation(document: DocumentNode, operation_name: str | None) -> GraphQLError | None:
+    """The spec's request error when no operation is named and the document holds several
+    (GraphQL spec, GetOperation): which one to run is not ours to guess."""
+    if operation_name is not None:
+        return None
+    operations = sum(
+        isinstance(definition, OperationDefinitionNode) for definition in document.definitions
+    )
+    if operations <= 1:
+        return None
+    return GraphQLError(MULTIPLE_OPERATIONS, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+
+
 def parse_within_limits(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
     """The document (cached by text), or the error parsing with `max_tokens` tokens gives."""
     return _parse(query, max_tokens)
