@@ -43,7 +43,13 @@ def bearer_token(authorization: str | None) -> str | None:
 async def verify(token: str, keys: KeyStore, settings: Settings) -> AccessTokenClaims:
     """Verify a token against the current keys (reloading them for an unknown `kid`)."""
     keyset = await keys.verification_keys(unverified_kid(token))
-    return verify_access_token(token, keyset, issuer=settings.issuer, audience=settings.audience)
+    return verify_access_token(
+        token,
+        keyset,
+        issuer=settings.issuer,
+        audience=settings.audience,
+        max_lifetime_seconds=settings.access_token_seconds,
+    )
 
 
 async def load_viewer(

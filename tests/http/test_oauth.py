@@ -175,6 +175,19 @@ async def test_token_attacks_are_rejected_with_401(
         "missing typ": _forge(app, {"alg": "ES256", "kid": key.kid}, _claims(engineer.id)),
         "JWT typ": _forge(app, {**good_header, "typ": "JWT"}, _claims(engineer.id)),
         "unknown kid": _forge(app, {**good_header, "kid": "not-a-key"}, _claims(engineer.id)),
+        # signed with our own key, but not as we ever sign
+        "no kid": _forge(app, {"alg": "ES256", "typ": "at+jwt"}, _claims(engineer.id)),
+        "expires in 9999": _forge(app, good_header, _claims(engineer.id, exp=253402300799)),
+        "lifetime over the maximum": _forge(
+            app,
+            good_header,
+            _claims(engineer.id, exp=int(time.time()) + SETTINGS.access_token_seconds + 60),
+        ),
+        "issued in the future": _forge(
+            app,
+            good_header,
+            _claims(engineer.id, iat=int(time.time()) + 3600, exp=int(time.time()) + 3900),
+        ),
         "tampered payload": f"{head}.{tampered_payload}.{signature}",
         "garbage": "not-a-token",
     }
