@@ -60,7 +60,9 @@ async def load_viewer(
         family_id = UUID(claims.session_id) if claims.session_id is not None else None
     except ValueError:
         raise InvalidToken("malformed sid") from None
-    if await oauth_queries.is_access_token_revoked(session, claims.token_id, family_id):
+    if await oauth_queries.is_access_token_revoked(
+        session, claims.token_id, family_id, claims.client_id
+    ):
         raise InvalidToken("token was revoked")
     if claims.subject == claims.client_id:
         client = await oauth_queries.get_client(session, claims.client_id)
