@@ -70,7 +70,13 @@ def validate_page_size(
     if last is not None and after is not None:
         raise BadUserInput("`after` pages forward: use it with `first`.", argument="after")
     name, size = ("first", first) if first is not None else ("last", last)
-    if not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+    if not isinstance(size, int) or isinstance(size, bool):
+        raise BadUserInput(
+            f"`{name}` must be an Int from 1 to {MAX_PAGE_SIZE}, got {_described(size)}.",
+            argument=name,
+            expected="Int",
+        )
+    if not 1 <= size <= MAX_PAGE_SIZE:
         raise BadUserInput(
             f"`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {size}.",
             argument=name,
@@ -78,3 +84,11 @@ def validate_page_size(
             maximum=MAX_PAGE_SIZE,
         )
     return size, last is not None
+
+
+def _described(value: Any) -> str:
+    """A value as the client sent it, with its JSON type: 'the String "x"'."""
+    kinds = {bool: "Boolean", str: "String", float: "Float", list: "List", dict: "Object"}
+    kind = next((name for kind, name in kinds.items() if isinstance(value, kind)), "value")
+    shown = orjson.dumps(value).decode() if kind != "value" else repr(value)
+    return f"the {kind} {shown[:40]}"

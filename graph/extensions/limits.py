@@ -78,6 +78,7 @@ def _parse(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
                 limit="tokens",
                 maximum=max_tokens,
             )
+        error.extensions = {"code": ErrorCode.GRAPHQL_PARSE_FAILED.value, **(error.extensions or {})}
         return error
 
 
