@@ -9,9 +9,6 @@
     ├── Throttled            THROTTLED
     └── QueryTooComplex      QUERY_TOO_COMPLEX
 
-Request errors raised before execution carry Apollo's names: GRAPHQL_PARSE_FAILED (the document
-does not parse), GRAPHQL_VALIDATION_FAILED (it does not validate against the schema),
-PERSISTED_QUERY_NOT_FOUND / PERSISTED_QUERY_NOT_SUPPORTED (automatic persisted queries).
 Anything else raised while executing is a bug: it is logged with its stack and masked as INTERNAL.
 """
 
@@ -29,11 +26,11 @@ class ErrorCode(enum.StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     THROTTLED = "THROTTLED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-    INTERNAL = "INTERNAL"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    INTERNAL = "INTERNAL"
 
 
 class GraphError(Exception):

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,9 +73,11 @@ def validate_page_size(
     name, size = ("first", first) if first is not None else ("last", last)
     if not isinstance(size, int) or isinstance(size, bool):
         raise BadUserInput(
-            f"`{name}` must be an Int from 1 to {MAX_PAGE_SIZE}, got {_described(size)}.",
+            f"`{name}` must be an Int between 1 and {MAX_PAGE_SIZE}; got {_json_kind(size)} "
+            f"{_shown(size)}.",
             argument=name,
-            expected="Int",
+            minimum=1,
+            maximum=MAX_PAGE_SIZE,
         )
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise BadUserInput(
@@ -86,9 +89,19 @@ def validate_page_size(
     return size, last is not None
 
 
-def _described(value: Any) -> str:
-    """A value as the client sent it, with its JSON type: 'the String "x"'."""
-    kinds = {bool: "Boolean", str: "String", float: "Float", list: "List", dict: "Object"}
-    kind = next((name for kind, name in kinds.items() if isinstance(value, kind)), "value")
-    shown = orjson.dumps(value).decode() if kind != "value" else repr(value)
-    return f"the {kind} {shown[:40]}"
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in GraphQL's words, for a message: "a String", "a Float"…"""
+    kinds = {
+        str: "a String",
+        bool: "a Boolean",
+        float: "a Float",
+        list: "a List",
+        dict: "an Object",
+    }
+    return kinds.get(type(value), "a value")
+
+
+def _shown(value: Any) -> str:
+    """The value as a client wrote it, cut short."""
+    shown = json.dumps(value, default=str)
+    return shown if len(shown) <= 40 else shown[:37] + "..."

@@ -12,7 +12,6 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from graph.errors import ErrorCode
 from graph.extensions.document_facts import FACTS
 
 
@@ -53,17 +52,9 @@ def _cached_validation(
         return _VALIDATION_CACHE[key]
     # hide_suggestions: no 'Did you mean …?' hints that would reveal the schema's names
     rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
-    errors = tuple(
-        _with_code(error) for error in validate(schema, document, rules, hide_suggestions=True)
-    )
+    errors = tuple(validate(schema, document, rules, hide_suggestions=True))
     if key is not None:
         if len(_VALIDATION_CACHE) >= _VALIDATION_CACHE_SIZE:
             _VALIDATION_CACHE.pop(next(iter(_VALIDATION_CACHE)))
         _VALIDATION_CACHE[key] = errors
     return errors
-
-
-def _with_code(error: GraphQLError) -> GraphQLError:
-    """A validation error tagged GRAPHQL_VALIDATION_FAILED (Apollo's name), unless coded."""
-    error.extensions = {"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value, **(error.extensions or {})}
-    return error
