@@ -56,7 +56,7 @@ class CorsConfigurationError(ValueError):
 
 
 def _origin(value: str) -> str:
-    """`value` if it is a serialised origin (scheme://host[:port]); CorsConfigurationError if not."""
+    """`value` if it is an origin as browsers serialise it (scheme://host[:port]); else raise."""
     if value == "*":
         return value
     parts = urlsplit(value)
@@ -110,7 +110,9 @@ class CorsSettings:
 
 def applies_to(path: str, paths: Sequence[str] = CORS_PATHS) -> bool:
     """Whether CORS answers for `path` (the API's paths, not /metrics or the IDE's assets)."""
-    return any(path == prefix or (prefix.endswith("/") and path.startswith(prefix)) for prefix in paths)
+    return any(
+        path == prefix or (prefix.endswith("/") and path.startswith(prefix)) for prefix in paths
+    )
 
 
 class CorsMiddleware:

@@ -14,6 +14,7 @@ keeps the documents it used last in memory, so a hit usually reads nothing. Clie
 to trusted documents are served from the trusted registry only.
 """
 
+import logging
 import os
 import re
 from collections import OrderedDict
@@ -22,6 +23,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graph.errors import ErrorCode
@@ -29,17 +31,20 @@ from graph.extensions.limits import parse_within_limits
 from graph.extensions.trusted_documents import TrustedDocuments, document_hash, resolve_query
 from graph.http.request import GraphQLParams, HTTPProblem
 
+logger = logging.getLogger(__name__)
 HEX_DIGEST = re.compile(r"^[0-9a-fA-F]{64}$")
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
 NOT_SUPPORTED_MESSAGE = "PersistedQueryNotSupported"
 HASH_MISMATCH_MESSAGE = "provided sha does not match query"
 
 _GET = text(
-    "UPDATE persisted_queries SET last_used_at = now() WHERE sha256 = :sha256 RETURNING document"
+    "UPDATE persisted_queries SET last_used_at = clock_timestamp() WHERE sha256 = :sha256 "
+    "RETURNING document"
 )
 _REGISTER = text(
-    "INSERT INTO persisted_queries (sha256, document) VALUES (:sha256, :document) "
-    "ON CONFLICT (sha256) DO UPDATE SET last_used_at = now()"
+    "INSERT INTO persisted_queries (sha256, document, last_used_at) "
+    "VALUES (:sha256, :document, clock_timestamp()) "
+    "ON CONFLICT (sha256) DO UPDATE SET last_used_at = excluded.last_used_at"
 )
 _EVICT = text(
     "DELETE FROM persisted_queries WHERE sha256 IN ("
@@ -106,10 +111,15 @@ class PersistedQueryStore:
         self._remember(digest, document)
         if self.sessionmaker is None:
             return
-        async with self.sessionmaker() as session:
-            await session.execute(_REGISTER, {"sha256": digest, "document": document})
-            await session.execute(_EVICT, {"capacity": self.settings.capacity})
-            await session.commit()
+        try:
+            async with self.sessionmaker() as session:
+                await session.execute(_REGISTER, {"sha256": digest, "document": document})
+                await session.execute(_EVICT, {"capacity": self.settings.capacity})
+                await session.commit()
+        except DBAPIError as error:
+            # Best effort: two workers evicting at once may deadlock; the query still runs,
+            # and the next worker without it answers PersistedQueryNotFound once more.
+            logger.warning("persisted query %s not registered: %s", digest[:12], error)
 
 
 def _persisted_hash(extension: Any) -> str:
@@ -146,7 +156,7 @@ class PersistedQueries:
         if extension is None or params.document_id is not None:
             return replace(params, query=resolve_query(params, self.documents, trusted_only))
         digest = _persisted_hash(extension)
-        rest = {name: value for name, value in params.extensions.items() if name != "persistedQuery"}
+        rest = {key: value for key, value in params.extensions.items() if key != "persistedQuery"}
         if params.query is None:
             document = self.documents.get(digest)
             if document is None and self.store.enabled and not trusted_only:

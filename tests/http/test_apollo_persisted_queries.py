@@ -49,9 +49,12 @@ def sent_extensions(exchange: dict[str, Any]) -> dict[str, Any]:
 
 def sent_query(exchange: dict[str, Any]) -> str | None:
     """The `query` a request carried, if any."""
+    query: str | None
     if exchange["method"] == "GET":
-        return parse_qs(urlsplit(exchange["url"]).query).get("query", [None])[0]
-    return exchange["request"].get("query")
+        query = parse_qs(urlsplit(exchange["url"]).query).get("query", [None])[0]
+    else:
+        query = exchange["request"].get("query")
+    return query
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])

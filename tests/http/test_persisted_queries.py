@@ -117,7 +117,9 @@ async def test_a_document_that_does_not_parse_is_not_registered(
     client = await make_client()
     broken = "query Broken_" + uuid.uuid4().hex + " { chapters(first: 1) {"
 
-    response = await client.post("/graphql", json={"query": broken, "extensions": persisted(broken)})
+    response = await client.post(
+        "/graphql", json={"query": broken, "extensions": persisted(broken)}
+    )
     retry = await client.post("/graphql", json={"extensions": persisted(broken)})
 
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
