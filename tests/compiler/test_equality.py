@@ -50,7 +50,9 @@ query ($handle: String!) {
     skills { __typename level years skill { id slug name sector { name } } }
     positions { title organization countryCode city startDate endDate isCurrent }
     education { school degree fieldOfStudy startYear endYear }
-    affiliations { role since institution { slug name kind website verified } engineer { handle } }
+    affiliations {
+      id role since institution { slug name kind website verified } engineer { handle }
+    }
     memberships(first: 10) {
       __typename totalCount
       pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
@@ -96,7 +98,7 @@ query {
       slug kind countryCode city description
       staff(first: 2) {
         totalCount pageInfo { hasNextPage endCursor }
-        edges { cursor node { role since engineer { handle } } }
+        edges { cursor node { id role since engineer { handle } } }
       }
     }
   }

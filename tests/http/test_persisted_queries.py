@@ -14,7 +14,7 @@ from graph.extensions.trusted_documents import document_hash
 from graph.http.settings import HardeningSettings
 from tests.http.conftest import ClientFactory
 
-CHAPTERS = "query Chapters { chapters(first: 2) { nodes { slug name } } }"
+CHAPTERS = "query Chapters { chapters(first: 2) { nodes { slug } } }"
 
 
 def unique_query() -> str:
