@@ -164,9 +164,7 @@ async def test_an_audit_log_entry_needs_audit_read_in_its_chapter(
             "targetType": "Membership",
         }
         listed = await graphql.data(AUDIT_LOG, {"slug": "gulf-uae"}, world[who])
-        assert [entry["id"] for entry in listed["chapter"]["auditLog"]["nodes"]] == [
-            in_gulf["id"]
-        ]
+        assert [entry["id"] for entry in listed["chapter"]["auditLog"]["nodes"]] == [in_gulf["id"]]
 
 
 @pytest.mark.parametrize(
