@@ -83,6 +83,7 @@ def configure_logging(level: str = "INFO") -> None:
         root.removeHandler(handler)
     root.addHandler(json_handler())
     root.setLevel(level.upper())
+    logging.captureWarnings(True)  # a library's warning is a log line too (logger py.warnings)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
         logger = logging.getLogger(name)
         logger.handlers.clear()
