@@ -150,3 +150,4 @@ def check_array_in(column: str, values: type[enum.StrEnum]) -> str:
     """SQL CHECK expression limiting a text[] column to an enum's values."""
     quoted = ", ".join(f"'{member.value}'" for member in values)
     return f"{column} <@ ARRAY[{quoted}]::text[]"
+

@@ -357,7 +357,16 @@ def test_keys_clients_and_token_commands(
     assert missing == 1
 
 
-README_TOKEN_RECIPE = 'TOKEN=$(braingain token --engineer readme-recipe) && printf "%s" "$TOKEN"'
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_token_recipe() -> tuple[str, str]:
+    """The README's `TOKEN=$(braingain token --engineer HANDLE)` line, verbatim, and HANDLE."""
+    found = re.search(
+        r"^TOKEN=\$\(braingain token --engineer ([\w-]+)\)$", README.read_text(), re.MULTILINE
+    )
+    assert found is not None, "the README no longer shows the token recipe"
+    return found.group(0), found.group(1)
 
 
 async def _viewer_handle(database_url: str, token: str) -> tuple[int, Any]:
@@ -391,17 +400,18 @@ def test_the_readme_token_recipe_captures_only_the_token(tmp_path: Path) -> None
     from db.migrate import upgrade
 
     # Given the default setup: no DATABASE_URL, the embedded server under BRAINGAIN_DATA_DIR
+    recipe_line, handle = readme_token_recipe()
     location = start_embedded(tmp_path)
     try:
         upgrade(location.url)
-        asyncio.run(_write(to_libpq_url(location.url), ENGINEER.format(handle="readme-recipe")))
+        asyncio.run(_write(to_libpq_url(location.url), ENGINEER.format(handle=handle)))
         environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         environment["BRAINGAIN_DATA_DIR"] = str(tmp_path)
         environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
 
         # When an operator follows the README's recipe in a shell
         recipe = subprocess.run(
-            ["bash", "-c", README_TOKEN_RECIPE],
+            ["bash", "-c", f'{recipe_line} && printf "%s" "$TOKEN"'],
             env=environment,
             capture_output=True,
             text=True,
@@ -419,4 +429,4 @@ def test_the_readme_token_recipe_captures_only_the_token(tmp_path: Path) -> None
     finally:
         stop_embedded(location)
     assert status == 200
-    assert body["data"]["viewer"]["engineer"]["handle"] == "readme-recipe"
+    assert body["data"]["viewer"]["engineer"]["handle"] == handle

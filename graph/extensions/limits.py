@@ -102,6 +102,13 @@ def parse_within_limits(query: str, max_tokens: int) -> DocumentNode | GraphQLEr
     return _parse(query, max_tokens)
 
 
+def _raises_safely(context: Any) -> bool:
+    """Whether an error raised while parsing reaches the client as an error (over HTTP it
+    does; over a WebSocket, whose operations carry a ConnectionPolicy, strawberry drops it)."""
+    admission = getattr(context, "admission", None)
+    return admission is None or type(admission).__name__ != "ConnectionPolicy"
+
+
 class LimitedParser(SchemaExtension):
     """Parses with a bounded token count after checking the document's size; caches by text."""
 
@@ -111,6 +118,19 @@ class LimitedParser(SchemaExtension):
         limits = limits_of(context.context)
         query = context.query
         if query is not None and context.graphql_document is None:
+            if not _raises_safely(context.context):
+                # Over a WebSocket, strawberry does not catch an error raised here: let its
+                # own parse (bounded by the same token limit) report the document's error.
+                parsed_or_error = _parse(query, limits.max_tokens)
+                if not isinstance(parsed_or_error, GraphQLError):
+                    context.graphql_document = parsed_or_error
+                else:
+                    context.parse_options = {
+                        **context.parse_options,
+                        "max_tokens": limits.max_tokens,
+                    }
+                yield
+                return
             if len(query) > limits.max_characters:
                 raise too_complex(
                     f"The document has {len(query)} characters; the limit is "
@@ -125,7 +145,7 @@ class LimitedParser(SchemaExtension):
                     parsed.message,
                     source=parsed.source,
                     positions=parsed.positions,
-                    extensions=parsed.extensions,
+                    extensions=parsed.extensions or {"code": ErrorCode.GRAPHQL_PARSE_FAILED.value},
                 )
             context.graphql_document = parsed
         yield

