@@ -71,7 +71,7 @@ MIRRORED_HELPERS: dict[str, str] = {
     "graph.types.engineer.reveals": "157928ce55671106",
     "graph.types.engineer.note_consent_reads": "bfabe32e234b1cde",
     "db.queries.engineer.filtered": "bb72805f625c4a07",
-    "db.queries.institution.affiliations": "52f3d769a1cbe161",
+    "db.queries.institution.affiliations": "fe3997db55ff54ea",
     "db.queries.chapter.memberships": "64a68cae9982a24f",
     "graph.services.visibility.can_see_membership": "75afd66309cc2f7f",
     "graph.resolvers.forum.readable_thread": "555803e1a20c0ff7",
