@@ -3,7 +3,9 @@
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import strawberry
@@ -87,6 +89,9 @@ class GraphQLApp(GraphQL[Context, None]):
         """Serves authenticated HTTP requests when set (GraphQL over HTTP: graph/http/)."""
         self.events: EventBroker | None = None
         """This worker's LISTEN connection and subscribers (set by the lifespan)."""
+        self.connections_per_address = 20
+        """Open WebSockets one client address may hold on this worker (set from hardening)."""
+        self.open_sockets: Counter[str] = Counter()
 
     async def authenticate(self, authorization: str | None, database: RequestDatabase) -> Viewer:
         """The Viewer for an Authorization header value; InvalidToken when it is bad."""
@@ -149,6 +154,30 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Authenticate, serve one request, then release its database session."""
+        if scope["type"] == "websocket":
+            await self._socket(scope, receive, send)
+            return
+        await self._serve(scope, receive, send)
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket, unless its address already holds its share of this worker's sockets."""
+        client = scope.get("client")
+        address = str(client[0]) if client else "unknown"
+        if self.open_sockets[address] >= self.connections_per_address:
+            logger.warning(
+                "websocket refused: %s holds %d sockets", address, self.open_sockets[address]
+            )
+            await send({"type": "websocket.close", "code": 1013})  # try again later
+            return
+        self.open_sockets[address] += 1
+        try:
+            await self._serve(scope, receive, send)
+        finally:
+            self.open_sockets[address] -= 1
+            if not self.open_sockets[address]:
+                del self.open_sockets[address]
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         database = state["database"] = RequestDatabase(self.sessionmaker)
         try:
@@ -286,7 +315,9 @@ def create_app(
         settings,
         graphql_ide=None,
         allow_queries_via_get=True,
+        connection_init_wait_timeout=timedelta(seconds=hardening.websocket_init_timeout_seconds),
     )
+    graphql.connections_per_address = hardening.websocket_connections_per_address
     endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
     if compiler.enabled:
         endpoint.compiled = CompiledReads(

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +71,15 @@ def validate_page_size(
     if last is not None and after is not None:
         raise BadUserInput("`after` pages forward: use it with `first`.", argument="after")
     name, size = ("first", first) if first is not None else ("last", last)
-    if not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+    if not isinstance(size, int) or isinstance(size, bool):
+        raise BadUserInput(
+            f"`{name}` must be an Int between 1 and {MAX_PAGE_SIZE}; got {_json_kind(size)} "
+            f"{_shown(size)}.",
+            argument=name,
+            minimum=1,
+            maximum=MAX_PAGE_SIZE,
+        )
+    if not 1 <= size <= MAX_PAGE_SIZE:
         raise BadUserInput(
             f"`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {size}.",
             argument=name,
@@ -78,3 +87,21 @@ def validate_page_size(
             maximum=MAX_PAGE_SIZE,
         )
     return size, last is not None
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in GraphQL's words, for a message: "a String", "a Float"…"""
+    kinds = {
+        str: "a String",
+        bool: "a Boolean",
+        float: "a Float",
+        list: "a List",
+        dict: "an Object",
+    }
+    return kinds.get(type(value), "a value")
+
+
+def _shown(value: Any) -> str:
+    """The value as a client wrote it, cut short."""
+    shown = json.dumps(value, default=str)
+    return shown if len(shown) <= 40 else shown[:37] + "..."

@@ -328,6 +328,24 @@ def test_keys_clients_and_token_commands(
     assert header["kid"] == current_kid
     assert unknown == 1
 
+    # When the operator lists the clients and revokes the one just created
+    client_id = next(
+        line.split()[1] for line in client_output.splitlines() if line.startswith("client_id")
+    )
+    assert main(["clients", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert main(["clients", "revoke", client_id]) == 0
+    revoked_status = capsys.readouterr().err
+    assert main(["clients", "list"]) == 0
+    relisted = capsys.readouterr().out
+    missing = main(["clients", "revoke", "bgc_nope"])
+
+    # Then the listing shows it active, then revoked; an unknown client is an error
+    assert f"{client_id}\tactive" in listed
+    assert f"revoked {client_id}" in revoked_status
+    assert f"{client_id}\trevoked" in relisted
+    assert missing == 1
+
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

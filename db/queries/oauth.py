@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import exists, select, text, update
+from sqlalchemy import ColumnElement, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -65,17 +65,23 @@ async def get_refresh_token(session: AsyncSession, token_hash: str) -> RefreshTo
 
 
 async def is_access_token_revoked(
-    session: AsyncSession, jti: str, family_id: UUID | None = None
+    session: AsyncSession, jti: str, family_id: UUID | None = None, client_id: str | None = None
 ) -> bool:
-    """True when the access token with this `jti` was revoked, or its sign-in session was
-    (a revoked refresh token in family `family_id`: revocation, replay, password reset)."""
-    revoked = exists().where(RevokedAccessToken.jti == jti)
-    if family_id is None:
-        return bool(await session.scalar(select(revoked)))
-    session_revoked = exists().where(
-        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
-    )
-    return bool(await session.scalar(select(revoked | session_revoked)))
+    """True when the access token with this `jti` was revoked, its sign-in session was (a
+    revoked refresh token in family `family_id`: revocation, replay, password reset), or the
+    client it was issued to (`client_id`) was revoked. One statement."""
+    reasons: list[ColumnElement[bool]] = [exists().where(RevokedAccessToken.jti == jti)]
+    if client_id is not None:
+        reasons.append(
+            exists().where(OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_not(None))
+        )
+    if family_id is not None:
+        reasons.append(
+            exists().where(
+                RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
+            )
+        )
+    return bool(await session.scalar(select(or_(*reasons))))
 
 
 async def revoke_engineer_refresh_tokens(
@@ -86,4 +92,16 @@ async def revoke_engineer_refresh_tokens(
         update(RefreshToken)
         .where(RefreshToken.engineer_id == engineer_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now)
+    )
+
+
+async def list_clients(session: AsyncSession) -> list[OAuthClient]:
+    """Every registered client, revoked ones too, oldest first."""
+    return list(await session.scalars(select(OAuthClient).order_by(OAuthClient.id)))
+
+
+async def get_client_any(session: AsyncSession, client_id: str) -> OAuthClient | None:
+    """The client with this public identifier, revoked or not, locked until commit."""
+    return await session.scalar(
+        select(OAuthClient).where(OAuthClient.client_id == client_id).with_for_update()
     )

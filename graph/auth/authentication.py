@@ -43,7 +43,13 @@ def bearer_token(authorization: str | None) -> str | None:
 async def verify(token: str, keys: KeyStore, settings: Settings) -> AccessTokenClaims:
     """Verify a token against the current keys (reloading them for an unknown `kid`)."""
     keyset = await keys.verification_keys(unverified_kid(token))
-    return verify_access_token(token, keyset, issuer=settings.issuer, audience=settings.audience)
+    return verify_access_token(
+        token,
+        keyset,
+        issuer=settings.issuer,
+        audience=settings.audience,
+        max_lifetime_seconds=settings.access_token_seconds,
+    )
 
 
 async def load_viewer(
@@ -54,7 +60,9 @@ async def load_viewer(
         family_id = UUID(claims.session_id) if claims.session_id is not None else None
     except ValueError:
         raise InvalidToken("malformed sid") from None
-    if await oauth_queries.is_access_token_revoked(session, claims.token_id, family_id):
+    if await oauth_queries.is_access_token_revoked(
+        session, claims.token_id, family_id, claims.client_id
+    ):
         raise InvalidToken("token was revoked")
     if claims.subject == claims.client_id:
         client = await oauth_queries.get_client(session, claims.client_id)

@@ -82,12 +82,25 @@ def unverified_kid(token: str) -> str | None:
     return kid if isinstance(kid, str) else None
 
 
+LEEWAY_SECONDS = 30
+
+
 def verify_access_token(
-    token: str, keys: KeySet, *, issuer: str, audience: str
+    token: str,
+    keys: KeySet,
+    *,
+    issuer: str,
+    audience: str,
+    max_lifetime_seconds: int,
+    now: int | None = None,
 ) -> AccessTokenClaims:
-    """Verify signature (ES256 only), `typ`, `iss`, `aud`, `exp`/`nbf` and required claims."""
+    """Verify signature (ES256 only), `kid`, `typ`, `iss`, `aud`, `exp`/`nbf`, the required
+    claims, and a lifetime no longer than we ever issue (`max_lifetime_seconds`): a token
+    minted with a leaked key to last until 9999, or issued in the future, is refused."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise InvalidToken("malformed token")
+    if unverified_kid(token) is None:
+        raise InvalidToken("no key id (kid) in the header")
     try:
         decoded = jwt.decode(token, keys, algorithms=[ALGORITHM])
     except (JoseError, ValueError, TypeError, UnicodeError) as error:
@@ -98,7 +111,7 @@ def verify_access_token(
     if not isinstance(typ, str) or typ.lower() not in ACCEPTED_TYPES:
         raise InvalidToken("not an access token (typ must be at+jwt)")
     registry = JWTClaimsRegistry(
-        leeway=30,
+        leeway=LEEWAY_SECONDS,
         iss={"essential": True, "value": issuer},
         aud={"essential": True, "value": audience},
         exp={"essential": True},
@@ -120,6 +133,15 @@ def verify_access_token(
         or not (session_id is None or isinstance(session_id, str))
     ):
         raise InvalidToken("claims have the wrong types")
+    issued_at, expires_at = claims["iat"], claims["exp"]
+    current = int(time.time()) if now is None else now
+    if (
+        not isinstance(issued_at, int)
+        or not isinstance(expires_at, int)
+        or issued_at > current + LEEWAY_SECONDS
+        or expires_at - issued_at > max_lifetime_seconds
+    ):
+        raise InvalidToken("lifetime longer than this server issues")
     return AccessTokenClaims(
         subject=claims["sub"],
         client_id=claims["client_id"],

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from graph.cli.runtime import fail, in_session, migrated_database
+from graph.cli.runtime import fail, in_session, migrated_database, status
 
 
 def keys_rotate(_: argparse.Namespace) -> int:
@@ -51,6 +51,47 @@ def clients_create(arguments: argparse.Namespace) -> int:
     with migrated_database() as location:
         try:
             print("\n".join(asyncio.run(in_session(location.url, create))))
+        except oauth_client.ClientError as error:
+            return fail(str(error))
+    return 0
+
+
+def clients_list(_: argparse.Namespace) -> int:
+    """Print every registered client, one per line (tab-separated)."""
+    from graph.services import oauth_client
+
+    async def listing(session: AsyncSession) -> list[str]:
+        return [
+            "\t".join(
+                (
+                    row.client_id,
+                    "revoked" if row.revoked_at is not None else "active",
+                    " ".join(row.grant_types),
+                    " ".join(row.scopes),
+                    row.name,
+                )
+            )
+            for row in await oauth_client.list_clients(session)
+        ]
+
+    with migrated_database() as location:
+        lines = asyncio.run(in_session(location.url, listing))
+    if lines:
+        print("\n".join(lines))
+    return 0
+
+
+def clients_revoke(arguments: argparse.Namespace) -> int:
+    """Revoke a client: no new tokens, and the tokens it holds stop working at once."""
+    from graph.services import oauth_client
+
+    async def revoke(session: AsyncSession) -> str:
+        row = await oauth_client.revoke_client(session, arguments.client_id)
+        return f"revoked {row.client_id}"
+
+    with migrated_database() as location:
+        try:
+            status(asyncio.run(in_session(location.url, revoke)))
         except oauth_client.ClientError as error:
             return fail(str(error))
     return 0
@@ -172,6 +213,12 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     )
     create.add_argument("--public", action="store_true", help="app without a secret (PKCE only)")
     create.set_defaults(handler=clients_create)
+    clients.add_parser("list", help="list registered clients").set_defaults(handler=clients_list)
+    revoke = clients.add_parser(
+        "revoke", help="revoke a client; its access tokens stop working at once"
+    )
+    revoke.add_argument("client_id", help="the client's client_id")
+    revoke.set_defaults(handler=clients_revoke)
 
     admin_commands = commands.add_parser("admins", help="council admins").add_subparsers(
         dest="admins_command", required=True

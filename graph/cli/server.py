@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import create_engine, resolve_database, to_libpq_url
 from graph.cli.runtime import in_session, migrated_database, status
+from graph.http.proxies import trusted_proxies, uvicorn_proxy_options
 
 
 async def sync_chapter_rows(url: str) -> list[str]:
@@ -71,6 +72,7 @@ def serve(arguments: argparse.Namespace) -> int:
             workers=arguments.workers,
             log_level="warning",
             access_log=False,
+            **uvicorn_proxy_options(trusted_proxies()),
         )
     return 0
 

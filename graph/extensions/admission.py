@@ -38,6 +38,7 @@ from graph.extensions.limits import (
     DEFAULT_LIMITS,
     DocumentShape,
     Limits,
+    ambiguous_operation,
     contains_nul,
     measure,
     shape_errors,
@@ -160,8 +161,14 @@ class AdmissionControl(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if not context.pre_execution_errors and document is not None:
-            operation = get_operation_ast(document, context.operation_name)
-            if operation is not None:
+            # strawberry's `operation_name` falls back to the first operation's name; the
+            # spec's rule needs what the client sent
+            provided = getattr(context, "_provided_operation_name", context.operation_name)
+            ambiguous = ambiguous_operation(document, provided)
+            operation = None if ambiguous else get_operation_ast(document, context.operation_name)
+            if ambiguous is not None:
+                context.pre_execution_errors = [ambiguous]
+            elif operation is not None:
                 errors = await self._admit(operation)
                 if errors:
                     context.pre_execution_errors = errors

@@ -22,13 +22,36 @@ def is_expected(error: GraphQLError) -> bool:
     return original is None or isinstance(original, GraphError | GraphQLError)
 
 
+def request_error_code(error: GraphQLError) -> ErrorCode:
+    """The code of a request error graphql-core raised before execution, named as Apollo
+    names them: the document did not parse, did not validate, or its variables were wrong."""
+    if error.message.startswith("Syntax Error"):
+        if "Parsing aborted" in error.message:  # over the token limit (graphql-core's words)
+            return ErrorCode.QUERY_TOO_COMPLEX
+        return ErrorCode.GRAPHQL_PARSE_FAILED
+    if error.message.startswith("Variable '$"):
+        return ErrorCode.BAD_USER_INPUT
+    return ErrorCode.GRAPHQL_VALIDATION_FAILED
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """`error`, with a code if it is a request error that came without one."""
+    if (
+        error.original_error is None
+        and error.path is None
+        and "code" not in (error.extensions or {})
+    ):
+        error.extensions = {**(error.extensions or {}), "code": request_error_code(error).value}
+    return error
+
+
 def mask(error: GraphQLError, request_id: str) -> GraphQLError:
     """A client-safe version of `error`, tagged with its code (and request id when masked)."""
     if is_expected(error):
         original = error.original_error
         if isinstance(original, GraphError):
             error.extensions = {**original.extensions, **(error.extensions or {})}
-        return error
+        return with_code(error)
     if is_statement_timeout(error.original_error):
         return statement_timeout_error(error)
     if is_database_unavailable(error.original_error):

@@ -81,9 +81,32 @@ def _parse(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
         return error
 
 
+MULTIPLE_OPERATIONS = "Must provide operation name if query contains multiple operations."
+
+
+def ambiguous_operation(document: DocumentNode, operation_name: str | None) -> GraphQLError | None:
+    """The spec's request error when no operation is named and the document holds several
+    (GraphQL spec, GetOperation): which one to run is not ours to guess."""
+    if operation_name is not None:
+        return None
+    operations = sum(
+        isinstance(definition, OperationDefinitionNode) for definition in document.definitions
+    )
+    if operations <= 1:
+        return None
+    return GraphQLError(MULTIPLE_OPERATIONS, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+
+
 def parse_within_limits(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
     """The document (cached by text), or the error parsing with `max_tokens` tokens gives."""
     return _parse(query, max_tokens)
+
+
+def _raises_safely(context: Any) -> bool:
+    """Whether an error raised while parsing reaches the client as an error (over HTTP it
+    does; over a WebSocket, whose operations carry a ConnectionPolicy, strawberry drops it)."""
+    admission = getattr(context, "admission", None)
+    return admission is None or type(admission).__name__ != "ConnectionPolicy"
 
 
 class LimitedParser(SchemaExtension):
@@ -95,6 +118,19 @@ class LimitedParser(SchemaExtension):
         limits = limits_of(context.context)
         query = context.query
         if query is not None and context.graphql_document is None:
+            if not _raises_safely(context.context):
+                # Over a WebSocket, strawberry does not catch an error raised here: let its
+                # own parse (bounded by the same token limit) report the document's error.
+                parsed_or_error = _parse(query, limits.max_tokens)
+                if not isinstance(parsed_or_error, GraphQLError):
+                    context.graphql_document = parsed_or_error
+                else:
+                    context.parse_options = {
+                        **context.parse_options,
+                        "max_tokens": limits.max_tokens,
+                    }
+                yield
+                return
             if len(query) > limits.max_characters:
                 raise too_complex(
                     f"The document has {len(query)} characters; the limit is "
@@ -109,7 +145,7 @@ class LimitedParser(SchemaExtension):
                     parsed.message,
                     source=parsed.source,
                     positions=parsed.positions,
-                    extensions=parsed.extensions,
+                    extensions=parsed.extensions or {"code": ErrorCode.GRAPHQL_PARSE_FAILED.value},
                 )
             context.graphql_document = parsed
         yield

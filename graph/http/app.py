@@ -1,5 +1,6 @@
 """Wiring of the hardening layer into the Starlette app: extra routes and the budget store."""
 
+import hmac
 import logging
 
 from starlette.requests import Request
@@ -30,13 +31,31 @@ def open_budget_store(hardening: HardeningSettings, settings: Settings) -> Budge
     return MemoryBudgetStore()
 
 
+def metrics_allowed(request: Request, token: str | None, production: bool) -> bool:
+    """Whether this request may read /metrics: with the configured bearer token when there is
+    one; in production never without one (operation names and error rates are not public)."""
+    if token is None:
+        return not production
+    presented = request.headers.get("authorization", "")
+    return hmac.compare_digest(presented.encode(), f"Bearer {token}".encode())
+
+
 def hardening_routes(endpoint: GraphQLEndpoint) -> list[BaseRoute]:
-    """/metrics and the IDE's assets."""
+    """/metrics (guarded) and the IDE's assets."""
     routes: list[BaseRoute] = []
     metrics = endpoint.metrics
     if metrics is not None:
+        token = endpoint.hardening.metrics_token
+        production = endpoint.settings.is_production
 
-        async def metrics_page(_: Request) -> Response:
+        async def metrics_page(request: Request) -> Response:
+            if not metrics_allowed(request, token, production):
+                return Response(
+                    "metrics need a bearer token (BRAINGAIN_METRICS_TOKEN)\n",
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+                    media_type="text/plain",
+                )
             return Response(metrics.render(), media_type=PROMETHEUS_TEXT)
 
         routes.append(Route("/metrics", metrics_page))

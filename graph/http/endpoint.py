@@ -33,6 +33,7 @@ from graph.context import Context
 from graph.errors import ErrorCode
 from graph.extensions.admission import Admission, Budget, ConnectionPolicy
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
+from graph.extensions.limits import MULTIPLE_OPERATIONS, ambiguous_operation, parse_within_limits
 from graph.extensions.timeouts import request_timeout_error
 from graph.extensions.trusted_documents import TrustedDocuments, resolve_query
 from graph.extensions.unavailable import (
@@ -281,6 +282,10 @@ class GraphQLEndpoint:
         query = resolve_query(params, self.documents, trusted_only)
         if query is None or not query.strip():
             raise HTTPProblem(400, "No GraphQL document: send `query` (or `documentId`).")
+        if params.operation_name is None:
+            document = parse_within_limits(query, hardening.limits.max_tokens)
+            if not isinstance(document, GraphQLError) and ambiguous_operation(document, None):
+                raise HTTPProblem(400, MULTIPLE_OPERATIONS)
         admission = Admission(
             limits=hardening.limits, may_introspect=may_introspect(viewer, self.settings)
         )

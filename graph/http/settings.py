@@ -41,6 +41,12 @@ class HardeningSettings:
     trusted_documents: Path | None = None
     trusted_only_clients: frozenset[str] = frozenset()
     metrics_enabled: bool = True
+    metrics_token: str | None = None
+    """Bearer token `/metrics` asks for; in production without one, `/metrics` is not served."""
+    websocket_connections_per_address: int = 20
+    """Open WebSocket connections one client address may hold (per worker)."""
+    websocket_init_timeout_seconds: float = 5.0
+    """How long a socket may stay open without sending `connection_init`."""
 
     @classmethod
     def from_environment(cls) -> "HardeningSettings":
@@ -74,4 +80,7 @@ class HardeningSettings:
             if documents
             else (default_documents if default_documents.exists() else None),
             trusted_only_clients=_names("BRAINGAIN_TRUSTED_ONLY_CLIENTS"),
+            metrics_token=os.environ.get("BRAINGAIN_METRICS_TOKEN") or None,
+            websocket_connections_per_address=_int("BRAINGAIN_WS_CONNECTIONS_PER_ADDRESS", 20),
+            websocket_init_timeout_seconds=_float("BRAINGAIN_WS_INIT_TIMEOUT", 5.0),
         )

@@ -1,11 +1,13 @@
 """Registering OAuth clients and minting tokens for operators (the CLI uses these)."""
 
 import secrets
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import OAuthClient
 from db.queries import institution as institution_queries
+from db.queries import oauth as oauth_queries
 from graph.auth.roles import GLOBAL_ROLE_SCOPES, INSTITUTION_CLIENT_SCOPES, parse_scopes
 from graph.auth.scopes import Scope
 from graph.auth.secrets import digest, new_token
@@ -79,3 +81,20 @@ def scopes_an_engineer_can_use(viewer: Viewer) -> frozenset[Scope]:
     for role in viewer.chapter_roles.values():
         granted |= role.scopes
     return frozenset(granted)
+
+
+async def list_clients(session: AsyncSession) -> list[OAuthClient]:
+    """Every registered client (revoked ones too), for operators."""
+    return await oauth_queries.list_clients(session)
+
+
+async def revoke_client(session: AsyncSession, client_id: str) -> OAuthClient:
+    """Revoke a client: it gets no new tokens, and every access token it was issued (engineer
+    tokens of a first-party app included) stops working on its next request."""
+    row = await oauth_queries.get_client_any(session, client_id)
+    if row is None:
+        raise ClientError(f"no client {client_id!r}")
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+        await session.flush()
+    return row

@@ -28,7 +28,9 @@ async def _token_round_trip(store: KeyStore) -> None:
         scopes=[],
         lifetime_seconds=60,
     )
-    claims = verify_access_token(token, store.verifying, issuer=ISSUER, audience=AUDIENCE)
+    claims = verify_access_token(
+        token, store.verifying, issuer=ISSUER, audience=AUDIENCE, max_lifetime_seconds=600
+    )
     assert claims.subject == "engineer:1"
 
 

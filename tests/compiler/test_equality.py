@@ -30,8 +30,10 @@ from tests.graph import (
 )
 from tests.http import (
     test_auth_integration,
+    test_error_codes,
     test_graphiql,
     test_oauth,
+    test_operation_name,
     test_server,
     test_trusted_documents,
     test_websocket,
@@ -163,6 +165,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         for handle in [*handles, "CMP-3", "nobody", "x" * 70]
     ]
     listed += [(EVERYTHING_ON_ENGINEER, {"handle": handle}) for handle in handles]
+    listed += [(test_error_codes.VALID, {"first": first}) for first in (1, 3)]
     listed += [
         (test_engineers.ENGINEERS, {"first": 100, "filter": {"search": "cmpword"}}),
         (test_engineers.ENGINEERS, {"first": 3, "filter": {"sectors": ["cmp-water"]}}),
@@ -336,6 +339,7 @@ STRAWBERRY_ONLY = {
     test_forum_mutations.REPORT_NODE: "ForumReport: not in the read mapping (a moderation view)",
     test_forum_mutations.MODERATION_QUEUE: "ForumCategory.reports: a permission check in Python",
     test_forum.THREAD_DETAILS: "ForumPost.viewerVote: the viewer's own vote, in Python",
+    test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 

@@ -111,7 +111,6 @@ async def test_mixed_operation_merges_both_halves_in_field_order(
         {"query": "{ engineers(first: 500) { totalCount } }"},
         {"query": "{ engineers(first: 5) { nope } }"},
         {"query": '{ engineers(first: 1, after: "junk") { totalCount } }'},
-        {"query": "query A { sectors { slug } } query B { sectors { name } }"},
         {"query": "{ __schema { queryType { name } } }"},
     ],
 )

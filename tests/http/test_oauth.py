@@ -175,6 +175,19 @@ async def test_token_attacks_are_rejected_with_401(
         "missing typ": _forge(app, {"alg": "ES256", "kid": key.kid}, _claims(engineer.id)),
         "JWT typ": _forge(app, {**good_header, "typ": "JWT"}, _claims(engineer.id)),
         "unknown kid": _forge(app, {**good_header, "kid": "not-a-key"}, _claims(engineer.id)),
+        # signed with our own key, but not as we ever sign
+        "no kid": _forge(app, {"alg": "ES256", "typ": "at+jwt"}, _claims(engineer.id)),
+        "expires in 9999": _forge(app, good_header, _claims(engineer.id, exp=253402300799)),
+        "lifetime over the maximum": _forge(
+            app,
+            good_header,
+            _claims(engineer.id, exp=int(time.time()) + SETTINGS.access_token_seconds + 60),
+        ),
+        "issued in the future": _forge(
+            app,
+            good_header,
+            _claims(engineer.id, iat=int(time.time()) + 3600, exp=int(time.time()) + 3900),
+        ),
         "tampered payload": f"{head}.{tampered_payload}.{signature}",
         "garbage": "not-a-token",
     }
@@ -519,3 +532,42 @@ async def test_sign_in_waits_for_the_email_to_be_verified(
     assert verified.json()["data"] == {"accountVerifyEmail": {"ok": True}}
     assert after.status_code == 302
     assert "code=" in after.headers["location"]
+
+
+async def test_revoking_a_first_party_client_signs_out_the_engineer_tokens_it_obtained(
+    client: httpx.AsyncClient, app: Starlette, session: AsyncSession
+) -> None:
+    # Given an engineer signed in through a first-party app, and another app's token
+    engineer = await factories.engineer(session, handle="app-user")
+    portal, _ = await oauth_client.create_app_client(
+        session, "Portal web", [REDIRECT], "profiles:read", public=True
+    )
+    other, _ = await oauth_client.create_app_client(
+        session, "Mobile", [REDIRECT], "profiles:read", public=True
+    )
+    await session.flush()
+
+    def token_from(client_id: str) -> str:
+        token, _ = issue_access_token(
+            _signing_key(app),
+            issuer=SETTINGS.issuer,
+            audience=SETTINGS.audience,
+            subject=engineer_subject(engineer.id),
+            client_id=client_id,
+            scopes=[],
+            lifetime_seconds=300,
+        )
+        return token
+
+    through_portal, through_other = token_from(portal.client_id), token_from(other.client_id)
+    assert (await _graphql(client, through_portal)).status_code == 200
+
+    # When an operator revokes the portal client
+    await oauth_client.revoke_client(session, portal.client_id)
+
+    # Then its token stops working on the next request; the other app's token still works
+    refused = await _graphql(client, through_portal)
+    assert refused.status_code == 401
+    assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    still = await _graphql(client, through_other)
+    assert still.json()["data"]["viewer"]["engineer"] == {"handle": "app-user"}

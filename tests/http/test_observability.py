@@ -108,3 +108,23 @@ async def test_requests_are_traced_when_a_tracer_is_configured(
     attributes = dict(spans[-1].attributes or {})
     assert attributes["graphql.operation.name"] == "ChapterNames"
     assert attributes["http.response.status_code"] == 200
+
+
+async def test_metrics_need_the_bearer_token_in_production(make_client: ClientFactory) -> None:
+    open_in_production = await make_client(HardeningSettings(), settings(environment="production"))
+    guarded = await make_client(
+        HardeningSettings(metrics_token="s3cret"), settings(environment="production")
+    )
+    development = await make_client(HardeningSettings(), settings(environment="development"))
+
+    # Production without a configured token: not served to anyone
+    assert (await open_in_production.get("/metrics")).status_code == 401
+    # With a token: only with it
+    assert (await guarded.get("/metrics")).status_code == 401
+    wrong = await guarded.get("/metrics", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    right = await guarded.get("/metrics", headers={"Authorization": "Bearer s3cret"})
+    assert right.status_code == 200
+    assert "braingain_" in right.text
+    # Development: open, as before
+    assert (await development.get("/metrics")).status_code == 200

@@ -100,3 +100,56 @@ async def test_socket_operations_spend_the_same_budget_and_obey_limits(
     assert status["currentlyAvailable"] == 29
     assert deep["type"] == "error"
     assert deep["payload"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+async def test_one_address_may_hold_only_its_share_of_sockets(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    registry: ChapterRegistry,
+    budget_store: PostgresBudgetStore,
+) -> None:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    hardening = HardeningSettings(websocket_connections_per_address=2)
+    async with serving(sessionmaker, registry, budget_store)("development", hardening) as url:
+        # Given one address holding two open sockets
+        held = [await connect(url, subprotocols=["graphql-transport-ws"]) for _ in range(2)]  # type: ignore[list-item]
+        # When it opens a third, it is refused before the handshake completes
+        try:
+            await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+            refused = False
+        except InvalidStatus:
+            refused = True
+        # And when it closes one, it may open another
+        await held.pop().close()
+        await asyncio.sleep(0.1)
+        again, answer = await _init(url, {})
+        for socket in (*held, again):
+            await socket.close()
+
+    assert refused
+    assert answer == {"type": "connection_ack"}
+
+
+async def test_a_socket_that_never_initialises_is_closed_quickly(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    registry: ChapterRegistry,
+    budget_store: PostgresBudgetStore,
+) -> None:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    hardening = HardeningSettings(websocket_init_timeout_seconds=0.5)
+    async with serving(sessionmaker, registry, budget_store)("development", hardening) as url:
+        socket = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        started = asyncio.get_running_loop().time()
+        # When the client sends nothing, the server closes with graphql-ws's 4408
+        try:
+            await asyncio.wait_for(socket.recv(), timeout=5)
+            code = None
+        except ConnectionClosed as closed:
+            code = closed.rcvd.code if closed.rcvd else None
+        waited = asyncio.get_running_loop().time() - started
+
+    assert code == 4408
+    assert waited < 3
