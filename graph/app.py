@@ -49,6 +49,7 @@ from graph.observability.middleware import RequestMiddleware
 from graph.observability.sql import instrument_sql
 from graph.observability.tracing import app_tracer
 from graph.observability.websocket import ObservedLegacyWSHandler, ObservedTransportWSHandler
+from graph.replicas import ReplicaSet, ReplicaSettings
 from graph.schema import schema as default_schema
 from graph.services.outbox import drain_outbox
 from graph.settings import Settings
@@ -243,6 +244,7 @@ def create_app(
     events: EventBroker | None = None,
     cors: CorsSettings | None = None,
     tracer_provider: TracerProvider | None = None,
+    replicas: ReplicaSettings | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
 
@@ -259,6 +261,7 @@ def create_app(
     registry = registry if registry is not None else load_registry()
     hardening = hardening or HardeningSettings.from_environment()
     compiler = compiler or CompilerSettings.from_environment()
+    replicas = replicas or ReplicaSettings.from_environment()
     cors = cors or CorsSettings.from_environment()  # refuses `*` with credentials
     tracer = app_tracer(tracer_provider)
     if tracer is not None:
@@ -297,6 +300,11 @@ def create_app(
             )
             if compiler.tune_gc:
                 tune_gc()
+        read_replicas = None
+        if replicas.urls and settings.database_url:
+            read_replicas = ReplicaSet(replicas, settings.database_url, compiler.pool_size)
+            await read_replicas.open()
+            endpoint.replicas = read_replicas
         own_events = None
         if events is not None:
             graphql.events = events
@@ -323,6 +331,8 @@ def create_app(
                 await own_store.close()
             if compiled is not None:
                 await compiled.close()
+            if read_replicas is not None:
+                await read_replicas.close()
             if own_engine is not None:
                 await own_engine.dispose()
 
