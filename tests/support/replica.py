@@ -86,6 +86,7 @@ def streaming_pair() -> Iterator[StreamingPair]:
                 "-D",
                 str(standby_data),
                 "-R",  # standby.signal + primary_conninfo: a streaming standby
+                "--checkpoint=fast",
                 "-X",
                 "stream",
                 "-h",
