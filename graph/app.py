@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.engine import create_engine, create_sessionmaker
 from graph.auth.authentication import bearer_token, load_viewer, verify
@@ -316,6 +317,8 @@ def create_app(
         graphql_ide=None,
         allow_queries_via_get=True,
         connection_init_wait_timeout=timedelta(seconds=hardening.websocket_init_timeout_seconds),
+        # Only graphql-transport-ws: the legacy `graphql-ws` has no connection_init timeout
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
     graphql.connections_per_address = hardening.websocket_connections_per_address
     endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)

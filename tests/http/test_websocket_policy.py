@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from graph.app import create_app
 from graph.chapters import ChapterRegistry
 from graph.extensions.budget_postgres import PostgresBudgetStore
+from graph.http.proxies import uvicorn_proxy_options
 from graph.http.settings import BudgetSettings, HardeningSettings
 from tests.http.conftest import settings
 from tests.http.test_websocket import _free_port, _init, _receive, _send
@@ -25,10 +26,13 @@ def serving(
     registry: ChapterRegistry,
     budget_store: PostgresBudgetStore,
 ) -> Serving:
-    """Serves the app under uvicorn in the test's loop; yields the WebSocket URL."""
+    """Serves the app under uvicorn in the test's loop, with `serve`'s proxy options; yields the
+    WebSocket URL."""
 
     @asynccontextmanager
-    async def serve(environment: str, hardening: HardeningSettings) -> AsyncIterator[str]:
+    async def serve(
+        environment: str, hardening: HardeningSettings, proxies: tuple[str, ...] = ()
+    ) -> AsyncIterator[str]:
         app = create_app(
             settings(environment=environment),
             sessionmaker=sessionmaker,
@@ -45,6 +49,7 @@ def serving(
                 lifespan="off",
                 ws="websockets-sansio",
                 log_level="error",
+                **uvicorn_proxy_options(proxies),  # as `braingain serve` configures it
             )
             server = uvicorn.Server(config)
             task = asyncio.create_task(server.serve())
@@ -152,4 +157,63 @@ async def test_a_socket_that_never_initialises_is_closed_quickly(
         waited = asyncio.get_running_loop().time() - started
 
     assert code == 4408
+    assert waited < 3
+
+
+async def test_spoofed_forwarded_for_does_not_buy_more_sockets(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    registry: ChapterRegistry,
+    budget_store: PostgresBudgetStore,
+) -> None:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    hardening = HardeningSettings(websocket_connections_per_address=2)
+    async with serving(sessionmaker, registry, budget_store)("development", hardening) as url:
+        # Given no trusted proxy, and one peer claiming a new address on every socket
+        held = []
+        refused = 0
+        for index in range(1, 5):
+            spoofed = {"X-Forwarded-For": f"203.0.113.{index}"}
+            try:
+                held.append(
+                    await connect(
+                        url,
+                        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+                        additional_headers=spoofed,
+                    )
+                )
+            except InvalidStatus:
+                refused += 1
+        for socket in held:
+            await socket.close()
+
+    # Then the peer's own address is counted: two sockets, the other two refused
+    assert (len(held), refused) == (2, 2)
+
+
+async def test_the_legacy_protocol_without_an_init_timeout_is_not_served(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    registry: ChapterRegistry,
+    budget_store: PostgresBudgetStore,
+) -> None:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+    hardening = HardeningSettings(websocket_init_timeout_seconds=0.5)
+    async with serving(sessionmaker, registry, budget_store)("development", hardening) as url:
+        # When a client asks for subscriptions-transport-ws (`graphql-ws`) and then says nothing
+        started = asyncio.get_running_loop().time()
+        code: int | None = None
+        try:
+            socket = await connect(url, subprotocols=["graphql-ws"])  # type: ignore[list-item]
+            await asyncio.wait_for(socket.recv(), timeout=5)
+        except ConnectionClosed as closed:
+            code = closed.rcvd.code if closed.rcvd else None
+        except InvalidStatus:
+            code = 403
+        waited = asyncio.get_running_loop().time() - started
+
+    # Then it is turned away at once (4406: subprotocol not acceptable), not left open
+    assert code in {4406, 403}
     assert waited < 3
