@@ -5,9 +5,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+import pytest
 import uvicorn
 from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from websockets.exceptions import ConnectionClosedError
 
 from graph.app import create_app
 from graph.chapters import ChapterRegistry
@@ -217,3 +219,35 @@ async def test_the_legacy_protocol_without_an_init_timeout_is_not_served(
     # Then it is turned away at once (4406: subprotocol not acceptable), not left open
     assert code in {4406, 403}
     assert waited < 3
+
+
+async def test_socket_operations_get_the_size_limit_and_name_unknown_operations(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    registry: ChapterRegistry,
+    budget_store: PostgresBudgetStore,
+) -> None:
+    async with serving(sessionmaker, registry, budget_store)(
+        "development", HardeningSettings()
+    ) as url:
+        # Given a socket; when it sends a document over the character limit
+        socket, _ = await _init(url, {})
+        oversized = "{ __typename }\n#" + "x" * 20_000
+        await _send(socket, {"id": "1", "type": "subscribe", "payload": {"query": oversized}})
+        too_big = await _receive(socket)
+        # And an operationName the document does not define
+        unknown = {"query": "query A { __typename }", "operationName": "B"}
+        await _send(socket, {"id": "2", "type": "subscribe", "payload": unknown})
+        with pytest.raises(ConnectionClosedError) as misnamed:
+            await _receive(socket)
+
+    # Then the oversized one is an error with its code, as over HTTP (not a result)
+    assert too_big["type"] == "error"
+    assert too_big["payload"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert too_big["payload"][0]["extensions"]["limit"] == "characters"
+    # graphql-transport-ws closes with 4400 on an operation it cannot identify (as on a syntax
+    # error), with the reason; before, a masked INTERNAL error was sent and a stack logged
+    assert misnamed.value.rcvd is not None
+    assert (misnamed.value.rcvd.code, misnamed.value.rcvd.reason) == (
+        4400,
+        'Unknown operation named "B".',
+    )
