@@ -214,7 +214,16 @@ class GraphQLApp(GraphQL[Context, None]):
             if scope["type"] == "http" and self.http is not None:
                 await self.http(scope, receive, send)
                 return
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            except Exception as error:
+                # a token in connection_init is checked against the database: when it is
+                # gone, close with "try again later" rather than crash the socket (1006)
+                if scope["type"] != "websocket" or not is_database_unavailable(error):
+                    raise
+                logger.warning("database unavailable on a websocket: %s", error)
+                with contextlib.suppress(Exception):  # the socket may already be closed
+                    await send({"type": "websocket.close", "code": 1013})
         finally:
             await database.close()
 
