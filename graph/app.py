@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.engine import create_engine, create_sessionmaker
 from graph.auth.authentication import bearer_token, load_viewer, verify
@@ -214,7 +215,16 @@ class GraphQLApp(GraphQL[Context, None]):
             if scope["type"] == "http" and self.http is not None:
                 await self.http(scope, receive, send)
                 return
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            except Exception as error:
+                # a token in connection_init is checked against the database: when it is
+                # gone, close with "try again later" rather than crash the socket (1006)
+                if scope["type"] != "websocket" or not is_database_unavailable(error):
+                    raise
+                logger.warning("database unavailable on a websocket: %s", error)
+                with contextlib.suppress(Exception):  # the socket may already be closed
+                    await send({"type": "websocket.close", "code": 1013})
         finally:
             await database.close()
 
@@ -344,6 +354,8 @@ def create_app(
         graphql_ide=None,
         allow_queries_via_get=True,
         connection_init_wait_timeout=timedelta(seconds=hardening.websocket_init_timeout_seconds),
+        # Only graphql-transport-ws: the legacy `graphql-ws` has no connection_init timeout
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
     graphql.connections_per_address = hardening.websocket_connections_per_address
     endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
