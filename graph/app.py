@@ -41,6 +41,7 @@ from graph.errors import ErrorCode
 from graph.extensions.budget import BudgetStore
 from graph.extensions.unavailable import is_database_unavailable, unavailable_response
 from graph.http.app import hardening_routes, open_budget_store
+from graph.http.cors import CorsMiddleware, CorsSettings
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.settings import HardeningSettings
 from graph.loaders import Loaders
@@ -240,6 +241,7 @@ def create_app(
     budget_store: BudgetStore | None = None,
     compiler: CompilerSettings | None = None,
     events: EventBroker | None = None,
+    cors: CorsSettings | None = None,
     tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
@@ -257,6 +259,7 @@ def create_app(
     registry = registry if registry is not None else load_registry()
     hardening = hardening or HardeningSettings.from_environment()
     compiler = compiler or CompilerSettings.from_environment()
+    cors = cors or CorsSettings.from_environment()  # refuses `*` with credentials
     tracer = app_tracer(tracer_provider)
     if tracer is not None:
         instrument_sql()
@@ -282,6 +285,7 @@ def create_app(
         app.state.auth = AuthState(state["sessionmaker"], graphql.keys, settings)
         app.state.registry = registry
         endpoint.metrics_engine(state["sessionmaker"])
+        endpoint.persisted.store.open(state["sessionmaker"])
         own_store = None
         if budget_store is None:
             endpoint.budget_store = own_store = open_budget_store(hardening, settings)
@@ -360,6 +364,9 @@ def create_app(
             *oauth_routes(),
             *hardening_routes(endpoint),
         ],
-        middleware=[Middleware(RequestMiddleware, tracer=tracer)],
+        middleware=[
+            Middleware(RequestMiddleware, tracer=tracer),
+            *([Middleware(CorsMiddleware, settings=cors)] if cors.enabled else []),
+        ],
         lifespan=lifespan,
     )

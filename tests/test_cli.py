@@ -24,13 +24,17 @@ import pytest
 from db.engine import DatabaseLocation, to_libpq_url
 from graph.cli import main
 from graph.cli.server import SERVING
+from graph.federation import public_sdl
 from graph.schema import schema
 
 
 def test_schema_export_writes_the_sdl(tmp_path: Path) -> None:
     target = tmp_path / "schema.graphql"
     assert main(["schema", "export", "-o", str(target)]) == 0
-    assert target.read_text() == schema.as_str() + "\n"
+    assert target.read_text() == public_sdl(schema.as_str()) + "\n"
+    subgraph = tmp_path / "schema.federation.graphql"
+    assert main(["schema", "export", "--federation", "-o", str(subgraph)]) == 0
+    assert subgraph.read_text() == schema.as_str() + "\n"
 
 
 def test_chapters_check_accepts_the_shipped_files(capsys: pytest.CaptureFixture[str]) -> None:

@@ -115,9 +115,11 @@ def seed(arguments: argparse.Namespace) -> int:
 
 def schema_export(arguments: argparse.Namespace) -> int:
     """Print or write the SDL the code builds."""
+    from graph.federation import public_sdl
     from graph.schema import schema
 
-    sdl = schema.as_str() + "\n"
+    subgraph = schema.as_str()
+    sdl = (subgraph if arguments.federation else public_sdl(subgraph)) + "\n"
     if arguments.output == "-":
         sys.stdout.write(sdl)
     else:
@@ -175,6 +177,11 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     )
     export = schema.add_parser("export", help="write the SDL")
     export.add_argument("-o", "--output", default="-", help="file (default: stdout)")
+    export.add_argument(
+        "--federation",
+        action="store_true",
+        help="the subgraph SDL with @key/@shareable/@link (schema.federation.graphql)",
+    )
     export.set_defaults(handler=schema_export)
 
     chapters = commands.add_parser("chapters", help="chapters_config/").add_subparsers(

@@ -33,7 +33,7 @@ from graph.extensions.admission import Admission, Budget, ConnectionPolicy
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
 from graph.extensions.limits import MULTIPLE_OPERATIONS, ambiguous_operation, parse_within_limits
 from graph.extensions.timeouts import request_timeout_error
-from graph.extensions.trusted_documents import TrustedDocuments, resolve_query
+from graph.extensions.trusted_documents import TrustedDocuments
 from graph.extensions.unavailable import (
     RETRY_AFTER_SECONDS,
     is_database_unavailable,
@@ -42,6 +42,7 @@ from graph.extensions.unavailable import (
 )
 from graph.http.ide import GraphiQL
 from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type, prefers_html
+from graph.http.persisted import PersistedQueries, PersistedQuerySettings, PersistedQueryStore
 from graph.http.policy import may_introspect, requires_trusted_documents
 from graph.http.request import ALLOWED_METHODS, GraphQLParams, HTTPProblem, read_params
 from graph.http.settings import HardeningSettings
@@ -141,6 +142,12 @@ class GraphQLEndpoint:
         self.metrics = metrics
         self.compiled = compiled
         """The compiled read path (off with BRAINGAIN_COMPILED_READS=0): tried after admission."""
+        self.persisted = PersistedQueries(
+            documents,
+            PersistedQueryStore(PersistedQuerySettings.from_environment()),
+            hardening.limits.max_tokens,
+        )
+        """Trusted documents and automatic persisted queries (graph/http/persisted.py)."""
 
     @classmethod
     def create(
@@ -271,7 +278,8 @@ class GraphQLEndpoint:
         sub_responses: list[Response] = []
         viewer = self.graphql.viewer_of(request)
         trusted_only = requires_trusted_documents(viewer, hardening.trusted_only_clients)
-        query = resolve_query(params, self.documents, trusted_only)
+        params = await self.persisted.resolve(params, trusted_only)
+        query = params.query
         if query is None or not query.strip():
             raise HTTPProblem(400, "No GraphQL document: send `query` (or `documentId`).")
         if params.operation_name is None:
