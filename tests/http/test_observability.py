@@ -88,7 +88,11 @@ def test_every_line_of_the_configured_logging_is_json_with_a_utc_time(
     # Given the process logging as `braingain serve` and its workers configure it
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
+    named = [logging.getLogger(name) for name in ("uvicorn.error", "alembic.runtime.migration")]
+    levels = [logger.level for logger in named]  # earlier tests' servers may have set them
     try:
+        for logger in named:
+            logger.setLevel(logging.NOTSET)
         configure_logging("INFO")
         # When the app, uvicorn (with its colour copy of the message) and a library log
         logging.getLogger("graph.http").warning("database unavailable: %s", "gone")
@@ -102,6 +106,8 @@ def test_every_line_of_the_configured_logging_is_json_with_a_utc_time(
             logging.getLogger("graph.errors").exception("unexpected error")
     finally:
         logging.captureWarnings(False)
+        for logger, level in zip(named, levels, strict=True):
+            logger.setLevel(level)
         for handler in list(root.handlers):
             root.removeHandler(handler)
         for handler in saved[0]:
