@@ -92,3 +92,5 @@ def configure_logging(level: str = "INFO") -> None:
         logger.disabled = False
     # graph.access writes one richer line per request (with the operation name)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # Alembic announces each of its plugins at INFO on every start
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
