@@ -348,6 +348,7 @@ STRAWBERRY_ONLY = {
     test_record_nodes.NODE: "AccessLogEntry, AuditLogEntry, Affiliation by id: checked in Python",
     test_record_nodes.ACCESS_LOG: "viewer: Python-only",
     test_record_nodes.AUDIT_LOG: "Chapter.auditLog",
+    test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
