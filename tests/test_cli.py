@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ import pytest
 
 from db.engine import DatabaseLocation, to_libpq_url
 from graph.cli import main
+from graph.cli.server import SERVING
 from graph.federation import public_sdl
 from graph.schema import schema
 
@@ -129,6 +131,14 @@ def test_serve_starts_embedded_database_seeds_once_and_stops_on_sigterm(tmp_path
     assert first.returncode is not None
     assert _postgres_running(tmp_path) is False
     assert "seeded" in output
+    # And every line it printed is a JSON log line with a UTC ISO 8601 time, but the one for
+    # humans with the URL (README: "Logs")
+    lines = output.splitlines()
+    assert lines.count(f"{SERVING}http://127.0.0.1:{port}/graphql") == 1
+    records = [json.loads(line) for line in lines if not line.startswith(SERVING)]
+    for record in records:
+        assert datetime.fromisoformat(record["time"]).utcoffset() == timedelta(0), record
+    assert any("Uvicorn running on" in record["message"] for record in records)
 
     # When it starts again, it reuses the data instead of seeding twice
     second = _start(tmp_path, port)

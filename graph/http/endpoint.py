@@ -10,13 +10,11 @@ application/json, as the spec asks for legacy clients. THROTTLED is 429 with Ret
 import asyncio
 import logging
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from graphql import GraphQLError
-from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
@@ -49,14 +47,13 @@ from graph.http.policy import may_introspect, requires_trusted_documents
 from graph.http.request import ALLOWED_METHODS, GraphQLParams, HTTPProblem, read_params
 from graph.http.settings import HardeningSettings
 from graph.observability.metrics import Metrics
-from graph.observability.tracing import tracing_enabled
+from graph.observability.tracing import child_span
 from graph.settings import Settings
 
 if TYPE_CHECKING:
     from graph.compiler.reads import CompiledReads, CompiledResult, ContextFactory
 
 logger = logging.getLogger("graph.http")
-tracer = trace.get_tracer("braingain.graph")
 
 QUERIES_ONLY = frozenset({OperationType.QUERY})
 QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
@@ -198,12 +195,7 @@ class GraphQLEndpoint:
         """Serve one authenticated HTTP request (GraphQLApp hands them over)."""
         request = Request(scope, receive)
         started = time.perf_counter()
-        spanning = (
-            tracer.start_as_current_span("graphql.request")
-            if tracing_enabled()
-            else nullcontext(trace.INVALID_SPAN)
-        )
-        with spanning as span:
+        with child_span("graphql.request") as span:
             try:
                 response = await self._respond(request, span)
             finally:
@@ -320,7 +312,11 @@ class GraphQLEndpoint:
         try:
             async with asyncio.timeout(hardening.request_timeout_seconds):
                 if self.compiled is not None and not params.extensions:
-                    compiled = await self._compiled(query, params, viewer, admission, context)
+                    with child_span("graphql.compiled") as span:
+                        compiled = await self._compiled(query, params, viewer, admission, context)
+                        span.set_attribute(
+                            "braingain.execution", compiled.path if compiled else "strawberry"
+                        )
                 if compiled is not None:
                     result = compiled.execution_result()
                 else:
