@@ -35,6 +35,7 @@ from tests.http import (
     test_graphiql,
     test_oauth,
     test_operation_name,
+    test_replicas,
     test_server,
     test_tracing,
     test_trusted_documents,
@@ -373,7 +374,12 @@ query ($handle: String!) {
 }
 """
 
-PER_HANDLE = (test_profiles.PROFILE, MASKS, test_record_nodes.AFFILIATIONS)
+PER_HANDLE = (
+    test_profiles.PROFILE,
+    MASKS,
+    test_record_nodes.AFFILIATIONS,
+    test_replicas.ENGINEER,
+)
 """Documents run once per engineer of the world (each has its own visibility settings)."""
 
 
