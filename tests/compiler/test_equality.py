@@ -35,6 +35,7 @@ from tests.http import (
     test_graphiql,
     test_oauth,
     test_operation_name,
+    test_replicas,
     test_server,
     test_tracing,
     test_trusted_documents,
@@ -350,6 +351,7 @@ STRAWBERRY_ONLY = {
     test_record_nodes.NODE: "AccessLogEntry, AuditLogEntry, Affiliation by id: checked in Python",
     test_record_nodes.ACCESS_LOG: "viewer: Python-only",
     test_record_nodes.AUDIT_LOG: "Chapter.auditLog",
+    test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
@@ -372,7 +374,12 @@ query ($handle: String!) {
 }
 """
 
-PER_HANDLE = (test_profiles.PROFILE, MASKS, test_record_nodes.AFFILIATIONS)
+PER_HANDLE = (
+    test_profiles.PROFILE,
+    MASKS,
+    test_record_nodes.AFFILIATIONS,
+    test_replicas.ENGINEER,
+)
 """Documents run once per engineer of the world (each has its own visibility settings)."""
 
 

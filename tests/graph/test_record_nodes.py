@@ -240,3 +240,22 @@ def test_every_entity_in_a_connection_implements_node() -> None:
         )
     )
     assert not_nodes == []
+
+
+ENTITIES = """
+query ($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Node { id } }
+}
+"""
+
+
+@pytest.mark.parametrize(("who", "sees"), [("coordinator", False), ("member", True)])
+async def test_a_federation_gateway_gets_records_under_the_same_rule(
+    graphql: GraphQLClient, world: dict[str, Any], who: str, sees: bool
+) -> None:
+    access = world["ids"]["access"]
+    representations = [{"__typename": "AccessLogEntry", "id": access}]
+
+    data = await graphql.data(ENTITIES, {"representations": representations}, world[who])
+
+    assert data["_entities"] == [{"id": access} if sees else None]
