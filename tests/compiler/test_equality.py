@@ -36,6 +36,7 @@ from tests.http import (
     test_oauth,
     test_operation_name,
     test_server,
+    test_tracing,
     test_trusted_documents,
     test_websocket,
     test_websocket_policy,
@@ -169,6 +170,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     ]
     listed += [(EVERYTHING_ON_ENGINEER, {"handle": handle}) for handle in handles]
     listed += [(test_error_codes.VALID, {"first": first}) for first in (1, 3)]
+    listed += [(test_tracing.VIEWER, None)]
     listed += [
         (test_engineers.ENGINEERS, {"first": 100, "filter": {"search": "cmpword"}}),
         (test_engineers.ENGINEERS, {"first": 3, "filter": {"sectors": ["cmp-water"]}}),
