@@ -88,7 +88,7 @@ def configure_logging(level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
-        logger.setLevel(logging.NOTSET)  # the root's level, whatever uvicorn configured before
+        logger.setLevel(logging.NOTSET)  # the root's level rules, whatever uvicorn set before
         logger.disabled = False
     # graph.access writes one richer line per request (with the operation name)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
