@@ -25,25 +25,31 @@ class CountingStore(MemoryBudgetStore):
 async def test_a_busy_bucket_is_charged_from_the_lease_without_reaching_the_store() -> None:
     shared = CountingStore()
     store = LeasedBudgetStore(shared)
+    started = time.monotonic()
     states = [await store.spend("k", 3, capacity=10_000, restore_rate=1_000) for _ in range(100)]
+    refilled = 1_000 * (time.monotonic() - started)  # what the bucket restored meanwhile
     await store.close()
 
     assert all(state.allowed for state in states)
     # The first spend takes its 3 points and a lease of 500 (0.5 s of restore); the other 99
     # are charged from the lease; closing gives back what is left.
     assert shared.calls == [503, -(500 - 99 * 3)]
-    assert [state.available for state in states[:2]] == pytest.approx([9_997, 9_994], abs=1)
+    # Each spend shows its 3 points gone (plus what the bucket restored, on a loaded machine)
+    assert 9_996 <= states[0].available <= 9_998 + refilled
+    assert 9_993 <= states[1].available <= 9_995 + refilled
 
 
 async def test_refunds_go_back_into_the_lease() -> None:
     shared = CountingStore()
     store = LeasedBudgetStore(shared)
+    started = time.monotonic()
     await store.spend("k", 20, capacity=10_000, restore_rate=1_000)
     refunded = await store.spend("k", -15, capacity=10_000, restore_rate=1_000)
+    restored = 1_000 * (time.monotonic() - started)  # what the bucket restored meanwhile
     await store.close()
 
     assert shared.calls == [520, -515]
-    assert refunded.available == pytest.approx(10_000 - 5, abs=1)
+    assert 10_000 - 5 - 1 <= refunded.available <= 10_000 - 5 + 1 + restored
 
 
 async def test_slow_buckets_are_spent_in_the_shared_store_exactly() -> None:
