@@ -279,37 +279,3 @@ async def test_websocket_operations_are_counted_and_access_logged(
         "error",
         1,
     )
-
-
-async def test_operations_over_the_legacy_graphql_ws_protocol_are_observed_too(
-    socket_address: str, log_lines: io.StringIO
-) -> None:
-    # When a client of the older graphql-ws protocol starts a subscription the server refuses
-    # (no thread to follow)
-    watch = {"query": "subscription Watch { forumPostAdded { id } }"}
-    async with connect(
-        f"ws://{socket_address}/graphql",
-        subprotocols=["graphql-ws"],  # type: ignore[list-item]
-    ) as socket:
-        await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
-        assert json.loads(await socket.recv())["type"] == "connection_ack"
-        await socket.send(json.dumps({"id": "7", "type": "start", "payload": watch}))
-        reply = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
-    assert reply["type"] == "error"
-    await asyncio.sleep(0.05)
-
-    # Then it is counted and logged like any other operation
-    async with httpx.AsyncClient(base_url=f"http://{socket_address}") as client:
-        text = (await client.get("/metrics")).text
-    assert (
-        'braingain_graphql_websocket_operations_total{operation="Watch",outcome="error"} 1.0'
-        in (text)
-    )
-    records = [json.loads(line) for line in log_lines.getvalue().splitlines()]
-    (line,) = [record for record in records if record.get("operation_id") == "7"]
-    assert (line["operation"], line["outcome"], line["errors"], line["transport"]) == (
-        "Watch",
-        "error",
-        1,
-        "websocket",
-    )
