@@ -87,6 +87,7 @@ class Engagement(Timestamped, Base):
         CheckConstraint(check_in("kind", EngagementKind), name="kind_known"),
         CheckConstraint(check_in("status", EngagementStatus), name="status_known"),
         CheckConstraint("contributor_id <> seeker_id", name="distinct_parties"),
+        CheckConstraint("num_nonnulls(seeker_id, institution_id) >= 1", name="has_seeker"),
         CheckConstraint("hours_per_month BETWEEN 0 AND 200", name="hours_range"),
         CheckConstraint(
             "status <> 'CANCELLED' OR cancel_reason IS NOT NULL", name="cancelled_with_reason"
@@ -109,7 +110,7 @@ class Engagement(Timestamped, Base):
         ForeignKey("applications.id", ondelete="SET NULL"), unique=True
     )
     contributor_id: Mapped[int] = mapped_column(ForeignKey("engineers.id", ondelete="CASCADE"))
-    seeker_id: Mapped[int] = mapped_column(ForeignKey("engineers.id", ondelete="CASCADE"))
+    seeker_id: Mapped[int | None] = mapped_column(ForeignKey("engineers.id", ondelete="SET NULL"))
     """The engineer on the seeker side (the poster, or the institution staff who accepted)."""
     institution_id: Mapped[int | None] = mapped_column(
         ForeignKey("institutions.id", ondelete="SET NULL")

@@ -61,6 +61,7 @@ class Opportunity(Timestamped, Base):
             "country_code IS NULL OR country_code ~ '^[A-Z]{2}$'", name="country_code_format"
         ),
         CheckConstraint("remote OR city IS NOT NULL", name="located_or_remote"),
+        CheckConstraint("num_nonnulls(poster_id, institution_id) >= 1", name="has_seeker"),
         Index("ix_opportunities_status_created", "status", "created_at", "id"),
         Index("ix_opportunities_kind_status", "kind", "status", "deadline"),
         Index("ix_opportunities_poster", "poster_id", "created_at", "id"),
@@ -73,8 +74,9 @@ class Opportunity(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
-    poster_id: Mapped[int] = mapped_column(ForeignKey("engineers.id", ondelete="CASCADE"))
-    """The engineer who posted it (for themself, or as staff of `institution_id`)."""
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("engineers.id", ondelete="SET NULL"))
+    """The engineer who posted it (for themself, or as staff of `institution_id`); None when
+    the institution's client posted it."""
     institution_id: Mapped[int | None] = mapped_column(
         ForeignKey("institutions.id", ondelete="CASCADE")
     )

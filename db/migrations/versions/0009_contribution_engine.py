@@ -44,7 +44,8 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), server_default='', nullable=False),
-    sa.Column('poster_id', sa.Integer(), nullable=False),
+    sa.Column('poster_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('num_nonnulls(poster_id, institution_id) >= 1', name=op.f('ck_opportunities_has_seeker')),
     sa.Column('institution_id', sa.Integer(), nullable=True),
     sa.Column('disciplines', postgresql.ARRAY(sa.Text()), server_default='{}', nullable=False),
     sa.Column('hours_per_month', sa.SmallInteger(), nullable=False),
@@ -73,7 +74,7 @@ def upgrade() -> None:
     sa.CheckConstraint('remote OR city IS NOT NULL', name=op.f('ck_opportunities_located_or_remote')),
     sa.CheckConstraint('timezone_window_start BETWEEN 0 AND 23 AND timezone_window_end BETWEEN 1 AND 24 AND timezone_window_end > timezone_window_start', name=op.f('ck_opportunities_timezone_window_range')),
     sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_opportunities_institution_id_institutions'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['poster_id'], ['engineers.id'], name=op.f('fk_opportunities_poster_id_engineers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['poster_id'], ['engineers.id'], name=op.f('fk_opportunities_poster_id_engineers'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_opportunities'))
     )
     op.create_index('ix_opportunities_disciplines', 'opportunities', ['disciplines'], unique=False, postgresql_using='gin')
@@ -157,7 +158,8 @@ def upgrade() -> None:
     sa.Column('opportunity_id', sa.Integer(), nullable=True),
     sa.Column('application_id', sa.Integer(), nullable=True),
     sa.Column('contributor_id', sa.Integer(), nullable=False),
-    sa.Column('seeker_id', sa.Integer(), nullable=False),
+    sa.Column('seeker_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('num_nonnulls(seeker_id, institution_id) >= 1', name=op.f('ck_engagements_has_seeker')),
     sa.Column('institution_id', sa.Integer(), nullable=True),
     sa.Column('hours_per_month', sa.SmallInteger(), nullable=False),
     sa.Column('status', sa.String(length=16), server_default='PROPOSED', nullable=False),
@@ -176,7 +178,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['contributor_id'], ['engineers.id'], name=op.f('fk_engagements_contributor_id_engineers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_engagements_institution_id_institutions'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['opportunity_id'], ['opportunities.id'], name=op.f('fk_engagements_opportunity_id_opportunities'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['seeker_id'], ['engineers.id'], name=op.f('fk_engagements_seeker_id_engineers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['seeker_id'], ['engineers.id'], name=op.f('fk_engagements_seeker_id_engineers'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_engagements')),
     sa.UniqueConstraint('application_id', name=op.f('uq_engagements_application_id'))
     )
