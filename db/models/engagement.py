@@ -131,7 +131,7 @@ class Milestone(Base):
     __table_args__ = (
         CheckConstraint(check_in("status", MilestoneStatus), name="status_known"),
         CheckConstraint("char_length(title) BETWEEN 1 AND 200", name="title_length"),
-        CheckConstraint("hours >= 0 AND hours <= 1000", name="hours_range"),
+        CheckConstraint("minutes BETWEEN 0 AND 60000", name="minutes_range"),
         CheckConstraint(
             "(status = 'COUNTERSIGNED') = (countersigned_at IS NOT NULL)",
             name="countersigned_when_dated",
@@ -143,7 +143,8 @@ class Milestone(Base):
     engagement_id: Mapped[int] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date] = mapped_column(Date)
-    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=0, server_default="0")
+    minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Work the milestone took, in minutes (the ledger sums minutes, so totals are exact)."""
     status: Mapped[str] = mapped_column(
         String(16), default=MilestoneStatus.PLANNED, server_default="PLANNED"
     )

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     Numeric,
     String,
     func,
@@ -29,7 +30,7 @@ class LedgerEntry(Base):
     __table_args__ = (
         CheckConstraint(check_in("kind", EngagementKind), name="kind_known"),
         CheckConstraint("num_nonnulls(session_id, milestone_id) = 1", name="one_source"),
-        CheckConstraint("hours >= 0", name="hours_positive"),
+        CheckConstraint("minutes >= 0", name="minutes_positive"),
         CheckConstraint("cpd_points >= 0", name="cpd_points_positive"),
         Index("ix_ledger_entries_engineer", "engineer_id", "occurred_on", "id"),
         Index("ix_ledger_entries_engagement", "engagement_id"),
@@ -53,7 +54,7 @@ class LedgerEntry(Base):
     counterpart_institution_id: Mapped[int | None] = mapped_column(
         ForeignKey("institutions.id", ondelete="SET NULL")
     )
-    hours: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    minutes: Mapped[int] = mapped_column(Integer)
     cpd_points: Mapped[Decimal] = mapped_column(Numeric(7, 2))
     occurred_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(
