@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import extract, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Engagement, EngagementSession, LedgerEntry, Milestone, OpportunitySector
@@ -103,7 +103,7 @@ class Summary:
 
 async def summary(session: AsyncSession, engineer_id: int, config: CpdConfig) -> Summary:
     """Sum the engineer's ledger in one statement (grouping sets: total, kind, year)."""
-    year_column = func.date_part("year", LedgerEntry.occurred_on)
+    year_column = extract("year", LedgerEntry.occurred_on)
     statement = (
         select(
             LedgerEntry.kind,
@@ -115,7 +115,7 @@ async def summary(session: AsyncSession, engineer_id: int, config: CpdConfig) ->
             func.coalesce(func.sum(LedgerEntry.cpd_points), 0),
         )
         .where(LedgerEntry.engineer_id == engineer_id)
-        .group_by(func.grouping_sets((), (LedgerEntry.kind,), (year_column,)))
+        .group_by(func.grouping_sets(text("()"), LedgerEntry.kind, year_column))
     )
     total = Totals(0, 0, Decimal(0))
     by_kind: dict[str, Totals] = {}

@@ -201,6 +201,7 @@ async def test_an_invitee_accepts_into_the_shortlist_or_declines(
         session, await viewers.engineer(session, registry, invitee), invitation.id, accept=True
     )
     assert answered.status == "ACCEPTED"
-    assert application is not None and application.status == "SHORTLISTED"
+    assert application is not None
+    assert application.status == "SHORTLISTED"
     assert await notifications(session, invitee.id) == ["INVITATION_RECEIVED"]
     assert "INVITATION_ANSWERED" in await notifications(session, seeker.id)

@@ -13,7 +13,7 @@ from db.enums import (
     OpportunityVisibility,
 )
 from db.models import Invitation, Opportunity, OpportunityChapter
-from graph.auth.viewer import ANONYMOUS
+from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
 from graph.services import opportunity as service
 from graph.services.problems import Rejected
@@ -43,9 +43,9 @@ async def test_an_open_opportunity_past_its_deadline_reads_expired_in_python_and
     assert read[closed.id] == "CLOSED"
 
 
-async def _visible(session: AsyncSession, viewer: object, target: Opportunity) -> bool:
+async def _visible(session: AsyncSession, viewer: Viewer, target: Opportunity) -> bool:
     found = await session.scalar(
-        select(Opportunity.id).where(Opportunity.id == target.id, service.visible_to(viewer))  # type: ignore[arg-type]
+        select(Opportunity.id).where(Opportunity.id == target.id, service.visible_to(viewer))
     )
     return found is not None
 
