@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Invitation, OpportunitySector, OpportunitySkill
+from db.queries.matching import WEIGHTS
 from graph.chapters import ChapterRegistry
 from graph.errors import Forbidden
 from graph.services import matching
@@ -54,7 +55,7 @@ async def test_contributors_are_ranked_with_factors_and_a_sentence(
         " 3 h timezone overlap"
     )
     factors = {factor["factor"]: factor for factor in top.factors}
-    assert set(factors) == set(matching.queries.WEIGHTS)
+    assert set(factors) == set(WEIGHTS)
     assert factors["sectorOverlap"]["value"] == 1
     assert factors["timezoneOverlap"]["value"] == Decimal("0.75")
     assert sum(Decimal(str(f["contribution"])) for f in top.factors) == pytest.approx(
