@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.cpd import CpdConfig, load_cpd_config
 from db.enums import EngagementKind, OpportunityStatus
 from db.models import Application, Engagement, Engineer, Opportunity
-from graph.services.cpd import CpdConfig, load_cpd_config
 
 CPD: CpdConfig = load_cpd_config()
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.services.cpd import CpdConfigError, default_path, load_cpd_config
+from db.cpd import CpdConfigError, default_path, load_cpd_config
 
 
 def test_the_shipped_file_covers_every_kind_and_orders_badges() -> None:

@@ -20,7 +20,7 @@ from db.models.engagement import MESSAGE_MAX, REASON_MAX
 from graph.auth.viewer import Viewer
 from graph.services import audit, ledger
 from graph.services.capacity import lock_capacity
-from graph.services.cpd import CpdConfig
+from db.cpd import CpdConfig
 from graph.services.notification import council_admins, notify, seeker_recipients
 from graph.services.problems import reject
 from graph.services.seeker import acts_for_seeker

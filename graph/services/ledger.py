@@ -8,7 +8,7 @@ from sqlalchemy import extract, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Engagement, EngagementSession, LedgerEntry, Milestone, OpportunitySector
-from graph.services.cpd import BadgeRule, CpdConfig
+from db.cpd import BadgeRule, CpdConfig
 
 MINUTES_PER_HOUR = Decimal(60)
 

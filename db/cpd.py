@@ -83,7 +83,7 @@ def default_path() -> Path:
     configured = os.environ.get(FILE_VARIABLE)
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2] / "contributions_config" / "cpd.toml"
+    return Path(__file__).resolve().parents[1] / "contributions_config" / "cpd.toml"
 
 
 def load_cpd_config(path: Path | None = None) -> CpdConfig:
