@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.cpd import CpdConfig
 from db.enums import (
     EngagementStatus,
     MilestoneStatus,
@@ -20,7 +21,6 @@ from db.models.engagement import MESSAGE_MAX, REASON_MAX
 from graph.auth.viewer import Viewer
 from graph.services import audit, ledger
 from graph.services.capacity import lock_capacity
-from db.cpd import CpdConfig
 from graph.services.notification import council_admins, notify, seeker_recipients
 from graph.services.problems import reject
 from graph.services.seeker import acts_for_seeker

@@ -7,8 +7,8 @@ from decimal import Decimal
 from sqlalchemy import extract, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Engagement, EngagementSession, LedgerEntry, Milestone, OpportunitySector
 from db.cpd import BadgeRule, CpdConfig
+from db.models import Engagement, EngagementSession, LedgerEntry, Milestone, OpportunitySector
 
 MINUTES_PER_HOUR = Decimal(60)
 
