@@ -91,7 +91,7 @@ _FACTORS_JSON = ",\n        ".join(
 # Pairs (o, e) enter as the CTE `pairs`; everything below scores them the same way for both
 # directions. `e` must carry the visibility flags v_sectors … v_capacity.
 _SCORING = f"""
-, scored AS (
+, scored AS MATERIALIZED (
     SELECT
         p.pair_id,
         p.hours_left,
@@ -115,9 +115,10 @@ _SCORING = f"""
         feedback.average AS feedback_average
     FROM pairs p
     CROSS JOIN LATERAL (
-        SELECT count(*) AS shared, string_agg(lower(s.name), ' and ' ORDER BY s.name) AS names
-        FROM engineer_sectors es JOIN sectors s ON s.id = es.sector_id
-        WHERE p.v_sectors AND es.engineer_id = p.engineer_id AND es.sector_id = ANY (p.sector_ids)
+        SELECT count(*) AS shared, string_agg(w.name, ' and ' ORDER BY w.name) AS names
+        FROM unnest(p.sector_ids, p.sector_names) w (sector_id, name)
+        JOIN engineer_sectors es ON es.engineer_id = p.engineer_id AND es.sector_id = w.sector_id
+        WHERE p.v_sectors
     ) sector
     CROSS JOIN LATERAL (
         SELECT
@@ -126,16 +127,14 @@ _SCORING = f"""
                 / 4.0 * (0.5 + least(ek.years, 10) / 20.0)
             ) AS total,
             string_agg(
-                lower(k.name) || ' (' || lower(ek.level) || ', ' || ek.years || ' years)', ', '
-                ORDER BY ek.years DESC, k.name
+                w.name || ' (' || lower(ek.level) || ', ' || ek.years || ' years)', ', '
+                ORDER BY ek.years DESC, w.name
             ) AS described
-        FROM opportunity_skills os
-        JOIN engineer_skills ek ON ek.skill_id = os.skill_id AND ek.engineer_id = p.engineer_id
-        JOIN skills k ON k.id = os.skill_id
-        WHERE p.v_skills AND os.opportunity_id = p.opportunity_id
+        FROM unnest(p.skill_ids, p.skill_ranks, p.skill_names) w (skill_id, minimum_rank, name)
+        JOIN engineer_skills ek ON ek.engineer_id = p.engineer_id AND ek.skill_id = w.skill_id
+        WHERE p.v_skills
           AND array_position(ARRAY['BEGINNER','INTERMEDIATE','ADVANCED','EXPERT'], ek.level)
-              >= array_position(ARRAY['BEGINNER','INTERMEDIATE','ADVANCED','EXPERT'],
-                                os.minimum_level)
+              >= w.minimum_rank
     ) skill
     CROSS JOIN LATERAL (
         SELECT round((
@@ -148,7 +147,7 @@ _SCORING = f"""
         )::numeric, 1) AS hours
     ) tz
     CROSS JOIN LATERAL (
-        SELECT EXISTS (
+        SELECT cardinality(p.chapter_ids) > 0 AND EXISTS (
             SELECT 1 FROM memberships m
             WHERE m.engineer_id = p.engineer_id AND m.status = 'ACTIVE'
               AND m.chapter_id = ANY (p.chapter_ids)
@@ -205,11 +204,35 @@ _PAIR_COLUMNS = """
         o.timezone_window_end AS window_end,
         extract(epoch FROM (now() AT TIME ZONE e.timezone) - (now() AT TIME ZONE 'UTC'))
             / 3600.0 AS utc_offset,
-        coalesce((SELECT array_agg(sector_id) FROM opportunity_sectors
-                  WHERE opportunity_id = o.id), '{}') AS sector_ids,
-        (SELECT count(*) FROM opportunity_skills WHERE opportunity_id = o.id) AS skill_count,
+        o.sector_ids,
+        o.sector_names,
+        o.skill_ids,
+        o.skill_ranks,
+        o.skill_names,
+        o.skill_count,
+        o.chapter_ids
+"""
+
+_RANK = "array_position(ARRAY['BEGINNER','INTERMEDIATE','ADVANCED','EXPERT'], {level})"
+
+_OPPORTUNITY_ARRAYS = f"""
+        coalesce((SELECT array_agg(sector_id ORDER BY sector_id) FROM opportunity_sectors
+                  WHERE opportunity_id = opportunities.id), '{{}}') AS sector_ids,
+        coalesce((SELECT array_agg(lower(s.name) ORDER BY os.sector_id)
+                  FROM opportunity_sectors os JOIN sectors s ON s.id = os.sector_id
+                  WHERE os.opportunity_id = opportunities.id), '{{}}') AS sector_names,
+        coalesce((SELECT array_agg(os.skill_id ORDER BY os.skill_id) FROM opportunity_skills os
+                  WHERE os.opportunity_id = opportunities.id), '{{}}') AS skill_ids,
+        coalesce((SELECT array_agg({_RANK.format(level="os.minimum_level")} ORDER BY os.skill_id)
+                  FROM opportunity_skills os
+                  WHERE os.opportunity_id = opportunities.id), '{{}}') AS skill_ranks,
+        coalesce((SELECT array_agg(lower(k.name) ORDER BY os.skill_id)
+                  FROM opportunity_skills os JOIN skills k ON k.id = os.skill_id
+                  WHERE os.opportunity_id = opportunities.id), '{{}}') AS skill_names,
+        (SELECT count(*) FROM opportunity_skills
+         WHERE opportunity_id = opportunities.id) AS skill_count,
         coalesce((SELECT array_agg(chapter_id) FROM opportunity_chapters
-                  WHERE opportunity_id = o.id), '{}') AS chapter_ids
+                  WHERE opportunity_id = opportunities.id), '{{}}') AS chapter_ids
 """
 
 _LOAD = f"""
@@ -226,6 +249,33 @@ _FITS = """
 """
 
 
+def contributors_statement(audience: Audience) -> str:
+    """The SQL of `list_contributors` for this audience (parameters: see `parameters`)."""
+    shown = {
+        "v_sectors": audience.sectors,
+        "v_skills": audience.skills,
+        "v_languages": audience.languages,
+        "v_timezone": audience.timezone,
+        "v_capacity": audience.capacity,
+    }
+    flags = ", ".join(f"({_inline(rule, ENGINEERS)}) AS {name}" for name, rule in shown.items())
+    return f"""
+WITH o AS MATERIALIZED (
+    SELECT opportunities.*, {_OPPORTUNITY_ARRAYS}
+    FROM opportunities WHERE opportunities.id = :opportunity_id
+), pairs AS MATERIALIZED (
+    SELECT e.id AS pair_id, {_PAIR_COLUMNS}, {flags}
+    FROM o
+    CROSS JOIN engineers
+    CROSS JOIN LATERAL (SELECT engineers.*) e
+    {_LOAD}
+    WHERE engineers.id IS DISTINCT FROM o.poster_id
+      AND NOT EXISTS (SELECT 1 FROM engagements x WHERE x.opportunity_id = o.id
+                      AND x.contributor_id = engineers.id)
+      {_FITS}
+){_SCORING}"""
+
+
 async def list_contributors(
     session: AsyncSession,
     opportunity_id: int,
@@ -235,27 +285,7 @@ async def list_contributors(
     after: tuple[Decimal, int] | None = None,
 ) -> list[Match]:
     """Contributors who offer the opportunity's kind and have capacity left, best first."""
-    shown = {
-        "v_sectors": audience.sectors,
-        "v_skills": audience.skills,
-        "v_languages": audience.languages,
-        "v_timezone": audience.timezone,
-        "v_capacity": audience.capacity,
-    }
-    flags = ", ".join(f"({_inline(rule, ENGINEERS)}) AS {name}" for name, rule in shown.items())
-    statement = f"""
-WITH pairs AS (
-    SELECT e.id AS pair_id, {_PAIR_COLUMNS}, {flags}
-    FROM opportunities o
-    CROSS JOIN engineers
-    CROSS JOIN LATERAL (SELECT engineers.*) e
-    {_LOAD}
-    WHERE o.id = :opportunity_id
-      AND engineers.id IS DISTINCT FROM o.poster_id
-      AND NOT EXISTS (SELECT 1 FROM engagements x WHERE x.opportunity_id = o.id
-                      AND x.contributor_id = engineers.id)
-      {_FITS}
-){_SCORING}"""
+    statement = contributors_statement(audience)
     return await _run(session, statement, limit, after, opportunity_id=opportunity_id)
 
 
@@ -272,24 +302,36 @@ async def list_opportunities(
     `visible` is a predicate over the `opportunities` row (the engineer's view of it).
     """
     statement = f"""
-WITH pairs AS (
+WITH o AS MATERIALIZED (
+    SELECT opportunities.*, {_OPPORTUNITY_ARRAYS}
+    FROM opportunities
+    WHERE opportunities.status = 'OPEN'
+      AND (opportunities.deadline IS NULL OR opportunities.deadline > now())
+      AND ({_inline(visible, OPPORTUNITIES)})
+), pairs AS MATERIALIZED (
     SELECT o.id AS pair_id, {_PAIR_COLUMNS},
         true AS v_sectors, true AS v_skills, true AS v_languages, true AS v_timezone,
         true AS v_capacity
     FROM engineers e
-    CROSS JOIN opportunities
-    CROSS JOIN LATERAL (SELECT opportunities.*) o
+    CROSS JOIN o
     {_LOAD}
     WHERE e.id = :engineer_id
-      AND opportunities.status = 'OPEN'
-      AND (opportunities.deadline IS NULL OR opportunities.deadline > now())
-      AND opportunities.poster_id IS DISTINCT FROM e.id
-      AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.opportunity_id = opportunities.id
+      AND o.poster_id IS DISTINCT FROM e.id
+      AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.opportunity_id = o.id
                       AND a.applicant_id = e.id)
-      AND ({_inline(visible, OPPORTUNITIES)})
       {_FITS}
 ){_SCORING}"""
     return await _run(session, statement, limit, after, engineer_id=engineer_id)
+
+
+def parameters_for(limit: int, after: tuple[Decimal, int] | None, **keys: int) -> dict[str, object]:
+    """Bind values of a matching statement: the pair's key, page size and keyset position."""
+    return {
+        **keys,
+        "limit": limit,
+        "after_score": after[0] if after else None,
+        "after_id": after[1] if after else 0,
+    }
 
 
 async def _run(
@@ -300,15 +342,7 @@ async def _run(
     **parameters: int,
 ) -> list[Match]:
     """Execute one matching statement and map its rows."""
-    result = await session.execute(
-        text(statement),
-        {
-            **parameters,
-            "limit": limit,
-            "after_score": after[0] if after else None,
-            "after_id": after[1] if after else 0,
-        },
-    )
+    result = await session.execute(text(statement), parameters_for(limit, after, **parameters))
     return [
         Match(row.pair_id, Decimal(row.score), list(row.factors), row.sentence) for row in result
     ]
