@@ -194,7 +194,7 @@ LIMIT :limit
 _PAIR_COLUMNS = """
         o.id AS opportunity_id,
         e.id AS engineer_id,
-        e.capacity_hours_per_month - load.hours AS hours_left,
+        e.capacity_hours_per_month - coalesce(load.hours, 0) AS hours_left,
         o.hours_per_month AS o_hours,
         o.disciplines AS o_disciplines,
         e.disciplines AS e_disciplines,
@@ -236,15 +236,15 @@ _OPPORTUNITY_ARRAYS = f"""
 """
 
 _LOAD = f"""
-    CROSS JOIN LATERAL (
-        SELECT count(*) AS engagements, coalesce(sum(g.hours_per_month), 0) AS hours
-        FROM engagements g WHERE g.contributor_id = e.id AND g.status IN {OCCUPYING}
-    ) load
+    LEFT JOIN (
+        SELECT g.contributor_id, count(*) AS engagements, sum(g.hours_per_month) AS hours
+        FROM engagements g WHERE g.status IN {OCCUPYING} GROUP BY g.contributor_id
+    ) load ON load.contributor_id = e.id
 """
 
 _FITS = """
-      AND load.engagements < e.max_mentees
-      AND load.hours + o.hours_per_month <= e.capacity_hours_per_month
+      AND coalesce(load.engagements, 0) < e.max_mentees
+      AND coalesce(load.hours, 0) + o.hours_per_month <= e.capacity_hours_per_month
       AND e.offers @> ARRAY[o.kind]::text[]
 """
 
