@@ -30,6 +30,7 @@ from db.models.opportunity import (
     OpportunitySector,
     OpportunitySkill,
 )
+from db.models.persisted_query import PersistedQuery
 from db.models.rate_budget import RateBudget
 from db.models.taxonomy import Sector, Skill
 
@@ -68,6 +69,7 @@ __all__ = [
     "OpportunitySector",
     "OpportunitySkill",
     "OutboxEmail",
+    "PersistedQuery",
     "Position",
     "ProblemReport",
     "RateBudget",

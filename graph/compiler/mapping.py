@@ -346,6 +346,7 @@ TYPES: dict[str, TypeMapping] = {
             "Affiliation",
             "affiliations",
             {
+                "id": _global_id("Affiliation"),
                 **_columns(role="role", since="since"),
                 "institution": ToOne(Link("Institution", "{c}.id = {p}.institution_id")),
                 "engineer": ToOne(Link("Engineer", "{c}.id = {p}.engineer_id")),
