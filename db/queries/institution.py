@@ -50,7 +50,9 @@ def filtered(criteria: InstitutionFilter) -> Select[Institution]:
 def affiliations(shown: ColumnElement[bool]) -> Select[Affiliation]:
     """SELECT affiliations (staff roles) of engineers for whom `shown` holds (a predicate on
     the engineers row: may the viewer see this engineer's affiliations?)."""
-    return select(Affiliation).join(Engineer, Engineer.id == Affiliation.engineer_id).where(shown)
+    return (
+        select(Affiliation).join(Engineer, Engineer.id == Affiliation.engineer_id).where(shown)
+    )
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Institution | None:

@@ -140,7 +140,8 @@ def plan_segments(rng: random.Random, start: date, count: int) -> list[tuple[dat
     cuts = sorted(rng.sample(range(1, total), count - 1)) if count > 1 else []
     starts = [start, *(add_months(start, cut) for cut in cuts)]
     segments: list[tuple[date, date | None]] = [
-        (begin, following - timedelta(days=1)) for begin, following in itertools.pairwise(starts)
+        (begin, following - timedelta(days=1))
+        for begin, following in itertools.pairwise(starts)
     ]
     last = starts[-1]
     if rng.random() < 0.08 and months_between(last, REFERENCE_DATE) > 3:

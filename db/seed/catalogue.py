@@ -113,21 +113,16 @@ def _generated_institutions(rng: random.Random, count: int) -> list[tuple[str, s
     return names
 
 
-def _institutions(rng: random.Random, scale: float) -> tuple[tuple[InstitutionRef, ...], list[Row]]:
+def _institutions(
+    rng: random.Random, scale: float
+) -> tuple[tuple[InstitutionRef, ...], list[Row]]:
     """The base institutions, plus invented ones in proportion when scale exceeds 1."""
     refs: list[InstitutionRef] = []
     rows: list[Row] = []
     slugs: set[str] = set()
 
-    def add(
-        name: str,
-        kind: InstitutionKind,
-        city: str,
-        website: str | None,
-        slug: str,
-        focus: str,
-        sectors: tuple[str, ...],
-    ) -> None:
+    def add(name: str, kind: InstitutionKind, city: str, website: str | None, slug: str,
+            focus: str, sectors: tuple[str, ...]) -> None:
         institution_id = len(refs) + 1
         while slug in slugs:
             slug = f"{slug}-{institution_id}"
@@ -136,29 +131,13 @@ def _institutions(rng: random.Random, scale: float) -> tuple[tuple[InstitutionRe
         verified = rng.random() < VERIFIED_SHARE[kind]
         refs.append(InstitutionRef(institution_id, slug, name, kind, city, sectors))
         rows.append(
-            (
-                institution_id,
-                slug,
-                name,
-                kind.value,
-                HOME_COUNTRY,
-                city,
-                website,
-                description,
-                verified,
-            )
+            (institution_id, slug, name, kind.value, HOME_COUNTRY, city, website, description,
+             verified)
         )
 
     for entry in INSTITUTIONS:
-        add(
-            entry.name,
-            entry.kind,
-            entry.city,
-            entry.website,
-            entry.slug,
-            entry.focus,
-            entry.sectors,
-        )
+        add(entry.name, entry.kind, entry.city, entry.website, entry.slug, entry.focus,
+            entry.sectors)
     extra = max(0, round(BASE_INSTITUTIONS * scale) - len(INSTITUTIONS))
     for name, kind, city, sector in _generated_institutions(rng, extra):
         focus = f"{sector.replace('-', ' ')} products and services"

@@ -51,8 +51,6 @@ CHAPTER_ROLES = Weighted([("member", 96.5), ("moderator", 2.0), ("events-lead", 
 MEMBERSHIP_STATUSES = Weighted(
     [(MembershipStatus.ACTIVE, 85), (MembershipStatus.PENDING, 10), (MembershipStatus.SUSPENDED, 5)]
 )
-
-
 @dataclass(frozen=True)
 class Person:
     """Who someone is before their career is drawn: name, handle, where they live and are from."""
@@ -262,12 +260,7 @@ class ProfileFactory:
         rows.add("memberships", (chapter.id, engineer_id, "coordinator", "ACTIVE", since))
 
     def build(
-        self,
-        engineer_id: int,
-        person: Person,
-        rows: Rows,
-        *,
-        senior: bool = False,
+        self, engineer_id: int, person: Person, rows: Rows, *, senior: bool = False,
         join_chapters: bool = True,
     ) -> None:
         """Draw a whole profile for `person` and buffer its rows."""
@@ -282,22 +275,14 @@ class ProfileFactory:
         current_kind = None if person.abroad else HOME_EMPLOYER_KINDS.pick(rng)
         academic = current_kind is InstitutionKind.UNIVERSITY
         jobs = plan_jobs(
-            rng,
-            self.employers,
-            noun=noun,
-            sector=sectors[0].slug,
-            graduation_year=graduation_year,
-            home_city=person.hometown.name,
+            rng, self.employers, noun=noun, sector=sectors[0].slug,
+            graduation_year=graduation_year, home_city=person.hometown.name,
             abroad=(person.abroad.country_code, person.abroad.name) if person.abroad else None,
             current_kind=current_kind,
         )
         degrees = plan_degrees(
-            rng,
-            self.employers,
-            discipline=disciplines[0],
-            sector=sectors[0],
-            graduation_year=graduation_year,
-            residence=residence,
+            rng, self.employers, discipline=disciplines[0], sector=sectors[0],
+            graduation_year=graduation_year, residence=residence,
             postgraduate_chance=0.9 if academic else 0.55 if residence else 0.3,
             doctorate_chance=0.5 if academic else 0.15,
         )
@@ -327,30 +312,18 @@ class ProfileFactory:
             abroad="" if not overseas else " at home and abroad" if worked_at_home else " abroad",
         )
         domain = EMAIL_DOMAINS[engineer_id % len(EMAIL_DOMAINS)]
-        rows.add(
-            "engineers",
-            (
-                engineer_id,
-                person.handle,
-                person.name,
-                write_headline(rng, story),
-                write_bio(rng, story),
-                f"{person.handle.replace('-', '.')}@{domain}",
-                traits.phone(rng, person.abroad),
-                residence or HOME_COUNTRY,
-                person.abroad.name if person.abroad else current.city,
-                person.abroad is not None,
-                person.abroad.timezone if person.abroad else HOME_TIMEZONE,
-                traits.languages(rng, person.hometown.province, person.abroad),
-                [discipline.value for discipline in disciplines],
-                [offer.value for offer in offers],
-                [need.value for need in seeks],
-                hours,
-                mentees,
-                pec_number,
-                pec_status.value,
-            ),
-        )
+        rows.add("engineers", (
+            engineer_id, person.handle, person.name, write_headline(rng, story),
+            write_bio(rng, story), f"{person.handle.replace('-', '.')}@{domain}",
+            traits.phone(rng, person.abroad), residence or HOME_COUNTRY,
+            person.abroad.name if person.abroad else current.city,
+            person.abroad is not None,
+            person.abroad.timezone if person.abroad else HOME_TIMEZONE,
+            traits.languages(rng, person.hometown.province, person.abroad),
+            [discipline.value for discipline in disciplines],
+            [offer.value for offer in offers], [need.value for need in seeks], hours, mentees,
+            pec_number, pec_status.value,
+        ))
         _buffer_history(engineer_id, sectors, jobs, degrees, rows)
         self._affiliate(engineer_id, person, current, experience, rows)
         if join_chapters and person.abroad is not None:
@@ -367,27 +340,12 @@ def _buffer_history(
         institution_id = job.institution.id if job.institution else None
         rows.add(
             "positions",
-            (
-                engineer_id,
-                job.title,
-                job.organization,
-                institution_id,
-                job.country_code,
-                job.city,
-                job.start,
-                job.end,
-            ),
+            (engineer_id, job.title, job.organization, institution_id, job.country_code,
+             job.city, job.start, job.end),
         )
     for degree in degrees:
         rows.add(
             "education",
-            (
-                engineer_id,
-                degree.school,
-                degree.institution_id,
-                degree.degree,
-                degree.field_of_study,
-                degree.start_year,
-                degree.end_year,
-            ),
+            (engineer_id, degree.school, degree.institution_id, degree.degree,
+             degree.field_of_study, degree.start_year, degree.end_year),
         )

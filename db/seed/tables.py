@@ -5,45 +5,18 @@ from dataclasses import dataclass, field
 Row = tuple[object, ...]
 
 ENGINEER_COLUMNS = (
-    "id",
-    "handle",
-    "name",
-    "headline",
-    "bio",
-    "email",
-    "phone",
-    "country_code",
-    "city",
-    "is_overseas",
-    "timezone",
-    "languages",
-    "disciplines",
-    "offers",
-    "seeks",
-    "capacity_hours_per_month",
-    "max_mentees",
-    "pec_registration_number",
-    "pec_status",
+    "id", "handle", "name", "headline", "bio", "email", "phone", "country_code", "city",
+    "is_overseas", "timezone", "languages", "disciplines", "offers", "seeks",
+    "capacity_hours_per_month", "max_mentees", "pec_registration_number", "pec_status",
 )
 ENGINEER_SECTOR_COLUMNS = ("engineer_id", "sector_id")
 ENGINEER_SKILL_COLUMNS = ("engineer_id", "skill_id", "level", "years")
 POSITION_COLUMNS = (
-    "engineer_id",
-    "title",
-    "organization",
-    "institution_id",
-    "country_code",
-    "city",
-    "start_date",
-    "end_date",
+    "engineer_id", "title", "organization", "institution_id", "country_code", "city",
+    "start_date", "end_date",
 )
 EDUCATION_COLUMNS = (
-    "engineer_id",
-    "school",
-    "institution_id",
-    "degree",
-    "field_of_study",
-    "start_year",
+    "engineer_id", "school", "institution_id", "degree", "field_of_study", "start_year",
     "end_year",
 )
 MEMBERSHIP_COLUMNS = ("chapter_id", "engineer_id", "role", "status", "since")
@@ -51,15 +24,7 @@ AFFILIATION_COLUMNS = ("institution_id", "engineer_id", "role", "since")
 SECTOR_COLUMNS = ("id", "slug", "name", "description")
 SKILL_COLUMNS = ("id", "slug", "name", "sector_id")
 INSTITUTION_COLUMNS = (
-    "id",
-    "slug",
-    "name",
-    "kind",
-    "country_code",
-    "city",
-    "website",
-    "description",
-    "verified",
+    "id", "slug", "name", "kind", "country_code", "city", "website", "description", "verified",
 )
 
 ENGINEER_TABLES: dict[str, tuple[str, ...]] = {

@@ -482,6 +482,7 @@ engagement_complete = _engagement_transition("complete", reason=False)
 engagement_cancel = _engagement_transition("cancel", reason=True)
 engagement_report_problem = _engagement_transition("reportProblem", reason=True)
 engagement_resolve_problem = _engagement_transition("resolveProblem", reason=True)
+ENGAGEMENT_SCOPE = requires(Scope.ENGAGEMENTS_WRITE)
 ENGAGEMENT_DESCRIPTIONS = {
     "start": "Start a PROPOSED engagement (the contributor).",
     "decline": "Decline a PROPOSED engagement (the contributor).",

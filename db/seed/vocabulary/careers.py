@@ -5,82 +5,32 @@ from db.enums import Discipline, EngagementKind, InstitutionKind
 D = Discipline
 
 ROLE_NOUNS: dict[Discipline, tuple[str, ...]] = {
-    D.CIVIL: (
-        "Structural Engineer",
-        "Site Engineer",
-        "Design Engineer",
-        "Project Engineer",
-        "Geotechnical Engineer",
-        "Highway Engineer",
-    ),
-    D.ELECTRICAL: (
-        "Electrical Engineer",
-        "Power Systems Engineer",
-        "Protection Engineer",
-        "Commissioning Engineer",
-    ),
-    D.MECHANICAL: (
-        "Mechanical Engineer",
-        "HVAC Engineer",
-        "Maintenance Engineer",
-        "Rotating Equipment Engineer",
-    ),
+    D.CIVIL: ("Structural Engineer", "Site Engineer", "Design Engineer", "Project Engineer",
+              "Geotechnical Engineer", "Highway Engineer"),
+    D.ELECTRICAL: ("Electrical Engineer", "Power Systems Engineer", "Protection Engineer",
+                   "Commissioning Engineer"),
+    D.MECHANICAL: ("Mechanical Engineer", "HVAC Engineer", "Maintenance Engineer",
+                   "Rotating Equipment Engineer"),
     D.CHEMICAL: ("Process Engineer", "Chemical Engineer", "Process Safety Engineer"),
-    D.SOFTWARE: (
-        "Software Engineer",
-        "Backend Engineer",
-        "Machine Learning Engineer",
-        "Site Reliability Engineer",
-        "Data Engineer",
-    ),
-    D.COMPUTER: (
-        "Software Engineer",
-        "Embedded Software Engineer",
-        "Cloud Engineer",
-        "Security Engineer",
-    ),
-    D.ELECTRONICS: (
-        "Electronics Engineer",
-        "Hardware Engineer",
-        "Design Verification Engineer",
-        "Embedded Systems Engineer",
-    ),
-    D.TELECOMMUNICATION: (
-        "RF Engineer",
-        "Network Engineer",
-        "Telecom Engineer",
-        "Transmission Engineer",
-    ),
-    D.PETROLEUM: (
-        "Reservoir Engineer",
-        "Drilling Engineer",
-        "Petroleum Engineer",
-        "Production Engineer",
-    ),
-    D.AEROSPACE: (
-        "Aerospace Engineer",
-        "Structures Engineer",
-        "Avionics Engineer",
-        "Propulsion Engineer",
-    ),
+    D.SOFTWARE: ("Software Engineer", "Backend Engineer", "Machine Learning Engineer",
+                 "Site Reliability Engineer", "Data Engineer"),
+    D.COMPUTER: ("Software Engineer", "Embedded Software Engineer", "Cloud Engineer",
+                 "Security Engineer"),
+    D.ELECTRONICS: ("Electronics Engineer", "Hardware Engineer", "Design Verification Engineer",
+                    "Embedded Systems Engineer"),
+    D.TELECOMMUNICATION: ("RF Engineer", "Network Engineer", "Telecom Engineer",
+                          "Transmission Engineer"),
+    D.PETROLEUM: ("Reservoir Engineer", "Drilling Engineer", "Petroleum Engineer",
+                  "Production Engineer"),
+    D.AEROSPACE: ("Aerospace Engineer", "Structures Engineer", "Avionics Engineer",
+                  "Propulsion Engineer"),
     D.BIOMEDICAL: ("Biomedical Engineer", "Clinical Engineer", "Medical Device Engineer"),
-    D.ENVIRONMENTAL: (
-        "Environmental Engineer",
-        "Water Resources Engineer",
-        "Sustainability Engineer",
-    ),
-    D.INDUSTRIAL: (
-        "Industrial Engineer",
-        "Manufacturing Engineer",
-        "Quality Engineer",
-        "Supply Chain Engineer",
-    ),
-    D.MECHATRONICS: (
-        "Mechatronics Engineer",
-        "Robotics Engineer",
-        "Automation Engineer",
-        "Controls Engineer",
-    ),
+    D.ENVIRONMENTAL: ("Environmental Engineer", "Water Resources Engineer",
+                      "Sustainability Engineer"),
+    D.INDUSTRIAL: ("Industrial Engineer", "Manufacturing Engineer", "Quality Engineer",
+                   "Supply Chain Engineer"),
+    D.MECHATRONICS: ("Mechatronics Engineer", "Robotics Engineer", "Automation Engineer",
+                     "Controls Engineer"),
     D.METALLURGY: ("Materials Engineer", "Metallurgical Engineer", "Welding Engineer"),
     D.MINING: ("Mining Engineer", "Mine Planning Engineer", "Geotechnical Engineer"),
     D.AGRICULTURAL: ("Agricultural Engineer", "Irrigation Engineer", "Farm Machinery Engineer"),
@@ -109,31 +59,15 @@ BACHELOR_FIELDS: dict[Discipline, str] = {
 }
 
 PEC_PREFIXES: dict[Discipline, str] = {
-    D.CIVIL: "CIVIL",
-    D.ELECTRICAL: "ELECT",
-    D.MECHANICAL: "MECH",
-    D.CHEMICAL: "CHEM",
-    D.SOFTWARE: "SOFT",
-    D.COMPUTER: "COMP",
-    D.ELECTRONICS: "ELECTRO",
-    D.TELECOMMUNICATION: "TELE",
-    D.PETROLEUM: "PETRO",
-    D.AEROSPACE: "AERO",
-    D.BIOMEDICAL: "BIOMED",
-    D.ENVIRONMENTAL: "ENV",
-    D.INDUSTRIAL: "INDUS",
-    D.MECHATRONICS: "MECHATRO",
-    D.METALLURGY: "METAL",
-    D.MINING: "MIN",
-    D.AGRICULTURAL: "AGRI",
-    D.TEXTILE: "TEXT",
+    D.CIVIL: "CIVIL", D.ELECTRICAL: "ELECT", D.MECHANICAL: "MECH", D.CHEMICAL: "CHEM",
+    D.SOFTWARE: "SOFT", D.COMPUTER: "COMP", D.ELECTRONICS: "ELECTRO", D.TELECOMMUNICATION: "TELE",
+    D.PETROLEUM: "PETRO", D.AEROSPACE: "AERO", D.BIOMEDICAL: "BIOMED", D.ENVIRONMENTAL: "ENV",
+    D.INDUSTRIAL: "INDUS", D.MECHATRONICS: "MECHATRO", D.METALLURGY: "METAL", D.MINING: "MIN",
+    D.AGRICULTURAL: "AGRI", D.TEXTILE: "TEXT",
 }
 
 BACHELOR_DEGREES: dict[Discipline, str] = {
-    D.SOFTWARE: "BS",
-    D.COMPUTER: "BS",
-    D.CIVIL: "BSc Engineering",
-    D.ELECTRICAL: "BSc Engineering",
+    D.SOFTWARE: "BS", D.COMPUTER: "BS", D.CIVIL: "BSc Engineering", D.ELECTRICAL: "BSc Engineering",
 }
 DEFAULT_BACHELOR_DEGREE = "BE"
 MASTER_DEGREES: dict[str, str] = {"US": "MS", "PK": "MS", "AU": "MEng", "CA": "MASc", "KR": "MS"}
@@ -143,16 +77,11 @@ DOCTORATE = "PhD"
 SENIORITY = ((2, "Graduate {noun}"), (5, "{noun}"), (10, "Senior {noun}"), (16, "Lead {noun}"))
 EXPERT_TITLES = ("Principal {noun}", "Lead {noun}", "Senior {noun}", "Senior Principal {noun}")
 LEADERSHIP_TITLES = (
-    "Engineering Manager",
-    "Head of Engineering",
-    "Chief Engineer",
+    "Engineering Manager", "Head of Engineering", "Chief Engineer",
     "Director of Engineering",
 )
 ACADEMIC_LADDER = (
-    (5, "Lecturer"),
-    (10, "Assistant Professor"),
-    (16, "Associate Professor"),
-    (99, "Professor"),
+    (5, "Lecturer"), (10, "Assistant Professor"), (16, "Associate Professor"), (99, "Professor"),
 )
 NON_ENGINEERING_SCHOOLS = frozenset({"iba-karachi", "qau", "university-of-karachi"})
 FOUNDER_TITLES = ("Co-founder and CTO", "Founder and CEO", "Co-founder")
@@ -164,12 +93,8 @@ HOME_AFFILIATION_ROLES: dict[InstitutionKind, tuple[str, ...]] = {
     InstitutionKind.NGO: ("Technical Advisor", "Programme Lead", "Board Member"),
 }
 OVERSEAS_AFFILIATION_ROLES: dict[InstitutionKind, tuple[str, ...]] = {
-    InstitutionKind.UNIVERSITY: (
-        "Adjunct Professor",
-        "Visiting Professor",
-        "Industry Advisory Board Member",
-        "External Examiner",
-    ),
+    InstitutionKind.UNIVERSITY: ("Adjunct Professor", "Visiting Professor",
+                                 "Industry Advisory Board Member", "External Examiner"),
     InstitutionKind.STARTUP: ("Advisor", "Angel Investor", "Mentor-in-Residence"),
     InstitutionKind.COMPANY: ("Technical Advisor", "Board Member"),
     InstitutionKind.GOVERNMENT: ("Member, Technical Advisory Committee", "Expert Reviewer"),
