@@ -24,7 +24,7 @@ from graph.services import opportunity as opportunities
 from graph.services.application import ApplicationErrorCode
 from graph.services.engagement import EngagementErrorCode
 from graph.services.opportunity import OpportunityErrorCode
-from graph.services.problems import Rejected
+from graph.services.problems import Rejected, reject
 from graph.types.opportunity import Application, Engagement, Opportunity
 
 RowT = TypeVar("RowT")
@@ -159,7 +159,7 @@ class OpportunityInput:
 class ProposalInput:
     """Price, currency, timeline and approach."""
 
-    price: Decimal = strawberry.field(description="Price asked.")
+    price: str = strawberry.field(description='Price asked, as a decimal string ("1500.00").')
     currency: str = strawberry.field(description="ISO 4217 currency code, e.g. USD.")
     timeline: str = strawberry.field(description="When the work will be delivered.")
     approach: str = strawberry.field(description="How the work will be done.")
@@ -347,7 +347,7 @@ async def application_submit(
         )
         proposal = (
             applications.Proposal(
-                input.proposal.price,
+                _price(input.proposal.price),
                 input.proposal.currency,
                 input.proposal.timeline,
                 input.proposal.approach,
@@ -358,6 +358,23 @@ async def application_submit(
         return await applications.apply(session, viewer, key, input.message, proposal), None
 
     return _application_payload(await run(info, work))
+
+
+def _price(value: str) -> Decimal:
+    """A decimal string as a Decimal; INVALID_PROPOSAL when it is not one."""
+    try:
+        price = Decimal(value)
+    except ArithmeticError:
+        price = Decimal("NaN")
+    if not price.is_finite():
+        raise reject(
+            ApplicationErrorCode.INVALID_PROPOSAL,
+            "The price is a decimal number.",
+            "input",
+            "proposal",
+            "price",
+        )
+    return price
 
 
 def _application_key(value: str) -> int:

@@ -1,7 +1,6 @@
 """Contribution types: opportunities, applications and engagements, built from ORM rows."""
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 import strawberry
 
@@ -66,7 +65,9 @@ class Application(Node):
     status: ApplicationStatus = strawberry.field(description="Lifecycle status.")
     message: str = strawberry.field(description="The applicant's message.")
     decline_reason: str | None = strawberry.field(description="Why the seeker declined it.")
-    proposal_price: Decimal | None = strawberry.field(description="Consultancy price asked.")
+    proposal_price: str | None = strawberry.field(
+        description='Consultancy price asked, as a decimal string ("1500.00").'
+    )
     proposal_currency: str | None = strawberry.field(description="ISO 4217 code of the price.")
     proposal_timeline: str | None = strawberry.field(description="Consultancy timeline.")
     proposal_approach: str | None = strawberry.field(description="Consultancy approach.")
@@ -79,7 +80,7 @@ class Application(Node):
             status=ApplicationStatus(row.status),
             message=row.message,
             decline_reason=row.decline_reason,
-            proposal_price=row.proposal_price,
+            proposal_price=str(row.proposal_price) if row.proposal_price is not None else None,
             proposal_currency=row.proposal_currency,
             proposal_timeline=row.proposal_timeline,
             proposal_approach=row.proposal_approach,
