@@ -12,9 +12,21 @@ from db.enums import (
     OpportunityStatus,
     OpportunityVisibility,
 )
+from graph.context import Info
 from graph.ids import encode_id
+from graph.pagination import MAX_PAGE_SIZE
+from graph.services import matching
 from graph.services.opportunity import effective_status
 from graph.types import contribution_enums as _registered  # noqa: F401  (registers the enums)
+from graph.types.connection import After, First, PageInfo
+from graph.types.engineer import Engineer
+from graph.types.match import (
+    ContributorMatchConnection,
+    ContributorMatchEdge,
+    decode_cursor,
+    encode_cursor,
+    factor,
+)
 from graph.types.node import Node
 
 
@@ -35,6 +47,50 @@ class Opportunity(Node):
     city: str | None = strawberry.field(description="Where on-site work happens, if any.")
     deadline: datetime | None = strawberry.field(description="Applications close at this time.")
     created_at: datetime = strawberry.field(description="When it was posted.")
+    key: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Contributors ranked for this opportunity (one SQL statement): only those "
+        "who offer its kind and have capacity left; each with a score, its factors and a "
+        "sentence built from the profile fields the viewer may see. The seeker side and "
+        "council admins only (FORBIDDEN otherwise)."
+    )
+    async def matches(
+        self, info: Info, first: First = 20, after: After = None
+    ) -> ContributorMatchConnection:
+        """Opportunity.matches."""
+        size = min(max(first or 20, 1), MAX_PAGE_SIZE)
+        async with info.context.database.session() as session:
+            found = await matching.contributors_for(
+                session,
+                info.context.viewer,
+                info.context.registry,
+                self.key,
+                first=size + 1,
+                after=decode_cursor(after),
+            )
+        page = found[:size]
+        rows = await info.context.loaders.engineer_by_id.load_many([m.id for m in page])
+        edges = [
+            ContributorMatchEdge(
+                cursor=encode_cursor(match),
+                score=float(match.score),
+                explanation=match.sentence,
+                factors=[factor(entry) for entry in match.factors],
+                node=Engineer.from_model(row),
+            )
+            for match, row in zip(page, rows, strict=True)
+            if row is not None
+        ]
+        return ContributorMatchConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(found) > size,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
 
     @classmethod
     def from_model(cls, row: models.Opportunity) -> "Opportunity":
@@ -52,6 +108,7 @@ class Opportunity(Node):
             city=row.city,
             deadline=row.deadline,
             created_at=row.created_at,
+            key=row.id,
         )
 
 

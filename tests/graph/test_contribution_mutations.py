@@ -147,3 +147,48 @@ async def test_only_council_admins_resolve_problems(
         "engagement": {"status": "ACTIVE"},
         "userErrors": [],
     }
+
+
+MATCHES = """
+query ($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Opportunity {
+      matches(first: 2, after: $after) {
+        edges {
+          cursor score explanation
+          factors { name weight value contribution }
+          node { handle }
+        }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}
+"""
+
+
+async def test_the_seeker_pages_through_matches_and_others_are_forbidden(
+    graphql: GraphQLClient, session: AsyncSession, registry: ChapterRegistry
+) -> None:
+    seeker = await factories.engineer(session, offers=[])
+    stranger = await factories.engineer(session, offers=[])
+    for _ in range(3):
+        await factories.engineer(session)
+    target = await world.opportunity(session, seeker)
+    variables = {"id": encode_id("Opportunity", target.id)}
+    as_seeker = await viewers.engineer(session, registry, seeker)
+    first = (await graphql.data(MATCHES, variables, as_seeker))["node"]["matches"]
+    assert len(first["edges"]) == 2
+    assert first["pageInfo"]["hasNextPage"] is True
+    edge = first["edges"][0]
+    assert len(edge["factors"]) == 8
+    assert "h/month free" in edge["explanation"]
+    rest = await graphql.data(
+        MATCHES, {**variables, "after": first["pageInfo"]["endCursor"]}, as_seeker
+    )
+    handles = [e["node"]["handle"] for e in first["edges"] + rest["node"]["matches"]["edges"]]
+    assert len(handles) == len(set(handles)) >= 3
+    denied = await graphql.execute(
+        MATCHES, variables, await viewers.engineer(session, registry, stranger)
+    )
+    assert denied.errors[0].extensions["code"] == "FORBIDDEN"
