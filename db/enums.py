@@ -151,3 +151,89 @@ def check_array_in(column: str, values: type[enum.StrEnum]) -> str:
     quoted = ", ".join(f"'{member.value}'" for member in values)
     return f"{column} <@ ARRAY[{quoted}]::text[]"
 
+
+class OpportunityVisibility(enum.StrEnum):
+    """Who may see an opportunity."""
+
+    PUBLIC = "PUBLIC"
+    CHAPTER = "CHAPTER"
+    INVITED = "INVITED"
+
+
+class OpportunityStatus(enum.StrEnum):
+    """Lifecycle of an opportunity; EXPIRED is never stored, it is read from the deadline."""
+
+    DRAFT = "DRAFT"
+    OPEN = "OPEN"
+    FILLED = "FILLED"
+    CLOSED = "CLOSED"
+    EXPIRED = "EXPIRED"
+
+
+STORED_OPPORTUNITY_STATUSES = (
+    OpportunityStatus.DRAFT,
+    OpportunityStatus.OPEN,
+    OpportunityStatus.FILLED,
+    OpportunityStatus.CLOSED,
+)
+
+
+class ApplicationStatus(enum.StrEnum):
+    """Lifecycle of an application (or, for consultancy, a proposal)."""
+
+    SUBMITTED = "SUBMITTED"
+    SHORTLISTED = "SHORTLISTED"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class InvitationStatus(enum.StrEnum):
+    """Lifecycle of a seeker's invitation to a contributor."""
+
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class EngagementStatus(enum.StrEnum):
+    """Lifecycle of an engagement between a contributor and a seeker."""
+
+    PROPOSED = "PROPOSED"
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    DECLINED = "DECLINED"
+
+
+class MilestoneStatus(enum.StrEnum):
+    """Lifecycle of an engagement milestone."""
+
+    PLANNED = "PLANNED"
+    DONE = "DONE"
+    COUNTERSIGNED = "COUNTERSIGNED"
+
+
+class ProblemReportStatus(enum.StrEnum):
+    """Lifecycle of a problem report against an engagement."""
+
+    OPEN = "OPEN"
+    RESOLVED = "RESOLVED"
+
+
+class NotificationKind(enum.StrEnum):
+    """What a notification row tells its recipient."""
+
+    APPLICATION_RECEIVED = "APPLICATION_RECEIVED"
+    APPLICATION_SHORTLISTED = "APPLICATION_SHORTLISTED"
+    APPLICATION_ACCEPTED = "APPLICATION_ACCEPTED"
+    APPLICATION_DECLINED = "APPLICATION_DECLINED"
+    APPLICATION_WITHDRAWN = "APPLICATION_WITHDRAWN"
+    INVITATION_RECEIVED = "INVITATION_RECEIVED"
+    INVITATION_ANSWERED = "INVITATION_ANSWERED"
+    ENGAGEMENT_CHANGED = "ENGAGEMENT_CHANGED"
+    COUNTERSIGN_REQUESTED = "COUNTERSIGN_REQUESTED"
+    FEEDBACK_DUE = "FEEDBACK_DUE"
+    PROBLEM_REPORTED = "PROBLEM_REPORTED"

@@ -25,6 +25,7 @@ from graph.resolvers import forum_subscriptions as forum_subscription_fields
 from graph.resolvers import institution as institution_fields
 from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
+from graph.resolvers import opportunity as contribution_fields
 from graph.resolvers import profile as profile_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
@@ -149,6 +150,78 @@ class Mutation:
     )
     consent_revoke: consent_fields.ConsentGrantPayload = strawberry.field(
         resolver=consent_fields.consent_revoke, description=consent_fields.REVOKE
+    )
+    opportunity_create: contribution_fields.OpportunityPayload = strawberry.field(
+        resolver=contribution_fields.opportunity_create,
+        description=contribution_fields.OPPORTUNITY_CREATE,
+    )
+    opportunity_publish: contribution_fields.OpportunityPayload = strawberry.field(
+        resolver=contribution_fields.opportunity_publish,
+        description="Open a DRAFT opportunity for applications"
+        + contribution_fields.OPPORTUNITY_TRANSITION,
+    )
+    opportunity_close: contribution_fields.OpportunityPayload = strawberry.field(
+        resolver=contribution_fields.opportunity_close,
+        description="Close an opportunity" + contribution_fields.OPPORTUNITY_TRANSITION,
+    )
+    opportunity_reopen: contribution_fields.OpportunityPayload = strawberry.field(
+        resolver=contribution_fields.opportunity_reopen,
+        description="Reopen a closed or filled opportunity before its deadline"
+        + contribution_fields.OPPORTUNITY_TRANSITION,
+    )
+    application_submit: contribution_fields.ApplicationPayload = strawberry.field(
+        resolver=contribution_fields.application_submit,
+        description=contribution_fields.APPLICATION_SUBMIT,
+    )
+    application_shortlist: contribution_fields.ApplicationPayload = strawberry.field(
+        resolver=contribution_fields.application_shortlist,
+        description=contribution_fields.APPLICATION_SHORTLIST,
+    )
+    application_decline: contribution_fields.ApplicationPayload = strawberry.field(
+        resolver=contribution_fields.application_decline,
+        description=contribution_fields.APPLICATION_DECLINE,
+    )
+    application_accept: contribution_fields.ApplicationPayload = strawberry.field(
+        resolver=contribution_fields.application_accept,
+        description=contribution_fields.APPLICATION_ACCEPT,
+    )
+    application_withdraw: contribution_fields.ApplicationPayload = strawberry.field(
+        resolver=contribution_fields.application_withdraw,
+        description=contribution_fields.APPLICATION_WITHDRAW,
+    )
+    application_reopen: contribution_fields.ApplicationPayload = strawberry.field(
+        resolver=contribution_fields.application_reopen,
+        description=contribution_fields.APPLICATION_REOPEN,
+    )
+    engagement_start: contribution_fields.EngagementPayload = strawberry.field(
+        resolver=contribution_fields.engagement_start,
+        description=contribution_fields.ENGAGEMENT_DESCRIPTIONS["start"]
+        + contribution_fields.ENGAGEMENT_SCOPE,
+    )
+    engagement_decline: contribution_fields.EngagementPayload = strawberry.field(
+        resolver=contribution_fields.engagement_decline,
+        description=contribution_fields.ENGAGEMENT_DESCRIPTIONS["decline"]
+        + contribution_fields.ENGAGEMENT_SCOPE,
+    )
+    engagement_complete: contribution_fields.EngagementPayload = strawberry.field(
+        resolver=contribution_fields.engagement_complete,
+        description=contribution_fields.ENGAGEMENT_DESCRIPTIONS["complete"]
+        + contribution_fields.ENGAGEMENT_SCOPE,
+    )
+    engagement_cancel: contribution_fields.EngagementPayload = strawberry.field(
+        resolver=contribution_fields.engagement_cancel,
+        description=contribution_fields.ENGAGEMENT_DESCRIPTIONS["cancel"]
+        + contribution_fields.ENGAGEMENT_SCOPE,
+    )
+    engagement_report_problem: contribution_fields.EngagementPayload = strawberry.field(
+        resolver=contribution_fields.engagement_report_problem,
+        description=contribution_fields.ENGAGEMENT_DESCRIPTIONS["reportProblem"]
+        + contribution_fields.ENGAGEMENT_SCOPE,
+    )
+    engagement_resolve_problem: contribution_fields.EngagementPayload = strawberry.field(
+        resolver=contribution_fields.engagement_resolve_problem,
+        description=contribution_fields.ENGAGEMENT_DESCRIPTIONS["resolveProblem"]
+        + contribution_fields.ENGAGEMENT_SCOPE,
     )
     forum_thread_create: forum_mutation_fields.ForumThreadPayload = strawberry.field(
         resolver=forum_mutation_fields.forum_thread_create,

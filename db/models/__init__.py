@@ -4,15 +4,31 @@ from db.models.account import Account, AccountToken, LoginAttempt, OutboxEmail
 from db.models.audit import AuditLogEntry
 from db.models.chapter import Chapter, Membership
 from db.models.consent import AccessLogEntry, ConsentGrant
+from db.models.engagement import (
+    Application,
+    Engagement,
+    EngagementSession,
+    Feedback,
+    Milestone,
+    ProblemReport,
+)
 from db.models.engineer import Education, Engineer, EngineerSector, EngineerSkill, Position
 from db.models.forum import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
 from db.models.institution import Affiliation, Institution
+from db.models.ledger import LedgerEntry, Notification
 from db.models.oauth import (
     AuthorizationCode,
     OAuthClient,
     RefreshToken,
     RevokedAccessToken,
     SigningKey,
+)
+from db.models.opportunity import (
+    Invitation,
+    Opportunity,
+    OpportunityChapter,
+    OpportunitySector,
+    OpportunitySkill,
 )
 from db.models.persisted_query import PersistedQuery
 from db.models.rate_budget import RateBudget
@@ -23,26 +39,39 @@ __all__ = [
     "Account",
     "AccountToken",
     "Affiliation",
+    "Application",
     "AuditLogEntry",
     "AuthorizationCode",
     "Chapter",
     "ConsentGrant",
     "Education",
+    "Engagement",
+    "EngagementSession",
     "Engineer",
     "EngineerSector",
     "EngineerSkill",
+    "Feedback",
     "ForumCategory",
     "ForumPost",
     "ForumReport",
     "ForumThread",
     "ForumVote",
     "Institution",
+    "Invitation",
+    "LedgerEntry",
     "LoginAttempt",
     "Membership",
+    "Milestone",
+    "Notification",
     "OAuthClient",
+    "Opportunity",
+    "OpportunityChapter",
+    "OpportunitySector",
+    "OpportunitySkill",
     "OutboxEmail",
     "PersistedQuery",
     "Position",
+    "ProblemReport",
     "RateBudget",
     "RefreshToken",
     "RevokedAccessToken",

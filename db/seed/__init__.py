@@ -9,8 +9,10 @@ from dataclasses import dataclass, fields
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db.cpd import load_cpd_config
 from db.seed import bulk
 from db.seed.catalogue import build_catalogue
+from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
@@ -53,6 +55,11 @@ class SeedSummary:
     forum_posts: int = 0
     forum_votes: int = 0
     forum_reports: int = 0
+    opportunities: int = 0
+    applications: int = 0
+    engagements: int = 0
+    engagement_sessions: int = 0
+    ledger_entries: int = 0
     seconds: float = 0.0
 
     def describe(self) -> str:
@@ -164,11 +171,26 @@ async def seed(
             f"forum: {forum.get('forum_threads', 0)} threads, {forum.get('forum_posts', 0)} posts"
             f" in {time.perf_counter() - forum_started:.1f}s"
         )
+        contributions = await seed_contributions(
+            connection, random.Random(f"contributions-{random_seed}"), scale, load_cpd_config()
+        )
+        progress(
+            f"contributions: {contributions['opportunities']} opportunities,"
+            f" {contributions['engagements']} engagements,"
+            f" {contributions['ledger_entries']} ledger entries"
+        )
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
         await bulk.analyze(
-            connection, [*bulk.SEEDED_TABLES, *ENGINEER_TABLES, *FORUM_TABLES, "chapters"]
+            connection,
+            [
+                *bulk.SEEDED_TABLES,
+                *ENGINEER_TABLES,
+                *FORUM_TABLES,
+                *CONTRIBUTION_TABLES,
+                "chapters",
+            ],
         )
     summary = SeedSummary(
         engineers=counts["engineers"],
@@ -188,6 +210,11 @@ async def seed(
         forum_posts=forum.get("forum_posts", 0),
         forum_votes=forum.get("forum_votes", 0),
         forum_reports=forum.get("forum_reports", 0),
+        opportunities=contributions["opportunities"],
+        applications=contributions["applications"],
+        engagements=contributions["engagements"],
+        engagement_sessions=contributions["engagement_sessions"],
+        ledger_entries=contributions["ledger_entries"],
         seconds=time.perf_counter() - started,
     )
     progress(summary.describe())

@@ -10,8 +10,8 @@ from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
+from graph.resolvers import contribution_nodes, record_nodes
 from graph.resolvers import forum as forum_fields
-from graph.resolvers import record_nodes
 from graph.services.visibility import can_see_membership
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
@@ -71,6 +71,9 @@ NODE_TYPES: dict[str, Fetch] = {
     "AccessLogEntry": record_nodes.access_log_entry_node,
     "AuditLogEntry": record_nodes.audit_log_entry_node,
     "Affiliation": record_nodes.affiliation_node,
+    "Opportunity": contribution_nodes.opportunity_node,
+    "Application": contribution_nodes.application_node,
+    "Engagement": contribution_nodes.engagement_node,
 }
 
 
