@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from graphql import FieldNode, GraphQLField
 
-from graph.compiler.mapping import Link, Paged, TypeMapping
+from graph.compiler.declaration import Link, Paged, RootLookup, TypeMapping
 
 
 class NotPlannable(Exception):
@@ -124,6 +124,7 @@ class LookupPlan:
     root_field: str
     object: ObjectPlan
     arguments: Arguments
+    lookup: RootLookup
 
 
 @dataclass(frozen=True)
