@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import strawberry
+from opentelemetry.trace import TracerProvider
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
@@ -40,10 +41,14 @@ from graph.errors import ErrorCode
 from graph.extensions.budget import BudgetStore
 from graph.extensions.unavailable import is_database_unavailable, unavailable_response
 from graph.http.app import hardening_routes, open_budget_store
+from graph.http.cors import CorsMiddleware, CorsSettings
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.settings import HardeningSettings
 from graph.loaders import Loaders
 from graph.observability.middleware import RequestMiddleware
+from graph.observability.sql import instrument_sql
+from graph.observability.tracing import app_tracer
+from graph.observability.websocket import ObservedLegacyWSHandler, ObservedTransportWSHandler
 from graph.schema import schema as default_schema
 from graph.services.outbox import drain_outbox
 from graph.settings import Settings
@@ -71,6 +76,9 @@ def unauthenticated(reason: str) -> Response:
 
 class GraphQLApp(GraphQL[Context, None]):
     """strawberry's ASGI app: authenticates the bearer token, builds the per-request Context."""
+
+    graphql_transport_ws_handler_class = ObservedTransportWSHandler
+    graphql_ws_handler_class = ObservedLegacyWSHandler
 
     def __init__(
         self,
@@ -233,8 +241,13 @@ def create_app(
     budget_store: BudgetStore | None = None,
     compiler: CompilerSettings | None = None,
     events: EventBroker | None = None,
+    cors: CorsSettings | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
+
+    Traces go to `tracer_provider`, else to the global one when tracing is configured (OTEL_*);
+    with neither, nothing is traced.
 
     Subscriptions get this worker's EventBroker: `events` when given, else one on the same
     database (none with only a sessionmaker: there is no URL to LISTEN on).
@@ -246,6 +259,10 @@ def create_app(
     registry = registry if registry is not None else load_registry()
     hardening = hardening or HardeningSettings.from_environment()
     compiler = compiler or CompilerSettings.from_environment()
+    cors = cors or CorsSettings.from_environment()  # refuses `*` with credentials
+    tracer = app_tracer(tracer_provider)
+    if tracer is not None:
+        instrument_sql()
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
@@ -268,6 +285,7 @@ def create_app(
         app.state.auth = AuthState(state["sessionmaker"], graphql.keys, settings)
         app.state.registry = registry
         endpoint.metrics_engine(state["sessionmaker"])
+        endpoint.persisted.store.open(state["sessionmaker"])
         own_store = None
         if budget_store is None:
             endpoint.budget_store = own_store = open_budget_store(hardening, settings)
@@ -346,6 +364,9 @@ def create_app(
             *oauth_routes(),
             *hardening_routes(endpoint),
         ],
-        middleware=[Middleware(RequestMiddleware)],
+        middleware=[
+            Middleware(RequestMiddleware, tracer=tracer),
+            *([Middleware(CorsMiddleware, settings=cors)] if cors.enabled else []),
+        ],
         lifespan=lifespan,
     )

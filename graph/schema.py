@@ -5,8 +5,11 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext
 
+from graph import federation
+from graph.context import Info
 from graph.extensions.access_log import ConsentAccessLog
 from graph.extensions.admission import AdmissionControl
 from graph.extensions.errors import MaskUnexpectedErrors, log_unexpected
@@ -42,11 +45,13 @@ from graph.types.viewer import Viewer
 class Query:
     """Root query fields."""
 
-    node: Node | None = strawberry.field(
+    node: Node | None = strawberry.federation.field(
+        shareable=True,
         resolver=node_fields.node,
         description="Fetch any object by its global ID; null when it does not exist.",
     )
-    nodes: list[Node | None] = strawberry.field(
+    nodes: list[Node | None] = strawberry.federation.field(
+        shareable=True,
         resolver=node_fields.nodes,
         description="Fetch objects by global IDs (at most 100), in order; null for each missing.",
     )
@@ -191,8 +196,15 @@ class Subscription:
     )
 
 
-class BrainGainSchema(strawberry.Schema):
-    """Our schema: logs only unexpected errors, with the request id."""
+class BrainGainSchema(strawberry.federation.Schema):
+    """Our schema, an Apollo Federation v2 subgraph (graph/federation.py); logs only unexpected
+    errors, with the request id."""
+
+    async def entities_resolver(  # type: ignore[override]
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """`_entities`, resolved like `node(id:)`: same fetch, same authorization."""
+        return await federation.resolve_entities(info, representations)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -203,8 +215,9 @@ class BrainGainSchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    """The schema with its extensions."""
-    return BrainGainSchema(
+    """The schema with its extensions, as a federation subgraph."""
+    federation.declare_entities()
+    built = BrainGainSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -217,7 +230,10 @@ def build_schema() -> strawberry.Schema:
             MaskUnexpectedErrors,
         ],
         execution_context_class=EventExecutionContext,
+        federation_version=federation.FEDERATION_VERSION,
     )
+    federation.describe(built._schema)
+    return built
 
 
 schema = build_schema()

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,13 +23,18 @@ import pytest
 
 from db.engine import DatabaseLocation, to_libpq_url
 from graph.cli import main
+from graph.cli.server import SERVING
+from graph.federation import public_sdl
 from graph.schema import schema
 
 
 def test_schema_export_writes_the_sdl(tmp_path: Path) -> None:
     target = tmp_path / "schema.graphql"
     assert main(["schema", "export", "-o", str(target)]) == 0
-    assert target.read_text() == schema.as_str() + "\n"
+    assert target.read_text() == public_sdl(schema.as_str()) + "\n"
+    subgraph = tmp_path / "schema.federation.graphql"
+    assert main(["schema", "export", "--federation", "-o", str(subgraph)]) == 0
+    assert subgraph.read_text() == schema.as_str() + "\n"
 
 
 def test_chapters_check_accepts_the_shipped_files(capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,6 +131,14 @@ def test_serve_starts_embedded_database_seeds_once_and_stops_on_sigterm(tmp_path
     assert first.returncode is not None
     assert _postgres_running(tmp_path) is False
     assert "seeded" in output
+    # And every line it printed is a JSON log line with a UTC ISO 8601 time, but the one for
+    # humans with the URL (README: "Logs")
+    lines = output.splitlines()
+    assert lines.count(f"{SERVING}http://127.0.0.1:{port}/graphql") == 1
+    records = [json.loads(line) for line in lines if not line.startswith(SERVING)]
+    for record in records:
+        assert datetime.fromisoformat(record["time"]).utcoffset() == timedelta(0), record
+    assert any("Uvicorn running on" in record["message"] for record in records)
 
     # When it starts again, it reuses the data instead of seeding twice
     second = _start(tmp_path, port)

@@ -7,17 +7,35 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    build_schema,
 )
 
+from graph.federation import public_sdl
 from graph.schema import schema
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "schema.graphql"
+SUBGRAPH_FILE = ROOT / "schema.federation.graphql"
 
 
 def test_committed_schema_is_current() -> None:
-    assert SCHEMA_FILE.read_text() == schema.as_str() + "\n", (
+    assert SCHEMA_FILE.read_text() == public_sdl(schema.as_str()) + "\n", (
         "schema.graphql is stale: run `braingain schema export -o schema.graphql`"
     )
+
+
+def test_committed_subgraph_schema_is_current() -> None:
+    assert SUBGRAPH_FILE.read_text() == schema.as_str() + "\n", (
+        "schema.federation.graphql is stale: run "
+        "`braingain schema export --federation -o schema.federation.graphql`"
+    )
+
+
+def test_the_public_schema_loads_in_plain_graphql_tools() -> None:
+    # graphql-js/graphql-core's buildSchema, as Relay and codegen tools load it
+    built = build_schema(SCHEMA_FILE.read_text())
+    assert built.query_type is not None
+    assert "engineers" in built.query_type.fields
 
 
 def test_every_type_field_argument_and_enum_value_has_a_description() -> None:

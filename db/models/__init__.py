@@ -14,6 +14,7 @@ from db.models.oauth import (
     RevokedAccessToken,
     SigningKey,
 )
+from db.models.persisted_query import PersistedQuery
 from db.models.rate_budget import RateBudget
 from db.models.taxonomy import Sector, Skill
 
@@ -40,6 +41,7 @@ __all__ = [
     "Membership",
     "OAuthClient",
     "OutboxEmail",
+    "PersistedQuery",
     "Position",
     "RateBudget",
     "RefreshToken",

@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 
 from graph.cli import operators, server
+from graph.observability.logging import configure_logging
 
 
 def parser() -> argparse.ArgumentParser:
@@ -20,6 +21,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `braingain` console script."""
-    logging.basicConfig(level=os.environ.get("BRAINGAIN_LOG_LEVEL", "WARNING"))
+    if not logging.getLogger().handlers:  # as basicConfig: leave a host's logging alone
+        configure_logging(os.environ.get("BRAINGAIN_LOG_LEVEL", "WARNING"))
     arguments = parser().parse_args(argv)
     return int(arguments.handler(arguments))

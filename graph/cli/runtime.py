@@ -1,5 +1,6 @@
 """What every database command shares: an up-to-date database, one session, one commit."""
 
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -15,7 +16,9 @@ from db.engine import (
     resolve_database,
     stop_embedded,
 )
+from graph.observability.logging import json_logging_configured
 
+logger = logging.getLogger("braingain.cli")
 ResultT = TypeVar("ResultT")
 
 
@@ -50,7 +53,11 @@ async def in_session(url: str, work: Callable[[AsyncSession], Awaitable[ResultT]
 
 def status(message: str) -> None:
     """A line for the operator (progress, what happened) on stderr: stdout carries only data,
-    so `TOKEN=$(braingain token …)` captures the token and nothing else."""
+    so `TOKEN=$(braingain token …)` captures the token and nothing else. A JSON log line
+    instead where logs are JSON at INFO (`braingain serve`)."""
+    if json_logging_configured() and logger.isEnabledFor(logging.INFO):
+        logger.info(message)
+        return
     print(message, file=sys.stderr, flush=True)
 
 

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -12,6 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.engine import create_engine, resolve_database, to_libpq_url
 from graph.cli.runtime import in_session, migrated_database, status
 from graph.http.proxies import trusted_proxies, uvicorn_proxy_options
+from graph.observability.logging import configure_logging
+
+logger = logging.getLogger("braingain.cli")
+SERVING = "Brain Gain Graph: "
+"""Opens the one plain line `serve` prints for humans (stderr); every other line is JSON."""
 
 
 async def sync_chapter_rows(url: str) -> list[str]:
@@ -35,7 +41,13 @@ async def seed_demo_data(url: str, scale: float, reset: bool) -> None:
     # Seeding bulk-loads and recomputes every search vector: no statement timeout.
     engine = create_engine(url, pool_size=1, statement_timeout_ms=0)
     try:
-        await seed(engine, scale=scale, reset=reset, coordinators=load_registry().coordinators())
+        await seed(
+            engine,
+            scale=scale,
+            reset=reset,
+            coordinators=load_registry().coordinators(),
+            progress=status,
+        )
     finally:
         await engine.dispose()
 
@@ -54,23 +66,26 @@ def serve(arguments: argparse.Namespace) -> int:
     # handler turns it into SystemExit so the embedded database is stopped on the way out.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     signal.signal(signal.SIGINT, _exit_on_signal)
+    # Every line from here on is a JSON log line (the workers configure theirs the same way),
+    # but for the one line for humans with the URL.
+    configure_logging(os.environ.get("BRAINGAIN_LOG_LEVEL", "INFO"))
     try:
         load_registry()  # refuse to start on an invalid chapters_config/
     except ChapterConfigError as error:
-        print(f"refusing to start: chapters_config/ is invalid:\n{error}", file=sys.stderr)
+        logger.error("refusing to start: chapters_config/ is invalid:\n%s", error)
         return 1
     with migrated_database() as location:
         for change in asyncio.run(sync_chapter_rows(location.url)):
             status(f"chapters: {change}")
         asyncio.run(seed_demo_data(location.url, scale=arguments.scale, reset=False))
         os.environ["DATABASE_URL"] = location.url
-        status(f"Brain Gain Graph: http://{arguments.host}:{arguments.port}/graphql")
+        print(f"{SERVING}http://{arguments.host}:{arguments.port}/graphql", file=sys.stderr)
         uvicorn.run(
             "graph.asgi:app",
             host=arguments.host,
             port=arguments.port,
             workers=arguments.workers,
-            log_level="warning",
+            log_config=None,  # uvicorn's lines go through our JSON handler
             access_log=False,
             **uvicorn_proxy_options(trusted_proxies()),
         )
@@ -100,9 +115,11 @@ def seed(arguments: argparse.Namespace) -> int:
 
 def schema_export(arguments: argparse.Namespace) -> int:
     """Print or write the SDL the code builds."""
+    from graph.federation import public_sdl
     from graph.schema import schema
 
-    sdl = schema.as_str() + "\n"
+    subgraph = schema.as_str()
+    sdl = (subgraph if arguments.federation else public_sdl(subgraph)) + "\n"
     if arguments.output == "-":
         sys.stdout.write(sdl)
     else:
@@ -160,6 +177,11 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     )
     export = schema.add_parser("export", help="write the SDL")
     export.add_argument("-o", "--output", default="-", help="file (default: stdout)")
+    export.add_argument(
+        "--federation",
+        action="store_true",
+        help="the subgraph SDL with @key/@shareable/@link (schema.federation.graphql)",
+    )
     export.set_defaults(handler=schema_export)
 
     chapters = commands.add_parser("chapters", help="chapters_config/").add_subparsers(

@@ -34,6 +34,7 @@ from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.render import VIEWER_ENGINEER, Renderer, Statement
 from graph.compiler.residual import residual_source
 from graph.compiler.visibility import NO_CHAPTERS, ViewerKey, viewer_key, viewer_shape
+from graph.observability.tracing import statement_span
 
 STRAWBERRY_RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
 """The rules strawberry validates with: a document it refuses is never compiled."""
@@ -72,8 +73,9 @@ class BoundStatement:
     """The JSON carries consent markers to strip and log (graph.compiler.consent.record)."""
 
     async def run(self, connection: Connection) -> bytes:
-        """The JSON text of the response's `data`, UTF-8 encoded."""
-        result = await connection.fetchval(self.sql, *self.params)
+        """The JSON text of the response's `data`, UTF-8 encoded (a span when traced)."""
+        with statement_span(self.sql):
+            result = await connection.fetchval(self.sql, *self.params)
         assert isinstance(result, bytes)
         return result
 

@@ -10,13 +10,11 @@ application/json, as the spec asks for legacy clients. THROTTLED is 429 with Ret
 import asyncio
 import logging
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from graphql import GraphQLError
-from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,7 +33,7 @@ from graph.extensions.admission import Admission, Budget, ConnectionPolicy
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
 from graph.extensions.limits import MULTIPLE_OPERATIONS, ambiguous_operation, parse_within_limits
 from graph.extensions.timeouts import request_timeout_error
-from graph.extensions.trusted_documents import TrustedDocuments, resolve_query
+from graph.extensions.trusted_documents import TrustedDocuments
 from graph.extensions.unavailable import (
     RETRY_AFTER_SECONDS,
     is_database_unavailable,
@@ -44,18 +42,18 @@ from graph.extensions.unavailable import (
 )
 from graph.http.ide import GraphiQL
 from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type, prefers_html
+from graph.http.persisted import PersistedQueries, PersistedQuerySettings, PersistedQueryStore
 from graph.http.policy import may_introspect, requires_trusted_documents
 from graph.http.request import ALLOWED_METHODS, GraphQLParams, HTTPProblem, read_params
 from graph.http.settings import HardeningSettings
 from graph.observability.metrics import Metrics
-from graph.observability.tracing import tracing_enabled
+from graph.observability.tracing import child_span
 from graph.settings import Settings
 
 if TYPE_CHECKING:
     from graph.compiler.reads import CompiledReads, CompiledResult, ContextFactory
 
 logger = logging.getLogger("graph.http")
-tracer = trace.get_tracer("braingain.graph")
 
 QUERIES_ONLY = frozenset({OperationType.QUERY})
 QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
@@ -144,6 +142,12 @@ class GraphQLEndpoint:
         self.metrics = metrics
         self.compiled = compiled
         """The compiled read path (off with BRAINGAIN_COMPILED_READS=0): tried after admission."""
+        self.persisted = PersistedQueries(
+            documents,
+            PersistedQueryStore(PersistedQuerySettings.from_environment()),
+            hardening.limits.max_tokens,
+        )
+        """Trusted documents and automatic persisted queries (graph/http/persisted.py)."""
 
     @classmethod
     def create(
@@ -191,12 +195,7 @@ class GraphQLEndpoint:
         """Serve one authenticated HTTP request (GraphQLApp hands them over)."""
         request = Request(scope, receive)
         started = time.perf_counter()
-        spanning = (
-            tracer.start_as_current_span("graphql.request")
-            if tracing_enabled()
-            else nullcontext(trace.INVALID_SPAN)
-        )
-        with spanning as span:
+        with child_span("graphql.request") as span:
             try:
                 response = await self._respond(request, span)
             finally:
@@ -279,7 +278,8 @@ class GraphQLEndpoint:
         sub_responses: list[Response] = []
         viewer = self.graphql.viewer_of(request)
         trusted_only = requires_trusted_documents(viewer, hardening.trusted_only_clients)
-        query = resolve_query(params, self.documents, trusted_only)
+        params = await self.persisted.resolve(params, trusted_only)
+        query = params.query
         if query is None or not query.strip():
             raise HTTPProblem(400, "No GraphQL document: send `query` (or `documentId`).")
         if params.operation_name is None:
@@ -312,7 +312,11 @@ class GraphQLEndpoint:
         try:
             async with asyncio.timeout(hardening.request_timeout_seconds):
                 if self.compiled is not None and not params.extensions:
-                    compiled = await self._compiled(query, params, viewer, admission, context)
+                    with child_span("graphql.compiled") as span:
+                        compiled = await self._compiled(query, params, viewer, admission, context)
+                        span.set_attribute(
+                            "braingain.execution", compiled.path if compiled else "strawberry"
+                        )
                 if compiled is not None:
                     result = compiled.execution_result()
                 else:

@@ -19,7 +19,9 @@ from graph.loaders.chapter import (
     MembershipPageByEngineerIdLoader,
 )
 from graph.loaders.consent import (
+    AccessLogEntryByIdLoader,
     AuditLogCountByChapterIdLoader,
+    AuditLogEntryByIdLoader,
     AuditLogPageByChapterIdLoader,
     ConsentGrantByIdLoader,
 )
@@ -47,6 +49,7 @@ from graph.loaders.forum import (
     ForumVoteByPostIdLoader,
 )
 from graph.loaders.institution import (
+    AffiliationByIdLoader,
     InstitutionByIdLoader,
     StaffCountByInstitutionIdLoader,
     StaffPageByInstitutionIdLoader,
@@ -181,6 +184,21 @@ class Loaders:
     def sector_by_id(self) -> SectorByIdLoader:
         """SectorByIdLoader, for this request."""
         return SectorByIdLoader(self.database)
+
+    @cached_property
+    def access_log_entry_by_id(self) -> AccessLogEntryByIdLoader:
+        """AccessLogEntryByIdLoader, for this request."""
+        return AccessLogEntryByIdLoader(self.database)
+
+    @cached_property
+    def audit_log_entry_by_id(self) -> AuditLogEntryByIdLoader:
+        """AuditLogEntryByIdLoader, for this request."""
+        return AuditLogEntryByIdLoader(self.database)
+
+    @cached_property
+    def affiliation_by_id(self) -> AffiliationByIdLoader:
+        """AffiliationByIdLoader, for this request."""
+        return AffiliationByIdLoader(self.database)
 
     @cached_property
     def consent_grant_by_id(self) -> ConsentGrantByIdLoader:

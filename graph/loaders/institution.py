@@ -12,6 +12,13 @@ from graph.database import RequestDatabase
 from graph.loaders.base import PartitionedLoader, RowByIdLoader
 
 
+class AffiliationByIdLoader(RowByIdLoader[Affiliation]):
+    """Affiliation (staff role) rows by primary key."""
+
+    def __init__(self, database: RequestDatabase) -> None:
+        super().__init__(database, queries.list_affiliations_by_ids)
+
+
 class InstitutionByIdLoader(RowByIdLoader[Institution]):
     """Institution rows by primary key."""
 

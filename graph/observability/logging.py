@@ -1,35 +1,70 @@
-"""Structured JSON logs; every line carries the request id of the request that wrote it."""
+"""Structured JSON logs; every line carries a UTC ISO 8601 time and the request id (and, when
+traced, the trace and span ids) of the request that wrote it."""
 
 import logging
 import sys
 from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any, TextIO
 
+from opentelemetry import trace
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.orjson import OrjsonFormatter
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
+SKIPPED_ATTRIBUTES = (*RESERVED_ATTRS, "taskName", "color_message")
+"""Record attributes no line prints (uvicorn's `color_message` repeats the message in ANSI)."""
+
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record (from the record itself or the current request)."""
+    """Adds `request_id` to every record (from the record itself or the current request), and
+    the current span's `trace_id` / `span_id` when a trace is being recorded."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Never drops a record; only annotates it."""
         if not getattr(record, "request_id", None):
             record.request_id = request_id_var.get()
+        context = trace.get_current_span().get_span_context()
+        if context.is_valid and not hasattr(record, "trace_id"):
+            record.trace_id = trace.format_trace_id(context.trace_id)
+            record.span_id = trace.format_span_id(context.span_id)
         return True
 
 
-def json_handler(stream: object = None) -> logging.Handler:
+class JsonFormatter(OrjsonFormatter):
+    """One JSON object per record, opening with `time`: ISO 8601 in UTC with its offset
+    (2026-12-04T03:10:00.123456+00:00)."""
+
+    def add_fields(
+        self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
+    ) -> None:
+        """The time first, then level, logger, message, request id and any extra fields."""
+        log_data["time"] = datetime.fromtimestamp(record.created, tz=UTC)
+        super().add_fields(log_data, record, message_dict)
+
+
+class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler writing one JSON object per line (marks JSON logging as configured)."""
+
+
+def json_handler(stream: TextIO | None = None) -> logging.Handler:
     """A handler writing one JSON object per line."""
-    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler = JsonHandler(stream or sys.stderr)
     handler.setFormatter(
-        OrjsonFormatter(
-            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        JsonFormatter(
+            "%(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={"levelname": "level", "name": "logger"},
+            reserved_attrs=SKIPPED_ATTRIBUTES,
         )
     )
     handler.addFilter(RequestIdFilter())
     return handler
+
+
+def json_logging_configured() -> bool:
+    """Whether configure_logging has routed the root logger through the JSON handler."""
+    return any(isinstance(handler, JsonHandler) for handler in logging.getLogger().handlers)
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -48,7 +83,8 @@ def configure_logging(level: str = "INFO") -> None:
         root.removeHandler(handler)
     root.addHandler(json_handler())
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    logging.captureWarnings(True)  # a library's warning is a log line too (logger py.warnings)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True

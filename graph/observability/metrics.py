@@ -1,5 +1,5 @@
-"""Prometheus metrics: requests and latency by operation, errors by code, database pool use,
-subscriptions."""
+"""Prometheus metrics: requests and latency by operation (over HTTP and over WebSockets), errors
+by code, database pool use, subscriptions."""
 
 import re
 from collections.abc import Iterable, Iterator
@@ -85,6 +85,20 @@ class Metrics:
             ["code"],
             registry=self.registry,
         )
+        self.websocket_operations = Counter(
+            "braingain_graphql_websocket_operations",
+            "GraphQL operations over WebSockets by operation name and outcome "
+            "(complete, error, cancelled, closed, failed).",
+            ["operation", "outcome"],
+            registry=self.registry,
+        )
+        self.websocket_latency = Histogram(
+            "braingain_graphql_websocket_operation_duration_seconds",
+            "Time from a WebSocket operation's subscribe to its end (a subscription's lifetime).",
+            ["operation"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.pool = PoolCollector()
         self.registry.register(self.pool)
         self.events = EventsCollector()
@@ -120,6 +134,14 @@ class Metrics:
                 self.children[key] = children
         children[0].inc()
         children[1].observe(seconds)
+
+    def observe_websocket_operation(
+        self, operation: str | None, outcome: str, seconds: float
+    ) -> None:
+        """Count one finished WebSocket operation and its duration."""
+        label = self._operation_label(operation)
+        self.websocket_operations.labels(operation=label, outcome=outcome).inc()
+        self.websocket_latency.labels(operation=label).observe(seconds)
 
     def observe_errors(self, errors: Iterable[dict[str, Any]]) -> None:
         """Count returned errors by code."""

@@ -1,4 +1,5 @@
-"""ASGI middleware: a request id on every request, response and log line; the access log.
+"""ASGI middleware: a request id on every request, response and log line; the access log;
+the SERVER span of a traced request.
 
 One pure-ASGI layer (not two): it runs on every request, so it does no more than it must.
 """
@@ -8,14 +9,18 @@ import os
 import re
 import time
 
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.observability.logging import request_id_var
+from graph.observability.tracing import NOT_TRACED, incoming_context, tracer_var
 
 logger = logging.getLogger("graph.access")
 
 REQUEST_ID_HEADER = b"x-request-id"
 VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{1,64}$")
+TRACE_CONTEXT = "trace_context"
+"""Scope state key: a WebSocket upgrade's incoming trace context (its operations' parent)."""
 
 
 def request_id_of(scope: Scope) -> str:
@@ -28,12 +33,22 @@ def request_id_of(scope: Scope) -> str:
     return os.urandom(16).hex()
 
 
+def client_of(scope: Scope) -> str:
+    """The client's address as uvicorn saw it (after trusted forwarded headers)."""
+    return str((scope.get("client") or ("", 0))[0])
+
+
 class RequestMiddleware:
     """Takes or makes the request id (scope state, logging context, response header) and
-    writes one structured access-log line per HTTP request: status, duration, operation."""
+    writes one structured access-log line per HTTP request: status, duration, operation.
 
-    def __init__(self, app: ASGIApp) -> None:
+    With a tracer, each HTTP request is a SERVER span (a child of the caller's `traceparent`);
+    a WebSocket's upgrade keeps its caller's context for the spans of its operations.
+    """
+
+    def __init__(self, app: ASGIApp, tracer: Tracer | None = None) -> None:
         self.app = app
+        self.tracer = tracer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the request with its id bound."""
@@ -56,22 +71,56 @@ class RequestMiddleware:
                 message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            if kind == "http" and logger.isEnabledFor(logging.INFO):
-                logger.info(
-                    "%s %s %s",
+        spanning = NOT_TRACED
+        tracing = None
+        if self.tracer is not None:
+            tracing = tracer_var.set(self.tracer)
+            parent = incoming_context(scope.get("headers") or ())
+            if kind == "websocket":
+                state[TRACE_CONTEXT] = parent
+            else:
+                spanning = self.tracer.start_as_current_span(
                     scope["method"],
-                    scope["path"],
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                        "operation": state.get("operation_name"),
-                        "client": (scope.get("client") or ("", 0))[0],
+                    context=parent,
+                    kind=SpanKind.SERVER,
+                    attributes={
+                        "http.request.method": scope["method"],
+                        "url.path": scope["path"],
+                        "url.scheme": scope.get("scheme", "http"),
+                        "client.address": client_of(scope),
+                        "network.protocol.version": scope.get("http_version", "1.1"),
+                        "braingain.request_id": request_id,
                     },
                 )
+        try:
+            with spanning as span:
+                try:
+                    await self.app(scope, receive, send_with_id)
+                finally:
+                    if tracing is not None and kind == "http":
+                        route = getattr(scope.get("route"), "path", None)
+                        if route:
+                            span.update_name(f"{scope['method']} {route}")
+                            span.set_attribute("http.route", route)
+                        span.set_attribute("http.response.status_code", status)
+                        if status >= 500:
+                            span.set_status(Status(StatusCode.ERROR))
+                    if kind == "http" and logger.isEnabledFor(logging.INFO):
+                        logger.info(
+                            "%s %s %s",
+                            scope["method"],
+                            scope["path"],
+                            status,
+                            extra={
+                                "method": scope["method"],
+                                "path": scope["path"],
+                                "status": status,
+                                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                                "operation": state.get("operation_name"),
+                                "client": client_of(scope),
+                            },
+                        )
+        finally:
             request_id_var.reset(token)
+            if tracing is not None:
+                tracer_var.reset(tracing)

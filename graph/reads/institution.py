@@ -88,6 +88,7 @@ DECLARATION = Declaration(
             "Affiliation",
             "affiliations",
             {
+                "id": global_id("Affiliation"),
                 **columns(role="role", since="since"),
                 "institution": ToOne(Link("Institution", "{c}.id = {p}.institution_id")),
                 "engineer": ToOne(Link("Engineer", "{c}.id = {p}.engineer_id")),

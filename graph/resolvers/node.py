@@ -11,6 +11,7 @@ from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
 from graph.resolvers import forum as forum_fields
+from graph.resolvers import record_nodes
 from graph.services.visibility import can_see_membership
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
@@ -67,6 +68,9 @@ NODE_TYPES: dict[str, Fetch] = {
     "ForumThread": forum_fields.thread_node,
     "ForumPost": forum_fields.post_node,
     "ForumReport": forum_fields.report_node,
+    "AccessLogEntry": record_nodes.access_log_entry_node,
+    "AuditLogEntry": record_nodes.audit_log_entry_node,
+    "Affiliation": record_nodes.affiliation_node,
 }
 
 

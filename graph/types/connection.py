@@ -31,7 +31,9 @@ Before = Annotated[
 ]
 
 
-@strawberry.type(description="Where a page sits in its list (Relay `PageInfo`).")
+@strawberry.federation.type(
+    description="Where a page sits in its list (Relay `PageInfo`).", shareable=True
+)
 class PageInfo:
     """Flags and boundary cursors of one page."""
 

@@ -59,10 +59,15 @@ class ConsentGrant(Node):
         return Institution.from_model(row)
 
 
-@strawberry.type(description="An institution read consent-gated fields of the engineer's profile.")
-class AccessLogEntry:
+@strawberry.type(
+    description="An institution read consent-gated fields of the engineer's profile. Visible "
+    "only to that engineer (with `consent:manage`), as in `viewer.accessLog`."
+)
+class AccessLogEntry(Node):
     """One logged read."""
 
+    pk: strawberry.Private[int]
+    engineer_pk: strawberry.Private[int]
     institution_pk: strawberry.Private[int]
     grant_pk: strawberry.Private[int]
     client_id: str | None = strawberry.field(description="The OAuth client that read, if any.")
@@ -74,6 +79,9 @@ class AccessLogEntry:
     def from_model(cls, row: models.AccessLogEntry) -> "AccessLogEntry":
         """Build from an access_log row."""
         return cls(
+            id=strawberry.ID(encode_id("AccessLogEntry", row.id)),
+            pk=row.id,
+            engineer_pk=row.engineer_id,
             institution_pk=row.institution_id,
             grant_pk=row.consent_grant_id,
             client_id=row.client_id,
@@ -97,10 +105,15 @@ class AccessLogEntry:
         return ConsentGrant.from_model(row)
 
 
-@strawberry.type(description="A privileged mutation: who did what to which object, before/after.")
-class AuditLogEntry:
+@strawberry.type(
+    description="A privileged mutation: who did what to which object, before/after. Visible "
+    "to whoever may read its chapter's `auditLog` (`audit:read` there; council admins)."
+)
+class AuditLogEntry(Node):
     """One audit row."""
 
+    pk: strawberry.Private[int]
+    chapter_pk: strawberry.Private[int | None]
     actor_engineer_pk: strawberry.Private[int | None]
     action: str = strawberry.field(description="What was done (`membership.approve`, ...).")
     target_type: str = strawberry.field(description="Type of the object acted on.")
@@ -117,6 +130,9 @@ class AuditLogEntry:
         before: Any = row.before
         after: Any = row.after
         return cls(
+            id=strawberry.ID(encode_id("AuditLogEntry", row.id)),
+            pk=row.id,
+            chapter_pk=row.chapter_id,
             actor_engineer_pk=row.actor_engineer_id,
             action=row.action,
             target_type=row.target_type,

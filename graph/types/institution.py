@@ -78,10 +78,14 @@ class Institution(Node):
         )
 
 
-@strawberry.type(description="An engineer's staff role at an institution.")
-class Affiliation:
+@strawberry.type(
+    description="An engineer's staff role at an institution. Visible where the engineer's "
+    "`affiliations` are (their profile-field visibility, or an institution's consent)."
+)
+class Affiliation(Node):
     """A staff role."""
 
+    pk: strawberry.Private[int]
     institution_pk: strawberry.Private[int]
     engineer_pk: strawberry.Private[int]
     role: str = strawberry.field(description="Role or title at the institution.")
@@ -91,6 +95,8 @@ class Affiliation:
     def from_model(cls, row: models.Affiliation) -> "Affiliation":
         """Build from an affiliations row."""
         return cls(
+            id=strawberry.ID(encode_id("Affiliation", row.id)),
+            pk=row.id,
             institution_pk=row.institution_id,
             engineer_pk=row.engineer_id,
             role=row.role,

@@ -27,6 +27,7 @@ from tests.graph import (
     test_node,
     test_page_limits,
     test_query_count,
+    test_record_nodes,
 )
 from tests.http import (
     test_auth_integration,
@@ -50,7 +51,9 @@ query ($handle: String!) {
     skills { __typename level years skill { id slug name sector { name } } }
     positions { title organization countryCode city startDate endDate isCurrent }
     education { school degree fieldOfStudy startYear endYear }
-    affiliations { role since institution { slug name kind website verified } engineer { handle } }
+    affiliations {
+      id role since institution { slug name kind website verified } engineer { handle }
+    }
     memberships(first: 10) {
       __typename totalCount
       pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
@@ -96,7 +99,7 @@ query {
       slug kind countryCode city description
       staff(first: 2) {
         totalCount pageInfo { hasNextPage endCursor }
-        edges { cursor node { role since engineer { handle } } }
+        edges { cursor node { id role since engineer { handle } } }
       }
     }
   }
@@ -239,6 +242,8 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_trusted_documents.CHAPTERS, None),
         (test_hidden_fields.STAFF, {"slug": "cmp-uni"}),
         (test_hidden_fields.STAFF, {"slug": "cmp-start"}),
+        (test_record_nodes.STAFF, {"slug": "cmp-uni"}),
+        (test_record_nodes.STAFF, {"slug": "cmp-start"}),
         (test_hidden_fields.BY_SECTOR, {"sector": "cmp-water"}),
         (test_hidden_fields.BY_SECTOR, {"sector": "cmp-grid"}),
         (test_hidden_fields.BY_SKILL, {"skill": "cmp-hydro"}),
@@ -340,6 +345,9 @@ STRAWBERRY_ONLY = {
     test_forum_mutations.MODERATION_QUEUE: "ForumCategory.reports: a permission check in Python",
     test_forum.THREAD_DETAILS: "ForumPost.viewerVote: the viewer's own vote, in Python",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
+    test_record_nodes.NODE: "AccessLogEntry, AuditLogEntry, Affiliation by id: checked in Python",
+    test_record_nodes.ACCESS_LOG: "viewer: Python-only",
+    test_record_nodes.AUDIT_LOG: "Chapter.auditLog",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
@@ -362,7 +370,7 @@ query ($handle: String!) {
 }
 """
 
-PER_HANDLE = (test_profiles.PROFILE, MASKS)
+PER_HANDLE = (test_profiles.PROFILE, MASKS, test_record_nodes.AFFILIATIONS)
 """Documents run once per engineer of the world (each has its own visibility settings)."""
 
 

@@ -1,24 +1,31 @@
-"""Observability: JSON logs with request ids, Prometheus metrics, health, tracing."""
+"""Observability: JSON logs with request ids, Prometheus metrics, health, tracing — for HTTP
+requests and WebSocket operations alike."""
 
+import asyncio
 import io
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from websockets.asyncio.client import ClientConnection, connect
 
 from graph.app import create_app
+from graph.chapters import ChapterRegistry
 from graph.extensions.budget import MemoryBudgetStore
 from graph.http.settings import HardeningSettings
-from graph.observability.logging import json_handler
+from graph.observability.logging import configure_logging, json_handler
 from tests.http.conftest import ClientFactory, settings
+from tests.support.in_loop import served
 
 NAMED = {"query": "query ChapterNames { chapters(first: 1) { nodes { name } } }"}
 
@@ -64,6 +71,52 @@ async def test_access_log_is_json_with_the_request_id(
     assert line["operation"] == "ChapterNames"
     assert line["level"] == "INFO"
     assert isinstance(line["duration_ms"], float)
+    _assert_utc_iso_time(line)
+
+
+def _assert_utc_iso_time(line: dict[str, Any]) -> None:
+    """`time` is ISO 8601 with its UTC offset, e.g. 2026-12-04T03:10:00.123456+00:00."""
+    moment = datetime.fromisoformat(line["time"])
+    assert moment.tzinfo is not None, line["time"]
+    assert moment.utcoffset() == timedelta(0)
+    assert line["time"].endswith("+00:00")
+
+
+def test_every_line_of_the_configured_logging_is_json_with_a_utc_time(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given the process logging as `braingain serve` and its workers configure it
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    try:
+        configure_logging("INFO")
+        # When the app, uvicorn (with its colour copy of the message) and a library log
+        logging.getLogger("graph.http").warning("database unavailable: %s", "gone")
+        logging.getLogger("uvicorn.error").info(
+            "Uvicorn running on %s", "http://127.0.0.1:8000", extra={"color_message": "\x1b[1m"}
+        )
+        logging.getLogger("alembic.runtime.migration").info("Context impl PostgresqlImpl.")
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            logging.getLogger("graph.errors").exception("unexpected error")
+    finally:
+        logging.captureWarnings(False)
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved[0]:
+            root.addHandler(handler)
+        root.setLevel(saved[1])
+
+    # Then each is one JSON line with a UTC ISO 8601 time, and no ANSI copy
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 4
+    records = [json.loads(line) for line in lines]
+    for record in records:
+        _assert_utc_iso_time(record)
+        assert "color_message" not in record
+    assert records[1]["message"] == "Uvicorn running on http://127.0.0.1:8000"
+    assert "RuntimeError: boom" in records[3]["exc_info"]
 
 
 async def test_masked_errors_are_logged_with_the_request_id(log_lines: io.StringIO) -> None:
@@ -98,8 +151,7 @@ async def test_requests_are_traced_when_a_tracer_is_configured(
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
-    client = await make_client()
+    client = await make_client(tracer_provider=provider)
 
     await client.post("/graphql", json=NAMED)
 
@@ -128,3 +180,96 @@ async def test_metrics_need_the_bearer_token_in_production(make_client: ClientFa
     assert "braingain_" in right.text
     # Development: open, as before
     assert (await development.get("/metrics")).status_code == 200
+
+
+@pytest.fixture
+async def socket_address(
+    sessionmaker: async_sessionmaker[AsyncSession], registry: ChapterRegistry
+) -> AsyncIterator[str]:
+    """The app (metrics on) served over a real socket, in the test's transaction."""
+    application = create_app(
+        settings(), sessionmaker=sessionmaker, registry=registry, hardening=HardeningSettings()
+    )
+    async with LifespanManager(application), served(application) as address:
+        yield address
+
+
+async def _exchange(socket: ClientConnection, message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Send `message`; the replies up to the operation's `complete` or `error`."""
+    await socket.send(json.dumps(message))
+    replies: list[dict[str, Any]] = []
+    while not replies or replies[-1]["type"] not in ("complete", "error"):
+        replies.append(json.loads(await asyncio.wait_for(socket.recv(), timeout=5)))
+    return replies
+
+
+async def test_websocket_operations_are_counted_and_access_logged(
+    socket_address: str, log_lines: io.StringIO
+) -> None:
+    # Given a socket (with a request id on its upgrade request)
+    async with connect(
+        f"ws://{socket_address}/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        additional_headers={"x-request-id": "ws-req-1"},
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        # When it runs a named query, an unnamed one, and one that fails validation
+        named = await _exchange(socket, {"id": "1", "type": "subscribe", "payload": NAMED})
+        unnamed = await _exchange(
+            socket,
+            {"id": "2", "type": "subscribe", "payload": {"query": "{ sectors { slug } }"}},
+        )
+        invalid = await _exchange(
+            socket,
+            {"id": "3", "type": "subscribe", "payload": {"query": "query Bad { nope }"}},
+        )
+    assert [reply["type"] for reply in named] == ["next", "complete"]
+    assert [reply["type"] for reply in unnamed] == ["next", "complete"]
+    assert [reply["type"] for reply in invalid] == ["error"]
+    await asyncio.sleep(0.05)  # each operation's task logs once its last message is out
+
+    # Then /metrics counts them by operation and outcome, with their durations
+    async with httpx.AsyncClient(base_url=f"http://{socket_address}") as client:
+        text = (await client.get("/metrics")).text
+    assert (
+        'braingain_graphql_websocket_operations_total{operation="ChapterNames",outcome="complete"}'
+        " 1.0" in text
+    )
+    assert (
+        'braingain_graphql_websocket_operations_total{operation="anonymous",outcome="complete"}'
+        " 1.0" in text
+    )
+    assert (
+        'braingain_graphql_websocket_operations_total{operation="Bad",outcome="error"} 1.0' in text
+    )
+    assert (
+        'braingain_graphql_websocket_operation_duration_seconds_count{operation="ChapterNames"}'
+        " 1.0" in text
+    )
+    # (its validation error counted by code, as an HTTP response's errors are)
+    assert re.search(r'^braingain_graphql_errors_total\{code="[A-Z_]+"\} 1\.0$', text, re.M)
+    # And the access log has one JSON line per operation, like an HTTP request's
+    records = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    operations = [
+        record
+        for record in records
+        if record["logger"] == "graph.access" and record.get("transport") == "websocket"
+    ]
+    by_id = {record["operation_id"]: record for record in operations}
+    assert set(by_id) == {"1", "2", "3"}
+    first = by_id["1"]
+    assert first["operation"] == "ChapterNames"
+    assert first["outcome"] == "complete"
+    assert first["request_id"] == "ws-req-1"
+    assert first["client"] == "127.0.0.1"
+    assert first["path"] == "/graphql"
+    assert isinstance(first["duration_ms"], float)
+    assert first["errors"] == 0
+    _assert_utc_iso_time(first)
+    assert by_id["2"]["operation"] is None
+    assert (by_id["3"]["operation"], by_id["3"]["outcome"], by_id["3"]["errors"]) == (
+        "Bad",
+        "error",
+        1,
+    )
