@@ -51,6 +51,16 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    no per-field Python. A statement that fails is
    rerun by strawberry without charging the budget again.
 
+Fields about the viewer compile too: a Column's `{viewer_engineer}` is the viewer's engineer
+id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for anyone else).
+
+Still answered in Python (strawberry; a mixed operation runs only these from its residual):
+`viewer` and what hangs off it (accessLog), Chapter.auditLog and ForumCategory.reports (the
+moderation queue; permission checks that raise FORBIDDEN), ForumReport, AccessLogEntry,
+AuditLogEntry and Affiliation as `node` results, introspection, and viewers reads.serves
+refuses (a client of no institution, or a client holding members:read). Mutations and
+subscriptions run through strawberry.
+
 Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
 against the hand-written asyncpg endpoint and PostGraphile on every benchmarked shape,
 including the 50-engineer nested page, and won each, so there is no per-level strategy.

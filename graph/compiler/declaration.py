@@ -41,6 +41,8 @@ class Column:
 
     `visible_if` names a rule (Declaration.rules) over this type's table: where it does not
     hold, the field reads null (a column mask).
+    `{viewer_engineer}` in `sql` is the viewer's engineer id (a statement parameter, NULL
+    for a viewer who is no engineer), for fields about the viewer (ForumPost.viewerVote).
     """
 
     sql: str

@@ -42,6 +42,7 @@ MIRRORED: dict[str, str] = {
     "ForumPost.body": "eafbbcec51df732a",
     "ForumPost.isAcceptedAnswer": "4f3a360d5b4c87d5",
     "ForumPost.thread": "a756ace377de791d",
+    "ForumPost.viewerVote": "cf9d70a0af6ece79",
     "ForumThread.acceptedAnswer": "1297a7705298da31",
     "ForumThread.author": "18451b76085bb603",
     "ForumThread.category": "2ec01bd97e5084cd",

@@ -36,6 +36,9 @@ from graph.compiler.visibility import NO_CHAPTERS
 ParamKey = tuple[Any, ...]
 VIEWER_ENGINEER: ParamKey = ("viewer", "engineer_id")
 """The parameter holding the viewer's engineer id (visibility.ENGINEER_MARKER)."""
+VIEWER_ENGINEER_TEMPLATE = "__column_viewer_engineer_id__"
+"""Where a Column's `{viewer_engineer}` stands until it becomes VIEWER_ENGINEER's parameter
+(NULL when the viewer is no engineer)."""
 
 POSTGRES_TYPES = {str: "text", int: "int", bool: "bool", datetime: "timestamptz"}
 
@@ -194,7 +197,10 @@ class Renderer:
 
     def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
         if isinstance(field, ScalarPlan):
-            return self._masked(field.sql.format(t=alias), field.visible_if, alias)
+            sql = field.sql.format(t=alias, viewer_engineer=VIEWER_ENGINEER_TEMPLATE)
+            if VIEWER_ENGINEER_TEMPLATE in sql:
+                sql = sql.replace(VIEWER_ENGINEER_TEMPLATE, self._param(VIEWER_ENGINEER, "int"))
+            return self._masked(sql, field.visible_if, alias)
         if isinstance(field, TypenamePlan):
             return sqltext.quote_literal(field.type_name)
         if isinstance(field, EmbeddedPlan):

@@ -270,6 +270,7 @@ def forum_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed: list[tuple[str, dict[str, Any] | None]] = []
     for thread in threads:
         listed.append((test_forum.FORUM_THREAD_PAGE, {"id": thread, "first": 50}))
+        listed.append((test_forum.THREAD_DETAILS, {"id": thread}))
         listed.append((test_forum_access.THREAD_PAGE, {"id": thread}))
     listed += [(test_forum.FORUM_THREAD_PAGE, {"id": threads[2], "first": 2})]
     for slug in (*slugs, "no-such-category"):
@@ -345,7 +346,6 @@ STRAWBERRY_ONLY = {
     test_websocket_policy.INTROSPECTION: "introspection",
     test_forum_mutations.REPORT_NODE: "ForumReport: not in the read mapping (a moderation view)",
     test_forum_mutations.MODERATION_QUEUE: "ForumCategory.reports: a permission check in Python",
-    test_forum.THREAD_DETAILS: "ForumPost.viewerVote: the viewer's own vote, in Python",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
     test_record_nodes.NODE: "AccessLogEntry, AuditLogEntry, Affiliation by id: checked in Python",
     test_record_nodes.ACCESS_LOG: "viewer: Python-only",
