@@ -41,8 +41,9 @@ class Column:
 
     `visible_if` names a rule (Declaration.rules) over this type's table: where it does not
     hold, the field reads null (a column mask).
-    `{viewer_engineer}` in `sql` is the viewer's engineer id (a statement parameter, NULL
-    for a viewer who is no engineer), for fields about the viewer (ForumPost.viewerVote).
+    `{viewer[engineer_id]}` (and the other names of render.VIEWER_TYPES) in `sql` or a link's
+    `where` is that attribute of the viewer, a statement parameter (NULL when the viewer has
+    none), for fields about the viewer (ForumPost.viewerVote, Viewer).
     """
 
     sql: str
@@ -157,6 +158,14 @@ class RootList:
 
 
 @dataclass(frozen=True)
+class RootObject:
+    """A root field whose object is built from the request, not a row (`viewer`): its fields
+    read the viewer's attributes as `{viewer[name]}` (render.VIEWER_TYPES)."""
+
+    type_name: str
+
+
+@dataclass(frozen=True)
 class RootConnection:
     """A root Relay connection: its default ordering, row rule and argument filters."""
 
@@ -173,6 +182,7 @@ class Declaration:
     types: tuple[TypeMapping, ...]
     lookups: dict[str, RootLookup] = field(default_factory=dict)
     lists: dict[str, RootList] = field(default_factory=dict)
+    objects: dict[str, RootObject] = field(default_factory=dict)
     connections: dict[str, RootConnection] = field(default_factory=dict)
     nodes: dict[str, str | None] = field(default_factory=dict)
     """Types `node(id:)` serves, each with the row rule a lookup of it applies (or None)."""

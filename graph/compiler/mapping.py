@@ -14,6 +14,7 @@ from graph.compiler.declaration import (
     RootConnection,
     RootList,
     RootLookup,
+    RootObject,
     Rule,
     ToMany,
     ToOne,
@@ -47,6 +48,11 @@ LISTS: dict[str, RootList] = {
     name: listed for declaration in DECLARATIONS for name, listed in declaration.lists.items()
 }
 """Root fields listing a small table."""
+
+OBJECTS: dict[str, RootObject] = {
+    name: root for declaration in DECLARATIONS for name, root in declaration.objects.items()
+}
+"""Root fields built from the request (the viewer)."""
 
 ROOT_CONNECTIONS: dict[str, RootConnection] = {
     name: connection

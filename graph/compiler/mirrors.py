@@ -16,6 +16,9 @@ import inspect
 from graphql import GraphQLField
 
 MIRRORED: dict[str, str] = {
+    "Query.viewer": "7df2e8a3197401c1",
+    "Viewer.engineer": "7acf281f2690e48d",
+    "Viewer.institution": "5c684def39932fea",
     "Affiliation.engineer": "d9cfb4bfd9affa4a",
     "Affiliation.institution": "7aa2f324192f14ee",
     "Chapter.members": "ca990acbd7ac41e4",

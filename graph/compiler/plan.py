@@ -128,6 +128,14 @@ class LookupPlan:
 
 
 @dataclass(frozen=True)
+class SingletonPlan:
+    """A root field whose one object is built from the request (`viewer`)."""
+
+    key: str
+    object: ObjectPlan
+
+
+@dataclass(frozen=True)
 class ListPlan:
     """A root field returning every row of a small table (`sectors`)."""
 
@@ -146,7 +154,7 @@ class NodePlan:
     many: bool
 
 
-RootPlan = LookupPlan | ListPlan | NodePlan | ConnectionPlan | TypenamePlan
+RootPlan = LookupPlan | ListPlan | SingletonPlan | NodePlan | ConnectionPlan | TypenamePlan
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from graph.compiler.mapping import (
     LISTS,
     LOOKUPS,
     NODE_TYPES,
+    OBJECTS,
     ROOT_CONNECTIONS,
     TYPES,
     Column,
@@ -53,6 +54,7 @@ from graph.compiler.plan import (
     RelatedPlan,
     RootPlan,
     ScalarPlan,
+    SingletonPlan,
     TotalCountPlan,
     TypenamePlan,
 )
@@ -250,6 +252,9 @@ class Planner:
             connection_type = get_named_type(definition.type)
             assert isinstance(connection_type, GraphQLObjectType)
             return self._connection(key, paged, connection_type, nodes, definition, root=name)
+        if name in OBJECTS:
+            target = self._object_type(OBJECTS[name].type_name)
+            return SingletonPlan(key, self._object(target, subsets))
         if name in LISTS:
             listed = LISTS[name]
             target = self._object_type(listed.type_name)

@@ -28,6 +28,7 @@ from graph.compiler.plan import (
     OperationPlan,
     RelatedPlan,
     ScalarPlan,
+    SingletonPlan,
     TotalCountPlan,
     TypenamePlan,
 )
@@ -36,9 +37,36 @@ from graph.compiler.visibility import NO_CHAPTERS
 ParamKey = tuple[Any, ...]
 VIEWER_ENGINEER: ParamKey = ("viewer", "engineer_id")
 """The parameter holding the viewer's engineer id (visibility.ENGINEER_MARKER)."""
-VIEWER_ENGINEER_TEMPLATE = "__column_viewer_engineer_id__"
-"""Where a Column's `{viewer_engineer}` stands until it becomes VIEWER_ENGINEER's parameter
-(NULL when the viewer is no engineer)."""
+VIEWER_TYPES = {
+    "engineer_id": "int",
+    "institution_id": "int",
+    "client_id": "text",
+    "is_authenticated": "bool",
+    "scopes": "text[]",
+}
+"""The viewer's attributes a declaration may read as `{viewer[name]}`, with their types."""
+
+
+def viewer_values(viewer: Viewer) -> dict[ParamKey, Any]:
+    """The statement parameters of the viewer's attributes (VIEWER_TYPES)."""
+    return {
+        VIEWER_ENGINEER: viewer.engineer_id,
+        ("viewer", "institution_id"): viewer.institution_id,
+        ("viewer", "client_id"): viewer.client_id,
+        ("viewer", "is_authenticated"): viewer.is_authenticated,
+        ("viewer", "scopes"): sorted(scope.value for scope in viewer.scopes),
+    }
+
+
+class _ViewerParameters:
+    """`{viewer[name]}` in a template: that attribute of the viewer, as a parameter."""
+
+    def __init__(self, renderer: "Renderer") -> None:
+        self.renderer = renderer
+
+    def __getitem__(self, name: str) -> str:
+        return self.renderer._param(("viewer", name), VIEWER_TYPES[name])
+
 
 POSTGRES_TYPES = {str: "text", int: "int", bool: "bool", datetime: "timestamptz"}
 
@@ -139,6 +167,8 @@ class Renderer:
                 f" WHERE {alias}.{column} = {match}"
                 f"{self._node_rule(root.object.type_name, alias)})"
             )
+        if isinstance(root, SingletonPlan):
+            return f"(SELECT {self._object(root.object, self._alias(root.object.type_name))})"
         if isinstance(root, ListPlan):
             alias = self._alias(root.object.type_name)
             order = ", ".join(f"{alias}.{column}" for column in root.order)
@@ -197,9 +227,7 @@ class Renderer:
 
     def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
         if isinstance(field, ScalarPlan):
-            sql = field.sql.format(t=alias, viewer_engineer=VIEWER_ENGINEER_TEMPLATE)
-            if VIEWER_ENGINEER_TEMPLATE in sql:
-                sql = sql.replace(VIEWER_ENGINEER_TEMPLATE, self._param(VIEWER_ENGINEER, "int"))
+            sql = field.sql.format(t=alias, viewer=_ViewerParameters(self))
             return self._masked(sql, field.visible_if, alias)
         if isinstance(field, TypenamePlan):
             return sqltext.quote_literal(field.type_name)
@@ -223,7 +251,7 @@ class Renderer:
         child = self._alias(link.type_name)
         table = TYPES[link.type_name].table
         source = link.source.format(c=child)
-        where = link.where.format(c=child, p=parent)
+        where = link.where.format(c=child, p=parent, viewer=_ViewerParameters(self))
         provided = {name: template.format(c=child) for name, template in link.provides}
         body = self._object(field.object, child, provided)
         if not field.many:

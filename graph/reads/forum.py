@@ -191,7 +191,8 @@ DECLARATION = Declaration(
                 "thread": ToOne(Link("ForumThread", "{c}.id = {p}.thread_id")),
                 "viewerVote": Column(
                     "COALESCE((SELECT {t}_v.value FROM forum_votes {t}_v"
-                    " WHERE {t}_v.post_id = {t}.id AND {t}_v.engineer_id = {viewer_engineer}), 0)"
+                    " WHERE {t}_v.post_id = {t}.id"
+                    " AND {t}_v.engineer_id = {viewer[engineer_id]}), 0)"
                 ),
                 "isAcceptedAnswer": Column(
                     "EXISTS (SELECT 1 FROM forum_threads {t}_a WHERE {t}_a.id = {t}.thread_id"
