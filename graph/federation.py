@@ -111,8 +111,8 @@ def describe(schema: GraphQLSchema) -> None:
             field.description = description
 
 
-_APPLIED = re.compile(r" @(?:key|shareable)(?:\([^)]*\))?")
-_SCHEMA_LINK = re.compile(r"^schema @link\(.*?\n}\n\n", re.DOTALL | re.MULTILINE)
+_APPLIED = re.compile(r' @(?:key|shareable)(?:\([^)]*\))?')
+_SCHEMA_LINK = re.compile(r'^schema @link\(.*?\n}\n\n', re.DOTALL | re.MULTILINE)
 
 
 def public_sdl(subgraph_sdl: str) -> str:
