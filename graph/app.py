@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.engine import create_engine, create_sessionmaker
 from graph.auth.authentication import bearer_token, load_viewer, verify
@@ -49,6 +50,7 @@ from graph.observability.middleware import RequestMiddleware
 from graph.observability.sql import instrument_sql
 from graph.observability.tracing import app_tracer
 from graph.observability.websocket import ObservedLegacyWSHandler, ObservedTransportWSHandler
+from graph.replicas import ReplicaSet, ReplicaSettings
 from graph.schema import schema as default_schema
 from graph.services.outbox import drain_outbox
 from graph.settings import Settings
@@ -213,7 +215,16 @@ class GraphQLApp(GraphQL[Context, None]):
             if scope["type"] == "http" and self.http is not None:
                 await self.http(scope, receive, send)
                 return
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            except Exception as error:
+                # a token in connection_init is checked against the database: when it is
+                # gone, close with "try again later" rather than crash the socket (1006)
+                if scope["type"] != "websocket" or not is_database_unavailable(error):
+                    raise
+                logger.warning("database unavailable on a websocket: %s", error)
+                with contextlib.suppress(Exception):  # the socket may already be closed
+                    await send({"type": "websocket.close", "code": 1013})
         finally:
             await database.close()
 
@@ -243,6 +254,7 @@ def create_app(
     events: EventBroker | None = None,
     cors: CorsSettings | None = None,
     tracer_provider: TracerProvider | None = None,
+    replicas: ReplicaSettings | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
 
@@ -259,6 +271,7 @@ def create_app(
     registry = registry if registry is not None else load_registry()
     hardening = hardening or HardeningSettings.from_environment()
     compiler = compiler or CompilerSettings.from_environment()
+    replicas = replicas or ReplicaSettings.from_environment()
     cors = cors or CorsSettings.from_environment()  # refuses `*` with credentials
     tracer = app_tracer(tracer_provider)
     if tracer is not None:
@@ -297,6 +310,11 @@ def create_app(
             )
             if compiler.tune_gc:
                 tune_gc()
+        read_replicas = None
+        if replicas.urls and settings.database_url:
+            read_replicas = ReplicaSet(replicas, settings.database_url, compiler.pool_size)
+            await read_replicas.open()
+            endpoint.replicas = read_replicas
         own_events = None
         if events is not None:
             graphql.events = events
@@ -323,6 +341,8 @@ def create_app(
                 await own_store.close()
             if compiled is not None:
                 await compiled.close()
+            if read_replicas is not None:
+                await read_replicas.close()
             if own_engine is not None:
                 await own_engine.dispose()
 
@@ -334,6 +354,8 @@ def create_app(
         graphql_ide=None,
         allow_queries_via_get=True,
         connection_init_wait_timeout=timedelta(seconds=hardening.websocket_init_timeout_seconds),
+        # Only graphql-transport-ws: the legacy `graphql-ws` has no connection_init timeout
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
     graphql.connections_per_address = hardening.websocket_connections_per_address
     endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)

@@ -31,6 +31,9 @@ class Context:
     admission: Admission | ConnectionPolicy | None = None
     connection_params: dict[str, Any] | None = None
     site: str = DEFAULT_ISSUER
+    writer: RequestDatabase | None = None
+    """Where this request's incidental writes go (consent access log) when `database` is a
+    read replica; None: `database` itself (the primary)."""
     """Public base URL, for links in mails."""
     consent_reads: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
     """(engineer id, consent grant id) → profile fields read under that grant in this request."""

@@ -160,8 +160,10 @@ class CompiledReads:
         viewer: Viewer,
         admission: Admission,
         context: ContextFactory,
+        acquire: Acquire | None = None,
     ) -> CompiledResult | None:
-        """The compiled result, or None (nothing charged) when strawberry must run it."""
+        """The compiled result, or None (nothing charged) when strawberry must run it;
+        `acquire` overrides where the statement runs (a read replica)."""
         if not serves(viewer):
             return None
         limits = admission.limits
@@ -197,8 +199,10 @@ class CompiledReads:
         assert self.acquire is not None, "CompiledReads.open() was not awaited"
         if statement.residual is not None:
             made = await context()
-            return await self._mixed(statement, variables, operation_name, made, admission)
-        async with self.acquire() as connection:
+            return await self._mixed(
+                statement, variables, operation_name, made, admission, acquire or self.acquire
+            )
+        async with (acquire or self.acquire)() as connection:
             text = await statement.run(connection)
         text = await consent.record(statement, text, context)
         extensions = await settle(admission, None, actual_cost_of_json(text))
@@ -222,6 +226,7 @@ class CompiledReads:
         operation_name: str | None,
         context: Context,
         admission: Admission,
+        acquire: Acquire,
     ) -> CompiledResult:
         """Compiled root fields from SQL, the others from strawberry's executor (not charged
         again: the whole operation was admitted and paid for above)."""
@@ -236,9 +241,8 @@ class CompiledReads:
             )
             return result
 
-        assert self.acquire is not None
         assert statement.residual is not None
-        async with self.acquire() as connection:
+        async with acquire() as connection:
             compiled, reads = consent.split(statement, await statement.run(connection))
         for read, fields in reads.items():  # logged with strawberry's reads, at its end
             context.consent_reads.setdefault(read, set()).update(fields)

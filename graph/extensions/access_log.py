@@ -14,7 +14,8 @@ async def write_consent_reads(context: Any) -> None:
     reads = getattr(context, "consent_reads", None)
     if not reads:
         return
-    async with context.database.session() as session:
+    database = getattr(context, "writer", None) or context.database  # never a replica
+    async with database.session() as session:
         try:
             await log_reads(session, context.viewer, reads, context.request_id)
             await session.commit()

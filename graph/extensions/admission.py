@@ -41,6 +41,7 @@ from graph.extensions.limits import (
     ambiguous_operation,
     contains_nul,
     measure,
+    oversized_error,
     shape_errors,
     too_complex,
 )
@@ -166,8 +167,12 @@ class AdmissionControl(SchemaExtension):
             provided = getattr(context, "_provided_operation_name", context.operation_name)
             ambiguous = ambiguous_operation(document, provided)
             operation = None if ambiguous else get_operation_ast(document, context.operation_name)
+            # over a WebSocket the parser cannot refuse an oversized document: refuse it here
+            oversized = oversized_error(context.query or "", self.admission.limits)
             if ambiguous is not None:
                 context.pre_execution_errors = [ambiguous]
+            elif oversized is not None:
+                context.pre_execution_errors = [oversized]
             elif operation is not None:
                 errors = await self._admit(operation)
                 if errors:

@@ -5,7 +5,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from graph.errors import ErrorCode, GraphError
 from graph.extensions.timeouts import is_statement_timeout, statement_timeout_error
@@ -14,12 +16,17 @@ from graph.extensions.unavailable import is_database_unavailable, unavailable_er
 logger = logging.getLogger("graph.errors")
 
 INTERNAL_MESSAGE = "Internal server error."
+REQUEST_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
+"""What strawberry raises for a request naming no operation of the document (an unknown
+`operationName`), an operation type the transport refuses, or no document: the client's
+mistake (BAD_USER_INPUT), not a bug. Over HTTP the endpoint answers these itself; over a
+WebSocket they arrive here."""
 
 
 def is_expected(error: GraphQLError) -> bool:
     """Syntax/validation errors and our GraphError are safe to show; the rest are bugs."""
     original = error.original_error
-    return original is None or isinstance(original, GraphError | GraphQLError)
+    return original is None or isinstance(original, (GraphError, GraphQLError, *REQUEST_ERRORS))
 
 
 def request_error_code(error: GraphQLError) -> ErrorCode:
@@ -51,6 +58,8 @@ def mask(error: GraphQLError, request_id: str) -> GraphQLError:
         original = error.original_error
         if isinstance(original, GraphError):
             error.extensions = {**original.extensions, **(error.extensions or {})}
+        elif isinstance(original, REQUEST_ERRORS):
+            error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
         return with_code(error)
     if is_statement_timeout(error.original_error):
         return statement_timeout_error(error)

@@ -97,6 +97,18 @@ def ambiguous_operation(document: DocumentNode, operation_name: str | None) -> G
     return GraphQLError(MULTIPLE_OPERATIONS, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
 
 
+def oversized_error(query: str, limits: Limits) -> GraphQLError | None:
+    """The error for a document over the character limit; None when it is within it."""
+    if len(query) <= limits.max_characters:
+        return None
+    return too_complex(
+        f"The document has {len(query)} characters; the limit is {limits.max_characters}.",
+        limit="characters",
+        measured=len(query),
+        maximum=limits.max_characters,
+    )
+
+
 def parse_within_limits(query: str, max_tokens: int) -> DocumentNode | GraphQLError:
     """The document (cached by text), or the error parsing with `max_tokens` tokens gives."""
     return _parse(query, max_tokens)
@@ -131,14 +143,9 @@ class LimitedParser(SchemaExtension):
                     }
                 yield
                 return
-            if len(query) > limits.max_characters:
-                raise too_complex(
-                    f"The document has {len(query)} characters; the limit is "
-                    f"{limits.max_characters}.",
-                    limit="characters",
-                    measured=len(query),
-                    maximum=limits.max_characters,
-                )
+            oversized = oversized_error(query, limits)
+            if oversized is not None:
+                raise oversized
             parsed = _parse(query, limits.max_tokens)
             if isinstance(parsed, GraphQLError):
                 raise GraphQLError(

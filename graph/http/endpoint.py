@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
-from graphql import GraphQLError
+from graphql import GraphQLError, get_operation_ast
+from graphql import OperationType as CoreOperationType
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
@@ -28,6 +29,7 @@ from strawberry.types.graphql import OperationType
 
 from graph.auth.viewer import Viewer
 from graph.context import Context
+from graph.database import RequestDatabase
 from graph.errors import ErrorCode
 from graph.extensions.admission import Admission, Budget, ConnectionPolicy
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
@@ -48,6 +50,13 @@ from graph.http.request import ALLOWED_METHODS, GraphQLParams, HTTPProblem, read
 from graph.http.settings import HardeningSettings
 from graph.observability.metrics import Metrics
 from graph.observability.tracing import child_span
+from graph.replicas import (
+    LSN_HEADER,
+    MIN_LSN_HEADER,
+    Replica,
+    ReplicaSet,
+    client_minimum,
+)
 from graph.settings import Settings
 
 if TYPE_CHECKING:
@@ -118,8 +127,28 @@ class Outcome:
     operation_name: str | None = None
 
 
+@dataclass
+class Reading:
+    """Where one operation reads, with read replicas configured (graph/replicas.py)."""
+
+    replicas: ReplicaSet
+    viewer_key: str | None
+    replica: Replica | None
+    writes: bool
+
+
+def viewer_key(viewer: Viewer) -> str | None:
+    """Whose writes a later read must see: the engineer, else the client; None: anonymous."""
+    if viewer.engineer_id is not None:
+        return f"engineer:{viewer.engineer_id}"
+    return f"client:{viewer.client_id}" if viewer.client_id else None
+
+
 class GraphQLEndpoint:
     """The ASGI app at /graphql."""
+
+    replicas: ReplicaSet | None = None
+    """This worker's read replicas (set by the lifespan when configured)."""
 
     def __init__(
         self,
@@ -309,11 +338,37 @@ class GraphQLEndpoint:
             return made
 
         compiled: CompiledResult | None = None
+        reading = self._reading(request, query, params, viewer)
+        replica = reading.replica if reading is not None else None
+        replica_database: RequestDatabase | None = None
+        if replica is not None and replica.sessionmaker is not None:
+            # strawberry's queries read the replica; consent access-log rows go to the primary
+            state = request.scope.setdefault("state", {})
+            primary = state.get("database")
+            replica_database = RequestDatabase(replica.sessionmaker)
+            plain_context = context
+
+            async def context() -> Context:
+                state["database"] = replica_database
+                try:
+                    made = await plain_context()
+                finally:
+                    state["database"] = primary
+                made.writer = primary
+                return made
+
         try:
             async with asyncio.timeout(hardening.request_timeout_seconds):
                 if self.compiled is not None and not params.extensions:
                     with child_span("graphql.compiled") as span:
-                        compiled = await self._compiled(query, params, viewer, admission, context)
+                        compiled = await self._compiled(
+                            query,
+                            params,
+                            viewer,
+                            admission,
+                            context,
+                            replica.acquire if replica is not None else None,
+                        )
                         span.set_attribute(
                             "braingain.execution", compiled.path if compiled else "strawberry"
                         )
@@ -357,7 +412,13 @@ class GraphQLEndpoint:
             return Outcome(
                 503, {"errors": [timeout.formatted]}, media_type, {}, params.operation_name
             )
+        finally:
+            if replica_database is not None:
+                await replica_database.close()
         headers: dict[str, str] = {}
+        if reading is not None and reading.writes and admission.executed:
+            position = await reading.replicas.note_write(reading.viewer_key)
+            headers[LSN_HEADER] = str(position)
         for sub_response in sub_responses:
             headers.update(sub_response.headers)
         headers.pop("content-length", None)
@@ -376,12 +437,19 @@ class GraphQLEndpoint:
         viewer: Viewer,
         admission: Admission,
         context: "ContextFactory",
+        acquire: Any = None,
     ) -> "CompiledResult | None":
         """The compiled answer, or None for strawberry; a failed statement is rerun there."""
         assert self.compiled is not None
         try:
             return await self.compiled.answer(
-                query, params.operation_name, params.variables, viewer, admission, context
+                query,
+                params.operation_name,
+                params.variables,
+                viewer,
+                admission,
+                context,
+                acquire=acquire,
             )
         except Exception as error:
             if is_database_unavailable(error):
@@ -391,6 +459,26 @@ class GraphQLEndpoint:
             admission.budget = None
             admission.executed = False
             return None
+
+    def _reading(
+        self, request: Request, query: str, params: GraphQLParams, viewer: Viewer
+    ) -> "Reading | None":
+        """Where this operation reads (a replica, or None: the primary) and whether it may
+        write, when read replicas are configured."""
+        replicas = self.replicas
+        if replicas is None:
+            return None
+        key = viewer_key(viewer)
+        document = parse_within_limits(query, self.hardening.limits.max_tokens)
+        if isinstance(document, GraphQLError):
+            return None
+        operation = get_operation_ast(document, params.operation_name)
+        if operation is None:
+            return None
+        if operation.operation is not CoreOperationType.QUERY:
+            return Reading(replicas, key, None, writes=True)
+        minimum = client_minimum(request.headers.get(MIN_LSN_HEADER))
+        return Reading(replicas, key, replicas.choose(key, minimum), writes=False)
 
     def _outcome(
         self,

@@ -88,5 +88,9 @@ def configure_logging(level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+        logger.setLevel(logging.NOTSET)  # the root's level rules, whatever uvicorn set before
+        logger.disabled = False
     # graph.access writes one richer line per request (with the operation name)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # Alembic announces each of its plugins at INFO on every start
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

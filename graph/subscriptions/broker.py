@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from db.engine import to_libpq_url
+from db.engine import connect_args, to_libpq_url
 from graph.errors import Throttled
 from graph.subscriptions.events import CHANNEL, Event
 
@@ -101,7 +101,13 @@ class EventBroker:
             if url is None:
                 raise ValueError("EventBroker needs a database URL or a connect function")
             libpq = to_libpq_url(url)
-            connect = lambda: asyncpg.connect(libpq, timeout=CONNECT_TIMEOUT_SECONDS)  # noqa: E731
+            # the socket directory and port as the engine reads them (`?host=` beats the netloc)
+            where = {
+                key: value for key, value in connect_args(url).items() if key != "server_settings"
+            }
+            connect = lambda: asyncpg.connect(  # noqa: E731
+                libpq, timeout=CONNECT_TIMEOUT_SECONDS, **where
+            )
         self._connect = connect
         self.queue_size = queue_size
         self.first_backoff = first_backoff

@@ -180,6 +180,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     ]
     listed += [(EVERYTHING_ON_ENGINEER, {"handle": handle}) for handle in handles]
     listed += [(test_error_codes.VALID, {"first": first}) for first in (1, 3)]
+    listed += [(test_tracing.VIEWER, None)]  # mixed: viewer in Python, chapters compiled
     listed += [
         (test_engineers.ENGINEERS, {"first": 100, "filter": {"search": "cmpword"}}),
         (test_engineers.ENGINEERS, {"first": 3, "filter": {"sectors": ["cmp-water"]}}),

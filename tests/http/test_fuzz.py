@@ -1,4 +1,6 @@
-"""schemathesis (GraphQL mode) against the real server: no 5xx, no unmasked error."""
+"""Fuzzing against the real server: schemathesis's valid documents get no 5xx and no unmasked
+error; hostile requests (tests/support/adversarial.py) each get the code their kind calls for, on
+both read paths and over a WebSocket."""
 
 from collections.abc import Iterator
 
@@ -6,22 +8,56 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import DatabaseLocation
-from tests.support.fuzz import fuzz
+from tests.support.adversarial import FAMILIES
+from tests.support.fuzz import attack_over_http, attack_over_websocket, fuzz
 from tests.support.server import LiveServer, live_server
 
 EXAMPLES_PER_OPERATION = 15
+ATTACKS_PER_FAMILY = 20
+UNTHROTTLED = {"BRAINGAIN_BUDGET_CAPACITY": "10000000", "BRAINGAIN_BUDGET_RESTORE_RATE": "100000"}
 
 
 @pytest.fixture(scope="module")
 def server(
     database: DatabaseLocation, engine: AsyncEngine, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """The app under uvicorn with a budget large enough not to throttle the fuzzer."""
-    env = {"BRAINGAIN_BUDGET_CAPACITY": "10000000", "BRAINGAIN_BUDGET_RESTORE_RATE": "100000"}
-    with live_server(database.url, env, tmp_path_factory.mktemp("server")) as running:
+    """The app under uvicorn (compiled reads on) with a budget that never throttles the fuzzer."""
+    with live_server(database.url, UNTHROTTLED, tmp_path_factory.mktemp("server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def strawberry_server(
+    database: DatabaseLocation, engine: AsyncEngine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The same with compiled reads off: every document goes through strawberry."""
+    env = {**UNTHROTTLED, "BRAINGAIN_COMPILED_READS": "0"}
+    with live_server(database.url, env, tmp_path_factory.mktemp("strawberry")) as running:
         yield running
 
 
 def test_generated_queries_get_no_5xx_and_no_unmasked_error(server: LiveServer) -> None:
     failures = fuzz(server.url, EXAMPLES_PER_OPERATION)
-    assert failures == [], "\n\n".join(failures[:10])
+    assert failures == [], "\n\n".join(failures[:40])
+
+
+def test_every_hostile_family_is_covered() -> None:
+    assert len(FAMILIES) >= 15
+
+
+@pytest.mark.parametrize("path", ["compiled", "strawberry"])
+def test_hostile_requests_get_their_code_and_never_a_5xx(
+    request: pytest.FixtureRequest, path: str
+) -> None:
+    running: LiveServer = request.getfixturevalue(
+        "server" if path == "compiled" else f"{path}_server"
+    )
+    failures = attack_over_http(running.url, ATTACKS_PER_FAMILY)
+    assert failures == [], "\n\n".join(failures[:40])
+
+
+def test_hostile_documents_over_a_websocket_get_their_code(server: LiveServer) -> None:
+    failures = attack_over_websocket(
+        server.url.replace("http://", "ws://") + "/graphql", ATTACKS_PER_FAMILY
+    )
+    assert failures == [], "\n\n".join(failures[:40])

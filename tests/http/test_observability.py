@@ -88,7 +88,11 @@ def test_every_line_of_the_configured_logging_is_json_with_a_utc_time(
     # Given the process logging as `braingain serve` and its workers configure it
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
+    named = [logging.getLogger(name) for name in ("uvicorn.error", "alembic.runtime.migration")]
+    levels = [logger.level for logger in named]  # earlier tests' servers may have set them
     try:
+        for logger in named:
+            logger.setLevel(logging.NOTSET)
         configure_logging("INFO")
         # When the app, uvicorn (with its colour copy of the message) and a library log
         logging.getLogger("graph.http").warning("database unavailable: %s", "gone")
@@ -102,6 +106,8 @@ def test_every_line_of_the_configured_logging_is_json_with_a_utc_time(
             logging.getLogger("graph.errors").exception("unexpected error")
     finally:
         logging.captureWarnings(False)
+        for logger, level in zip(named, levels, strict=True):
+            logger.setLevel(level)
         for handler in list(root.handlers):
             root.removeHandler(handler)
         for handler in saved[0]:
@@ -272,4 +278,38 @@ async def test_websocket_operations_are_counted_and_access_logged(
         "Bad",
         "error",
         1,
+    )
+
+
+async def test_operations_over_the_legacy_graphql_ws_protocol_are_observed_too(
+    socket_address: str, log_lines: io.StringIO
+) -> None:
+    # When a client of the older graphql-ws protocol starts a subscription the server refuses
+    # (no thread to follow)
+    watch = {"query": "subscription Watch { forumPostAdded { id } }"}
+    async with connect(
+        f"ws://{socket_address}/graphql",
+        subprotocols=["graphql-ws"],  # type: ignore[list-item]
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        await socket.send(json.dumps({"id": "7", "type": "start", "payload": watch}))
+        reply = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
+    assert reply["type"] == "error"
+    await asyncio.sleep(0.05)
+
+    # Then it is counted and logged like any other operation
+    async with httpx.AsyncClient(base_url=f"http://{socket_address}") as client:
+        text = (await client.get("/metrics")).text
+    assert (
+        'braingain_graphql_websocket_operations_total{operation="Watch",outcome="error"} 1.0'
+        in (text)
+    )
+    records = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    (line,) = [record for record in records if record.get("operation_id") == "7"]
+    assert (line["operation"], line["outcome"], line["errors"], line["transport"]) == (
+        "Watch",
+        "error",
+        1,
+        "websocket",
     )

@@ -2,8 +2,10 @@
 the GraphQL operation, the compiled path and every SQL statement — over HTTP and WebSockets."""
 
 import asyncio
+import io
 import json
-from collections.abc import AsyncIterator, Sequence
+import logging
+from collections.abc import AsyncIterator, Iterator, Sequence
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -18,6 +20,7 @@ from graph.app import create_app
 from graph.chapters import ChapterRegistry
 from graph.compiler.settings import CompilerSettings
 from graph.http.settings import HardeningSettings
+from graph.observability.logging import json_handler
 from tests.http.conftest import ClientFactory, settings
 from tests.support.in_loop import served
 
@@ -104,6 +107,37 @@ async def test_the_request_span_is_a_server_span_in_the_callers_trace(
         and _descends(spans, span, operation)
         for span in statements
     )
+
+
+@pytest.fixture
+def access_lines() -> Iterator[io.StringIO]:
+    """The JSON lines graph.access writes."""
+    stream = io.StringIO()
+    handler = json_handler(stream)
+    logger = logging.getLogger("graph.access")
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield stream
+    logger.removeHandler(handler)
+    logger.setLevel(previous)
+
+
+async def test_the_access_log_line_carries_the_trace_and_span_ids(
+    make_client: ClientFactory,
+    provider: TracerProvider,
+    exporter: InMemorySpanExporter,
+    access_lines: io.StringIO,
+) -> None:
+    client = await make_client(tracer_provider=provider)
+
+    await client.post("/graphql", json=NAMED, headers={"traceparent": TRACEPARENT})
+
+    (line,) = [json.loads(text) for text in access_lines.getvalue().splitlines()]
+    server = _one(exporter.get_finished_spans(), "POST /graphql")
+    assert server.context is not None
+    assert line["trace_id"] == CALLER_TRACE
+    assert line["span_id"] == format(server.context.span_id, "016x")
 
 
 async def test_the_compiled_path_has_a_span_with_its_statement_as_a_child(
