@@ -35,6 +35,7 @@ from tests.http import (
     test_graphiql,
     test_oauth,
     test_operation_name,
+    test_replicas,
     test_server,
     test_tracing,
     test_trusted_documents,
@@ -180,7 +181,6 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     ]
     listed += [(EVERYTHING_ON_ENGINEER, {"handle": handle}) for handle in handles]
     listed += [(test_error_codes.VALID, {"first": first}) for first in (1, 3)]
-    listed += [(test_tracing.VIEWER, None)]  # mixed: viewer in Python, chapters compiled
     listed += [
         (test_engineers.ENGINEERS, {"first": 100, "filter": {"search": "cmpword"}}),
         (test_engineers.ENGINEERS, {"first": 3, "filter": {"sectors": ["cmp-water"]}}),
@@ -253,6 +253,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_graphiql.QUERY, None),
         (test_trusted_documents.CHAPTERS, None),
         (test_tracing.VIEWER, None),
+        (test_replicas.ENGINEER, {"handle": "cmp-2"}),
         ("{ viewer { isAuthenticated engineer { handle } } }", None),
         (VIEWER_EVERYTHING, None),
         (test_oauth.VIEWER, None),
