@@ -7,15 +7,20 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    and keeps it in a bounded cache; invalid documents, mutations and subscriptions are left to
    strawberry.
 2. `Planner` (planner.py) walks the operation — fields, aliases, inline and named fragments,
-   `__typename`, @include/@skip — over the declarative mapping (mapping.py: type → table,
-   field → column, SQL expression, relation or keyset connection). Plans are cached per
+   `__typename`, @include/@skip — over the read declarations: one module per domain in
+   graph/reads/ (engineer, institution, chapter, sector, forum) states its types (type →
+   table, field → column, SQL expression, relation or keyset connection), root fields
+   (lookups, lists, connections with orderings and argument filters), node types and
+   visibility rules, in the vocabulary of declaration.py; mapping.py collects them into one
+   registry. The core (planner, binding, render, visibility) names no domain. Plans are cached per
    values of the @include/@skip variables. A root field whose subtree has no mapping (a
    Python-only resolver such as `viewer`) is left to strawberry: mixed.py runs it from a
    residual copy of the source (residual.py: compiled fields blanked, so error locations are
    unchanged) and merges both halves in field order; an operation with nothing to compile,
    mutations and subscriptions run through strawberry as before.
 3. Per request, `binding.py` evaluates arguments with graphql-core's coercion and the same
-   services the resolvers use (page-size rules, cursors, filters, global IDs). Whatever would
+   services the resolvers use (page-size rules, cursors, global IDs; filters and orderings
+   through each connection's declared `Filters.bind`). Whatever would
    produce an error falls back to strawberry, so errors read exactly as before.
 4. `Renderer` (render.py) turns the plan into one statement per argument shape and viewer:
    json_build_object in selection order, ARRAY(...) for lists in a total order (the primary
@@ -23,7 +28,8 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    display order and sliced, with totalCount as a correlated count. Page sizes are inlined
    (they choose the plan), keys and filter values are parameters, single-key lookups compare
    to a scalar `= $1` so the prepared statement keeps a generic plan. Visibility rules
-   (visibility.py) are SQLAlchemy predicates from graph.services.visibility, inlined as row
+   (declared with their domain, rendered by visibility.py) are SQLAlchemy predicates from
+   graph.services.visibility, inlined as row
    filters and column masks — with the viewer's engineer id as a statement parameter, so
    engineers with the same scopes and chapter roles share one SQL text (one prepared
    statement); a rule that computes with the id is detected and rendered per viewer.
@@ -44,6 +50,16 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    and the endpoint splices them into its body as an orjson.Fragment — no strawberry executor,
    no per-field Python. A statement that fails is
    rerun by strawberry without charging the budget again.
+
+Fields about the viewer compile too: a Column's `{viewer_engineer}` is the viewer's engineer
+id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for anyone else).
+
+Still answered in Python (strawberry; a mixed operation runs only these from its residual):
+`viewer` and what hangs off it (accessLog), Chapter.auditLog and ForumCategory.reports (the
+moderation queue; permission checks that raise FORBIDDEN), ForumReport, AccessLogEntry,
+AuditLogEntry and Affiliation as `node` results, introspection, and viewers reads.serves
+refuses (a client of no institution, or a client holding members:read). Mutations and
+subscriptions run through strawberry.
 
 Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
 against the hand-written asyncpg endpoint and PostGraphile on every benchmarked shape,

@@ -5,25 +5,19 @@ filter) raises Fallback, so the error path stays strawberry's and reads the same
 """
 
 from collections.abc import Hashable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import Undefined, VariableNode
 from graphql.execution.values import VariableValues, get_argument_values
 
-from db.queries import engineer as engineer_queries
-from db.queries import forum as forum_queries
-from db.queries import institution as institution_queries
 from db.queries.pagination import Ordering
-from graph.compiler.mapping import NODE_TYPES, ROOT_ORDERINGS
+from graph.compiler.mapping import NODE_TYPES
 from graph.compiler.mirrors import node_fetcher_is_current
 from graph.compiler.plan import Arguments, ConnectionPlan, LookupPlan, NodePlan
 from graph.errors import BadUserInput
 from graph.ids import decode_id
 from graph.pagination import decode_cursor, validate_page_size
-from graph.services import engineer as engineer_service
-from graph.services import forum as forum_service
-from graph.services.engineer import COUNTRY_CODE, check_list, check_search
 
 MAX_NODES = 100
 
@@ -126,130 +120,14 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
     ordering = plan.paged.ordering
     conditions: tuple[str, ...] = ()
     values: dict[str, Any] = {}
-    if plan.root_field == "engineers":
-        ordering = _engineer_ordering(arguments.get("orderBy"))
-        conditions, filters = _engineer_filter(arguments.get("filter"))
-        values.update(filters)
-    elif plan.root_field == "institutions":
-        conditions, filters = _institution_filter(arguments.get("filter"))
-        values.update(filters)
-    elif plan.root_field == "chapters":
-        conditions = () if arguments.get("includeArchived") else ("live",)
-    elif plan.root_field == "forumThreads":
-        conditions, filters = _forum_thread_filter(arguments.get("filter"))
-        values.update(filters)
-    elif plan.root_field == "forumCategories":
-        conditions, filters = _forum_category_filter(arguments)
-        values.update(filters)
-    elif "orderBy" in plan.paged.arguments:
-        ordering = _thread_ordering(arguments)
-        criteria = forum_service.thread_criteria(arguments.get("tags"), arguments.get("search"))
-        values.update({"tags": list(criteria.tags)} if criteria.tags else {})
-        values.update({"search": criteria.search} if criteria.search else {})
-        conditions = tuple(values)
-    elif "roles" in plan.paged.arguments:
-        roles = sorted({_enum_value(role) for role in arguments.get("roles") or ()})
-        statuses = sorted({_enum_value(status) for status in arguments.get("statuses") or ()})
-        conditions = (*(("roles",) if roles else ()), *(("statuses",) if statuses else ()))
-        values.update({"roles": roles} if roles else {})
-        values.update({"statuses": statuses} if statuses else {})
+    filters = plan.paged.filters
+    if filters is not None:
+        filtered = filters.bind(arguments)
+        ordering = filtered.ordering or ordering
+        conditions = filtered.conditions
+        values.update(filtered.values)
     cursor = before if backward else after
     if cursor is not None:
         key = decode_cursor(cursor, ordering, plan.paged.model)
         values.update({f"key{index}": value for index, value in enumerate(key)})
     return Bound(PageShape(ordering, size, backward, cursor is not None, conditions), values)
-
-
-def _forum_thread_filter(
-    filter: dict[str, Any] | None,
-) -> tuple[tuple[str, ...], dict[str, Any]]:
-    """graph.resolvers.forum.forum_threads' criteria: validated tags and search, the category
-    by slug (cut to 64 characters, as the resolver looks it up)."""
-    given = filter or {}
-    criteria = forum_service.thread_criteria(given.get("tags"), given.get("search"))
-    values: dict[str, Any] = {}
-    if given.get("category") is not None:
-        values["category"] = str(given["category"])[:64]
-    if criteria.tags:
-        values["tags"] = list(criteria.tags)
-    if criteria.search:
-        values["search"] = criteria.search
-    return tuple(values), values
-
-
-def _forum_category_filter(arguments: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
-    """graph.resolvers.forum.forum_categories' filters: a kind, a chapter by slug."""
-    values: dict[str, Any] = {}
-    if arguments.get("kind") is not None:
-        values["kind"] = _enum_value(arguments["kind"])
-    if arguments.get("chapter") is not None:
-        values["chapter"] = str(arguments["chapter"])[:64]
-    return tuple(values), values
-
-
-def _thread_ordering(arguments: dict[str, Any]) -> Ordering:
-    """A category's thread order (pinned threads first)."""
-    order = _enum_value(arguments.get("orderBy") or "LAST_POSTED_AT")
-    return forum_queries.CATEGORY_THREAD_ORDERINGS[order]
-
-
-def _engineer_ordering(order: dict[str, Any] | None) -> Ordering:
-    if order is None:
-        return ROOT_ORDERINGS["engineers"]["NAME_ASC"]
-    field = _enum_value(order["field"])
-    direction = _enum_value(order.get("direction") or "ASC")
-    return ROOT_ORDERINGS["engineers"][f"{field}_{direction}"]
-
-
-def _enum_value(value: Any) -> str:
-    """The name of a coerced GraphQL enum value (strawberry enums coerce to Python enums)."""
-    return str(getattr(value, "value", value))
-
-
-def _engineer_filter(filter: dict[str, Any] | None) -> tuple[tuple[str, ...], dict[str, Any]]:
-    if filter is None:
-        return (), {}
-    criteria = engineer_service.build_filter(
-        sectors=filter.get("sectors"),
-        skills=filter.get("skills"),
-        disciplines=[_enum_value(value) for value in filter.get("disciplines") or ()],
-        countries=filter.get("countries"),
-        chapter_id=filter.get("chapter"),
-        offers=[_enum_value(value) for value in filter.get("offers") or ()],
-        is_overseas=filter.get("isOverseas"),
-        pec_verified=filter.get("pecVerified"),
-        search=filter.get("search"),
-    )
-    return _present(criteria)
-
-
-def _institution_filter(filter: dict[str, Any] | None) -> tuple[tuple[str, ...], dict[str, Any]]:
-    if filter is None:
-        return (), {}
-    criteria = institution_queries.InstitutionFilter(
-        kinds=check_list("kinds", [_enum_value(kind) for kind in filter.get("kinds") or ()]),
-        verified=filter.get("verified"),
-        country_codes=check_list("countries", filter.get("countries"), COUNTRY_CODE),
-        search=check_search(filter.get("search")),
-    )
-    conditions, values = _present(criteria)
-    if criteria.search:
-        values["search"] = (
-            "%"
-            + criteria.search.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-            + "%"
-        )
-    return conditions, values
-
-
-def _present(
-    criteria: engineer_queries.EngineerFilter | institution_queries.InstitutionFilter,
-) -> tuple[tuple[str, ...], dict[str, Any]]:
-    """The criteria that are set: their names (the shape) and values (lists as lists)."""
-    values: dict[str, Any] = {}
-    for item in fields(criteria):
-        value = getattr(criteria, item.name)
-        if value is None or value == ():
-            continue
-        values[item.name] = list(value) if isinstance(value, tuple) else value
-    return tuple(values), values

@@ -16,6 +16,9 @@ import inspect
 from graphql import GraphQLField
 
 MIRRORED: dict[str, str] = {
+    "Query.viewer": "7df2e8a3197401c1",
+    "Viewer.engineer": "7acf281f2690e48d",
+    "Viewer.institution": "5c684def39932fea",
     "Affiliation.engineer": "d9cfb4bfd9affa4a",
     "Affiliation.institution": "7aa2f324192f14ee",
     "Chapter.members": "ca990acbd7ac41e4",
@@ -42,6 +45,7 @@ MIRRORED: dict[str, str] = {
     "ForumPost.body": "eafbbcec51df732a",
     "ForumPost.isAcceptedAnswer": "4f3a360d5b4c87d5",
     "ForumPost.thread": "a756ace377de791d",
+    "ForumPost.viewerVote": "cf9d70a0af6ece79",
     "ForumThread.acceptedAnswer": "1297a7705298da31",
     "ForumThread.author": "18451b76085bb603",
     "ForumThread.category": "2ec01bd97e5084cd",

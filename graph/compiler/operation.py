@@ -31,7 +31,7 @@ from graph.chapters import ChapterRegistry
 from graph.compiler.binding import Bound, Fallback, bind
 from graph.compiler.plan import NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
-from graph.compiler.render import VIEWER_ENGINEER, Renderer, Statement
+from graph.compiler.render import Renderer, Statement, viewer_values
 from graph.compiler.residual import residual_source
 from graph.compiler.visibility import NO_CHAPTERS, ViewerKey, viewer_key, viewer_shape
 from graph.observability.tracing import statement_span
@@ -183,7 +183,7 @@ class PreparedOperation:
                 planned.statements.pop(next(iter(planned.statements)))
             by = viewer_key(viewer) if statement.per_viewer else viewer_shape(viewer)
             planned.statements[(shape, by)] = statement
-        values[VIEWER_ENGINEER] = viewer.engineer_id
+        values.update(viewer_values(viewer))
         params = [values[key] for key in statement.keys]
         return BoundStatement(
             statement.sql, params, planned.residual, plan.keys, variables, statement.consent

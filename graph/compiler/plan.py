@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from graphql import FieldNode, GraphQLField
 
-from graph.compiler.mapping import Link, Paged, TypeMapping
+from graph.compiler.declaration import Link, Paged, RootLookup, TypeMapping
 
 
 class NotPlannable(Exception):
@@ -124,6 +124,15 @@ class LookupPlan:
     root_field: str
     object: ObjectPlan
     arguments: Arguments
+    lookup: RootLookup
+
+
+@dataclass(frozen=True)
+class SingletonPlan:
+    """A root field whose one object is built from the request (`viewer`)."""
+
+    key: str
+    object: ObjectPlan
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,7 @@ class NodePlan:
     many: bool
 
 
-RootPlan = LookupPlan | ListPlan | NodePlan | ConnectionPlan | TypenamePlan
+RootPlan = LookupPlan | ListPlan | SingletonPlan | NodePlan | ConnectionPlan | TypenamePlan
 
 
 @dataclass(frozen=True)

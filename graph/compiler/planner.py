@@ -22,9 +22,11 @@ from graphql import (
 from graphql.language import DirectiveNode, NamedTypeNode
 
 from graph.compiler.mapping import (
+    LISTS,
+    LOOKUPS,
     NODE_TYPES,
-    ROOT_ORDERINGS,
-    ROOT_VISIBILITY,
+    OBJECTS,
+    ROOT_CONNECTIONS,
     TYPES,
     Column,
     Embedded,
@@ -52,6 +54,7 @@ from graph.compiler.plan import (
     RelatedPlan,
     RootPlan,
     ScalarPlan,
+    SingletonPlan,
     TotalCountPlan,
     TypenamePlan,
 )
@@ -59,19 +62,6 @@ from graph.compiler.plan import (
 PlanT = TypeVar("PlanT", ConnectionPlan, LookupPlan, NodePlan)
 MAX_OBJECT_KEYS = 50  # json_build_object takes at most 100 arguments
 MAX_KEY_LENGTH = 63
-LOOKUPS = {
-    "engineer": "Engineer",
-    "chapter": "Chapter",
-    "institution": "Institution",
-    "forumCategory": "ForumCategory",
-}
-ROOT_CONNECTIONS = {
-    "engineers": "Engineer",
-    "chapters": "Chapter",
-    "institutions": "Institution",
-    "forumThreads": "ForumThread",
-    "forumCategories": "ForumCategory",
-}
 PAGE_INFO_FIELDS = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 
 
@@ -237,30 +227,38 @@ class Planner:
             raise NotPlannable(f"root field {name} is not mirrored")
         subsets = self._subsets(nodes)
         if name in LOOKUPS:
-            target = self._object_type(LOOKUPS[name])
+            lookup = LOOKUPS[name]
+            target = self._object_type(lookup.type_name)
             return self._own(
                 LookupPlan(
                     key,
                     name,
                     self._object(target, subsets),
                     self._arguments(definition, nodes[0]),
+                    lookup,
                 )
             )
         if name in ROOT_CONNECTIONS:
-            type_name = ROOT_CONNECTIONS[name]
-            model = TYPES[type_name].model
+            connection = ROOT_CONNECTIONS[name]
+            model = TYPES[connection.type_name].model
             assert model is not None
             paged = Paged(
-                Link(type_name, "TRUE"),
-                ROOT_ORDERINGS[name]["NAME_ASC"],
+                Link(connection.type_name, "TRUE"),
+                connection.ordering,
                 model,
-                visibility=ROOT_VISIBILITY.get(name),
+                visibility=connection.visibility,
+                filters=connection.filters,
             )
             connection_type = get_named_type(definition.type)
             assert isinstance(connection_type, GraphQLObjectType)
             return self._connection(key, paged, connection_type, nodes, definition, root=name)
-        if name == "sectors":
-            return ListPlan(key, self._object(self._object_type("Sector"), subsets), ("name", "id"))
+        if name in OBJECTS:
+            target = self._object_type(OBJECTS[name].type_name)
+            return SingletonPlan(key, self._object(target, subsets))
+        if name in LISTS:
+            listed = LISTS[name]
+            target = self._object_type(listed.type_name)
+            return ListPlan(key, self._object(target, subsets), listed.order)
         if name in ("node", "nodes"):
             objects = {
                 type_name: self._object(self._object_type(type_name), subsets)

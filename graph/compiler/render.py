@@ -28,6 +28,7 @@ from graph.compiler.plan import (
     OperationPlan,
     RelatedPlan,
     ScalarPlan,
+    SingletonPlan,
     TotalCountPlan,
     TypenamePlan,
 )
@@ -36,71 +37,38 @@ from graph.compiler.visibility import NO_CHAPTERS
 ParamKey = tuple[Any, ...]
 VIEWER_ENGINEER: ParamKey = ("viewer", "engineer_id")
 """The parameter holding the viewer's engineer id (visibility.ENGINEER_MARKER)."""
+VIEWER_TYPES = {
+    "engineer_id": "int",
+    "institution_id": "int",
+    "client_id": "text",
+    "is_authenticated": "bool",
+    "scopes": "text[]",
+}
+"""The viewer's attributes a declaration may read as `{viewer[name]}`, with their types."""
+
+
+def viewer_values(viewer: Viewer) -> dict[ParamKey, Any]:
+    """The statement parameters of the viewer's attributes (VIEWER_TYPES)."""
+    return {
+        VIEWER_ENGINEER: viewer.engineer_id,
+        ("viewer", "institution_id"): viewer.institution_id,
+        ("viewer", "client_id"): viewer.client_id,
+        ("viewer", "is_authenticated"): viewer.is_authenticated,
+        ("viewer", "scopes"): sorted(scope.value for scope in viewer.scopes),
+    }
+
+
+class _ViewerParameters:
+    """`{viewer[name]}` in a template: that attribute of the viewer, as a parameter."""
+
+    def __init__(self, renderer: "Renderer") -> None:
+        self.renderer = renderer
+
+    def __getitem__(self, name: str) -> str:
+        return self.renderer._param(("viewer", name), VIEWER_TYPES[name])
+
 
 POSTGRES_TYPES = {str: "text", int: "int", bool: "bool", datetime: "timestamptz"}
-
-ENGINEER_CONDITIONS: dict[str, tuple[str, str]] = {
-    "sector_slugs": (
-        "(EXISTS (SELECT 1 FROM engineer_sectors f_es JOIN sectors f_s ON f_s.id = f_es.sector_id"
-        " WHERE f_es.engineer_id = {c}.id AND f_s.slug = ANY({v})) AND {shown[sectors]})",
-        "text[]",
-    ),
-    "skill_slugs": (
-        "(EXISTS (SELECT 1 FROM engineer_skills f_ek JOIN skills f_k ON f_k.id = f_ek.skill_id"
-        " WHERE f_ek.engineer_id = {c}.id AND f_k.slug = ANY({v})) AND {shown[skills]})",
-        "text[]",
-    ),
-    "disciplines": ("{c}.disciplines && {v}", "text[]"),
-    "offers": ("{c}.offers && {v}", "text[]"),
-    "country_codes": ("{c}.country_code = ANY({v})", "text[]"),
-    "chapter_id": (
-        "EXISTS (SELECT 1 FROM memberships f_m WHERE f_m.engineer_id = {c}.id"
-        " AND f_m.chapter_id = {v} AND f_m.status = 'ACTIVE')",
-        "int",
-    ),
-    "is_overseas": ("{c}.is_overseas = {v}", "bool"),
-    "pec_verified": ("(({c}.pec_status = 'VERIFIED') = {v})", "bool"),
-    "search": (
-        "(({shown[skills]} AND {c}.search_vector @@ websearch_to_tsquery('english', {v}))"
-        " OR (NOT {shown[skills]}"
-        " AND {c}.search_vector_without_skills @@ websearch_to_tsquery('english', {v})))",
-        "text",
-    ),
-}
-"""Engineer filters as db.queries.engineer.filtered writes them: a condition on a maskable
-field matches only where the viewer may see that field (`{shown[field]}`), and search uses
-the vector without skills where the skills are hidden."""
-INSTITUTION_CONDITIONS: dict[str, tuple[str, str]] = {
-    "kinds": ("{c}.kind = ANY({v})", "text[]"),
-    "verified": ("{c}.verified = {v}", "bool"),
-    "country_codes": ("{c}.country_code = ANY({v})", "text[]"),
-    "search": ("({c}.name ILIKE {v} OR lower({c}.slug) LIKE lower({v}))", "text"),
-}
-FORUM_THREAD_CONDITIONS: dict[str, tuple[str, str]] = {
-    "category": (
-        "{c}.category_id IN (SELECT f_c.id FROM forum_categories f_c WHERE f_c.slug = {v})",
-        "text",
-    ),
-    "tags": ("{c}.tags @> {v}", "text[]"),
-    "search": ("{c}.search @@ websearch_to_tsquery('english', {v})", "text"),
-}
-"""Thread filters as db.queries.forum.threads writes them (the category by its slug)."""
-FORUM_CATEGORY_CONDITIONS: dict[str, tuple[str, str]] = {
-    "kind": ("{c}.kind = {v}", "text"),
-    "chapter": (
-        "{c}.chapter_id IN (SELECT f_h.id FROM chapters f_h WHERE f_h.slug = {v})",
-        "text",
-    ),
-}
-NESTED_CONDITIONS = {"ForumThread": FORUM_THREAD_CONDITIONS}
-"""Filters of nested connections (a category's threads: tags, search)."""
-ROOT_CONDITIONS = {
-    "engineers": ENGINEER_CONDITIONS,
-    "institutions": INSTITUTION_CONDITIONS,
-    "chapters": {"live": ("{c}.archived_at IS NULL", "")},
-    "forumThreads": FORUM_THREAD_CONDITIONS,
-    "forumCategories": FORUM_CATEGORY_CONDITIONS,
-}
 
 
 class _Shown:
@@ -192,13 +160,15 @@ class Renderer:
             table = root.object.mapping.table
             alias = self._alias(root.object.type_name)
             value = self._param((root.arguments.slot, "key"), "text")
-            column = "handle" if root.root_field == "engineer" else "slug"
-            match = f"lower({value})" if root.root_field == "engineer" else value
+            column = root.lookup.column
+            match = f"lower({value})" if root.lookup.lowercase else value
             return (
                 f"(SELECT {self._object(root.object, alias)} FROM {table} {alias}"
                 f" WHERE {alias}.{column} = {match}"
                 f"{self._node_rule(root.object.type_name, alias)})"
             )
+        if isinstance(root, SingletonPlan):
+            return f"(SELECT {self._object(root.object, self._alias(root.object.type_name))})"
         if isinstance(root, ListPlan):
             alias = self._alias(root.object.type_name)
             order = ", ".join(f"{alias}.{column}" for column in root.order)
@@ -257,7 +227,8 @@ class Renderer:
 
     def _field(self, field: Any, alias: str, provided: Mapping[str, str] | None = None) -> str:
         if isinstance(field, ScalarPlan):
-            return self._masked(field.sql.format(t=alias), field.visible_if, alias)
+            sql = field.sql.format(t=alias, viewer=_ViewerParameters(self))
+            return self._masked(sql, field.visible_if, alias)
         if isinstance(field, TypenamePlan):
             return sqltext.quote_literal(field.type_name)
         if isinstance(field, EmbeddedPlan):
@@ -280,7 +251,7 @@ class Renderer:
         child = self._alias(link.type_name)
         table = TYPES[link.type_name].table
         source = link.source.format(c=child)
-        where = link.where.format(c=child, p=parent)
+        where = link.where.format(c=child, p=parent, viewer=_ViewerParameters(self))
         provided = {name: template.format(c=child) for name, template in link.provides}
         body = self._object(field.object, child, provided)
         if not field.many:
@@ -306,16 +277,8 @@ class Renderer:
                 self._visibility(paged.visibility, paged.visible_alias.format(c=alias))
             )
         for name in shape.conditions:
-            if name in ("roles", "statuses"):
-                column = "role" if name == "roles" else "status"
-                conditions.append(f"{alias}.{column} = ANY({self._param((slot, name), 'text[]')})")
-                continue
-            table_conditions = (
-                ROOT_CONDITIONS[plan.root_field]
-                if plan.root_field is not None
-                else NESTED_CONDITIONS[paged.link.type_name]
-            )
-            template, postgres_type = table_conditions[name]
+            assert paged.filters is not None
+            template, postgres_type = paged.filters.conditions[name]
             value = self._param((slot, name), postgres_type) if postgres_type else ""
             shown = _Shown(self, alias)
             conditions.append(template.format(c=alias, v=value, shown=shown))

@@ -4,36 +4,27 @@ A rule is a SQLAlchemy expression over one model, built for the request's viewer
 graph.services.visibility — the same rules the loaders apply. The compiler adapts the
 expression to the alias the plan gives that table and renders it with its values inlined, so
 a statement is cached per (plan shape, viewer's rendered predicates). New rules (field
-visibility levels, chapter scopes, consent grants) plug in by adding an entry to RULES and
-naming it in the mapping (`Paged.visibility`, `Column.visible_if`).
+visibility levels, chapter scopes, consent grants) plug in by adding them to a declaration's
+`rules` (graph/reads/) and naming them there (`Paged.visibility`, `Column.visible_if`).
 """
 
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from collections.abc import Hashable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     Table,
-    case,
-    exists,
-    false,
     literal_column,
-    or_,
     select,
-    true,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.util import ClauseAdapter
 
-from db.base import Base
-from db.enums import ProfileField
-from db.models import Engineer, ForumCategory, ForumPost, ForumThread, Membership
-from db.queries.chapter import MembershipScope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
-from graph.services import visibility as rules
+from graph.compiler.declaration import Rule
+from graph.compiler.mapping import RULES
 
 ALIAS_PLACEHOLDER = "__visibility_alias__"
 
@@ -41,103 +32,8 @@ ALIAS_PLACEHOLDER = "__visibility_alias__"
 NO_CHAPTERS = ChapterRegistry()
 """The registry when none is given: no chapter shares profile fields with its members."""
 
-Predicate = Callable[[Viewer, ChapterRegistry], ColumnElement[Any]]
+__all__ = ["RULES", "Rule"]
 
-
-@dataclass(frozen=True)
-class Rule:
-    """A predicate over rows of `model`, for a given viewer (and the chapters' configs); with
-    `value`, an expression the statement reads as a value (a grant id) rather than a test."""
-
-    model: type[Base]
-    predicate: Predicate
-    value: bool = False
-
-
-def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    """The memberships the viewer may list (membership_scope, as Chapter.members and
-    Engineer.memberships apply it)."""
-    return rules.membership_scope(viewer).predicate()
-
-
-def active_memberships(_: Viewer, __: ChapterRegistry) -> ColumnElement[bool]:
-    """Active memberships only, whoever asks (Engineer.chapters)."""
-    return MembershipScope(rules.PUBLIC_MEMBERSHIP_STATUSES).predicate()
-
-
-def _shows(field: ProfileField) -> Predicate:
-    def shows(viewer: Viewer, registry: ChapterRegistry) -> ColumnElement[bool]:
-        return rules.shows_field(viewer, registry, field)
-
-    return shows
-
-
-def forum_categories(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    """The forum categories the viewer may read (members-only ones for members)."""
-    return rules.forum_scope(viewer).category_predicate()
-
-
-def forum_threads(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    """The forum threads the viewer may read (hidden ones for the category's moderators)."""
-    return rules.forum_scope(viewer).thread_predicate()
-
-
-def forum_posts(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    """The forum posts whose thread the viewer may read (node, nodes)."""
-    return exists().where(
-        ForumThread.id == ForumPost.thread_id, rules.forum_scope(viewer).thread_predicate()
-    )
-
-
-def forum_post_bodies(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    """A post's body shows unless it is hidden and the viewer does not moderate its category
-    (the mask of ForumPost.body)."""
-    scope = rules.forum_scope(viewer)
-    if scope.moderates_all:
-        return true()
-    if not scope.moderated_chapter_ids:
-        return ForumPost.hidden.is_(false())
-    return or_(
-        ForumPost.hidden.is_(false()),
-        exists().where(
-            ForumThread.id == ForumPost.thread_id,
-            ForumCategory.id == ForumThread.category_id,
-            scope.moderates_category(),
-        ),
-    )
-
-
-def _read_under_consent(field: ProfileField) -> Predicate:
-    def read(viewer: Viewer, registry: ChapterRegistry) -> ColumnElement[Any]:
-        """The grant the viewer reads `field` under, or NULL when the field is visible anyway
-        or no live grant names it (the test strawberry's `reveals` logs by)."""
-        return case(
-            (
-                rules.field_visible(viewer, registry, field).is_not(true()),
-                rules.consent_grant_for(viewer, field),
-            )
-        )
-
-    return read
-
-
-RULES: dict[str, Rule] = {
-    "membership": Rule(Membership, visible_memberships),
-    "forum_category": Rule(ForumCategory, forum_categories),
-    "forum_thread": Rule(ForumThread, forum_threads),
-    "forum_post": Rule(ForumPost, forum_posts),
-    "forum_post_body": Rule(ForumPost, forum_post_bodies),
-    "active_membership": Rule(Membership, active_memberships),
-    **{f"field:{field.value}": Rule(Engineer, _shows(field)) for field in ProfileField},
-    **{
-        f"consent:{field.value}": Rule(Engineer, _read_under_consent(field), value=True)
-        for field in ProfileField
-    },
-}
-"""`field:<profile field>` is graph.services.visibility.shows_field: the mask of a maskable
-Engineer field and the condition a filter on it must meet. (For institution viewers it admits
-consent grants too.) `consent:<profile field>` is the grant such a read is made under, or NULL
-(graph.compiler.consent marks and logs those reads)."""
 
 ViewerKey = tuple[Hashable, ...]
 """What of a Viewer the rules read, hashable (its chapter roles are a mapping proxy)."""

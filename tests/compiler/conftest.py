@@ -242,6 +242,11 @@ def both(graphql: GraphQLClient, session: AsyncSession) -> BothPaths:
 @pytest.fixture
 async def world(session: AsyncSession) -> World:
     """Engineers with every kind of nested record, memberships in each status, institutions."""
+    return await build_world(session)
+
+
+async def build_world(session: AsyncSession) -> World:
+    """The data set of `world`, built through the factories."""
     found = World()
     water = await factories.sector(session, slug="cmp-water", name="Cmp Water")
     grid = await factories.sector(session, slug="cmp-grid", name='Cmp Grid "Power" ö')

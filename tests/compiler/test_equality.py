@@ -152,7 +152,17 @@ query Mixed($handle: String!, $first: Int!) {
   viewer { isAuthenticated engineer { handle } }
   engineer(handle: $handle) { ...Who chapters(first: $first) { totalCount } }
   sectors { slug }
-  again: viewer { isAuthenticated }
+  again: _service { __typename }
+}
+"""
+
+VIEWER_EVERYTHING = """
+{
+  viewer {
+    __typename isAuthenticated scopes clientId
+    engineer { handle email city skills { years } chapters(first: 5) { totalCount } }
+    institution { slug staff(first: 2) { totalCount } }
+  }
 }
 """
 
@@ -172,7 +182,6 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     ]
     listed += [(EVERYTHING_ON_ENGINEER, {"handle": handle}) for handle in handles]
     listed += [(test_error_codes.VALID, {"first": first}) for first in (1, 3)]
-    listed += [(test_tracing.VIEWER, None)]  # mixed: viewer in Python, chapters compiled
     listed += [
         (test_engineers.ENGINEERS, {"first": 100, "filter": {"search": "cmpword"}}),
         (test_engineers.ENGINEERS, {"first": 3, "filter": {"sectors": ["cmp-water"]}}),
@@ -244,6 +253,13 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_auth_integration.REGISTERED, None),
         (test_graphiql.QUERY, None),
         (test_trusted_documents.CHAPTERS, None),
+        (test_tracing.VIEWER, None),
+        (test_replicas.ENGINEER, {"handle": "cmp-2"}),
+        ("{ viewer { isAuthenticated engineer { handle } } }", None),
+        (VIEWER_EVERYTHING, None),
+        (test_oauth.VIEWER, None),
+        (test_websocket.VIEWER, None),
+        (MIXED, {"handle": "cmp-1", "first": 2}),
         (test_hidden_fields.STAFF, {"slug": "cmp-uni"}),
         (test_hidden_fields.STAFF, {"slug": "cmp-start"}),
         (test_record_nodes.STAFF, {"slug": "cmp-uni"}),
@@ -272,6 +288,7 @@ def forum_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed: list[tuple[str, dict[str, Any] | None]] = []
     for thread in threads:
         listed.append((test_forum.FORUM_THREAD_PAGE, {"id": thread, "first": 50}))
+        listed.append((test_forum.THREAD_DETAILS, {"id": thread}))
         listed.append((test_forum_access.THREAD_PAGE, {"id": thread}))
     listed += [(test_forum.FORUM_THREAD_PAGE, {"id": threads[2], "first": 2})]
     for slug in (*slugs, "no-such-category"):
@@ -341,16 +358,13 @@ query ($slug: String!, $first: Int, $after: String, $last: Int, $before: String)
 STRAWBERRY_ONLY = {
     test_query_count.AUDIT_LOGS: "Chapter.auditLog: a permission check (FORBIDDEN) in Python",
     test_memberships.MEMBERS: "Chapter.auditLog",
-    test_oauth.VIEWER: "viewer: Python-only",
-    test_websocket.VIEWER: "viewer: Python-only",
-    test_profiles.MINE: "viewer: Python-only",
+    test_profiles.MINE: "Viewer.consentGrants, Viewer.accessLog: the engineer's own, in Python",
     test_websocket_policy.INTROSPECTION: "introspection",
     test_forum_mutations.REPORT_NODE: "ForumReport: not in the read mapping (a moderation view)",
     test_forum_mutations.MODERATION_QUEUE: "ForumCategory.reports: a permission check in Python",
-    test_forum.THREAD_DETAILS: "ForumPost.viewerVote: the viewer's own vote, in Python",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
     test_record_nodes.NODE: "AccessLogEntry, AuditLogEntry, Affiliation by id: checked in Python",
-    test_record_nodes.ACCESS_LOG: "viewer: Python-only",
+    test_record_nodes.ACCESS_LOG: "Viewer.accessLog: the engineer's own, in Python",
     test_record_nodes.AUDIT_LOG: "Chapter.auditLog",
     test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
     test_contribution_mutations.NODE: "Opportunity, Engagement by id: not yet in the read mapping",
@@ -472,23 +486,23 @@ async def test_what_the_suite_leaves_to_strawberry_falls_back(both: BothPaths) -
         assert await both.compiled_data(document, {"first": 2, "slug": "gulf-uae"}) is None
 
 
-@pytest.mark.parametrize(
-    "document",
-    [
-        "{ engineers(first: 101) { totalCount } }",
-        "{ engineers { totalCount } }",
-        "{ engineers(first: 5, last: 5) { totalCount } }",
-        "{ chapters(first: 1) { nodes { members(first: 500) { totalCount } } } }",
-        '{ engineer(handle: "x") { chapters { totalCount } } }',
-        '{ engineers(first: 1, after: "W10") { totalCount } }',
-        '{ node(id: "garbage!!") { id } }',
-        "{ viewer { isAuthenticated engineer { handle } } }",
-        "{ viewer { isAuthenticated } engineers(first: 1000) { totalCount } }",
-        "{ __schema { queryType { name } } }",
-        "{ engineers(first: 1) { nope } }",
-        'subscription { forumPostAdded(threadId: "Rm9ydW1UaHJlYWQ6MQ") { id body } }',
-    ],
-)
+MUST_ANSWER = [
+    "{ engineers(first: 101) { totalCount } }",
+    "{ engineers { totalCount } }",
+    "{ engineers(first: 5, last: 5) { totalCount } }",
+    "{ chapters(first: 1) { nodes { members(first: 500) { totalCount } } } }",
+    '{ engineer(handle: "x") { chapters { totalCount } } }',
+    '{ engineers(first: 1, after: "W10") { totalCount } }',
+    '{ node(id: "garbage!!") { id } }',
+    "{ viewer { isAuthenticated } engineers(first: 1000) { totalCount } }",
+    "{ __schema { queryType { name } } }",
+    "{ engineers(first: 1) { nope } }",
+    'subscription { forumPostAdded(threadId: "Rm9ydW1UaHJlYWQ6MQ") { id body } }',
+]
+"""Documents strawberry answers (errors, introspection, viewer, subscriptions)."""
+
+
+@pytest.mark.parametrize("document", MUST_ANSWER)
 async def test_what_strawberry_must_answer_is_not_compiled(both: BothPaths, document: str) -> None:
     assert await both.compiled_data(document) is None
 

@@ -19,7 +19,12 @@ from graph.http.settings import BudgetSettings, HardeningSettings
 from graph.ids import encode_id
 from graph.services.oauth_client import CLI_CLIENT_ID
 from tests import factories
-from tests.compiler.test_equality import EVERYTHING_ON_ENGINEER, FRAGMENTS_AND_ALIASES, MIXED
+from tests.compiler.test_equality import (
+    EVERYTHING_ON_ENGINEER,
+    FRAGMENTS_AND_ALIASES,
+    MIXED,
+    VIEWER_EVERYTHING,
+)
 
 PATH = "x-graphql-execution"
 
@@ -72,6 +77,7 @@ async def test_compiled_response_equals_strawberry_response(
             "variables": {"first": 3, "withSkills": True},
             "operationName": "Search",
         },
+        {"query": VIEWER_EVERYTHING},
     ]
     for body in bodies:
         fast = await compiled.post("/graphql", json=body)
@@ -107,7 +113,7 @@ async def test_mixed_operation_merges_both_halves_in_field_order(
 @pytest.mark.parametrize(
     "body",
     [
-        {"query": "{ viewer { isAuthenticated } }"},
+        {"query": "{ _service { __typename } }"},
         {"query": "{ engineers(first: 500) { totalCount } }"},
         {"query": "{ engineers(first: 5) { nope } }"},
         {"query": '{ engineers(first: 1, after: "junk") { totalCount } }'},
@@ -261,3 +267,65 @@ async def test_the_cached_cost_follows_page_sizes_and_id_lists(
         # Then each requested cost is strawberry's, not the first one cached
         assert costs[-1] == slow.json()["extensions"]["cost"]["requestedQueryCost"]
     assert costs == [1 + 2 + 1, 1 + 7 + 1, 1 + 2 + 3, 1 + 2 + 1]
+
+
+VOTES = """
+query ($id: ID!) {
+  node(id: $id) { ... on ForumThread { posts(first: 5) { nodes { body score viewerVote } } } }
+}
+"""
+
+
+async def test_the_viewers_own_vote_is_answered_compiled_for_each_kind_of_viewer(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # Given a reply the engineer voted down and one they did not vote on
+    voter = await factories.engineer(session, handle="http-voter")
+    author = await factories.engineer(session, handle="http-author")
+    category = await factories.forum_category(session)
+    thread = await factories.forum_thread(session, category, author)
+    voted = await factories.forum_post(session, thread, author, body="voted")
+    await factories.forum_post(session, thread, author, body="not voted")
+    await factories.forum_vote(session, voted, voter, -1)
+    await session.flush()
+    variables = {"id": encode_id("ForumThread", thread.id)}
+    answers: dict[bool, list[httpx.Response]] = {}
+    for enabled in (True, False):
+        compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
+        app = create_app(
+            sessionmaker=sessionmaker,
+            compiler=compiler,
+            hardening=HardeningSettings(),
+            budget_store=MemoryBudgetStore(),
+        )
+        async with LifespanManager(app) as manager:
+            state: AuthState = app.state.auth
+            token, _ = issue_access_token(
+                state.keys.signing_key(),
+                issuer=state.settings.issuer,
+                audience=state.settings.audience,
+                subject=engineer_subject(voter.id),
+                client_id=CLI_CLIENT_ID,
+                scopes=MEMBER_SCOPES,
+                lifetime_seconds=300,
+            )
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                # When the voter and an anonymous visitor read the replies with their own votes
+                body = {"query": VOTES, "variables": variables}
+                answers[enabled] = [
+                    await client.post(
+                        "/graphql", json=body, headers={"Authorization": f"Bearer {token}"}
+                    ),
+                    await client.post("/graphql", json=body),
+                ]
+    # Then both are answered by the compiled path, each seeing only their own vote
+    (own, anonymous), (slow_own, slow_anonymous) = answers[True], answers[False]
+    assert own.headers[PATH] == anonymous.headers[PATH] == "compiled"
+    votes = [post["viewerVote"] for post in own.json()["data"]["node"]["posts"]["nodes"]]
+    assert sorted(votes) == [-1, 0]
+    nobody = [post["viewerVote"] for post in anonymous.json()["data"]["node"]["posts"]["nodes"]]
+    assert nobody == [0, 0]
+    # And strawberry agrees
+    assert own.json()["data"] == slow_own.json()["data"]
+    assert anonymous.json()["data"] == slow_anonymous.json()["data"]

@@ -1,6 +1,6 @@
 """The mapping mirrors the resolvers as they are: a changed resolver must be revisited."""
 
-from graph.compiler.mapping import TYPES
+from graph.compiler.mapping import LISTS, LOOKUPS, ROOT_CONNECTIONS, TYPES
 from graph.compiler.mirrors import (
     MIRRORED,
     MIRRORED_HELPERS,
@@ -9,10 +9,9 @@ from graph.compiler.mirrors import (
     helper_digest,
     resolver_digest,
 )
-from graph.compiler.planner import LOOKUPS, ROOT_CONNECTIONS
 from graph.schema import schema
 
-ROOTS = (*LOOKUPS, *ROOT_CONNECTIONS, "sectors", "node", "nodes")
+ROOTS = (*LOOKUPS, *ROOT_CONNECTIONS, *LISTS, "node", "nodes")
 
 
 def test_every_mapped_resolver_is_recorded_as_it_is_now() -> None:

@@ -1,0 +1,137 @@
+"""Chapter reads: chapters, their features, members and forum categories, and memberships."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+from db import models
+from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING, MembershipScope
+from db.queries.forum import CATEGORY_ORDERING
+from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
+from graph.compiler import sqltext
+from graph.compiler.declaration import (
+    Column,
+    Declaration,
+    Embedded,
+    Filtered,
+    Filters,
+    Link,
+    Paged,
+    RootConnection,
+    RootLookup,
+    Rule,
+    ToOne,
+    TypeMapping,
+    columns,
+    enum_value,
+    global_id,
+)
+from graph.services import visibility as rules
+
+
+def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The memberships the viewer may list (membership_scope, as Chapter.members and
+    Engineer.memberships apply it)."""
+    return rules.membership_scope(viewer).predicate()
+
+
+def active_memberships(_: Viewer, __: ChapterRegistry) -> ColumnElement[bool]:
+    """Active memberships only, whoever asks (Engineer.chapters)."""
+    return MembershipScope(rules.PUBLIC_MEMBERSHIP_STATUSES).predicate()
+
+
+def bind_chapters(arguments: dict[str, Any]) -> Filtered:
+    """`chapters(includeArchived:)`: archived chapters only when asked for."""
+    return Filtered(None, () if arguments.get("includeArchived") else ("live",))
+
+
+def bind_members(arguments: dict[str, Any]) -> Filtered:
+    """`members(roles:, statuses:)`: either list narrows the members shown."""
+    roles = sorted({enum_value(role) for role in arguments.get("roles") or ()})
+    statuses = sorted({enum_value(status) for status in arguments.get("statuses") or ()})
+    values: dict[str, Any] = {}
+    values.update({"roles": roles} if roles else {})
+    values.update({"statuses": statuses} if statuses else {})
+    return Filtered(None, tuple(values), values)
+
+
+MEMBER_CONDITIONS = {
+    "roles": ("{c}.role = ANY({v})", "text[]"),
+    "statuses": ("{c}.status = ANY({v})", "text[]"),
+}
+
+DECLARATION = Declaration(
+    types=(
+        TypeMapping(
+            "Chapter",
+            "chapters",
+            {
+                "id": global_id("Chapter"),
+                **columns(
+                    slug="slug",
+                    name="name",
+                    region="region",
+                    description="description",
+                    countries="countries",
+                    timezone="timezone",
+                    joinPolicy="join_policy",
+                ),
+                "features": Embedded("ChapterFeatures"),
+                "archivedAt": Column(sqltext.timestamp("{t}.archived_at")),
+                "forumCategories": Paged(
+                    Link("ForumCategory", "{c}.chapter_id = {p}.id"),
+                    CATEGORY_ORDERING,
+                    models.ForumCategory,
+                    visibility="forum_category",
+                ),
+                "members": Paged(
+                    Link("Membership", "{c}.chapter_id = {p}.id"),
+                    MEMBERSHIP_ORDERING,
+                    models.Membership,
+                    visibility="membership",
+                    filters=Filters(bind_members, MEMBER_CONDITIONS),
+                ),
+            },
+            models.Chapter,
+        ),
+        TypeMapping(
+            "ChapterFeatures",
+            None,
+            {
+                name: Column(sqltext.json_flag("{t}.features", key))
+                for name, key in (
+                    ("forum", "forum"),
+                    ("events", "events"),
+                    ("mentorshipProgrammes", "mentorship_programmes"),
+                    ("marketplace", "marketplace"),
+                )
+            },
+        ),
+        TypeMapping(
+            "Membership",
+            "memberships",
+            {
+                "id": global_id("Membership"),
+                **columns(role="role", status="status"),
+                "since": Column(sqltext.timestamp("{t}.since")),
+                "chapter": ToOne(Link("Chapter", "{c}.id = {p}.chapter_id")),
+                "engineer": ToOne(Link("Engineer", "{c}.id = {p}.engineer_id")),
+            },
+            models.Membership,
+        ),
+    ),
+    lookups={"chapter": RootLookup("Chapter", "slug")},
+    connections={
+        "chapters": RootConnection(
+            "Chapter",
+            CHAPTER_ORDERINGS["NAME_ASC"],
+            filters=Filters(bind_chapters, {"live": ("{c}.archived_at IS NULL", "")}),
+        )
+    },
+    nodes={"Chapter": None, "Membership": "membership"},
+    rules={
+        "membership": Rule(models.Membership, visible_memberships),
+        "active_membership": Rule(models.Membership, active_memberships),
+    },
+)
