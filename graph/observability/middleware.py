@@ -57,7 +57,11 @@ class RequestMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = request_id_of(scope)
-        state = scope.setdefault("state", {})
+        # The request's own copy of the lifespan state: the app keeps per-request values in it
+        # (request id, viewer, database session). The ASGI spec has servers hand each request
+        # a shallow copy, but not every host does (asgi-lifespan's LifespanManager passes one
+        # dict to all requests), and concurrent requests would then swap sessions and viewers.
+        state = scope["state"] = dict(scope.get("state") or {})
         state["request_id"] = request_id
         token = request_id_var.set(request_id)
         header = (REQUEST_ID_HEADER, request_id.encode())

@@ -32,6 +32,7 @@ from tests.graph import (
 )
 from tests.http import (
     test_auth_integration,
+    test_concurrency,
     test_error_codes,
     test_graphiql,
     test_oauth,
@@ -223,6 +224,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_query_count.NESTED, {"first": 10}),
         (test_query_count.CHAPTER_MEMBERS, {"first": 9}),
         (test_server.QUERY, {"handle": "cmp-1"}),
+        (test_concurrency.QUERY, {"slug": "gulf-uae"}),
         (FRAGMENTS_AND_ALIASES, {"first": 5, "withSkills": True}),
         (FRAGMENTS_AND_ALIASES, {"first": 2, "withSkills": False, "noSectors": True}),
         (ROOTS, None),
