@@ -22,8 +22,7 @@ import itertools
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +36,11 @@ logger = logging.getLogger(__name__)
 LSN_HEADER = "x-braingain-lsn"
 MIN_LSN_HEADER = "x-braingain-min-lsn"
 MAX_REMEMBERED_WRITERS = 10_000
-POSITION = "SELECT pg_wal_lsn_diff({}, '0/0')::bigint"
+PRIMARY_POSITION = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"
+REPLICA_STATE = (
+    "SELECT pg_is_in_recovery() AS standby,"
+    " pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint AS position"
+)
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class ReplicaSet:
     async def primary_position(self) -> int:
         """The primary's current WAL position (bytes)."""
         async with self.primary_pool.acquire() as connection:
-            return int(await connection.fetchval(POSITION.format("pg_current_wal_lsn()")))
+            return int(await connection.fetchval(PRIMARY_POSITION))
 
     async def check(self) -> None:
         """Look at every replica once: reachable, in recovery, close enough behind."""
@@ -127,11 +130,7 @@ class ReplicaSet:
                 await self._connect(replica)
             async with asyncio.timeout(2):
                 async with replica.pool.acquire() as connection:
-                    row = await connection.fetchrow(
-                        "SELECT pg_is_in_recovery() AS standby, "
-                        + POSITION.format("pg_last_wal_replay_lsn()")[len("SELECT ") :]
-                        + " AS position"
-                    )
+                    row = await connection.fetchrow(REPLICA_STATE)
         except Exception as error:
             if replica.healthy:
                 logger.warning("replica %s skipped: %s", _where(replica.url), error)
@@ -201,12 +200,6 @@ def client_minimum(value: str | None) -> int | None:
     if value is None or not value.isascii() or not value.isdigit() or len(value) > 20:
         return None
     return int(value)
-
-
-@asynccontextmanager
-async def nothing() -> AsyncIterator[None]:
-    """A no-op context (no replica in play)."""
-    yield
 
 
 def _where(url: str) -> str:

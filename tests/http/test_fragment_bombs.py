@@ -111,32 +111,12 @@ async def test_a_doubling_chain_is_refused_at_once_over_websocket(ws_url: str) -
 @pytest.fixture
 async def ws_url(sessionmaker: Any, registry: Any) -> AsyncIterator[str]:
     """The app under uvicorn on a free port, sharing the test's transaction."""
-    import socket as sockets
-
-    import uvicorn
     from asgi_lifespan import LifespanManager
 
     from graph.app import create_app
     from tests.http.test_websocket import SETTINGS
+    from tests.support.in_loop import served
 
-    with sockets.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
     application = create_app(SETTINGS, sessionmaker=sessionmaker, registry=registry)
-    async with LifespanManager(application):
-        config = uvicorn.Config(
-            application,
-            host="127.0.0.1",
-            port=port,
-            lifespan="off",
-            ws="websockets-sansio",
-            log_level="error",
-        )
-        server = uvicorn.Server(config)
-        serving = asyncio.create_task(server.serve())
-        while not server.started:
-            assert not serving.done(), "uvicorn did not start"
-            await asyncio.sleep(0.01)
-        yield f"ws://127.0.0.1:{port}/graphql"
-        server.should_exit = True
-        await serving
+    async with LifespanManager(application), served(application) as address:
+        yield f"ws://{address}/graphql"

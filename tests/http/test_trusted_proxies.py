@@ -1,12 +1,9 @@
 """X-Forwarded-For is believed only from configured proxies (uvicorn configured as `serve` does)."""
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-import uvicorn
 from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,14 +13,9 @@ from graph.extensions.budget import MemoryBudgetStore
 from graph.http.proxies import trusted_proxies, uvicorn_proxy_options
 from graph.http.settings import BudgetSettings, HardeningSettings
 from tests.http.conftest import settings
+from tests.support.in_loop import served
 
 PAGE = {"query": "{ chapters(first: 20) { nodes { slug } } }"}  # 21 points of a 30-point bucket
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @asynccontextmanager
@@ -40,26 +32,8 @@ async def serving(
         hardening=HardeningSettings(budget=BudgetSettings(capacity=30, restore_rate=0.1)),
         budget_store=MemoryBudgetStore(),
     )
-    port = _free_port()
-    async with LifespanManager(app):
-        config = uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=port,
-            lifespan="off",
-            log_level="error",
-            **uvicorn_proxy_options(proxies),
-        )
-        server = uvicorn.Server(config)
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            assert not task.done(), "uvicorn did not start"
-            await asyncio.sleep(0.01)
-        try:
-            yield f"http://127.0.0.1:{port}/graphql"
-        finally:
-            server.should_exit = True
-            await task
+    async with LifespanManager(app), served(app, **uvicorn_proxy_options(proxies)) as address:
+        yield f"http://{address}/graphql"
 
 
 async def _statuses(url: str, forwarded_for: list[str]) -> list[int]:

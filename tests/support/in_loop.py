@@ -4,6 +4,7 @@ transaction), for clients that need a real socket (WebSockets)."""
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -12,11 +13,18 @@ from tests.support.server import free_port
 
 
 @asynccontextmanager
-async def served(app: ASGIApp) -> AsyncIterator[str]:
-    """`host:port` of uvicorn serving `app` (lifespan already run by the caller)."""
+async def served(app: ASGIApp, **options: Any) -> AsyncIterator[str]:
+    """`host:port` of uvicorn serving `app` (lifespan already run by the caller); `options`
+    go to uvicorn.Config (proxy settings, say)."""
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, lifespan="off", ws="websockets-sansio", log_config=None
+        app,
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        ws="websockets-sansio",
+        log_config=None,
+        **options,
     )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
