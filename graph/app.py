@@ -33,6 +33,7 @@ from graph.auth.tokens import InvalidToken
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
 from graph.compiler.connections import tune_gc
+from graph.compiler.objects import CompiledObjects
 from graph.compiler.operation import CompiledQueries
 from graph.compiler.reads import CompiledReads
 from graph.compiler.settings import CompilerSettings
@@ -96,6 +97,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.keys = KeyStore(sessionmaker)
         self.http: GraphQLEndpoint | None = None
+        self.objects: CompiledObjects | None = None
+        """Completes mutation payloads' and events' objects by SQL (None: compiled reads off)."""
         """Serves authenticated HTTP requests when set (GraphQL over HTTP: graph/http/)."""
         self.events: EventBroker | None = None
         """This worker's LISTEN connection and subscribers (set by the lifespan)."""
@@ -138,6 +141,7 @@ class GraphQLApp(GraphQL[Context, None]):
             request_id=state.get("request_id"),
             site=self.settings.issuer,
         )
+        context.objects = self.objects
         if isinstance(request, WebSocket):
             context.events = self.events
             authorization = request.headers.get("authorization")
@@ -365,6 +369,7 @@ def create_app(
             schema,
             report_path=compiler.report_path,
         )
+        graphql.objects = CompiledObjects(endpoint.compiled.compiled)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -16,6 +16,7 @@ from graph.loaders import Loaders
 from graph.settings import DEFAULT_ISSUER
 
 if TYPE_CHECKING:
+    from graph.compiler.objects import CompiledObjects
     from graph.subscriptions.broker import EventBroker
 
 
@@ -37,6 +38,12 @@ class Context:
     """Public base URL, for links in mails."""
     consent_reads: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
     """(engineer id, consent grant id) → profile fields read under that grant in this request."""
+    objects: "CompiledObjects | None" = None
+    """Completes the objects of mutation payloads and events by SQL (graph.compiler.objects);
+    None where compiled reads are off."""
+    in_operation_transaction: bool = False
+    """Set for a mutation: its root fields write in savepoints of one transaction, committed
+    after the payloads are read (graph.extensions.transaction)."""
     events: "EventBroker | None" = None
     """This worker's event broker (subscriptions); None where subscriptions are not served."""
     credentials: Callable[[RequestDatabase], Awaitable[Viewer]] | None = None
@@ -84,6 +91,7 @@ class Context:
             site=self.site,
             events=self.events,
             credentials=self.credentials,
+            objects=self.objects,
         )
 
 

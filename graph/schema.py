@@ -14,6 +14,7 @@ from graph.extensions.access_log import ConsentAccessLog
 from graph.extensions.admission import AdmissionControl
 from graph.extensions.errors import MaskUnexpectedErrors, log_unexpected
 from graph.extensions.limits import LimitedParser
+from graph.extensions.transaction import OperationTransaction
 from graph.extensions.validation import ValidationWithPageLimits
 from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
@@ -300,6 +301,7 @@ def build_schema() -> strawberry.Schema:
             ValidationWithPageLimits,
             AdmissionControl,
             ConsentAccessLog,
+            OperationTransaction,
             MaskUnexpectedErrors,
         ],
         execution_context_class=EventExecutionContext,

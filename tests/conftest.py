@@ -10,6 +10,8 @@ from db.engine import DatabaseLocation, StatementCounter, create_engine, stop_em
 from db.migrate import upgrade
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
+from graph.compiler.objects import CompiledObjects
+from graph.compiler.operation import CompiledQueries
 from graph.context import Context
 from graph.database import RequestDatabase
 from graph.schema import schema
@@ -80,6 +82,19 @@ def statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
     counter.close()
 
 
+_OBJECTS: dict[int, CompiledObjects] = {}
+
+
+def compiled_objects(registry: ChapterRegistry) -> CompiledObjects:
+    """The app's completer of payload objects (graph.compiler.objects), one per registry."""
+    found = _OBJECTS.get(id(registry))
+    if found is None:
+        found = _OBJECTS[id(registry)] = CompiledObjects(
+            CompiledQueries(schema._schema, registry=registry)
+        )
+    return found
+
+
 class GraphQLClient:
     """Executes documents against the schema with a fresh Context per call."""
 
@@ -92,6 +107,7 @@ class GraphQLClient:
         self.sessionmaker = sessionmaker
         self.session = session
         self.registry = registry
+        self.objects = compiled_objects(registry)
 
     async def execute(
         self,
@@ -102,11 +118,11 @@ class GraphQLClient:
         """Run `document` as `viewer`; returns strawberry's ExecutionResult."""
         await self.session.flush()
         database = RequestDatabase(self.sessionmaker)
+        context = Context.create(database, self.registry, viewer)
+        context.objects = self.objects  # payloads and events read as the app reads them
         try:
             return await schema.execute(
-                document,
-                variable_values=variables,
-                context_value=Context.create(database, self.registry, viewer),
+                document, variable_values=variables, context_value=context
             )
         finally:
             await database.close()

@@ -38,7 +38,7 @@ def residual_source(
             blank.append(_span(selection))
         else:
             kept.append(selection)
-    variables, used_fragments = _references(kept, fragments)
+    variables, used_fragments = references(kept, fragments)
     for name, fragment in fragments.items():
         if name not in used_fragments:
             blank.append(_span(fragment))
@@ -63,7 +63,7 @@ def _span(node: Node) -> tuple[int, int]:
     return node.loc.start, node.loc.end
 
 
-def _references(
+def references(
     nodes: Sequence[Node], fragments: Mapping[str, FragmentDefinitionNode]
 ) -> tuple[set[str], set[str]]:
     """Variables and fragments `nodes` use, following fragment spreads transitively."""

@@ -15,7 +15,14 @@ ResultT = TypeVar("ResultT")
 
 
 async def run(info: Info, work: Callable[[AsyncSession], Awaitable[ResultT]]) -> ResultT | Rejected:
-    """Run `work` in the request's session and commit once; a Rejected rolls everything back."""
+    """Run `work` in the request's session; a Rejected rolls all of it back.
+
+    Inside a mutation operation (graph.extensions.transaction) the work runs in a savepoint of
+    the operation's one transaction, committed after the payloads are read; elsewhere (a
+    service called on its own) it commits here.
+    """
+    if info.context.in_operation_transaction:
+        return await _in_savepoint(info, work)
     async with info.context.database.session() as session:
         try:
             result = await work(session)
@@ -25,6 +32,23 @@ async def run(info: Info, work: Callable[[AsyncSession], Awaitable[ResultT]]) ->
             return rejected
         except BaseException:
             await session.rollback()
+            raise
+    return result
+
+
+async def _in_savepoint(
+    info: Info, work: Callable[[AsyncSession], Awaitable[ResultT]]
+) -> ResultT | Rejected:
+    async with info.context.database.session() as session:
+        savepoint = await session.begin_nested()
+        try:
+            result = await work(session)
+            await savepoint.commit()
+        except Rejected as rejected:
+            await savepoint.rollback()
+            return rejected
+        except BaseException:
+            await savepoint.rollback()
             raise
     return result
 

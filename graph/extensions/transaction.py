@@ -1,0 +1,52 @@
+"""A mutation is one transaction: its root fields write in savepoints, committed at the end.
+
+graph.resolvers.mutation.run gives each root field a savepoint (a refused field rolls back
+its own work only, as before); the operation's payloads are then read — by the compiled path
+(graph.compiler.objects), on the same connection — before this extension commits, so the
+client sees its own write and nothing is visible to anyone else until all of it is. If the
+commit itself fails, nothing was changed and the answer says so.
+"""
+
+from collections.abc import AsyncIterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from graph.errors import ErrorCode
+
+COMMIT_FAILED = "The change could not be saved; nothing was changed. Try again."
+
+
+class OperationTransaction(SchemaExtension):
+    """Commits a mutation's transaction once every payload has been read."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        """Open the operation's transaction scope, run it, then commit."""
+        execution = self.execution_context
+        context = execution.context
+        mutation = execution.operation_type is OperationType.MUTATION and hasattr(
+            context, "in_operation_transaction"
+        )
+        if mutation:
+            context.in_operation_transaction = True
+        try:
+            yield
+        finally:
+            if mutation:
+                context.in_operation_transaction = False
+        if not mutation:
+            return
+        async with context.database.session() as session:
+            if not session.in_transaction():
+                return
+            try:
+                await session.commit()
+            except Exception:
+                await session.rollback()
+                if execution.result is None:
+                    raise
+                execution.result.data = None
+                execution.result.errors = [
+                    GraphQLError(COMMIT_FAILED, extensions={"code": ErrorCode.INTERNAL.value})
+                ]

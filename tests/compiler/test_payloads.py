@@ -1,0 +1,116 @@
+"""Mutation payloads read through the compiled path, inside the mutation's transaction."""
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.engine import StatementCounter
+from db.models import ForumPost
+from graph.chapters import ChapterRegistry
+from tests import forum_world
+from tests.auth.test_forum_mutations import MODERATE, POST_CREATE, POST_VOTE, THREAD_CREATE
+from tests.conftest import GraphQLClient
+from tests.forum_world import ForumWorld
+
+DEEP_POST_CREATE = """
+mutation Reply($thread: ID!, $body: String!, $first: Int!, $withThread: Boolean!) {
+  forumPostCreate(input: {thread: $thread, body: $body}) {
+    post {
+      ...Reply
+      thread @include(if: $withThread) {
+        title
+        posts(first: $first) { totalCount edges { node { body author { handle } } } }
+      }
+    }
+    userErrors { field code }
+  }
+}
+fragment Reply on ForumPost { id body viewerVote author { handle name } }
+"""
+
+
+@pytest.fixture
+async def world(session: AsyncSession, registry: ChapterRegistry) -> ForumWorld:
+    """The forum of tests/forum_world.py."""
+    return await forum_world.build(session, registry)
+
+
+async def _run(
+    graphql: GraphQLClient, document: str, variables: dict[str, Any], viewer: Any
+) -> tuple[Any, int]:
+    before = graphql.objects.completed
+    data = await graphql.data(document, variables, viewer)
+    return next(iter(data.values())), graphql.objects.completed - before
+
+
+async def test_a_reply_and_everything_nested_under_it_come_from_one_statement(
+    graphql: GraphQLClient, world: ForumWorld
+) -> None:
+    variables = {
+        "thread": world.id("ForumThread", "gulf"),
+        "body": "Two months, with a site visit.",
+        "first": 50,
+        "withThread": True,
+    }
+    payload, compiled = await _run(graphql, DEEP_POST_CREATE, variables, world.viewers["member"])
+    assert compiled == 1
+    post = payload["post"]
+    assert list(post) == ["id", "body", "viewerVote", "author", "thread"]
+    assert post["body"] == "Two months, with a site visit."
+    assert post["author"]["handle"] == world.engineers["member"].handle
+    replies = post["thread"]["posts"]
+    # the new reply is in its thread's list: the read saw the mutation's own write
+    assert replies["totalCount"] == len(replies["edges"])
+    assert replies["edges"][-1]["node"]["body"] == "Two months, with a site visit."
+    assert payload["userErrors"] == []
+
+
+async def test_the_statement_count_of_a_payload_does_not_grow_with_its_nesting(
+    graphql: GraphQLClient, world: ForumWorld, statements: StatementCounter
+) -> None:
+    counts = []
+    for first, with_thread in ((1, False), (1, True), (50, True)):
+        variables = {
+            "thread": world.id("ForumThread", "gulf"),
+            "body": f"Reply {first} {with_thread}",
+            "first": first,
+            "withThread": with_thread,
+        }
+        statements.reset()
+        before = graphql.objects.completed
+        await graphql.data(DEEP_POST_CREATE, variables, world.viewers["member"])
+        counts.append(statements.count + graphql.objects.completed - before)
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+async def test_a_refused_mutation_reads_nothing_and_changes_nothing(
+    graphql: GraphQLClient, world: ForumWorld, session: AsyncSession
+) -> None:
+    before = await session.scalar(select(func.count()).select_from(ForumPost))
+    variables = {"thread": world.id("ForumThread", "gulf"), "body": "  "}
+    payload, compiled = await _run(graphql, POST_CREATE, variables, world.viewers["member"])
+    assert payload["post"] is None
+    assert payload["userErrors"][0]["code"] == "INVALID_BODY"
+    assert compiled == 0
+    assert await session.scalar(select(func.count()).select_from(ForumPost)) == before
+
+
+@pytest.mark.parametrize("document", [THREAD_CREATE, POST_VOTE, MODERATE])
+async def test_forum_payloads_are_compiled(
+    graphql: GraphQLClient, world: ForumWorld, document: str
+) -> None:
+    variables: Any = {
+        THREAD_CREATE: {
+            "category": world.id("ForumCategory", "global"),
+            "title": "Net metering in Dubai",
+            "body": "How long did DEWA take?",
+        },
+        POST_VOTE: {"post": world.id("ForumPost", "global-2"), "value": 1},
+        MODERATE: {"target": world.id("ForumPost", "gulf-2"), "action": "HIDE"},
+    }[document]
+    who = "moderator" if document is MODERATE else "outsider"
+    payload, compiled = await _run(graphql, document, variables, world.viewers[who])
+    assert payload["userErrors"] == []
+    assert compiled == 1
