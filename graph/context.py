@@ -41,6 +41,8 @@ class Context:
     objects: "CompiledObjects | None" = None
     """Completes the objects of mutation payloads and events by SQL (graph.compiler.objects);
     None where compiled reads are off."""
+    compiled_objects: int = 0
+    """Objects this request's payloads or events read through the compiled path."""
     in_operation_transaction: bool = False
     """Set for a mutation: its root fields write in savepoints of one transaction, committed
     after the payloads are read (graph.extensions.transaction)."""

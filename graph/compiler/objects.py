@@ -150,6 +150,7 @@ class CompiledObjects:
         else:
             data = orjson.loads(text)
         self.completed += 1
+        context.compiled_objects += 1
         return data["node"]
 
 

@@ -305,6 +305,7 @@ class GraphQLEndpoint:
         hardening = self.hardening
         params = await read_params(request, self.settings.max_body_bytes)
         sub_responses: list[Response] = []
+        contexts: list[Context] = []
         viewer = self.graphql.viewer_of(request)
         trusted_only = requires_trusted_documents(viewer, hardening.trusted_only_clients)
         params = await self.persisted.resolve(params, trusted_only)
@@ -335,6 +336,7 @@ class GraphQLEndpoint:
             sub_responses.append(sub_response)
             made = await self.graphql.get_context(request, sub_response)
             made.admission = admission
+            contexts.append(made)
             return made
 
         compiled: CompiledResult | None = None
@@ -425,7 +427,10 @@ class GraphQLEndpoint:
         outcome = self._outcome(result, admission, media_type, headers)
         outcome.operation_name = admission.operation_name or params.operation_name
         if self.compiled is not None and self.compiled.report_path:
-            outcome.headers[EXECUTION_PATH_HEADER] = compiled.path if compiled else "strawberry"
+            path = compiled.path if compiled else "strawberry"
+            if compiled is None and any(made.compiled_objects for made in contexts):
+                path = "strawberry+compiled"  # a mutation whose payload SQL read
+            outcome.headers[EXECUTION_PATH_HEADER] = path
         if compiled is not None and compiled.data_json is not None:
             outcome.body["data"] = orjson.Fragment(compiled.data_json)
         return outcome
