@@ -5,7 +5,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import event
@@ -149,11 +149,23 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 class StatementCounter:
     """Counts SQL statements sent through an engine (tests and benchmarks use it)."""
 
+    active: ClassVar[list["StatementCounter"]] = []
+    """Counters listening now: statements sent on a driver connection directly (the compiled
+    read path's) are reported to them through `note`."""
+
     def __init__(self, engine: AsyncEngine) -> None:
         self.count = 0
         self.statements: list[str] = []
         event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
         self._engine = engine
+        StatementCounter.active.append(self)
+
+    @classmethod
+    def note(cls, statement: str) -> None:
+        """Count a statement sent outside SQLAlchemy (on the driver connection) everywhere."""
+        for counter in cls.active:
+            counter.count += 1
+            counter.statements.append(statement)
 
     def _on_execute(self, *args: Any) -> None:
         statement = str(args[2])
@@ -170,3 +182,5 @@ class StatementCounter:
     def close(self) -> None:
         """Stop listening."""
         event.remove(self._engine.sync_engine, "before_cursor_execute", self._on_execute)
+        if self in StatementCounter.active:
+            StatementCounter.active.remove(self)

@@ -1,19 +1,25 @@
 """Fixtures: a migrated PostgreSQL per test run, and a rolled-back transaction per test."""
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from strawberry.types import ExecutionResult
 
 from db.engine import DatabaseLocation, StatementCounter, create_engine, stop_embedded
 from db.migrate import upgrade
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
+from graph.compiler.connections import sessions
 from graph.compiler.objects import CompiledObjects
 from graph.compiler.operation import CompiledQueries
+from graph.compiler.reads import CompiledReads
 from graph.context import Context
 from graph.database import RequestDatabase
+from graph.extensions.admission import Admission
 from graph.schema import schema
 from graph.services.chapter import sync_chapters
 from tests.database import provision
@@ -82,6 +88,18 @@ def statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
     counter.close()
 
 
+class CountedConnection:
+    """A driver connection whose statements StatementCounter counts."""
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        """Count, then run."""
+        StatementCounter.note(query)
+        return await self.driver.fetchval(query, *args)
+
+
 _OBJECTS: dict[int, CompiledObjects] = {}
 
 
@@ -103,11 +121,15 @@ class GraphQLClient:
         sessionmaker: async_sessionmaker[AsyncSession],
         session: AsyncSession,
         registry: ChapterRegistry,
+        compiled: bool = True,
     ):
         self.sessionmaker = sessionmaker
         self.session = session
         self.registry = registry
         self.objects = compiled_objects(registry)
+        self.compiled = compiled
+        """Queries go through the compiled read path first, as the app sends them."""
+        self.compiled_answers = 0
 
     async def execute(
         self,
@@ -121,11 +143,44 @@ class GraphQLClient:
         context = Context.create(database, self.registry, viewer)
         context.objects = self.objects  # payloads and events read as the app reads them
         try:
+            if self.compiled:
+                answered = await self._compiled(document, variables, viewer, context)
+                if answered is not None:
+                    return answered
             return await schema.execute(
                 document, variable_values=variables, context_value=context
             )
         finally:
             await database.close()
+
+    async def _compiled(
+        self,
+        document: str,
+        variables: dict[str, Any] | None,
+        viewer: Viewer,
+        context: Context,
+    ) -> ExecutionResult | None:
+        """The compiled read path's answer, as the app gives it (None: strawberry's turn)."""
+
+        async def made() -> Context:
+            return context
+
+        reads = CompiledReads(self.objects.queries, schema, acquire=self._acquire)
+        answer = await reads.answer(document, None, variables, viewer, Admission(), made)
+        if answer is None:
+            return None
+        self.compiled_answers += 1
+        data = orjson.loads(answer.data_json) if answer.data_json is not None else None
+        return ExecutionResult(
+            data=data, errors=answer.errors or None, extensions=answer.extensions or None
+        )
+
+    @asynccontextmanager
+    async def _acquire(self) -> AsyncIterator[Any]:
+        """The driver connection of a session in the test's transaction, its statements
+        counted by the `statements` fixture like SQLAlchemy's."""
+        async with sessions(self.sessionmaker)() as driver:
+            yield CountedConnection(driver)
 
     async def data(
         self,
