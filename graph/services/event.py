@@ -189,7 +189,7 @@ def _graphql(name: str) -> str:
 
 def _timezone(value: str) -> str:
     try:
-        ZoneInfo(value)
+        ZoneInfo(str(value))
     except (ZoneInfoNotFoundError, ValueError):
         raise _problem(
             EventErrorCode.INVALID_TIMEZONE, f"{value!r} is not an IANA time zone.", "timezone"
@@ -285,9 +285,11 @@ async def create(
     require_chapter_scope(viewer, Scope.EVENTS_MANAGE, chapter.id)
     await require_events_on(session, chapter.id, "input", "chapter")
     values = fields.set_values()
-    values.setdefault("timezone", chapter.timezone)
+    if values.get("timezone") is None:
+        values["timezone"] = chapter.timezone
+    if values.get("visibility") is None:
+        values["visibility"] = EventVisibility.PUBLIC.value
     values.setdefault("description", "")
-    values.setdefault("visibility", EventVisibility.PUBLIC.value)
     for name in ("online_url", "venue", "registration_opens_at", "registration_closes_at"):
         values.setdefault(name, None)
     now = datetime.now(UTC)
@@ -316,6 +318,7 @@ async def create(
         request_id=request_id,
     )
     await session.flush()
+    await session.refresh(event)
     return event
 
 
@@ -376,6 +379,7 @@ async def update(
         request_id=request_id,
     )
     await session.flush()
+    await session.refresh(event)
     return event
 
 
@@ -408,6 +412,7 @@ async def cancel(
         request_id=request_id,
     )
     await session.flush()
+    await session.refresh(event)
     return event
 
 
@@ -451,6 +456,7 @@ async def invite_cohost(
         request_id=request_id,
     )
     await session.flush()
+    await session.refresh(event)
     return event
 
 
@@ -488,6 +494,7 @@ async def accept_cohost(
         request_id=request_id,
     )
     await session.flush()
+    await session.refresh(event)
     return event
 
 
