@@ -275,11 +275,13 @@ async def test_others_cannot_edit_or_cancel_the_chapters_event(
 ) -> None:
     update = {"event": world.id("public"), "title": "Taken over"}
     result = await graphql.execute(UPDATE, {"input": update}, world.viewers[who])
-    assert result.errors is not None and result.errors[0].extensions["code"] == "FORBIDDEN"
+    assert result.errors is not None
+    assert result.errors[0].extensions["code"] == "FORBIDDEN"
     result = await graphql.execute(
         CANCEL, {"input": {"event": world.id("public")}}, world.viewers[who]
     )
-    assert result.errors is not None and result.errors[0].extensions["code"] == "FORBIDDEN"
+    assert result.errors is not None
+    assert result.errors[0].extensions["code"] == "FORBIDDEN"
     await session.refresh(world.events["public"])
     assert world.events["public"].status == "SCHEDULED"
 
@@ -410,14 +412,16 @@ async def test_organisers_of_another_chapter_cannot_check_people_in(
     await _starting_soon(session, world)
     check_in = {"event": world.id("public"), "engineer": world.engineer_id("attendee")}
     result = await graphql.execute(CHECK_IN, {"input": check_in}, world.viewers[who])
-    assert result.errors is not None and result.errors[0].extensions["code"] == "FORBIDDEN"
+    assert result.errors is not None
+    assert result.errors[0].extensions["code"] == "FORBIDDEN"
     registration = await session.scalar(
         select(EventRegistration).where(
             EventRegistration.engineer_id == world.engineers["attendee"].id,
             EventRegistration.event_id == world.events["public"].id,
         )
     )
-    assert registration is not None and registration.checked_in_at is None
+    assert registration is not None
+    assert registration.checked_in_at is None
 
 
 async def test_check_in_refuses_people_without_a_place_and_early_doors(
@@ -439,7 +443,8 @@ async def test_a_cohost_that_accepted_runs_the_event_too(
 ) -> None:
     invite = {"event": world.id("public"), "chapter": encode_id("Chapter", world.chapters["uk"].id)}
     denied = await graphql.execute(INVITE, {"input": invite}, world.viewers["uk_organiser"])
-    assert denied.errors is not None and denied.errors[0].extensions["code"] == "FORBIDDEN"
+    assert denied.errors is not None
+    assert denied.errors[0].extensions["code"] == "FORBIDDEN"
     data = await graphql.data(INVITE, {"input": invite}, world.viewers["organiser"])
     assert data["eventCohostInvite"] == {"event": {"cohost": None}, "userErrors": []}
     not_theirs = await graphql.execute(
@@ -490,7 +495,8 @@ async def test_a_coordinator_announces_to_every_active_member(
     )
     assert announcement["recipients"] == active
     notified = await _notifications(session, "CHAPTER_ANNOUNCEMENT")
-    assert pending.id not in notified and len(notified) == active
+    assert pending.id not in notified
+    assert len(notified) == active
     members = await graphql.data(ANNOUNCEMENTS, {"slug": "gulf-uae"}, world.viewers["member"])
     assert members["chapter"]["announcements"]["nodes"] == [
         {"title": "Iftar meetup", "body": "Join us on Friday."}
@@ -509,7 +515,8 @@ async def test_members_and_other_chapters_cannot_announce(
         "body": "Buy now.",
     }
     result = await graphql.execute(ANNOUNCE, {"input": post}, world.viewers[who])
-    assert result.errors is not None and result.errors[0].extensions["code"] == "FORBIDDEN"
+    assert result.errors is not None
+    assert result.errors[0].extensions["code"] == "FORBIDDEN"
     assert await _notifications(session, "CHAPTER_ANNOUNCEMENT") == []
 
 
