@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import AuditLogEntry, Event, EventRegistration, Notification
+from db.models import AuditLogEntry, Event, EventRegistration, Membership, Notification
 from graph.chapters import ChapterRegistry
 from graph.ids import encode_id
 from tests import event_world, factories, viewers
@@ -489,9 +489,9 @@ async def test_a_coordinator_announces_to_every_active_member(
     announcement = data["chapterAnnouncementPost"]["announcement"]
     active = await _count(
         session,
-        factories.Membership,
-        factories.Membership.chapter_id == world.chapters["gulf"].id,
-        factories.Membership.status == "ACTIVE",
+        Membership,
+        Membership.chapter_id == world.chapters["gulf"].id,
+        Membership.status == "ACTIVE",
     )
     assert announcement["recipients"] == active
     notified = await _notifications(session, "CHAPTER_ANNOUNCEMENT")

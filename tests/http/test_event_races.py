@@ -187,7 +187,8 @@ async def test_parallel_rsvps_and_cancellations_keep_capacity_and_waitlist_order
                 )
                 body: dict[str, Any] = response.json()
                 assert "errors" not in body, body
-                return body["data"]
+                data: dict[str, Any] = body["data"]
+                return data
 
             watcher = asyncio.create_task(watch())
             # Given everyone asking for a place at once
