@@ -333,9 +333,7 @@ def event_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         listed.append((EVENT_EVERYTHING, {"id": world.ids[name]}))
         listed.append((test_event_access.EVENT_NODE, {"id": world.ids[name]}))
         listed.append((test_event_access.ATTENDEES, {"id": world.ids[name]}))
-    listed += [
-        (EVENT_EVERYTHING, {"id": world.ids[f"announcement-{index}"]}) for index in range(3)
-    ]
+    listed += [(EVENT_EVERYTHING, {"id": world.ids[f"announcement-{index}"]}) for index in range(3)]
     listed += [
         (test_event_access.EVENT_NODE, {"id": "RXZlbnQ6MjAwMDAwMDAwMA"}),
         (test_event_access.EVENT_NODES, {"ids": [world.ids[name] for name in events]}),
