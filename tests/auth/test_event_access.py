@@ -4,7 +4,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.chapters import ChapterRegistry
+from graph.compiler.operation import CompiledQueries
+from graph.schema import schema
 from tests import event_world
+from tests.compiler.conftest import BothPaths
 from tests.conftest import GraphQLClient
 from tests.event_world import EventWorld
 
@@ -57,6 +60,13 @@ NOT_MEMBERS_OF_GULF = ("anonymous", "outsider", "uk_organiser", "uk_member")
 
 
 @pytest.fixture
+def both(graphql: GraphQLClient, session: AsyncSession) -> BothPaths:
+    """Strawberry and the compiled path over the test's transaction: every read below is
+    answered by both, identically, in one statement on the compiled path."""
+    return BothPaths(graphql, session, CompiledQueries(schema._schema, registry=graphql.registry))
+
+
+@pytest.fixture
 async def world(session: AsyncSession, registry: ChapterRegistry) -> EventWorld:
     """The events of tests/event_world.py."""
     return await event_world.build(session, registry)
@@ -64,17 +74,17 @@ async def world(session: AsyncSession, registry: ChapterRegistry) -> EventWorld:
 
 @pytest.mark.parametrize("who", MEMBERS_OF_GULF)
 async def test_members_only_event_is_seen_by_members_and_admins_in_every_path(
-    graphql: GraphQLClient, world: EventWorld, who: str
+    both: BothPaths, world: EventWorld, who: str
 ) -> None:
     viewer = world.viewers[who]
-    node = await graphql.data(EVENT_NODE, {"id": world.id("members")}, viewer)
+    node = await both.compare(EVENT_NODE, {"id": world.id("members")}, viewer)
     assert node["node"]["title"] == "Members' protection relay workshop"
-    nodes = await graphql.data(EVENT_NODES, {"ids": [world.id("members")]}, viewer)
+    nodes = await both.compare(EVENT_NODES, {"ids": [world.id("members")]}, viewer)
     assert nodes["nodes"][0]["title"] == "Members' protection relay workshop"
-    listed = await graphql.data(CHAPTER_EVENTS, {"slug": "gulf-uae"}, viewer)
+    listed = await both.compare(CHAPTER_EVENTS, {"slug": "gulf-uae"}, viewer)
     titles = [event["title"] for event in listed["chapter"]["events"]["nodes"]]
     assert "Members' protection relay workshop" in titles
-    everything = await graphql.data(ALL_EVENTS, None, viewer)
+    everything = await both.compare(ALL_EVENTS, None, viewer)
     assert "Members' protection relay workshop" in [
         event["title"] for event in everything["events"]["nodes"]
     ]
@@ -82,19 +92,19 @@ async def test_members_only_event_is_seen_by_members_and_admins_in_every_path(
 
 @pytest.mark.parametrize("who", NOT_MEMBERS_OF_GULF)
 async def test_members_only_event_is_invisible_to_outsiders_in_every_path(
-    graphql: GraphQLClient, world: EventWorld, who: str
+    both: BothPaths, world: EventWorld, who: str
 ) -> None:
     viewer = world.viewers[who]
-    node = await graphql.data(EVENT_NODE, {"id": world.id("members")}, viewer)
+    node = await both.compare(EVENT_NODE, {"id": world.id("members")}, viewer)
     assert node["node"] is None
-    nodes = await graphql.data(EVENT_NODES, {"ids": [world.id("members")]}, viewer)
+    nodes = await both.compare(EVENT_NODES, {"ids": [world.id("members")]}, viewer)
     assert nodes["nodes"] == [None]
-    listed = await graphql.data(CHAPTER_EVENTS, {"slug": "gulf-uae"}, viewer)
+    listed = await both.compare(CHAPTER_EVENTS, {"slug": "gulf-uae"}, viewer)
     assert listed["chapter"]["events"]["totalCount"] == 1
     assert [event["title"] for event in listed["chapter"]["events"]["nodes"]] == [
         "Grid resilience evening"
     ]
-    everything = await graphql.data(ALL_EVENTS, None, viewer)
+    everything = await both.compare(ALL_EVENTS, None, viewer)
     assert "Members' protection relay workshop" not in [
         event["title"] for event in everything["events"]["nodes"]
     ]
@@ -103,26 +113,26 @@ async def test_members_only_event_is_invisible_to_outsiders_in_every_path(
 
 @pytest.mark.parametrize("who", ["attendee", "listed", "uk_member", "organiser", "admin"])
 async def test_online_link_shows_to_people_holding_a_place_and_organisers(
-    graphql: GraphQLClient, world: EventWorld, who: str
+    both: BothPaths, world: EventWorld, who: str
 ) -> None:
-    data = await graphql.data(EVENT_NODE, {"id": world.id("public")}, world.viewers[who])
+    data = await both.compare(EVENT_NODE, {"id": world.id("public")}, world.viewers[who])
     assert data["node"]["onlineUrl"] == "https://meet.example.org/grid"
 
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "member", "waiting", "uk_organiser"])
 async def test_online_link_is_hidden_from_the_unregistered(
-    graphql: GraphQLClient, world: EventWorld, who: str
+    both: BothPaths, world: EventWorld, who: str
 ) -> None:
-    data = await graphql.data(EVENT_NODE, {"id": world.id("public")}, world.viewers[who])
+    data = await both.compare(EVENT_NODE, {"id": world.id("public")}, world.viewers[who])
     assert data["node"]["onlineUrl"] is None
     assert data["node"]["venue"] == "DIFC Gate Village, Dubai"
 
 
 @pytest.mark.parametrize("who", ["organiser", "admin"])
 async def test_organisers_see_every_attendee_and_the_counts(
-    graphql: GraphQLClient, world: EventWorld, who: str
+    both: BothPaths, world: EventWorld, who: str
 ) -> None:
-    data = await graphql.data(ATTENDEES, {"id": world.id("public")}, world.viewers[who])
+    data = await both.compare(ATTENDEES, {"id": world.id("public")}, world.viewers[who])
     event = data["node"]
     assert event["attendeeCount"] == 3
     assert [n["engineer"]["handle"] for n in event["attendees"]["nodes"]] == [
@@ -133,47 +143,45 @@ async def test_organisers_see_every_attendee_and_the_counts(
     assert event["waitlist"]["nodes"] == [
         {"waitlistPosition": 1, "engineer": {"handle": "ev-waiting"}}
     ]
-    counts = await graphql.data(EVENT_NODE, {"id": world.id("public")}, world.viewers[who])
+    counts = await both.compare(EVENT_NODE, {"id": world.id("public")}, world.viewers[who])
     assert counts["node"]["checkedInCount"] == 0
 
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "member", "uk_organiser"])
 async def test_others_see_the_count_and_only_the_people_who_chose_to_be_listed(
-    graphql: GraphQLClient, world: EventWorld, who: str
+    both: BothPaths, world: EventWorld, who: str
 ) -> None:
-    data = await graphql.data(ATTENDEES, {"id": world.id("public")}, world.viewers[who])
+    data = await both.compare(ATTENDEES, {"id": world.id("public")}, world.viewers[who])
     event = data["node"]
     assert event["attendeeCount"] == 3
     assert event["attendees"]["totalCount"] == 1
     assert [n["engineer"]["handle"] for n in event["attendees"]["nodes"]] == ["ev-listed"]
     assert event["waitlist"]["nodes"] == []
-    counts = await graphql.data(EVENT_NODE, {"id": world.id("public")}, world.viewers[who])
+    counts = await both.compare(EVENT_NODE, {"id": world.id("public")}, world.viewers[who])
     assert counts["node"]["checkedInCount"] is None
     assert counts["node"]["noShowCount"] is None
 
 
-async def test_an_attendee_sees_themselves_on_the_list(
-    graphql: GraphQLClient, world: EventWorld
-) -> None:
-    data = await graphql.data(ATTENDEES, {"id": world.id("public")}, world.viewers["attendee"])
+async def test_an_attendee_sees_themselves_on_the_list(both: BothPaths, world: EventWorld) -> None:
+    data = await both.compare(ATTENDEES, {"id": world.id("public")}, world.viewers["attendee"])
     handles = [n["engineer"]["handle"] for n in data["node"]["attendees"]["nodes"]]
     assert handles == ["ev-attendee", "ev-listed"]
 
 
 async def test_viewer_events_lists_what_i_registered_or_wait_for(
-    graphql: GraphQLClient, world: EventWorld
+    both: BothPaths, world: EventWorld
 ) -> None:
-    mine = await graphql.data(MY_EVENTS, None, world.viewers["attendee"])
+    mine = await both.compare(MY_EVENTS, None, world.viewers["attendee"])
     assert [n["title"] for n in mine["viewer"]["events"]["nodes"]] == [
         "Grid resilience evening",
         "Members' protection relay workshop",
     ]
-    waiting = await graphql.data(MY_EVENTS, None, world.viewers["waiting"])
+    waiting = await both.compare(MY_EVENTS, None, world.viewers["waiting"])
     assert waiting["viewer"]["events"]["nodes"] == [
         {
             "title": "Grid resilience evening",
             "viewerRegistration": {"status": "WAITLISTED", "waitlistPosition": 1},
         }
     ]
-    nobody = await graphql.data(MY_EVENTS, None, world.viewers["anonymous"])
+    nobody = await both.compare(MY_EVENTS, None, world.viewers["anonymous"])
     assert nobody["viewer"]["events"]["totalCount"] == 0

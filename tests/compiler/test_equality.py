@@ -26,6 +26,7 @@ from tests.graph import (
     test_cost,
     test_engineers,
     test_event_mutations,
+    test_event_query_count,
     test_forum,
     test_node,
     test_page_limits,
@@ -343,6 +344,7 @@ def event_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_event_access.MY_EVENTS, None),
         (test_event_mutations.ANNOUNCEMENTS, {"slug": "gulf-uae"}),
         (test_event_mutations.ANNOUNCEMENTS, {"slug": "uk-ireland"}),
+        (test_event_query_count.CHAPTER_EVENTS, {"chapters": 20, "events": 3}),
     ]
     filters: list[dict[str, Any] | None] = [
         None,
