@@ -9,8 +9,9 @@ from db.queries import event as queries
 from graph.context import Context, Info
 from graph.pagination import PageArgs
 from graph.services.listing import page_of
+from graph.types.announcement import ChapterAnnouncement
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
-from graph.types.event import ChapterAnnouncement, Event, EventFilter, criteria_of
+from graph.types.event import Event, EventFilter, criteria_of
 from graph.types.event_enums import EventOrder
 from graph.types.node import Node
 

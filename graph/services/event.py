@@ -1,36 +1,28 @@
 """Chapter events: create, edit (a move notifies), cancel, co-host and check attendees in."""
 
-import re
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import (
-    EventKind,
-    EventStatus,
-    EventVisibility,
-    NotificationKind,
-    RegistrationStatus,
-)
-from db.models import Chapter, Engineer, Event, EventRegistration, EventSpeaker
-from db.models.event import (
-    CAPACITY_MAX,
-    DESCRIPTION_MAX,
-    SPEAKER_NAME_MAX,
-    SPEAKERS_MAX,
-    TITLE_MAX,
-    URL_MAX,
-    VENUE_MAX,
-)
+from db.enums import EventStatus, EventVisibility, NotificationKind, RegistrationStatus
+from db.models import Chapter, Event, EventRegistration
 from graph.auth.permissions import require_chapter_scope, require_engineer
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.services import audit
+from graph.services.event_fields import (
+    MOVING_FIELDS,
+    UNSET,
+    EventFields,
+    check_whole,
+    checked_speakers,
+    clean,
+    graphql_name,
+    problem,
+    replace_speakers,
+)
 from graph.services.event_registration import notify_registered, promote, registered_count
 from graph.services.event_rules import (
     EventErrorCode,
@@ -44,229 +36,10 @@ from graph.services.event_rules import (
 )
 from graph.services.problems import reject
 
-TITLE_MIN = 3
-LONGEST = timedelta(days=14)
 CHECK_IN_OPENS = timedelta(hours=24)
 """Organisers may check people in from a day before the start..."""
 CHECK_IN_CLOSES = timedelta(hours=24)
 """... until a day after the end."""
-URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-UNSET: Any = object()
-"""An update field left out of the input (as opposed to set to null)."""
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A speaker as given: an engineer's key, or a guest's name and affiliation."""
-
-    engineer_id: int | None = None
-    name: str | None = None
-    affiliation: str | None = None
-
-
-@dataclass
-class EventFields:
-    """The fields of an event as given by create (everything) or update (what is set)."""
-
-    kind: Any = UNSET
-    title: Any = UNSET
-    description: Any = UNSET
-    starts_at: Any = UNSET
-    ends_at: Any = UNSET
-    timezone: Any = UNSET
-    online_url: Any = UNSET
-    venue: Any = UNSET
-    capacity: Any = UNSET
-    registration_opens_at: Any = UNSET
-    registration_closes_at: Any = UNSET
-    visibility: Any = UNSET
-    speakers: Any = UNSET
-    given: dict[str, Any] = field(default_factory=dict)
-
-    def set_values(self) -> dict[str, Any]:
-        """The fields that were given (speakers apart)."""
-        names = (
-            "kind",
-            "title",
-            "description",
-            "starts_at",
-            "ends_at",
-            "timezone",
-            "online_url",
-            "venue",
-            "capacity",
-            "registration_opens_at",
-            "registration_closes_at",
-            "visibility",
-        )
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not UNSET}
-
-
-MOVING_FIELDS = ("starts_at", "ends_at", "timezone", "venue", "online_url")
-"""A change to any of these moves the event: everyone registered hears about it."""
-
-
-def _problem(code: EventErrorCode, message: str, name: str) -> Exception:
-    return reject(code, message, "input", name)
-
-
-def clean(values: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The given values, validated and normalised; a Rejected naming the first bad field."""
-    cleaned = dict(values)
-    if "title" in values:
-        title = str(values["title"]).strip()
-        if not TITLE_MIN <= len(title) <= TITLE_MAX:
-            raise _problem(
-                EventErrorCode.INVALID_TITLE,
-                f"A title has {TITLE_MIN} to {TITLE_MAX} characters.",
-                "title",
-            )
-        cleaned["title"] = title
-    if "description" in values:
-        description = str(values["description"] or "").strip()
-        if len(description) > DESCRIPTION_MAX:
-            raise _problem(
-                EventErrorCode.INVALID_DESCRIPTION,
-                f"A description has at most {DESCRIPTION_MAX} characters.",
-                "description",
-            )
-        cleaned["description"] = description
-    if "kind" in values:
-        cleaned["kind"] = EventKind(values["kind"]).value
-    if "visibility" in values:
-        cleaned["visibility"] = EventVisibility(values["visibility"]).value
-    if "timezone" in values:
-        cleaned["timezone"] = _timezone(values["timezone"])
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        if name in values and values[name] is not None:
-            moment = values[name]
-            if not isinstance(moment, datetime) or moment.tzinfo is None:
-                raise _problem(
-                    EventErrorCode.INVALID_TIME,
-                    "Times carry their UTC offset (RFC 3339).",
-                    _graphql(name),
-                )
-            cleaned[name] = moment.astimezone(UTC)
-    if "starts_at" in values and cleaned["starts_at"] is None:
-        raise _problem(EventErrorCode.INVALID_TIME, "An event needs a start.", "startsAt")
-    if "ends_at" in values and cleaned["ends_at"] is None:
-        raise _problem(EventErrorCode.INVALID_TIME, "An event needs an end.", "endsAt")
-    if "starts_at" in values and cleaned["starts_at"] <= now:
-        raise _problem(EventErrorCode.INVALID_TIME, "An event starts in the future.", "startsAt")
-    if "online_url" in values:
-        url = (values["online_url"] or "").strip() or None
-        if url is not None and (len(url) > URL_MAX or URL_PATTERN.fullmatch(url) is None):
-            raise _problem(
-                EventErrorCode.INVALID_URL,
-                f"The online link is an http(s) URL of at most {URL_MAX} characters.",
-                "onlineUrl",
-            )
-        cleaned["online_url"] = url
-    if "venue" in values:
-        venue = (values["venue"] or "").strip() or None
-        if venue is not None and len(venue) > VENUE_MAX:
-            raise _problem(
-                EventErrorCode.INVALID_VENUE,
-                f"A venue has at most {VENUE_MAX} characters.",
-                "venue",
-            )
-        cleaned["venue"] = venue
-    if "capacity" in values:
-        capacity = values["capacity"]
-        if not isinstance(capacity, int) or not 1 <= capacity <= CAPACITY_MAX:
-            raise _problem(
-                EventErrorCode.INVALID_CAPACITY,
-                f"Capacity is 1 to {CAPACITY_MAX} places.",
-                "capacity",
-            )
-    return cleaned
-
-
-def _graphql(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _problem(
-            EventErrorCode.INVALID_TIMEZONE, f"{value!r} is not an IANA time zone.", "timezone"
-        ) from None
-    return value
-
-
-def check_whole(event: Event) -> None:
-    """The rules across fields, on the event as it would be stored."""
-    if event.ends_at <= event.starts_at:
-        raise _problem(EventErrorCode.INVALID_TIME, "An event ends after it starts.", "endsAt")
-    if event.ends_at - event.starts_at > LONGEST:
-        raise _problem(EventErrorCode.INVALID_TIME, "An event lasts at most 14 days.", "endsAt")
-    if event.online_url is None and event.venue is None:
-        raise _problem(
-            EventErrorCode.NO_PLACE, "An event has an online link, a venue or both.", "venue"
-        )
-    opens, closes = event.registration_opens_at, event.registration_closes_at
-    if opens is not None and closes is not None and closes <= opens:
-        raise _problem(
-            EventErrorCode.INVALID_REGISTRATION_WINDOW,
-            "Registration closes after it opens.",
-            "registrationClosesAt",
-        )
-    if closes is not None and closes > event.ends_at:
-        raise _problem(
-            EventErrorCode.INVALID_REGISTRATION_WINDOW,
-            "Registration closes by the end of the event.",
-            "registrationClosesAt",
-        )
-
-
-async def _speakers(session: AsyncSession, speakers: list[Speaker]) -> list[Speaker]:
-    """Speakers checked: at most 20, each an existing engineer or a named guest."""
-    if len(speakers) > SPEAKERS_MAX:
-        raise _problem(
-            EventErrorCode.INVALID_SPEAKER, f"At most {SPEAKERS_MAX} speakers.", "speakers"
-        )
-    engineer_ids = [speaker.engineer_id for speaker in speakers if speaker.engineer_id]
-    if engineer_ids:
-        found = set(await session.scalars(select(Engineer.id).where(Engineer.id.in_(engineer_ids))))
-        if found != set(engineer_ids) or len(engineer_ids) != len(set(engineer_ids)):
-            raise _problem(
-                EventErrorCode.INVALID_SPEAKER, "A speaker is not a known engineer.", "speakers"
-            )
-    cleaned: list[Speaker] = []
-    for speaker in speakers:
-        if speaker.engineer_id is not None:
-            cleaned.append(Speaker(engineer_id=speaker.engineer_id))
-            continue
-        name = (speaker.name or "").strip()
-        affiliation = (speaker.affiliation or "").strip() or None
-        if not 1 <= len(name) <= SPEAKER_NAME_MAX or (
-            affiliation is not None and len(affiliation) > SPEAKER_NAME_MAX
-        ):
-            raise _problem(
-                EventErrorCode.INVALID_SPEAKER,
-                f"A guest speaker has a name (and affiliation) of at most {SPEAKER_NAME_MAX}"
-                " characters.",
-                "speakers",
-            )
-        cleaned.append(Speaker(name=name, affiliation=affiliation))
-    return cleaned
-
-
-async def _replace_speakers(session: AsyncSession, event_id: int, speakers: list[Speaker]) -> None:
-    await session.execute(delete(EventSpeaker).where(EventSpeaker.event_id == event_id))
-    session.add_all(
-        EventSpeaker(
-            event_id=event_id,
-            position=position,
-            engineer_id=speaker.engineer_id,
-            name=speaker.name,
-            affiliation=speaker.affiliation,
-        )
-        for position, speaker in enumerate(speakers)
-    )
 
 
 async def create(
@@ -294,7 +67,9 @@ async def create(
         values.setdefault(name, None)
     now = datetime.now(UTC)
     cleaned = clean(values, now)
-    speakers = await _speakers(session, fields.speakers if fields.speakers is not UNSET else [])
+    speakers = await checked_speakers(
+        session, fields.speakers if fields.speakers is not UNSET else []
+    )
     event = Event(
         chapter_id=chapter.id,
         status=EventStatus.SCHEDULED.value,
@@ -306,7 +81,7 @@ async def create(
     check_whole(event)
     session.add(event)
     await session.flush()
-    await _replace_speakers(session, event.id, speakers)
+    await replace_speakers(session, event.id, speakers)
     audit.record(
         session,
         viewer,
@@ -340,12 +115,14 @@ async def update(
         raise reject(EventErrorCode.ENDED, "The event is over.", "input", "event")
     values = clean(fields.set_values(), now)
     changed = {name: value for name, value in values.items() if getattr(event, name) != value}
-    speakers = await _speakers(session, fields.speakers) if fields.speakers is not UNSET else None
+    speakers = (
+        await checked_speakers(session, fields.speakers) if fields.speakers is not UNSET else None
+    )
     if not changed and speakers is None:
         raise reject(EventErrorCode.UNCHANGED, "Nothing to change.", "input")
     registered = await registered_count(session, event.id)
     if "capacity" in changed and changed["capacity"] < registered:
-        raise _problem(
+        raise problem(
             EventErrorCode.CAPACITY_BELOW_ATTENDEES,
             f"{registered} people hold a place; capacity cannot go below that.",
             "capacity",
@@ -356,7 +133,7 @@ async def update(
     check_whole(event)
     event.sequence += 1
     if speakers is not None:
-        await _replace_speakers(session, event.id, speakers)
+        await replace_speakers(session, event.id, speakers)
     await session.flush()
     if "capacity" in changed:
         await promote(session, event, registered)
@@ -366,7 +143,7 @@ async def update(
             session,
             event,
             NotificationKind.EVENT_MOVED,
-            {"changed": [_graphql(name) for name in moved], "sequence": event.sequence},
+            {"changed": [graphql_name(name) for name in moved], "sequence": event.sequence},
         )
     audit.record(
         session,
@@ -428,11 +205,11 @@ async def invite_cohost(
     if chapter is None:
         raise not_found("chapter", "input", "chapter")
     if chapter.id == event.chapter_id:
-        raise _problem(
+        raise problem(
             EventErrorCode.INVALID_COHOST, "A chapter cannot co-host its own event.", "chapter"
         )
     if event.cohost_accepted_at is not None:
-        raise _problem(
+        raise problem(
             EventErrorCode.ALREADY_ACCEPTED,
             "Another chapter already co-hosts the event.",
             "chapter",

@@ -20,10 +20,11 @@ from graph.loaders.chapter import MembershipSlice
 from graph.loaders.forum import CategorySlice
 from graph.pagination import PageArgs
 from graph.services.visibility import forum_scope, membership_scope
+from graph.types.announcement import ChapterAnnouncement
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.consent import AuditLogEntry
 from graph.types.engineer import Engineer
-from graph.types.event import ChapterAnnouncement, Event, EventFilter, chapter_events
+from graph.types.event import Event, EventFilter, chapter_events
 from graph.types.event_enums import EventOrder
 from graph.types.node import Node
 
