@@ -526,3 +526,87 @@ async def test_an_announcement_needs_a_title_and_body(
     post = {"chapter": encode_id("Chapter", world.chapters["gulf"].id), "title": "Hi", "body": ""}
     data = await graphql.data(ANNOUNCE, {"input": post}, world.viewers["organiser"])
     assert data["chapterAnnouncementPost"]["userErrors"][0]["code"] == "INVALID_ANNOUNCEMENT"
+
+
+MALFORMED = ["not-an-id", encode_id("Chapter", 1), encode_id("Event", 999_999)]
+
+
+@pytest.mark.parametrize("event", MALFORMED)
+@pytest.mark.parametrize(
+    ("document", "name", "extra"),
+    [
+        (UPDATE, "eventUpdate", {"title": "New title"}),
+        (CANCEL, "eventCancel", {}),
+        (RSVP_CANCEL, "eventRsvpCancel", {}),
+        (ACCEPT, "eventCohostAccept", {}),
+    ],
+)
+async def test_unknown_or_malformed_event_ids_are_not_found_and_change_nothing(
+    graphql: GraphQLClient,
+    world: EventWorld,
+    session: AsyncSession,
+    document: str,
+    name: str,
+    extra: dict[str, Any],
+    event: str,
+) -> None:
+    audited = await _count(session, AuditLogEntry)
+    data = await graphql.data(
+        document, {"input": {"event": event, **extra}}, world.viewers["organiser"]
+    )
+    assert data[name]["userErrors"][0]["code"] == "NOT_FOUND"
+    assert data[name]["userErrors"][0]["field"] == ["input", "event"]
+    assert await _count(session, AuditLogEntry) == audited
+
+
+async def test_check_in_of_a_malformed_engineer_id_is_refused(
+    graphql: GraphQLClient, world: EventWorld, session: AsyncSession
+) -> None:
+    await _starting_soon(session, world)
+    check_in = {"event": world.id("public"), "engineer": "garbage"}
+    data = await graphql.data(CHECK_IN, {"input": check_in}, world.viewers["organiser"])
+    assert data["eventCheckIn"]["userErrors"] == [
+        {"field": ["input", "engineer"], "code": "NOT_REGISTERED"}
+    ]
+
+
+async def test_invalid_state_transitions_are_refused(
+    graphql: GraphQLClient, world: EventWorld, session: AsyncSession
+) -> None:
+    # an invitation nobody sent cannot be accepted
+    data = await graphql.data(
+        ACCEPT, {"input": {"event": world.id("public")}}, world.viewers["uk_organiser"]
+    )
+    assert data["eventCohostAccept"]["userErrors"][0]["code"] == "NOT_INVITED"
+    # an event that is over cannot be edited, cancelled or given up
+    past = world.events["uk"]
+    past.starts_at = datetime.now(UTC) - timedelta(hours=3)
+    past.ends_at = datetime.now(UTC) - timedelta(hours=1)
+    await session.flush()
+    update = {"event": world.id("uk"), "title": "Too late now"}
+    edited = await graphql.data(UPDATE, {"input": update}, world.viewers["uk_organiser"])
+    assert edited["eventUpdate"]["userErrors"][0]["code"] == "ENDED"
+    cancelled = await graphql.data(
+        CANCEL, {"input": {"event": world.id("uk")}}, world.viewers["uk_organiser"]
+    )
+    assert cancelled["eventCancel"]["userErrors"][0]["code"] == "ENDED"
+    rsvp = await graphql.data(RSVP, {"input": {"event": world.id("uk")}}, world.viewers["member"])
+    assert rsvp["eventRsvp"]["userErrors"][0]["code"] == "REGISTRATION_CLOSED"
+    # a required field cannot be cleared
+    cleared = {"event": world.id("public"), "capacity": None}
+    data = await graphql.data(UPDATE, {"input": cleared}, world.viewers["organiser"])
+    assert data["eventUpdate"]["userErrors"] == [
+        {"field": ["input", "capacity"], "code": "UNCHANGED"}
+    ]
+
+
+async def test_oversized_speaker_lists_are_refused(
+    graphql: GraphQLClient, world: EventWorld, session: AsyncSession
+) -> None:
+    before = await _count(session, Event)
+    speakers = [{"name": f"Guest {number}"} for number in range(21)]
+    data = await graphql.data(
+        CREATE, {"input": _new_event(world, speakers=speakers)}, world.viewers["organiser"]
+    )
+    assert data["eventCreate"]["userErrors"][0]["code"] == "INVALID_SPEAKER"
+    assert await _count(session, Event) == before
