@@ -307,7 +307,7 @@ async def check_in(
         session,
         viewer,
         "event.check_in",
-        registration,
+        event,
         chapter_id=event.chapter_id,
         before={"checkedIn": False, "engineerId": engineer_id},
         after={"checkedIn": True, "engineerId": engineer_id},
