@@ -1,10 +1,15 @@
 """Event reads: members-only events, online links and attendee lists, denied and allowed."""
 
+from datetime import UTC, datetime
+
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.models import ChapterAnnouncement, EventRegistration
 from graph.chapters import ChapterRegistry
 from graph.compiler.operation import CompiledQueries
+from graph.ids import encode_id
 from graph.schema import schema
 from tests import event_world
 from tests.compiler.conftest import BothPaths
@@ -185,3 +190,78 @@ async def test_viewer_events_lists_what_i_registered_or_wait_for(
     ]
     nobody = await both.compare(MY_EVENTS, None, world.viewers["anonymous"])
     assert nobody["viewer"]["events"]["totalCount"] == 0
+
+
+ANNOUNCEMENT_NODE = """
+query ($id: ID!) { node(id: $id) { ... on ChapterAnnouncement { title chapter { slug } } } }
+"""
+
+
+async def _announcement(session: AsyncSession, world: EventWorld) -> str:
+    row = ChapterAnnouncement(
+        chapter_id=world.chapters["gulf"].id,
+        author_id=world.engineers["organiser"].id,
+        title="Members' news",
+        body="For members.",
+    )
+    session.add(row)
+    await session.flush()
+    return encode_id("ChapterAnnouncement", row.id)
+
+
+@pytest.mark.parametrize("who", MEMBERS_OF_GULF)
+async def test_announcements_are_read_by_the_chapters_members(
+    both: BothPaths, world: EventWorld, session: AsyncSession, who: str
+) -> None:
+    announcement = await _announcement(session, world)
+    data = await both.compare(ANNOUNCEMENT_NODE, {"id": announcement}, world.viewers[who])
+    assert data["node"] == {"title": "Members' news", "chapter": {"slug": "gulf-uae"}}
+
+
+@pytest.mark.parametrize("who", NOT_MEMBERS_OF_GULF)
+async def test_announcements_are_hidden_from_everyone_else(
+    both: BothPaths, world: EventWorld, session: AsyncSession, who: str
+) -> None:
+    announcement = await _announcement(session, world)
+    data = await both.compare(ANNOUNCEMENT_NODE, {"id": announcement}, world.viewers[who])
+    assert data["node"] is None
+
+
+async def _checked_in(session: AsyncSession, world: EventWorld) -> None:
+    registration = await session.scalar(
+        select(EventRegistration).where(
+            EventRegistration.engineer_id == world.engineers["listed"].id,
+            EventRegistration.event_id == world.events["public"].id,
+        )
+    )
+    assert registration is not None
+    registration.checked_in_at = datetime.now(UTC)
+    await session.flush()
+
+
+@pytest.mark.parametrize("who", ["organiser", "admin", "listed"])
+async def test_check_in_times_show_to_the_person_and_organisers(
+    both: BothPaths, world: EventWorld, session: AsyncSession, who: str
+) -> None:
+    await _checked_in(session, world)
+    data = await both.compare(ATTENDEES, {"id": world.id("public")}, world.viewers[who])
+    listed = [
+        node
+        for node in data["node"]["attendees"]["nodes"]
+        if node["engineer"]["handle"] == "ev-listed"
+    ]
+    assert listed[0]["checkedInAt"] is not None
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "attendee", "uk_organiser"])
+async def test_check_in_times_are_hidden_from_others(
+    both: BothPaths, world: EventWorld, session: AsyncSession, who: str
+) -> None:
+    await _checked_in(session, world)
+    data = await both.compare(ATTENDEES, {"id": world.id("public")}, world.viewers[who])
+    listed = [
+        node
+        for node in data["node"]["attendees"]["nodes"]
+        if node["engineer"]["handle"] == "ev-listed"
+    ]
+    assert listed == [{"listed": True, "engineer": {"handle": "ev-listed"}, "checkedInAt": None}]

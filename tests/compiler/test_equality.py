@@ -345,6 +345,8 @@ def event_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_event_mutations.ANNOUNCEMENTS, {"slug": "gulf-uae"}),
         (test_event_mutations.ANNOUNCEMENTS, {"slug": "uk-ireland"}),
         (test_event_query_count.CHAPTER_EVENTS, {"chapters": 20, "events": 3}),
+        (test_event_access.ANNOUNCEMENT_NODE, {"id": world.ids["announcement-0"]}),
+        (test_event_access.ANNOUNCEMENT_NODE, {"id": world.ids["announcement-2"]}),
     ]
     filters: list[dict[str, Any] | None] = [
         None,

@@ -610,3 +610,20 @@ async def test_oversized_speaker_lists_are_refused(
     )
     assert data["eventCreate"]["userErrors"][0]["code"] == "INVALID_SPEAKER"
     assert await _count(session, Event) == before
+
+
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [
+        (RSVP, {"input": {"event": "RXZlbnQ6MQ"}}),
+        (RSVP_CANCEL, {"input": {"event": "RXZlbnQ6MQ"}}),
+        (CHECK_IN, {"input": {"event": "RXZlbnQ6MQ", "engineer": "RW5naW5lZXI6MQ"}}),
+        (ACCEPT, {"input": {"event": "RXZlbnQ6MQ"}}),
+    ],
+)
+async def test_anonymous_visitors_must_sign_in(
+    graphql: GraphQLClient, document: str, variables: dict[str, Any]
+) -> None:
+    result = await graphql.execute(document, variables)
+    assert result.errors is not None
+    assert result.errors[0].extensions["code"] == "UNAUTHENTICATED"

@@ -24,7 +24,9 @@ query ($chapters: Int!, $events: Int!) {
           chapter { slug } cohost { slug }
           speakers { name engineer { handle } }
           viewerRegistration { status }
-          attendees(first: 5) { totalCount nodes { checkedInAt waitlistPosition engineer { handle } } }
+          attendees(first: 5) {
+            totalCount nodes { checkedInAt waitlistPosition engineer { handle } }
+          }
           waitlist(first: 5) { nodes { waitlistPosition } }
         }
       }
