@@ -137,6 +137,23 @@ class EventScope:
             own, exists().where(Event.id == EventRegistration.event_id, self.organises_predicate())
         )
 
+    def registration_node_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on event_registrations: the viewer may fetch the row by its ID (its
+        event is visible, and it is on a list they see: not given up, unless their own or they
+        organise the event)."""
+        own = (
+            EventRegistration.engineer_id == self.engineer_id
+            if self.engineer_id is not None
+            else false()
+        )
+        listed = and_(
+            EventRegistration.listed.is_(True), EventRegistration.status.in_(ACTIVE_STATUSES)
+        )
+        organises = exists().where(
+            Event.id == EventRegistration.event_id, self.organises_predicate()
+        )
+        return and_(self.registration_predicate(), or_(listed, own, organises))
+
     def registration_predicate(self) -> ColumnElement[bool]:
         """SQL predicate on event_registrations: a row of an event the viewer may see."""
         return exists().where(Event.id == EventRegistration.event_id, self.event_predicate())
@@ -269,6 +286,14 @@ def hosted_by_parent(chapter_id: ColumnElement[int]) -> ColumnElement[bool]:
 async def list_events_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[Event]:
     """Event rows by primary key (unchecked)."""
     return (await session.scalars(select(Event).where(Event.id.in_(ids)))).all()
+
+
+async def list_registrations_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> Sequence[EventRegistration]:
+    """Registration rows by primary key (unchecked)."""
+    stmt = select(EventRegistration).where(EventRegistration.id.in_(ids))
+    return (await session.scalars(stmt)).all()
 
 
 async def list_speakers_by_event_ids(

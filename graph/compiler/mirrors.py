@@ -163,6 +163,7 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "ForumPost": "5dfc063a996c7b2d",
     "Event": "a647850810ac7708",
     "ChapterAnnouncement": "3b512a1651c73cf8",
+    "EventRegistration": "9fdaa9f80e78992a",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

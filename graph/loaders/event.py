@@ -145,6 +145,18 @@ class EventLoaders:
         )
 
     @cached_property
+    def registration_by_id(self) -> RowByIdLoader[EventRegistration]:
+        """Registration rows by id (unchecked: `registration_node_by_id` applies the rule)."""
+        return RowByIdLoader(self.database, queries.list_registrations_by_ids)
+
+    @cached_property
+    def registration_node_by_id(self) -> _ByPredicate:
+        """Whether the viewer may fetch each registration by its ID."""
+        return _ByPredicate(
+            self.database, EventRegistration, [self.scope.registration_node_predicate()]
+        )
+
+    @cached_property
     def registration_private_by_id(self) -> _ByPredicate:
         """Whether the viewer may see a registration's check-in (its person, organisers)."""
         return _ByPredicate(

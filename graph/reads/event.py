@@ -65,6 +65,11 @@ def private_registrations(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[b
     return rules.event_scope(viewer).registration_private_predicate()
 
 
+def fetchable_registrations(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """Registrations the viewer may fetch by ID (node, nodes)."""
+    return rules.event_scope(viewer).registration_node_predicate()
+
+
 def readable_announcements(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
     """Announcements of the chapters the viewer is an active member of."""
     return rules.announcement_predicate(viewer)
@@ -234,6 +239,7 @@ DECLARATION = Declaration(
             "EventRegistration",
             "event_registrations",
             {
+                "id": global_id("EventRegistration"),
                 **columns(status="status", listed="listed"),
                 "queuedAt": Column(sqltext.timestamp("{t}.queued_at")),
                 "registeredAt": Column(sqltext.timestamp("{t}.registered_at")),
@@ -261,7 +267,11 @@ DECLARATION = Declaration(
     connections={
         "events": RootConnection("Event", DEFAULT_ORDER, visibility="event", filters=EVENT_FILTERS)
     },
-    nodes={"Event": "event", "ChapterAnnouncement": "chapter_announcement"},
+    nodes={
+        "Event": "event",
+        "EventRegistration": "event_registration",
+        "ChapterAnnouncement": "chapter_announcement",
+    },
     rules={
         "event": Rule(Event, visible_events),
         "event_organiser": Rule(Event, organised_events),
@@ -269,6 +279,7 @@ DECLARATION = Declaration(
         "viewer_event": Rule(Event, my_events),
         "event_attendee": Rule(EventRegistration, listed_attendees),
         "event_registration_private": Rule(EventRegistration, private_registrations),
+        "event_registration": Rule(EventRegistration, fetchable_registrations),
         "chapter_announcement": Rule(ChapterAnnouncement, readable_announcements),
     },
 )

@@ -11,7 +11,7 @@ from graph.pagination import PageArgs
 from graph.services.listing import page_of
 from graph.types.announcement import ChapterAnnouncement
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
-from graph.types.event import Event, EventFilter, criteria_of
+from graph.types.event import Event, EventFilter, EventRegistration, criteria_of
 from graph.types.event_enums import EventOrder
 from graph.types.node import Node
 
@@ -67,6 +67,17 @@ async def event_node(context: Context, key: int) -> Node | None:
         return None
     visible = await loaders.visible_by_id.load(key)
     return Event.from_model(row) if visible and visible[0] else None
+
+
+async def registration_node(context: Context, key: int) -> Node | None:
+    """An RSVP, if the viewer may fetch it (the rule of EventScope.registration_node_predicate,
+    evaluated in SQL)."""
+    loaders = context.loaders.events
+    row = await loaders.registration_by_id.load(key)
+    if row is None:
+        return None
+    allowed = await loaders.registration_node_by_id.load(key)
+    return EventRegistration.from_model(row) if allowed and allowed[0] else None
 
 
 async def announcement_node(context: Context, key: int) -> Node | None:

@@ -73,6 +73,7 @@ NODE_TYPES: dict[str, Fetch] = {
     "AuditLogEntry": record_nodes.audit_log_entry_node,
     "Affiliation": record_nodes.affiliation_node,
     "Event": event_fields.event_node,
+    "EventRegistration": event_fields.registration_node,
     "ChapterAnnouncement": event_fields.announcement_node,
     "Opportunity": contribution_nodes.opportunity_node,
     "Application": contribution_nodes.application_node,

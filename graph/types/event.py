@@ -93,9 +93,11 @@ class EventSpeaker:
 
 
 @strawberry.type(
-    description="One person's RSVP to an event: a place, a waitlist spot, or given up."
+    description="One person's RSVP to an event: a place, a waitlist spot, or given up. By ID: "
+    "for the person, the event's organisers, and (people who chose to be listed) everyone who "
+    "may see the event."
 )
-class EventRegistration:
+class EventRegistration(Node):
     """An RSVP."""
 
     pk: strawberry.Private[int]
@@ -117,6 +119,7 @@ class EventRegistration:
     def from_model(cls, row: models.EventRegistration) -> "EventRegistration":
         """Build from an event_registrations row."""
         return cls(
+            id=strawberry.ID(encode_id("EventRegistration", row.id)),
             pk=row.id,
             event_pk=row.event_id,
             engineer_pk=row.engineer_id,

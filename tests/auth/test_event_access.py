@@ -265,3 +265,46 @@ async def test_check_in_times_are_hidden_from_others(
         if node["engineer"]["handle"] == "ev-listed"
     ]
     assert listed == [{"listed": True, "engineer": {"handle": "ev-listed"}, "checkedInAt": None}]
+
+
+REGISTRATION_NODE = """
+query ($id: ID!) {
+  node(id: $id) { ... on EventRegistration { status listed engineer { handle } } }
+}
+"""
+
+
+async def _registration_id(session: AsyncSession, world: EventWorld, who: str) -> str:
+    registration = await session.scalar(
+        select(EventRegistration).where(
+            EventRegistration.engineer_id == world.engineers[who].id,
+            EventRegistration.event_id == world.events["public"].id,
+        )
+    )
+    assert registration is not None
+    return encode_id("EventRegistration", registration.id)
+
+
+@pytest.mark.parametrize("who", ["attendee", "organiser", "admin"])
+async def test_an_unlisted_rsvp_is_fetched_by_its_person_and_organisers(
+    both: BothPaths, world: EventWorld, session: AsyncSession, who: str
+) -> None:
+    rsvp = await _registration_id(session, world, "attendee")
+    data = await both.compare(REGISTRATION_NODE, {"id": rsvp}, world.viewers[who])
+    assert data["node"] == {
+        "status": "REGISTERED",
+        "listed": False,
+        "engineer": {"handle": "ev-attendee"},
+    }
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "listed", "uk_organiser"])
+async def test_an_unlisted_rsvp_is_hidden_from_everyone_else(
+    both: BothPaths, world: EventWorld, session: AsyncSession, who: str
+) -> None:
+    rsvp = await _registration_id(session, world, "attendee")
+    data = await both.compare(REGISTRATION_NODE, {"id": rsvp}, world.viewers[who])
+    assert data["node"] is None
+    listed = await _registration_id(session, world, "listed")
+    shown = await both.compare(REGISTRATION_NODE, {"id": listed}, world.viewers[who])
+    assert shown["node"]["engineer"] == {"handle": "ev-listed"}

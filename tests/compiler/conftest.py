@@ -475,17 +475,18 @@ async def _events(session: AsyncSession, found: World, gulf_id: int, uk_id: int)
         ("event-cancelled", 0, "REGISTERED", False, None),
     ]
     for index, (name, number, status, listed, checked_in) in enumerate(registrations):
-        session.add(
-            EventRegistration(
-                event_id=rows[name].id,
-                engineer_id=ids[number],
-                status=status,
-                listed=listed,
-                queued_at=_at(1, 1 + index, year=2029),
-                registered_at=_at(1, 1 + index, year=2029) if status == "REGISTERED" else None,
-                checked_in_at=checked_in,
-            )
+        registration = EventRegistration(
+            event_id=rows[name].id,
+            engineer_id=ids[number],
+            status=status,
+            listed=listed,
+            queued_at=_at(1, 1 + index, year=2029),
+            registered_at=_at(1, 1 + index, year=2029) if status == "REGISTERED" else None,
+            checked_in_at=checked_in,
         )
+        session.add(registration)
+        await session.flush()
+        found.ids[f"registration-{index}"] = encode_id("EventRegistration", registration.id)
     for index, (chapter_id, title) in enumerate(
         [(gulf_id, "Cmp gulf news"), (gulf_id, 'Cmp "second" ö'), (uk_id, "Cmp uk news")]
     ):

@@ -347,6 +347,10 @@ def event_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_event_query_count.CHAPTER_EVENTS, {"chapters": 20, "events": 3}),
         (test_event_access.ANNOUNCEMENT_NODE, {"id": world.ids["announcement-0"]}),
         (test_event_access.ANNOUNCEMENT_NODE, {"id": world.ids["announcement-2"]}),
+        *[
+            (test_event_access.REGISTRATION_NODE, {"id": world.ids[f"registration-{index}"]})
+            for index in range(9)
+        ],
     ]
     filters: list[dict[str, Any] | None] = [
         None,
