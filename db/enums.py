@@ -140,6 +140,38 @@ class ForumReportStatus(enum.StrEnum):
     DISMISSED = "DISMISSED"
 
 
+class EventKind(enum.StrEnum):
+    """What sort of gathering a chapter event is."""
+
+    TALK = "TALK"
+    WEBINAR = "WEBINAR"
+    MEETUP = "MEETUP"
+    SITE_VISIT = "SITE_VISIT"
+    WORKSHOP = "WORKSHOP"
+
+
+class EventVisibility(enum.StrEnum):
+    """Who may see a chapter event."""
+
+    PUBLIC = "PUBLIC"
+    MEMBERS_ONLY = "MEMBERS_ONLY"
+
+
+class EventStatus(enum.StrEnum):
+    """Whether a chapter event still takes place."""
+
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+
+
+class RegistrationStatus(enum.StrEnum):
+    """Where one person's RSVP to an event stands."""
+
+    REGISTERED = "REGISTERED"
+    WAITLISTED = "WAITLISTED"
+    CANCELLED = "CANCELLED"
+
+
 def check_in(column: str, values: type[enum.StrEnum]) -> str:
     """SQL CHECK expression limiting a text column to an enum's values."""
     quoted = ", ".join(f"'{member.value}'" for member in values)
@@ -237,3 +269,7 @@ class NotificationKind(enum.StrEnum):
     COUNTERSIGN_REQUESTED = "COUNTERSIGN_REQUESTED"
     FEEDBACK_DUE = "FEEDBACK_DUE"
     PROBLEM_REPORTED = "PROBLEM_REPORTED"
+    EVENT_CANCELLED = "EVENT_CANCELLED"
+    EVENT_MOVED = "EVENT_MOVED"
+    EVENT_WAITLIST_PROMOTED = "EVENT_WAITLIST_PROMOTED"
+    CHAPTER_ANNOUNCEMENT = "CHAPTER_ANNOUNCEMENT"

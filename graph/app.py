@@ -43,6 +43,7 @@ from graph.errors import ErrorCode
 from graph.extensions.budget import BudgetStore
 from graph.extensions.unavailable import is_database_unavailable, unavailable_response
 from graph.http.app import hardening_routes, open_budget_store
+from graph.http.calendar import calendar_routes
 from graph.http.cors import CorsMiddleware, CorsSettings
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.settings import HardeningSettings
@@ -390,6 +391,7 @@ def create_app(
             Route("/readyz", readyz),
             *oauth_routes(),
             *hardening_routes(endpoint),
+            *calendar_routes(),
         ],
         middleware=[
             Middleware(RequestMiddleware, tracer=tracer),

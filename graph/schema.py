@@ -20,6 +20,9 @@ from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields
 from graph.resolvers import engineer as engineer_fields
+from graph.resolvers import event as event_fields
+from graph.resolvers import event_mutations as event_mutation_fields
+from graph.resolvers import event_payloads as event_payload_fields
 from graph.resolvers import forum as forum_fields
 from graph.resolvers import forum_mutations as forum_mutation_fields
 from graph.resolvers import forum_subscriptions as forum_subscription_fields
@@ -31,10 +34,12 @@ from graph.resolvers import profile as profile_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
 from graph.subscriptions.execution import EventExecutionContext
+from graph.types.announcement import ChapterAnnouncement
 from graph.types.chapter import Chapter, Membership
 from graph.types.connection import Connection
 from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
+from graph.types.event import Event
 from graph.types.forum import ForumCategory, ForumPost, ForumThread
 from graph.types.forum_report import ForumReport
 from graph.types.institution import Institution
@@ -86,6 +91,12 @@ class Query:
     sectors: list[Sector] = strawberry.field(
         resolver=taxonomy_fields.sectors,
         description="Every sector of the shared vocabulary, by name.",
+    )
+    events: Connection[Event] = strawberry.field(
+        resolver=event_fields.events,
+        description="Events across chapters that the viewer may see (members-only events only "
+        "for active members of the hosting or co-hosting chapter and council admins), soonest "
+        "first.",
     )
     forum_categories: Connection[ForumCategory] = strawberry.field(
         resolver=forum_fields.forum_categories,
@@ -256,6 +267,50 @@ class Mutation:
         resolver=forum_mutation_fields.forum_report_resolve,
         description=forum_mutation_fields.REPORT_RESOLVE,
     )
+    event_create: event_payload_fields.EventPayload = strawberry.field(
+        resolver=event_mutation_fields.event_create,
+        description=event_mutation_fields.CREATE,
+    )
+    event_update: event_payload_fields.EventPayload = strawberry.field(
+        resolver=event_mutation_fields.event_update,
+        description=event_mutation_fields.UPDATE,
+    )
+    event_cancel: event_payload_fields.EventPayload = strawberry.field(
+        resolver=event_mutation_fields.event_cancel,
+        description=event_mutation_fields.CANCEL,
+    )
+    event_cohost_invite: event_payload_fields.EventPayload = strawberry.field(
+        resolver=event_mutation_fields.event_cohost_invite,
+        description=event_mutation_fields.COHOST_INVITE,
+    )
+    event_cohost_accept: event_payload_fields.EventPayload = strawberry.field(
+        resolver=event_mutation_fields.event_cohost_accept,
+        description=event_mutation_fields.COHOST_ACCEPT,
+    )
+    event_rsvp: event_payload_fields.EventRegistrationPayload = strawberry.field(
+        resolver=event_mutation_fields.event_rsvp,
+        description=event_mutation_fields.RSVP,
+    )
+    event_rsvp_cancel: event_payload_fields.EventRegistrationPayload = strawberry.field(
+        resolver=event_mutation_fields.event_rsvp_cancel,
+        description=event_mutation_fields.RSVP_CANCEL,
+    )
+    event_check_in: event_payload_fields.EventRegistrationPayload = strawberry.field(
+        resolver=event_mutation_fields.event_check_in,
+        description=event_mutation_fields.CHECK_IN,
+    )
+    chapter_announcement_post: event_payload_fields.ChapterAnnouncementPayload = strawberry.field(
+        resolver=event_mutation_fields.chapter_announcement_post,
+        description=event_mutation_fields.ANNOUNCE,
+    )
+    calendar_feed_rotate: event_payload_fields.CalendarFeedPayload = strawberry.field(
+        resolver=event_mutation_fields.calendar_feed_rotate,
+        description=event_mutation_fields.FEED_ROTATE,
+    )
+    calendar_feed_revoke: event_payload_fields.CalendarFeedRevokePayload = strawberry.field(
+        resolver=event_mutation_fields.calendar_feed_revoke,
+        description=event_mutation_fields.FEED_REVOKE,
+    )
 
 
 @strawberry.type(
@@ -295,7 +350,15 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Membership, ConsentGrant, ForumCategory, ForumThread, ForumPost, ForumReport],
+        types=[
+            Membership,
+            ConsentGrant,
+            ForumCategory,
+            ForumThread,
+            ForumPost,
+            ForumReport,
+            ChapterAnnouncement,
+        ],
         extensions=[
             LimitedParser,
             ValidationWithPageLimits,

@@ -13,6 +13,13 @@ from db.models.engagement import (
     ProblemReport,
 )
 from db.models.engineer import Education, Engineer, EngineerSector, EngineerSkill, Position
+from db.models.event import (
+    CalendarFeed,
+    ChapterAnnouncement,
+    Event,
+    EventRegistration,
+    EventSpeaker,
+)
 from db.models.forum import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
 from db.models.institution import Affiliation, Institution
 from db.models.ledger import LedgerEntry, Notification
@@ -42,7 +49,9 @@ __all__ = [
     "Application",
     "AuditLogEntry",
     "AuthorizationCode",
+    "CalendarFeed",
     "Chapter",
+    "ChapterAnnouncement",
     "ConsentGrant",
     "Education",
     "Engagement",
@@ -50,6 +59,9 @@ __all__ = [
     "Engineer",
     "EngineerSector",
     "EngineerSkill",
+    "Event",
+    "EventRegistration",
+    "EventSpeaker",
     "Feedback",
     "ForumCategory",
     "ForumPost",

@@ -89,6 +89,12 @@ class Notification(Base):
     engagement_id: Mapped[int | None] = mapped_column(
         ForeignKey("engagements.id", ondelete="CASCADE"), index=True
     )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chapter_announcements.id", ondelete="CASCADE"), index=True
+    )
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False

@@ -13,6 +13,7 @@ from db.cpd import load_cpd_config
 from db.seed import bulk
 from db.seed.catalogue import build_catalogue
 from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
+from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
@@ -179,6 +180,8 @@ async def seed(
             f" {contributions['engagements']} engagements,"
             f" {contributions['ledger_entries']} ledger entries"
         )
+        events = await seed_events(connection, random.Random(f"events-{random_seed}"), scale)
+        progress(", ".join(f"{name.replace('_', ' ')} {count}" for name, count in events.items()))
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
@@ -189,6 +192,7 @@ async def seed(
                 *ENGINEER_TABLES,
                 *FORUM_TABLES,
                 *CONTRIBUTION_TABLES,
+                *EVENT_TABLES,
                 "chapters",
             ],
         )

@@ -67,6 +67,29 @@ MIRRORED: dict[str, str] = {
     "Query.sectors": "aaca1555ba514901",
     "Sector.skills": "aeeada84e622cbeb",
     "Skill.sector": "dbec674081f32aff",
+    "Chapter.events": "a41d23567aad5041",
+    "Chapter.announcements": "f78146f1fbdbc36c",
+    "Event.onlineUrl": "c4b0bb7cf6923023",
+    "Event.chapter": "ea7ed91b1b3dbf8b",
+    "Event.cohost": "610a909dfd496b8f",
+    "Event.speakers": "c68e712aa8a5558e",
+    "Event.attendeeCount": "eac56c5d00f0cf10",
+    "Event.waitlistCount": "6c7018685f3f7d59",
+    "Event.placesLeft": "48b1282c5bf8961b",
+    "Event.checkedInCount": "1922c7a75582ee1a",
+    "Event.noShowCount": "c43584801311278c",
+    "Event.attendees": "eb6145320a47c5b6",
+    "Event.waitlist": "612bb8c5e95c4cd4",
+    "Event.viewerRegistration": "204166c69e05ca86",
+    "EventSpeaker.name": "5eb70d4ac4176949",
+    "EventSpeaker.engineer": "dc1499c74de26c79",
+    "EventRegistration.checkedInAt": "b9110e0b8c2ca983",
+    "EventRegistration.waitlistPosition": "5c70bbbd40b60260",
+    "EventRegistration.engineer": "3d3740a8d244fd27",
+    "ChapterAnnouncement.author": "cc09777cdb6c7052",
+    "ChapterAnnouncement.chapter": "fefaeb2fbebae892",
+    "Viewer.events": "60c05a9b23586b0c",
+    "Query.events": "29e06c386907ce5a",
 }
 """Resolver source digests the mapping mirrors, by `Type.field`."""
 
@@ -85,6 +108,11 @@ MIRRORED_HELPERS: dict[str, str] = {
     "graph.services.visibility.can_read_forum_category": "313d0caef3a16893",
     "graph.services.visibility.can_read_forum_thread": "ebb33c36c816dd55",
     "graph.services.visibility.moderates_forum_category": "41fe9693b87b78d6",
+    "db.queries.event.events": "008fd6692c4e060a",
+    "db.queries.event.attendees": "0e193670f2b02c76",
+    "db.queries.event.registered_events": "9f0a767d444a5533",
+    "db.queries.event.waitlist_position": "5965df24bf8a6b2d",
+    "graph.types.event.EventFilter": "ce1785ab03d6e613",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
 `reveals`, the filter, staff and membership SQL, the node membership check, which reads
@@ -133,6 +161,9 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "ForumCategory": "16db197f03294fbe",
     "ForumThread": "ef2f11574d99d90d",
     "ForumPost": "5dfc063a996c7b2d",
+    "Event": "a647850810ac7708",
+    "ChapterAnnouncement": "3b512a1651c73cf8",
+    "EventRegistration": "9fdaa9f80e78992a",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

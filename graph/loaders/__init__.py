@@ -34,6 +34,7 @@ from graph.loaders.engineer import (
     SectorsByEngineerIdLoader,
     SkillsByEngineerIdLoader,
 )
+from graph.loaders.event import EventLoaders
 from graph.loaders.forum import (
     ForumCategoryByIdLoader,
     ForumCategoryCountByChapterIdLoader,
@@ -79,6 +80,11 @@ class Loaders:
     def _staff_shown(self) -> ColumnElement[bool]:
         # Built when a staff list is first loaded, not for every request.
         return shows_field(self.viewer, self.registry, ProfileField.AFFILIATIONS)
+
+    @cached_property
+    def events(self) -> EventLoaders:
+        """The events domain's loaders, for this request."""
+        return EventLoaders(self.database, self.viewer)
 
     @cached_property
     def engineer_by_id(self) -> EngineerByIdLoader:

@@ -27,6 +27,7 @@ from graph.compiler.declaration import (
     enum_value,
     global_id,
 )
+from graph.reads import event
 from graph.services import visibility as rules
 
 
@@ -92,6 +93,7 @@ DECLARATION = Declaration(
                     visibility="membership",
                     filters=Filters(bind_members, MEMBER_CONDITIONS),
                 ),
+                **event.CHAPTER_FIELDS,
             },
             models.Chapter,
         ),

@@ -8,6 +8,7 @@ from graph.compiler.declaration import (
     ToOne,
     TypeMapping,
 )
+from graph.reads import event
 
 DECLARATION = Declaration(
     types=(
@@ -20,6 +21,7 @@ DECLARATION = Declaration(
                 "clientId": Column("{viewer[client_id]}"),
                 "engineer": ToOne(Link("Engineer", "{c}.id = {viewer[engineer_id]}")),
                 "institution": ToOne(Link("Institution", "{c}.id = {viewer[institution_id]}")),
+                **event.VIEWER_FIELDS,
             },
         ),
     ),

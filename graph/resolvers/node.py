@@ -11,6 +11,7 @@ from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
 from graph.resolvers import contribution_nodes, record_nodes
+from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
 from graph.services.visibility import can_see_membership
 from graph.types.chapter import Chapter, Membership
@@ -71,6 +72,9 @@ NODE_TYPES: dict[str, Fetch] = {
     "AccessLogEntry": record_nodes.access_log_entry_node,
     "AuditLogEntry": record_nodes.audit_log_entry_node,
     "Affiliation": record_nodes.affiliation_node,
+    "Event": event_fields.event_node,
+    "EventRegistration": event_fields.registration_node,
+    "ChapterAnnouncement": event_fields.announcement_node,
     "Opportunity": contribution_nodes.opportunity_node,
     "Application": contribution_nodes.application_node,
     "Engagement": contribution_nodes.engagement_node,

@@ -11,11 +11,19 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, null, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, null, or_, select, true
 
 from db.enums import FieldVisibility, MembershipStatus, ProfileField
-from db.models import ConsentGrant, Engineer, ForumCategory, ForumThread, Membership
+from db.models import (
+    ChapterAnnouncement,
+    ConsentGrant,
+    Engineer,
+    ForumCategory,
+    ForumThread,
+    Membership,
+)
 from db.queries.chapter import MembershipScope
+from db.queries.event import EventScope
 from db.queries.forum import ForumScope
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
@@ -199,12 +207,42 @@ def can_read_forum_thread(viewer: Viewer, category: ForumCategory, thread: Forum
     )
 
 
+def event_scope(viewer: Viewer) -> EventScope:
+    """What of the chapters' events the viewer may see and run.
+
+    Members-only events: active members of the hosting (or accepted co-hosting) chapter whose
+    token carries `chapters:read`, and council admins. Organising (every attendee, the online
+    link, check-in): holders of `events:manage` in the hosting or co-hosting chapter, council
+    admins everywhere. The online link also shows to people holding a place.
+    """
+    return EventScope(
+        member_chapter_ids=viewer.chapters_with_scope(Scope.CHAPTERS_READ),
+        organised_chapter_ids=viewer.chapters_with_scope(Scope.EVENTS_MANAGE),
+        all_chapters=viewer.is_council_admin and viewer.has_scope(Scope.CHAPTERS_READ),
+        organises_all=viewer.has_scope(Scope.EVENTS_MANAGE),
+        engineer_id=viewer.engineer_id,
+    )
+
+
+def announcement_predicate(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL predicate on chapter_announcements: the chapter's active members (`chapters:read`
+    through their role) and council admins read its announcements."""
+    if viewer.is_council_admin and viewer.has_scope(Scope.CHAPTERS_READ):
+        return true()
+    members = viewer.chapters_with_scope(Scope.CHAPTERS_READ)
+    if not members:
+        return false()
+    return ChapterAnnouncement.chapter_id.in_(members)
+
+
 __all__ = [
     "FIELD_DEFAULTS",
+    "announcement_predicate",
     "can_read_forum_category",
     "can_read_forum_thread",
     "can_see_membership",
     "consent_grant_for",
+    "event_scope",
     "field_visible",
     "forum_scope",
     "level_of",

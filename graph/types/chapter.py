@@ -11,6 +11,7 @@ from db.enums import JoinPolicy, MembershipStatus
 from db.queries import consent as consent_queries
 from db.queries import forum as forum_queries
 from db.queries.chapter import MEMBERSHIP_ORDERING
+from db.queries.event import ANNOUNCEMENT_ORDERING
 from graph.auth.permissions import require_chapter_scope, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
@@ -19,9 +20,12 @@ from graph.loaders.chapter import MembershipSlice
 from graph.loaders.forum import CategorySlice
 from graph.pagination import PageArgs
 from graph.services.visibility import forum_scope, membership_scope
+from graph.types.announcement import ChapterAnnouncement
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.consent import AuditLogEntry
 from graph.types.engineer import Engineer
+from graph.types.event import Event, EventFilter, chapter_events
+from graph.types.event_enums import EventOrder
 from graph.types.node import Node
 
 if TYPE_CHECKING:
@@ -160,6 +164,55 @@ class Chapter(Node):
             ordering,
             ForumCategory.from_model,
             lambda: loaders.forum_category_count_by_chapter_id.load((self.pk, part)),
+        )
+
+    @strawberry.field(
+        description="Events the chapter hosts or co-hosts (once it accepted) that the viewer "
+        "may see: members-only ones only for the chapter's active members and council admins."
+    )
+    async def events(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            EventFilter | None,
+            strawberry.argument(description="A time range and kinds to narrow the list."),
+        ] = None,
+        order_by: Annotated[
+            EventOrder, strawberry.argument(description="Soonest (default) or latest first.")
+        ] = EventOrder.START_ASC,
+    ) -> Connection[Event]:
+        """A keyset page, batched across every chapter in the response."""
+        return await chapter_events(
+            info, self.pk, filter, order_by.name, PageArgs(first, after, last, before)
+        )
+
+    @strawberry.field(
+        description="Announcements posted to the chapter, newest first; readable by its "
+        "active members (`chapters:read` through their role) and council admins, an empty "
+        "list for everyone else."
+    )
+    async def announcements(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ChapterAnnouncement]:
+        """A keyset page, batched across every chapter in the response."""
+        loaders = info.context.loaders.events
+        ordering = ANNOUNCEMENT_ORDERING
+        window = PageArgs(first, after, last, before).window(ordering, models.ChapterAnnouncement)
+        page = await loaders.announcement_page_by_chapter_id.load((self.pk, window))
+        return build_connection(
+            page,
+            ordering,
+            ChapterAnnouncement.from_model,
+            lambda: loaders.announcement_count_by_chapter_id.load((self.pk, None)),
         )
 
     @strawberry.field(

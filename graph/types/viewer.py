@@ -1,5 +1,7 @@
 """The Viewer type: who the API thinks is asking, and what belongs to them alone."""
 
+from typing import Annotated
+
 import strawberry
 
 from db import models
@@ -13,6 +15,8 @@ from graph.services.listing import page_of
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.consent import AccessLogEntry, ConsentGrant
 from graph.types.engineer import Engineer
+from graph.types.event import Event, EventFilter
+from graph.types.event_enums import EventOrder
 from graph.types.institution import Institution
 
 
@@ -62,6 +66,31 @@ class Viewer:
             return None
         row = await info.context.loaders.institution_by_id.load(self.institution_pk)
         return Institution.from_model(row) if row is not None else None
+
+    @strawberry.field(
+        description="Events the signed-in engineer holds a place or waitlist spot for (that "
+        "they may still see), soonest first; empty for anonymous requests and clients."
+    )
+    async def events(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            EventFilter | None,
+            strawberry.argument(description="A time range and kinds to narrow the list."),
+        ] = None,
+        order_by: Annotated[
+            EventOrder, strawberry.argument(description="Soonest (default) or latest first.")
+        ] = EventOrder.START_ASC,
+    ) -> Connection[Event]:
+        """A keyset page of the viewer's registered events."""
+        from graph.resolvers.event import viewer_events
+
+        args = PageArgs(first, after, last, before)
+        return await viewer_events(info, self.engineer_pk, filter, order_by, args)
 
     @strawberry.field(
         description="Consent grants the signed-in engineer gave, newest first."

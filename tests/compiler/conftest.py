@@ -13,7 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from strawberry.types import ExecutionResult
 
 from db.engine import StatementCounter
-from db.models import AccessLogEntry, Engineer, Institution, Sector
+from db.models import (
+    AccessLogEntry,
+    ChapterAnnouncement,
+    Engineer,
+    Event,
+    EventRegistration,
+    EventSpeaker,
+    Institution,
+    Sector,
+)
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.compiler import consent, mixed
 from graph.compiler.operation import CompiledQueries
@@ -314,6 +323,7 @@ async def build_world(session: AsyncSession) -> World:
             )
     await _consent_grants(session, found, university, startup)
     await _forum(session, found, gulf.id, uk.id)
+    await _events(session, found, gulf.id, uk.id)
     found.ids["gulf"] = encode_id("Chapter", gulf.id)
     found.pks["gulf-uae"], found.pks["uk-ireland"] = gulf.id, uk.id
     found.ids["uni"] = encode_id("Institution", university.id)
@@ -377,3 +387,118 @@ async def _forum(session: AsyncSession, found: World, gulf_id: int, uk_id: int) 
                 await factories.forum_vote(session, posts[0], voter, -1)
                 thread.accepted_post_id = posts[-1].id
                 await session.flush()
+
+
+def _at(month: int, day: int, hour: int = 0, year: int = 2030) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+async def _events(session: AsyncSession, found: World, gulf_id: int, uk_id: int) -> None:
+    """Gulf: an open meetup co-hosted by uk-ireland (full, with a waitlist, listed and unlisted
+    attendees, an engineer and a guest speaking), a members-only workshop and a cancelled
+    webinar; uk-ireland: a past talk with a check-in and a no-show. Announcements in both."""
+    people = {
+        number: await session.scalar(select(Engineer).where(Engineer.handle == f"cmp-{number}"))
+        for number in range(7)
+    }
+    ids = {number: engineer.id for number, engineer in people.items() if engineer is not None}
+    events: dict[str, dict[str, Any]] = {
+        "event-open": {
+            "chapter_id": gulf_id,
+            "cohost_chapter_id": uk_id,
+            "cohost_accepted_at": _at(1, 2),
+            "kind": "MEETUP",
+            "title": 'Cmp meetup "grid" ö',
+            "starts_at": _at(3, 1, 16),
+            "ends_at": _at(3, 1, 19),
+            "timezone": "Asia/Dubai",
+            "online_url": "https://meet.example.org/cmp",
+            "venue": "Cmp Hall, Dubai",
+            "capacity": 2,
+            "registration_closes_at": _at(2, 28),
+        },
+        "event-members": {
+            "chapter_id": gulf_id,
+            "kind": "WORKSHOP",
+            "title": "Cmp members workshop",
+            "starts_at": _at(3, 5, 9),
+            "ends_at": _at(3, 5, 17),
+            "timezone": "Asia/Dubai",
+            "venue": "Cmp Lab",
+            "capacity": 10,
+            "visibility": "MEMBERS_ONLY",
+        },
+        "event-past": {
+            "chapter_id": uk_id,
+            "kind": "TALK",
+            "title": "Cmp past talk",
+            "starts_at": _at(6, 1, 18, year=2025),
+            "ends_at": _at(6, 1, 20, year=2025),
+            "timezone": "Europe/London",
+            "online_url": "https://meet.example.org/past",
+            "capacity": 5,
+        },
+        "event-cancelled": {
+            "chapter_id": gulf_id,
+            "kind": "WEBINAR",
+            "title": "Cmp cancelled webinar",
+            "starts_at": _at(4, 1, 12),
+            "ends_at": _at(4, 1, 13),
+            "timezone": "Asia/Dubai",
+            "online_url": "https://meet.example.org/cancelled",
+            "capacity": 50,
+            "status": "CANCELLED",
+            "sequence": 2,
+        },
+    }
+    rows: dict[str, Event] = {}
+    for name, values in events.items():
+        row = Event(uid=f"{name}@cmp", description=f"About {name}.", **values)
+        session.add(row)
+        await session.flush()
+        rows[name] = row
+        found.ids[name] = encode_id("Event", row.id)
+    open_event = rows["event-open"]
+    session.add(EventSpeaker(event_id=open_event.id, position=0, engineer_id=ids[2]))
+    session.add(
+        EventSpeaker(event_id=open_event.id, position=1, name="Cmp Guest", affiliation="Cmp Co")
+    )
+    registrations = [
+        ("event-open", 0, "REGISTERED", True, None),
+        ("event-open", 1, "REGISTERED", False, None),
+        ("event-open", 5, "WAITLISTED", False, None),
+        ("event-open", 4, "WAITLISTED", True, None),
+        ("event-open", 6, "CANCELLED", True, None),
+        ("event-members", 1, "REGISTERED", False, None),
+        ("event-past", 3, "REGISTERED", True, _at(6, 1, 18, year=2025)),
+        ("event-past", 1, "REGISTERED", True, None),
+        ("event-cancelled", 0, "REGISTERED", False, None),
+    ]
+    for index, (name, number, status, listed, checked_in) in enumerate(registrations):
+        registration = EventRegistration(
+            event_id=rows[name].id,
+            engineer_id=ids[number],
+            status=status,
+            listed=listed,
+            queued_at=_at(1, 1 + index, year=2029),
+            registered_at=_at(1, 1 + index, year=2029) if status == "REGISTERED" else None,
+            checked_in_at=checked_in,
+        )
+        session.add(registration)
+        await session.flush()
+        found.ids[f"registration-{index}"] = encode_id("EventRegistration", registration.id)
+    for index, (chapter_id, title) in enumerate(
+        [(gulf_id, "Cmp gulf news"), (gulf_id, 'Cmp "second" ö'), (uk_id, "Cmp uk news")]
+    ):
+        announcement = ChapterAnnouncement(
+            chapter_id=chapter_id,
+            author_id=ids[6],
+            title=title,
+            body=f"Cmp body {index}",
+            recipients=index + 3,
+            created_at=_at(1, 10 + index, year=2029),
+        )
+        session.add(announcement)
+        await session.flush()
+        found.ids[f"announcement-{index}"] = encode_id("ChapterAnnouncement", announcement.id)
+    await session.flush()

@@ -12,6 +12,7 @@ import tests.auth
 import tests.graph
 import tests.http
 from tests.auth import (
+    test_event_access,
     test_forum_access,
     test_forum_mutations,
     test_hidden_fields,
@@ -24,6 +25,8 @@ from tests.graph import (
     test_contribution_mutations,
     test_cost,
     test_engineers,
+    test_event_mutations,
+    test_event_query_count,
     test_forum,
     test_node,
     test_page_limits,
@@ -279,6 +282,86 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         listed.append((STATUSES, {"statuses": statuses}))
     for document in PER_HANDLE:
         listed += [(document, {"handle": handle}) for handle in handles]
+    listed += event_cases(world)
+    return listed
+
+
+EVENT_EVERYTHING = """
+query ($id: ID!) {
+  node(id: $id) {
+    __typename id
+    ... on Event {
+      kind title description startsAt endsAt timezone onlineUrl venue capacity
+      registrationOpensAt registrationClosesAt visibility status sequence createdAt updatedAt
+      attendeeCount waitlistCount placesLeft checkedInCount noShowCount
+      chapter { slug } cohost { slug }
+      speakers { name affiliation engineer { handle } }
+      viewerRegistration { status listed waitlistPosition checkedInAt queuedAt registeredAt }
+      attendees(first: 1) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { status listed engineer { handle } checkedInAt } }
+      }
+      waitlist(last: 5) { totalCount nodes { waitlistPosition listed engineer { handle } } }
+    }
+    ... on ChapterAnnouncement {
+      title body recipients createdAt author { handle } chapter { slug }
+    }
+  }
+}
+"""
+
+EVENTS_FILTERED = """
+query ($filter: EventFilter, $order: EventOrder, $first: Int) {
+  events(first: $first, filter: $filter, orderBy: $order) {
+    totalCount
+    edges { cursor node { title kind startsAt } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+  chapter(slug: "gulf-uae") {
+    events(first: 3, filter: $filter, orderBy: $order) { totalCount nodes { title } }
+    announcements(first: 1) { totalCount edges { cursor node { title } } }
+  }
+  viewer { events(first: 5, filter: $filter, orderBy: $order) { totalCount nodes { title } } }
+}
+"""
+
+
+def event_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The events domain's read documents over the world's events and announcements."""
+    events = ["event-open", "event-members", "event-past", "event-cancelled"]
+    listed: list[tuple[str, dict[str, Any] | None]] = []
+    for name in events:
+        listed.append((EVENT_EVERYTHING, {"id": world.ids[name]}))
+        listed.append((test_event_access.EVENT_NODE, {"id": world.ids[name]}))
+        listed.append((test_event_access.ATTENDEES, {"id": world.ids[name]}))
+    listed += [(EVENT_EVERYTHING, {"id": world.ids[f"announcement-{index}"]}) for index in range(3)]
+    listed += [
+        (test_event_access.EVENT_NODE, {"id": "RXZlbnQ6MjAwMDAwMDAwMA"}),
+        (test_event_access.EVENT_NODES, {"ids": [world.ids[name] for name in events]}),
+        (test_event_access.CHAPTER_EVENTS, {"slug": "gulf-uae"}),
+        (test_event_access.CHAPTER_EVENTS, {"slug": "uk-ireland"}),
+        (test_event_access.ALL_EVENTS, None),
+        (test_event_access.MY_EVENTS, None),
+        (test_event_mutations.ANNOUNCEMENTS, {"slug": "gulf-uae"}),
+        (test_event_mutations.ANNOUNCEMENTS, {"slug": "uk-ireland"}),
+        (test_event_query_count.CHAPTER_EVENTS, {"chapters": 20, "events": 3}),
+        (test_event_access.ANNOUNCEMENT_NODE, {"id": world.ids["announcement-0"]}),
+        (test_event_access.ANNOUNCEMENT_NODE, {"id": world.ids["announcement-2"]}),
+        *[
+            (test_event_access.REGISTRATION_NODE, {"id": world.ids[f"registration-{index}"]})
+            for index in range(9)
+        ],
+    ]
+    filters: list[dict[str, Any] | None] = [
+        None,
+        {"from": "2026-01-01T00:00:00+00:00"},
+        {"to": "2030-03-02T00:00:00+04:00", "kinds": ["MEETUP", "TALK"]},
+        {"from": "2030-03-01T18:00:00Z", "to": "2030-12-31T00:00:00Z", "kinds": ["WORKSHOP"]},
+        {"kinds": []},
+    ]
+    for filter_ in filters:
+        for order in ("START_ASC", "START_DESC"):
+            listed.append((EVENTS_FILTERED, {"filter": filter_, "order": order, "first": 2}))
     return listed
 
 

@@ -1,0 +1,356 @@
+"""SELECTs for chapter events: who may see which event, its attendees, orderings and feeds."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from db.enums import EventStatus, EventVisibility, RegistrationStatus
+from db.models import ChapterAnnouncement, Event, EventRegistration, EventSpeaker
+from db.queries.pagination import (
+    Ordering,
+    PageResult,
+    PageWindow,
+    finish,
+    keyset,
+)
+
+EVENT_ORDERINGS: dict[str, Ordering] = {
+    "START_ASC": Ordering("START_ASC", ("starts_at", "id")),
+    "START_DESC": Ordering("START_DESC", ("starts_at", "id"), descending=True),
+}
+"""Events by start time, soonest first (or latest first)."""
+ATTENDEE_ORDERING = Ordering("QUEUED_AT", ("queued_at", "id"))
+"""Registrations in the order people asked for a place: the waitlist's order too."""
+ANNOUNCEMENT_ORDERING = Ordering("NEWEST", ("created_at", "id"), descending=True)
+"""A chapter's announcements, newest first."""
+
+ACTIVE_STATUSES = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITLISTED.value)
+
+
+@dataclass(frozen=True)
+class EventScope:
+    """What of the chapters' events a viewer may see and run.
+
+    Members-only events: those hosted (or co-hosted, once accepted) by `member_chapter_ids`,
+    every one when `all_chapters`. Organising (attendee lists, check-in, online links):
+    events hosted or co-hosted by `organised_chapter_ids`, every one when `organises_all`.
+    An invited co-host's organisers see the event before they accept.
+    """
+
+    member_chapter_ids: tuple[int, ...] = ()
+    organised_chapter_ids: tuple[int, ...] = ()
+    all_chapters: bool = False
+    organises_all: bool = False
+    engineer_id: int | None = None
+
+    def event_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on events: the viewer may see the event."""
+        if self.all_chapters or self.organises_all:
+            return true()
+        public = Event.visibility == EventVisibility.PUBLIC.value
+        chapters = tuple(sorted({*self.member_chapter_ids, *self.organised_chapter_ids}))
+        if not chapters:
+            return public
+        conditions = [public, hosted_by(chapters)]
+        if self.organised_chapter_ids:
+            conditions.append(Event.cohost_chapter_id.in_(self.organised_chapter_ids))
+        return or_(*conditions)
+
+    def organises_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on events: the viewer organises the event (host or accepted co-host)."""
+        if self.organises_all:
+            return true()
+        if not self.organised_chapter_ids:
+            return false()
+        return hosted_by(self.organised_chapter_ids)
+
+    def registered_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on events: the viewer holds a place (not a waitlist spot)."""
+        if self.engineer_id is None:
+            return false()
+        return exists().where(
+            EventRegistration.event_id == Event.id,
+            EventRegistration.engineer_id == self.engineer_id,
+            EventRegistration.status == RegistrationStatus.REGISTERED.value,
+        )
+
+    def registered_or_waiting_predicate(self, engineer_id: int | None) -> ColumnElement[bool]:
+        """SQL predicate on events: the engineer holds a place or a waitlist spot."""
+        if engineer_id is None:
+            return false()
+        return exists().where(
+            EventRegistration.event_id == Event.id,
+            EventRegistration.engineer_id == engineer_id,
+            EventRegistration.status.in_(ACTIVE_STATUSES),
+        )
+
+    def online_link_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on events: the viewer may read the online link (registered or
+        organising)."""
+        return or_(self.organises_predicate(), self.registered_predicate())
+
+    def attendee_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on event_registrations: the viewer may see this person on the list
+        (organisers: everyone; others: people who chose to be listed, and themselves)."""
+        own = (
+            EventRegistration.engineer_id == self.engineer_id
+            if self.engineer_id is not None
+            else false()
+        )
+        organises = (
+            exists().where(Event.id == EventRegistration.event_id, self.organises_predicate())
+            if not self.organises_all
+            else true()
+        )
+        return or_(EventRegistration.listed.is_(True), own, organises)
+
+    def registration_private_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on event_registrations: the viewer may see the row's check-in (the
+        person themselves and the event's organisers)."""
+        own = (
+            EventRegistration.engineer_id == self.engineer_id
+            if self.engineer_id is not None
+            else false()
+        )
+        if self.organises_all:
+            return true()
+        return or_(
+            own, exists().where(Event.id == EventRegistration.event_id, self.organises_predicate())
+        )
+
+    def registration_node_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on event_registrations: the viewer may fetch the row by its ID (its
+        event is visible, and it is on a list they see: not given up, unless their own or they
+        organise the event)."""
+        own = (
+            EventRegistration.engineer_id == self.engineer_id
+            if self.engineer_id is not None
+            else false()
+        )
+        listed = and_(
+            EventRegistration.listed.is_(True), EventRegistration.status.in_(ACTIVE_STATUSES)
+        )
+        organises = exists().where(
+            Event.id == EventRegistration.event_id, self.organises_predicate()
+        )
+        return and_(self.registration_predicate(), or_(listed, own, organises))
+
+    def registration_predicate(self) -> ColumnElement[bool]:
+        """SQL predicate on event_registrations: a row of an event the viewer may see."""
+        return exists().where(Event.id == EventRegistration.event_id, self.event_predicate())
+
+
+def waitlist_position() -> ColumnElement[int | None]:
+    """SQL on event_registrations: a waitlisted row's place in line (1 = next), else NULL."""
+    ahead = aliased(EventRegistration)
+    count = (
+        select(func.count())
+        .where(
+            ahead.event_id == EventRegistration.event_id,
+            ahead.status == RegistrationStatus.WAITLISTED.value,
+            tuple_(ahead.queued_at, ahead.id)
+            <= tuple_(EventRegistration.queued_at, EventRegistration.id),
+        )
+        .scalar_subquery()
+    )
+    return case((EventRegistration.status == RegistrationStatus.WAITLISTED.value, count))
+
+
+def hosted_by(chapter_ids: Sequence[int]) -> ColumnElement[bool]:
+    """SQL predicate on events: hosted by one of these chapters, or co-hosted once accepted."""
+    return or_(
+        Event.chapter_id.in_(chapter_ids),
+        and_(Event.cohost_chapter_id.in_(chapter_ids), Event.cohost_accepted_at.is_not(None)),
+    )
+
+
+def hosted_by_chapter() -> str:
+    """The same as `hosted_by`, as a link template over `{c}` (event) and `{p}` (chapter)."""
+    return (
+        "({c}.chapter_id = {p}.id OR ({c}.cohost_chapter_id = {p}.id"
+        " AND {c}.cohost_accepted_at IS NOT NULL))"
+    )
+
+
+@dataclass(frozen=True)
+class EventCriteria:
+    """Filters of an event list: a time range (events overlapping it) and kinds."""
+
+    starts_before: datetime | None = None
+    ends_after: datetime | None = None
+    kinds: tuple[str, ...] = ()
+
+
+def events(scope: EventScope, criteria: EventCriteria = EventCriteria()) -> Select[Event]:
+    """SELECT the events the scope may see, filtered by the criteria."""
+    stmt = select(Event).where(scope.event_predicate())
+    if criteria.ends_after is not None:
+        stmt = stmt.where(Event.ends_at > criteria.ends_after)
+    if criteria.starts_before is not None:
+        stmt = stmt.where(Event.starts_at < criteria.starts_before)
+    if criteria.kinds:
+        stmt = stmt.where(Event.kind.in_(criteria.kinds))
+    return stmt
+
+
+def registered_events(
+    scope: EventScope, engineer_id: int | None, criteria: EventCriteria = EventCriteria()
+) -> Select[Event]:
+    """SELECT the visible events this engineer holds a place or a waitlist spot for (none
+    without an engineer)."""
+    return events(scope, criteria).where(scope.registered_or_waiting_predicate(engineer_id))
+
+
+def attendees(scope: EventScope, status: str) -> Select[EventRegistration]:
+    """SELECT registrations in `status` the scope may list."""
+    return select(EventRegistration).where(
+        EventRegistration.status == status, scope.attendee_predicate()
+    )
+
+
+async def fetch_chapter_event_pages(
+    session: AsyncSession,
+    stmt: Select[Event],
+    chapter_ids: Sequence[int],
+    ordering: Ordering,
+    window: PageWindow,
+) -> dict[int, PageResult[Event]]:
+    """One page of each chapter's events (hosted or co-hosted), in one statement."""
+    parent = (
+        func.unnest(literal(list(chapter_ids), ARRAY(Integer)))
+        .table_valued("parent_id")
+        .render_derived(name="parent")
+    )
+    inner = (
+        keyset(stmt.where(hosted_by_parent(parent.c.parent_id)), Event, ordering, window)
+        .subquery()
+        .lateral("page")
+    )
+    child = aliased(Event, inner)
+    query = select(parent.c.parent_id, child).select_from(parent).join(inner, true())
+    grouped: dict[int, list[Event]] = {chapter_id: [] for chapter_id in chapter_ids}
+    for chapter_id, row in await session.execute(query):
+        grouped[chapter_id].append(row)
+    return {chapter_id: finish(rows, window) for chapter_id, rows in grouped.items()}
+
+
+async def fetch_chapter_event_counts(
+    session: AsyncSession, stmt: Select[Event], chapter_ids: Sequence[int]
+) -> dict[int, int]:
+    """How many of each chapter's events (hosted or co-hosted) the statement selects."""
+    parent = (
+        func.unnest(literal(list(chapter_ids), ARRAY(Integer)))
+        .table_valued("parent_id")
+        .render_derived(name="parent")
+    )
+    inner = stmt.where(hosted_by_parent(parent.c.parent_id)).subquery().lateral("hosted")
+    query = (
+        select(parent.c.parent_id, func.count(inner.c.id))
+        .select_from(parent)
+        .join(inner, true(), isouter=True)
+        .group_by(parent.c.parent_id)
+    )
+    counts = dict.fromkeys(chapter_ids, 0)
+    for chapter_id, count in await session.execute(query):
+        counts[chapter_id] = int(count)
+    return counts
+
+
+def hosted_by_parent(chapter_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL predicate on events: hosted or (accepted) co-hosted by the given chapter."""
+    return or_(
+        Event.chapter_id == chapter_id,
+        and_(Event.cohost_chapter_id == chapter_id, Event.cohost_accepted_at.is_not(None)),
+    )
+
+
+async def list_events_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[Event]:
+    """Event rows by primary key (unchecked)."""
+    return (await session.scalars(select(Event).where(Event.id.in_(ids)))).all()
+
+
+async def list_registrations_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> Sequence[EventRegistration]:
+    """Registration rows by primary key (unchecked)."""
+    stmt = select(EventRegistration).where(EventRegistration.id.in_(ids))
+    return (await session.scalars(stmt)).all()
+
+
+async def list_speakers_by_event_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> Sequence[EventSpeaker]:
+    """Speakers of these events, in their order."""
+    stmt = (
+        select(EventSpeaker)
+        .where(EventSpeaker.event_id.in_(ids))
+        .order_by(EventSpeaker.event_id, EventSpeaker.position, EventSpeaker.id)
+    )
+    return (await session.scalars(stmt)).all()
+
+
+async def list_announcements_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> Sequence[ChapterAnnouncement]:
+    """Announcement rows by primary key (unchecked)."""
+    stmt = select(ChapterAnnouncement).where(ChapterAnnouncement.id.in_(ids))
+    return (await session.scalars(stmt)).all()
+
+
+def feed_events(chapter_id: int) -> Select[Event]:
+    """The public events a chapter hosts or co-hosts, for its calendar feed (cancelled ones
+    included: calendar apps remove them on STATUS:CANCELLED)."""
+    return (
+        select(Event)
+        .where(Event.visibility == EventVisibility.PUBLIC.value, hosted_by([chapter_id]))
+        .order_by(Event.starts_at, Event.id)
+    )
+
+
+def personal_feed_events(engineer_id: int) -> Select[Event]:
+    """The events a person registered for (or waits for), for their personal feed; cancelled
+    events stay so that calendar apps remove them."""
+    return (
+        select(Event)
+        .where(
+            exists().where(
+                EventRegistration.event_id == Event.id,
+                EventRegistration.engineer_id == engineer_id,
+                EventRegistration.status.in_(ACTIVE_STATUSES),
+            )
+        )
+        .order_by(Event.starts_at, Event.id)
+    )
+
+
+SCHEDULED = EventStatus.SCHEDULED.value
+
+
+async def registration_of(
+    session: AsyncSession, event_id: int, engineer_id: int
+) -> EventRegistration | None:
+    """One engineer's registration for one event, if any."""
+    return await session.scalar(
+        select(EventRegistration).where(
+            EventRegistration.event_id == event_id, EventRegistration.engineer_id == engineer_id
+        )
+    )

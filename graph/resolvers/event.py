@@ -1,0 +1,90 @@
+"""Query fields for chapter events and announcements, and their `node(id:)` fetchers."""
+
+from typing import Annotated
+
+import strawberry
+
+from db import models
+from db.queries import event as queries
+from graph.context import Context, Info
+from graph.pagination import PageArgs
+from graph.services.listing import page_of
+from graph.types.announcement import ChapterAnnouncement
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.event import Event, EventFilter, EventRegistration, criteria_of
+from graph.types.event_enums import EventOrder
+from graph.types.node import Node
+
+Filter = Annotated[
+    EventFilter | None,
+    strawberry.argument(description="A time range and kinds to narrow the list."),
+]
+Order = Annotated[EventOrder, strawberry.argument(description="Soonest (default) or latest first.")]
+
+
+async def events(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    filter: Filter = None,
+    order_by: Order = EventOrder.START_ASC,
+) -> Connection[Event]:
+    """Events across chapters that the viewer may see."""
+    ordering = queries.EVENT_ORDERINGS[order_by.name]
+    scope = info.context.loaders.events.scope
+    page, count = await page_of(
+        info.context.database,
+        queries.events(scope, criteria_of(filter)),
+        models.Event,
+        ordering,
+        PageArgs(first, after, last, before),
+    )
+    return build_connection(page, ordering, Event.from_model, count)
+
+
+async def viewer_events(
+    info: Info,
+    engineer_id: int | None,
+    filter: EventFilter | None,
+    order_by: EventOrder,
+    args: PageArgs,
+) -> Connection[Event]:
+    """The events the viewer holds a place or waitlist spot for (none for anonymous viewers)."""
+    ordering = queries.EVENT_ORDERINGS[order_by.name]
+    scope = info.context.loaders.events.scope
+    statement = queries.registered_events(scope, engineer_id, criteria_of(filter))
+    page, count = await page_of(info.context.database, statement, models.Event, ordering, args)
+    return build_connection(page, ordering, Event.from_model, count)
+
+
+async def event_node(context: Context, key: int) -> Node | None:
+    """An event, if the viewer may see it (the read rule, evaluated in SQL)."""
+    loaders = context.loaders.events
+    row = await loaders.event_by_id.load(key)
+    if row is None:
+        return None
+    visible = await loaders.visible_by_id.load(key)
+    return Event.from_model(row) if visible and visible[0] else None
+
+
+async def registration_node(context: Context, key: int) -> Node | None:
+    """An RSVP, if the viewer may fetch it (the rule of EventScope.registration_node_predicate,
+    evaluated in SQL)."""
+    loaders = context.loaders.events
+    row = await loaders.registration_by_id.load(key)
+    if row is None:
+        return None
+    allowed = await loaders.registration_node_by_id.load(key)
+    return EventRegistration.from_model(row) if allowed and allowed[0] else None
+
+
+async def announcement_node(context: Context, key: int) -> Node | None:
+    """An announcement, if the viewer may read the chapter's announcements."""
+    loaders = context.loaders.events
+    row = await loaders.announcement_by_id.load(key)
+    if row is None:
+        return None
+    readable = await loaders.announcement_readable_by_id.load(key)
+    return ChapterAnnouncement.from_model(row) if readable and readable[0] else None

@@ -1,0 +1,386 @@
+"""Event types: chapter events, their speakers, attendees and the chapters' announcements."""
+
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db import models
+from db.enums import EventKind, EventStatus, EventVisibility, RegistrationStatus
+from db.queries import event as queries
+from db.queries.event import EventCriteria
+from graph.context import Info
+from graph.ids import encode_id
+from graph.loaders.event import AttendeeSlice, EventSlice
+from graph.pagination import PageArgs
+from graph.types import event_enums as _event_enums  # noqa: F401  (registers the enums)
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.engineer import Engineer
+from graph.types.node import Node
+
+if TYPE_CHECKING:
+    from graph.types.chapter import Chapter
+
+ChapterRef = Annotated["Chapter", strawberry.lazy("graph.types.chapter")]
+
+ORGANISERS = (
+    "holders of `events:manage` in the hosting or co-hosting chapter (a chapter role) and "
+    "council admins"
+)
+
+
+@strawberry.input(description="Which events a list shows.")
+class EventFilter:
+    """A time range and kinds."""
+
+    from_: datetime | None = strawberry.field(
+        default=None,
+        name="from",
+        description="Only events still running at or after this time (they end after it).",
+    )
+    to: datetime | None = strawberry.field(
+        default=None, description="Only events starting before this time."
+    )
+    kinds: list[EventKind] | None = strawberry.field(
+        default=None, description="Only events of these kinds."
+    )
+
+    def criteria(self) -> EventCriteria:
+        """The filter as query criteria."""
+        return EventCriteria(
+            starts_before=self.to,
+            ends_after=self.from_,
+            kinds=tuple(sorted({kind.value for kind in self.kinds or ()})),
+        )
+
+
+def criteria_of(filter: EventFilter | None) -> EventCriteria:
+    """Query criteria of an optional filter."""
+    return filter.criteria() if filter is not None else EventCriteria()
+
+
+@strawberry.type(description="A speaker at an event: an engineer on the portal or a guest.")
+class EventSpeaker:
+    """One speaker."""
+
+    engineer_pk: strawberry.Private[int | None]
+    guest_name: strawberry.Private[str | None]
+    affiliation: str | None = strawberry.field(
+        description="A guest's organisation; null for engineers (see their profile)."
+    )
+
+    @classmethod
+    def from_model(cls, row: models.EventSpeaker) -> "EventSpeaker":
+        """Build from an event_speakers row."""
+        return cls(engineer_pk=row.engineer_id, guest_name=row.name, affiliation=row.affiliation)
+
+    @strawberry.field(description="The speaker's name (an engineer's profile name, or a guest's).")
+    async def name(self, info: Info) -> str:
+        """The guest's name, or the engineer's, loaded by id."""
+        if self.engineer_pk is None:
+            return self.guest_name or ""
+        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
+        return row.name if row is not None else ""
+
+    @strawberry.field(description="The engineer speaking; null for guests.")
+    async def engineer(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        if self.engineer_pk is None:
+            return None
+        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
+        return Engineer.from_model(row) if row is not None else None
+
+
+@strawberry.type(
+    description="One person's RSVP to an event: a place, a waitlist spot, or given up. By ID: "
+    "for the person, the event's organisers, and (people who chose to be listed) everyone who "
+    "may see the event."
+)
+class EventRegistration(Node):
+    """An RSVP."""
+
+    pk: strawberry.Private[int]
+    event_pk: strawberry.Private[int]
+    engineer_pk: strawberry.Private[int]
+    status: RegistrationStatus = strawberry.field(description="Where the RSVP stands.")
+    listed: bool = strawberry.field(
+        description="The person chose to appear on the attendee list everyone sees."
+    )
+    queued_at: datetime = strawberry.field(
+        description="When the person (last) asked for a place: the waitlist's order."
+    )
+    registered_at: datetime | None = strawberry.field(
+        description="When the person got a place (directly or from the waitlist)."
+    )
+    checked_in: strawberry.Private[datetime | None]
+
+    @classmethod
+    def from_model(cls, row: models.EventRegistration) -> "EventRegistration":
+        """Build from an event_registrations row."""
+        return cls(
+            id=strawberry.ID(encode_id("EventRegistration", row.id)),
+            pk=row.id,
+            event_pk=row.event_id,
+            engineer_pk=row.engineer_id,
+            status=RegistrationStatus(row.status),
+            listed=row.listed,
+            queued_at=row.queued_at,
+            registered_at=row.registered_at,
+            checked_in=row.checked_in_at,
+        )
+
+    @strawberry.field(description="The person.")
+    async def engineer(self, info: Info) -> Engineer:
+        """Loaded by id, batched."""
+        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
+        assert row is not None, "registration without engineer"
+        return Engineer.from_model(row)
+
+    @strawberry.field(
+        description="When the person was checked in at the door; null until then, and for "
+        f"everyone but the person and the event's organisers ({ORGANISERS})."
+    )
+    async def checked_in_at(self, info: Info) -> datetime | None:
+        """Shown by the rule of EventScope.registration_private_predicate."""
+        if self.checked_in is None:
+            return None
+        allowed = await info.context.loaders.events.registration_private_by_id.load(self.pk)
+        return self.checked_in if allowed and allowed[0] else None
+
+    @strawberry.field(
+        description="For a waitlisted RSVP, its place in line (1 = next to be promoted); null "
+        "otherwise."
+    )
+    async def waitlist_position(self, info: Info) -> int | None:
+        """Counted in SQL (db.queries.event.waitlist_position)."""
+        if self.status is not RegistrationStatus.WAITLISTED:
+            return None
+        found = await info.context.loaders.events.waitlist_position_by_id.load(self.pk)
+        return int(found[0]) if found and found[0] is not None else None
+
+
+@strawberry.type(
+    description="A chapter's event (talk, webinar, meetup, site visit, workshop), optionally "
+    "co-hosted by a second chapter. Members-only events are visible only to active members of "
+    "the hosting and co-hosting chapters and to council admins."
+)
+class Event(Node):
+    """A chapter event."""
+
+    pk: strawberry.Private[int]
+    chapter_pk: strawberry.Private[int]
+    cohost_pk: strawberry.Private[int | None]
+    link: strawberry.Private[str | None]
+    kind: EventKind = strawberry.field(description="What sort of gathering it is.")
+    title: str = strawberry.field(description="The event's title.")
+    description: str = strawberry.field(description="What it is about, for whom.")
+    starts_at: datetime = strawberry.field(description="When it starts.")
+    ends_at: datetime = strawberry.field(description="When it ends.")
+    timezone: str = strawberry.field(
+        description="IANA time zone it is scheduled in (the hosting chapter's by default)."
+    )
+    venue: str | None = strawberry.field(description="Where it takes place; null when online.")
+    capacity: int = strawberry.field(description="How many places there are.")
+    registration_opens_at: datetime | None = strawberry.field(
+        description="When registration opens; null: as soon as it is announced."
+    )
+    registration_closes_at: datetime | None = strawberry.field(
+        description="When registration closes; null: at the start."
+    )
+    visibility: EventVisibility = strawberry.field(description="Who may see it.")
+    status: EventStatus = strawberry.field(description="Whether it still takes place.")
+    sequence: int = strawberry.field(
+        description="Revision number, incremented on every change (the iCalendar SEQUENCE)."
+    )
+    created_at: datetime = strawberry.field(description="When it was announced.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+
+    @classmethod
+    def from_model(cls, row: models.Event) -> "Event":
+        """Build from an events row (the caller checked the viewer may see it)."""
+        return cls(
+            id=strawberry.ID(encode_id("Event", row.id)),
+            pk=row.id,
+            chapter_pk=row.chapter_id,
+            cohost_pk=row.cohost_chapter_id if row.cohost_accepted_at is not None else None,
+            link=row.online_url,
+            kind=EventKind(row.kind),
+            title=row.title,
+            description=row.description,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            timezone=row.timezone,
+            venue=row.venue,
+            capacity=row.capacity,
+            registration_opens_at=row.registration_opens_at,
+            registration_closes_at=row.registration_closes_at,
+            visibility=EventVisibility(row.visibility),
+            status=EventStatus(row.status),
+            sequence=row.sequence,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(
+        description="The link to join online; null when there is none, and for everyone but "
+        f"people holding a place and the organisers ({ORGANISERS})."
+    )
+    async def online_url(self, info: Info) -> str | None:
+        """Shown by the rule of EventScope.online_link_predicate."""
+        if self.link is None:
+            return None
+        access = await info.context.loaders.events.access_by_id.load(self.pk)
+        return self.link if access and access[1] else None
+
+    @strawberry.field(description="The hosting chapter.")
+    async def chapter(self, info: Info) -> ChapterRef:
+        """Loaded by id, batched."""
+        from graph.types.chapter import Chapter
+
+        row = await info.context.loaders.chapter_by_id.load(self.chapter_pk)
+        assert row is not None, "event without chapter"
+        return Chapter.from_model(row)
+
+    @strawberry.field(description="The co-hosting chapter, once it accepted; null otherwise.")
+    async def cohost(self, info: Info) -> ChapterRef | None:
+        """Loaded by id, batched."""
+        from graph.types.chapter import Chapter
+
+        if self.cohost_pk is None:
+            return None
+        row = await info.context.loaders.chapter_by_id.load(self.cohost_pk)
+        return Chapter.from_model(row) if row is not None else None
+
+    @strawberry.field(description="The speakers, in billing order.")
+    async def speakers(self, info: Info) -> list[EventSpeaker]:
+        """Batched across events."""
+        rows = await info.context.loaders.events.speakers_by_event_id.load(self.pk)
+        return [EventSpeaker.from_model(row) for row in rows]
+
+    @strawberry.field(description="How many people hold a place.")
+    async def attendee_count(self, info: Info) -> int:
+        """Counted per batch of events."""
+        return (await info.context.loaders.events.counts_by_id.load(self.pk)).registered
+
+    @strawberry.field(description="How many people wait for a place.")
+    async def waitlist_count(self, info: Info) -> int:
+        """Counted per batch of events."""
+        return (await info.context.loaders.events.counts_by_id.load(self.pk)).waitlisted
+
+    @strawberry.field(description="Places still free (0 when full).")
+    async def places_left(self, info: Info) -> int:
+        """Capacity less the places taken."""
+        counts = await info.context.loaders.events.counts_by_id.load(self.pk)
+        return max(self.capacity - counts.registered, 0)
+
+    @strawberry.field(
+        description=f"How many attendees were checked in; null except for the organisers "
+        f"({ORGANISERS})."
+    )
+    async def checked_in_count(self, info: Info) -> int | None:
+        """Counted per batch of events; shown to organisers."""
+        loaders = info.context.loaders.events
+        access = await loaders.access_by_id.load(self.pk)
+        if not access or not access[0]:
+            return None
+        return (await loaders.counts_by_id.load(self.pk)).checked_in
+
+    @strawberry.field(
+        description="How many people held a place and were not checked in, once the event is "
+        f"over (null before); null except for the organisers ({ORGANISERS})."
+    )
+    async def no_show_count(self, info: Info) -> int | None:
+        """Counted per batch of events; shown to organisers."""
+        loaders = info.context.loaders.events
+        access = await loaders.access_by_id.load(self.pk)
+        if not access or not access[0]:
+            return None
+        return (await loaders.counts_by_id.load(self.pk)).no_shows
+
+    @strawberry.field(
+        description="People holding a place, in the order they asked. Organisers "
+        f"({ORGANISERS}) see everyone; others see the people who chose to be listed, and "
+        "themselves (`attendeeCount` counts everyone)."
+    )
+    async def attendees(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[EventRegistration]:
+        """A keyset page, batched across events."""
+        return await _registrations(
+            info, self.pk, RegistrationStatus.REGISTERED, first, after, last, before
+        )
+
+    @strawberry.field(
+        description="People waiting for a place, next in line first; visible as `attendees`."
+    )
+    async def waitlist(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[EventRegistration]:
+        """A keyset page, batched across events."""
+        return await _registrations(
+            info, self.pk, RegistrationStatus.WAITLISTED, first, after, last, before
+        )
+
+    @strawberry.field(
+        description="The signed-in engineer's own RSVP to this event; null when there is none."
+    )
+    async def viewer_registration(self, info: Info) -> EventRegistration | None:
+        """The viewer's row, if any."""
+        if info.context.viewer.engineer_id is None:
+            return None
+        found = await info.context.loaders.events.own_registration_by_event_id.load(self.pk)
+        return EventRegistration.from_model(found[1]) if found is not None else None
+
+
+async def _registrations(
+    info: Info,
+    event_id: int,
+    status: RegistrationStatus,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[EventRegistration]:
+    loaders = info.context.loaders.events
+    ordering = queries.ATTENDEE_ORDERING
+    window = PageArgs(first, after, last, before).window(ordering, models.EventRegistration)
+    part = AttendeeSlice(status.value)
+    page = await loaders.attendee_page_by_event_id.load((event_id, replace(part, window=window)))
+    return build_connection(
+        page,
+        ordering,
+        EventRegistration.from_model,
+        lambda: loaders.attendee_count_by_event_id.load((event_id, part)),
+    )
+
+
+async def chapter_events(
+    info: Info,
+    chapter_id: int,
+    filter: EventFilter | None,
+    order_by: str,
+    args: PageArgs,
+) -> Connection[Event]:
+    """A chapter's visible events (hosted or co-hosted), batched across chapters."""
+    loaders = info.context.loaders.events
+    ordering = queries.EVENT_ORDERINGS[order_by]
+    window = args.window(ordering, models.Event)
+    part = EventSlice(criteria_of(filter), order_by)
+    page = await loaders.page_by_chapter_id.load((chapter_id, replace(part, window=window)))
+    return build_connection(
+        page,
+        ordering,
+        Event.from_model,
+        lambda: loaders.count_by_chapter_id.load((chapter_id, part)),
+    )
