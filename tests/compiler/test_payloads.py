@@ -125,6 +125,7 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "ConsentUserError": "a plain value built by the resolver (no row)",
     "EngagementUserError": "a plain value built by the resolver (no row)",
     "ForumUserError": "a plain value built by the resolver (no row)",
+    "EventUserError": "a plain value built by the resolver (no row)",
     "OpportunityUserError": "a plain value built by the resolver (no row)",
     "ProfileUserError": "a plain value built by the resolver (no row)",
     "Application": "not declared for the compiled path yet (issue 12)",
