@@ -19,6 +19,9 @@ MIRRORED: dict[str, str] = {
     "Query.viewer": "7df2e8a3197401c1",
     "Viewer.engineer": "7acf281f2690e48d",
     "Viewer.institution": "5c684def39932fea",
+    "Viewer.notifications": "bee8623f138b5f56",
+    "Viewer.unreadNotificationCount": "42bfc17b4dc7a05f",
+    "Notification.actor": "08362aadf7829de0",
     "Affiliation.engineer": "d9cfb4bfd9affa4a",
     "Affiliation.institution": "7aa2f324192f14ee",
     "Chapter.members": "ca990acbd7ac41e4",
@@ -85,6 +88,8 @@ MIRRORED_HELPERS: dict[str, str] = {
     "graph.services.visibility.can_read_forum_category": "313d0caef3a16893",
     "graph.services.visibility.can_read_forum_thread": "ebb33c36c816dd55",
     "graph.services.visibility.moderates_forum_category": "41fe9693b87b78d6",
+    "graph.services.notification.own_notifications": "0d6aea249bb08674",
+    "db.queries.notification.notifications_where": "f64ab41a2c92499f",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
 `reveals`, the filter, staff and membership SQL, the node membership check, which reads
@@ -133,6 +138,7 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "ForumCategory": "16db197f03294fbe",
     "ForumThread": "ef2f11574d99d90d",
     "ForumPost": "5dfc063a996c7b2d",
+    "Notification": "6971306aae1704d2",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

@@ -8,6 +8,7 @@ from graph.compiler.declaration import (
     ToOne,
     TypeMapping,
 )
+from graph.reads.notification import NOTIFICATIONS, UNREAD_COUNT
 
 DECLARATION = Declaration(
     types=(
@@ -20,6 +21,8 @@ DECLARATION = Declaration(
                 "clientId": Column("{viewer[client_id]}"),
                 "engineer": ToOne(Link("Engineer", "{c}.id = {viewer[engineer_id]}")),
                 "institution": ToOne(Link("Institution", "{c}.id = {viewer[institution_id]}")),
+                "notifications": NOTIFICATIONS,
+                "unreadNotificationCount": UNREAD_COUNT,
             },
         ),
     ),
