@@ -211,7 +211,7 @@ async def preferences_of(
             NotificationPreference.engineer_id == engineer_id
         )
     )
-    chosen = {kind: channel for kind, channel in rows}
+    chosen = dict(rows)
     return {
         kind: (
             (NotificationChannel(chosen[kind.value]), False)

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import StatementCounter
+from db.enums import NotificationKind
 from db.models import Engineer, LiveEvent, Membership, Notification, OutboxEmail
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
 from graph.ids import encode_id
 from graph.services.notification import notify
-from db.enums import NotificationKind
 from tests import factories, forum_world, viewers
 from tests.conftest import GraphQLClient
 from tests.forum_world import ForumWorld
@@ -163,9 +163,7 @@ async def test_a_mention_never_reveals_a_members_only_thread_to_an_outsider(
     await _reply(graphql, world, "member", "gulf", "@forum-moderator look")
     assert await _rows(session, world.engineers["outsider"]) == []
     assert await _rows(session, world.engineers["uk_moderator"]) == []
-    assert [r.kind for r in await _rows(session, world.engineers["moderator"])] == [
-        "FORUM_MENTION"
-    ]
+    assert [r.kind for r in await _rows(session, world.engineers["moderator"])] == ["FORUM_MENTION"]
 
 
 async def test_an_edit_notifies_only_the_newly_mentioned(
@@ -285,14 +283,13 @@ async def test_viewer_lists_own_notifications_newest_first_and_filters_unread(
     read = await graphql.data(NOTIFICATIONS, {"first": 10, "unread": False}, inbox["mine"])
 
     page = every["viewer"]["notifications"]
-    assert page["totalCount"] == 3 and page["pageInfo"]["hasNextPage"]
+    assert page["totalCount"] == 3
+    assert page["pageInfo"]["hasNextPage"]
     assert [edge["node"]["id"] for edge in page["edges"]] == inbox["ids"][::-1][:2]
     rest = await graphql.data(
         NOTIFICATIONS, {"first": 2, "after": page["pageInfo"]["endCursor"]}, inbox["mine"]
     )
-    assert [e["node"]["id"] for e in rest["viewer"]["notifications"]["edges"]] == [
-        inbox["ids"][0]
-    ]
+    assert [e["node"]["id"] for e in rest["viewer"]["notifications"]["edges"]] == [inbox["ids"][0]]
     assert every["viewer"]["unreadNotificationCount"] == 2
     assert [e["node"]["kind"] for e in unread["viewer"]["notifications"]["edges"]] == [
         "FORUM_MENTION",
@@ -448,7 +445,9 @@ async def test_each_channel_is_respected_when_notifying(
     # Given four engineers with verified accounts choosing each channel for replies
     people = {}
     for channel in ("IN_APP", "EMAIL", "EMAIL_DIGEST", "NONE"):
-        person = await factories.engineer(session, handle=f"channel-{channel.lower().replace('_', '-')}")
+        person = await factories.engineer(
+            session, handle=f"channel-{channel.lower().replace('_', '-')}"
+        )
         await factories.account(session, person)
         viewer = await viewers.engineer(session, registry, person)
         await graphql.data(
@@ -468,10 +467,9 @@ async def test_each_channel_is_respected_when_notifying(
     )
 
     # Then NONE writes nothing, EMAIL queues a mail, EMAIL_DIGEST waits for the digest
-    rows = {
-        channel: await _rows(session, person) for channel, person in people.items()
-    }
-    assert len(written) == 3 and rows["NONE"] == []
+    rows = {channel: await _rows(session, person) for channel, person in people.items()}
+    assert len(written) == 3
+    assert rows["NONE"] == []
     assert [row.digest_pending for row in rows["EMAIL_DIGEST"]] == [True]
     assert [row.digest_pending for row in rows["IN_APP"]] == [False]
     mails = list(
@@ -480,7 +478,8 @@ async def test_each_channel_is_respected_when_notifying(
     assert [(mail.recipient, mail.subject) for mail in mails] == [
         ("channel-email@example.org", "A reply")
     ]
-    assert "the words" in mails[0].body and mails[0].message_id.endswith("@braingain")
+    assert "the words" in mails[0].body
+    assert mails[0].message_id.endswith("@braingain")
     # and each row was published to its recipient's stream
     events_after = await session.scalar(select(func.count()).select_from(LiveEvent))
     assert events_after == (events_before or 0) + 3
