@@ -211,7 +211,7 @@ async def preferences_of(
             NotificationPreference.engineer_id == engineer_id
         )
     )
-    chosen = dict(rows)
+    chosen = dict(rows.all())  # a Result has keys(): dict() would read it as a mapping
     return {
         kind: (
             (NotificationChannel(chosen[kind.value]), False)
