@@ -76,10 +76,10 @@ class Subscription:
         """Keep live events aside until `release` (the resume replay goes first)."""
         self._held = []
 
-    def release(self) -> None:
-        """Queue the events held back, after the replayed ones (duplicates dropped)."""
+    def release(self, replayed: list[Event]) -> None:
+        """Queue the replayed events, then those held back meanwhile (duplicates dropped)."""
         held, self._held = self._held or [], None
-        for event in held:
+        for event in (*replayed, *held):
             self.offer(event)
 
     def offer(self, event: Event) -> None:
@@ -205,9 +205,7 @@ class EventBroker:
             await self._listen()
             if after is not None:
                 rows = await self._fetch(RESUME, topic, after, self.queue_size + 1)
-                for row in rows:
-                    subscription.offer(_event(row))
-                subscription.release()
+                subscription.release([_event(row) for row in rows])
         except BaseException:
             self.unsubscribe(subscription)
             raise
