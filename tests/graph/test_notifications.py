@@ -499,3 +499,17 @@ async def test_listing_notifications_costs_the_same_statements_for_any_page_size
         await graphql.data(NOTIFICATIONS, {"first": size}, inbox["mine"])
         counts.append(statements.count)
     assert counts[0] == counts[1]
+
+
+async def test_fan_out_is_one_statement_whatever_the_number_of_recipients(
+    session: AsyncSession, statements: StatementCounter
+) -> None:
+    people = [await factories.engineer(session, handle=f"fan-{n}") for n in range(40)]
+    await session.flush()
+    counts = []
+    for group in (people[:2], people[2:]):
+        statements.reset()
+        written = await notify(session, [p.id for p in group], NotificationKind.FORUM_MENTION)
+        counts.append(statements.count)
+        assert len(written) == len(group)
+    assert counts == [1, 1]
