@@ -15,6 +15,7 @@ from db.seed.catalogue import build_catalogue
 from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
+from db.seed.notifications import NOTIFICATION_TABLES, seed_notifications
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
 from db.seed.tables import (
     ENGINEER_COLUMNS,
@@ -60,6 +61,7 @@ class SeedSummary:
     engagements: int = 0
     engagement_sessions: int = 0
     ledger_entries: int = 0
+    notifications: int = 0
     seconds: float = 0.0
 
     def describe(self) -> str:
@@ -179,6 +181,8 @@ async def seed(
             f" {contributions['engagements']} engagements,"
             f" {contributions['ledger_entries']} ledger entries"
         )
+        notifications = await seed_notifications(connection)
+        progress(f"notifications: {notifications['notifications']}")
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
@@ -189,6 +193,7 @@ async def seed(
                 *ENGINEER_TABLES,
                 *FORUM_TABLES,
                 *CONTRIBUTION_TABLES,
+                *NOTIFICATION_TABLES,
                 "chapters",
             ],
         )
@@ -215,6 +220,7 @@ async def seed(
         engagements=contributions["engagements"],
         engagement_sessions=contributions["engagement_sessions"],
         ledger_entries=contributions["ledger_entries"],
+        notifications=contributions["notifications"] + notifications["notifications"],
         seconds=time.perf_counter() - started,
     )
     progress(summary.describe())
