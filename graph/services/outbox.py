@@ -162,8 +162,9 @@ FOR UPDATE OF n SKIP LOCKED
 
 
 async def compose_digests(session: AsyncSession, settings: DeliverySettings) -> int:
-    """Queue one digest per person whose oldest pending notification is due, and clear their
-    rows' flag; the caller commits. Returns how many digests were queued."""
+    """Queue one digest per person whose oldest pending notification is due (to their verified
+    address; without one, nothing is mailed) and clear their rows' flag; the caller commits.
+    Returns how many notifications were gathered."""
     rows = list(
         await session.execute(
             _DUE_DIGESTS, {"age": settings.digest_seconds, "batch": settings.batch}
@@ -186,7 +187,6 @@ async def compose_digests(session: AsyncSession, settings: DeliverySettings) -> 
             )
         ).all()
     )
-    queued = 0
     for recipient, items in grouped.items():
         address = emails.get(recipient)
         if address is None:
@@ -197,13 +197,12 @@ async def compose_digests(session: AsyncSession, settings: DeliverySettings) -> 
         )
         subject = DIGEST_SUBJECT.format(count=len(items), plural="" if len(items) == 1 else "s")
         queue_email(session, address, subject, body + "\n\n--\nBrain Gain portal.")
-        queued += 1
     await session.execute(
         update(Notification)
         .where(Notification.id.in_([row.id for row in rows]))
         .values(digest_pending=False)
     )
-    return queued
+    return len(rows)
 
 
 class MailWorker:

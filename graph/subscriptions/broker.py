@@ -71,6 +71,9 @@ class Subscription:
         self._seen_order: deque[int] = deque()
         self._held: list[Event] | None = None
         """While the subscription's own resume query runs, live events wait here."""
+        self.floor = 0
+        """Replays after a reconnect bring this subscription only events with a higher id (the
+        log's end when it subscribed, or its `after`): nothing from before it subscribed."""
 
     def hold(self) -> None:
         """Keep live events aside until `release` (the resume replay goes first)."""
@@ -176,6 +179,7 @@ class EventBroker:
         """Replays run after a reconnect (for tests and logs)."""
         self._replaying: list[str] | None = None
         self._query = asyncio.Lock()
+        """Serialises queries on the current LISTEN connection (each connection has its own)."""
 
     @property
     def subscriber_count(self) -> int:
@@ -203,7 +207,9 @@ class EventBroker:
         self.topics.setdefault(topic, set()).add(subscription)
         try:
             await self._listen()
+            subscription.floor = self.high_water or 0
             if after is not None:
+                subscription.floor = after
                 rows = await self._fetch(RESUME, topic, after, self.queue_size + 1)
                 subscription.release([_event(row) for row in rows])
         except BaseException:
@@ -215,8 +221,8 @@ class EventBroker:
 
     async def _fetch(self, query: str, *arguments: Any) -> list[Any]:
         """Run a query on the LISTEN connection (one at a time; it is shared)."""
-        async with self._query:
-            connection = self.connection
+        lock, connection = self._query, self.connection
+        async with lock:
             if connection is None or connection.is_closed():
                 raise ConnectionError("the event LISTEN connection is down")
             rows: list[Any] = await connection.fetch(query, *arguments)
@@ -267,16 +273,18 @@ class EventBroker:
             return
         self._fan_out(event)
 
-    def _fan_out(self, event: Event) -> None:
+    def _fan_out(self, event: Event, replayed: bool = False) -> None:
         if event.id is not None and (self.high_water is None or event.id > self.high_water):
             self.high_water = event.id
         for subscription in list(self.topics.get(event.topic, ())):
+            if replayed and event.id is not None and event.id <= subscription.floor:
+                continue  # committed before this subscriber came
             subscription.offer(event)
 
-    async def _catch_up(self, connection: Any) -> None:
+    async def _catch_up(self, connection: Any, lock: asyncio.Lock) -> None:
         """On a new LISTEN connection: note where the log stands (first time), or replay what
         was committed while the previous connection was down."""
-        async with self._query:
+        async with lock:
             if self.high_water is None:
                 self.high_water = int(
                     await connection.fetchval("SELECT coalesce(max(id), 0) FROM live_events")
@@ -287,7 +295,7 @@ class EventBroker:
             since = self.lost_at - REPLAY_WINDOW_SECONDS
             rows = await connection.fetch(REPLAY, list(self.topics), self.high_water, since)
         for row in rows:
-            self._fan_out(_event(row))
+            self._fan_out(_event(row), replayed=True)
         self.lost_at = None
         self.replays += 1
         if rows:
@@ -300,10 +308,11 @@ class EventBroker:
             if self.listening:
                 return
             connection = await self._connect()
+            lock = asyncio.Lock()  # not the old connection's: a query may hang on it
             self._replaying = []
             try:
                 await connection.add_listener(CHANNEL, self._on_notify)
-                await self._catch_up(connection)
+                await self._catch_up(connection, lock)
             except BaseException:
                 self._replaying = None
                 connection.terminate()
@@ -312,7 +321,7 @@ class EventBroker:
             for payload in held:
                 self.deliver(payload)
             connection.add_termination_listener(self._on_lost)
-            self.connection = connection
+            self.connection, self._query = connection, lock
             self.connections_opened += 1
             self._touch()
             if self._health is None or self._health.done():
@@ -349,11 +358,11 @@ class EventBroker:
         """Notice a connection that died silently (no FIN/RST): a cheap query, with a timeout."""
         while not self._closed:
             await asyncio.sleep(self.health_check_seconds)
-            connection = self.connection
+            connection, lock = self.connection, self._query
             if connection is None or connection.is_closed():
                 continue
             try:
-                async with self._query:
+                async with lock:
                     await asyncio.wait_for(
                         connection.execute("SELECT 1"), self.health_check_seconds
                     )

@@ -173,3 +173,27 @@ async def test_events_without_a_log_row_are_still_delivered(
     )
     assert await received(subscription, 1) == [7]
     subscription.close()
+
+
+async def test_a_replay_brings_nothing_from_before_a_subscriber_came(
+    proxied: tuple[Proxy, EventBroker], writer: asyncpg.Connection
+) -> None:
+    proxy, broker = proxied
+    # Given an early subscriber that received one event, and a late one that came after it
+    early = await broker.subscribe(TOPIC)
+    await publish(writer, TOPIC, 1)
+    assert await received(early, 1) == [1]
+    late = await broker.subscribe(TOPIC)
+
+    # When an event is committed during an outage and replayed (with the minute before it)
+    await outage(proxy, broker)
+    await publish(writer, TOPIC, 2)
+    await restore(proxy, broker)
+    await publish(writer, TOPIC, 3)
+
+    # Then each gets only what came after it subscribed, once
+    assert await received(early, 2) == [2, 3]
+    assert await received(late, 2) == [2, 3]
+    for subscription in (early, late):
+        assert subscription.queue.empty()
+        subscription.close()

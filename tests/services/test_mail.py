@@ -17,7 +17,13 @@ from db.enums import NotificationKind
 from db.models import Engineer, Notification, NotificationPreference, OutboxEmail
 from graph.services.mail import LogSender, MailSettings, SmtpSender
 from graph.services.notification import notify
-from graph.services.outbox import DeliverySettings, MailWorker, claim, queue_email
+from graph.services.outbox import (
+    DeliverySettings,
+    MailWorker,
+    claim,
+    compose_digests,
+    queue_email,
+)
 from tests import factories
 from tests.support.smtp import Recorder, body_of, smtp_server
 
@@ -296,3 +302,24 @@ def test_backoff_doubles_and_is_capped() -> None:
     assert 100 <= delays[2] <= 110
     assert 100 <= delays[3] <= 110
     assert timedelta(seconds=delays[0]) < timedelta(seconds=delays[1])
+
+
+async def test_a_digest_without_a_verified_address_mails_nothing_and_is_not_retried(
+    session: AsyncSession,
+) -> None:
+    # Given someone without an account whose forum replies wait for a digest
+    person = await factories.engineer(session, handle="digest-no-account")
+    await notify(session, [person.id], NotificationKind.FORUM_REPLY)
+    before = await session.scalar(select(func.count()).select_from(OutboxEmail))
+
+    # When the digest is due
+    gathered = await compose_digests(session, DeliverySettings(digest_seconds=0))
+
+    # Then the row is no longer pending (not gathered again), and no mail was queued for it
+    assert gathered >= 1
+    row = await session.scalar(select(Notification).where(Notification.recipient_id == person.id))
+    assert row is not None
+    assert row.digest_pending is False
+    after = await session.scalar(select(func.count()).select_from(OutboxEmail))
+    assert after == before
+    assert await compose_digests(session, DeliverySettings(digest_seconds=0)) == 0
