@@ -197,3 +197,32 @@ async def test_a_replay_brings_nothing_from_before_a_subscriber_came(
     for subscription in (early, late):
         assert subscription.queue.empty()
         subscription.close()
+
+
+async def test_only_the_worker_that_lost_its_connection_replays_and_nobody_gets_twice(
+    proxied: tuple[Proxy, EventBroker], writer: asyncpg.Connection, database: DatabaseLocation
+) -> None:
+    proxy, cut_worker = proxied
+    # Given two workers with a subscriber each: one LISTENs through the proxy, one directly
+    steady_worker = EventBroker(database.url, first_backoff=0.01, max_backoff=0.1)
+    try:
+        on_cut = await cut_worker.subscribe(TOPIC)
+        on_steady = await steady_worker.subscribe(TOPIC)
+
+        # When the first worker's connection is cut while events are committed
+        await outage(proxy, cut_worker)
+        for post in (1, 2):
+            await publish(writer, TOPIC, post)
+        assert await received(on_steady, 2) == [1, 2]  # the other worker hears them live
+        await restore(proxy, cut_worker)
+        await publish(writer, TOPIC, 3)
+
+        # Then both subscribers have every event once, in order
+        assert await received(on_cut, 3) == [1, 2, 3]
+        assert await received(on_steady, 1) == [3]
+        for subscription in (on_cut, on_steady):
+            assert subscription.queue.empty()
+            subscription.close()
+        assert (cut_worker.replays, steady_worker.replays) == (1, 0)
+    finally:
+        await steady_worker.close()
