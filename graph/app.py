@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
@@ -54,12 +55,12 @@ from graph.observability.tracing import app_tracer
 from graph.observability.websocket import ObservedLegacyWSHandler, ObservedTransportWSHandler
 from graph.replicas import ReplicaSet, ReplicaSettings
 from graph.schema import schema as default_schema
-from graph.services.outbox import drain_outbox
+from graph.services.mail import MailSettings, sender_for
+from graph.services.outbox import DeliverySettings, MailWorker
 from graph.settings import Settings
 from graph.subscriptions.broker import EventBroker
 
 logger = logging.getLogger("braingain")
-OUTBOX_INTERVAL_SECONDS = 2.0
 
 
 def unauthenticated(reason: str) -> Response:
@@ -234,16 +235,15 @@ class GraphQLApp(GraphQL[Context, None]):
             await database.close()
 
 
-async def _outbox_loop(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    """Development mailer: log queued mails every few seconds."""
-    while True:
-        try:
-            async with sessionmaker() as session:
-                if await drain_outbox(session):
-                    await session.commit()
-        except Exception:
-            logger.exception("outbox drain failed")
-        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
+def runs_mail_worker(settings: Settings) -> bool:
+    """BRAINGAIN_MAIL_WORKER: `in-process` runs the mail worker inside the server, `off` leaves
+    it to `braingain mail-worker`; by default in-process except in production."""
+    choice = os.environ.get("BRAINGAIN_MAIL_WORKER", "").strip().lower()
+    if choice not in ("", "in-process", "off"):
+        raise ValueError(f"BRAINGAIN_MAIL_WORKER: expected in-process or off, got {choice!r}")
+    if choice:
+        return choice == "in-process"
+    return not settings.is_production
 
 
 def create_app(
@@ -331,8 +331,13 @@ def create_app(
                 graphql.events = own_events = EventBroker(url)
         endpoint.events_broker(graphql.events)
         mailer = None
-        if not settings.is_production and sessionmaker is None:
-            mailer = asyncio.create_task(_outbox_loop(state["sessionmaker"]))
+        if sessionmaker is None and runs_mail_worker(settings):
+            worker = MailWorker(
+                state["sessionmaker"],
+                sender_for(MailSettings.from_environment()),
+                DeliverySettings.from_environment(),
+            )
+            mailer = asyncio.create_task(worker.run())
         try:
             yield
         finally:

@@ -29,6 +29,8 @@ from graph.resolvers import forum_subscriptions as forum_subscription_fields
 from graph.resolvers import institution as institution_fields
 from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
+from graph.resolvers import notification as notification_fields
+from graph.resolvers import notification_subscriptions as notification_subscription_fields
 from graph.resolvers import opportunity as contribution_fields
 from graph.resolvers import profile as profile_fields
 from graph.resolvers import taxonomy as taxonomy_fields
@@ -44,6 +46,7 @@ from graph.types.forum import ForumCategory, ForumPost, ForumThread
 from graph.types.forum_report import ForumReport
 from graph.types.institution import Institution
 from graph.types.node import Node
+from graph.types.notification import Notification
 from graph.types.taxonomy import Sector
 from graph.types.viewer import Viewer
 
@@ -311,6 +314,16 @@ class Mutation:
         resolver=event_mutation_fields.calendar_feed_revoke,
         description=event_mutation_fields.FEED_REVOKE,
     )
+    notification_mark_read: notification_fields.NotificationMarkReadPayload = strawberry.field(
+        resolver=notification_fields.notification_mark_read,
+        description=notification_fields.MARK_READ,
+    )
+    notification_preferences_update: notification_fields.NotificationPreferencesPayload = (
+        strawberry.field(
+            resolver=notification_fields.notification_preferences_update,
+            description=notification_fields.PREFERENCES_UPDATE,
+        )
+    )
 
 
 @strawberry.type(
@@ -322,6 +335,18 @@ class Subscription:
     forum_post_added: AsyncIterator[ForumPost] = strawberry.subscription(
         resolver=forum_subscription_fields.forum_post_added,
         description=forum_subscription_fields.POST_ADDED,
+    )
+    forum_thread_updated: AsyncIterator[notification_subscription_fields.ForumThreadUpdate] = (
+        strawberry.subscription(
+            resolver=notification_subscription_fields.forum_thread_updated,
+            description=notification_subscription_fields.THREAD_UPDATED,
+        )
+    )
+    notification_received: AsyncIterator[notification_subscription_fields.NotificationReceived] = (
+        strawberry.subscription(
+            resolver=notification_subscription_fields.notification_received,
+            description=notification_subscription_fields.NOTIFICATION_RECEIVED,
+        )
     )
 
 
@@ -358,6 +383,7 @@ def build_schema() -> strawberry.Schema:
             ForumPost,
             ForumReport,
             ChapterAnnouncement,
+            Notification,
         ],
         extensions=[
             LimitedParser,

@@ -23,6 +23,7 @@ from db.models.event import (
 from db.models.forum import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
 from db.models.institution import Affiliation, Institution
 from db.models.ledger import LedgerEntry, Notification
+from db.models.notification import LiveEvent, NotificationPreference
 from db.models.oauth import (
     AuthorizationCode,
     OAuthClient,
@@ -71,10 +72,12 @@ __all__ = [
     "Institution",
     "Invitation",
     "LedgerEntry",
+    "LiveEvent",
     "LoginAttempt",
     "Membership",
     "Milestone",
     "Notification",
+    "NotificationPreference",
     "OAuthClient",
     "Opportunity",
     "OpportunityChapter",

@@ -2,7 +2,18 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamped
@@ -73,16 +84,41 @@ class LoginAttempt(Base):
 
 
 class OutboxEmail(Base):
-    """A mail waiting to be sent (the development server logs it instead)."""
+    """A mail waiting to be sent: claimed by one mail worker, then marked sent (or failed).
+
+    `message_id` is fixed when the row is written, so every attempt carries the same
+    Message-ID header; a claim (`claimed_by`, `claimed_at`) keeps other workers off it.
+    """
 
     __tablename__ = "outbox_emails"
-    __table_args__ = (Index("ix_outbox_emails_unsent", "id", postgresql_where="sent_at IS NULL"),)
+    __table_args__ = (
+        Index(
+            "ix_outbox_emails_unsent",
+            "next_attempt_at",
+            "id",
+            postgresql_where="sent_at IS NULL AND failed_at IS NULL",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(
+        String(200),
+        unique=True,
+        server_default=text("gen_random_uuid()::text || '@braingain'"),
+    )
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Given up after the last attempt."""

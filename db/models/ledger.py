@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -75,6 +76,12 @@ class Notification(Base):
             "id",
             postgresql_where=text("read_at IS NULL"),
         ),
+        Index(
+            "ix_notifications_digest_pending",
+            "recipient_id",
+            "id",
+            postgresql_where=text("digest_pending"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,8 +102,23 @@ class Notification(Base):
     announcement_id: Mapped[int | None] = mapped_column(
         ForeignKey("chapter_announcements.id", ondelete="CASCADE"), index=True
     )
+    thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_threads.id", ondelete="CASCADE"), index=True
+    )
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_posts.id", ondelete="CASCADE"), index=True
+    )
+    chapter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chapters.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("engineers.id", ondelete="SET NULL"))
+    """Who caused it (the replier, the coordinator), when a person did."""
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    digest_pending: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    """The recipient takes this kind as an email digest and it has not gone out yet."""

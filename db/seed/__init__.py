@@ -16,6 +16,7 @@ from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
 from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
+from db.seed.notifications import NOTIFICATION_TABLES, seed_notifications
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
 from db.seed.tables import (
     ENGINEER_COLUMNS,
@@ -61,6 +62,7 @@ class SeedSummary:
     engagements: int = 0
     engagement_sessions: int = 0
     ledger_entries: int = 0
+    notifications: int = 0
     seconds: float = 0.0
 
     def describe(self) -> str:
@@ -182,6 +184,8 @@ async def seed(
         )
         events = await seed_events(connection, random.Random(f"events-{random_seed}"), scale)
         progress(", ".join(f"{name.replace('_', ' ')} {count}" for name, count in events.items()))
+        notifications = await seed_notifications(connection)
+        progress(f"notifications: {notifications['notifications']}")
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
@@ -193,6 +197,7 @@ async def seed(
                 *FORUM_TABLES,
                 *CONTRIBUTION_TABLES,
                 *EVENT_TABLES,
+                *NOTIFICATION_TABLES,
                 "chapters",
             ],
         )
@@ -219,6 +224,7 @@ async def seed(
         engagements=contributions["engagements"],
         engagement_sessions=contributions["engagement_sessions"],
         ledger_entries=contributions["ledger_entries"],
+        notifications=contributions["notifications"] + notifications["notifications"],
         seconds=time.perf_counter() - started,
     )
     progress(summary.describe())

@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Sequence
 
-from graph.cli import operators, server
+from graph.cli import mail, operators, server
 from graph.observability.logging import configure_logging
 
 
@@ -16,6 +16,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
     server.register(commands)
     operators.register(commands)
+    mail.register(commands)
     return root
 
 

@@ -55,7 +55,8 @@ Fields about the viewer compile too: a Column's `{viewer_engineer}` is the viewe
 id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for anyone else).
 
 Still answered in Python (strawberry; a mixed operation runs only these from its residual):
-`viewer` and what hangs off it (accessLog), Chapter.auditLog and ForumCategory.reports (the
+what hangs off `viewer` but its own notifications (consentGrants, accessLog,
+notificationPreferences), Chapter.auditLog and ForumCategory.reports (the
 moderation queue; permission checks that raise FORBIDDEN), ForumReport, AccessLogEntry,
 AuditLogEntry and Affiliation as `node` results, introspection, and viewers reads.serves
 refuses (a client of no institution, or a client holding members:read). Mutations and

@@ -19,6 +19,9 @@ MIRRORED: dict[str, str] = {
     "Query.viewer": "7df2e8a3197401c1",
     "Viewer.engineer": "7acf281f2690e48d",
     "Viewer.institution": "5c684def39932fea",
+    "Viewer.notifications": "bee8623f138b5f56",
+    "Viewer.unreadNotificationCount": "42bfc17b4dc7a05f",
+    "Notification.actor": "08362aadf7829de0",
     "Affiliation.engineer": "d9cfb4bfd9affa4a",
     "Affiliation.institution": "7aa2f324192f14ee",
     "Chapter.members": "ca990acbd7ac41e4",
@@ -113,6 +116,8 @@ MIRRORED_HELPERS: dict[str, str] = {
     "db.queries.event.registered_events": "9f0a767d444a5533",
     "db.queries.event.waitlist_position": "5965df24bf8a6b2d",
     "graph.types.event.EventFilter": "ce1785ab03d6e613",
+    "graph.services.notification.own_notifications": "0d6aea249bb08674",
+    "db.queries.notification.notifications_where": "f64ab41a2c92499f",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
 `reveals`, the filter, staff and membership SQL, the node membership check, which reads
@@ -164,6 +169,7 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "Event": "a647850810ac7708",
     "ChapterAnnouncement": "3b512a1651c73cf8",
     "EventRegistration": "9fdaa9f80e78992a",
+    "Notification": "6971306aae1704d2",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

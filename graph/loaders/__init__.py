@@ -55,6 +55,7 @@ from graph.loaders.institution import (
     StaffCountByInstitutionIdLoader,
     StaffPageByInstitutionIdLoader,
 )
+from graph.loaders.notification import NotificationByIdLoader
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import shows_field
 
@@ -205,6 +206,11 @@ class Loaders:
     def affiliation_by_id(self) -> AffiliationByIdLoader:
         """AffiliationByIdLoader, for this request."""
         return AffiliationByIdLoader(self.database)
+
+    @cached_property
+    def notification_by_id(self) -> NotificationByIdLoader:
+        """NotificationByIdLoader: the viewer's own notifications, for this request."""
+        return NotificationByIdLoader(self.database, self.viewer)
 
     @cached_property
     def consent_grant_by_id(self) -> ConsentGrantByIdLoader:

@@ -9,6 +9,7 @@ from graph.compiler.declaration import (
     TypeMapping,
 )
 from graph.reads import event
+from graph.reads.notification import NOTIFICATIONS, UNREAD_COUNT
 
 DECLARATION = Declaration(
     types=(
@@ -22,6 +23,8 @@ DECLARATION = Declaration(
                 "engineer": ToOne(Link("Engineer", "{c}.id = {viewer[engineer_id]}")),
                 "institution": ToOne(Link("Institution", "{c}.id = {viewer[institution_id]}")),
                 **event.VIEWER_FIELDS,
+                "notifications": NOTIFICATIONS,
+                "unreadNotificationCount": UNREAD_COUNT,
             },
         ),
     ),

@@ -13,6 +13,7 @@ from graph.extensions.access_log import write_consent_reads
 from graph.ids import decode_id_of
 from graph.resolvers.forum import readable_thread
 from graph.subscriptions.broker import Subscription
+from graph.subscriptions.events import POST_ADDED as REPLY_ADDED
 from graph.subscriptions.events import forum_thread_topic
 from graph.subscriptions.execution import Delivery
 from graph.types.forum import ForumPost
@@ -50,7 +51,7 @@ async def forum_post_added(
         key = decode_id_of(str(thread_id), "ForumThread")
     except BadUserInput as error:
         raise BadUserInput(error.message, argument="threadId") from None
-    start = await _event_context(context)
+    start = await event_context(context)
     try:
         if await readable_thread(start, key) is None:
             raise thread_gone()
@@ -71,9 +72,9 @@ async def _replies(
         while True:
             event = await subscription.next()
             post_id = event.ids.get("post")
-            if post_id is None:
+            if post_id is None or event.change not in ("", REPLY_ADDED):
                 continue
-            current = await _event_context(context)
+            current = await event_context(context)
             try:
                 post = await _visible_reply(current, thread_id, post_id)
                 if post is not None:
@@ -85,7 +86,7 @@ async def _replies(
         subscription.close()
 
 
-async def _event_context(context: Context) -> Context:
+async def event_context(context: Context) -> Context:
     """A fresh context for the subscriber; UNAUTHENTICATED once their token expired or was
     revoked (the subscription ends: reconnect with a fresh token)."""
     try:

@@ -19,6 +19,7 @@ from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
+from graph.types.notification import Notification
 from graph.types.taxonomy import Sector, Skill
 
 MAX_NODES = 100
@@ -78,6 +79,7 @@ NODE_TYPES: dict[str, Fetch] = {
     "Opportunity": contribution_nodes.opportunity_node,
     "Application": contribution_nodes.application_node,
     "Engagement": contribution_nodes.engagement_node,
+    "Notification": _by_loader("notification_by_id", Notification.from_model),
 }
 
 

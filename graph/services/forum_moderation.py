@@ -20,6 +20,7 @@ from graph.services.forum_writing import (
     readable_thread,
 )
 from graph.services.problems import reject
+from graph.subscriptions.events import MODERATED, forum_thread_changed, publish
 
 
 class ModerationAction(enum.Enum):
@@ -94,7 +95,7 @@ async def moderate(
             "input",
             "action",
         )
-    return await audited_update(
+    changed = await audited_update(
         session,
         viewer,
         f"forum.{action.value.lower()}",
@@ -104,6 +105,12 @@ async def moderate(
         request_id=request_id,
         **{column: value},
     )
+    if isinstance(changed, ForumPost):
+        event = forum_thread_changed(changed.thread_id, MODERATED, changed.id)
+    else:
+        event = forum_thread_changed(changed.id, MODERATED)
+    await publish(session, event)  # forumThreadUpdated subscribers hear of it on commit
+    return changed
 
 
 async def resolve_report(

@@ -1,13 +1,24 @@
 """Forum writing rules: start threads, reply, edit, vote, accept answers and report."""
 
 import enum
+import re
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Chapter, ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
+from db.enums import MembershipStatus, NotificationKind
+from db.models import (
+    Chapter,
+    Engineer,
+    ForumCategory,
+    ForumPost,
+    ForumReport,
+    ForumThread,
+    ForumVote,
+    Membership,
+)
 from db.models.forum import BODY_MAX, REASON_MAX, TAGS_MAX, TITLE_MAX
 from db.queries.forum import open_report_exists
 from graph.auth.permissions import require_engineer
@@ -15,10 +26,17 @@ from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.errors import Forbidden, InsufficientScope
 from graph.services.forum import can_read_category, can_read_thread, moderates, valid_tag
+from graph.services.notification import notify
 from graph.services.problems import reject
-from graph.subscriptions.events import forum_post_added, publish
+from graph.subscriptions.events import POST_ADDED, POST_EDITED, forum_thread_changed, publish
 
 TITLE_MIN = 3
+MENTIONS_MAX = 20
+"""Handles notified per post at most (a post naming more notifies the first twenty)."""
+MENTION = re.compile(
+    r"(?<![\w@.])@([a-z0-9](?:[a-z0-9-]{0,37}[a-z0-9])?)(?![\w-])", re.IGNORECASE
+)
+EXCERPT_MAX = 280
 
 
 class ForumErrorCode(enum.Enum):
@@ -187,6 +205,7 @@ async def create_thread(
     session.add(thread)
     await session.flush()
     await session.refresh(thread)
+    await _notify_mentions(session, category, thread, None, thread.body, engineer_id, set())
     return thread
 
 
@@ -205,14 +224,111 @@ async def create_post(
     session.add(post)
     await session.flush()
     await session.refresh(post)
-    await publish(session, forum_post_added(thread.id, post.id))  # delivered on commit only
+    mentioned = await _notify_mentions(session, category, thread, post, text, engineer_id, set())
+    author = thread.author_id
+    if author is not None and author != engineer_id and author not in mentioned:
+        await _notify_reply(session, category, thread, post, author)
+    # delivered on commit only
+    await publish(session, forum_thread_changed(thread.id, POST_ADDED, post.id))
     return post
+
+
+async def _notify_reply(
+    session: AsyncSession,
+    category: ForumCategory,
+    thread: ForumThread,
+    post: ForumPost,
+    author_id: int,
+) -> None:
+    """Tell the thread's author of a reply (if they can still read the category)."""
+    if not await _readers(session, category, [author_id]):
+        return
+    await notify(
+        session,
+        [author_id],
+        NotificationKind.FORUM_REPLY,
+        thread_id=thread.id,
+        post_id=post.id,
+        chapter_id=category.chapter_id,
+        actor_id=post.author_id,
+        payload=await _payload(
+            session, post.author_id, "replied to your thread", thread, post.body
+        ),
+    )
+
+
+def mentioned_handles(body: str) -> list[str]:
+    """The distinct @handles a text names, in order (lower case), at most MENTIONS_MAX."""
+    handles = dict.fromkeys(match.lower() for match in MENTION.findall(body))
+    return list(handles)[:MENTIONS_MAX]
+
+
+async def _readers(
+    session: AsyncSession, category: ForumCategory, engineer_ids: list[int]
+) -> list[int]:
+    """Those of `engineer_ids` who may read the category: everyone, or for a members-only chapter
+    category its active members (a mention never reveals a thread to an outsider)."""
+    if not engineer_ids or not (category.members_only and category.chapter_id is not None):
+        return engineer_ids
+    members = await session.scalars(
+        select(Membership.engineer_id).where(
+            Membership.chapter_id == category.chapter_id,
+            Membership.status == MembershipStatus.ACTIVE.value,
+            Membership.engineer_id.in_(engineer_ids),
+        )
+    )
+    allowed = set(members)
+    return [engineer_id for engineer_id in engineer_ids if engineer_id in allowed]
+
+
+async def _payload(
+    session: AsyncSession, actor_id: int | None, verb: str, thread: ForumThread, body: str
+) -> dict[str, Any]:
+    """The notification's summary line and excerpt."""
+    handle = await session.scalar(select(Engineer.handle).where(Engineer.id == actor_id))
+    excerpt = body if len(body) <= EXCERPT_MAX else body[: EXCERPT_MAX - 1] + "…"
+    return {"summary": f"@{handle} {verb} “{thread.title}”", "excerpt": excerpt}
+
+
+async def _notify_mentions(
+    session: AsyncSession,
+    category: ForumCategory,
+    thread: ForumThread,
+    post: ForumPost | None,
+    body: str,
+    author_id: int,
+    already: set[str],
+) -> set[int]:
+    """Notify the engineers a text @mentions (existing handles, not the author, not those in
+    `already`, only readers of the category); returns who was notified."""
+    handles = [handle for handle in mentioned_handles(body) if handle not in already]
+    if not handles:
+        return set()
+    found = await session.scalars(
+        select(Engineer.id).where(Engineer.handle.in_(handles), Engineer.id != author_id)
+    )
+    recipients = await _readers(session, category, sorted(found))
+    if not recipients:
+        return set()
+    await notify(
+        session,
+        recipients,
+        NotificationKind.FORUM_MENTION,
+        thread_id=thread.id,
+        post_id=post.id if post is not None else None,
+        chapter_id=category.chapter_id,
+        actor_id=author_id,
+        payload=await _payload(session, author_id, "mentioned you in", thread, body),
+    )
+    return set(recipients)
 
 
 async def edit_post(session: AsyncSession, viewer: Viewer, post_id: int, *, body: str) -> ForumPost:
     """Replace a reply's body (its author only, not in locked threads); no commit."""
     engineer_id = require_forum_scope(viewer)
-    post, thread, _ = await readable_post(session, viewer, post_id, "input", "post", lock=True)
+    post, thread, category = await readable_post(
+        session, viewer, post_id, "input", "post", lock=True
+    )
     if post.author_id != engineer_id:
         raise reject(
             ForumErrorCode.NOT_AUTHOR, "Only the author can edit a reply.", "input", "post"
@@ -220,9 +336,12 @@ async def edit_post(session: AsyncSession, viewer: Viewer, post_id: int, *, body
     text = clean_body(body)
     if thread.locked:
         raise reject(ForumErrorCode.LOCKED, "The thread is locked.", "input", "post")
+    before = set(mentioned_handles(post.body))
     post.body = text
     post.edited_at = await session.scalar(select(func.now()))
     await session.flush()
+    await _notify_mentions(session, category, thread, post, text, engineer_id, before)
+    await publish(session, forum_thread_changed(thread.id, POST_EDITED, post.id))
     return post
 
 

@@ -6,13 +6,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import JoinPolicy, MembershipStatus
+from db.enums import JoinPolicy, MembershipStatus, NotificationKind
 from db.models import Chapter, Membership
 from graph.auth.permissions import require_chapter_scope
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.services.audit import audited_update, record
+from graph.services.notification import notify
 from graph.services.problems import reject
 from graph.services.visibility import can_see_membership
 
@@ -156,6 +157,25 @@ async def _audited_change(
     )
 
 
+async def _tell_member(
+    session: AsyncSession,
+    viewer: Viewer,
+    row: Membership,
+    kind: NotificationKind,
+    summary: str,
+) -> None:
+    """Notify the member of a coordinator's decision, in the decision's transaction."""
+    chapter = await session.get_one(Chapter, row.chapter_id)
+    await notify(
+        session,
+        [row.engineer_id],
+        kind,
+        chapter_id=chapter.id,
+        actor_id=viewer.engineer_id,
+        payload={"summary": summary.format(chapter=chapter.name)},
+    )
+
+
 async def approve(
     session: AsyncSession, viewer: Viewer, membership_id: int, request_id: str
 ) -> Membership:
@@ -167,7 +187,7 @@ async def approve(
         ChapterErrorCode.NOT_PENDING,
         "Only pending requests can be approved.",
     )
-    return await _audited_change(
+    changed = await _audited_change(
         session,
         viewer,
         row,
@@ -175,6 +195,14 @@ async def approve(
         request_id,
         status=MembershipStatus.ACTIVE.value,
     )
+    await _tell_member(
+        session,
+        viewer,
+        changed,
+        NotificationKind.MEMBERSHIP_APPROVED,
+        "Welcome to {chapter}: your membership was approved",
+    )
+    return changed
 
 
 async def reject_request(
@@ -198,6 +226,13 @@ async def reject_request(
         after=None,
         request_id=request_id,
     )
+    await _tell_member(
+        session,
+        viewer,
+        row,
+        NotificationKind.MEMBERSHIP_REJECTED,
+        "Your request to join {chapter} was declined",
+    )
     chapter = await session.get_one(Chapter, row.chapter_id)
     await session.delete(row)
     await session.flush()
@@ -215,7 +250,7 @@ async def suspend(
         ChapterErrorCode.NOT_ACTIVE,
         "Only active memberships can be suspended.",
     )
-    return await _audited_change(
+    changed = await _audited_change(
         session,
         viewer,
         row,
@@ -223,6 +258,14 @@ async def suspend(
         request_id,
         status=MembershipStatus.SUSPENDED.value,
     )
+    await _tell_member(
+        session,
+        viewer,
+        changed,
+        NotificationKind.MEMBERSHIP_SUSPENDED,
+        "Your membership of {chapter} was suspended",
+    )
+    return changed
 
 
 async def assign_role(
@@ -251,6 +294,14 @@ async def assign_role(
         ChapterErrorCode.NOT_ACTIVE,
         "Only active members can hold a role.",
     )
-    return await _audited_change(
+    changed = await _audited_change(
         session, viewer, row, "membership.assign_role", request_id, role=role
     )
+    await _tell_member(
+        session,
+        viewer,
+        changed,
+        NotificationKind.MEMBERSHIP_ROLE_CHANGED,
+        f"Your role in {{chapter}} is now {role}",
+    )
+    return changed

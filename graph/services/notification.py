@@ -1,13 +1,129 @@
-"""Notification rows: written in the transaction of the change that concerns the recipient."""
+"""Notification rows: written in the transaction of the change that concerns the recipient.
 
-from collections.abc import Iterable
+Each row respects its recipient's channel for its kind (notification_preferences, else
+DEFAULT_CHANNELS): NONE writes nothing, IN_APP a row, EMAIL a row and a mail in the outbox,
+EMAIL_DIGEST a row that the next digest mails. Each row is published to its recipient's
+`notificationReceived` subscribers. One statement writes rows, mails and events for any number
+of recipients.
+"""
+
+import enum
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, false, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import GlobalRole, NotificationKind
-from db.models import Account, Affiliation, Notification
+from db.enums import GlobalRole, NotificationChannel, NotificationKind
+from db.models import Account, Affiliation, Notification, NotificationPreference
+from graph.auth.viewer import Viewer
+from graph.services.problems import reject
+
+DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
+    NotificationKind.APPLICATION_RECEIVED: NotificationChannel.EMAIL,
+    NotificationKind.APPLICATION_SHORTLISTED: NotificationChannel.IN_APP,
+    NotificationKind.APPLICATION_ACCEPTED: NotificationChannel.EMAIL,
+    NotificationKind.APPLICATION_DECLINED: NotificationChannel.IN_APP,
+    NotificationKind.APPLICATION_WITHDRAWN: NotificationChannel.IN_APP,
+    NotificationKind.INVITATION_RECEIVED: NotificationChannel.EMAIL,
+    NotificationKind.INVITATION_ANSWERED: NotificationChannel.IN_APP,
+    NotificationKind.ENGAGEMENT_CHANGED: NotificationChannel.IN_APP,
+    NotificationKind.COUNTERSIGN_REQUESTED: NotificationChannel.IN_APP,
+    NotificationKind.FEEDBACK_DUE: NotificationChannel.IN_APP,
+    NotificationKind.PROBLEM_REPORTED: NotificationChannel.EMAIL,
+    NotificationKind.FORUM_REPLY: NotificationChannel.EMAIL_DIGEST,
+    NotificationKind.FORUM_MENTION: NotificationChannel.EMAIL,
+    NotificationKind.MEMBERSHIP_APPROVED: NotificationChannel.EMAIL,
+    NotificationKind.MEMBERSHIP_REJECTED: NotificationChannel.EMAIL,
+    NotificationKind.MEMBERSHIP_SUSPENDED: NotificationChannel.EMAIL,
+    NotificationKind.MEMBERSHIP_ROLE_CHANGED: NotificationChannel.IN_APP,
+    NotificationKind.EVENT_CANCELLED: NotificationChannel.EMAIL,
+    NotificationKind.EVENT_MOVED: NotificationChannel.EMAIL,
+    NotificationKind.EVENT_WAITLIST_PROMOTED: NotificationChannel.EMAIL,
+    NotificationKind.CHAPTER_ANNOUNCEMENT: NotificationChannel.IN_APP,
+}
+"""Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
+replies, in-app for the rest."""
+
+SUMMARIES: dict[NotificationKind, str] = {
+    NotificationKind.APPLICATION_RECEIVED: "New application to your opportunity",
+    NotificationKind.APPLICATION_SHORTLISTED: "Your application was shortlisted",
+    NotificationKind.APPLICATION_ACCEPTED: "Your application was accepted",
+    NotificationKind.APPLICATION_DECLINED: "Your application was declined",
+    NotificationKind.APPLICATION_WITHDRAWN: "An application was withdrawn",
+    NotificationKind.INVITATION_RECEIVED: "You were invited to an opportunity",
+    NotificationKind.INVITATION_ANSWERED: "Your invitation was answered",
+    NotificationKind.ENGAGEMENT_CHANGED: "An engagement changed",
+    NotificationKind.COUNTERSIGN_REQUESTED: "Work awaits your countersignature",
+    NotificationKind.FEEDBACK_DUE: "Feedback is due",
+    NotificationKind.PROBLEM_REPORTED: "A problem was reported on an engagement",
+    NotificationKind.FORUM_REPLY: "New reply to your thread",
+    NotificationKind.FORUM_MENTION: "You were mentioned in the forum",
+    NotificationKind.MEMBERSHIP_APPROVED: "Your chapter membership was approved",
+    NotificationKind.MEMBERSHIP_REJECTED: "Your request to join a chapter was declined",
+    NotificationKind.MEMBERSHIP_SUSPENDED: "Your chapter membership was suspended",
+    NotificationKind.MEMBERSHIP_ROLE_CHANGED: "Your role in a chapter changed",
+    NotificationKind.EVENT_CANCELLED: "An event you registered for was cancelled",
+    NotificationKind.EVENT_MOVED: "An event you registered for has moved",
+    NotificationKind.EVENT_WAITLIST_PROMOTED: "You have a place at an event",
+    NotificationKind.CHAPTER_ANNOUNCEMENT: "A new announcement from your chapter",
+}
+"""The line shown (and mailed) when the writer gave no `summary` of its own."""
+
+MAIL_FOOTER = (
+    "\n\n--\nBrain Gain portal. Choose how you hear about this kind of notification with "
+    "notificationPreferencesUpdate (in-app, email, a digest, or not at all)."
+)
+
+_FAN_OUT = text(
+    """
+WITH chosen AS (
+    SELECT r.id AS recipient_id, COALESCE(p.channel, :default_channel) AS channel
+    FROM unnest(CAST(:recipients AS int[])) AS r(id)
+    JOIN engineers e ON e.id = r.id
+    LEFT JOIN notification_preferences p ON p.engineer_id = r.id AND p.kind = :kind
+),
+inserted AS (
+    INSERT INTO notifications (recipient_id, kind, opportunity_id, application_id,
+        engagement_id, thread_id, post_id, chapter_id, actor_id, payload, digest_pending)
+    SELECT c.recipient_id, :kind, :opportunity_id, :application_id, :engagement_id,
+        :thread_id, :post_id, :chapter_id, :actor_id, CAST(:payload AS jsonb),
+        c.channel = 'EMAIL_DIGEST'
+    FROM chosen c WHERE c.channel <> 'NONE'
+    ORDER BY c.recipient_id
+    RETURNING id, recipient_id
+),
+published AS (
+    INSERT INTO live_events (topic, ids, change)
+    SELECT 'notifications:' || i.recipient_id, jsonb_build_object('notification', i.id), :kind
+    FROM inserted i ORDER BY i.id
+),
+mailed AS (
+    INSERT INTO outbox_emails (recipient, subject, body)
+    SELECT a.email, :subject, :body
+    FROM chosen c JOIN accounts a ON a.engineer_id = c.recipient_id
+    WHERE c.channel = 'EMAIL' AND a.email_verified_at IS NOT NULL
+)
+SELECT id FROM inserted ORDER BY id
+"""
+)
+
+
+class NotificationErrorCode(enum.Enum):
+    """Why a notification mutation was refused."""
+
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_PREFERENCES = "INVALID_PREFERENCES"
+
+
+def summary_of(kind: NotificationKind, payload: dict[str, Any]) -> str:
+    """The notification's one line: the writer's `summary`, else the kind's."""
+    given = payload.get("summary")
+    return str(given) if given else SUMMARIES[kind]
 
 
 async def notify(
@@ -18,23 +134,141 @@ async def notify(
     opportunity_id: int | None = None,
     application_id: int | None = None,
     engagement_id: int | None = None,
+    thread_id: int | None = None,
+    post_id: int | None = None,
+    chapter_id: int | None = None,
+    actor_id: int | None = None,
     payload: dict[str, Any] | None = None,
-) -> list[Notification]:
-    """Add one row per distinct recipient (None skipped); flushed with the caller's change."""
-    rows = [
-        Notification(
-            recipient_id=recipient,
-            kind=kind.value,
-            opportunity_id=opportunity_id,
-            application_id=application_id,
-            engagement_id=engagement_id,
-            payload=payload or {},
-        )
-        for recipient in sorted({r for r in recipients if r is not None})
-    ]
-    session.add_all(rows)
+) -> list[int]:
+    """Notify each distinct recipient (None skipped) as they chose for `kind`, in the caller's
+    transaction; returns the ids of the rows written (none for those who chose NONE)."""
+    distinct = sorted({r for r in recipients if r is not None})
+    if not distinct:
+        return []
     await session.flush()
-    return rows
+    body = dict(payload or {})
+    line = summary_of(kind, body)
+    text_body = line + (f"\n\n{body['excerpt']}" if body.get("excerpt") else "") + MAIL_FOOTER
+    result = await session.execute(
+        _FAN_OUT,
+        {
+            "recipients": distinct,
+            "kind": kind.value,
+            "default_channel": DEFAULT_CHANNELS[kind].value,
+            "opportunity_id": opportunity_id,
+            "application_id": application_id,
+            "engagement_id": engagement_id,
+            "thread_id": thread_id,
+            "post_id": post_id,
+            "chapter_id": chapter_id,
+            "actor_id": actor_id,
+            "payload": json.dumps(body),
+            "subject": line[:200],
+            "body": text_body,
+        },
+    )
+    return list(result.scalars())
+
+
+def own_notifications(viewer: Viewer) -> ColumnElement[bool]:
+    """The rows a viewer may read: their own, as the signed-in engineer (nobody else's)."""
+    if viewer.engineer_id is None:
+        return false()
+    return Notification.recipient_id == viewer.engineer_id
+
+
+async def mark_read(
+    session: AsyncSession, viewer: Viewer, notification_id: int | None
+) -> tuple[list[int], datetime]:
+    """Mark one of the viewer's notifications read (NOT_FOUND when it is not theirs) or, with
+    None, all of them; returns the ids newly marked and the time; no commit."""
+    now = await session.scalar(select(func.now()))
+    assert now is not None
+    statement = update(Notification).where(
+        own_notifications(viewer), Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        exists = await session.scalar(
+            select(Notification.id).where(
+                own_notifications(viewer), Notification.id == notification_id
+            )
+        )
+        if exists is None:
+            raise reject(NotificationErrorCode.NOT_FOUND, "No such notification.", "input", "id")
+        statement = statement.where(Notification.id == notification_id)
+    marked = await session.scalars(statement.values(read_at=now).returning(Notification.id))
+    return list(marked), now
+
+
+async def unread_count(session: AsyncSession, viewer: Viewer) -> int:
+    """How many of the viewer's notifications are unread."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(own_notifications(viewer), Notification.read_at.is_(None))
+    )
+    return int(count or 0)
+
+
+async def preferences_of(
+    session: AsyncSession, engineer_id: int
+) -> dict[NotificationKind, tuple[NotificationChannel, bool]]:
+    """Every kind's channel for the engineer, and whether it is the default."""
+    rows = await session.execute(
+        select(NotificationPreference.kind, NotificationPreference.channel).where(
+            NotificationPreference.engineer_id == engineer_id
+        )
+    )
+    chosen = dict(rows.all())  # a Result has keys(): dict() would read it as a mapping
+    return {
+        kind: (
+            (NotificationChannel(chosen[kind.value]), False)
+            if kind.value in chosen
+            else (DEFAULT_CHANNELS[kind], True)
+        )
+        for kind in NotificationKind
+    }
+
+
+async def set_preferences(
+    session: AsyncSession,
+    engineer_id: int,
+    choices: Sequence[tuple[NotificationKind, NotificationChannel | None]],
+) -> None:
+    """Set (or, with None, reset to the default) the channel of each kind; no commit."""
+    kinds = [kind for kind, _ in choices]
+    if len(set(kinds)) != len(kinds):
+        raise reject(
+            NotificationErrorCode.INVALID_PREFERENCES,
+            "Name each kind at most once.",
+            "input",
+            "preferences",
+        )
+    if len(kinds) > len(NotificationKind):
+        raise reject(
+            NotificationErrorCode.INVALID_PREFERENCES,
+            f"At most {len(NotificationKind)} preferences.",
+            "input",
+            "preferences",
+        )
+    for kind, channel in choices:
+        if channel is None:
+            await session.execute(
+                delete(NotificationPreference).where(
+                    NotificationPreference.engineer_id == engineer_id,
+                    NotificationPreference.kind == kind.value,
+                )
+            )
+            continue
+        upsert = insert(NotificationPreference).values(
+            engineer_id=engineer_id, kind=kind.value, channel=channel.value
+        )
+        await session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[NotificationPreference.engineer_id, NotificationPreference.kind],
+                set_={"channel": upsert.excluded.channel},
+            )
+        )
 
 
 async def seeker_recipients(

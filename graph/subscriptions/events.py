@@ -1,28 +1,46 @@
-"""Event payloads (ids only), their topics, and publishing them inside the writer's transaction."""
+"""Event payloads (ids only), their topics, and publishing them inside the writer's transaction.
 
+Publishing inserts a row into `live_events`; its trigger NOTIFYs the row (id, topic, ids,
+change) when the transaction commits. The row's id orders events and lets a worker replay what
+it missed while its LISTEN connection was down, and a subscriber resume after its last one.
+"""
+
+import base64
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import LiveEvent
+from graph.errors import BadUserInput
 
 CHANNEL = "braingain_events"
 """The one PostgreSQL channel every worker listens on; topics are routed in process."""
 PAYLOAD_MAX_BYTES = 7_999
 """PostgreSQL refuses NOTIFY payloads of 8000 bytes or more."""
+CURSOR_PREFIX = "event:"
 
 
 @dataclass(frozen=True)
 class Event:
-    """Something happened to `topic`; `ids` name the rows (never their content)."""
+    """Something happened to `topic`; `ids` name the rows (never their content); `id` is the
+    live_events row (None for an event that was only NOTIFYed); `change` says what happened."""
 
     topic: str
     ids: dict[str, int]
+    id: int | None = None
+    change: str = ""
 
     def encode(self) -> str:
         """The NOTIFY payload."""
-        payload = json.dumps({"topic": self.topic, "ids": self.ids}, separators=(",", ":"))
+        data: dict[str, Any] = {"topic": self.topic, "ids": self.ids}
+        if self.id is not None:
+            data["id"] = self.id
+        if self.change:
+            data["change"] = self.change
+        payload = json.dumps(data, separators=(",", ":"))
         if len(payload.encode()) > PAYLOAD_MAX_BYTES:
             raise ValueError(f"event payload too large for NOTIFY: {len(payload)} bytes")
         return payload
@@ -39,12 +57,51 @@ class Event:
             return None
         if not all(isinstance(key, str) and type(value) is int for key, value in ids.items()):
             return None
-        return cls(topic, ids)
+        event_id, change = data.get("id"), data.get("change", "")
+        if (event_id is not None and type(event_id) is not int) or not isinstance(change, str):
+            return None
+        return cls(topic, ids, event_id, change)
+
+    @property
+    def cursor(self) -> str:
+        """The opaque resume point a subscriber passes as `after` (empty without an id)."""
+        return "" if self.id is None else encode_cursor(self.id)
+
+
+def encode_cursor(event_id: int) -> str:
+    """The opaque cursor of a live event."""
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{event_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None, argument: str = "after") -> int:
+    """The live-event id a cursor names (0 for none); BAD_USER_INPUT when it is not one."""
+    if cursor is None:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(CURSOR_PREFIX):
+            raise ValueError(text)
+        value = int(text.removeprefix(CURSOR_PREFIX))
+    except (ValueError, UnicodeError):
+        raise BadUserInput("Not a subscription cursor.", argument=argument) from None
+    if value < 0:
+        raise BadUserInput("Not a subscription cursor.", argument=argument)
+    return value
 
 
 def forum_thread_topic(thread_id: int) -> str:
-    """Events about one forum thread (its new replies)."""
+    """Events about one forum thread (new replies, edits, moderation)."""
     return f"forum-thread:{thread_id}"
+
+
+def notification_topic(engineer_id: int) -> str:
+    """New notifications for one engineer."""
+    return f"notifications:{engineer_id}"
+
+
+POST_ADDED = "POST_ADDED"
+POST_EDITED = "POST_EDITED"
+MODERATED = "MODERATED"
 
 
 def forum_post_added(thread_id: int, post_id: int) -> Event:
@@ -52,6 +109,16 @@ def forum_post_added(thread_id: int, post_id: int) -> Event:
     return Event(forum_thread_topic(thread_id), {"thread": thread_id, "post": post_id})
 
 
+def forum_thread_changed(thread_id: int, change: str, post_id: int | None = None) -> Event:
+    """Something happened in a thread: a reply added or edited, the thread or a reply moderated."""
+    ids = {"thread": thread_id} if post_id is None else {"thread": thread_id, "post": post_id}
+    return Event(forum_thread_topic(thread_id), ids, change=change)
+
+
 async def publish(session: AsyncSession, event: Event) -> None:
-    """NOTIFY in the session's transaction: delivered when it commits, never if it rolls back."""
-    await session.execute(select(func.pg_notify(CHANNEL, event.encode())))
+    """Store the event in the session's transaction; its trigger NOTIFYs it on commit (never
+    if the transaction rolls back)."""
+    event.encode()  # refuse what NOTIFY would refuse, before anything is written
+    await session.execute(
+        insert(LiveEvent).values(topic=event.topic, ids=event.ids, change=event.change)
+    )

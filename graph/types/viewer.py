@@ -6,11 +6,14 @@ import strawberry
 
 from db import models
 from db.queries import consent as queries
-from graph.auth.permissions import requires
+from db.queries import notification as notification_queries
+from db.queries.pagination import fetch_count
+from graph.auth.permissions import require_engineer, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.errors import Forbidden
 from graph.pagination import PageArgs
+from graph.services import notification as notification_service
 from graph.services.listing import page_of
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.consent import AccessLogEntry, ConsentGrant
@@ -18,6 +21,7 @@ from graph.types.engineer import Engineer
 from graph.types.event import Event, EventFilter
 from graph.types.event_enums import EventOrder
 from graph.types.institution import Institution
+from graph.types.notification import Notification, NotificationFilter, NotificationPreference
 
 
 def _own_engineer(info: Info, scope: Scope) -> int:
@@ -138,3 +142,55 @@ class Viewer:
             PageArgs(first, after, last, before),
         )
         return build_connection(page, ordering, AccessLogEntry.from_model, count)
+
+    @strawberry.field(
+        description="Your notifications, newest first; `filter.unread` narrows them. Empty "
+        "unless the request is a signed-in engineer's: nobody reads another's notifications."
+    )
+    async def notifications(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            NotificationFilter | None,
+            strawberry.argument(description="Only unread (or only read) notifications."),
+        ] = None,
+    ) -> Connection[Notification]:
+        """A keyset page of the viewer's notifications (the rule of graph.reads.notification)."""
+        ordering = notification_queries.NEWEST_FIRST
+        visible = notification_service.own_notifications(info.context.viewer)
+        page, count = await page_of(
+            info.context.database,
+            notification_queries.notifications_where(visible, filter.unread if filter else None),
+            models.Notification,
+            ordering,
+            PageArgs(first, after, last, before),
+        )
+        return build_connection(page, ordering, Notification.from_model, count)
+
+    @strawberry.field(
+        description="How many of your notifications are unread (0 unless a signed-in engineer)."
+    )
+    async def unread_notification_count(self, info: Info) -> int:
+        """Counted with the same rule as `notifications`."""
+        visible = notification_service.own_notifications(info.context.viewer)
+        async with info.context.database.session() as session:
+            unread = notification_queries.notifications_where(visible, True)
+            return await fetch_count(session, unread)
+
+    @strawberry.field(
+        description="Your channel for every kind of notification (your choice, else the "
+        "default), in the order of `NotificationKind`. Signed-in engineers only."
+    )
+    async def notification_preferences(self, info: Info) -> list[NotificationPreference]:
+        """Every kind, with the engineer's choice or the default."""
+        engineer_id = require_engineer(info.context.viewer)
+        async with info.context.database.session() as session:
+            chosen = await notification_service.preferences_of(session, engineer_id)
+        return [
+            NotificationPreference(kind=kind, channel=channel, is_default=default)
+            for kind, (channel, default) in chosen.items()
+        ]

@@ -21,6 +21,7 @@ from db.models import (
     EventRegistration,
     EventSpeaker,
     Institution,
+    Notification,
     Sector,
 )
 from graph.auth.viewer import ANONYMOUS, Viewer
@@ -28,7 +29,7 @@ from graph.compiler import consent, mixed
 from graph.compiler.operation import CompiledQueries
 from graph.context import Context
 from graph.database import RequestDatabase
-from graph.ids import encode_id
+from graph.ids import decode_id, encode_id
 from graph.schema import schema
 from tests import factories
 from tests.conftest import GraphQLClient
@@ -326,11 +327,46 @@ async def build_world(session: AsyncSession) -> World:
     await _events(session, found, gulf.id, uk.id)
     found.ids["gulf"] = encode_id("Chapter", gulf.id)
     found.pks["gulf-uae"], found.pks["uk-ireland"] = gulf.id, uk.id
+    await _notifications(session, found)
     found.ids["uni"] = encode_id("Institution", university.id)
     found.ids["water"] = encode_id("Sector", water.id)
     found.ids["hydro"] = encode_id("Skill", skills[0].id)
     found.ids["misc"] = encode_id("Skill", skills[2].id)
     return found
+
+
+async def _notifications(session: AsyncSession, found: World) -> None:
+    """cmp-1: a read reply notice with an actor and thread, an unread mention of a reply, an
+    unread membership decision (no summary given); cmp-0: one of its own."""
+    mine, theirs = found.pks["cmp-1"], found.pks["cmp-0"]
+    thread = decode_id(found.ids["cmp-gulf-thread-2"]).key
+    post = decode_id(found.ids["cmp-gulf-thread-2-post-0"]).key
+    rows = [
+        Notification(
+            recipient_id=mine,
+            kind="FORUM_REPLY",
+            actor_id=theirs,
+            thread_id=thread,
+            payload={"summary": 'Cmp "reply" ö', "excerpt": "Cmp \\ words"},
+            read_at=datetime(2025, 1, 2, 3, 4, 5, 600000, tzinfo=UTC),
+        ),
+        Notification(
+            recipient_id=mine,
+            kind="FORUM_MENTION",
+            actor_id=found.pks["cmp-2"],
+            thread_id=thread,
+            post_id=post,
+            payload={"summary": "Cmp mention"},
+        ),
+        Notification(
+            recipient_id=mine, kind="MEMBERSHIP_APPROVED", chapter_id=found.pks["gulf-uae"]
+        ),
+        Notification(recipient_id=theirs, kind="ENGAGEMENT_CHANGED"),
+    ]
+    session.add_all(rows)
+    await session.flush()
+    for number, row in enumerate(rows):
+        found.ids[f"notification-{number}"] = encode_id("Notification", row.id)
 
 
 async def _forum(session: AsyncSession, found: World, gulf_id: int, uk_id: int) -> None:

@@ -29,6 +29,7 @@ from tests.graph import (
     test_event_query_count,
     test_forum,
     test_node,
+    test_notifications,
     test_page_limits,
     test_query_count,
     test_record_nodes,
@@ -278,6 +279,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_hidden_fields.SEARCH, {"search": "cmpword"}),
     ]
     listed += forum_cases(world)
+    listed += notification_cases(world)
     for statuses in (["PENDING", "SUSPENDED"], ["ACTIVE"]):
         listed.append((STATUSES, {"statuses": statuses}))
     for document in PER_HANDLE:
@@ -362,6 +364,20 @@ def event_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     for filter_ in filters:
         for order in ("START_ASC", "START_DESC"):
             listed.append((EVENTS_FILTERED, {"filter": filter_, "order": order, "first": 2}))
+    return listed
+
+
+def notification_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The notification reads: lists (all, unread, read, paged), node and nodes of each row."""
+    ids = [world.ids[f"notification-{number}"] for number in range(4)]
+    listed: list[tuple[str, dict[str, Any] | None]] = [
+        (test_notifications.NOTIFICATIONS, {"first": 10}),
+        (test_notifications.NOTIFICATIONS, {"first": 2}),
+        (test_notifications.NOTIFICATIONS, {"first": 5, "unread": True}),
+        (test_notifications.NOTIFICATIONS, {"first": 5, "unread": False}),
+        (test_notifications.NOTIFICATION_NODES, {"ids": ids}),
+    ]
+    listed += [(test_notifications.NOTIFICATION_NODE, {"id": key}) for key in ids]
     return listed
 
 
@@ -454,6 +470,7 @@ STRAWBERRY_ONLY = {
     test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
     test_contribution_mutations.NODE: "Opportunity, Engagement by id: not yet in the read mapping",
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
+    test_notifications.PREFERENCES: "Viewer.notificationPreferences: every kind with defaults",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 

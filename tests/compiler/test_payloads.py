@@ -126,6 +126,8 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "EngagementUserError": "a plain value built by the resolver (no row)",
     "ForumUserError": "a plain value built by the resolver (no row)",
     "EventUserError": "a plain value built by the resolver (no row)",
+    "NotificationUserError": "a plain value built by the resolver (no row)",
+    "NotificationPreference": "a value computed from the defaults and the person's choices",
     "OpportunityUserError": "a plain value built by the resolver (no row)",
     "ProfileUserError": "a plain value built by the resolver (no row)",
     "Application": "not declared for the compiled path yet (issue 12)",

@@ -1,0 +1,150 @@
+"""Notifications: what concerns the signed-in engineer, and how they want to hear about it."""
+
+from datetime import datetime
+
+import strawberry
+
+from db import models
+from db.enums import NotificationChannel, NotificationKind
+from graph.context import Info
+from graph.ids import encode_id
+from graph.services.notification import NotificationErrorCode, summary_of
+from graph.types.engineer import Engineer
+from graph.types.enums import describe_enum
+from graph.types.node import Node
+
+describe_enum(
+    NotificationKind,
+    "What a notification tells its recipient.",
+    {
+        "APPLICATION_RECEIVED": "Someone applied to an opportunity you posted.",
+        "APPLICATION_SHORTLISTED": "Your application was shortlisted.",
+        "APPLICATION_ACCEPTED": "Your application was accepted: an engagement starts.",
+        "APPLICATION_DECLINED": "Your application was declined.",
+        "APPLICATION_WITHDRAWN": "An applicant withdrew their application.",
+        "INVITATION_RECEIVED": "A seeker invited you to an opportunity.",
+        "INVITATION_ANSWERED": "A contributor answered your invitation.",
+        "ENGAGEMENT_CHANGED": "An engagement you take part in changed state.",
+        "COUNTERSIGN_REQUESTED": "Logged work awaits your countersignature.",
+        "FEEDBACK_DUE": "A finished engagement awaits your feedback.",
+        "PROBLEM_REPORTED": "A problem was reported on an engagement.",
+        "FORUM_REPLY": "Someone replied to a forum thread you started.",
+        "FORUM_MENTION": "Someone @mentioned your handle in a forum thread or reply.",
+        "MEMBERSHIP_APPROVED": "A coordinator approved your request to join a chapter.",
+        "MEMBERSHIP_REJECTED": "A coordinator declined your request to join a chapter.",
+        "MEMBERSHIP_SUSPENDED": "A coordinator suspended your chapter membership.",
+        "MEMBERSHIP_ROLE_CHANGED": "A coordinator gave you a role in a chapter.",
+        "EVENT_CANCELLED": "An event you registered or queued for was cancelled.",
+        "EVENT_MOVED": "An event you registered or queued for changed its time or place.",
+        "EVENT_WAITLIST_PROMOTED": "A place opened up: you moved from the waitlist to attending.",
+        "CHAPTER_ANNOUNCEMENT": "Your chapter's coordinators posted an announcement.",
+    },
+)
+describe_enum(
+    NotificationChannel,
+    "How you hear about one kind of notification.",
+    {
+        "IN_APP": "Listed in `viewer.notifications` and pushed by `notificationReceived`.",
+        "EMAIL": "In the app, and an email to your verified address as it happens.",
+        "EMAIL_DIGEST": "In the app, and collected into one digest email now and then.",
+        "NONE": "Not at all: nothing is recorded for this kind.",
+    },
+)
+describe_enum(
+    NotificationErrorCode,
+    "Why a notification mutation was refused.",
+    {
+        "NOT_FOUND": "No such notification of yours (it is someone else's or does not exist).",
+        "INVALID_INPUT": "The input names neither one notification nor all of them, or both.",
+        "INVALID_PREFERENCES": "A kind is named twice, or too many preferences are given.",
+    },
+)
+
+SUBJECTS = (
+    ("post_id", "ForumPost"),
+    ("thread_id", "ForumThread"),
+    ("engagement_id", "Engagement"),
+    ("application_id", "Application"),
+    ("opportunity_id", "Opportunity"),
+    ("chapter_id", "Chapter"),
+)
+"""Which row a notification is about, most specific first, and its GraphQL type."""
+
+
+@strawberry.type(
+    description="Something that concerns you: a reply, a mention, a decision on your "
+    "membership, an application. Visible only to its recipient: `node` and `nodes` return null "
+    "for anyone else's."
+)
+class Notification(Node):
+    """A notification."""
+
+    pk: strawberry.Private[int]
+    actor_pk: strawberry.Private[int | None]
+    kind: NotificationKind = strawberry.field(description="What happened.")
+    summary: str = strawberry.field(description="One line saying what happened.")
+    excerpt: str | None = strawberry.field(
+        description="The start of the text concerned (a reply's body), when there is one."
+    )
+    subject_id: strawberry.ID | None = strawberry.field(
+        description="The global ID of what it is about (the reply, thread, engagement, "
+        "application, opportunity or chapter); fetch it with `node`, which applies that "
+        "object's own visibility."
+    )
+    read: bool = strawberry.field(description="True once marked read.")
+    read_at: datetime | None = strawberry.field(description="When it was marked read.")
+    created_at: datetime = strawberry.field(description="When it was written.")
+
+    @classmethod
+    def from_model(cls, row: models.Notification) -> "Notification":
+        """Build from a notifications row (the caller checked it is the viewer's)."""
+        subject = next(
+            (
+                strawberry.ID(encode_id(type_name, getattr(row, column)))
+                for column, type_name in SUBJECTS
+                if getattr(row, column) is not None
+            ),
+            None,
+        )
+        excerpt = row.payload.get("excerpt")
+        return cls(
+            id=strawberry.ID(encode_id("Notification", row.id)),
+            pk=row.id,
+            actor_pk=row.actor_id,
+            kind=NotificationKind(row.kind),
+            summary=summary_of(NotificationKind(row.kind), row.payload),
+            excerpt=str(excerpt) if excerpt is not None else None,
+            subject_id=subject,
+            read=row.read_at is not None,
+            read_at=row.read_at,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="Who caused it (the replier, the coordinator), if a person did.")
+    async def actor(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        if self.actor_pk is None:
+            return None
+        row = await info.context.loaders.engineer_by_id.load(self.actor_pk)
+        return Engineer.from_model(row) if row is not None else None
+
+
+@strawberry.type(description="Your channel for one kind of notification.")
+class NotificationPreference:
+    """A kind and its channel."""
+
+    kind: NotificationKind = strawberry.field(description="The kind of notification.")
+    channel: NotificationChannel = strawberry.field(description="How you hear about it.")
+    is_default: bool = strawberry.field(
+        description="True when you have not chosen: the portal's default applies."
+    )
+
+
+@strawberry.input(description="Which notifications to list.")
+class NotificationFilter:
+    """Criteria of `viewer.notifications`."""
+
+    unread: bool | None = strawberry.field(
+        default=None,
+        description="True: only unread ones; false: only read ones; omitted: all.",
+    )
