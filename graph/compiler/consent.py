@@ -172,8 +172,13 @@ async def record(statement: "BoundStatement", text: bytes, context: "ContextFact
         return text
     data, reads = split(statement, text)
     text = orjson.dumps(data)
+    await log(reads, context)
+    return text
+
+
+async def log(reads: Reads, context: "ContextFactory") -> None:
+    """Write the reads as strawberry writes them (nothing when there are none)."""
     if reads:
         made = await context()
         made.consent_reads = reads
         await write_consent_reads(made)
-    return text

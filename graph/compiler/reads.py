@@ -29,7 +29,7 @@ from strawberry.types import ExecutionResult
 
 from graph.auth.roles import INSTITUTION_CLIENT_SCOPES
 from graph.auth.viewer import Viewer
-from graph.compiler import consent, mixed
+from graph.compiler import consent, failures, mixed
 from graph.compiler.connections import create_pool, pooled, sessions
 from graph.compiler.operation import (
     BoundStatement,
@@ -39,7 +39,7 @@ from graph.compiler.operation import (
 )
 from graph.context import Context
 from graph.extensions.admission import Admission, admit, settle
-from graph.extensions.cost import actual_cost_of_json
+from graph.extensions.cost import actual_cost, actual_cost_of_json
 from graph.extensions.document_facts import FACTS, OperationFacts
 from graph.extensions.limits import DocumentShape, measure, parse_within_limits
 
@@ -76,9 +76,12 @@ class DocumentFacts:
             FACTS.get(query, document, name),
         )
 
-    def pages_valid(self, variables: Mapping[str, Any] | None, operation_name: str | None) -> bool:
-        """No connection field has a missing, doubled or out-of-range page argument."""
-        return not self.operation.page_errors(self.schema, self.document, variables, operation_name)
+    def page_errors(
+        self, variables: Mapping[str, Any] | None, operation_name: str | None
+    ) -> list[GraphQLError]:
+        """Each connection field's missing, doubled or out-of-range page argument, as
+        strawberry's validation reports them."""
+        return self.operation.page_errors(self.schema, self.document, variables, operation_name)
 
 
 def serves(viewer: Viewer) -> bool:
@@ -92,6 +95,18 @@ def serves(viewer: Viewer) -> bool:
     if not viewer.is_authenticated or viewer.is_engineer:
         return True
     return viewer.institution_id is not None and viewer.scopes <= INSTITUTION_CLIENT_SCOPES
+
+
+async def finish(
+    statement: BoundStatement, text: bytes, context: ContextFactory
+) -> tuple[bytes, list[GraphQLError], int]:
+    """A statement with error marks: its JSON with the marks resolved (graph.compiler.failures)
+    and consent markers stripped (the reads logged, even under a null: strawberry read them),
+    the errors, and the actual cost of what is left."""
+    data, reads = consent.split(statement, text)
+    data, errors = failures.resolve(data, statement.failures)
+    await consent.log(reads, context)
+    return orjson.dumps(data), errors, actual_cost(data) if data else 0
 
 
 @dataclass
@@ -177,12 +192,13 @@ class CompiledReads:
         facts = self._facts(prepared, query, operation_name)
         if facts.introspects and not admission.may_introspect:
             return None
-        if not facts.pages_valid(variables, operation_name):
-            return None
+        refused = facts.page_errors(variables, operation_name)
+        if refused:  # before execution and admission, as strawberry's validation refuses
+            return CompiledResult(None, refused, {})
         statement = prepared.bind(variables, viewer)
-        if statement is None:
+        if statement is None or (statement.marks and statement.residual is not None):
             return None
-        errors = await admit(
+        refused = await admit(
             self.compiled.schema,
             prepared.document,
             prepared.operation,
@@ -193,8 +209,8 @@ class CompiledReads:
             coerced=statement.variables,
             facts=facts.operation,
         )
-        if errors:
-            return CompiledResult(None, errors, await settle(admission, None))
+        if refused:
+            return CompiledResult(None, refused, await settle(admission, None))
         admission.executed = True
         assert self.acquire is not None, "CompiledReads.open() was not awaited"
         if statement.residual is not None:
@@ -204,11 +220,16 @@ class CompiledReads:
             )
         async with (acquire or self.acquire)() as connection:
             text = await statement.run(connection)
-        text = await consent.record(statement, text, context)
-        extensions = await settle(admission, None, actual_cost_of_json(text))
+        errors: list[GraphQLError] = []
+        if statement.marks:
+            text, errors, actual = await finish(statement, text, context)
+        else:
+            text = await consent.record(statement, text, context)
+            actual = actual_cost_of_json(text)
+        extensions = await settle(admission, None, actual)
         if self.report_path:
             extensions["execution"] = "compiled"
-        return CompiledResult(text, [], extensions)
+        return CompiledResult(text, errors, extensions)
 
     def _facts(
         self, prepared: PreparedOperation, query: str, operation_name: str | None

@@ -12,8 +12,8 @@ from typing import Any
 from db.queries.pagination import Ordering
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
-from graph.compiler import sqltext, visibility
-from graph.compiler.binding import PageShape
+from graph.compiler import failures, sqltext, visibility
+from graph.compiler.binding import REFUSED_ITEMS, REFUSED_TYPE, PageShape, Refused
 from graph.compiler.consent import ROWS_KEY, ConsentMarkers
 from graph.compiler.mapping import NODE_VISIBILITY, TYPES
 from graph.compiler.plan import (
@@ -91,10 +91,13 @@ class Statement:
         keys: Sequence[ParamKey],
         consent: bool = False,
         per_viewer: bool = False,
+        marks: bool = False,
     ) -> None:
         self.sql = sql
         self.keys = tuple(keys)
         self.consent = consent
+        self.marks = marks
+        """Whether the JSON may carry error marks (graph.compiler.failures.resolve)."""
         """Whether the JSON carries consent markers (graph.compiler.consent)."""
         self.per_viewer = per_viewer
         """Whether the SQL holds the viewer's engineer id inline (cached per viewer, then)."""
@@ -119,6 +122,8 @@ class Renderer:
         self.aliases = 0
         self.per_viewer = False
         """Whether the SQL holds this viewer's id inline (then it is cached per viewer)."""
+        self.marks = False
+        """Whether the SQL renders any error mark."""
         self.consent = ConsentMarkers.for_viewer(viewer, self._visibility)
 
     def render(self) -> Statement:
@@ -129,7 +134,7 @@ class Renderer:
             pairs.append((root.key, self._root(root)))
         marked = self.consent is not None and self.consent.used
         sql = f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')"
-        return Statement(sql, self.keys, marked, self.per_viewer)
+        return Statement(sql, self.keys, marked, self.per_viewer, self.marks)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -142,6 +147,11 @@ class Renderer:
     def _alias(self, hint: str) -> str:
         self.aliases += 1
         return f"{hint[0].lower()}{self.aliases}"
+
+    def _mark(self, identity_sql: str, depth: int) -> str:
+        """An error mark (graph.compiler.failures) in place of a field's value."""
+        self.marks = True
+        return failures.mark(identity_sql, depth)
 
     def _visibility(self, rule_name: str, alias: str) -> str:
         sql = visibility.render(rule_name, self.viewer, alias, self.registry)
@@ -183,6 +193,8 @@ class Renderer:
 
     def _node(self, root: NodePlan) -> str:
         slot = root.arguments.slot
+        if isinstance(self.shapes[slot], Refused):
+            return self._mark(sqltext.quote_literal(f"b{slot}"), root.depth)
         if not root.many:
             type_name = self.shapes[slot]
             assert isinstance(type_name, str)
@@ -201,6 +213,12 @@ class Renderer:
                 f"WHEN {sqltext.quote_literal(type_name)} THEN (SELECT {self._object(plan, alias)}"
                 f" FROM {plan.mapping.table} {alias} WHERE {alias}.id = {item}.key"
                 f"{self._node_rule(type_name, alias)})"
+            )
+        if self.shapes[slot] == REFUSED_ITEMS:
+            identity = f"{sqltext.quote_literal(f'b{slot}:')} || ({item}.ord - 1)"
+            whens.append(
+                f"WHEN {sqltext.quote_literal(REFUSED_TYPE)}"
+                f" THEN {self._mark(identity, root.item_depth)}"
             )
         types = self._param((slot, "types"), "text[]")
         keys = self._param((slot, "keys"), "int[]")
@@ -300,6 +318,8 @@ class Renderer:
 
     def _connection(self, plan: ConnectionPlan, parent: str | None) -> str:
         shape = self.shapes[plan.arguments.slot]
+        if isinstance(shape, Refused):
+            return self._mark(sqltext.quote_literal(f"b{plan.arguments.slot}"), plan.depth)
         assert isinstance(shape, PageShape)
         slot = plan.arguments.slot
         paged = plan.paged

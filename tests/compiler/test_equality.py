@@ -488,7 +488,7 @@ async def test_what_the_suite_leaves_to_strawberry_falls_back(both: BothPaths) -
         assert await both.compiled_data(document, {"first": 2, "slug": "gulf-uae"}) is None
 
 
-MUST_ANSWER = [
+REFUSED_OR_OUTSIDE = [
     "{ engineers(first: 101) { totalCount } }",
     "{ engineers { totalCount } }",
     "{ engineers(first: 5, last: 5) { totalCount } }",
@@ -501,12 +501,84 @@ MUST_ANSWER = [
     "{ engineers(first: 1) { nope } }",
     'subscription { forumPostAdded(threadId: "Rm9ydW1UaHJlYWQ6MQ") { id body } }',
 ]
-"""Documents strawberry answers (errors, introspection, viewer, subscriptions)."""
+"""Documents answered with errors, or outside the plan (the golden answers hold all of them)."""
+
+MUST_ANSWER = [
+    "{ __schema { queryType { name } } }",
+    "{ engineers(first: 1) { nope } }",
+    'subscription { forumPostAdded(threadId: "Rm9ydW1UaHJlYWQ6MQ") { id body } }',
+]
+"""Documents strawberry answers: introspection, invalid documents, subscriptions."""
+
+REFUSED = [document for document in REFUSED_OR_OUTSIDE if document not in MUST_ANSWER]
+"""Documents whose errors the compiled path reports itself (page sizes before execution,
+a malformed cursor or ID during it)."""
 
 
 @pytest.mark.parametrize("document", MUST_ANSWER)
 async def test_what_strawberry_must_answer_is_not_compiled(both: BothPaths, document: str) -> None:
-    assert await both.compiled_data(document) is None
+    assert await both.compiled_response(document) is None
+
+
+@pytest.mark.parametrize("document", REFUSED)
+async def test_refused_arguments_answer_compiled_with_strawberrys_errors(
+    both: BothPaths, document: str
+) -> None:
+    # When a document with a bad page size, cursor or ID runs on both paths
+    response = await both.compare_response(document)
+    # Then the compiled path answered it, with the same errors, paths, locations and nulls
+    assert response["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def error_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The suite's documents with arguments their resolvers refuse: each error and its nulls
+    (up to `data`, or to the nearest nullable field) as strawberry reports them."""
+    engineers = test_engineers.ENGINEERS
+    thread = world.ids["cmp-global-thread-2"]
+    post_cursor = "WyJjcmVhdGVkX2F0X2lkIixbIjIwMjYtMDEtMDFUMDA6MDA6MDArMDA6MDAiLDFdXQ"
+    return [
+        (engineers, {"first": 5, "filter": {"chapter": world.ids["cmp-1"]}}),
+        (engineers, {"first": 5, "filter": {"chapter": "garbage"}}),
+        (engineers, {"first": 5, "filter": {"search": "x" * 201}}),
+        (engineers, {"first": 5, "filter": {"sectors": [f"s{i}" for i in range(51)]}}),
+        (engineers, {"first": 5, "filter": {"countries": ["uae"]}}),
+        (engineers, {"first": 1, "after": "not-a-cursor", "orderBy": {"field": "HANDLE"}}),
+        (engineers, {"first": 1, "after": post_cursor}),
+        (engineers, {"first": 0}),
+        (engineers, {"last": 101}),
+        (test_forum.THREAD_SEARCH, {"filter": {"tags": ["a", "b", "c", "d", "e", "f"]}}),
+        (test_forum.THREAD_SEARCH, {"filter": {"tags": ["Not A Tag"]}}),
+        (test_forum.THREAD_SEARCH, {"filter": {"search": "x" * 201}}),
+        (test_forum.CATEGORY_PAGE, {"slug": "cmp-global", "first": 1, "after": post_cursor}),
+        (test_forum.CATEGORY_PAGE, {"slug": "no-such-category", "first": 1, "after": "junk"}),
+        (test_forum.FORUM_THREAD_PAGE, {"id": thread, "first": 2, "after": "junk"}),
+        (test_forum.FORUM_THREAD_PAGE, {"id": "garbage", "first": 2}),
+        (test_node.NODE, {"id": "RGVwYXJ0bWVudDox"}),
+        (test_node.NODE, {"id": "x" * 65}),
+        (NODES_EVERYTHING, {"ids": [world.ids["cmp-0"], "garbage", world.ids["hydro"], "?"]}),
+        (NODES_EVERYTHING, {"ids": [world.ids["cmp-0"]] * 101}),
+        (test_page_limits.NESTED_MEMBERS, {"n": 101}),
+        (test_page_limits.NESTED_MEMBERS, {"n": None}),
+        (NESTED_CURSOR, {"after": "junk"}),
+        (MEMBERS, {"first": 2, "after": "junk"}),
+        (MEMBERS, {"last": 2, "before": post_cursor}),
+        (EVERYTHING_ON_ENGINEER, {"handle": "cmp-1"}),
+    ]
+
+
+NESTED_CURSOR = """
+query ($after: String) {
+  chapters(first: 2) { nodes { slug members(first: 1, after: $after) { totalCount } } }
+  sectors { slug }
+}
+"""
+
+
+async def test_the_suites_refused_arguments_answer_compiled_as_strawberry_does(
+    both: BothPaths, world: World
+) -> None:
+    for document, variables in error_cases(world):
+        await both.compare_response(document, variables)
 
 
 @pytest.mark.parametrize("slug", ["cmp-global", "cmp-gulf"])
