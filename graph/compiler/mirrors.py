@@ -22,6 +22,8 @@ MIRRORED: dict[str, str] = {
     "Affiliation.engineer": "d9cfb4bfd9affa4a",
     "Affiliation.institution": "7aa2f324192f14ee",
     "Chapter.members": "ca990acbd7ac41e4",
+    "Chapter.auditLog": "85c9dfe851475d11",
+    "AuditLogEntry.actor": "ba0021546d1b2805",
     "Engineer.affiliations": "a4de54412ee1e551",
     "Engineer.capacity": "3cf20c9cd07aff62",
     "Engineer.chapters": "7ae946db0d445a57",

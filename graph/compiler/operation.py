@@ -30,7 +30,8 @@ from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler.binding import ERROR, ITEM_ERRORS, Bound, Fallback, bind
 from graph.compiler.failures import Failure
-from graph.compiler.plan import NotPlannable, OperationPlan
+from graph.compiler.mapping import GUARDS
+from graph.compiler.plan import ConnectionPlan, NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.render import Renderer, Statement, viewer_values
 from graph.compiler.residual import residual_source
@@ -178,6 +179,10 @@ class PreparedOperation:
                 for name, value in bound.values.items():
                     values[(slot, name)] = value
                 node = owner.arguments.node
+                guard = owner.paged.guard if isinstance(owner, ConnectionPlan) else None
+                denial = GUARDS[guard].denial(viewer) if guard is not None else None
+                if denial is not None:
+                    failures[f"g{slot}"] = Failure(denial, node)
                 if ERROR in bound.values:
                     failures[f"b{slot}"] = Failure(bound.values[ERROR], node)
                 for index, error in (bound.values.get(ITEM_ERRORS) or {}).items():

@@ -114,8 +114,6 @@ class ConnectionPlan:
     depth: int = 0
     """How many steps up the response an error here nulls (graphql-core's null propagation:
     0 for a nullable field, one more for each non-null position above it)."""
-    guard: str | None = None
-    """The declared guard (Declaration.guards) the field is checked by, if any."""
 
 
 FieldPlan = ScalarPlan | TypenamePlan | EmbeddedPlan | RelatedPlan | ConnectionPlan

@@ -375,7 +375,6 @@ class Planner:
         nodes: list[FieldNode],
         definition: GraphQLField,
         root: str | None = None,
-        guard: str | None = None,
     ) -> ConnectionPlan:
         node_type = self._object_type(paged.link.type_name)
         parts: list[ConnectionPart] = []
@@ -384,7 +383,7 @@ class Planner:
             self._parts(connection_type, node_type, nodes, parts)
         arguments = self._arguments(definition, nodes[0])
         return self._own(
-            ConnectionPlan(key, paged, tuple(parts), arguments, root, depth, guard)
+            ConnectionPlan(key, paged, tuple(parts), arguments, root, depth)
         )
 
     def _parts(

@@ -15,7 +15,7 @@ from graph.chapters import ChapterRegistry
 from graph.compiler import failures, sqltext, visibility
 from graph.compiler.binding import REFUSED_ITEMS, REFUSED_TYPE, PageShape, Refused
 from graph.compiler.consent import ROWS_KEY, ConsentMarkers
-from graph.compiler.mapping import NODE_VISIBILITY, TYPES
+from graph.compiler.mapping import GUARDS, NODE_VISIBILITY, TYPES
 from graph.compiler.plan import (
     ConnectionPlan,
     EdgesPlan,
@@ -317,9 +317,22 @@ class Renderer:
         return sqltext.base64url(raw)
 
     def _connection(self, plan: ConnectionPlan, parent: str | None) -> str:
-        shape = self.shapes[plan.arguments.slot]
+        """The connection, behind its guard's check of the parent row when it has one."""
+        slot = plan.arguments.slot
+        shape = self.shapes[slot]
         if isinstance(shape, Refused):
-            return self._mark(sqltext.quote_literal(f"b{plan.arguments.slot}"), plan.depth)
+            value = self._mark(sqltext.quote_literal(f"b{slot}"), plan.depth)
+        else:
+            value = self._page(plan, parent)
+        name = plan.paged.guard
+        if name is None or parent is None or GUARDS[name].denial(self.viewer) is None:
+            return value
+        allowed = self._visibility(GUARDS[name].allowed, parent)
+        denied = self._mark(sqltext.quote_literal(f"g{slot}"), plan.depth)
+        return f"(CASE WHEN {allowed} THEN {value} ELSE {denied} END)"
+
+    def _page(self, plan: ConnectionPlan, parent: str | None) -> str:
+        shape = self.shapes[plan.arguments.slot]
         assert isinstance(shape, PageShape)
         slot = plan.arguments.slot
         paged = plan.paged

@@ -6,7 +6,10 @@ from sqlalchemy import ColumnElement
 
 from db import models
 from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING, MembershipScope
+from db.queries.consent import NEWEST_FIRST
 from db.queries.forum import CATEGORY_ORDERING
+from graph.auth.permissions import require_chapter_scope
+from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler import sqltext
@@ -16,6 +19,7 @@ from graph.compiler.declaration import (
     Embedded,
     Filtered,
     Filters,
+    Guard,
     Link,
     Paged,
     RootConnection,
@@ -27,7 +31,11 @@ from graph.compiler.declaration import (
     enum_value,
     global_id,
 )
+from graph.errors import GraphError
 from graph.services import visibility as rules
+
+NO_CHAPTER_ID = 0
+"""A chapter id no row has: what the viewer is refused in a chapter they hold no role in."""
 
 
 def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
@@ -39,6 +47,20 @@ def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[boo
 def active_memberships(_: Viewer, __: ChapterRegistry) -> ColumnElement[bool]:
     """Active memberships only, whoever asks (Engineer.chapters)."""
     return MembershipScope(rules.PUBLIC_MEMBERSHIP_STATUSES).predicate()
+
+
+def audit_readable(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The chapters whose audit log the viewer may read (`audit:read` there, or globally)."""
+    return rules.holds_chapter_scope(viewer, Scope.AUDIT_READ)
+
+
+def audit_denial(viewer: Viewer) -> GraphError | None:
+    """The error Chapter.auditLog raises where the viewer may not read it (None: never)."""
+    try:
+        require_chapter_scope(viewer, Scope.AUDIT_READ, NO_CHAPTER_ID)
+    except GraphError as error:
+        return error
+    return None
 
 
 def bind_chapters(arguments: dict[str, Any]) -> Filtered:
@@ -92,8 +114,33 @@ DECLARATION = Declaration(
                     visibility="membership",
                     filters=Filters(bind_members, MEMBER_CONDITIONS),
                 ),
+                "auditLog": Paged(
+                    Link("AuditLogEntry", "{c}.chapter_id = {p}.id"),
+                    NEWEST_FIRST,
+                    models.AuditLogEntry,
+                    guard="audit_log",
+                ),
             },
             models.Chapter,
+        ),
+        TypeMapping(
+            "AuditLogEntry",
+            "audit_log",
+            {
+                "id": global_id("AuditLogEntry"),
+                **columns(
+                    action="action",
+                    targetType="target_type",
+                    actorClientId="actor_client_id",
+                    before="before",
+                    after="after",
+                    requestId="request_id",
+                ),
+                "targetId": Column(sqltext.base64url("{t}.target_type || ':' || {t}.target_id")),
+                "createdAt": Column(sqltext.timestamp("{t}.created_at")),
+                "actor": ToOne(Link("Engineer", "{c}.id = {p}.actor_engineer_id")),
+            },
+            models.AuditLogEntry,
         ),
         TypeMapping(
             "ChapterFeatures",
@@ -133,5 +180,7 @@ DECLARATION = Declaration(
     rules={
         "membership": Rule(models.Membership, visible_memberships),
         "active_membership": Rule(models.Membership, active_memberships),
+        "audit_readable": Rule(models.Chapter, audit_readable),
     },
+    guards={"audit_log": Guard("audit_readable", audit_denial)},
 )

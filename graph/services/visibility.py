@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, null, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, null, or_, select, true
 
 from db.enums import FieldVisibility, MembershipStatus, ProfileField
-from db.models import ConsentGrant, Engineer, ForumCategory, ForumThread, Membership
+from db.models import Chapter, ConsentGrant, Engineer, ForumCategory, ForumThread, Membership
 from db.queries.chapter import MembershipScope
 from db.queries.forum import ForumScope
 from graph.auth.scopes import Scope
@@ -212,3 +212,12 @@ __all__ = [
     "moderates_forum_category",
     "shows_field",
 ]
+
+
+def holds_chapter_scope(viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
+    """Viewer.has_chapter_scope over chapters rows, in SQL: everywhere for a global grant, else
+    the chapters whose role grants `scope` (chapters_with_scope)."""
+    if viewer.has_scope(scope):
+        return true()
+    chapter_ids = viewer.chapters_with_scope(scope)
+    return Chapter.id.in_(chapter_ids) if chapter_ids else false()

@@ -8,14 +8,17 @@ revoked, one without profiles:read, and an engineer on an institution's staff.
 """
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import GlobalRole
+from db.models import AuditLogEntry
 from graph.auth.roles import INSTITUTION_CLIENT_SCOPES, MEMBER_SCOPES
 from graph.auth.scopes import Scope
 from graph.auth.viewer import ANONYMOUS, ChapterRole, Viewer
 from graph.compiler.reads import serves
 from tests.compiler.conftest import BothPaths, World
 from tests.compiler.test_equality import cases, forum_cases
+from tests.graph.test_query_count import AUDIT_LOGS
 
 VIEWERS = (
     "anonymous",
@@ -167,3 +170,67 @@ async def test_forum_cases_match_strawberry_for_chapter_roles(
     for document, variables in forum_cases(world):
         await both.compare(document, variables, who)
         assert both.last_statement_count == 1
+
+
+AUDIT_PAGE = """
+query ($slug: String!, $first: Int!, $after: String) {
+  chapter(slug: $slug) {
+    slug
+    auditLog(first: $first, after: $after) {
+      totalCount
+      edges { cursor node { id action targetType targetId before after actorClientId requestId
+        createdAt actor { handle } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+
+def auditor(name: str, world: World) -> Viewer:
+    """An engineer holding audit:read through a role in gulf-uae (`gulf-auditor`), or a token
+    with audit:read and no role anywhere (`scope-only`)."""
+    gulf = world.pks["gulf-uae"]
+    scopes = MEMBER_SCOPES | {Scope.AUDIT_READ}
+    if name == "scope-only":
+        return Viewer(engineer_id=world.pks["cmp-4"], scopes=scopes)
+    role = ChapterRole(gulf, "gulf-uae", "coordinator", frozenset({Scope.AUDIT_READ}))
+    return Viewer(engineer_id=world.pks["cmp-4"], scopes=scopes, chapter_roles={gulf: role})
+
+
+@pytest.mark.parametrize("name", [*VIEWERS, "gulf-auditor", "scope-only"])
+async def test_the_audit_log_compiles_with_strawberrys_permission_errors(
+    both: BothPaths, world: World, session: AsyncSession, name: str
+) -> None:
+    # Given audited actions in both chapters
+    for slug in ("gulf-uae", "uk-ireland"):
+        session.add_all(
+            AuditLogEntry(
+                actor_engineer_id=world.pks["cmp-2"] if n % 2 else None,
+                actor_client_id=None if n % 2 else "bgc_uni",
+                action=f"membership.approve.{n}",
+                target_type="Membership",
+                target_id=n + 1,
+                chapter_id=world.pks[slug],
+                before={"status": "PENDING", "role": "member"} if n else None,
+                after={"status": "ACTIVE"},
+                request_id=f"req-{n}",
+            )
+            for n in range(4)
+        )
+    who = auditor(name, world) if name in ("gulf-auditor", "scope-only") else viewer(name, world)
+    # When each viewer reads the audit logs, paging, and the chapters' logs in one list
+    for slug in ("gulf-uae", "uk-ireland", "atlantis"):
+        page = await both.compare_response(AUDIT_PAGE, {"slug": slug, "first": 3}, who)
+        log = (page["data"]["chapter"] or {}).get("auditLog")
+        if log is not None and log["pageInfo"]["hasNextPage"]:
+            after = log["pageInfo"]["endCursor"]
+            await both.compare_response(AUDIT_PAGE, {"slug": slug, "first": 3, "after": after}, who)
+        await both.compare_response(AUDIT_PAGE, {"slug": slug, "first": 3, "after": "junk"}, who)
+    listed = await both.compare_response(AUDIT_LOGS, {"first": 5}, who)
+    # Then the compiled path answered each, denials included, exactly as strawberry
+    allowed = name in ("council-admin", "gulf-auditor")
+    assert ("errors" in listed) != allowed or name == "gulf-auditor"
+    if not allowed:
+        codes = {error["extensions"]["code"] for error in listed["errors"]}
+        assert codes <= {"UNAUTHENTICATED", "INSUFFICIENT_SCOPE", "FORBIDDEN"}
