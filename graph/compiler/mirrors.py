@@ -43,6 +43,8 @@ MIRRORED: dict[str, str] = {
     "ForumCategory.chapter": "aac99482285ef2be",
     "ForumCategory.sector": "b62eb01eb45ba488",
     "ForumCategory.threads": "330316a20fa61a53",
+    "ForumCategory.reports": "22215a1636c63cdc",
+    "ForumReport.reporter": "1b46385414827383",
     "ForumPost.author": "91172b36cabaa967",
     "ForumPost.body": "eafbbcec51df732a",
     "ForumPost.isAcceptedAnswer": "4f3a360d5b4c87d5",
@@ -135,6 +137,7 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "ForumCategory": "16db197f03294fbe",
     "ForumThread": "ef2f11574d99d90d",
     "ForumPost": "5dfc063a996c7b2d",
+    "ForumReport": "13e17d8a4fcde227",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

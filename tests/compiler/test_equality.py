@@ -357,15 +357,20 @@ query ($slug: String!, $first: Int, $after: String, $last: Int, $before: String)
 """
 
 
-GUARDED = (test_query_count.AUDIT_LOGS, test_memberships.MEMBERS, test_record_nodes.AUDIT_LOG)
-"""Documents reading Chapter.auditLog: compiled, its permission check (UNAUTHENTICATED,
-INSUFFICIENT_SCOPE, FORBIDDEN on the chapter) as a guard on the chapter's row."""
+GUARDED = (
+    test_query_count.AUDIT_LOGS,
+    test_memberships.MEMBERS,
+    test_record_nodes.AUDIT_LOG,
+    test_forum_mutations.MODERATION_QUEUE,
+    test_forum_mutations.REPORT_NODE,
+)
+"""Documents reading Chapter.auditLog or ForumCategory.reports (compiled: the permission
+check — UNAUTHENTICATED, INSUFFICIENT_SCOPE, FORBIDDEN — is a guard on the parent's row),
+or a ForumReport by id; tests/compiler/test_viewers.py runs them over their own data."""
 
 STRAWBERRY_ONLY = {
     test_profiles.MINE: "Viewer.consentGrants, Viewer.accessLog: the engineer's own, in Python",
     test_websocket_policy.INTROSPECTION: "introspection",
-    test_forum_mutations.REPORT_NODE: "ForumReport: not in the read mapping (a moderation view)",
-    test_forum_mutations.MODERATION_QUEUE: "ForumCategory.reports: a permission check in Python",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
     test_record_nodes.NODE: "AccessLogEntry, AuditLogEntry, Affiliation by id: checked in Python",
     test_record_nodes.ACCESS_LOG: "Viewer.accessLog: the engineer's own, in Python",
