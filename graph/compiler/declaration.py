@@ -116,9 +116,10 @@ class Guard:
     """A permission check on the parent row before a field resolves (a moderation queue, an
     audit log): where the rule `allowed` (Declaration.rules, over the parent's table) does not
     hold, the field is null with the error `denial` gives for the viewer — the one strawberry's
-    check raises (None: the viewer is never denied)."""
+    check raises (None: the viewer is never denied). Without `allowed`, the viewer alone
+    decides (the viewer's own access log): a viewer with a denial is denied everywhere."""
 
-    allowed: str
+    allowed: str | None
     denial: Callable[[Viewer], GraphError | None]
 
 

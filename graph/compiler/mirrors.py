@@ -19,6 +19,12 @@ MIRRORED: dict[str, str] = {
     "Query.viewer": "7df2e8a3197401c1",
     "Viewer.engineer": "7acf281f2690e48d",
     "Viewer.institution": "5c684def39932fea",
+    "Viewer.consentGrants": "f11a1fbbd076fdd0",
+    "Viewer.accessLog": "cc594e9a2caeb8c3",
+    "ConsentGrant.isLive": "c8a85b9ac69d3029",
+    "ConsentGrant.institution": "177ff4472c8f0e10",
+    "AccessLogEntry.institution": "7afd0d87ea61dab4",
+    "AccessLogEntry.consentGrant": "caa51f419b3a908f",
     "Affiliation.engineer": "d9cfb4bfd9affa4a",
     "Affiliation.institution": "7aa2f324192f14ee",
     "Chapter.members": "ca990acbd7ac41e4",
@@ -138,6 +144,9 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "ForumThread": "ef2f11574d99d90d",
     "ForumPost": "5dfc063a996c7b2d",
     "ForumReport": "13e17d8a4fcde227",
+    "ConsentGrant": "848e94ac5d23581c",
+    "AccessLogEntry": "7ffa845dbedd59c8",
+    "AuditLogEntry": "336aedaf89b01d32",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

@@ -289,7 +289,8 @@ class Renderer:
         slot = plan.arguments.slot
         conditions = []
         if parent is not None:
-            conditions.append(paged.link.where.format(c=alias, p=parent))
+            where = paged.link.where.format(c=alias, p=parent, viewer=_ViewerParameters(self))
+            conditions.append(where)
         if paged.visibility is not None:
             conditions.append(
                 self._visibility(paged.visibility, paged.visible_alias.format(c=alias))
@@ -319,17 +320,19 @@ class Renderer:
     def _connection(self, plan: ConnectionPlan, parent: str | None) -> str:
         """The connection, behind its guard's check of the parent row when it has one."""
         slot = plan.arguments.slot
-        shape = self.shapes[slot]
-        if isinstance(shape, Refused):
+        guard = GUARDS[plan.paged.guard] if plan.paged.guard is not None else None
+        denied = guard is not None and parent is not None and guard.denial(self.viewer) is not None
+        if denied and guard is not None and guard.allowed is None:
+            return self._mark(sqltext.quote_literal(f"g{slot}"), plan.depth)
+        if isinstance(self.shapes[slot], Refused):
             value = self._mark(sqltext.quote_literal(f"b{slot}"), plan.depth)
         else:
             value = self._page(plan, parent)
-        name = plan.paged.guard
-        if name is None or parent is None or GUARDS[name].denial(self.viewer) is None:
+        if not denied or guard is None or guard.allowed is None or parent is None:
             return value
-        allowed = self._visibility(GUARDS[name].allowed, parent)
-        denied = self._mark(sqltext.quote_literal(f"g{slot}"), plan.depth)
-        return f"(CASE WHEN {allowed} THEN {value} ELSE {denied} END)"
+        allowed = self._visibility(guard.allowed, parent)
+        refusal = self._mark(sqltext.quote_literal(f"g{slot}"), plan.depth)
+        return f"(CASE WHEN {allowed} THEN {value} ELSE {refusal} END)"
 
     def _page(self, plan: ConnectionPlan, parent: str | None) -> str:
         shape = self.shapes[plan.arguments.slot]

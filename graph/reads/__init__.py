@@ -6,7 +6,7 @@ predicates. To add a type, declare it in its domain's module (or a new one liste
 """
 
 from graph.compiler.declaration import Declaration
-from graph.reads import chapter, engineer, forum, institution, sector, viewer
+from graph.reads import chapter, consent, engineer, forum, institution, sector, viewer
 
 DECLARATIONS: tuple[Declaration, ...] = (
     engineer.DECLARATION,
@@ -15,5 +15,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     sector.DECLARATION,
     forum.DECLARATION,
     viewer.DECLARATION,
+    consent.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

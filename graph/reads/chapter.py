@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, false, true
 
 from db import models
 from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING, MembershipScope
@@ -52,6 +52,17 @@ def active_memberships(_: Viewer, __: ChapterRegistry) -> ColumnElement[bool]:
 def audit_readable(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
     """The chapters whose audit log the viewer may read (`audit:read` there, or globally)."""
     return rules.holds_chapter_scope(viewer, Scope.AUDIT_READ)
+
+
+def audit_entries(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The audit rows `node(id:)` shows (graph.resolvers.record_nodes.audit_log_entry_node):
+    `audit:read` in the row's chapter, or globally (and alone for rows of no chapter)."""
+    if not viewer.is_authenticated or Scope.AUDIT_READ not in viewer.scopes:
+        return false()
+    if viewer.has_scope(Scope.AUDIT_READ):
+        return true()
+    chapter_ids = viewer.chapters_with_scope(Scope.AUDIT_READ)
+    return models.AuditLogEntry.chapter_id.in_(chapter_ids) if chapter_ids else false()
 
 
 def audit_denial(viewer: Viewer) -> GraphError | None:
@@ -176,11 +187,12 @@ DECLARATION = Declaration(
             filters=Filters(bind_chapters, {"live": ("{c}.archived_at IS NULL", "")}),
         )
     },
-    nodes={"Chapter": None, "Membership": "membership"},
+    nodes={"Chapter": None, "Membership": "membership", "AuditLogEntry": "audit_entry"},
     rules={
         "membership": Rule(models.Membership, visible_memberships),
         "active_membership": Rule(models.Membership, active_memberships),
         "audit_readable": Rule(models.Chapter, audit_readable),
+        "audit_entry": Rule(models.AuditLogEntry, audit_entries),
     },
     guards={"audit_log": Guard("audit_readable", audit_denial)},
 )

@@ -4,26 +4,15 @@ import strawberry
 
 from db import models
 from db.queries import consent as queries
-from graph.auth.permissions import requires
+from graph.auth.permissions import require_own_engineer, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.errors import Forbidden
 from graph.pagination import PageArgs
 from graph.services.listing import page_of
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.consent import AccessLogEntry, ConsentGrant
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
-
-
-def _own_engineer(info: Info, scope: Scope) -> int:
-    """The signed-in engineer, who must hold `scope`; FORBIDDEN otherwise."""
-    viewer = info.context.viewer
-    if viewer.engineer_id is None:
-        raise Forbidden("Only a signed-in engineer has this.")
-    if not viewer.has_scope(scope):
-        raise Forbidden(f"Requires `{scope.value}`.", requiredScope=scope.value)
-    return viewer.engineer_id
 
 
 @strawberry.type(description="The principal the request acts for; anonymous without a token.")
@@ -76,7 +65,7 @@ class Viewer:
         before: Before = None,
     ) -> Connection[ConsentGrant]:
         """A keyset page of the viewer's own grants."""
-        engineer_id = _own_engineer(info, Scope.CONSENT_MANAGE)
+        engineer_id = require_own_engineer(info.context.viewer, Scope.CONSENT_MANAGE)
         page, count = await page_of(
             info.context.database,
             queries.consent_grants_of(engineer_id),
@@ -99,7 +88,7 @@ class Viewer:
         before: Before = None,
     ) -> Connection[AccessLogEntry]:
         """A keyset page of the viewer's access log."""
-        engineer_id = _own_engineer(info, Scope.CONSENT_MANAGE)
+        engineer_id = require_own_engineer(info.context.viewer, Scope.CONSENT_MANAGE)
         ordering = queries.ACCESSED_NEWEST_FIRST
         page, count = await page_of(
             info.context.database,

@@ -194,12 +194,15 @@ class BothPaths:
     async def compare_response(
         self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
     ) -> dict[str, Any]:
-        """Assert the compiled path answers, errors and all, exactly as strawberry; return it."""
+        """Assert the compiled path answers, errors and all, exactly as strawberry; return it.
+
+        The compiled path runs first: strawberry, failing in one resolver while a sibling's
+        statement runs on the test's shared connection, can leave its savepoint unusable."""
+        actual = await self.compiled_response(document, variables, viewer)
         result = await self.strawberry(document, variables, viewer)
         expected: dict[str, Any] = {"data": result.data}
         if result.errors:
             expected["errors"] = [error.formatted for error in result.errors]
-        actual = await self.compiled_response(document, variables, viewer)
         assert actual is not None, "the document should compile"
         assert json.dumps(actual) == json.dumps(expected)
         return actual

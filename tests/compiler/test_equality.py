@@ -363,17 +363,19 @@ GUARDED = (
     test_record_nodes.AUDIT_LOG,
     test_forum_mutations.MODERATION_QUEUE,
     test_forum_mutations.REPORT_NODE,
+    test_profiles.MINE,
+    test_record_nodes.ACCESS_LOG,
+    test_record_nodes.NODE,
 )
-"""Documents reading Chapter.auditLog or ForumCategory.reports (compiled: the permission
-check — UNAUTHENTICATED, INSUFFICIENT_SCOPE, FORBIDDEN — is a guard on the parent's row),
-or a ForumReport by id; tests/compiler/test_viewers.py runs them over their own data."""
+"""Documents reading Chapter.auditLog, ForumCategory.reports, viewer.consentGrants or
+viewer.accessLog (compiled: the permission check — UNAUTHENTICATED, INSUFFICIENT_SCOPE,
+FORBIDDEN — is a guard on the parent's row or on the viewer), or records by id (ForumReport,
+AccessLogEntry, AuditLogEntry; an Affiliation's ID still falls back);
+tests/compiler/test_viewers.py runs them over their own data."""
 
 STRAWBERRY_ONLY = {
-    test_profiles.MINE: "Viewer.consentGrants, Viewer.accessLog: the engineer's own, in Python",
     test_websocket_policy.INTROSPECTION: "introspection",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
-    test_record_nodes.NODE: "AccessLogEntry, AuditLogEntry, Affiliation by id: checked in Python",
-    test_record_nodes.ACCESS_LOG: "Viewer.accessLog: the engineer's own, in Python",
     test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
     test_contribution_mutations.NODE: "Opportunity, Engagement by id: not yet in the read mapping",
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
