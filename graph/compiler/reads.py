@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
-from graph.auth.roles import INSTITUTION_CLIENT_SCOPES
 from graph.auth.viewer import Viewer
 from graph.compiler import consent, failures, mixed
 from graph.compiler.connections import create_pool, pooled, sessions
@@ -82,19 +81,6 @@ class DocumentFacts:
         """Each connection field's missing, doubled or out-of-range page argument, as
         strawberry's validation reports them."""
         return self.operation.page_errors(self.schema, self.document, variables, operation_name)
-
-
-def serves(viewer: Viewer) -> bool:
-    """Whom the compiled path answers: anonymous viewers, signed-in engineers and institutions
-    (their clients and staff, whose consent reads graph.compiler.consent logs).
-
-    Other clients — and an institution's client holding more than institution clients are
-    registered with — hold scopes outside any chapter role, which the row rules do not
-    mirror (`can_see_membership` grants them every chapter); they stay on strawberry.
-    """
-    if not viewer.is_authenticated or viewer.is_engineer:
-        return True
-    return viewer.institution_id is not None and viewer.scopes <= INSTITUTION_CLIENT_SCOPES
 
 
 async def finish(
@@ -179,8 +165,6 @@ class CompiledReads:
     ) -> CompiledResult | None:
         """The compiled result, or None (nothing charged) when strawberry must run it;
         `acquire` overrides where the statement runs (a read replica)."""
-        if not serves(viewer):
-            return None
         limits = admission.limits
         if len(query) > limits.max_characters:
             return None

@@ -44,6 +44,14 @@ def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[boo
     return rules.membership_scope(viewer).predicate()
 
 
+def visible_membership_nodes(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The memberships `node(id:)` shows (can_see_membership): those the viewer may list, and
+    every one where members:read holds everywhere (a client issued it, a council admin)."""
+    if viewer.has_scope(Scope.MEMBERS_READ):
+        return true()
+    return rules.membership_scope(viewer).predicate()
+
+
 def active_memberships(_: Viewer, __: ChapterRegistry) -> ColumnElement[bool]:
     """Active memberships only, whoever asks (Engineer.chapters)."""
     return MembershipScope(rules.PUBLIC_MEMBERSHIP_STATUSES).predicate()
@@ -187,9 +195,10 @@ DECLARATION = Declaration(
             filters=Filters(bind_chapters, {"live": ("{c}.archived_at IS NULL", "")}),
         )
     },
-    nodes={"Chapter": None, "Membership": "membership", "AuditLogEntry": "audit_entry"},
+    nodes={"Chapter": None, "Membership": "membership_node", "AuditLogEntry": "audit_entry"},
     rules={
         "membership": Rule(models.Membership, visible_memberships),
+        "membership_node": Rule(models.Membership, visible_membership_nodes),
         "active_membership": Rule(models.Membership, active_memberships),
         "audit_readable": Rule(models.Chapter, audit_readable),
         "audit_entry": Rule(models.AuditLogEntry, audit_entries),

@@ -196,8 +196,9 @@ class BothPaths:
     ) -> dict[str, Any]:
         """Assert the compiled path answers, errors and all, exactly as strawberry; return it.
 
-        The compiled path runs first: strawberry, failing in one resolver while a sibling's
-        statement runs on the test's shared connection, can leave its savepoint unusable."""
+        The compiled path runs first: when strawberry propagates a null through sibling
+        resolvers, graphql-core cancels their statements on the test's shared connection,
+        whose savepoint is then unusable (run such a document last in a test)."""
         actual = await self.compiled_response(document, variables, viewer)
         result = await self.strawberry(document, variables, viewer)
         expected: dict[str, Any] = {"data": result.data}

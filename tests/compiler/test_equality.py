@@ -586,10 +586,11 @@ def error_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (NODES_EVERYTHING, {"ids": [world.ids["cmp-0"]] * 101}),
         (test_page_limits.NESTED_MEMBERS, {"n": 101}),
         (test_page_limits.NESTED_MEMBERS, {"n": None}),
-        (NESTED_CURSOR, {"after": "junk"}),
         (MEMBERS, {"first": 2, "after": "junk"}),
         (MEMBERS, {"last": 2, "before": post_cursor}),
         (EVERYTHING_ON_ENGINEER, {"handle": "cmp-1"}),
+        # last: strawberry propagates a null through sibling resolvers (see compare_response)
+        (NESTED_CURSOR, {"after": "junk"}),
     ]
 
 

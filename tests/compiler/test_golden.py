@@ -30,7 +30,7 @@ from graph.auth.viewer import Viewer
 from tests import factories
 from tests.compiler import test_equality
 from tests.compiler.conftest import BothPaths, World, build_world
-from tests.compiler.test_viewers import VIEWERS, forum_viewer, viewer
+from tests.compiler.test_viewers import CLIENTS, VIEWERS, client, forum_viewer, viewer
 
 GOLDEN = Path(__file__).parent / "golden"
 RECORD = os.environ.get("BRAINGAIN_RECORD_GOLDEN") == "1"
@@ -84,6 +84,8 @@ async def seed(session: AsyncSession, monkeypatch: pytest.MonkeyPatch) -> World:
 
 
 def _who(name: str, world: World) -> Viewer:
+    if name in CLIENTS:
+        return client(name, world)
     return forum_viewer(name, world) if name in FORUM_VIEWERS else viewer(name, world)
 
 
@@ -152,7 +154,7 @@ def _rows(rows: list[Any]) -> list[list[Any]]:
     return [[*row[:4], list(row[4])] for row in rows]
 
 
-@pytest.mark.parametrize("name", [*VIEWERS, *FORUM_VIEWERS])
+@pytest.mark.parametrize("name", [*VIEWERS, *FORUM_VIEWERS, *CLIENTS])
 async def test_both_paths_give_the_golden_answers(both: BothPaths, seed: World, name: str) -> None:
     # Given a viewer and the deterministic seed
     who = _who(name, seed)

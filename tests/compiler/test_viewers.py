@@ -15,10 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import GlobalRole
 from db.models import AccessLogEntry, AuditLogEntry, ConsentGrant, ForumReport
-from graph.auth.roles import INSTITUTION_CLIENT_SCOPES, MEMBER_SCOPES
+from graph.auth.roles import MEMBER_SCOPES
 from graph.auth.scopes import Scope
 from graph.auth.viewer import ANONYMOUS, ChapterRole, Viewer
-from graph.compiler.reads import serves
 from graph.ids import decode_id, encode_id
 from tests.auth import test_profiles
 from tests.compiler.conftest import BothPaths, World
@@ -86,13 +85,29 @@ def viewer(name: str, world: World) -> Viewer:
     )
 
 
-@pytest.mark.parametrize("name", VIEWERS)
+CLIENTS = ("institution-members", "partner", "client-everything")
+"""Clients holding scopes beyond an institution client's: members:read (which strawberry's
+node check honours in every chapter, its lists in none), no institution at all, every scope."""
+
+
+def client(name: str, world: World) -> Viewer:
+    """The client called `name` (CLIENTS)."""
+    members = READS | {Scope.MEMBERS_READ}
+    if name == "partner":
+        return Viewer(client_id="bgc_partner", scopes=members)
+    university = world.pks["cmp-uni"]
+    if name == "institution-members":
+        return Viewer(client_id="bgc_uni", institution_id=university, scopes=members)
+    assert name == "client-everything"
+    return Viewer(client_id="bgc_uni", institution_id=university, scopes=frozenset(Scope))
+
+
+@pytest.mark.parametrize("name", [*VIEWERS, *CLIENTS])
 async def test_every_case_matches_strawberry_for_the_viewer(
     both: BothPaths, world: World, name: str
 ) -> None:
-    # Given a viewer the compiled path serves
-    who = viewer(name, world)
-    assert serves(who)
+    # Given a viewer: every kind is compiled now, clients beyond institution scopes included
+    who = client(name, world) if name in CLIENTS else viewer(name, world)
     # When every case runs through both paths, then each answers alike and writes the same
     # access-log rows, in one statement (and one INSERT when something was read under consent)
     logged = 0
@@ -101,17 +116,8 @@ async def test_every_case_matches_strawberry_for_the_viewer(
         assert both.last_statement_count == (2 if rows else 1)
         logged += len(rows)
     # (only a viewer reading under live grants logs anything)
-    assert (logged > 0) == (name in ("institution", "institution-staff"))
-
-
-async def test_clients_beyond_institution_scopes_are_left_to_strawberry() -> None:
-    # A client of no institution, or one holding members:read (which strawberry's node check
-    # would honour in every chapter), is not compiled; an institution's client is
-    members = READS | {Scope.MEMBERS_READ}
-    assert not serves(Viewer(client_id="partner", scopes=READS))
-    assert not serves(Viewer(client_id="uni", institution_id=1, scopes=members))
-    assert serves(Viewer(client_id="uni", institution_id=1, scopes=READS))
-    assert serves(Viewer(client_id="uni", institution_id=1, scopes=INSTITUTION_CLIENT_SCOPES))
+    readers = ("institution", "institution-staff", "institution-members", "client-everything")
+    assert (logged > 0) == (name in readers)
 
 
 SELF_AND_OTHER = """
@@ -172,7 +178,6 @@ async def test_forum_cases_match_strawberry_for_chapter_roles(
     both: BothPaths, world: World, name: str
 ) -> None:
     who = forum_viewer(name, world)
-    assert serves(who)
     for document, variables in forum_cases(world):
         await both.compare(document, variables, who)
         assert both.last_statement_count == 1
@@ -401,5 +406,4 @@ async def test_the_viewers_own_consent_records_compile_with_strawberrys_errors(
     if name == "anonymous":
         assert page["data"] is None
         assert page["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    # (last: strawberry's failing sibling resolver leaves the test's savepoint unusable)
     await both.compare_response(OWN, {"first": 2, "after": "junk"}, who)
