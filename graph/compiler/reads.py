@@ -3,8 +3,10 @@
 The hardened endpoint (graph/http/) parses the request, negotiates, applies trusted documents
 and builds the Admission; then it offers the operation here. A compiled answer passes the same
 limits, cost and rate budget (graph.extensions.admission.admit) and settles the bill the same
-way; anything the plan cannot answer (or any request that would fail before execution) returns
-None before the budget is charged, and strawberry runs it as before.
+way; page-size errors are refused before admission, as strawberry's validation refuses them,
+and errors during execution come back from the statement as marks (graph.compiler.failures).
+Anything the plan cannot answer returns None before the budget is charged, and strawberry
+runs it as before.
 """
 
 import logging
