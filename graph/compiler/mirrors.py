@@ -147,6 +147,7 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "ConsentGrant": "848e94ac5d23581c",
     "AccessLogEntry": "7ffa845dbedd59c8",
     "AuditLogEntry": "336aedaf89b01d32",
+    "Affiliation": "2e442bd11ae3af68",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

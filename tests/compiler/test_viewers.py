@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import GlobalRole
-from db.models import AccessLogEntry, AuditLogEntry, ConsentGrant, ForumReport
+from db.models import AccessLogEntry, Affiliation, AuditLogEntry, ConsentGrant, ForumReport
 from graph.auth.roles import MEMBER_SCOPES
 from graph.auth.scopes import Scope
 from graph.auth.viewer import ANONYMOUS, ChapterRole, Viewer
@@ -407,3 +407,32 @@ async def test_the_viewers_own_consent_records_compile_with_strawberrys_errors(
         assert page["data"] is None
         assert page["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     await both.compare_response(OWN, {"first": 2, "after": "junk"}, who)
+
+
+@pytest.mark.parametrize("name", [*VIEWERS, *CLIENTS])
+async def test_affiliations_by_id_compile_and_log_reads_under_consent_as_strawberry(
+    both: BothPaths, world: World, session: AsyncSession, name: str
+) -> None:
+    # Given every affiliation of the world (cmp-1's and cmp-4's, whose visibility differs)
+    keys = (await session.scalars(select(Affiliation.id).order_by(Affiliation.id))).all()
+    who = client(name, world) if name in CLIENTS else viewer(name, world)
+    # When each is read by its ID, alone and together with the lists that show it
+    logged = 0
+    for key in keys:
+        variables = {"id": encode_id("Affiliation", key)}
+        _, rows = await both.compare_logged(test_record_nodes.NODE, variables, who)
+        logged += len(rows)
+    ids = [encode_id("Affiliation", key) for key in keys]
+    _, rows = await both.compare_logged(AFFILIATIONS, {"ids": ids, "slug": "cmp-uni"}, who)
+    # Then both paths answer and log alike: reads under consent only by the university's
+    # clients (its staff, signed in with profiles:read, see members-visible affiliations)
+    logged += len(rows)
+    assert (logged > 0) == (name in ("institution", "institution-members", "client-everything"))
+
+
+AFFILIATIONS = """
+query ($ids: [ID!]!, $slug: String!) {
+  nodes(ids: $ids) { ... on Affiliation { role engineer { handle } } }
+  institution(slug: $slug) { staff(first: 5) { nodes { id role } } }
+}
+"""
