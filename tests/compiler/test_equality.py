@@ -370,8 +370,8 @@ GUARDED = (
 """Documents reading Chapter.auditLog, ForumCategory.reports, viewer.consentGrants or
 viewer.accessLog (compiled: the permission check — UNAUTHENTICATED, INSUFFICIENT_SCOPE,
 FORBIDDEN — is a guard on the parent's row or on the viewer), or records by id (ForumReport,
-AccessLogEntry, AuditLogEntry; an Affiliation's ID still falls back);
-tests/compiler/test_viewers.py runs them over their own data."""
+AccessLogEntry, AuditLogEntry, Affiliation); tests/compiler/test_viewers.py runs them over
+their own data."""
 
 STRAWBERRY_ONLY = {
     test_websocket_policy.INTROSPECTION: "introspection",
