@@ -35,6 +35,7 @@ MIRRORED: dict[str, str] = {
     "Engineer.chapters": "7ae946db0d445a57",
     "Engineer.city": "cfd119712bbff8c9",
     "Engineer.email": "39a2780f8112371c",
+    "Engineer.fieldVisibilities": "0259f409776a2932",
     "Engineer.education": "cc9aa00a49284760",
     "Engineer.isPecVerified": "4c2391184ffd31d9",
     "Engineer.languages": "1d7173f741677b3f",
@@ -95,6 +96,7 @@ MIRRORED_HELPERS: dict[str, str] = {
     "graph.services.visibility.can_read_forum_category": "313d0caef3a16893",
     "graph.services.visibility.can_read_forum_thread": "ebb33c36c816dd55",
     "graph.services.visibility.moderates_forum_category": "41fe9693b87b78d6",
+    "graph.services.visibility.level_of": "7b5de46922a00c34",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
 `reveals`, the filter, staff and membership SQL, the node membership check, which reads

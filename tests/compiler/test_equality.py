@@ -420,11 +420,18 @@ query ($handle: String!) {
 }
 """
 
+SETTINGS = """
+query ($handle: String!) {
+  engineer(handle: $handle) { handle fieldVisibilities { __typename field visibility } }
+}
+"""
+
 PER_HANDLE = (
     test_profiles.PROFILE,
     MASKS,
     test_record_nodes.AFFILIATIONS,
     test_replicas.ENGINEER,
+    SETTINGS,
 )
 """Documents run once per engineer of the world (each has its own visibility settings)."""
 
