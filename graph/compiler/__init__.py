@@ -66,9 +66,10 @@ id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for 
 
 Still answered in Python (strawberry; a mixed operation runs only these from its residual):
 introspection; `_service` and `_entities` (federation); Opportunity, Application and
-Engagement (and Opportunity.matches) — not yet declared; a mixed operation whose compiled half carries an error (the two halves' errors would have to be
-interleaved in execution order); invalid documents, mutations and subscriptions; and a
-statement that fails (strawberry reruns it).
+Engagement (and Opportunity.matches) — not yet declared; a mixed operation whose compiled
+half carries an error mark (the two halves' errors would have to be interleaved in
+execution order); invalid documents, mutations and subscriptions; and a statement that
+fails (strawberry reruns it).
 
 Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
 against the hand-written asyncpg endpoint and PostGraphile on every benchmarked shape,

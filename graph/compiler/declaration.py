@@ -121,6 +121,9 @@ class Guard:
 
     allowed: str | None
     denial: Callable[[Viewer], GraphError | None]
+    awaits: int = 0
+    """Loader rounds the resolver awaits before its check (and its argument checks) raise:
+    graphql-core reports errors in the order they happen."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ nullable position, fixed by the plan: graph.compiler.planner.null_depth).
 mark — at the mark's path, located at its field — and nulls each mark's target; as in
 graphql-core, when several errors null the same position only the first is reported (the
 position's completion stops at the first). The errors read exactly as strawberry's: message,
-locations, path, extensions (code and details), in response order.
+locations, path, extensions (code and details), in the order strawberry raises them —
+response order, except that a check strawberry makes only after loading something (the
+moderation queue loads its category first: Guard.awaits) reports after the immediate ones.
 """
 
 import secrets
@@ -38,6 +40,9 @@ class Failure:
 
     error: GraphError
     node: FieldNode
+    awaits: int = 0
+    """Loader rounds strawberry's resolver awaits before it raises: graphql-core reports
+    errors as they happen, so one raised later comes after those raised at once."""
 
 
 def mark(identity_sql: str, depth: int) -> str:
@@ -74,6 +79,7 @@ def resolve(data: Any, failures: Mapping[str, Failure]) -> tuple[Any, list[Graph
         return value
 
     data = walk(data, ())
+    found.sort(key=lambda mark: failures[mark[1]].awaits)  # stable: response order within
     errors: list[GraphQLError] = []
     targets: set[Path] = set()
     for path, identity, depth in found:

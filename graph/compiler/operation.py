@@ -179,12 +179,14 @@ class PreparedOperation:
                 for name, value in bound.values.items():
                     values[(slot, name)] = value
                 node = owner.arguments.node
-                guard = owner.paged.guard if isinstance(owner, ConnectionPlan) else None
-                denial = GUARDS[guard].denial(viewer) if guard is not None else None
+                name = owner.paged.guard if isinstance(owner, ConnectionPlan) else None
+                guard = GUARDS[name] if name is not None else None
+                awaits = guard.awaits if guard is not None else 0
+                denial = guard.denial(viewer) if guard is not None else None
                 if denial is not None:
-                    failures[f"g{slot}"] = Failure(denial, node)
+                    failures[f"g{slot}"] = Failure(denial, node, awaits)
                 if ERROR in bound.values:
-                    failures[f"b{slot}"] = Failure(bound.values[ERROR], node)
+                    failures[f"b{slot}"] = Failure(bound.values[ERROR], node, awaits)
                 for index, error in (bound.values.get(ITEM_ERRORS) or {}).items():
                     failures[f"b{slot}:{index}"] = Failure(error, node)
         except Fallback:

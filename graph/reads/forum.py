@@ -313,5 +313,5 @@ DECLARATION = Declaration(
         "forum_report": Rule(ForumReport, forum_reports),
         "moderated_category": Rule(ForumCategory, moderated_categories),
     },
-    guards={"moderation_queue": Guard("moderated_category", queue_denial)},
+    guards={"moderation_queue": Guard("moderated_category", queue_denial, awaits=1)},
 )
