@@ -179,8 +179,8 @@ class PreparedOperation:
                 for name, value in bound.values.items():
                     values[(slot, name)] = value
                 node = owner.arguments.node
-                name = owner.paged.guard if isinstance(owner, ConnectionPlan) else None
-                guard = GUARDS[name] if name is not None else None
+                named = owner.paged.guard if isinstance(owner, ConnectionPlan) else None
+                guard = GUARDS[named] if named is not None else None
                 awaits = guard.awaits if guard is not None else 0
                 denial = guard.denial(viewer) if guard is not None else None
                 if denial is not None:
