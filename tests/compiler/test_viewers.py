@@ -239,6 +239,7 @@ async def test_the_audit_log_compiles_with_strawberrys_permission_errors(
             await both.compare_response(AUDIT_PAGE, {"slug": slug, "first": 3, "after": after}, who)
         await both.compare_response(AUDIT_PAGE, {"slug": slug, "first": 3, "after": "junk"}, who)
     listed = await both.compare_response(AUDIT_LOGS, {"first": 5}, who)
+    assert both.last_statement_count == 1  # every chapter's log, checks included, at once
     # Then the compiled path answered each, denials included, exactly as strawberry
     allowed = name in ("council-admin", "gulf-auditor")
     assert ("errors" in listed) != allowed or name == "gulf-auditor"
@@ -311,6 +312,7 @@ async def test_the_moderation_queue_compiles_with_strawberrys_permission_errors(
         await both.compare_response(QUEUE, {"slug": slug, "first": 5, "statuses": ["OPEN"]}, who)
         await both.compare_response(QUEUE, {"slug": slug, "first": 5, "after": "junk"}, who)
     await both.compare_response(QUEUES, None, who)
+    assert both.last_statement_count == 1  # every category's queue, checks included, at once
     shown = [await both.compare_response(REPORT, {"id": id}, who) for id in ids]
     # Then the compiled path answered each exactly as strawberry (tested by compare_response);
     # the reporter sees their own reports, a moderator those of the categories they moderate
