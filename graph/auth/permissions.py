@@ -34,6 +34,16 @@ def require_scope(viewer: Viewer, scope: Scope) -> None:
     raise Forbidden(f"Your role does not grant `{scope.value}`.", requiredScope=scope.value)
 
 
+def require_own_engineer(viewer: Viewer, scope: Scope) -> int:
+    """The signed-in engineer, who must hold `scope`, for what is theirs alone; FORBIDDEN
+    otherwise."""
+    if viewer.engineer_id is None:
+        raise Forbidden("Only a signed-in engineer has this.")
+    if not viewer.has_scope(scope):
+        raise Forbidden(f"Requires `{scope.value}`.", requiredScope=scope.value)
+    return viewer.engineer_id
+
+
 def require_chapter_scope(viewer: Viewer, scope: Scope, chapter_id: int) -> None:
     """Raise unless the viewer holds `scope` inside this chapter."""
     if not viewer.is_authenticated:

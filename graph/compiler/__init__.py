@@ -20,8 +20,17 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    mutations and subscriptions run through strawberry as before.
 3. Per request, `binding.py` evaluates arguments with graphql-core's coercion and the same
    services the resolvers use (page-size rules, cursors, global IDs; filters and orderings
-   through each connection's declared `Filters.bind`). Whatever would
-   produce an error falls back to strawberry, so errors read exactly as before.
+   through each connection's declared `Filters.bind`). Errors come from the compiled path
+   itself, reading exactly as strawberry's (message, extensions.code and details, path,
+   locations, nulls): page-size errors are refused before execution, as strawberry's
+   validation refuses them; an argument the resolver would refuse (a malformed cursor, ID or
+   filter) binds to the shape REFUSED, and a declared `Guard` (a permission check on the
+   parent row: the moderation queue, an audit log, the viewer's own consent records) renders
+   `CASE WHEN <allowed> THEN <field> ELSE <mark>`. Either way the statement writes an error
+   mark in the field's place (failures.py), and after it runs `failures.resolve` turns each
+   mark into the GraphQLError strawberry raises there, nulling the nearest nullable position
+   above it (graphql-core's propagation, its depth fixed by the plan: planner.null_depth;
+   one error per nulled position, as graphql-core reports only the first).
 4. `Renderer` (render.py) turns the plan into one statement per argument shape and viewer:
    json_build_object in selection order, ARRAY(...) for lists in a total order (the primary
    key always last), and for each connection one keyset probe (LIMIT size + 1), aggregated in
@@ -35,8 +44,9 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    statement); a rule that computes with the id is detected and rendered per viewer.
    `shows_field` masks every maskable Engineer field (CASE WHEN … THEN … END) and guards the
    filters on them (search uses the vector without skills where skills are hidden);
-   `membership_scope` filters memberships. Served viewers
-   (reads.serves): anonymous, signed-in engineers and institutions (clients and staff). For
+   `membership_scope` filters memberships. Every viewer is served — anonymous, signed-in
+   engineers, institutions (clients and staff) and clients of any scopes (members:read
+   included: the rules state what holding a scope everywhere grants). For
    an institution, consent grants lift the masks as in strawberry, and consent.py marks
    each read made under a grant inside the JSON, strips the marks and writes the access log
    with strawberry's own writer (one INSERT, only when something was read under consent).
@@ -55,12 +65,12 @@ Fields about the viewer compile too: a Column's `{viewer_engineer}` is the viewe
 id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for anyone else).
 
 Still answered in Python (strawberry; a mixed operation runs only these from its residual):
-what hangs off `viewer` but its own notifications (consentGrants, accessLog,
-notificationPreferences), Chapter.auditLog and ForumCategory.reports (the
-moderation queue; permission checks that raise FORBIDDEN), ForumReport, AccessLogEntry,
-AuditLogEntry and Affiliation as `node` results, introspection, and viewers reads.serves
-refuses (a client of no institution, or a client holding members:read). Mutations and
-subscriptions run through strawberry.
+introspection; Viewer.notificationPreferences (computed from defaults and choices);
+`_service` and `_entities` (federation); Opportunity, Application and
+Engagement (and Opportunity.matches) — not yet declared; a mixed operation whose compiled
+half carries an error mark (the two halves' errors would have to be interleaved in
+execution order); invalid documents, mutations and subscriptions; and a statement that
+fails (strawberry reruns it).
 
 Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
 against the hand-written asyncpg endpoint and PostGraphile on every benchmarked shape,

@@ -1,7 +1,10 @@
 """Per request: evaluate each planned field's arguments into a statement shape and its values.
 
-Anything strawberry would answer with an error (bad page size, malformed cursor or ID, invalid
-filter) raises Fallback, so the error path stays strawberry's and reads the same.
+Arguments strawberry's resolver would refuse (a malformed cursor or ID, an invalid filter)
+bind to the shape REFUSED with the error the resolver raises: the statement renders an error
+mark at that field (graph.compiler.failures), so the compiled answer carries the same error,
+at the same paths, with the same nulls. What the plan cannot answer at all (a node type with
+a Python-only fetcher) raises Fallback, and strawberry runs the operation.
 """
 
 from collections.abc import Hashable
@@ -13,10 +16,10 @@ from graphql.execution.values import VariableValues, get_argument_values
 
 from db.queries.pagination import Ordering
 from graph.compiler.mapping import NODE_TYPES
-from graph.compiler.mirrors import node_fetcher_is_current
+from graph.compiler.mirrors import fetcher_digest, node_fetcher_is_current
 from graph.compiler.plan import Arguments, ConnectionPlan, LookupPlan, NodePlan
-from graph.errors import BadUserInput
-from graph.ids import decode_id
+from graph.errors import BadUserInput, GraphError
+from graph.ids import GlobalId, decode_id
 from graph.pagination import decode_cursor, validate_page_size
 
 MAX_NODES = 100
@@ -24,6 +27,18 @@ MAX_NODES = 100
 
 class Fallback(Exception):
     """This request must run through strawberry (it reports an error the plan does not)."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The shape of a field whose arguments the resolver refuses: rendered as an error mark."""
+
+
+REFUSED = Refused()
+ERROR = "error"
+"""The value key of a refused field's error (a GraphError)."""
+ITEM_ERRORS = "item_errors"
+"""For `nodes(ids:)`: the error of each refused ID, by its index."""
 
 
 @dataclass(frozen=True)
@@ -51,18 +66,18 @@ class PageShape:
 
 def bind(plan: Any, arguments: Arguments, variables: VariableValues) -> Bound:
     """Bind the arguments of one planned field."""
+    values = _plain_variables(arguments, variables)
+    if values is None:
+        values = get_argument_values(arguments.definition, arguments.node, variables)
     try:
-        values = _plain_variables(arguments, variables)
-        if values is None:
-            values = get_argument_values(arguments.definition, arguments.node, variables)
         if isinstance(plan, ConnectionPlan):
             return _connection(plan, values)
         if isinstance(plan, LookupPlan):
             return Bound(None, {"key": values[next(iter(values))]})
         if isinstance(plan, NodePlan):
             return _nodes(values["ids"]) if plan.many else _node(values["id"])
-    except BadUserInput as error:
-        raise Fallback(error.message) from error
+    except GraphError as error:
+        return Bound(REFUSED, {ERROR: error})
     raise AssertionError(f"no binder for {type(plan).__name__}")
 
 
@@ -91,26 +106,49 @@ def _plain_variables(arguments: Arguments, variables: VariableValues) -> dict[st
     return values
 
 
-def _node(global_id: str) -> Bound:
+def _decoded(global_id: str) -> GlobalId:
+    """The ID decoded as strawberry's node resolver decodes it (its errors, its words)."""
     decoded = decode_id(global_id)
-    if decoded.type_name not in NODE_TYPES or not node_fetcher_is_current(decoded.type_name):
-        raise Fallback("unknown node type")
+    if not node_fetcher_is_current(decoded.type_name):
+        if fetcher_digest(decoded.type_name) is None:  # no type of that name: refused there
+            raise BadUserInput(f"Malformed ID {global_id!r}: not a global object ID.")
+        raise Fallback("a node type the plan does not serve")
+    if decoded.type_name not in NODE_TYPES:
+        raise Fallback("a node type the plan does not serve")
+    return decoded
+
+
+def _node(global_id: str) -> Bound:
+    decoded = _decoded(global_id)
     return Bound(decoded.type_name, {"key": decoded.key})
 
 
 def _nodes(global_ids: list[str]) -> Bound:
     if len(global_ids) > MAX_NODES:
-        raise Fallback("too many ids")
-    decoded = [decode_id(global_id) for global_id in global_ids]
-    if any(
-        item.type_name not in NODE_TYPES or not node_fetcher_is_current(item.type_name)
-        for item in decoded
-    ):
-        raise Fallback("unknown node type")
-    return Bound(
-        None,
-        {"types": [item.type_name for item in decoded], "keys": [item.key for item in decoded]},
-    )
+        raise BadUserInput(
+            f"`ids` takes at most {MAX_NODES} IDs, got {len(global_ids)}.", argument="ids"
+        )
+    types: list[str] = []
+    keys: list[int] = []
+    refused: dict[int, GraphError] = {}
+    for index, global_id in enumerate(global_ids):
+        try:
+            decoded = _decoded(global_id)
+        except GraphError as error:
+            refused[index] = error
+            types.append(REFUSED_TYPE)
+            keys.append(0)
+        else:
+            types.append(decoded.type_name)
+            keys.append(decoded.key)
+    shape = REFUSED_ITEMS if refused else None
+    return Bound(shape, {"types": types, "keys": keys, ITEM_ERRORS: refused})
+
+
+REFUSED_TYPE = "@refused"
+"""The type `nodes(ids:)` binds for an ID its resolver refuses (an error mark in its place)."""
+REFUSED_ITEMS = "refused-items"
+"""The shape of `nodes(ids:)` when some ID is refused (its statement renders their marks)."""
 
 
 def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:

@@ -71,6 +71,14 @@ NOTED_LISTS: dict[tuple[str, str], tuple[str, ProfileField]] = {
 """Connections whose listed rows are reads of a field (Institution.staff calls
 `note_consent_reads` for its page): the column holding the engineer's id, and the field."""
 
+NOTED_OBJECTS: dict[str, tuple[str, ProfileField]] = {
+    "Affiliation": ("engineer_id", ProfileField.AFFILIATIONS),
+}
+"""Object types each of whose rows is a read of a field (an Affiliation by id is a read of
+its engineer's `affiliations`, graph.resolvers.record_nodes.affiliation_node): the column
+holding the engineer's id, and the field. Reached through Engineer.affiliations or
+Institution.staff, the same read is noted there already (a read is logged once)."""
+
 RenderRule = Callable[[str, str], str]
 """Renders a rule of graph.compiler.visibility over an alias, as the statement's renderer does
 (with the viewer's engineer id as a parameter where the rule allows)."""
@@ -107,7 +115,16 @@ class ConsentMarkers:
         return f"json_build_array({', '.join(items)})"
 
     def object_pair(self, plan: ObjectPlan, alias: str) -> tuple[str, str] | None:
-        """(OBJECT_KEY, marker) for an Engineer object selecting maskable fields, else None."""
+        """(OBJECT_KEY, marker) for an Engineer object selecting maskable fields, or an object
+        whose row is a read of a field (NOTED_OBJECTS), else None."""
+        noted = NOTED_OBJECTS.get(plan.type_name)
+        if noted is not None:
+            column, field = noted
+            engineer = f"{alias}_consent"
+            return OBJECT_KEY, (
+                f"(SELECT {self._marker(engineer, [field])} FROM engineers {engineer}"
+                f" WHERE {engineer}.id = {alias}.{column})"
+            )
         if plan.mapping.model is not Engineer:
             return None
         fields = list(
@@ -172,8 +189,13 @@ async def record(statement: "BoundStatement", text: bytes, context: "ContextFact
         return text
     data, reads = split(statement, text)
     text = orjson.dumps(data)
+    await log(reads, context)
+    return text
+
+
+async def log(reads: Reads, context: "ContextFactory") -> None:
+    """Write the reads as strawberry writes them (nothing when there are none)."""
     if reads:
         made = await context()
         made.consent_reads = reads
         await write_consent_reads(made)
-    return text

@@ -21,6 +21,7 @@ from db.queries.pagination import Ordering
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler import sqltext
+from graph.errors import GraphError
 
 Predicate = Callable[[Viewer, ChapterRegistry], ColumnElement[Any]]
 
@@ -111,6 +112,21 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Guard:
+    """A permission check on the parent row before a field resolves (a moderation queue, an
+    audit log): where the rule `allowed` (Declaration.rules, over the parent's table) does not
+    hold, the field is null with the error `denial` gives for the viewer — the one strawberry's
+    check raises (None: the viewer is never denied). Without `allowed`, the viewer alone
+    decides (the viewer's own access log): a viewer with a denial is denied everywhere."""
+
+    allowed: str | None
+    denial: Callable[[Viewer], GraphError | None]
+    awaits: int = 0
+    """Loader rounds the resolver awaits before its check (and its argument checks) raise:
+    graphql-core reports errors in the order they happen."""
+
+
+@dataclass(frozen=True)
 class Paged:
     """A Relay connection over related rows, keyset-paged in `ordering`.
 
@@ -124,6 +140,8 @@ class Paged:
     visibility: str | None = None
     visible_alias: str = "{c}"
     filters: Filters | None = None
+    guard: str | None = None
+    """The Guard (Declaration.guards) checked on the parent row first, if any."""
 
 
 FieldMapping = Column | Embedded | ToOne | ToMany | Paged
@@ -187,6 +205,7 @@ class Declaration:
     nodes: dict[str, str | None] = field(default_factory=dict)
     """Types `node(id:)` serves, each with the row rule a lookup of it applies (or None)."""
     rules: dict[str, Rule] = field(default_factory=dict)
+    guards: dict[str, Guard] = field(default_factory=dict)
 
 
 def columns(**names: str) -> dict[str, FieldMapping]:

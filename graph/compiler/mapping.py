@@ -9,6 +9,7 @@ from graph.compiler.declaration import (
     Embedded,
     FieldMapping,
     Filters,
+    Guard,
     Link,
     Paged,
     RootConnection,
@@ -74,5 +75,10 @@ RULES: dict[str, Rule] = {
 }
 """Every visibility rule a declaration names (`Paged.visibility`, `Column.visible_if`, node
 rules), as SQL predicates built per viewer."""
+
+GUARDS: dict[str, Guard] = {
+    name: guard for declaration in DECLARATIONS for name, guard in declaration.guards.items()
+}
+"""Permission checks on parent rows (`Paged.guard`), by name."""
 
 assert len(TYPES) == sum(len(declaration.types) for declaration in DECLARATIONS)

@@ -22,14 +22,23 @@ MIRRORED: dict[str, str] = {
     "Viewer.notifications": "bee8623f138b5f56",
     "Viewer.unreadNotificationCount": "42bfc17b4dc7a05f",
     "Notification.actor": "08362aadf7829de0",
+    "Viewer.consentGrants": "f11a1fbbd076fdd0",
+    "Viewer.accessLog": "cc594e9a2caeb8c3",
+    "ConsentGrant.isLive": "c8a85b9ac69d3029",
+    "ConsentGrant.institution": "177ff4472c8f0e10",
+    "AccessLogEntry.institution": "7afd0d87ea61dab4",
+    "AccessLogEntry.consentGrant": "caa51f419b3a908f",
     "Affiliation.engineer": "d9cfb4bfd9affa4a",
     "Affiliation.institution": "7aa2f324192f14ee",
     "Chapter.members": "ca990acbd7ac41e4",
+    "Chapter.auditLog": "85c9dfe851475d11",
+    "AuditLogEntry.actor": "ba0021546d1b2805",
     "Engineer.affiliations": "a4de54412ee1e551",
     "Engineer.capacity": "3cf20c9cd07aff62",
     "Engineer.chapters": "7ae946db0d445a57",
     "Engineer.city": "cfd119712bbff8c9",
     "Engineer.email": "39a2780f8112371c",
+    "Engineer.fieldVisibilities": "0259f409776a2932",
     "Engineer.education": "cc9aa00a49284760",
     "Engineer.isPecVerified": "4c2391184ffd31d9",
     "Engineer.languages": "1d7173f741677b3f",
@@ -44,6 +53,8 @@ MIRRORED: dict[str, str] = {
     "ForumCategory.chapter": "aac99482285ef2be",
     "ForumCategory.sector": "b62eb01eb45ba488",
     "ForumCategory.threads": "330316a20fa61a53",
+    "ForumCategory.reports": "22215a1636c63cdc",
+    "ForumReport.reporter": "1b46385414827383",
     "ForumPost.author": "91172b36cabaa967",
     "ForumPost.body": "eafbbcec51df732a",
     "ForumPost.isAcceptedAnswer": "4f3a360d5b4c87d5",
@@ -118,6 +129,7 @@ MIRRORED_HELPERS: dict[str, str] = {
     "graph.types.event.EventFilter": "ce1785ab03d6e613",
     "graph.services.notification.own_notifications": "0d6aea249bb08674",
     "db.queries.notification.notifications_where": "f64ab41a2c92499f",
+    "graph.services.visibility.level_of": "7b5de46922a00c34",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
 `reveals`, the filter, staff and membership SQL, the node membership check, which reads
@@ -170,6 +182,11 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "ChapterAnnouncement": "3b512a1651c73cf8",
     "EventRegistration": "9fdaa9f80e78992a",
     "Notification": "6971306aae1704d2",
+    "ForumReport": "13e17d8a4fcde227",
+    "ConsentGrant": "848e94ac5d23581c",
+    "AccessLogEntry": "7ffa845dbedd59c8",
+    "AuditLogEntry": "336aedaf89b01d32",
+    "Affiliation": "2e442bd11ae3af68",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

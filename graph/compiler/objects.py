@@ -123,11 +123,7 @@ class CompiledObjects:
         self, lookup: Lookup, global_id: str, sources: Mapping[str, Any], context: "Context"
     ) -> Any:
         """The object's JSON as the client selected it, or `Undefined` for strawberry."""
-        from graph.compiler.reads import serves  # reads imports this module's users
-
         viewer = context.viewer
-        if not serves(viewer):
-            return Undefined
         variables: dict[str, Any] = {ID_VARIABLE: global_id}
         for name in lookup.variables:
             source = sources.get(name)

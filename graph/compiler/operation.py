@@ -28,8 +28,10 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
-from graph.compiler.binding import Bound, Fallback, bind
-from graph.compiler.plan import NotPlannable, OperationPlan
+from graph.compiler.binding import ERROR, ITEM_ERRORS, Bound, Fallback, bind
+from graph.compiler.failures import Failure
+from graph.compiler.mapping import GUARDS
+from graph.compiler.plan import ConnectionPlan, NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.render import Renderer, Statement, viewer_values
 from graph.compiler.residual import residual_source
@@ -71,6 +73,10 @@ class BoundStatement:
     """The request's coerced variables (admission reuses them instead of coercing again)."""
     consent: bool = False
     """The JSON carries consent markers to strip and log (graph.compiler.consent.record)."""
+    marks: bool = False
+    """The JSON may carry error marks (graph.compiler.failures.resolve)."""
+    failures: dict[str, Failure] = field(default_factory=dict)
+    """What each error mark stands for, by its id."""
 
     async def run(self, connection: Connection) -> bytes:
         """The JSON text of the response's `data`, UTF-8 encoded (a span when traced)."""
@@ -163,6 +169,7 @@ class PreparedOperation:
         plan = planned.plan
         shapes: list[Hashable] = []
         values: dict[Any, Any] = {}
+        failures: dict[str, Failure] = {}
         try:
             for slot, owner in enumerate(plan.owners):
                 bound = planned.constants.get(slot) or bind(owner, owner.arguments, variables)
@@ -171,6 +178,17 @@ class PreparedOperation:
                 shapes.append(bound.shape)
                 for name, value in bound.values.items():
                     values[(slot, name)] = value
+                node = owner.arguments.node
+                named = owner.paged.guard if isinstance(owner, ConnectionPlan) else None
+                guard = GUARDS[named] if named is not None else None
+                awaits = guard.awaits if guard is not None else 0
+                denial = guard.denial(viewer) if guard is not None else None
+                if denial is not None:
+                    failures[f"g{slot}"] = Failure(denial, node, awaits)
+                if ERROR in bound.values:
+                    failures[f"b{slot}"] = Failure(bound.values[ERROR], node, awaits)
+                for index, error in (bound.values.get(ITEM_ERRORS) or {}).items():
+                    failures[f"b{slot}:{index}"] = Failure(error, node)
         except Fallback:
             return None
         shape = tuple(shapes)
@@ -186,7 +204,14 @@ class PreparedOperation:
         values.update(viewer_values(viewer))
         params = [values[key] for key in statement.keys]
         return BoundStatement(
-            statement.sql, params, planned.residual, plan.keys, variables, statement.consent
+            statement.sql,
+            params,
+            planned.residual,
+            plan.keys,
+            variables,
+            statement.consent,
+            statement.marks,
+            failures,
         )
 
 

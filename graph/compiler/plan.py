@@ -111,6 +111,9 @@ class ConnectionPlan:
     parts: tuple[ConnectionPart, ...]
     arguments: Arguments
     root_field: str | None = None
+    depth: int = 0
+    """How many steps up the response an error here nulls (graphql-core's null propagation:
+    0 for a nullable field, one more for each non-null position above it)."""
 
 
 FieldPlan = ScalarPlan | TypenamePlan | EmbeddedPlan | RelatedPlan | ConnectionPlan
@@ -152,6 +155,10 @@ class NodePlan:
     objects: dict[str, ObjectPlan]
     arguments: Arguments
     many: bool
+    depth: int = 0
+    """Steps up the response an error about the whole field nulls (as ConnectionPlan.depth)."""
+    item_depth: int = 0
+    """Steps up an error about one of `nodes`' IDs nulls (0: the item itself)."""
 
 
 RootPlan = LookupPlan | ListPlan | SingletonPlan | NodePlan | ConnectionPlan | TypenamePlan

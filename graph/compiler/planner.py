@@ -1,6 +1,7 @@
 """Turn a validated query operation into a plan over the read mapping, or refuse (NotPlannable)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from graphql import (
@@ -10,6 +11,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLField,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -18,6 +20,8 @@ from graphql import (
     VariableNode,
     get_named_type,
     is_abstract_type,
+    is_list_type,
+    is_non_null_type,
 )
 from graphql.language import DirectiveNode, NamedTypeNode
 
@@ -62,6 +66,34 @@ from graph.compiler.plan import (
 PlanT = TypeVar("PlanT", ConnectionPlan, LookupPlan, NodePlan)
 MAX_OBJECT_KEYS = 50  # json_build_object takes at most 100 arguments
 MAX_KEY_LENGTH = 63
+
+
+def steps(graphql_type: GraphQLOutputType) -> tuple[bool, ...]:
+    """Whether each response step a field of this type adds is non-null: one for the value,
+    one more per list level (its items)."""
+    found: list[bool] = []
+    current: Any = graphql_type
+    while True:
+        non_null = is_non_null_type(current)
+        found.append(non_null)
+        if non_null:
+            current = current.of_type
+        if not is_list_type(current):
+            return tuple(found)
+        current = current.of_type
+
+
+def null_depth(chain: Sequence[bool]) -> int:
+    """Steps up from the last position that a null travels: graphql-core's propagation stops
+    at the nearest nullable position (the whole `data` when every one above is non-null)."""
+    depth = 0
+    for non_null in reversed(chain):
+        if not non_null:
+            break
+        depth += 1
+    return depth
+
+
 PAGE_INFO_FIELDS = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 
 
@@ -103,6 +135,8 @@ class Planner:
         self.fragments = fragments
         self.variables = variables
         self.slots = 0
+        self.chain: list[bool] = []
+        """Non-null flags of the response steps from `data` down to where the walk is."""
         self.owners: dict[int, ConnectionPlan | LookupPlan | NodePlan] = {}
 
     def plan(self, *, partial: bool = False) -> OperationPlan:
@@ -125,6 +159,7 @@ class Planner:
         for key, nodes in collected.items():
             mark = self.slots
             try:
+                self.chain = []
                 roots.append(self._root(query_type, key, nodes))
             except NotPlannable:
                 if not partial:
@@ -226,6 +261,9 @@ class Planner:
         if definition is None or not is_current(query_type.name, name, definition):
             raise NotPlannable(f"root field {name} is not mirrored")
         subsets = self._subsets(nodes)
+        own = steps(definition.type)
+        if name not in ROOT_CONNECTIONS:
+            self.chain = list(own)
         if name in LOOKUPS:
             lookup = LOOKUPS[name]
             target = self._object_type(lookup.type_name)
@@ -265,7 +303,16 @@ class Planner:
                 for type_name in NODE_TYPES
             }
             arguments = self._arguments(definition, nodes[0])
-            return self._own(NodePlan(key, objects, arguments, name == "nodes"))
+            return self._own(
+                NodePlan(
+                    key,
+                    objects,
+                    arguments,
+                    name == "nodes",
+                    null_depth(own[:1]),
+                    null_depth(own),
+                )
+            )
         raise NotPlannable(f"root field {name} has a Python resolver")
 
     def _object_type(self, name: str) -> GraphQLObjectType:
@@ -306,14 +353,16 @@ class Planner:
             return ScalarPlan(key, mapping.sql, mapping.visible_if)
         if isinstance(mapping, Embedded):
             target = self._object_type(mapping.type_name)
-            return EmbeddedPlan(key, self._object(target, subsets), mapping.visible_if)
+            with self._within(definition.type):
+                embedded = self._object(target, subsets)
+            return EmbeddedPlan(key, embedded, mapping.visible_if)
         if isinstance(mapping, ToOne | ToMany):
             target = self._object_type(mapping.link.type_name)
             many = isinstance(mapping, ToMany)
             visible_if = mapping.visible_if if isinstance(mapping, ToMany) else None
-            return RelatedPlan(
-                key, name, mapping.link, self._object(target, subsets), many, visible_if
-            )
+            with self._within(definition.type):
+                related = self._object(target, subsets)
+            return RelatedPlan(key, name, mapping.link, related, many, visible_if)
         connection_type = get_named_type(definition.type)
         assert isinstance(connection_type, GraphQLObjectType)
         return self._connection(key, mapping, connection_type, nodes, definition)
@@ -329,6 +378,21 @@ class Planner:
     ) -> ConnectionPlan:
         node_type = self._object_type(paged.link.type_name)
         parts: list[ConnectionPart] = []
+        depth = null_depth([*self.chain, *steps(definition.type)])
+        with self._within(definition.type):
+            self._parts(connection_type, node_type, nodes, parts)
+        arguments = self._arguments(definition, nodes[0])
+        return self._own(
+            ConnectionPlan(key, paged, tuple(parts), arguments, root, depth)
+        )
+
+    def _parts(
+        self,
+        connection_type: GraphQLObjectType,
+        node_type: GraphQLObjectType,
+        nodes: list[FieldNode],
+        parts: list[ConnectionPart],
+    ) -> None:
         for part_key, part_nodes in self._collect(connection_type, self._subsets(nodes)).items():
             name = part_nodes[0].name.value
             subsets = self._subsets(part_nodes)
@@ -337,7 +401,8 @@ class Planner:
             elif name == "totalCount":
                 parts.append(TotalCountPlan(part_key))
             elif name == "nodes":
-                parts.append(NodesPlan(part_key, self._object(node_type, subsets)))
+                with self._within(connection_type.fields[name].type):
+                    parts.append(NodesPlan(part_key, self._object(node_type, subsets)))
             elif name == "pageInfo":
                 page_info = self._object_type("PageInfo")
                 selected = tuple(
@@ -346,11 +411,20 @@ class Planner:
                 )
                 parts.append(PageInfoPlan(part_key, selected))
             elif name == "edges":
-                parts.append(self._edges(part_key, connection_type, node_type, subsets))
+                with self._within(connection_type.fields[name].type):
+                    parts.append(self._edges(part_key, connection_type, node_type, subsets))
             else:
                 raise NotPlannable(f"{connection_type.name}.{name}")
-        arguments = self._arguments(definition, nodes[0])
-        return self._own(ConnectionPlan(key, paged, tuple(parts), arguments, root))
+
+    @contextmanager
+    def _within(self, graphql_type: GraphQLOutputType) -> Iterator[None]:
+        """Walk below a field of this type (its response steps pushed on the chain)."""
+        added = steps(graphql_type)
+        self.chain.extend(added)
+        try:
+            yield
+        finally:
+            del self.chain[-len(added) :]
 
     def _edges(
         self,
@@ -365,7 +439,9 @@ class Planner:
         for edge_key, edge_nodes in self._collect(edge_type, subsets).items():
             name = edge_nodes[0].name.value
             if name == "node":
-                fields.append((edge_key, name, self._object(node_type, self._subsets(edge_nodes))))
+                with self._within(edge_type.fields[name].type):
+                    node = self._object(node_type, self._subsets(edge_nodes))
+                fields.append((edge_key, name, node))
             elif name in ("cursor", "__typename"):
                 fields.append((edge_key, name, None))
             else:

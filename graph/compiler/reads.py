@@ -3,8 +3,10 @@
 The hardened endpoint (graph/http/) parses the request, negotiates, applies trusted documents
 and builds the Admission; then it offers the operation here. A compiled answer passes the same
 limits, cost and rate budget (graph.extensions.admission.admit) and settles the bill the same
-way; anything the plan cannot answer (or any request that would fail before execution) returns
-None before the budget is charged, and strawberry runs it as before.
+way; page-size errors are refused before admission, as strawberry's validation refuses them,
+and errors during execution come back from the statement as marks (graph.compiler.failures).
+Anything the plan cannot answer returns None before the budget is charged, and strawberry
+runs it as before.
 """
 
 import logging
@@ -27,9 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
-from graph.auth.roles import INSTITUTION_CLIENT_SCOPES
 from graph.auth.viewer import Viewer
-from graph.compiler import consent, mixed
+from graph.compiler import consent, failures, mixed
 from graph.compiler.connections import create_pool, pooled, sessions
 from graph.compiler.operation import (
     BoundStatement,
@@ -39,7 +40,7 @@ from graph.compiler.operation import (
 )
 from graph.context import Context
 from graph.extensions.admission import Admission, admit, settle
-from graph.extensions.cost import actual_cost_of_json
+from graph.extensions.cost import actual_cost, actual_cost_of_json
 from graph.extensions.document_facts import FACTS, OperationFacts
 from graph.extensions.limits import DocumentShape, measure, parse_within_limits
 
@@ -76,22 +77,24 @@ class DocumentFacts:
             FACTS.get(query, document, name),
         )
 
-    def pages_valid(self, variables: Mapping[str, Any] | None, operation_name: str | None) -> bool:
-        """No connection field has a missing, doubled or out-of-range page argument."""
-        return not self.operation.page_errors(self.schema, self.document, variables, operation_name)
+    def page_errors(
+        self, variables: Mapping[str, Any] | None, operation_name: str | None
+    ) -> list[GraphQLError]:
+        """Each connection field's missing, doubled or out-of-range page argument, as
+        strawberry's validation reports them."""
+        return self.operation.page_errors(self.schema, self.document, variables, operation_name)
 
 
-def serves(viewer: Viewer) -> bool:
-    """Whom the compiled path answers: anonymous viewers, signed-in engineers and institutions
-    (their clients and staff, whose consent reads graph.compiler.consent logs).
-
-    Other clients — and an institution's client holding more than institution clients are
-    registered with — hold scopes outside any chapter role, which the row rules do not
-    mirror (`can_see_membership` grants them every chapter); they stay on strawberry.
-    """
-    if not viewer.is_authenticated or viewer.is_engineer:
-        return True
-    return viewer.institution_id is not None and viewer.scopes <= INSTITUTION_CLIENT_SCOPES
+async def finish(
+    statement: BoundStatement, text: bytes, context: ContextFactory
+) -> tuple[bytes, list[GraphQLError], int]:
+    """A statement with error marks: its JSON with the marks resolved (graph.compiler.failures)
+    and consent markers stripped (the reads logged, even under a null: strawberry read them),
+    the errors, and the actual cost of what is left."""
+    data, reads = consent.split(statement, text)
+    data, errors = failures.resolve(data, statement.failures)
+    await consent.log(reads, context)
+    return orjson.dumps(data), errors, actual_cost(data) if data else 0
 
 
 @dataclass
@@ -164,8 +167,6 @@ class CompiledReads:
     ) -> CompiledResult | None:
         """The compiled result, or None (nothing charged) when strawberry must run it;
         `acquire` overrides where the statement runs (a read replica)."""
-        if not serves(viewer):
-            return None
         limits = admission.limits
         if len(query) > limits.max_characters:
             return None
@@ -177,12 +178,13 @@ class CompiledReads:
         facts = self._facts(prepared, query, operation_name)
         if facts.introspects and not admission.may_introspect:
             return None
-        if not facts.pages_valid(variables, operation_name):
-            return None
+        refused = facts.page_errors(variables, operation_name)
+        if refused:  # before execution and admission, as strawberry's validation refuses
+            return CompiledResult(None, refused, {})
         statement = prepared.bind(variables, viewer)
-        if statement is None:
+        if statement is None or (statement.marks and statement.residual is not None):
             return None
-        errors = await admit(
+        refused = await admit(
             self.compiled.schema,
             prepared.document,
             prepared.operation,
@@ -193,8 +195,8 @@ class CompiledReads:
             coerced=statement.variables,
             facts=facts.operation,
         )
-        if errors:
-            return CompiledResult(None, errors, await settle(admission, None))
+        if refused:
+            return CompiledResult(None, refused, await settle(admission, None))
         admission.executed = True
         assert self.acquire is not None, "CompiledReads.open() was not awaited"
         if statement.residual is not None:
@@ -204,11 +206,16 @@ class CompiledReads:
             )
         async with (acquire or self.acquire)() as connection:
             text = await statement.run(connection)
-        text = await consent.record(statement, text, context)
-        extensions = await settle(admission, None, actual_cost_of_json(text))
+        errors: list[GraphQLError] = []
+        if statement.marks:
+            text, errors, actual = await finish(statement, text, context)
+        else:
+            text = await consent.record(statement, text, context)
+            actual = actual_cost_of_json(text)
+        extensions = await settle(admission, None, actual)
         if self.report_path:
             extensions["execution"] = "compiled"
-        return CompiledResult(text, [], extensions)
+        return CompiledResult(text, errors, extensions)
 
     def _facts(
         self, prepared: PreparedOperation, query: str, operation_name: str | None

@@ -12,10 +12,10 @@ from typing import Any
 from db.queries.pagination import Ordering
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
-from graph.compiler import sqltext, visibility
-from graph.compiler.binding import PageShape
+from graph.compiler import failures, sqltext, visibility
+from graph.compiler.binding import REFUSED_ITEMS, REFUSED_TYPE, PageShape, Refused
 from graph.compiler.consent import ROWS_KEY, ConsentMarkers
-from graph.compiler.mapping import NODE_VISIBILITY, TYPES
+from graph.compiler.mapping import GUARDS, NODE_VISIBILITY, TYPES
 from graph.compiler.plan import (
     ConnectionPlan,
     EdgesPlan,
@@ -91,10 +91,13 @@ class Statement:
         keys: Sequence[ParamKey],
         consent: bool = False,
         per_viewer: bool = False,
+        marks: bool = False,
     ) -> None:
         self.sql = sql
         self.keys = tuple(keys)
         self.consent = consent
+        self.marks = marks
+        """Whether the JSON may carry error marks (graph.compiler.failures.resolve)."""
         """Whether the JSON carries consent markers (graph.compiler.consent)."""
         self.per_viewer = per_viewer
         """Whether the SQL holds the viewer's engineer id inline (cached per viewer, then)."""
@@ -119,6 +122,8 @@ class Renderer:
         self.aliases = 0
         self.per_viewer = False
         """Whether the SQL holds this viewer's id inline (then it is cached per viewer)."""
+        self.marks = False
+        """Whether the SQL renders any error mark."""
         self.consent = ConsentMarkers.for_viewer(viewer, self._visibility)
 
     def render(self) -> Statement:
@@ -129,7 +134,7 @@ class Renderer:
             pairs.append((root.key, self._root(root)))
         marked = self.consent is not None and self.consent.used
         sql = f"SELECT convert_to({_object_sql(pairs)}::text, 'UTF8')"
-        return Statement(sql, self.keys, marked, self.per_viewer)
+        return Statement(sql, self.keys, marked, self.per_viewer, self.marks)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -142,6 +147,11 @@ class Renderer:
     def _alias(self, hint: str) -> str:
         self.aliases += 1
         return f"{hint[0].lower()}{self.aliases}"
+
+    def _mark(self, identity_sql: str, depth: int) -> str:
+        """An error mark (graph.compiler.failures) in place of a field's value."""
+        self.marks = True
+        return failures.mark(identity_sql, depth)
 
     def _visibility(self, rule_name: str, alias: str) -> str:
         sql = visibility.render(rule_name, self.viewer, alias, self.registry)
@@ -183,6 +193,8 @@ class Renderer:
 
     def _node(self, root: NodePlan) -> str:
         slot = root.arguments.slot
+        if isinstance(self.shapes[slot], Refused):
+            return self._mark(sqltext.quote_literal(f"b{slot}"), root.depth)
         if not root.many:
             type_name = self.shapes[slot]
             assert isinstance(type_name, str)
@@ -201,6 +213,12 @@ class Renderer:
                 f"WHEN {sqltext.quote_literal(type_name)} THEN (SELECT {self._object(plan, alias)}"
                 f" FROM {plan.mapping.table} {alias} WHERE {alias}.id = {item}.key"
                 f"{self._node_rule(type_name, alias)})"
+            )
+        if self.shapes[slot] == REFUSED_ITEMS:
+            identity = f"{sqltext.quote_literal(f'b{slot}:')} || ({item}.ord - 1)"
+            whens.append(
+                f"WHEN {sqltext.quote_literal(REFUSED_TYPE)}"
+                f" THEN {self._mark(identity, root.item_depth)}"
             )
         types = self._param((slot, "types"), "text[]")
         keys = self._param((slot, "keys"), "int[]")
@@ -271,7 +289,8 @@ class Renderer:
         slot = plan.arguments.slot
         conditions = []
         if parent is not None:
-            conditions.append(paged.link.where.format(c=alias, p=parent))
+            where = paged.link.where.format(c=alias, p=parent, viewer=_ViewerParameters(self))
+            conditions.append(where)
         if paged.visibility is not None:
             conditions.append(
                 self._visibility(paged.visibility, paged.visible_alias.format(c=alias))
@@ -299,6 +318,23 @@ class Renderer:
         return sqltext.base64url(raw)
 
     def _connection(self, plan: ConnectionPlan, parent: str | None) -> str:
+        """The connection, behind its guard's check of the parent row when it has one."""
+        slot = plan.arguments.slot
+        guard = GUARDS[plan.paged.guard] if plan.paged.guard is not None else None
+        denied = guard is not None and parent is not None and guard.denial(self.viewer) is not None
+        if denied and guard is not None and guard.allowed is None:
+            return self._mark(sqltext.quote_literal(f"g{slot}"), plan.depth)
+        if isinstance(self.shapes[slot], Refused):
+            value = self._mark(sqltext.quote_literal(f"b{slot}"), plan.depth)
+        else:
+            value = self._page(plan, parent)
+        if not denied or guard is None or guard.allowed is None or parent is None:
+            return value
+        allowed = self._visibility(guard.allowed, parent)
+        refusal = self._mark(sqltext.quote_literal(f"g{slot}"), plan.depth)
+        return f"(CASE WHEN {allowed} THEN {value} ELSE {refusal} END)"
+
+    def _page(self, plan: ConnectionPlan, parent: str | None) -> str:
         shape = self.shapes[plan.arguments.slot]
         assert isinstance(shape, PageShape)
         slot = plan.arguments.slot

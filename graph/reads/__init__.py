@@ -6,7 +6,17 @@ predicates. To add a type, declare it in its domain's module (or a new one liste
 """
 
 from graph.compiler.declaration import Declaration
-from graph.reads import chapter, engineer, event, forum, institution, notification, sector, viewer
+from graph.reads import (
+    chapter,
+    consent,
+    engineer,
+    event,
+    forum,
+    institution,
+    notification,
+    sector,
+    viewer,
+)
 
 DECLARATIONS: tuple[Declaration, ...] = (
     engineer.DECLARATION,
@@ -17,5 +27,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     event.DECLARATION,
     notification.DECLARATION,
     viewer.DECLARATION,
+    consent.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

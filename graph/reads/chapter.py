@@ -2,11 +2,14 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, false, true
 
 from db import models
 from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING, MembershipScope
+from db.queries.consent import NEWEST_FIRST
 from db.queries.forum import CATEGORY_ORDERING
+from graph.auth.permissions import require_chapter_scope
+from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler import sqltext
@@ -16,6 +19,7 @@ from graph.compiler.declaration import (
     Embedded,
     Filtered,
     Filters,
+    Guard,
     Link,
     Paged,
     RootConnection,
@@ -27,8 +31,12 @@ from graph.compiler.declaration import (
     enum_value,
     global_id,
 )
+from graph.errors import GraphError
 from graph.reads import event
 from graph.services import visibility as rules
+
+NO_CHAPTER_ID = 0
+"""A chapter id no row has: what the viewer is refused in a chapter they hold no role in."""
 
 
 def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
@@ -37,9 +45,42 @@ def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[boo
     return rules.membership_scope(viewer).predicate()
 
 
+def visible_membership_nodes(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The memberships `node(id:)` shows (can_see_membership): those the viewer may list, and
+    every one where members:read holds everywhere (a client issued it, a council admin)."""
+    if viewer.has_scope(Scope.MEMBERS_READ):
+        return true()
+    return rules.membership_scope(viewer).predicate()
+
+
 def active_memberships(_: Viewer, __: ChapterRegistry) -> ColumnElement[bool]:
     """Active memberships only, whoever asks (Engineer.chapters)."""
     return MembershipScope(rules.PUBLIC_MEMBERSHIP_STATUSES).predicate()
+
+
+def audit_readable(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The chapters whose audit log the viewer may read (`audit:read` there, or globally)."""
+    return rules.holds_chapter_scope(viewer, Scope.AUDIT_READ)
+
+
+def audit_entries(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The audit rows `node(id:)` shows (graph.resolvers.record_nodes.audit_log_entry_node):
+    `audit:read` in the row's chapter, or globally (and alone for rows of no chapter)."""
+    if not viewer.is_authenticated or Scope.AUDIT_READ not in viewer.scopes:
+        return false()
+    if viewer.has_scope(Scope.AUDIT_READ):
+        return true()
+    chapter_ids = viewer.chapters_with_scope(Scope.AUDIT_READ)
+    return models.AuditLogEntry.chapter_id.in_(chapter_ids) if chapter_ids else false()
+
+
+def audit_denial(viewer: Viewer) -> GraphError | None:
+    """The error Chapter.auditLog raises where the viewer may not read it (None: never)."""
+    try:
+        require_chapter_scope(viewer, Scope.AUDIT_READ, NO_CHAPTER_ID)
+    except GraphError as error:
+        return error
+    return None
 
 
 def bind_chapters(arguments: dict[str, Any]) -> Filtered:
@@ -94,8 +135,33 @@ DECLARATION = Declaration(
                     filters=Filters(bind_members, MEMBER_CONDITIONS),
                 ),
                 **event.CHAPTER_FIELDS,
+                "auditLog": Paged(
+                    Link("AuditLogEntry", "{c}.chapter_id = {p}.id"),
+                    NEWEST_FIRST,
+                    models.AuditLogEntry,
+                    guard="audit_log",
+                ),
             },
             models.Chapter,
+        ),
+        TypeMapping(
+            "AuditLogEntry",
+            "audit_log",
+            {
+                "id": global_id("AuditLogEntry"),
+                **columns(
+                    action="action",
+                    targetType="target_type",
+                    actorClientId="actor_client_id",
+                    before="before",
+                    after="after",
+                    requestId="request_id",
+                ),
+                "targetId": Column(sqltext.base64url("{t}.target_type || ':' || {t}.target_id")),
+                "createdAt": Column(sqltext.timestamp("{t}.created_at")),
+                "actor": ToOne(Link("Engineer", "{c}.id = {p}.actor_engineer_id")),
+            },
+            models.AuditLogEntry,
         ),
         TypeMapping(
             "ChapterFeatures",
@@ -131,9 +197,13 @@ DECLARATION = Declaration(
             filters=Filters(bind_chapters, {"live": ("{c}.archived_at IS NULL", "")}),
         )
     },
-    nodes={"Chapter": None, "Membership": "membership"},
+    nodes={"Chapter": None, "Membership": "membership_node", "AuditLogEntry": "audit_entry"},
     rules={
         "membership": Rule(models.Membership, visible_memberships),
+        "membership_node": Rule(models.Membership, visible_membership_nodes),
         "active_membership": Rule(models.Membership, active_memberships),
+        "audit_readable": Rule(models.Chapter, audit_readable),
+        "audit_entry": Rule(models.AuditLogEntry, audit_entries),
     },
+    guards={"audit_log": Guard("audit_readable", audit_denial)},
 )

@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, true
+from sqlalchemy import ColumnElement, case, false, true
 
 from db import models
-from db.enums import ProfileField
+from db.enums import FieldVisibility, ProfileField
 from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING
 from db.queries.engineer import ORDERINGS
 from db.queries.pagination import Ordering
+from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler import sqltext
@@ -68,6 +69,33 @@ def _read_under_consent(field: ProfileField) -> Predicate:
         )
 
     return read
+
+
+def _own_profile(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The engineer's own row, read with profiles:read (Engineer.fieldVisibilities)."""
+    if viewer.engineer_id is None or not viewer.has_scope(Scope.PROFILES_READ):
+        return false()
+    return models.Engineer.id == viewer.engineer_id
+
+
+SETTINGS = (
+    "(SELECT * FROM (VALUES "
+    + ", ".join(
+        f"({sqltext.quote_literal(field.value)}, {position},"
+        f" {sqltext.quote_literal(rules.FIELD_DEFAULTS[field].value)})"
+        for position, field in enumerate(ProfileField)
+    )
+    + ") AS settings(field, position, fallback))"
+)
+"""One row per maskable profile field, in the enum's order, with its default visibility."""
+
+LEVELS = ", ".join(sqltext.quote_literal(level.value) for level in FieldVisibility)
+SETTING_LEVEL = (
+    f"(SELECT CASE WHEN l.level IN ({LEVELS}) THEN l.level ELSE 'PRIVATE' END FROM"
+    " (SELECT coalesce({t}_e.field_visibility ->> {t}.field, {t}.fallback) AS level) l)"
+)
+"""graph.services.visibility.level_of in SQL: the setting, or the default when it is absent or
+JSON null; an unreadable setting fails closed (PRIVATE)."""
 
 
 CONDITIONS: dict[str, tuple[str, str]] = {
@@ -202,6 +230,15 @@ ENGINEER = TypeMapping(
             models.Membership,
             visibility="membership",
         ),
+        "fieldVisibilities": ToMany(
+            Link(
+                "ProfileFieldSetting",
+                "{c}_e.id = {p}.id",
+                source="CROSS JOIN engineers {c}_e",
+                order=("{c}.position",),
+            ),
+            "own_profile",
+        ),
         "chapters": Paged(
             Link(
                 "Chapter",
@@ -220,6 +257,11 @@ ENGINEER = TypeMapping(
 DECLARATION = Declaration(
     types=(
         ENGINEER,
+        TypeMapping(
+            "ProfileFieldSetting",
+            SETTINGS,
+            {"field": Column("upper({t}.field)"), "visibility": Column(SETTING_LEVEL)},
+        ),
         TypeMapping(
             "Capacity",
             None,
@@ -268,6 +310,7 @@ DECLARATION = Declaration(
     },
     nodes={"Engineer": None},
     rules={
+        "own_profile": Rule(models.Engineer, _own_profile),
         **{f"field:{field.value}": Rule(models.Engineer, _shows(field)) for field in ProfileField},
         **{
             f"consent:{field.value}": Rule(models.Engineer, _read_under_consent(field), value=True)

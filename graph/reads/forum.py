@@ -2,14 +2,16 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, or_, true
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
+from sqlalchemy.orm import aliased
 
 from db import models
-from db.models import ForumCategory, ForumPost, ForumThread
+from db.models import ForumCategory, ForumPost, ForumReport, ForumThread
 from db.queries.forum import (
     CATEGORY_ORDERING,
     CATEGORY_THREAD_ORDERINGS,
     POST_ORDERING,
+    REPORT_ORDERING,
     THREAD_ORDERING,
 )
 from graph.auth.viewer import Viewer
@@ -20,6 +22,7 @@ from graph.compiler.declaration import (
     Declaration,
     Filtered,
     Filters,
+    Guard,
     Link,
     Paged,
     RootConnection,
@@ -31,8 +34,13 @@ from graph.compiler.declaration import (
     enum_value,
     global_id,
 )
+from graph.errors import GraphError
 from graph.services import forum as forum_service
 from graph.services import visibility as rules
+from graph.services.forum_moderation import require_moderator
+
+NO_CHAPTER_ID = 0
+"""A chapter id no row has: what the viewer is refused in a category they do not moderate."""
 
 
 def forum_categories(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
@@ -69,6 +77,53 @@ def forum_post_bodies(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]
         ),
     )
 
+
+def moderated_categories(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The categories the viewer moderates (moderates_forum_category, in SQL)."""
+    return rules.forum_scope(viewer).moderates_category()
+
+
+def queue_denial(viewer: Viewer) -> GraphError | None:
+    """The error ForumCategory.reports raises where the viewer does not moderate (None: never)."""
+    try:
+        require_moderator(viewer, ForumCategory(chapter_id=NO_CHAPTER_ID, kind="CHAPTER"))
+    except GraphError as error:
+        return error
+    return None
+
+
+def forum_reports(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The reports `node(id:)` shows (graph.resolvers.forum.report_node): the reported thread
+    (or the reply's) is readable, and the viewer filed the report or moderates its category."""
+    scope = rules.forum_scope(viewer)
+    post = aliased(ForumPost)
+    thread_id = func.coalesce(
+        ForumReport.thread_id,
+        select(post.thread_id)
+        .where(post.id == ForumReport.post_id)
+        .correlate_except(post)
+        .scalar_subquery(),
+    )
+    filed = (
+        ForumReport.reporter_id == viewer.engineer_id if viewer.engineer_id is not None else false()
+    )
+    return exists().where(
+        ForumThread.id == thread_id,
+        ForumCategory.id == ForumThread.category_id,
+        scope.category_predicate(),
+        or_(ForumThread.hidden.is_(false()), scope.moderates_category()),
+        or_(filed, scope.moderates_category()),
+    )
+
+
+def bind_reports(arguments: dict[str, Any]) -> Filtered:
+    """`reports(statuses:)`: only reports in these statuses, when given."""
+    statuses = sorted({enum_value(status) for status in arguments.get("statuses") or ()})
+    return Filtered(None, ("statuses",), {"statuses": statuses}) if statuses else Filtered()
+
+
+REPORT_CONDITIONS: dict[str, tuple[str, str]] = {"statuses": ("{c}.status = ANY({v})", "text[]")}
+"""The moderation queue's filter (db.queries.forum.reports)."""
 
 THREAD_CONDITIONS: dict[str, tuple[str, str]] = {
     "category": (
@@ -149,8 +204,35 @@ DECLARATION = Declaration(
                     visibility="forum_thread",
                     filters=Filters(bind_category_threads, THREAD_CONDITIONS),
                 ),
+                "reports": Paged(
+                    Link(
+                        "ForumReport",
+                        "{c}_t.category_id = {p}.id",
+                        source="LEFT JOIN forum_posts {c}_p ON {c}_p.id = {c}.post_id"
+                        " JOIN forum_threads {c}_t"
+                        " ON {c}_t.id = coalesce({c}.thread_id, {c}_p.thread_id)",
+                    ),
+                    REPORT_ORDERING,
+                    models.ForumReport,
+                    filters=Filters(bind_reports, REPORT_CONDITIONS),
+                    guard="moderation_queue",
+                ),
             },
             models.ForumCategory,
+        ),
+        TypeMapping(
+            "ForumReport",
+            "forum_reports",
+            {
+                "id": global_id("ForumReport"),
+                **columns(reason="reason", status="status"),
+                "createdAt": Column(sqltext.timestamp("{t}.created_at")),
+                "resolvedAt": Column(sqltext.timestamp("{t}.resolved_at")),
+                "threadId": Column(sqltext.global_id("ForumThread", "{t}.thread_id")),
+                "postId": Column(sqltext.global_id("ForumPost", "{t}.post_id")),
+                "reporter": ToOne(Link("Engineer", "{c}.id = {p}.reporter_id")),
+            },
+            models.ForumReport,
         ),
         TypeMapping(
             "ForumThread",
@@ -221,11 +303,15 @@ DECLARATION = Declaration(
         "ForumCategory": "forum_category",
         "ForumThread": "forum_thread",
         "ForumPost": "forum_post",
+        "ForumReport": "forum_report",
     },
     rules={
         "forum_category": Rule(ForumCategory, forum_categories),
         "forum_thread": Rule(ForumThread, forum_threads),
         "forum_post": Rule(ForumPost, forum_posts),
         "forum_post_body": Rule(ForumPost, forum_post_bodies),
+        "forum_report": Rule(ForumReport, forum_reports),
+        "moderated_category": Rule(ForumCategory, moderated_categories),
     },
+    guards={"moderation_queue": Guard("moderated_category", queue_denial, awaits=1)},
 )

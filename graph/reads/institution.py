@@ -2,10 +2,14 @@
 
 from typing import Any
 
+from sqlalchemy import ColumnElement, exists
+
 from db import models
 from db.enums import ProfileField
 from db.queries import institution as institution_queries
 from db.queries.institution import AFFILIATION_ORDERING, INSTITUTION_ORDERINGS
+from graph.auth.viewer import Viewer
+from graph.chapters import ChapterRegistry
 from graph.compiler.declaration import (
     Declaration,
     Filtered,
@@ -14,6 +18,7 @@ from graph.compiler.declaration import (
     Paged,
     RootConnection,
     RootLookup,
+    Rule,
     ToOne,
     TypeMapping,
     columns,
@@ -22,6 +27,7 @@ from graph.compiler.declaration import (
     present,
 )
 from graph.reads.engineer import masked
+from graph.services import visibility as rules
 from graph.services.engineer import COUNTRY_CODE, check_list, check_search
 
 CONDITIONS: dict[str, tuple[str, str]] = {
@@ -51,6 +57,15 @@ def bind_institutions(arguments: dict[str, Any]) -> Filtered:
             + "%"
         )
     return found
+
+
+def visible_affiliations(viewer: Viewer, registry: ChapterRegistry) -> ColumnElement[bool]:
+    """Affiliations whose engineer shows `affiliations` to the viewer, by relationship or
+    consent (graph.resolvers.record_nodes.affiliation_node, through `reveals`)."""
+    return exists().where(
+        models.Engineer.id == models.Affiliation.engineer_id,
+        rules.shows_field(viewer, registry, ProfileField.AFFILIATIONS),
+    )
 
 
 DECLARATION = Declaration(
@@ -93,6 +108,7 @@ DECLARATION = Declaration(
                 "institution": ToOne(Link("Institution", "{c}.id = {p}.institution_id")),
                 "engineer": ToOne(Link("Engineer", "{c}.id = {p}.engineer_id")),
             },
+            models.Affiliation,
         ),
     ),
     lookups={"institution": RootLookup("Institution", "slug")},
@@ -103,5 +119,6 @@ DECLARATION = Declaration(
             filters=Filters(bind_institutions, CONDITIONS),
         )
     },
-    nodes={"Institution": None},
+    nodes={"Institution": None, "Affiliation": "affiliation"},
+    rules={"affiliation": Rule(models.Affiliation, visible_affiliations)},
 )

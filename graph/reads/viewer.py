@@ -1,9 +1,12 @@
 """Viewer reads: who is asking, built from the request's credentials, and their own records."""
 
+from db import models
+from db.queries.consent import ACCESSED_NEWEST_FIRST, NEWEST_FIRST
 from graph.compiler.declaration import (
     Column,
     Declaration,
     Link,
+    Paged,
     RootObject,
     ToOne,
     TypeMapping,
@@ -25,6 +28,18 @@ DECLARATION = Declaration(
                 **event.VIEWER_FIELDS,
                 "notifications": NOTIFICATIONS,
                 "unreadNotificationCount": UNREAD_COUNT,
+                "consentGrants": Paged(
+                    Link("ConsentGrant", "{c}.engineer_id = {viewer[engineer_id]}"),
+                    NEWEST_FIRST,
+                    models.ConsentGrant,
+                    guard="own",
+                ),
+                "accessLog": Paged(
+                    Link("AccessLogEntry", "{c}.engineer_id = {viewer[engineer_id]}"),
+                    ACCESSED_NEWEST_FIRST,
+                    models.AccessLogEntry,
+                    guard="own",
+                ),
             },
         ),
     ),

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, literal, null, 
 
 from db.enums import FieldVisibility, MembershipStatus, ProfileField
 from db.models import (
+    Chapter,
     ChapterAnnouncement,
     ConsentGrant,
     Engineer,
@@ -250,3 +251,12 @@ __all__ = [
     "moderates_forum_category",
     "shows_field",
 ]
+
+
+def holds_chapter_scope(viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
+    """Viewer.has_chapter_scope over chapters rows, in SQL: everywhere for a global grant, else
+    the chapters whose role grants `scope` (chapters_with_scope)."""
+    if viewer.has_scope(scope):
+        return true()
+    chapter_ids = viewer.chapters_with_scope(scope)
+    return Chapter.id.in_(chapter_ids) if chapter_ids else false()

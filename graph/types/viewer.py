@@ -8,10 +8,9 @@ from db import models
 from db.queries import consent as queries
 from db.queries import notification as notification_queries
 from db.queries.pagination import fetch_count
-from graph.auth.permissions import require_engineer, requires
+from graph.auth.permissions import require_engineer, require_own_engineer, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.errors import Forbidden
 from graph.pagination import PageArgs
 from graph.services import notification as notification_service
 from graph.services.listing import page_of
@@ -22,16 +21,6 @@ from graph.types.event import Event, EventFilter
 from graph.types.event_enums import EventOrder
 from graph.types.institution import Institution
 from graph.types.notification import Notification, NotificationFilter, NotificationPreference
-
-
-def _own_engineer(info: Info, scope: Scope) -> int:
-    """The signed-in engineer, who must hold `scope`; FORBIDDEN otherwise."""
-    viewer = info.context.viewer
-    if viewer.engineer_id is None:
-        raise Forbidden("Only a signed-in engineer has this.")
-    if not viewer.has_scope(scope):
-        raise Forbidden(f"Requires `{scope.value}`.", requiredScope=scope.value)
-    return viewer.engineer_id
 
 
 @strawberry.type(description="The principal the request acts for; anonymous without a token.")
@@ -109,7 +98,7 @@ class Viewer:
         before: Before = None,
     ) -> Connection[ConsentGrant]:
         """A keyset page of the viewer's own grants."""
-        engineer_id = _own_engineer(info, Scope.CONSENT_MANAGE)
+        engineer_id = require_own_engineer(info.context.viewer, Scope.CONSENT_MANAGE)
         page, count = await page_of(
             info.context.database,
             queries.consent_grants_of(engineer_id),
@@ -132,7 +121,7 @@ class Viewer:
         before: Before = None,
     ) -> Connection[AccessLogEntry]:
         """A keyset page of the viewer's access log."""
-        engineer_id = _own_engineer(info, Scope.CONSENT_MANAGE)
+        engineer_id = require_own_engineer(info.context.viewer, Scope.CONSENT_MANAGE)
         ordering = queries.ACCESSED_NEWEST_FIRST
         page, count = await page_of(
             info.context.database,

@@ -456,23 +456,51 @@ query ($slug: String!, $first: Int, $after: String, $last: Int, $before: String)
 """
 
 
+GUARDED = (
+    test_query_count.AUDIT_LOGS,
+    test_memberships.MEMBERS,
+    test_record_nodes.AUDIT_LOG,
+    test_forum_mutations.MODERATION_QUEUE,
+    test_forum_mutations.REPORT_NODE,
+    test_profiles.MINE,
+    test_record_nodes.ACCESS_LOG,
+    test_record_nodes.NODE,
+)
+"""Documents reading Chapter.auditLog, ForumCategory.reports, viewer.consentGrants or
+viewer.accessLog (compiled: the permission check — UNAUTHENTICATED, INSUFFICIENT_SCOPE,
+FORBIDDEN — is a guard on the parent's row or on the viewer), or records by id (ForumReport,
+AccessLogEntry, AuditLogEntry, Affiliation); tests/compiler/test_viewers.py runs them over
+their own data."""
+
 STRAWBERRY_ONLY = {
-    test_query_count.AUDIT_LOGS: "Chapter.auditLog: a permission check (FORBIDDEN) in Python",
-    test_memberships.MEMBERS: "Chapter.auditLog",
-    test_profiles.MINE: "Viewer.consentGrants, Viewer.accessLog: the engineer's own, in Python",
     test_websocket_policy.INTROSPECTION: "introspection",
-    test_forum_mutations.REPORT_NODE: "ForumReport: not in the read mapping (a moderation view)",
-    test_forum_mutations.MODERATION_QUEUE: "ForumCategory.reports: a permission check in Python",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
-    test_record_nodes.NODE: "AccessLogEntry, AuditLogEntry, Affiliation by id: checked in Python",
-    test_record_nodes.ACCESS_LOG: "Viewer.accessLog: the engineer's own, in Python",
-    test_record_nodes.AUDIT_LOG: "Chapter.auditLog",
     test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
     test_contribution_mutations.NODE: "Opportunity, Engagement by id: not yet in the read mapping",
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
     test_notifications.PREFERENCES: "Viewer.notificationPreferences: every kind with defaults",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
+
+OUTSIDE_CASES = (
+    test_query_count.AUDIT_LOGS,
+    test_memberships.MEMBERS,
+    test_profiles.MINE,
+    test_websocket_policy.INTROSPECTION,
+    test_forum_mutations.REPORT_NODE,
+    test_forum_mutations.MODERATION_QUEUE,
+    test_operation_name.TWO_OPERATIONS,
+    test_record_nodes.NODE,
+    test_record_nodes.ACCESS_LOG,
+    test_record_nodes.AUDIT_LOG,
+    test_record_nodes.ENTITIES,
+    test_contribution_mutations.NODE,
+    test_contribution_mutations.MATCHES,
+    test_notifications.PREFERENCES,
+)
+"""The suite's documents run with fixed variables rather than as cases, in the order the
+golden answers hold them: the guarded ones (GUARDED) and those strawberry answers."""
+assert set(OUTSIDE_CASES) == set(GUARDED) | set(STRAWBERRY_ONLY)
 
 STATUSES = """
 query ($statuses: [MembershipStatus!]) {
@@ -493,11 +521,18 @@ query ($handle: String!) {
 }
 """
 
+SETTINGS = """
+query ($handle: String!) {
+  engineer(handle: $handle) { handle fieldVisibilities { __typename field visibility } }
+}
+"""
+
 PER_HANDLE = (
     test_profiles.PROFILE,
     MASKS,
     test_record_nodes.AFFILIATIONS,
     test_replicas.ENGINEER,
+    SETTINGS,
 )
 """Documents run once per engineer of the world (each has its own visibility settings)."""
 
@@ -579,7 +614,7 @@ def _is_query(text: str) -> bool:
 
 async def test_the_cases_cover_every_document_of_the_suite(world: World) -> None:
     covered = {document for document, _ in cases(world)}
-    missing = _documents_in_the_suite() - covered - set(STRAWBERRY_ONLY)
+    missing = _documents_in_the_suite() - covered - set(OUTSIDE_CASES)
     assert not missing, missing
 
 
@@ -588,7 +623,7 @@ async def test_what_the_suite_leaves_to_strawberry_falls_back(both: BothPaths) -
         assert await both.compiled_data(document, {"first": 2, "slug": "gulf-uae"}) is None
 
 
-MUST_ANSWER = [
+REFUSED_OR_OUTSIDE = [
     "{ engineers(first: 101) { totalCount } }",
     "{ engineers { totalCount } }",
     "{ engineers(first: 5, last: 5) { totalCount } }",
@@ -601,12 +636,85 @@ MUST_ANSWER = [
     "{ engineers(first: 1) { nope } }",
     'subscription { forumPostAdded(threadId: "Rm9ydW1UaHJlYWQ6MQ") { id body } }',
 ]
-"""Documents strawberry answers (errors, introspection, viewer, subscriptions)."""
+"""Documents answered with errors, or outside the plan (the golden answers hold all of them)."""
+
+MUST_ANSWER = [
+    "{ __schema { queryType { name } } }",
+    "{ engineers(first: 1) { nope } }",
+    'subscription { forumPostAdded(threadId: "Rm9ydW1UaHJlYWQ6MQ") { id body } }',
+]
+"""Documents strawberry answers: introspection, invalid documents, subscriptions."""
+
+REFUSED = [document for document in REFUSED_OR_OUTSIDE if document not in MUST_ANSWER]
+"""Documents whose errors the compiled path reports itself (page sizes before execution,
+a malformed cursor or ID during it)."""
 
 
 @pytest.mark.parametrize("document", MUST_ANSWER)
 async def test_what_strawberry_must_answer_is_not_compiled(both: BothPaths, document: str) -> None:
-    assert await both.compiled_data(document) is None
+    assert await both.compiled_response(document) is None
+
+
+@pytest.mark.parametrize("document", REFUSED)
+async def test_refused_arguments_answer_compiled_with_strawberrys_errors(
+    both: BothPaths, document: str
+) -> None:
+    # When a document with a bad page size, cursor or ID runs on both paths
+    response = await both.compare_response(document)
+    # Then the compiled path answered it, with the same errors, paths, locations and nulls
+    assert response["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def error_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The suite's documents with arguments their resolvers refuse: each error and its nulls
+    (up to `data`, or to the nearest nullable field) as strawberry reports them."""
+    engineers = test_engineers.ENGINEERS
+    thread = world.ids["cmp-global-thread-2"]
+    post_cursor = "WyJjcmVhdGVkX2F0X2lkIixbIjIwMjYtMDEtMDFUMDA6MDA6MDArMDA6MDAiLDFdXQ"
+    return [
+        (engineers, {"first": 5, "filter": {"chapter": world.ids["cmp-1"]}}),
+        (engineers, {"first": 5, "filter": {"chapter": "garbage"}}),
+        (engineers, {"first": 5, "filter": {"search": "x" * 201}}),
+        (engineers, {"first": 5, "filter": {"sectors": [f"s{i}" for i in range(51)]}}),
+        (engineers, {"first": 5, "filter": {"countries": ["uae"]}}),
+        (engineers, {"first": 1, "after": "not-a-cursor", "orderBy": {"field": "HANDLE"}}),
+        (engineers, {"first": 1, "after": post_cursor}),
+        (engineers, {"first": 0}),
+        (engineers, {"last": 101}),
+        (test_forum.THREAD_SEARCH, {"filter": {"tags": ["a", "b", "c", "d", "e", "f"]}}),
+        (test_forum.THREAD_SEARCH, {"filter": {"tags": ["Not A Tag"]}}),
+        (test_forum.THREAD_SEARCH, {"filter": {"search": "x" * 201}}),
+        (test_forum.CATEGORY_PAGE, {"slug": "cmp-global", "first": 1, "after": post_cursor}),
+        (test_forum.CATEGORY_PAGE, {"slug": "no-such-category", "first": 1, "after": "junk"}),
+        (test_forum.FORUM_THREAD_PAGE, {"id": thread, "first": 2, "after": "junk"}),
+        (test_forum.FORUM_THREAD_PAGE, {"id": "garbage", "first": 2}),
+        (test_node.NODE, {"id": "RGVwYXJ0bWVudDox"}),
+        (test_node.NODE, {"id": "x" * 65}),
+        (NODES_EVERYTHING, {"ids": [world.ids["cmp-0"], "garbage", world.ids["hydro"], "?"]}),
+        (NODES_EVERYTHING, {"ids": [world.ids["cmp-0"]] * 101}),
+        (test_page_limits.NESTED_MEMBERS, {"n": 101}),
+        (test_page_limits.NESTED_MEMBERS, {"n": None}),
+        (MEMBERS, {"first": 2, "after": "junk"}),
+        (MEMBERS, {"last": 2, "before": post_cursor}),
+        (EVERYTHING_ON_ENGINEER, {"handle": "cmp-1"}),
+        # last: strawberry propagates a null through sibling resolvers (see compare_response)
+        (NESTED_CURSOR, {"after": "junk"}),
+    ]
+
+
+NESTED_CURSOR = """
+query ($after: String) {
+  chapters(first: 2) { nodes { slug members(first: 1, after: $after) { totalCount } } }
+  sectors { slug }
+}
+"""
+
+
+async def test_the_suites_refused_arguments_answer_compiled_as_strawberry_does(
+    both: BothPaths, world: World
+) -> None:
+    for document, variables in error_cases(world):
+        await both.compare_response(document, variables)
 
 
 @pytest.mark.parametrize("slug", ["cmp-global", "cmp-gulf"])

@@ -133,8 +133,6 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "Application": "not declared for the compiled path yet (issue 12)",
     "Engagement": "not declared for the compiled path yet (issue 12)",
     "Opportunity": "not declared for the compiled path yet (issue 12)",
-    "ConsentGrant": "not a node type of the declarations yet",
-    "ForumReport": "not a node type of the declarations yet",
 }
 """Object types in mutation payloads that strawberry's resolvers complete, and why."""
 
