@@ -26,6 +26,7 @@ from graph.resolvers import institution as institution_fields
 from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
 from graph.resolvers import opportunity as contribution_fields
+from graph.resolvers import opportunity_reads
 from graph.resolvers import profile as profile_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
@@ -38,6 +39,7 @@ from graph.types.forum import ForumCategory, ForumPost, ForumThread
 from graph.types.forum_report import ForumReport
 from graph.types.institution import Institution
 from graph.types.node import Node
+from graph.types.opportunity import Opportunity
 from graph.types.taxonomy import Sector
 from graph.types.viewer import Viewer
 
@@ -99,6 +101,12 @@ class Query:
         resolver=forum_fields.forum_threads,
         description="Forum threads the viewer may read, across categories, most recent activity "
         "first; with `filter.search`, a full-text search. Hidden threads only for moderators.",
+    )
+    opportunities: Connection[Opportunity] = strawberry.field(
+        resolver=opportunity_reads.opportunities,
+        description="Opportunities the viewer may see (PUBLIC; CHAPTER ones for active members "
+        "of a named chapter; INVITED ones for invitees; drafts only for the seeker side), newest "
+        "first; with `filter.search`, a full-text search over title and description.",
     )
 
 

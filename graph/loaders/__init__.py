@@ -25,6 +25,7 @@ from graph.loaders.consent import (
     AuditLogPageByChapterIdLoader,
     ConsentGrantByIdLoader,
 )
+from graph.loaders.contribution import ContributionLoaders
 from graph.loaders.engineer import (
     AffiliationsByEngineerIdLoader,
     EducationByEngineerIdLoader,
@@ -79,6 +80,11 @@ class Loaders:
     def _staff_shown(self) -> ColumnElement[bool]:
         # Built when a staff list is first loaded, not for every request.
         return shows_field(self.viewer, self.registry, ProfileField.AFFILIATIONS)
+
+    @cached_property
+    def contribution(self) -> ContributionLoaders:
+        """The contribution engine's loaders, for this request."""
+        return ContributionLoaders(self.database, self.viewer)
 
     @cached_property
     def engineer_by_id(self) -> EngineerByIdLoader:

@@ -6,7 +6,7 @@ predicates. To add a type, declare it in its domain's module (or a new one liste
 """
 
 from graph.compiler.declaration import Declaration
-from graph.reads import chapter, engineer, forum, institution, sector, viewer
+from graph.reads import chapter, contribution, engineer, forum, institution, sector, viewer
 
 DECLARATIONS: tuple[Declaration, ...] = (
     engineer.DECLARATION,
@@ -14,6 +14,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     chapter.DECLARATION,
     sector.DECLARATION,
     forum.DECLARATION,
+    contribution.DECLARATION,
     viewer.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

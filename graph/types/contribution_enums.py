@@ -3,6 +3,7 @@
 from db.enums import (
     ApplicationStatus,
     EngagementStatus,
+    MilestoneStatus,
     OpportunityStatus,
     OpportunityVisibility,
 )
@@ -52,6 +53,15 @@ describe_enum(
         "COMPLETED": "Finished; both sides may give feedback.",
         "CANCELLED": "Ended early by a party or an admin, with a reason.",
         "DECLINED": "The contributor declined the proposal.",
+    },
+)
+describe_enum(
+    MilestoneStatus,
+    "Lifecycle of an engagement milestone.",
+    {
+        "PLANNED": "Agreed; not yet delivered.",
+        "DONE": "Delivered, says the contributor; awaiting the seeker side's countersignature.",
+        "COUNTERSIGNED": "Countersigned by the seeker side: entered in the ledger.",
     },
 )
 describe_enum(

@@ -1,5 +1,7 @@
 """The Viewer type: who the API thinks is asking, and what belongs to them alone."""
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from db import models
@@ -15,6 +17,9 @@ from graph.types.consent import AccessLogEntry, ConsentGrant
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 
+if TYPE_CHECKING:
+    from graph.types.opportunity import OpportunityMatchConnection
+
 
 def _own_engineer(info: Info, scope: Scope) -> int:
     """The signed-in engineer, who must hold `scope`; FORBIDDEN otherwise."""
@@ -24,6 +29,11 @@ def _own_engineer(info: Info, scope: Scope) -> int:
     if not viewer.has_scope(scope):
         raise Forbidden(f"Requires `{scope.value}`.", requiredScope=scope.value)
     return viewer.engineer_id
+
+
+OpportunityMatchConnectionRef = Annotated[
+    "OpportunityMatchConnection", strawberry.lazy("graph.types.opportunity")
+]
 
 
 @strawberry.type(description="The principal the request acts for; anonymous without a token.")
@@ -109,3 +119,24 @@ class Viewer:
             PageArgs(first, after, last, before),
         )
         return build_connection(page, ordering, AccessLogEntry.from_model, count)
+
+    @strawberry.field(
+        description="Open opportunities recommended to the signed-in engineer: those they may "
+        "see, whose kind they offer and that fit their capacity, not yet applied to; ranked by "
+        "the matching score in one SQL statement, keyset-paged over (score, id). "
+        "UNAUTHENTICATED without an engineer."
+    )
+    async def recommended_opportunities(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many (1–100, default 20).")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+    ) -> OpportunityMatchConnectionRef:
+        """Viewer.recommendedOpportunities."""
+        from graph.types.opportunity import recommended
+
+        return await recommended(info, first, after)

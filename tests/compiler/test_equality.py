@@ -22,6 +22,7 @@ from tests.compiler.conftest import BothPaths, World
 from tests.graph import (
     test_chapters,
     test_contribution_mutations,
+    test_contribution_reads,
     test_cost,
     test_engineers,
     test_forum,
@@ -275,6 +276,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (test_hidden_fields.SEARCH, {"search": "cmpword"}),
     ]
     listed += forum_cases(world)
+    listed += contribution_cases(world)
     for statuses in (["PENDING", "SUSPENDED"], ["ACTIVE"]):
         listed.append((STATUSES, {"statuses": statuses}))
     for document in PER_HANDLE:
@@ -334,6 +336,56 @@ def forum_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     return listed
 
 
+def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The contribution engine's read documents over the world's opportunities, applications,
+    engagements and ledger (each visibility and status)."""
+    reads = test_contribution_reads
+    opportunities = [
+        world.ids[name]
+        for name in (
+            "opp-public",
+            "opp-expired",
+            "opp-draft",
+            "opp-chapter",
+            "opp-invited",
+            "opp-closed",
+        )
+    ]
+    applications = [world.ids[f"application-{number}"] for number in range(4)]
+    engagements = [world.ids["engagement-active"], world.ids["engagement-done"]]
+    listed: list[tuple[str, dict[str, Any] | None]] = []
+    listed += [(reads.OPPORTUNITY_NODE, {"id": key}) for key in opportunities]
+    listed += [(reads.APPLICATION_NODE, {"id": key}) for key in applications]
+    listed += [(reads.ENGAGEMENT_NODE, {"id": key}) for key in engagements]
+    listed += [(test_contribution_mutations.NODE, {"id": key}) for key in opportunities[:2]]
+    listed += [(test_contribution_mutations.NODE, {"id": engagements[0]})]
+    listed.append(
+        (reads.CONTRIBUTIONS_NODES, {"ids": opportunities + applications + engagements})
+    )
+    for variables in (
+        {"first": 10},
+        {"first": 2, "order": "OLDEST"},
+        {"last": 2, "order": "TITLE"},
+        {"first": 10, "filter": {"search": "cmp hydro"}},
+        {"first": 10, "filter": {"status": ["EXPIRED", "CLOSED", "DRAFT"]}},
+        {"first": 10, "filter": {"kinds": ["CONSULTANCY", "MENTORSHIP"], "remote": True}},
+        {"first": 10, "filter": {"sectors": ["cmp-water"], "skills": ["cmp-relay"]}},
+        {"first": 10, "filter": {"institution": "cmp-uni"}},
+        {"first": 10, "filter": {"chapter": "gulf-uae"}},
+        {"first": 10, "filter": {"chapter": "no-such-chapter", "search": '"cmp gulf" -panel'}},
+    ):
+        listed.append((reads.OPPORTUNITIES, variables))
+    for handle in ("cmp-0", "cmp-1", "cmp-4"):
+        for status in (None, ["OPEN"], ["EXPIRED", "DRAFT"]):
+            listed.append(
+                (
+                    reads.OWNED,
+                    {"handle": handle, "slug": "cmp-uni", "chapter": "gulf-uae", "status": status},
+                )
+            )
+    return listed
+
+
 FORUM_FILTERED = """
 query ($slug: String!, $tags: [String!], $search: String, $order: ForumThreadOrder!) {
   forumCategory(slug: $slug) {
@@ -369,7 +421,6 @@ STRAWBERRY_ONLY = {
     test_record_nodes.ACCESS_LOG: "Viewer.accessLog: the engineer's own, in Python",
     test_record_nodes.AUDIT_LOG: "Chapter.auditLog",
     test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
-    test_contribution_mutations.NODE: "Opportunity, Engagement by id: not yet in the read mapping",
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
