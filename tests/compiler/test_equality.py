@@ -29,6 +29,7 @@ from tests.graph import (
     test_node,
     test_page_limits,
     test_query_count,
+    test_recommendations,
     test_record_nodes,
 )
 from tests.http import (
@@ -422,6 +423,7 @@ STRAWBERRY_ONLY = {
     test_record_nodes.AUDIT_LOG: "Chapter.auditLog",
     test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
+    test_recommendations.RECOMMENDED: "Viewer.recommendedOpportunities: one matching statement",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
