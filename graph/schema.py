@@ -18,6 +18,7 @@ from graph.extensions.validation import ValidationWithPageLimits
 from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields
+from graph.resolvers import engagement_work, opportunity_reads
 from graph.resolvers import engineer as engineer_fields
 from graph.resolvers import forum as forum_fields
 from graph.resolvers import forum_mutations as forum_mutation_fields
@@ -26,7 +27,6 @@ from graph.resolvers import institution as institution_fields
 from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
 from graph.resolvers import opportunity as contribution_fields
-from graph.resolvers import opportunity_reads
 from graph.resolvers import profile as profile_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
@@ -230,6 +230,42 @@ class Mutation:
         resolver=contribution_fields.engagement_resolve_problem,
         description=contribution_fields.ENGAGEMENT_DESCRIPTIONS["resolveProblem"]
         + contribution_fields.ENGAGEMENT_SCOPE,
+    )
+    opportunity_invite: engagement_work.InvitationPayload = strawberry.field(
+        resolver=engagement_work.opportunity_invite,
+        description=engagement_work.OPPORTUNITY_INVITE,
+    )
+    invitation_accept: engagement_work.InvitationPayload = strawberry.field(
+        resolver=engagement_work.invitation_accept,
+        description=engagement_work.INVITATION_ACCEPT,
+    )
+    invitation_decline: engagement_work.InvitationPayload = strawberry.field(
+        resolver=engagement_work.invitation_decline,
+        description=engagement_work.INVITATION_DECLINE,
+    )
+    engagement_log_session: engagement_work.EngagementSessionPayload = strawberry.field(
+        resolver=engagement_work.engagement_log_session,
+        description=engagement_work.ENGAGEMENT_LOG_SESSION,
+    )
+    engagement_countersign_session: engagement_work.EngagementSessionPayload = strawberry.field(
+        resolver=engagement_work.engagement_countersign_session,
+        description=engagement_work.ENGAGEMENT_COUNTERSIGN_SESSION,
+    )
+    engagement_add_milestone: engagement_work.EngagementMilestonePayload = strawberry.field(
+        resolver=engagement_work.engagement_add_milestone,
+        description=engagement_work.ENGAGEMENT_ADD_MILESTONE,
+    )
+    engagement_finish_milestone: engagement_work.EngagementMilestonePayload = strawberry.field(
+        resolver=engagement_work.engagement_finish_milestone,
+        description=engagement_work.ENGAGEMENT_FINISH_MILESTONE,
+    )
+    engagement_countersign_milestone: engagement_work.EngagementMilestonePayload = strawberry.field(
+        resolver=engagement_work.engagement_countersign_milestone,
+        description=engagement_work.ENGAGEMENT_COUNTERSIGN_MILESTONE,
+    )
+    engagement_give_feedback: engagement_work.EngagementFeedbackPayload = strawberry.field(
+        resolver=engagement_work.engagement_give_feedback,
+        description=engagement_work.ENGAGEMENT_GIVE_FEEDBACK,
     )
     forum_thread_create: forum_mutation_fields.ForumThreadPayload = strawberry.field(
         resolver=forum_mutation_fields.forum_thread_create,
