@@ -23,7 +23,9 @@ from tests.graph import (
     test_chapters,
     test_contribution_mutations,
     test_contribution_reads,
+    test_contributions,
     test_cost,
+    test_engagement_work,
     test_engineers,
     test_forum,
     test_node,
@@ -360,6 +362,7 @@ def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += [(reads.ENGAGEMENT_NODE, {"id": key}) for key in engagements]
     listed += [(test_contribution_mutations.NODE, {"id": key}) for key in opportunities[:2]]
     listed += [(test_contribution_mutations.NODE, {"id": engagements[0]})]
+    listed += [(test_engagement_work.OPPORTUNITY, {"id": key}) for key in opportunities[3:]]
     listed.append(
         (reads.CONTRIBUTIONS_NODES, {"ids": opportunities + applications + engagements})
     )
@@ -376,6 +379,11 @@ def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         {"first": 10, "filter": {"chapter": "no-such-chapter", "search": '"cmp gulf" -panel'}},
     ):
         listed.append((reads.OPPORTUNITIES, variables))
+    for handle in ("cmp-0", "cmp-1"):
+        listed += [
+            (test_contributions.CONTRIBUTIONS, {"handle": handle, "first": size})
+            for size in (1, 5)
+        ]
     for handle in ("cmp-0", "cmp-1", "cmp-4"):
         for status in (None, ["OPEN"], ["EXPIRED", "DRAFT"]):
             listed.append(
@@ -424,6 +432,7 @@ STRAWBERRY_ONLY = {
     test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
     test_recommendations.RECOMMENDED: "Viewer.recommendedOpportunities: one matching statement",
+    test_contributions.SUMMARY: "Engineer.contributionSummary: badges from the CPD config file",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
