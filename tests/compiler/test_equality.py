@@ -12,6 +12,7 @@ import tests.auth
 import tests.graph
 import tests.http
 from tests.auth import (
+    test_contribution_access,
     test_forum_access,
     test_forum_mutations,
     test_hidden_fields,
@@ -363,6 +364,12 @@ def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += [(test_contribution_mutations.NODE, {"id": key}) for key in opportunities[:2]]
     listed += [(test_contribution_mutations.NODE, {"id": engagements[0]})]
     listed += [(test_engagement_work.OPPORTUNITY, {"id": key}) for key in opportunities[3:]]
+    access = test_contribution_access
+    listed.append((access.NODES, {"ids": opportunities + applications + engagements}))
+    listed += [
+        (access.LISTS, {"handle": handle, "institution": "cmp-uni", "chapter": "gulf-uae"})
+        for handle in ("cmp-1", "cmp-5")
+    ]
     listed.append(
         (reads.CONTRIBUTIONS_NODES, {"ids": opportunities + applications + engagements})
     )
@@ -433,6 +440,7 @@ STRAWBERRY_ONLY = {
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
     test_recommendations.RECOMMENDED: "Viewer.recommendedOpportunities: one matching statement",
     test_contributions.SUMMARY: "Engineer.contributionSummary: badges from the CPD config file",
+    test_contribution_access.ENGAGEMENT_SUMMARY: "Chapter.engagementSummary: FORBIDDEN in Python",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
