@@ -4,7 +4,7 @@ engagements' milestones, sessions and feedback, ledger entries."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -51,6 +51,21 @@ def status_expression() -> ColumnElement[str]:
     )
 
 
+def status_in(statuses: Sequence[str]) -> ColumnElement[bool]:
+    """SQL: the status as read (status_expression) is one of `statuses` — written so that an
+    index on the stored status serves it (the CASE itself would not)."""
+    expired = and_(Opportunity.status == "OPEN", Opportunity.deadline <= func.now())
+    stored = [status for status in statuses if status != "EXPIRED"]
+    conditions: list[ColumnElement[bool]] = []
+    if stored:
+        conditions.append(
+            and_(Opportunity.status.in_(stored), not_(func.coalesce(expired, false())))
+        )
+    if "EXPIRED" in statuses:
+        conditions.append(expired)
+    return or_(*conditions) if conditions else false()
+
+
 @dataclass(frozen=True)
 class OpportunityFilter:
     """Conditions of an opportunity list; empty tuples and None match everything."""
@@ -88,7 +103,7 @@ def filtered(criteria: OpportunityFilter, visible: ColumnElement[bool]) -> Selec
             )
         )
     if criteria.statuses:
-        stmt = stmt.where(status_expression().in_(criteria.statuses))
+        stmt = stmt.where(status_in(criteria.statuses))
     if criteria.institution is not None:
         stmt = stmt.where(
             Opportunity.institution_id.in_(

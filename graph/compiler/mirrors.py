@@ -113,7 +113,7 @@ MIRRORED_HELPERS: dict[str, str] = {
     "graph.services.visibility.can_read_forum_category": "313d0caef3a16893",
     "graph.services.visibility.can_read_forum_thread": "ebb33c36c816dd55",
     "graph.services.visibility.moderates_forum_category": "41fe9693b87b78d6",
-    "db.queries.opportunity.filtered": "800f294f447b0772",
+    "db.queries.opportunity.filtered": "a7fbb5442996cbe9",
     "graph.types.opportunity.owned_opportunities": "b0ba4b6926b7b9be",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of

@@ -101,7 +101,12 @@ CONDITIONS: dict[str, tuple[str, str]] = {
         " JOIN skills f_k ON f_k.id = f_ok.skill_id WHERE f_k.slug = ANY({v}))",
         "text[]",
     ),
-    "statuses": (STATUS_SQL.replace("{t}", "{c}") + " = ANY({v})", "text[]"),
+    "statuses": (
+        "(({c}.status = ANY({v}) AND NOT coalesce({c}.status = 'OPEN'"
+        " AND {c}.deadline <= now(), false))"
+        " OR ('EXPIRED' = ANY({v}) AND {c}.status = 'OPEN' AND {c}.deadline <= now()))",
+        "text[]",
+    ),
     "institution": (
         "{c}.institution_id IN (SELECT f_i.id FROM institutions f_i WHERE f_i.slug = {v})",
         "text",

@@ -23,6 +23,7 @@ from tests.compiler.conftest import BothPaths, World
 from tests.graph import (
     test_chapters,
     test_contribution_mutations,
+    test_contribution_query_count,
     test_contribution_reads,
     test_contributions,
     test_cost,
@@ -364,6 +365,11 @@ def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += [(test_contribution_mutations.NODE, {"id": key}) for key in opportunities[:2]]
     listed += [(test_contribution_mutations.NODE, {"id": engagements[0]})]
     listed += [(test_engagement_work.OPPORTUNITY, {"id": key}) for key in opportunities[3:]]
+    counted = test_contribution_query_count
+    listed += [
+        (document, {"first": 5})
+        for document in (counted.SEARCH_PAGE, counted.ENGAGEMENTS, counted.ENGAGEMENT_PARTS)
+    ]
     access = test_contribution_access
     listed.append((access.NODES, {"ids": opportunities + applications + engagements}))
     listed += [
