@@ -8,7 +8,7 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    strawberry.
 2. `Planner` (planner.py) walks the operation — fields, aliases, inline and named fragments,
    `__typename`, @include/@skip — over the read declarations: one module per domain in
-   graph/reads/ (engineer, institution, chapter, sector, forum) states its types (type →
+   graph/reads/ (engineer, institution, chapter, sector, forum, contribution) states its types (type →
    table, field → column, SQL expression, relation or keyset connection), root fields
    (lookups, lists, connections with orderings and argument filters), node types and
    visibility rules, in the vocabulary of declaration.py; mapping.py collects them into one
@@ -55,8 +55,10 @@ Fields about the viewer compile too: a Column's `{viewer_engineer}` is the viewe
 id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for anyone else).
 
 Still answered in Python (strawberry; a mixed operation runs only these from its residual):
-`viewer` and what hangs off it (accessLog), Chapter.auditLog and ForumCategory.reports (the
-moderation queue; permission checks that raise FORBIDDEN), ForumReport, AccessLogEntry,
+`viewer` and what hangs off it (accessLog, recommendedOpportunities), Chapter.auditLog,
+Chapter.engagementSummary and ForumCategory.reports (permission checks that raise FORBIDDEN),
+Opportunity.matches (one matching statement), Engineer.contributionSummary (badges from
+contributions_config/cpd.toml), ForumReport, AccessLogEntry,
 AuditLogEntry and Affiliation as `node` results, introspection, and viewers reads.serves
 refuses (a client of no institution, or a client holding members:read). Mutations and
 subscriptions run through strawberry.
