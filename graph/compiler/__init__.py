@@ -8,8 +8,8 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    strawberry.
 2. `Planner` (planner.py) walks the operation — fields, aliases, inline and named fragments,
    `__typename`, @include/@skip — over the read declarations: one module per domain in
-   graph/reads/ (engineer, institution, chapter, sector, forum, contribution) states its types (type →
-   table, field → column, SQL expression, relation or keyset connection), root fields
+   graph/reads/ (engineer, institution, chapter, sector, forum, contribution) states its
+   types (type → table, field → column, SQL expression, relation or keyset connection), root fields
    (lookups, lists, connections with orderings and argument filters), node types and
    visibility rules, in the vocabulary of declaration.py; mapping.py collects them into one
    registry. The core (planner, binding, render, visibility) names no domain. Plans are cached per
