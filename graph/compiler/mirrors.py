@@ -166,6 +166,7 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "Opportunity": "9eb4d1bbbe6b34c1",
     "Application": "df7929c3294d8275",
     "Engagement": "8007c429cff347ae",
+    "LedgerEntry": "afece5b06a86c291",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

@@ -365,6 +365,7 @@ DECLARATION = Declaration(
         "Opportunity": "opportunity",
         "Application": "application",
         "Engagement": "engagement",
+        "LedgerEntry": None,
     },
     rules={
         "opportunity": Rule(models.Opportunity, opportunities),

@@ -7,7 +7,7 @@ from db import models
 from graph.context import Context
 from graph.services import contribution_access as access
 from graph.services import opportunity as opportunities
-from graph.types.engagement import Engagement
+from graph.types.engagement import Engagement, LedgerEntry
 from graph.types.node import Node
 from graph.types.opportunity import Application, Opportunity
 
@@ -43,3 +43,10 @@ async def engagement_node(context: Context, key: int) -> Node | None:
             )
         )
     return Engagement.from_model(row) if row is not None else None
+
+
+async def ledger_entry_node(context: Context, key: int) -> Node | None:
+    """A ledger entry: a public record of countersigned work, like Engineer.contributions."""
+    async with context.database.session() as session:
+        row = await session.get(models.LedgerEntry, key)
+    return LedgerEntry.from_model(row) if row is not None else None

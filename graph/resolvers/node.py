@@ -74,6 +74,7 @@ NODE_TYPES: dict[str, Fetch] = {
     "Opportunity": contribution_nodes.opportunity_node,
     "Application": contribution_nodes.application_node,
     "Engagement": contribution_nodes.engagement_node,
+    "LedgerEntry": contribution_nodes.ledger_entry_node,
 }
 
 

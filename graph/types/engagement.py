@@ -205,10 +205,9 @@ class Engagement(Node):
     description="Countersigned work in the contribution ledger: a session or milestone the "
     "seeker side signed, with its hours and CPD points."
 )
-class LedgerEntry:
-    """A ledger entry."""
+class LedgerEntry(Node):
+    """A ledger entry (a public record of recognised work)."""
 
-    id: strawberry.ID = strawberry.field(description="Global ID of the entry.")
     kind: EngagementKind = strawberry.field(description="The kind of contribution.")
     minutes: int = strawberry.field(description="Work recorded, in minutes.")
     hours: float = strawberry.field(description="Work recorded, in hours (two decimals).")

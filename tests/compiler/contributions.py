@@ -185,7 +185,7 @@ async def build(session: AsyncSession, found: "World") -> None:
             logged_by_id=people[1].id,
         ),
     )
-    await contribution.add(
+    entry = await contribution.add(
         session,
         LedgerEntry(
             engineer_id=people[0].id,
@@ -199,6 +199,7 @@ async def build(session: AsyncSession, found: "World") -> None:
             occurred_on=date(2025, 2, 1),
         ),
     )
+    found.ids["ledger-0"] = encode_id("LedgerEntry", entry.id)
     for author, subject, rating in ((5, 4, 5), (4, 5, 4)):
         await contribution.add(
             session,

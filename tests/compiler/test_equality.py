@@ -365,6 +365,7 @@ def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += [(test_contribution_mutations.NODE, {"id": key}) for key in opportunities[:2]]
     listed += [(test_contribution_mutations.NODE, {"id": engagements[0]})]
     listed += [(test_engagement_work.OPPORTUNITY, {"id": key}) for key in opportunities[3:]]
+    listed.append((test_contributions.LEDGER_NODE, {"id": world.ids["ledger-0"]}))
     counted = test_contribution_query_count
     listed += [
         (document, {"first": 5})

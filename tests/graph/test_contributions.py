@@ -27,6 +27,15 @@ query ($handle: String!, $first: Int, $after: String) {
 }
 """
 
+LEDGER_NODE = """
+query ($id: ID!) {
+  node(id: $id) {
+    __typename id
+    ... on LedgerEntry { kind minutes occurredOn counterpart { handle } }
+  }
+}
+"""
+
 SUMMARY = """
 query ($handle: String!) {
   engineer(handle: $handle) {
@@ -135,6 +144,9 @@ async def test_ledger_totals_equal_the_countersigned_work_summed_both_ways(
         (2024, 75),
     ]
     assert [badge["slug"] for badge in summary["badges"]] == ["first-contribution"]
+    one = (await graphql.data(LEDGER_NODE, {"id": entries[0]["id"]}))["node"]
+    assert one["minutes"] == entries[0]["minutes"]
+    assert one["counterpart"] == {"handle": seeker.handle}
     occurred = [entry["occurredOn"] for entry in entries]
     assert occurred == sorted(occurred, reverse=True)
     # (and the sum of the work itself, straight from the rows)
