@@ -1,4 +1,4 @@
-"""A hand-written asyncpg endpoint answering Q1-Q4 with the same JSON as our GraphQL server.
+"""A hand-written asyncpg endpoint answering Q1-Q4 and Q7 with the same JSON as our GraphQL server.
 
 It is the yardstick of the benchmark: one SQL statement per request, rows turned into the
 response dicts by hand and serialised with orjson. It does not parse GraphQL; it dispatches on
@@ -266,11 +266,76 @@ async def thread_page(pool: asyncpg.Pool, variables: dict[str, Any]) -> dict[str
     }
 
 
+OPPORTUNITY_SEARCH = """
+WITH found AS (
+  SELECT o.* FROM opportunities o
+  WHERE o.visibility = 'PUBLIC' AND o.status = 'OPEN'
+    AND (o.deadline IS NULL OR o.deadline > now())
+    AND o.kind = $2
+    AND o.id IN (SELECT os.opportunity_id FROM opportunity_sectors os
+                 JOIN sectors s ON s.id = os.sector_id WHERE s.slug = $1)
+)
+SELECT (SELECT count(*) FROM found) AS total,
+  ARRAY(
+    SELECT ROW(o.id, o.title, o.kind, o.hours_per_month, o.deadline,
+      e.handle, e.name, i.slug, i.name,
+      ARRAY(SELECT ROW(k.minimum_level, sk.slug, sk.name)
+            FROM opportunity_skills k JOIN skills sk ON sk.id = k.skill_id
+            WHERE k.opportunity_id = o.id ORDER BY sk.name, k.skill_id))
+    FROM (SELECT * FROM found ORDER BY created_at DESC, id DESC LIMIT 20) o
+    LEFT JOIN engineers e ON e.id = o.poster_id
+    LEFT JOIN institutions i ON i.id = o.institution_id
+    ORDER BY o.created_at DESC, o.id DESC
+  ) AS page
+"""
+"""Q7 for anonymous viewers: PUBLIC opportunities OPEN as read (not past their deadline) of
+one kind in one sector, newest first, with poster, institution and wanted skills."""
+
+
+async def opportunity_search(pool: asyncpg.Pool, variables: dict[str, Any]) -> dict[str, Any]:
+    """Q7: the first 20 open opportunities of a kind in a sector, and how many there are."""
+    row = await pool.fetchrow(OPPORTUNITY_SEARCH, str(variables["sector"]), str(variables["kind"]))
+    assert row is not None
+    return {
+        "opportunities": {
+            "totalCount": row["total"],
+            "nodes": [
+                {
+                    "id": global_id("Opportunity", key),
+                    "title": title,
+                    "kind": kind,
+                    "hoursPerMonth": hours,
+                    "deadline": deadline,
+                    "poster": None if handle is None else {"handle": handle, "name": name},
+                    "institution": None if slug is None else {"slug": slug, "name": institution},
+                    "skills": [
+                        {"minimumLevel": level, "skill": {"slug": skill_slug, "name": skill}}
+                        for level, skill_slug, skill in skills
+                    ],
+                }
+                for (
+                    key,
+                    title,
+                    kind,
+                    hours,
+                    deadline,
+                    handle,
+                    name,
+                    slug,
+                    institution,
+                    skills,
+                ) in (row["page"])
+            ],
+        }
+    }
+
+
 HANDLERS: dict[str, Handler] = {
     "Q1": engineer_with_chapters,
     "Q2": engineer_page,
     "Q3": chapter_with_members,
     "Q4": thread_page,
+    "Q7": opportunity_search,
 }
 
 

@@ -19,6 +19,7 @@ from graph.extensions.validation import ValidationWithPageLimits
 from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields
+from graph.resolvers import engagement_work, opportunity_reads
 from graph.resolvers import engineer as engineer_fields
 from graph.resolvers import event as event_fields
 from graph.resolvers import event_mutations as event_mutation_fields
@@ -47,6 +48,7 @@ from graph.types.forum_report import ForumReport
 from graph.types.institution import Institution
 from graph.types.node import Node
 from graph.types.notification import Notification
+from graph.types.opportunity import Opportunity
 from graph.types.taxonomy import Sector
 from graph.types.viewer import Viewer
 
@@ -114,6 +116,12 @@ class Query:
         resolver=forum_fields.forum_threads,
         description="Forum threads the viewer may read, across categories, most recent activity "
         "first; with `filter.search`, a full-text search. Hidden threads only for moderators.",
+    )
+    opportunities: Connection[Opportunity] = strawberry.field(
+        resolver=opportunity_reads.opportunities,
+        description="Opportunities the viewer may see (PUBLIC; CHAPTER ones for active members "
+        "of a named chapter; INVITED ones for invitees; drafts only for the seeker side), newest "
+        "first; with `filter.search`, a full-text search over title and description.",
     )
 
 
@@ -237,6 +245,42 @@ class Mutation:
         resolver=contribution_fields.engagement_resolve_problem,
         description=contribution_fields.ENGAGEMENT_DESCRIPTIONS["resolveProblem"]
         + contribution_fields.ENGAGEMENT_SCOPE,
+    )
+    opportunity_invite: engagement_work.InvitationPayload = strawberry.field(
+        resolver=engagement_work.opportunity_invite,
+        description=engagement_work.OPPORTUNITY_INVITE,
+    )
+    invitation_accept: engagement_work.InvitationPayload = strawberry.field(
+        resolver=engagement_work.invitation_accept,
+        description=engagement_work.INVITATION_ACCEPT,
+    )
+    invitation_decline: engagement_work.InvitationPayload = strawberry.field(
+        resolver=engagement_work.invitation_decline,
+        description=engagement_work.INVITATION_DECLINE,
+    )
+    engagement_log_session: engagement_work.EngagementSessionPayload = strawberry.field(
+        resolver=engagement_work.engagement_log_session,
+        description=engagement_work.ENGAGEMENT_LOG_SESSION,
+    )
+    engagement_countersign_session: engagement_work.EngagementSessionPayload = strawberry.field(
+        resolver=engagement_work.engagement_countersign_session,
+        description=engagement_work.ENGAGEMENT_COUNTERSIGN_SESSION,
+    )
+    engagement_add_milestone: engagement_work.EngagementMilestonePayload = strawberry.field(
+        resolver=engagement_work.engagement_add_milestone,
+        description=engagement_work.ENGAGEMENT_ADD_MILESTONE,
+    )
+    engagement_finish_milestone: engagement_work.EngagementMilestonePayload = strawberry.field(
+        resolver=engagement_work.engagement_finish_milestone,
+        description=engagement_work.ENGAGEMENT_FINISH_MILESTONE,
+    )
+    engagement_countersign_milestone: engagement_work.EngagementMilestonePayload = strawberry.field(
+        resolver=engagement_work.engagement_countersign_milestone,
+        description=engagement_work.ENGAGEMENT_COUNTERSIGN_MILESTONE,
+    )
+    engagement_give_feedback: engagement_work.EngagementFeedbackPayload = strawberry.field(
+        resolver=engagement_work.engagement_give_feedback,
+        description=engagement_work.ENGAGEMENT_GIVE_FEEDBACK,
     )
     forum_thread_create: forum_mutation_fields.ForumThreadPayload = strawberry.field(
         resolver=forum_mutation_fields.forum_thread_create,

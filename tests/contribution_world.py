@@ -67,3 +67,10 @@ async def engagement(
     session.add(row)
     await session.flush()
     return row
+
+
+async def add(session: AsyncSession, row: Any) -> Any:
+    """Add any row (milestone, session, feedback, ledger entry, invitation, link) and flush."""
+    session.add(row)
+    await session.flush()
+    return row

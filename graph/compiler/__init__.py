@@ -8,8 +8,9 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    strawberry.
 2. `Planner` (planner.py) walks the operation — fields, aliases, inline and named fragments,
    `__typename`, @include/@skip — over the read declarations: one module per domain in
-   graph/reads/ (engineer, institution, chapter, sector, forum, event) states its types (type →
-   table, field → column, SQL expression, relation or keyset connection), root fields
+   graph/reads/ (engineer, institution, chapter, sector, forum, event, notification, consent,
+   contribution) states its types (type → table, field → column, SQL expression, relation or
+   keyset connection), root fields
    (lookups, lists, connections with orderings and argument filters), node types and
    visibility rules, in the vocabulary of declaration.py; mapping.py collects them into one
    registry. The core (planner, binding, render, visibility) names no domain. Plans are cached per
@@ -66,8 +67,10 @@ id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for 
 
 Still answered in Python (strawberry; a mixed operation runs only these from its residual):
 introspection; Viewer.notificationPreferences (computed from defaults and choices);
-`_service` and `_entities` (federation); Opportunity, Application and
-Engagement (and Opportunity.matches) — not yet declared; a mixed operation whose compiled
+Viewer.recommendedOpportunities and Opportunity.matches (one matching statement each),
+Engineer.contributionSummary (badges from contributions_config/cpd.toml) and
+Chapter.engagementSummary (a coordinator's aggregate);
+`_service` and `_entities` (federation); a mixed operation whose compiled
 half carries an error mark (the two halves' errors would have to be interleaved in
 execution order); invalid documents, mutations and subscriptions; and a statement that
 fails (strawberry reruns it).

@@ -206,6 +206,8 @@ class Declaration:
     """Types `node(id:)` serves, each with the row rule a lookup of it applies (or None)."""
     rules: dict[str, Rule] = field(default_factory=dict)
     guards: dict[str, Guard] = field(default_factory=dict)
+    extends: dict[str, dict[str, FieldMapping]] = field(default_factory=dict)
+    """Fields this domain adds to another domain's types (Engineer.opportunities), by type."""
 
 
 def columns(**names: str) -> dict[str, FieldMapping]:

@@ -4,6 +4,8 @@ Collected from graph.reads (one declaration module per domain); nothing here nam
 The shapes themselves are in graph.compiler.declaration (re-exported for the compiler).
 """
 
+from dataclasses import replace
+
 from graph.compiler.declaration import (
     Column,
     Embedded,
@@ -35,9 +37,19 @@ __all__ = [
     "TypeMapping",
 ]
 
-TYPES: dict[str, TypeMapping] = {
-    mapping.name: mapping for declaration in DECLARATIONS for mapping in declaration.types
-}
+def _types() -> dict[str, TypeMapping]:
+    """Every declared type, with the fields other domains add to it (`extends`)."""
+    found = {
+        mapping.name: mapping for declaration in DECLARATIONS for mapping in declaration.types
+    }
+    for declaration in DECLARATIONS:
+        for type_name, added in declaration.extends.items():
+            base = found[type_name]
+            found[type_name] = replace(base, fields={**base.fields, **added})
+    return found
+
+
+TYPES: dict[str, TypeMapping] = _types()
 """Every declared GraphQL object type by name."""
 
 LOOKUPS: dict[str, RootLookup] = {

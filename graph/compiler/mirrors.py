@@ -104,6 +104,34 @@ MIRRORED: dict[str, str] = {
     "ChapterAnnouncement.chapter": "fefaeb2fbebae892",
     "Viewer.events": "60c05a9b23586b0c",
     "Query.events": "29e06c386907ce5a",
+    "Engineer.opportunities": "0ff38d35dc26204c",
+    "Engineer.contributions": "15dab167c1f50889",
+    "Institution.opportunities": "8279fdce58892512",
+    "Chapter.opportunities": "ff8a5e089e655a02",
+    "Opportunity.sectors": "c722c34c41d13389",
+    "Opportunity.skills": "3c1db1fa749855f4",
+    "Opportunity.chapters": "722fe231a4762186",
+    "Opportunity.poster": "50b6d1d2b2b802c5",
+    "Opportunity.institution": "2c8ec1cf5cdfabfc",
+    "Opportunity.applications": "9732a4e77d9106dc",
+    "OpportunitySkill.skill": "d75c33fa7a90daaf",
+    "Application.opportunity": "2bd255799fa125e1",
+    "Application.applicant": "002a74340ad6bc85",
+    "Engagement.opportunity": "c0b8f881e074b603",
+    "Engagement.contributor": "3a216da8e67af62c",
+    "Engagement.seeker": "10e872113688ad41",
+    "Engagement.institution": "3e7200c1e4ab0ea1",
+    "Engagement.milestones": "f0eab45007130f79",
+    "Engagement.sessions": "c9fca2f86066f2af",
+    "Engagement.feedback": "b9d44cfde8c7b34e",
+    "EngagementSession.loggedBy": "a71b423c3e1c9675",
+    "EngagementSession.attendees": "074a0a741ed876e2",
+    "EngagementFeedback.author": "c450f68cd5d4e264",
+    "EngagementFeedback.subject": "f821ce5df807a079",
+    "LedgerEntry.sector": "637b9813186a4096",
+    "LedgerEntry.counterpart": "48334213bdec63e0",
+    "LedgerEntry.counterpartInstitution": "df6dda27204490a0",
+    "Query.opportunities": "26faacfe8981255a",
 }
 """Resolver source digests the mapping mirrors, by `Type.field`."""
 
@@ -130,6 +158,8 @@ MIRRORED_HELPERS: dict[str, str] = {
     "graph.services.notification.own_notifications": "0d6aea249bb08674",
     "db.queries.notification.notifications_where": "f64ab41a2c92499f",
     "graph.services.visibility.level_of": "7b5de46922a00c34",
+    "db.queries.opportunity.filtered": "a7fbb5442996cbe9",
+    "graph.types.opportunity.owned_opportunities": "b0ba4b6926b7b9be",
 }
 """Digests of the Python the mapping mirrors by hand rather than calls: the mask shortcut of
 `reveals`, the filter, staff and membership SQL, the node membership check, which reads
@@ -187,6 +217,10 @@ MIRRORED_NODE_FETCHERS: dict[str, str] = {
     "AccessLogEntry": "7ffa845dbedd59c8",
     "AuditLogEntry": "336aedaf89b01d32",
     "Affiliation": "2e442bd11ae3af68",
+    "Opportunity": "9eb4d1bbbe6b34c1",
+    "Application": "df7929c3294d8275",
+    "Engagement": "8007c429cff347ae",
+    "LedgerEntry": "afece5b06a86c291",
 }
 """Digests of graph.resolvers.node's fetchers (`node`/`nodes` per type): a fetcher that gains a
 check (Membership: can_see_membership) must be mirrored by the plan before it compiles."""

@@ -6,7 +6,8 @@ are referenced by key; the statement is rendered once per shape and reused with 
 """
 
 from collections.abc import Hashable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from db.queries.pagination import Ordering
@@ -68,7 +69,16 @@ class _ViewerParameters:
         return self.renderer._param(("viewer", name), VIEWER_TYPES[name])
 
 
-POSTGRES_TYPES = {str: "text", int: "int", bool: "bool", datetime: "timestamptz"}
+POSTGRES_TYPES = {
+    str: "text",
+    int: "int",
+    bool: "bool",
+    datetime: "timestamptz",
+    date: "date",
+    float: "float8",
+    Decimal: "numeric",
+}
+"""The parameter type of a keyset cursor's value, by the ordering column's Python type."""
 
 
 class _Shown:

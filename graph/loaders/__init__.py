@@ -25,6 +25,7 @@ from graph.loaders.consent import (
     AuditLogPageByChapterIdLoader,
     ConsentGrantByIdLoader,
 )
+from graph.loaders.contribution import ContributionLoaders
 from graph.loaders.engineer import (
     AffiliationsByEngineerIdLoader,
     EducationByEngineerIdLoader,
@@ -86,6 +87,11 @@ class Loaders:
     def events(self) -> EventLoaders:
         """The events domain's loaders, for this request."""
         return EventLoaders(self.database, self.viewer)
+
+    @cached_property
+    def contribution(self) -> ContributionLoaders:
+        """The contribution engine's loaders, for this request."""
+        return ContributionLoaders(self.database, self.viewer)
 
     @cached_property
     def engineer_by_id(self) -> EngineerByIdLoader:

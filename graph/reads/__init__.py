@@ -9,6 +9,7 @@ from graph.compiler.declaration import Declaration
 from graph.reads import (
     chapter,
     consent,
+    contribution,
     engineer,
     event,
     forum,
@@ -26,6 +27,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     forum.DECLARATION,
     event.DECLARATION,
     notification.DECLARATION,
+    contribution.DECLARATION,
     viewer.DECLARATION,
     consent.DECLARATION,
 )

@@ -80,6 +80,7 @@ NODE_TYPES: dict[str, Fetch] = {
     "Application": contribution_nodes.application_node,
     "Engagement": contribution_nodes.engagement_node,
     "Notification": _by_loader("notification_by_id", Notification.from_model),
+    "LedgerEntry": contribution_nodes.ledger_entry_node,
 }
 
 

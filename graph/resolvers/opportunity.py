@@ -25,7 +25,8 @@ from graph.services.application import ApplicationErrorCode
 from graph.services.engagement import EngagementErrorCode
 from graph.services.opportunity import OpportunityErrorCode
 from graph.services.problems import Rejected, reject
-from graph.types.opportunity import Application, Engagement, Opportunity
+from graph.types.engagement import Engagement
+from graph.types.opportunity import Application, Opportunity
 
 RowT = TypeVar("RowT")
 

@@ -26,6 +26,10 @@ from graph.services.problems import reject
 from graph.services.seeker import acts_for_seeker
 
 S = EngagementStatus
+NOTES_MAX = 20_000
+"""Longest session notes (the column's check constraint)."""
+COMMENT_MAX = 5_000
+"""Longest feedback comment (the column's check constraint)."""
 
 
 class EngagementErrorCode(enum.Enum):
@@ -271,10 +275,16 @@ async def log_session(
         raise reject(Code.CANNOT_LOG_SESSION, f"The engagement is {row.status}.")
     parties = {party for party in (row.contributor_id, row.seeker_id) if party is not None}
     attendees = sorted(set(attendee_ids) or parties)
-    if not 1 <= minutes <= 1440 or held_on > date.today() or not set(attendees) <= parties:
+    if (
+        not 1 <= minutes <= 1440
+        or held_on > date.today()
+        or not set(attendees) <= parties
+        or len(notes) > NOTES_MAX
+    ):
         raise reject(
             Code.INVALID_SESSION,
-            "A session lasts 1-1440 minutes, is not in the future and only parties attend.",
+            "A session lasts 1-1440 minutes, is not in the future, only parties attend and "
+            f"notes are at most {NOTES_MAX} characters.",
         )
     logged = EngagementSession(
         engagement_id=row.id,
@@ -313,6 +323,13 @@ async def countersign_session(
     logged.countersigned_by_id = viewer.engineer_id
     await session.flush()
     await ledger.record_session(session, row, logged, config)
+    await notify(
+        session,
+        [row.contributor_id],
+        NotificationKind.ENGAGEMENT_CHANGED,
+        engagement_id=row.id,
+        payload={"countersignedSessionId": logged.id},
+    )
     return logged
 
 
@@ -335,6 +352,21 @@ async def add_milestone(
     milestone = Milestone(engagement_id=row.id, title=title.strip(), due_on=due_on, minutes=minutes)
     session.add(milestone)
     await session.flush()
+    others = [
+        party
+        for party in [
+            row.contributor_id,
+            *await seeker_recipients(session, row.seeker_id, row.institution_id),
+        ]
+        if party != viewer.engineer_id
+    ]
+    await notify(
+        session,
+        others,
+        NotificationKind.ENGAGEMENT_CHANGED,
+        engagement_id=row.id,
+        payload={"milestoneId": milestone.id},
+    )
     return milestone
 
 
@@ -378,6 +410,13 @@ async def countersign_milestone(
     milestone.countersigned_by_id = viewer.engineer_id
     await session.flush()
     await ledger.record_milestone(session, row, milestone, config, now.date())
+    await notify(
+        session,
+        [row.contributor_id],
+        NotificationKind.ENGAGEMENT_CHANGED,
+        engagement_id=row.id,
+        payload={"countersignedMilestoneId": milestone.id},
+    )
     return milestone
 
 
@@ -402,9 +441,20 @@ async def give_feedback(
     )
     if given is not None:
         raise reject(Code.ALREADY_GIVEN, "You already gave feedback on this engagement.")
+    if len(comment) > COMMENT_MAX:
+        raise reject(
+            Code.INVALID_RATING, f"Comments are at most {COMMENT_MAX} characters.", "comment"
+        )
     feedback = Feedback(
         engagement_id=row.id, author_id=author, subject_id=subject, rating=rating, comment=comment
     )
     session.add(feedback)
     await session.flush()
+    await notify(
+        session,
+        [subject],
+        NotificationKind.ENGAGEMENT_CHANGED,
+        engagement_id=row.id,
+        payload={"feedbackId": feedback.id},
+    )
     return feedback

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import (
@@ -25,7 +25,9 @@ from db.models import (
     OpportunitySkill,
 )
 from db.models.opportunity import DESCRIPTION_MAX, TITLE_MAX
+from db.queries.opportunity import OpportunityFilter
 from graph.auth.viewer import Viewer
+from graph.services.engineer import SLUG, check_list, check_search
 from graph.services.problems import Problem, Rejected, reject
 from graph.services.seeker import acts_for_seeker, seeker_side
 
@@ -78,20 +80,6 @@ def effective_status(status: str, deadline: datetime | None, now: datetime) -> O
     return OpportunityStatus(status)
 
 
-def status_expression() -> ColumnElement[str]:
-    """SQL twin of `effective_status`, evaluated at the statement's now()."""
-    return case(
-        (
-            and_(
-                Opportunity.status == OpportunityStatus.OPEN.value,
-                Opportunity.deadline <= func.now(),
-            ),
-            OpportunityStatus.EXPIRED.value,
-        ),
-        else_=Opportunity.status,
-    )
-
-
 def visible_to(viewer: Viewer) -> ColumnElement[bool]:
     """SQL: the viewer may see the opportunity row.
 
@@ -105,11 +93,15 @@ def visible_to(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.engineer_id is None:
         audience: ColumnElement[bool] = Opportunity.visibility == OpportunityVisibility.PUBLIC
     else:
-        in_chapter = exists().where(
-            OpportunityChapter.opportunity_id == Opportunity.id,
-            Membership.chapter_id == OpportunityChapter.chapter_id,
-            Membership.engineer_id == viewer.engineer_id,
-            Membership.status == MembershipStatus.ACTIVE,
+        in_chapter = (
+            select(OpportunityChapter.opportunity_id)
+            .join(Membership, Membership.chapter_id == OpportunityChapter.chapter_id)
+            .where(
+                OpportunityChapter.opportunity_id == Opportunity.id,
+                Membership.engineer_id == viewer.engineer_id,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+            .exists()
         )
         invited = exists().where(
             Invitation.opportunity_id == Opportunity.id,
@@ -271,3 +263,28 @@ async def transition(
     row.status = target.value
     await session.flush()
     return row
+
+
+def criteria(
+    *,
+    kinds: Sequence[str] | None = None,
+    sectors: Sequence[str] | None = None,
+    skills: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    institution: str | None = None,
+    chapter: str | None = None,
+    remote: bool | None = None,
+    search: str | None = None,
+) -> OpportunityFilter:
+    """An opportunity list's filter, checked (list sizes, slug shapes, search length) the same
+    way for both read paths; BadUserInput when something is malformed."""
+    return OpportunityFilter(
+        kinds=check_list("kinds", kinds),
+        sectors=check_list("sectors", sectors, SLUG),
+        skills=check_list("skills", skills, SLUG),
+        statuses=check_list("status", statuses),
+        institution=institution[:64] if institution is not None else None,
+        chapter=chapter[:64] if chapter is not None else None,
+        remote=remote,
+        search=check_search(search),
+    )

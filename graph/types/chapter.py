@@ -23,15 +23,19 @@ from graph.services.visibility import forum_scope, membership_scope
 from graph.types.announcement import ChapterAnnouncement
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.consent import AuditLogEntry
-from graph.types.engineer import Engineer
+from graph.types.engineer import Engineer, OpportunityRef, OpportunityStatuses
 from graph.types.event import Event, EventFilter, chapter_events
 from graph.types.event_enums import EventOrder
 from graph.types.node import Node
 
 if TYPE_CHECKING:
+    from graph.types.contribution_summary import ChapterEngagementSummary
     from graph.types.forum import ForumCategory
 
 ForumCategoryRef = Annotated["ForumCategory", strawberry.lazy("graph.types.forum")]
+ChapterEngagementSummaryRef = Annotated[
+    "ChapterEngagementSummary", strawberry.lazy("graph.types.contribution_summary")
+]
 
 Role = Annotated[
     list[str] | None,
@@ -240,6 +244,39 @@ class Chapter(Node):
             AuditLogEntry.from_model,
             lambda: loaders.audit_log_count_by_chapter_id.load((self.pk, None)),
         )
+
+    @strawberry.field(
+        description="CHAPTER opportunities that name this chapter, newest first (for its active "
+        "members and the seeker side)."
+    )
+    async def opportunities(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        status: OpportunityStatuses = None,
+    ) -> Connection[OpportunityRef]:
+        """A keyset page, batched across every chapter in the response."""
+        from graph.types.opportunity import owned_opportunities
+
+        loaders = info.context.loaders.contribution.opportunities_by_chapter
+        args = PageArgs(first, after, last, before)
+        return await owned_opportunities(info, loaders, self.pk, args, status)
+
+    @strawberry.field(
+        description="Engagements of the chapter's active members (as contributors) in "
+        "aggregate: counts by status, hours countersigned; no notes, no names. Null with a "
+        "FORBIDDEN error for everyone but its coordinators and council admins."
+        + requires(Scope.MEMBERS_READ, chapter=True)
+    )
+    async def engagement_summary(self, info: Info) -> ChapterEngagementSummaryRef | None:
+        """Aggregated in one SQL statement, checked against the loaded chapter."""
+        from graph.types.contribution_summary import chapter_engagement_summary
+
+        require_chapter_scope(info.context.viewer, Scope.MEMBERS_READ, self.pk)
+        return await chapter_engagement_summary(info, self.pk)
 
 
 @strawberry.type(description="An engineer's membership of a chapter.")

@@ -3,6 +3,8 @@
 from db.enums import (
     ApplicationStatus,
     EngagementStatus,
+    InvitationStatus,
+    MilestoneStatus,
     OpportunityStatus,
     OpportunityVisibility,
 )
@@ -52,6 +54,25 @@ describe_enum(
         "COMPLETED": "Finished; both sides may give feedback.",
         "CANCELLED": "Ended early by a party or an admin, with a reason.",
         "DECLINED": "The contributor declined the proposal.",
+    },
+)
+describe_enum(
+    InvitationStatus,
+    "Lifecycle of a seeker's invitation to a contributor.",
+    {
+        "PENDING": "Sent; awaiting the invitee's answer.",
+        "ACCEPTED": "Accepted: a SHORTLISTED application was filed.",
+        "DECLINED": "Declined by the invitee.",
+        "WITHDRAWN": "Withdrawn by the seeker side.",
+    },
+)
+describe_enum(
+    MilestoneStatus,
+    "Lifecycle of an engagement milestone.",
+    {
+        "PLANNED": "Agreed; not yet delivered.",
+        "DONE": "Delivered, says the contributor; awaiting the seeker side's countersignature.",
+        "COUNTERSIGNED": "Countersigned by the seeker side: entered in the ledger.",
     },
 )
 describe_enum(

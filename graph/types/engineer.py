@@ -10,6 +10,7 @@ from db.enums import (
     Discipline,
     EngagementKind,
     FieldVisibility,
+    OpportunityStatus,
     PecStatus,
     ProfileField,
     SkillLevel,
@@ -26,17 +27,30 @@ from graph.services.visibility import (
     level_of,
     membership_scope,
 )
+from graph.types import contribution_enums as _registered  # noqa: F401  (registers the enums)
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.node import Node
 from graph.types.taxonomy import Sector, Skill
 
 if TYPE_CHECKING:
     from graph.types.chapter import Chapter, Membership
+    from graph.types.contribution_summary import ContributionSummary
+    from graph.types.engagement import LedgerEntry
     from graph.types.institution import Affiliation
+    from graph.types.opportunity import Opportunity
 
 ChapterRef = Annotated["Chapter", strawberry.lazy("graph.types.chapter")]
 MembershipRef = Annotated["Membership", strawberry.lazy("graph.types.chapter")]
 AffiliationRef = Annotated["Affiliation", strawberry.lazy("graph.types.institution")]
+OpportunityRef = Annotated["Opportunity", strawberry.lazy("graph.types.opportunity")]
+LedgerEntryRef = Annotated["LedgerEntry", strawberry.lazy("graph.types.engagement")]
+ContributionSummaryRef = Annotated[
+    "ContributionSummary", strawberry.lazy("graph.types.contribution_summary")
+]
+OpportunityStatuses = Annotated[
+    list[OpportunityStatus] | None,
+    strawberry.argument(description="Only opportunities in these statuses (EXPIRED as read)."),
+]
 
 
 @strawberry.type(description="A skill an engineer claims, with level and years of practice.")
@@ -375,3 +389,57 @@ class Engineer(Node):
             Chapter.from_model,
             lambda: loaders.chapter_count_by_engineer_id.load((self.pk, MembershipSlice(scope))),
         )
+
+    @strawberry.field(
+        description="Opportunities the engineer posted for themself, newest first: those the "
+        "viewer may see (drafts and INVITED ones only for the seeker side)."
+    )
+    async def opportunities(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        status: OpportunityStatuses = None,
+    ) -> Connection[OpportunityRef]:
+        """A keyset page, batched across every engineer in the response."""
+        from graph.types.opportunity import owned_opportunities
+
+        loaders = info.context.loaders.contribution.opportunities_by_poster
+        args = PageArgs(first, after, last, before)
+        return await owned_opportunities(info, loaders, self.pk, args, status)
+
+    @strawberry.field(
+        description="The engineer's contribution ledger: countersigned sessions and milestones, "
+        "most recent first (a public record of recognised work)."
+    )
+    async def contributions(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[LedgerEntryRef]:
+        """A keyset page, batched across every engineer in the response."""
+        from db.queries.opportunity import LEDGER_ORDERING
+        from graph.loaders.contribution import Window
+        from graph.types.engagement import LedgerEntry
+
+        pages, counts = info.context.loaders.contribution.ledger_by_engineer
+        window = PageArgs(first, after, last, before).window(LEDGER_ORDERING, models.LedgerEntry)
+        page = await pages.load((self.pk, Window(window)))
+        return build_connection(
+            page, LEDGER_ORDERING, LedgerEntry.from_model, lambda: counts.load((self.pk, Window()))
+        )
+
+    @strawberry.field(
+        description="Totals of the engineer's ledger: hours, engagements, CPD points and badges "
+        "(thresholds from contributions_config/cpd.toml), overall, by kind and by year."
+    )
+    async def contribution_summary(self, info: Info) -> ContributionSummaryRef:
+        """Summed in SQL; badges from the configuration file."""
+        from graph.types.contribution_summary import summary_of
+
+        return await summary_of(info, self.pk)

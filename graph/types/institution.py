@@ -11,7 +11,12 @@ from graph.context import Info
 from graph.ids import encode_id
 from graph.pagination import PageArgs
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
-from graph.types.engineer import Engineer, note_consent_reads
+from graph.types.engineer import (
+    Engineer,
+    OpportunityRef,
+    OpportunityStatuses,
+    note_consent_reads,
+)
 from graph.types.node import Node
 
 
@@ -76,6 +81,26 @@ class Institution(Node):
             Affiliation.from_model,
             lambda: loaders.staff_count_by_institution_id.load((self.pk, None)),
         )
+
+    @strawberry.field(
+        description="Opportunities posted on the institution's behalf, newest first: those the "
+        "viewer may see (drafts and INVITED ones only for the seeker side)."
+    )
+    async def opportunities(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        status: OpportunityStatuses = None,
+    ) -> Connection[OpportunityRef]:
+        """A keyset page, batched across every institution in the response."""
+        from graph.types.opportunity import owned_opportunities
+
+        loaders = info.context.loaders.contribution.opportunities_by_institution
+        args = PageArgs(first, after, last, before)
+        return await owned_opportunities(info, loaders, self.pk, args, status)
 
 
 @strawberry.type(

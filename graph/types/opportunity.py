@@ -1,33 +1,98 @@
-"""Contribution types: opportunities, applications and engagements, built from ORM rows."""
+"""Contribution types: opportunities and applications, built from ORM rows; nested reads batched
+through graph.loaders.contribution with the same SQL rules the compiled path inlines."""
 
+import enum
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from db import models
 from db.enums import (
     ApplicationStatus,
+    Discipline,
     EngagementKind,
-    EngagementStatus,
     OpportunityStatus,
     OpportunityVisibility,
+    SkillLevel,
 )
+from db.queries import opportunity as queries
 from graph.context import Info
 from graph.ids import encode_id
-from graph.pagination import MAX_PAGE_SIZE
+from graph.loaders.contribution import Window
+from graph.pagination import MAX_PAGE_SIZE, PageArgs
 from graph.services import matching
 from graph.services.opportunity import effective_status
 from graph.types import contribution_enums as _registered  # noqa: F401  (registers the enums)
-from graph.types.connection import After, First, PageInfo
+from graph.types.connection import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    PageInfo,
+    build_connection,
+)
 from graph.types.engineer import Engineer
+from graph.types.institution import Institution
 from graph.types.match import (
     ContributorMatchConnection,
     ContributorMatchEdge,
+    MatchFactor,
     decode_cursor,
     encode_cursor,
     factor,
 )
 from graph.types.node import Node
+from graph.types.taxonomy import Sector, Skill
+
+if TYPE_CHECKING:
+    from graph.types.chapter import Chapter
+    from graph.types.engagement import Engagement
+
+ChapterRef = Annotated["Chapter", strawberry.lazy("graph.types.chapter")]
+EngagementRef = Annotated["Engagement", strawberry.lazy("graph.types.engagement")]
+
+
+@strawberry.enum(description="How an opportunity list is ordered.")
+class OpportunityOrder(enum.Enum):
+    """Sort keys for opportunity lists."""
+
+    NEWEST = strawberry.enum_value("NEWEST", description="Most recently posted first.")
+    OLDEST = strawberry.enum_value("OLDEST", description="Earliest posted first.")
+    TITLE = strawberry.enum_value("TITLE", description="By title, A to Z.")
+
+
+async def engineer_of(info: Info, engineer_id: int | None) -> Engineer | None:
+    """The engineer by id, batched (their fields masked by their own visibility settings)."""
+    if engineer_id is None:
+        return None
+    row = await info.context.loaders.engineer_by_id.load(engineer_id)
+    return Engineer.from_model(row) if row is not None else None
+
+
+async def institution_of(info: Info, institution_id: int | None) -> Institution | None:
+    """The institution by id, batched."""
+    if institution_id is None:
+        return None
+    row = await info.context.loaders.institution_by_id.load(institution_id)
+    return Institution.from_model(row) if row is not None else None
+
+
+@strawberry.type(description="A skill an opportunity wants, with the lowest level that counts.")
+class OpportunitySkill:
+    """A wanted skill."""
+
+    minimum_level: SkillLevel = strawberry.field(description="The lowest level that counts.")
+    skill_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The skill.")
+    async def skill(self, info: Info) -> Skill:
+        """Loaded by id, batched."""
+        row = await info.context.loaders.skill_by_id.load(self.skill_pk)
+        assert row is not None, "skill vanished"
+        return Skill.from_model(row)
 
 
 @strawberry.type(description="What a seeker asks for: a kind of help, the effort, who may see it.")
@@ -40,14 +105,86 @@ class Opportunity(Node):
     status: OpportunityStatus = strawberry.field(
         description="Lifecycle status; an open opportunity past its deadline reads EXPIRED."
     )
-    visibility: OpportunityVisibility = strawberry.field(description="Who may see it.")
+    visibility: OpportunityVisibility = strawberry.field(
+        description="Who may see it: PUBLIC, CHAPTER (active members of `chapters`), INVITED "
+        "(its invitees); the seeker side always."
+    )
     hours_per_month: int = strawberry.field(description="Effort asked, in hours per month.")
     duration_months: int = strawberry.field(description="How many months the effort lasts.")
     remote: bool = strawberry.field(description="True when it can be done remotely.")
     city: str | None = strawberry.field(description="Where on-site work happens, if any.")
     deadline: datetime | None = strawberry.field(description="Applications close at this time.")
     created_at: datetime = strawberry.field(description="When it was posted.")
+    country_code: str | None = strawberry.field(description="Country of on-site work (ISO 3166).")
+    languages: list[str] = strawberry.field(
+        description="Languages the work happens in (ISO 639-1)."
+    )
+    disciplines: list[Discipline] = strawberry.field(description="Engineering disciplines wanted.")
+    timezone_window_start: int = strawberry.field(
+        description="First UTC hour of the day the seeker can meet."
+    )
+    timezone_window_end: int = strawberry.field(
+        description="UTC hour the seeker's meeting window ends (exclusive)."
+    )
     key: strawberry.Private[int]
+    poster_pk: strawberry.Private[int | None]
+    institution_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="Sectors it is in, by name.")
+    async def sectors(self, info: Info) -> list[Sector]:
+        """Batched across opportunities."""
+        rows = await info.context.loaders.contribution.sectors_by_opportunity_id.load(self.key)
+        return [Sector.from_model(row) for row in rows]
+
+    @strawberry.field(description="Skills wanted, each with a minimum level, by skill name.")
+    async def skills(self, info: Info) -> list[OpportunitySkill]:
+        """Batched across opportunities."""
+        rows = await info.context.loaders.contribution.skills_by_opportunity_id.load(self.key)
+        return [
+            OpportunitySkill(minimum_level=SkillLevel(row.minimum_level), skill_pk=row.skill_id)
+            for row in rows
+        ]
+
+    @strawberry.field(description="Chapters whose active members see a CHAPTER opportunity.")
+    async def chapters(self, info: Info) -> list[ChapterRef]:
+        """Batched across opportunities."""
+        from graph.types.chapter import Chapter
+
+        rows = await info.context.loaders.contribution.chapters_by_opportunity_id.load(self.key)
+        return [Chapter.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="The engineer who posted it; null when an institution's client did."
+    )
+    async def poster(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        return await engineer_of(info, self.poster_pk)
+
+    @strawberry.field(description="The institution it is posted on behalf of, if any.")
+    async def institution(self, info: Info) -> Institution | None:
+        """Loaded by id, batched."""
+        return await institution_of(info, self.institution_pk)
+
+    @strawberry.field(
+        description="Applications to it, in the order they arrived: all of them for the seeker "
+        "side, only your own for an applicant, none for anyone else."
+    )
+    async def applications(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection["Application"]:
+        """A keyset page, batched across opportunities."""
+        pages, counts = info.context.loaders.contribution.applications_by_opportunity
+        ordering = queries.APPLICATION_ORDERING
+        window = PageArgs(first, after, last, before).window(ordering, models.Application)
+        page = await pages.load((self.key, Window(window)))
+        return build_connection(
+            page, ordering, Application.from_model, lambda: counts.load((self.key, Window()))
+        )
 
     @strawberry.field(
         description="Contributors ranked for this opportunity (one SQL statement): only those "
@@ -108,7 +245,14 @@ class Opportunity(Node):
             city=row.city,
             deadline=row.deadline,
             created_at=row.created_at,
+            country_code=row.country_code,
+            languages=list(row.languages),
+            disciplines=[Discipline(value) for value in row.disciplines],
+            timezone_window_start=row.timezone_window_start,
+            timezone_window_end=row.timezone_window_end,
             key=row.id,
+            poster_pk=row.poster_id,
+            institution_pk=row.institution_id,
         )
 
 
@@ -128,6 +272,24 @@ class Application(Node):
     proposal_currency: str | None = strawberry.field(description="ISO 4217 code of the price.")
     proposal_timeline: str | None = strawberry.field(description="Consultancy timeline.")
     proposal_approach: str | None = strawberry.field(description="Consultancy approach.")
+    created_at: datetime = strawberry.field(description="When it was submitted.")
+    decided_at: datetime | None = strawberry.field(
+        description="When the seeker side last decided on it (shortlist, decline, accept)."
+    )
+    opportunity_pk: strawberry.Private[int]
+    applicant_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The opportunity applied to.")
+    async def opportunity(self, info: Info) -> Opportunity:
+        """Loaded by id, batched (whoever may read the application may read it)."""
+        row = await info.context.loaders.contribution.opportunity_by_id.load(self.opportunity_pk)
+        assert row is not None, "opportunity vanished"
+        return Opportunity.from_model(row)
+
+    @strawberry.field(description="The contributor who applied.")
+    async def applicant(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        return await engineer_of(info, self.applicant_pk)
 
     @classmethod
     def from_model(cls, row: models.Application) -> "Application":
@@ -141,32 +303,94 @@ class Application(Node):
             proposal_currency=row.proposal_currency,
             proposal_timeline=row.proposal_timeline,
             proposal_approach=row.proposal_approach,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+            opportunity_pk=row.opportunity_id,
+            applicant_pk=row.applicant_id,
         )
+
+
+OPPORTUNITY_STATUSES = Annotated[
+    list[OpportunityStatus] | None,
+    strawberry.argument(description="Only opportunities in these statuses (as read: EXPIRED too)."),
+]
+
+
+async def owned_opportunities(
+    info: Info,
+    loaders: tuple[object, object],
+    key: int,
+    args: PageArgs,
+    statuses: list[OpportunityStatus] | None,
+) -> Connection[Opportunity]:
+    """A page of an engineer's, institution's or chapter's opportunities the viewer may see."""
+    from graph.loaders.contribution import OpportunitySlice
+    from graph.services.opportunity import criteria
+
+    pages, counts = loaders
+    ordering = queries.OPPORTUNITY_ORDERINGS["NEWEST"]
+    window = args.window(ordering, models.Opportunity)
+    part = OpportunitySlice(criteria(statuses=[status.value for status in statuses or ()]).statuses)
+    page = await pages.load((key, replace(part, window=window)))  # type: ignore[attr-defined]
+    return build_connection(
+        page,
+        ordering,
+        Opportunity.from_model,
+        lambda: counts.load((key, part)),  # type: ignore[attr-defined]
+    )
+
+
+@strawberry.type(description="An opportunity recommended to the viewer, with the reasons.")
+class OpportunityMatchEdge:
+    """One ranked opportunity."""
+
+    cursor: str = strawberry.field(description="Opaque cursor; pass it to `after`.")
+    score: float = strawberry.field(description="Match score, 0 to 1 (sum of contributions).")
+    explanation: str = strawberry.field(description="The match in one human sentence.")
+    factors: list[MatchFactor] = strawberry.field(description="Each factor of the score.")
+    node: Opportunity = strawberry.field(description="The opportunity.")
 
 
 @strawberry.type(
-    description="The accepted contributor and seeker working together, for any kind of "
-    "contribution. Visible to its parties and council admins."
+    description="Open opportunities ranked for the viewer, best first, keyset-paged over "
+    "(score, id)."
 )
-class Engagement(Node):
-    """An engagement and its state."""
+class OpportunityMatchConnection:
+    """A page of recommendations."""
 
-    kind: EngagementKind = strawberry.field(description="The kind of contribution.")
-    status: EngagementStatus = strawberry.field(description="State in its lifecycle.")
-    hours_per_month: int = strawberry.field(description="Effort agreed, in hours per month.")
-    cancel_reason: str | None = strawberry.field(description="Why it was cancelled, if it was.")
-    started_at: datetime | None = strawberry.field(description="When the contributor started.")
-    completed_at: datetime | None = strawberry.field(description="When it was completed.")
+    edges: list[OpportunityMatchEdge] = strawberry.field(description="The ranked opportunities.")
+    page_info: PageInfo = strawberry.field(description="Paging state of this page.")
 
-    @classmethod
-    def from_model(cls, row: models.Engagement) -> "Engagement":
-        """Build from an ORM row."""
-        return cls(
-            id=strawberry.ID(encode_id("Engagement", row.id)),
-            kind=EngagementKind(row.kind),
-            status=EngagementStatus(row.status),
-            hours_per_month=row.hours_per_month,
-            cancel_reason=row.cancel_reason,
-            started_at=row.started_at,
-            completed_at=row.completed_at,
+
+async def recommended(
+    info: Info, first: int | None, after: str | None
+) -> OpportunityMatchConnection:
+    """Open opportunities for the signed-in engineer, ranked in one matching statement."""
+    size = min(max(first or 20, 1), MAX_PAGE_SIZE)
+    async with info.context.database.session() as session:
+        found = await matching.opportunities_for(
+            session, info.context.viewer, first=size + 1, after=decode_cursor(after)
         )
+        page = found[:size]
+        rows = await queries.list_opportunities_by_ids(session, [match.id for match in page])
+    by_id = {row.id: row for row in rows}
+    edges = [
+        OpportunityMatchEdge(
+            cursor=encode_cursor(match),
+            score=float(match.score),
+            explanation=match.sentence,
+            factors=[factor(entry) for entry in match.factors],
+            node=Opportunity.from_model(by_id[match.id]),
+        )
+        for match in page
+        if match.id in by_id
+    ]
+    return OpportunityMatchConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(found) > size,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

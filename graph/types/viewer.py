@@ -1,6 +1,6 @@
 """The Viewer type: who the API thinks is asking, and what belongs to them alone."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -21,6 +21,13 @@ from graph.types.event import Event, EventFilter
 from graph.types.event_enums import EventOrder
 from graph.types.institution import Institution
 from graph.types.notification import Notification, NotificationFilter, NotificationPreference
+
+if TYPE_CHECKING:
+    from graph.types.opportunity import OpportunityMatchConnection
+
+OpportunityMatchConnectionRef = Annotated[
+    "OpportunityMatchConnection", strawberry.lazy("graph.types.opportunity")
+]
 
 
 @strawberry.type(description="The principal the request acts for; anonymous without a token.")
@@ -183,3 +190,24 @@ class Viewer:
             NotificationPreference(kind=kind, channel=channel, is_default=default)
             for kind, (channel, default) in chosen.items()
         ]
+
+    @strawberry.field(
+        description="Open opportunities recommended to the signed-in engineer: those they may "
+        "see, whose kind they offer and that fit their capacity, not yet applied to; ranked by "
+        "the matching score in one SQL statement, keyset-paged over (score, id). "
+        "UNAUTHENTICATED without an engineer."
+    )
+    async def recommended_opportunities(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many (1–100, default 20).")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+    ) -> OpportunityMatchConnectionRef:
+        """Viewer.recommendedOpportunities."""
+        from graph.types.opportunity import recommended
+
+        return await recommended(info, first, after)

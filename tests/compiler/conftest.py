@@ -35,6 +35,7 @@ from graph.extensions.document_facts import FACTS
 from graph.ids import decode_id, encode_id
 from graph.schema import schema
 from tests import factories
+from tests.compiler import contributions
 from tests.conftest import GraphQLClient
 
 FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
@@ -375,6 +376,8 @@ async def build_world(session: AsyncSession) -> World:
     await _consent_grants(session, found, university, startup)
     await _forum(session, found, gulf.id, uk.id)
     await _events(session, found, gulf.id, uk.id)
+    found.pks["gulf-uae"] = gulf.id
+    await contributions.build(session, found)
     found.ids["gulf"] = encode_id("Chapter", gulf.id)
     found.pks["gulf-uae"], found.pks["uk-ireland"] = gulf.id, uk.id
     await _notifications(session, found)

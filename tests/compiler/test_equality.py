@@ -12,6 +12,7 @@ import tests.auth
 import tests.graph
 import tests.http
 from tests.auth import (
+    test_contribution_access,
     test_event_access,
     test_forum_access,
     test_forum_mutations,
@@ -23,7 +24,11 @@ from tests.compiler.conftest import BothPaths, World
 from tests.graph import (
     test_chapters,
     test_contribution_mutations,
+    test_contribution_query_count,
+    test_contribution_reads,
+    test_contributions,
     test_cost,
+    test_engagement_work,
     test_engineers,
     test_event_mutations,
     test_event_query_count,
@@ -32,6 +37,7 @@ from tests.graph import (
     test_notifications,
     test_page_limits,
     test_query_count,
+    test_recommendations,
     test_record_nodes,
 )
 from tests.http import (
@@ -280,6 +286,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     ]
     listed += forum_cases(world)
     listed += notification_cases(world)
+    listed += contribution_cases(world)
     for statuses in (["PENDING", "SUSPENDED"], ["ACTIVE"]):
         listed.append((STATUSES, {"statuses": statuses}))
     for document in PER_HANDLE:
@@ -433,6 +440,74 @@ def forum_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     return listed
 
 
+def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The contribution engine's read documents over the world's opportunities, applications,
+    engagements and ledger (each visibility and status)."""
+    reads = test_contribution_reads
+    opportunities = [
+        world.ids[name]
+        for name in (
+            "opp-public",
+            "opp-expired",
+            "opp-draft",
+            "opp-chapter",
+            "opp-invited",
+            "opp-closed",
+        )
+    ]
+    applications = [world.ids[f"application-{number}"] for number in range(4)]
+    engagements = [world.ids["engagement-active"], world.ids["engagement-done"]]
+    listed: list[tuple[str, dict[str, Any] | None]] = []
+    listed += [(reads.OPPORTUNITY_NODE, {"id": key}) for key in opportunities]
+    listed += [(reads.APPLICATION_NODE, {"id": key}) for key in applications]
+    listed += [(reads.ENGAGEMENT_NODE, {"id": key}) for key in engagements]
+    listed += [(test_contribution_mutations.NODE, {"id": key}) for key in opportunities[:2]]
+    listed += [(test_contribution_mutations.NODE, {"id": engagements[0]})]
+    listed += [(test_engagement_work.OPPORTUNITY, {"id": key}) for key in opportunities[3:]]
+    listed.append((test_contributions.LEDGER_NODE, {"id": world.ids["ledger-0"]}))
+    counted = test_contribution_query_count
+    listed += [
+        (document, {"first": 5})
+        for document in (counted.SEARCH_PAGE, counted.ENGAGEMENTS, counted.ENGAGEMENT_PARTS)
+    ]
+    access = test_contribution_access
+    listed.append((access.NODES, {"ids": opportunities + applications + engagements}))
+    listed += [
+        (access.LISTS, {"handle": handle, "institution": "cmp-uni", "chapter": "gulf-uae"})
+        for handle in ("cmp-1", "cmp-5")
+    ]
+    listed.append(
+        (reads.CONTRIBUTIONS_NODES, {"ids": opportunities + applications + engagements})
+    )
+    for variables in (
+        {"first": 10},
+        {"first": 2, "order": "OLDEST"},
+        {"last": 2, "order": "TITLE"},
+        {"first": 10, "filter": {"search": "cmp hydro"}},
+        {"first": 10, "filter": {"status": ["EXPIRED", "CLOSED", "DRAFT"]}},
+        {"first": 10, "filter": {"kinds": ["CONSULTANCY", "MENTORSHIP"], "remote": True}},
+        {"first": 10, "filter": {"sectors": ["cmp-water"], "skills": ["cmp-relay"]}},
+        {"first": 10, "filter": {"institution": "cmp-uni"}},
+        {"first": 10, "filter": {"chapter": "gulf-uae"}},
+        {"first": 10, "filter": {"chapter": "no-such-chapter", "search": '"cmp gulf" -panel'}},
+    ):
+        listed.append((reads.OPPORTUNITIES, variables))
+    for handle in ("cmp-0", "cmp-1"):
+        listed += [
+            (test_contributions.CONTRIBUTIONS, {"handle": handle, "first": size})
+            for size in (1, 5)
+        ]
+    for handle in ("cmp-0", "cmp-1", "cmp-4"):
+        for status in (None, ["OPEN"], ["EXPIRED", "DRAFT"]):
+            listed.append(
+                (
+                    reads.OWNED,
+                    {"handle": handle, "slug": "cmp-uni", "chapter": "gulf-uae", "status": status},
+                )
+            )
+    return listed
+
+
 FORUM_FILTERED = """
 query ($slug: String!, $tags: [String!], $search: String, $order: ForumThreadOrder!) {
   forumCategory(slug: $slug) {
@@ -476,9 +551,11 @@ STRAWBERRY_ONLY = {
     test_websocket_policy.INTROSPECTION: "introspection",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
     test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
-    test_contribution_mutations.NODE: "Opportunity, Engagement by id: not yet in the read mapping",
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
     test_notifications.PREFERENCES: "Viewer.notificationPreferences: every kind with defaults",
+    test_recommendations.RECOMMENDED: "Viewer.recommendedOpportunities: one matching statement",
+    test_contributions.SUMMARY: "Engineer.contributionSummary: badges from the CPD config file",
+    test_contribution_access.ENGAGEMENT_SUMMARY: "Chapter.engagementSummary: FORBIDDEN in Python",
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
@@ -494,9 +571,11 @@ OUTSIDE_CASES = (
     test_record_nodes.ACCESS_LOG,
     test_record_nodes.AUDIT_LOG,
     test_record_nodes.ENTITIES,
-    test_contribution_mutations.NODE,
     test_contribution_mutations.MATCHES,
     test_notifications.PREFERENCES,
+    test_recommendations.RECOMMENDED,
+    test_contributions.SUMMARY,
+    test_contribution_access.ENGAGEMENT_SUMMARY,
 )
 """The suite's documents run with fixed variables rather than as cases, in the order the
 golden answers hold them: the guarded ones (GUARDED) and those strawberry answers."""

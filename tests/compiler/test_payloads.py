@@ -130,9 +130,10 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "NotificationPreference": "a value computed from the defaults and the person's choices",
     "OpportunityUserError": "a plain value built by the resolver (no row)",
     "ProfileUserError": "a plain value built by the resolver (no row)",
-    "Application": "not declared for the compiled path yet (issue 12)",
-    "Engagement": "not declared for the compiled path yet (issue 12)",
-    "Opportunity": "not declared for the compiled path yet (issue 12)",
+    "Invitation": "not a Node: an invitation is read through its opportunity",
+    "EngagementMilestone": "not a Node: read through its engagement (`Engagement.milestones`)",
+    "EngagementSession": "not a Node: read through its engagement (`Engagement.sessions`)",
+    "EngagementFeedback": "not a Node: read through its engagement (`Engagement.feedback`)",
 }
 """Object types in mutation payloads that strawberry's resolvers complete, and why."""
 

@@ -13,6 +13,7 @@ from db.enums import (
     OpportunityVisibility,
 )
 from db.models import Invitation, Opportunity, OpportunityChapter
+from db.queries.opportunity import status_expression
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
 from graph.services import opportunity as service
@@ -34,7 +35,7 @@ async def test_an_open_opportunity_past_its_deadline_reads_expired_in_python_and
     closed = await world.opportunity(
         session, poster, status="CLOSED", deadline=datetime.now(UTC) - timedelta(hours=1)
     )
-    read = dict((await session.execute(select(Opportunity.id, service.status_expression()))).all())
+    read = dict((await session.execute(select(Opportunity.id, status_expression()))).all())
     now = datetime.now(UTC)
     assert read[past.id] == "EXPIRED" == service.effective_status(past.status, past.deadline, now)
     assert (

@@ -1,0 +1,264 @@
+"""SELECTs for the contribution engine: opportunity lists and search, their parts, applications,
+engagements' milestones, sessions and feedback, ledger entries."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    Application,
+    Chapter,
+    Engagement,
+    EngagementSession,
+    Feedback,
+    Institution,
+    LedgerEntry,
+    Membership,
+    Milestone,
+    Opportunity,
+    OpportunityChapter,
+    OpportunitySector,
+    OpportunitySkill,
+    Sector,
+    Skill,
+)
+from db.queries.pagination import Ordering
+
+OPPORTUNITY_ORDERINGS: dict[str, Ordering] = {
+    "NEWEST": Ordering("NEWEST", ("created_at", "id"), descending=True),
+    "OLDEST": Ordering("OLDEST", ("created_at", "id")),
+    "TITLE": Ordering("TITLE", ("title", "id")),
+}
+"""Orders of an opportunity list; newest first unless asked."""
+APPLICATION_ORDERING = Ordering("CREATED_AT", ("created_at", "id"))
+"""An opportunity's applications: in the order they arrived."""
+LEDGER_ORDERING = Ordering("OCCURRED_ON", ("occurred_on", "id"), descending=True)
+"""An engineer's contributions: most recent work first."""
+SEARCH_CONFIG = "english"
+
+
+def status_expression() -> ColumnElement[str]:
+    """The status everyone reads, at the statement's now(): an OPEN opportunity past its
+    deadline reads EXPIRED (no job flips it)."""
+    return case(
+        (
+            and_(Opportunity.status == "OPEN", Opportunity.deadline <= func.now()),
+            "EXPIRED",
+        ),
+        else_=Opportunity.status,
+    )
+
+
+def status_in(statuses: Sequence[str]) -> ColumnElement[bool]:
+    """SQL: the status as read (status_expression) is one of `statuses` — written so that an
+    index on the stored status serves it (the CASE itself would not)."""
+    expired = and_(Opportunity.status == "OPEN", Opportunity.deadline <= func.now())
+    stored = [status for status in statuses if status != "EXPIRED"]
+    conditions: list[ColumnElement[bool]] = []
+    if stored:
+        conditions.append(
+            and_(Opportunity.status.in_(stored), not_(func.coalesce(expired, false())))
+        )
+    if "EXPIRED" in statuses:
+        conditions.append(expired)
+    return or_(*conditions) if conditions else false()
+
+
+@dataclass(frozen=True)
+class OpportunityFilter:
+    """Conditions of an opportunity list; empty tuples and None match everything."""
+
+    kinds: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    institution: str | None = None
+    chapter: str | None = None
+    remote: bool | None = None
+    search: str | None = None
+
+
+def filtered(criteria: OpportunityFilter, visible: ColumnElement[bool]) -> Select[Opportunity]:
+    """SELECT the opportunities `visible` lets the viewer see that match every criterion
+    (sectors and skills by slug: any of them; search: web-search syntax over the vector)."""
+    stmt = select(Opportunity).where(visible)
+    if criteria.kinds:
+        stmt = stmt.where(Opportunity.kind.in_(criteria.kinds))
+    if criteria.sectors:
+        stmt = stmt.where(
+            Opportunity.id.in_(
+                select(OpportunitySector.opportunity_id)
+                .join(Sector, Sector.id == OpportunitySector.sector_id)
+                .where(Sector.slug.in_(criteria.sectors))
+            )
+        )
+    if criteria.skills:
+        stmt = stmt.where(
+            Opportunity.id.in_(
+                select(OpportunitySkill.opportunity_id)
+                .join(Skill, Skill.id == OpportunitySkill.skill_id)
+                .where(Skill.slug.in_(criteria.skills))
+            )
+        )
+    if criteria.statuses:
+        stmt = stmt.where(status_in(criteria.statuses))
+    if criteria.institution is not None:
+        stmt = stmt.where(
+            Opportunity.institution_id.in_(
+                select(Institution.id).where(Institution.slug == criteria.institution)
+            )
+        )
+    if criteria.chapter is not None:
+        stmt = stmt.where(
+            Opportunity.id.in_(
+                select(OpportunityChapter.opportunity_id)
+                .join(Chapter, Chapter.id == OpportunityChapter.chapter_id)
+                .where(Chapter.slug == criteria.chapter)
+            )
+        )
+    if criteria.remote is not None:
+        stmt = stmt.where(Opportunity.remote.is_(criteria.remote))
+    if criteria.search:
+        stmt = stmt.where(
+            Opportunity.search.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, criteria.search))
+        )
+    return stmt
+
+
+async def list_opportunities_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Opportunity]:
+    """Opportunity rows by primary key (unchecked: callers apply the read rule)."""
+    return list((await session.scalars(select(Opportunity).where(Opportunity.id.in_(ids)))).all())
+
+
+async def list_applications_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Application]:
+    """Application rows by primary key (unchecked)."""
+    return list((await session.scalars(select(Application).where(Application.id.in_(ids)))).all())
+
+
+async def list_engagements_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Engagement]:
+    """Engagement rows by primary key (unchecked)."""
+    return list((await session.scalars(select(Engagement).where(Engagement.id.in_(ids)))).all())
+
+
+async def list_sectors_by_opportunity(
+    session: AsyncSession, opportunity_ids: Sequence[int]
+) -> list[tuple[int, Sector]]:
+    """(opportunity id, sector) pairs, each opportunity's sectors by name."""
+    rows = await session.execute(
+        select(OpportunitySector.opportunity_id, Sector)
+        .join(Sector, Sector.id == OpportunitySector.sector_id)
+        .where(OpportunitySector.opportunity_id.in_(opportunity_ids))
+        .order_by(OpportunitySector.opportunity_id, Sector.name, Sector.id)
+    )
+    return [(parent, sector) for parent, sector in rows]
+
+
+async def list_skills_by_opportunity(
+    session: AsyncSession, opportunity_ids: Sequence[int]
+) -> list[OpportunitySkill]:
+    """The skills each opportunity wants, by skill name."""
+    rows = await session.scalars(
+        select(OpportunitySkill)
+        .join(Skill, Skill.id == OpportunitySkill.skill_id)
+        .where(OpportunitySkill.opportunity_id.in_(opportunity_ids))
+        .order_by(OpportunitySkill.opportunity_id, Skill.name, Skill.id)
+    )
+    return list(rows.all())
+
+
+async def list_chapters_by_opportunity(
+    session: AsyncSession, opportunity_ids: Sequence[int]
+) -> list[tuple[int, Chapter]]:
+    """(opportunity id, chapter) pairs: the chapters a CHAPTER opportunity names, by slug."""
+    rows = await session.execute(
+        select(OpportunityChapter.opportunity_id, Chapter)
+        .join(Chapter, Chapter.id == OpportunityChapter.chapter_id)
+        .where(OpportunityChapter.opportunity_id.in_(opportunity_ids))
+        .order_by(OpportunityChapter.opportunity_id, Chapter.slug, Chapter.id)
+    )
+    return [(parent, chapter) for parent, chapter in rows]
+
+
+async def list_milestones_by_engagement(
+    session: AsyncSession, engagement_ids: Sequence[int]
+) -> list[Milestone]:
+    """Each engagement's milestones by due date."""
+    rows = await session.scalars(
+        select(Milestone)
+        .where(Milestone.engagement_id.in_(engagement_ids))
+        .order_by(Milestone.engagement_id, Milestone.due_on, Milestone.id)
+    )
+    return list(rows.all())
+
+
+def sessions_of_engagements(engagement_ids: Sequence[int]) -> Select[EngagementSession]:
+    """SELECT each engagement's logged sessions, most recent first."""
+    return (
+        select(EngagementSession)
+        .where(EngagementSession.engagement_id.in_(engagement_ids))
+        .order_by(
+            EngagementSession.engagement_id,
+            EngagementSession.held_on.desc(),
+            EngagementSession.id.desc(),
+        )
+    )
+
+
+async def list_feedback_by_engagement(
+    session: AsyncSession, engagement_ids: Sequence[int]
+) -> list[Feedback]:
+    """Each engagement's feedback, in the order it was given."""
+    rows = await session.scalars(
+        select(Feedback)
+        .where(Feedback.engagement_id.in_(engagement_ids))
+        .order_by(Feedback.engagement_id, Feedback.created_at, Feedback.id)
+    )
+    return list(rows.all())
+
+
+def ledger_entries() -> Select[LedgerEntry]:
+    """SELECT ledger entries (every entry is a public record of countersigned work)."""
+    return select(LedgerEntry)
+
+
+@dataclass(frozen=True)
+class ChapterEngagements:
+    """Engagements of a chapter's active members (as contributors), in aggregate."""
+
+    by_status: dict[str, int]
+    contributors: int
+    countersigned_minutes: int
+
+
+async def chapter_engagements(session: AsyncSession, chapter_id: int) -> ChapterEngagements:
+    """Counts by status, distinct contributors and countersigned minutes, in one statement."""
+    members = select(Membership.engineer_id).where(
+        Membership.chapter_id == chapter_id, Membership.status == "ACTIVE"
+    )
+    minutes = (
+        select(func.coalesce(func.sum(LedgerEntry.minutes), 0))
+        .where(LedgerEntry.engineer_id.in_(members))
+        .scalar_subquery()
+    )
+    contributors = (
+        select(func.count(func.distinct(Engagement.contributor_id)))
+        .where(Engagement.contributor_id.in_(members))
+        .scalar_subquery()
+    )
+    grouped = (
+        select(Engagement.status, func.count().label("n"))
+        .where(Engagement.contributor_id.in_(members))
+        .group_by(Engagement.status)
+        .subquery()
+    )
+    counts = select(
+        func.coalesce(func.jsonb_object_agg(grouped.c.status, grouped.c.n), text("'{}'::jsonb"))
+    ).scalar_subquery()
+    by_status, people, total = (await session.execute(select(counts, contributors, minutes))).one()
+    return ChapterEngagements(
+        {str(status): int(count) for status, count in dict(by_status).items()},
+        int(people),
+        int(total),
+    )

@@ -1,0 +1,254 @@
+"""DataLoaders for the contribution engine (strawberry's path): rows by id, the parts of
+opportunities and engagements, and batched pages of opportunities, applications and ledger
+entries, each filtered by the same SQL rule the compiled path inlines."""
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    Application,
+    Chapter,
+    Engagement,
+    EngagementSession,
+    Feedback,
+    LedgerEntry,
+    Milestone,
+    Opportunity,
+    OpportunityChapter,
+    OpportunitySkill,
+    Sector,
+)
+from db.queries import opportunity as queries
+from db.queries.pagination import (
+    Ordering,
+    PageResult,
+    PageWindow,
+    fetch_child_counts,
+    fetch_child_pages,
+)
+from graph.auth.viewer import Viewer
+from graph.database import RequestDatabase
+from graph.loaders.base import GroupedLoader, PartitionedLoader, RowByIdLoader
+from graph.services import contribution_access as access
+from graph.services import opportunity as opportunity_service
+
+
+@dataclass(frozen=True)
+class OpportunitySlice:
+    """Which opportunities of a parent a connection shows: statuses and page window."""
+
+    statuses: tuple[str, ...] = ()
+    window: PageWindow | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    """A page window only (connections without filters)."""
+
+    window: PageWindow | None = None
+
+
+Parent = Any
+"""A parent column (nullable foreign keys included: the rows selected never have it null)."""
+Fetch = Callable[[AsyncSession, Sequence[int], Any], Awaitable[dict[int, Any]]]
+
+
+def _pages(
+    statement: Callable[[Any], Select[Any]],
+    model: Any,
+    parent: Parent,
+    ordering: Ordering,
+) -> Fetch:
+    """A batch fetch of one keyset page per parent of `statement(slice)`."""
+
+    async def fetch(session: AsyncSession, parent_ids: Sequence[int], part: Any) -> dict[int, Any]:
+        assert part.window is not None
+        return await fetch_child_pages(
+            session, statement(part), model, parent, parent_ids, ordering, part.window
+        )
+
+    return fetch
+
+
+def _counts(
+    statement: Callable[[Any], Select[Any]],
+    parent: Parent,
+) -> Fetch:
+    """A batch count per parent of `statement(slice)`."""
+
+    async def fetch(session: AsyncSession, parent_ids: Sequence[int], part: Any) -> dict[int, Any]:
+        return await fetch_child_counts(session, statement(part), parent, parent_ids)
+
+    return fetch
+
+
+class ContributionLoaders:
+    """The contribution engine's loaders of one request, each built on first use."""
+
+    def __init__(self, database: RequestDatabase, viewer: Viewer) -> None:
+        self.database = database
+        self.viewer = viewer
+
+    def _opportunities(self, part: OpportunitySlice) -> Select[Opportunity]:
+        visible = opportunity_service.visible_to(self.viewer)
+        return queries.filtered(queries.OpportunityFilter(statuses=part.statuses), visible)
+
+    def _chapter_opportunities(self, part: OpportunitySlice) -> Select[Opportunity]:
+        return self._opportunities(part).join(
+            OpportunityChapter, OpportunityChapter.opportunity_id == Opportunity.id
+        )
+
+    def _applications(self, _: Window) -> Select[Application]:
+        return select(Application).where(access.applications_visible(self.viewer))
+
+    @staticmethod
+    def _ledger(_: Window) -> Select[LedgerEntry]:
+        return queries.ledger_entries()
+
+    def _paged(
+        self,
+        statement: Callable[[Any], Select[Any]],
+        model: Any,
+        parent: Parent,
+        ordering: Ordering,
+    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
+        return (
+            PartitionedLoader(self.database, _pages(statement, model, parent, ordering)),
+            PartitionedLoader(self.database, _counts(statement, parent)),
+        )
+
+    @cached_property
+    def opportunity_by_id(self) -> RowByIdLoader[Opportunity]:
+        """Opportunity rows by id (unchecked: reached through a readable parent)."""
+        return RowByIdLoader(self.database, queries.list_opportunities_by_ids)
+
+    @cached_property
+    def sectors_by_opportunity_id(self) -> GroupedLoader[Sector]:
+        """Each opportunity's sectors, by name."""
+        return GroupedLoader(
+            self.database,
+            queries.list_sectors_by_opportunity,
+            parent_of=lambda row: row[0],
+            value_of=lambda row: row[1],
+        )
+
+    @cached_property
+    def skills_by_opportunity_id(self) -> GroupedLoader[OpportunitySkill]:
+        """Each opportunity's wanted skills, by skill name."""
+        return GroupedLoader(
+            self.database,
+            queries.list_skills_by_opportunity,
+            parent_of=lambda row: row.opportunity_id,
+        )
+
+    @cached_property
+    def chapters_by_opportunity_id(self) -> GroupedLoader[Chapter]:
+        """The chapters each CHAPTER opportunity names, by slug."""
+        return GroupedLoader(
+            self.database,
+            queries.list_chapters_by_opportunity,
+            parent_of=lambda row: row[0],
+            value_of=lambda row: row[1],
+        )
+
+    @cached_property
+    def milestones_by_engagement_id(self) -> GroupedLoader[Milestone]:
+        """Each engagement's milestones, by due date."""
+        return GroupedLoader(
+            self.database,
+            queries.list_milestones_by_engagement,
+            parent_of=lambda row: row.engagement_id,
+        )
+
+    @cached_property
+    def sessions_by_engagement_id(self) -> GroupedLoader[tuple[EngagementSession, bool]]:
+        """Each engagement's sessions, most recent first, with whether the viewer may read
+        their notes (graph.services.contribution_access.session_notes_visible, in SQL)."""
+        shown = access.session_notes_visible(self.viewer)
+
+        async def fetch(
+            session: AsyncSession, ids: Sequence[int]
+        ) -> list[tuple[EngagementSession, bool]]:
+            rows = await session.execute(
+                queries.sessions_of_engagements(ids).add_columns(shown.label("notes_shown"))
+            )
+            return [(row, bool(notes_shown)) for row, notes_shown in rows]
+
+        return GroupedLoader(self.database, fetch, parent_of=lambda pair: pair[0].engagement_id)
+
+    @cached_property
+    def feedback_by_engagement_id(self) -> GroupedLoader[Feedback]:
+        """Each engagement's feedback, in the order it was given."""
+        return GroupedLoader(
+            self.database,
+            queries.list_feedback_by_engagement,
+            parent_of=lambda row: row.engagement_id,
+        )
+
+    @cached_property
+    def opportunities_by_poster(
+        self,
+    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
+        """(page, count) loaders of the opportunities each engineer posted."""
+        return self._paged(
+            self._opportunities,
+            Opportunity,
+            Opportunity.poster_id,
+            queries.OPPORTUNITY_ORDERINGS["NEWEST"],
+        )
+
+    @cached_property
+    def opportunities_by_institution(
+        self,
+    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
+        """(page, count) loaders of the opportunities each institution posted."""
+        return self._paged(
+            self._opportunities,
+            Opportunity,
+            Opportunity.institution_id,
+            queries.OPPORTUNITY_ORDERINGS["NEWEST"],
+        )
+
+    @cached_property
+    def opportunities_by_chapter(
+        self,
+    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
+        """(page, count) loaders of the CHAPTER opportunities naming each chapter."""
+        return self._paged(
+            self._chapter_opportunities,
+            Opportunity,
+            OpportunityChapter.chapter_id,
+            queries.OPPORTUNITY_ORDERINGS["NEWEST"],
+        )
+
+    @cached_property
+    def applications_by_opportunity(
+        self,
+    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
+        """(page, count) loaders of each opportunity's applications the viewer may read."""
+        return self._paged(
+            self._applications,
+            Application,
+            Application.opportunity_id,
+            queries.APPLICATION_ORDERING,
+        )
+
+    @cached_property
+    def ledger_by_engineer(self) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
+        """(page, count) loaders of each engineer's ledger entries."""
+        return self._paged(
+            self._ledger, LedgerEntry, LedgerEntry.engineer_id, queries.LEDGER_ORDERING
+        )
+
+    @cached_property
+    def engagement_by_id(self) -> RowByIdLoader[Engagement]:
+        """Engagement rows by id (unchecked)."""
+        return RowByIdLoader(self.database, queries.list_engagements_by_ids)
+
+
+__all__ = ["ContributionLoaders", "OpportunitySlice", "PageResult", "Window"]

@@ -1,0 +1,83 @@
+"""The root `opportunities` connection: filters, ordering and full-text search."""
+
+from typing import Annotated
+
+import strawberry
+
+from db import models
+from db.enums import EngagementKind, OpportunityStatus
+from db.queries import opportunity as queries
+from graph.context import Info
+from graph.pagination import PageArgs
+from graph.services import opportunity as service
+from graph.services.listing import page_of
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.opportunity import Opportunity, OpportunityOrder
+
+
+@strawberry.input(description="Conditions an opportunity must meet (all of those given).")
+class OpportunityFilter:
+    """Filters of `opportunities`."""
+
+    kinds: list[EngagementKind] | None = strawberry.field(
+        default=None, description="Only these kinds of contribution."
+    )
+    sectors: list[str] | None = strawberry.field(
+        default=None, description="Only opportunities in any of these sectors (slugs)."
+    )
+    skills: list[str] | None = strawberry.field(
+        default=None, description="Only opportunities wanting any of these skills (slugs)."
+    )
+    status: list[OpportunityStatus] | None = strawberry.field(
+        default=None, description="Only these statuses, as read (EXPIRED from the deadline)."
+    )
+    institution: str | None = strawberry.field(
+        default=None, description="Only those posted on behalf of this institution (slug)."
+    )
+    chapter: str | None = strawberry.field(
+        default=None, description="Only CHAPTER opportunities naming this chapter (slug)."
+    )
+    remote: bool | None = strawberry.field(
+        default=None, description="Only remote (true) or only on-site (false) ones."
+    )
+    search: str | None = strawberry.field(
+        default=None,
+        description="Full-text search over title and description (web-search syntax: "
+        '"quoted phrases", -excluded, or). At most 200 characters.',
+    )
+
+
+async def opportunities(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    filter: Annotated[
+        OpportunityFilter | None, strawberry.argument(description="Conditions to match.")
+    ] = None,
+    order_by: Annotated[
+        OpportunityOrder, strawberry.argument(description="How the list is ordered.")
+    ] = OpportunityOrder.NEWEST,
+) -> Connection[Opportunity]:
+    """Opportunities the viewer may see, filtered and ordered."""
+    given = filter or OpportunityFilter()
+    criteria = service.criteria(
+        kinds=[kind.value for kind in given.kinds or ()],
+        sectors=given.sectors,
+        skills=given.skills,
+        statuses=[status.value for status in given.status or ()],
+        institution=given.institution,
+        chapter=given.chapter,
+        remote=given.remote,
+        search=given.search,
+    )
+    ordering = queries.OPPORTUNITY_ORDERINGS[order_by.name]
+    page, count = await page_of(
+        info.context.database,
+        queries.filtered(criteria, service.visible_to(info.context.viewer)),
+        models.Opportunity,
+        ordering,
+        PageArgs(first, after, last, before),
+    )
+    return build_connection(page, ordering, Opportunity.from_model, count)

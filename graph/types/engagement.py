@@ -1,0 +1,251 @@
+"""Engagement types: the engagement, its milestones, session log and feedback, and ledger
+entries; nested reads batched through graph.loaders.contribution."""
+
+from datetime import date, datetime
+
+import strawberry
+
+from db import models
+from db.enums import EngagementKind, EngagementStatus, MilestoneStatus
+from graph.context import Info
+from graph.ids import encode_id
+from graph.types.engineer import Engineer
+from graph.types.institution import Institution
+from graph.types.node import Node
+from graph.types.opportunity import Opportunity, engineer_of, institution_of
+from graph.types.taxonomy import Sector
+
+
+@strawberry.type(description="A deliverable of an engagement; countersigned, it enters the ledger.")
+class EngagementMilestone:
+    """A milestone."""
+
+    id: strawberry.ID = strawberry.field(description="Global ID of the milestone.")
+    title: str = strawberry.field(description="What is delivered.")
+    due_on: date = strawberry.field(description="When it is due.")
+    minutes: int = strawberry.field(description="Work it took, in minutes.")
+    status: MilestoneStatus = strawberry.field(
+        description="PLANNED, DONE (by the contributor) or COUNTERSIGNED (by the seeker side)."
+    )
+    countersigned_at: datetime | None = strawberry.field(description="When it was countersigned.")
+
+    @classmethod
+    def from_model(cls, row: models.Milestone) -> "EngagementMilestone":
+        """Build from an ORM row."""
+        return cls(
+            id=strawberry.ID(encode_id("EngagementMilestone", row.id)),
+            title=row.title,
+            due_on=row.due_on,
+            minutes=row.minutes,
+            status=MilestoneStatus(row.status),
+            countersigned_at=row.countersigned_at,
+        )
+
+
+@strawberry.type(
+    description="One logged working session. Its notes read null for everyone but the "
+    "engagement's parties."
+)
+class EngagementSession:
+    """A session of the log."""
+
+    id: strawberry.ID = strawberry.field(description="Global ID of the session.")
+    held_on: date = strawberry.field(description="When it was held.")
+    minutes: int = strawberry.field(description="How long it lasted, in minutes.")
+    notes: str | None = strawberry.field(
+        description="What was done; null unless you are a party to the engagement."
+    )
+    countersigned_at: datetime | None = strawberry.field(
+        description="When the seeker side countersigned it (it then entered the ledger)."
+    )
+    logged_by_pk: strawberry.Private[int | None]
+    attendee_pks: strawberry.Private[list[int]]
+
+    @strawberry.field(description="Who logged it.")
+    async def logged_by(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        return await engineer_of(info, self.logged_by_pk)
+
+    @strawberry.field(description="The parties who attended, by id.")
+    async def attendees(self, info: Info) -> list[Engineer]:
+        """Loaded by id, batched."""
+        rows = await info.context.loaders.engineer_by_id.load_many(sorted(self.attendee_pks))
+        return [Engineer.from_model(row) for row in rows if row is not None]
+
+    @classmethod
+    def from_model(cls, row: models.EngagementSession, notes_shown: bool) -> "EngagementSession":
+        """Build from an ORM row; `notes_shown` is the SQL rule's verdict for the viewer."""
+        return cls(
+            id=strawberry.ID(encode_id("EngagementSession", row.id)),
+            held_on=row.held_on,
+            minutes=row.minutes,
+            notes=row.notes if notes_shown else None,
+            countersigned_at=row.countersigned_at,
+            logged_by_pk=row.logged_by_id,
+            attendee_pks=list(row.attendee_ids),
+        )
+
+
+@strawberry.type(description="One party's 1–5 rating and comment on a completed engagement.")
+class EngagementFeedback:
+    """Feedback."""
+
+    id: strawberry.ID = strawberry.field(description="Global ID of the feedback.")
+    rating: int = strawberry.field(description="1 (poor) to 5 (excellent).")
+    comment: str = strawberry.field(description="The comment, possibly empty.")
+    created_at: datetime = strawberry.field(description="When it was given.")
+    author_pk: strawberry.Private[int]
+    subject_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The party who gave it.")
+    async def author(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        return await engineer_of(info, self.author_pk)
+
+    @strawberry.field(description="The party it is about.")
+    async def subject(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        return await engineer_of(info, self.subject_pk)
+
+    @classmethod
+    def from_model(cls, row: models.Feedback) -> "EngagementFeedback":
+        """Build from an ORM row."""
+        return cls(
+            id=strawberry.ID(encode_id("EngagementFeedback", row.id)),
+            rating=row.rating,
+            comment=row.comment,
+            created_at=row.created_at,
+            author_pk=row.author_id,
+            subject_pk=row.subject_id,
+        )
+
+
+@strawberry.type(
+    description="The accepted contributor and seeker working together, for any kind of "
+    "contribution. Visible to its parties and council admins."
+)
+class Engagement(Node):
+    """An engagement and its state."""
+
+    kind: EngagementKind = strawberry.field(description="The kind of contribution.")
+    status: EngagementStatus = strawberry.field(description="State in its lifecycle.")
+    hours_per_month: int = strawberry.field(description="Effort agreed, in hours per month.")
+    cancel_reason: str | None = strawberry.field(description="Why it was cancelled, if it was.")
+    started_at: datetime | None = strawberry.field(description="When the contributor started.")
+    completed_at: datetime | None = strawberry.field(description="When it was completed.")
+    created_at: datetime = strawberry.field(description="When it was proposed.")
+    key: strawberry.Private[int]
+    opportunity_pk: strawberry.Private[int | None]
+    contributor_pk: strawberry.Private[int]
+    seeker_pk: strawberry.Private[int | None]
+    institution_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="The opportunity it came from, if any.")
+    async def opportunity(self, info: Info) -> Opportunity | None:
+        """Loaded by id, batched (the parties may read it)."""
+        if self.opportunity_pk is None:
+            return None
+        row = await info.context.loaders.contribution.opportunity_by_id.load(self.opportunity_pk)
+        return Opportunity.from_model(row) if row is not None else None
+
+    @strawberry.field(description="The contributor giving their time.")
+    async def contributor(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        return await engineer_of(info, self.contributor_pk)
+
+    @strawberry.field(description="The engineer on the seeker side, if any.")
+    async def seeker(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        return await engineer_of(info, self.seeker_pk)
+
+    @strawberry.field(description="The seeking institution, if any.")
+    async def institution(self, info: Info) -> Institution | None:
+        """Loaded by id, batched."""
+        return await institution_of(info, self.institution_pk)
+
+    @strawberry.field(description="Milestones, by due date.")
+    async def milestones(self, info: Info) -> list[EngagementMilestone]:
+        """Batched across engagements."""
+        rows = await info.context.loaders.contribution.milestones_by_engagement_id.load(self.key)
+        return [EngagementMilestone.from_model(row) for row in rows]
+
+    @strawberry.field(description="The session log, most recent first (notes for the parties).")
+    async def sessions(self, info: Info) -> list[EngagementSession]:
+        """Batched across engagements; the notes rule evaluated in SQL."""
+        rows = await info.context.loaders.contribution.sessions_by_engagement_id.load(self.key)
+        return [EngagementSession.from_model(row, shown) for row, shown in rows]
+
+    @strawberry.field(description="Feedback from both sides, once completed.")
+    async def feedback(self, info: Info) -> list[EngagementFeedback]:
+        """Batched across engagements."""
+        rows = await info.context.loaders.contribution.feedback_by_engagement_id.load(self.key)
+        return [EngagementFeedback.from_model(row) for row in rows]
+
+    @classmethod
+    def from_model(cls, row: models.Engagement) -> "Engagement":
+        """Build from an ORM row."""
+        return cls(
+            id=strawberry.ID(encode_id("Engagement", row.id)),
+            kind=EngagementKind(row.kind),
+            status=EngagementStatus(row.status),
+            hours_per_month=row.hours_per_month,
+            cancel_reason=row.cancel_reason,
+            started_at=row.started_at,
+            completed_at=row.completed_at,
+            created_at=row.created_at,
+            key=row.id,
+            opportunity_pk=row.opportunity_id,
+            contributor_pk=row.contributor_id,
+            seeker_pk=row.seeker_id,
+            institution_pk=row.institution_id,
+        )
+
+
+@strawberry.type(
+    description="Countersigned work in the contribution ledger: a session or milestone the "
+    "seeker side signed, with its hours and CPD points."
+)
+class LedgerEntry(Node):
+    """A ledger entry (a public record of recognised work)."""
+
+    kind: EngagementKind = strawberry.field(description="The kind of contribution.")
+    minutes: int = strawberry.field(description="Work recorded, in minutes.")
+    hours: float = strawberry.field(description="Work recorded, in hours (two decimals).")
+    cpd_points: float = strawberry.field(description="CPD points earned (config: cpd.toml).")
+    occurred_on: date = strawberry.field(description="When the work happened.")
+    sector_pk: strawberry.Private[int | None]
+    counterpart_pk: strawberry.Private[int | None]
+    counterpart_institution_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="The sector of the work, if known.")
+    async def sector(self, info: Info) -> Sector | None:
+        """Loaded by id, batched."""
+        if self.sector_pk is None:
+            return None
+        row = await info.context.loaders.sector_by_id.load(self.sector_pk)
+        return Sector.from_model(row) if row is not None else None
+
+    @strawberry.field(description="The engineer the work was for, if any.")
+    async def counterpart(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        return await engineer_of(info, self.counterpart_pk)
+
+    @strawberry.field(description="The institution the work was for, if any.")
+    async def counterpart_institution(self, info: Info) -> Institution | None:
+        """Loaded by id, batched."""
+        return await institution_of(info, self.counterpart_institution_pk)
+
+    @classmethod
+    def from_model(cls, row: models.LedgerEntry) -> "LedgerEntry":
+        """Build from an ORM row."""
+        return cls(
+            id=strawberry.ID(encode_id("LedgerEntry", row.id)),
+            kind=EngagementKind(row.kind),
+            minutes=row.minutes,
+            hours=round(row.minutes / 60, 2),
+            cpd_points=float(row.cpd_points),
+            occurred_on=row.occurred_on,
+            sector_pk=row.sector_id,
+            counterpart_pk=row.counterpart_id,
+            counterpart_institution_pk=row.counterpart_institution_id,
+        )
