@@ -526,4 +526,4 @@ def _bearer(scope: Scope) -> str:
     raise Refused("Sign in: this operation needs an access token.", "UNAUTHENTICATED", 401)
 
 
-app = WritesApp()
+app = WritesApp(int(os.environ.get("BENCH_POOL_SIZE", "20")))
