@@ -76,9 +76,8 @@ def groups(reads: Sequence[bytes], found: Fixtures, tokens: dict[int, str]) -> l
         Request(body, bearer(tokens[engineers[number % len(engineers)]]))
         for number, body in enumerate(reads)
     ]
-    anonymous = [Request(body) for body in itertools.islice(itertools.cycle(reads), 7, None)][
-        : len(reads)
-    ]
+    shifted = itertools.islice(itertools.cycle(reads), 7, 7 + len(reads))
+    anonymous = [Request(body) for body in shifted]
     return [
         Group("signed-in readers", READERS_SIGNED_IN, signed_in, label="reads"),
         Group("anonymous readers", READERS_ANONYMOUS, anonymous, label="reads"),
