@@ -104,7 +104,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--engineers", type=int, default=10_000)
-    parser.add_argument("--pool-size", type=int, default=20, help="the compiled read pool")
+    parser.add_argument("--pool-size", type=int, default=10, help="the compiled read pool")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=3.0)

@@ -2,14 +2,16 @@
 
     python -m bench.writes --scale 10 --rounds 2 --seconds 5 --concurrency 16 64
 
-Three servers, each one process (uvicorn, one worker) on the same database, all running at
-once: our server with `BRAINGAIN_COMPILED_READS=0` ("before": strawberry resolvers and
+Three servers, each one process (uvicorn, one worker) on the same database: our server with `BRAINGAIN_COMPILED_READS=0` ("before": strawberry resolvers and
 DataLoaders read the payload) and `=1` ("after": the payload is read by the compiled path,
 graph/compiler/objects.py, inside the mutation's transaction), both with the production
 settings bench/compiled.py uses (`BRAINGAIN_ENV=production`, budget lifted so one client is
 not throttled); and bench/baseline_writes.py, the hand-written asyncpg endpoint. Writes go
 through our SQLAlchemy pool (10 + 10 overflow = at most 20 connections; the compiled pool,
-`--pool-size`, serves reads only), and the baseline's asyncpg pool holds at most 20.
+`--read-pool-size`, serves reads only), and the baseline's asyncpg pool holds at most 20
+(`--pool-size`). The check runs with the three servers up; then each measured run starts its
+server afresh and stops it after (three full pools at once exhaust PostgreSQL's 100
+connections on a shared machine).
 
 The database is `--database-url` (default bg_bench_writes, created when missing and seeded at
 `--scale` unless data is there). Every request is signed in: access tokens are minted with the
@@ -602,7 +604,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--mutations", nargs="+", choices=["forumPostCreate", "chapterJoin"], default=None
     )
     parser.add_argument("--engineers", type=int, default=10_000, help="engineers with tokens")
-    parser.add_argument("--pool-size", type=int, default=20, help="baseline; compiled pool")
+    parser.add_argument(
+        "--pool-size", type=int, default=20, help="the baseline's (ours: SQLAlchemy's 10 + 10)"
+    )
+    parser.add_argument(
+        "--read-pool-size", type=int, default=4, help="our compiled read pool (no writes on it)"
+    )
     parser.add_argument("--check-only", action="store_true")
     return parser.parse_args(argv)
 
@@ -643,8 +650,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tokens = Tokens(url)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-writes-"))
     started = [
-        our_server("before", url, log_dir, compiled=False, pool_size=arguments.pool_size),
-        our_server("after", url, log_dir, compiled=True, pool_size=arguments.pool_size),
+        our_server("before", url, log_dir, compiled=False, pool_size=arguments.read_pool_size),
+        our_server("after", url, log_dir, compiled=True, pool_size=arguments.read_pool_size),
         handwritten_server(url, log_dir, arguments.pool_size),
     ]
     results: dict[tuple[str, int, str], list[Measured]] = {}
@@ -654,15 +661,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"servers up (logs in {log_dir})")
             minted = tokens.for_engineers(found.engineers)
             differences = asyncio.run(check(url, started, found, minted))
-            asyncio.run(watermark.reset())
-            for difference in differences:
-                print(f"DIFFERENCE {difference}")
-            if differences:
-                return 1
-            print("check: every server gave the same answers and events")
-            if arguments.check_only:
-                return 0
-            results = benchmark(arguments, url, started, found, tokens, watermark)
+        asyncio.run(watermark.reset())
+        for difference in differences:
+            print(f"DIFFERENCE {difference}")
+        if differences:
+            return 1
+        print("check: every server gave the same answers and events")
+        if arguments.check_only:
+            return 0
+        results = benchmark(arguments, url, started, found, tokens, watermark)
     finally:
         asyncio.run(watermark.reset(restore_threads=True))
     print(f"\nload average at the end: {load_average()}")
@@ -678,7 +685,13 @@ def benchmark(
     tokens: Tokens,
     watermark: Watermark,
 ) -> dict[tuple[str, int, str], list[Measured]]:
-    """Every mutation at every concurrency, the servers alternating round by round."""
+    """Every mutation at every concurrency, the servers alternating round by round.
+
+    Each run has its server to itself, freshly started: three servers with full pools would
+    hold 70-90 of PostgreSQL's 100 connections, which other work on a shared machine needs
+    too (a refused connection is a failed request), and an idle server still spends CPU on
+    every NOTIFY the others' replies send.
+    """
     meter = Meter(url, servers_port(url))
     results: dict[tuple[str, int, str], list[Measured]] = {}
     mutations = arguments.mutations or ["forumPostCreate", "chapterJoin"]
@@ -696,14 +709,8 @@ def benchmark(
                     else join_requests(found, minted)
                 )
                 group = Group(mutation, concurrency, requests, expect=SUCCESS)
-                measured = measure(
-                    server,
-                    meter,
-                    [group],
-                    arguments.warmup,
-                    arguments.seconds,
-                    idle=[item.pid for item in started],
-                )
+                with running([server]):
+                    measured = measure(server, meter, [group], arguments.warmup, arguments.seconds)
                 results.setdefault((mutation, concurrency, server.name), []).append(measured)
                 report_run(f"{mutation} c={concurrency} round {number + 1} {server.name}", measured)
     finally:
