@@ -4,7 +4,8 @@
 
 The app runs in-process (graph.app.create_app, production settings as bench/writes.py runs
 it, the budget lifted) and answers `--requests` signed-in forumPostCreate and chapterJoin
-requests one at a time through httpx's ASGI transport. It prints:
+requests one at a time through httpx's ASGI transport, and for comparison a signed-in and an
+anonymous Q1 read (bench/compiled.py). It prints:
 
 - the SQL statements of one request of each, in order (SQLAlchemy's; the compiled path's
   payload read runs on the same connection through the driver and is not among them — one
@@ -29,11 +30,14 @@ from collections import Counter
 from collections.abc import Sequence
 from types import FrameType
 
+from bench.compiled import Q1, bodies, inputs
 from bench.servers import UNTHROTTLED
+from bench.traffic import Request
 from bench.writes import (
     DEFAULT_DATABASE_URL,
     Tokens,
     Watermark,
+    bearer,
     fixtures,
     join_requests,
     reply_requests,
@@ -102,6 +106,7 @@ class Sampler(threading.Thread):
         self.idle = 0
         self.other = 0
         self.self_time: Counter[str] = Counter()
+        self.functions: Counter[str] = Counter()
         self.stages: Counter[str] = Counter()
 
     def run(self) -> None:
@@ -128,6 +133,8 @@ class Sampler(threading.Thread):
             return
         self.busy += 1
         self.self_time[library(innermost.co_filename)] += 1
+        where = innermost.co_filename.rsplit("/", 2)
+        self.functions[f"{'/'.join(where[-2:])}:{innermost.co_name}"] += 1
         for stage, (path, function) in STAGES.items():
             if any(
                 path in item.f_code.co_filename
@@ -146,9 +153,16 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
 
     found = await fixtures(url, 2000)
     tokens = await Tokens(url)._mint(found.engineers)
+    handles = (await inputs(url))["Q1"]
+    reads = [bodies(Q1, "ours", [handles[n % len(handles)]])[0] for n in range(arguments.requests)]
     requests = {
         "forumPostCreate": reply_requests(found, tokens, arguments.requests),
         "chapterJoin": join_requests(found, tokens)[: arguments.requests + 1],
+        "Q1 signed in": [
+            Request(body, bearer(tokens[found.engineers[n % len(found.engineers)]]))
+            for n, body in enumerate(reads)
+        ],
+        "Q1 anonymous": [Request(body) for body in reads],
     }
     engine = create_engine(url)
     counter = StatementCounter(engine)
@@ -159,11 +173,10 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                 for name, items in requests.items():
                     counter.reset()
                     first = items[0]
-                    headers = {"content-type": "application/json"}
-                    assert first.authorization is not None
-                    headers["authorization"] = first.authorization
-                    response = await client.post("/graphql", content=first.body, headers=headers)
-                    assert b'"userErrors":[]' in response.content, response.content[:300]
+                    response = await client.post(
+                        "/graphql", content=first.body, headers=_headers(first)
+                    )
+                    assert _succeeded(name, response.content), response.content[:300]
                     print(
                         f"\n{name}: {counter.count} SQLAlchemy statements (BEGIN/COMMIT and "
                         "savepoints not counted)"
@@ -174,10 +187,10 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                     began, cpu = time.perf_counter(), time.process_time()
                     sampler.start()
                     for item in items[1:]:
-                        assert item.authorization is not None
-                        headers["authorization"] = item.authorization
-                        response = await client.post("/graphql", content=item.body, headers=headers)
-                        assert b'"userErrors":[]' in response.content, response.content[:300]
+                        response = await client.post(
+                            "/graphql", content=item.body, headers=_headers(item)
+                        )
+                        assert _succeeded(name, response.content), response.content[:300]
                     sampler.running = False
                     sampler.join()
                     count = len(items) - 1
@@ -194,12 +207,28 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                     )
                     for key, value in sampler.self_time.most_common(14):
                         print(f"    {key:28s} {100 * value / busy:5.1f} %")
+                    print("  server samples by innermost function:")
+                    for key, value in sampler.functions.most_common(12):
+                        print(f"    {key:60s} {100 * value / busy:5.1f} %")
                     print("  inclusive, by stage:")
                     for key, value in sampler.stages.most_common():
                         print(f"    {key:52s} {100 * value / busy:5.1f} %")
     finally:
         counter.close()
         await engine.dispose()
+
+
+def _headers(request: Request) -> dict[str, str]:
+    headers = {"content-type": "application/json"}
+    if request.authorization is not None:
+        headers["authorization"] = request.authorization
+    return headers
+
+
+def _succeeded(name: str, body: bytes) -> bool:
+    if name.startswith("Q"):
+        return b'"errors"' not in body and b'"handle"' in body
+    return b'"userErrors":[]' in body
 
 
 def main(argv: Sequence[str] | None = None) -> int:
