@@ -2,16 +2,16 @@
 
     python -m bench.writes --scale 10 --rounds 2 --seconds 5 --concurrency 16 64
 
-Three servers, each one process (uvicorn, one worker) on the same database: our server with `BRAINGAIN_COMPILED_READS=0` ("before": strawberry resolvers and
-DataLoaders read the payload) and `=1` ("after": the payload is read by the compiled path,
-graph/compiler/objects.py, inside the mutation's transaction), both with the production
-settings bench/compiled.py uses (`BRAINGAIN_ENV=production`, budget lifted so one client is
-not throttled); and bench/baseline_writes.py, the hand-written asyncpg endpoint. Writes go
-through our SQLAlchemy pool (10 + 10 overflow = at most 20 connections; the compiled pool,
-`--read-pool-size`, serves reads only), and the baseline's asyncpg pool holds at most 20
-(`--pool-size`). The check runs with the three servers up; then each measured run starts its
-server afresh and stops it after (three full pools at once exhaust PostgreSQL's 100
-connections on a shared machine).
+Three servers, each one process (uvicorn, one worker) on the same database: our server with
+`BRAINGAIN_COMPILED_READS=0` ("before": strawberry resolvers and DataLoaders read the payload)
+and `=1` ("after": the payload is read by the compiled path, graph/compiler/objects.py, inside
+the mutation's transaction), both with the production settings bench/compiled.py uses
+(`BRAINGAIN_ENV=production`, budget lifted so one client is not throttled); and
+bench/baseline_writes.py, the hand-written asyncpg endpoint. Writes go through our SQLAlchemy
+pool (10 + 10 overflow = at most 20 connections; the compiled pool, `--read-pool-size`, serves
+reads only), and the baseline's asyncpg pool holds at most 20 (`--pool-size`). The check runs
+with the three servers up; then each measured run starts its server afresh and stops it after
+(three full pools at once exhaust PostgreSQL's 100 connections on a shared machine).
 
 The database is `--database-url` (default bg_bench_writes, created when missing and seeded at
 `--scale` unless data is there). Every request is signed in: access tokens are minted with the
