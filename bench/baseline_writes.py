@@ -287,8 +287,6 @@ Handler = Callable[["WritesApp", Claims, dict[str, Any]], Awaitable[dict[str, An
 async def forum_post_create(app: "WritesApp", claims: Claims, variables: dict[str, Any]) -> Any:
     """forumPostCreate with `post { id body createdAt author { handle name } thread { title
     posts(first: 1) { totalCount } } } userErrors { field code message }`."""
-    if FORUM_WRITE not in claims.scopes:
-        raise Refused("The access token lacks the `forum:write` scope.", "INSUFFICIENT_SCOPE")
     data = variables.get("input") or {}
     thread_key = decode_id(str(data.get("thread", "")), "ForumThread")
     if thread_key is None:
@@ -315,6 +313,9 @@ async def forum_post_create(app: "WritesApp", claims: Claims, variables: dict[st
         if not readable or (row["hidden"] and not viewer.moderates(category)):
             error = user_error("NOT_FOUND", "No such thread.", "input", "thread")
             return _refused("forumPostCreate", "post", error)
+        if FORUM_WRITE not in claims.scopes:
+            message = "The access token lacks the `forum:write` scope."
+            raise Refused(message, "INSUFFICIENT_SCOPE")
         allowed = (
             viewer.has_scope(FORUM_WRITE)
             if category is None
