@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MembershipStatus
@@ -35,6 +35,33 @@ async def get_token(session: AsyncSession, token_hash: str, purpose: str) -> Acc
         .with_for_update()
     )
     return await session.scalar(stmt)
+
+
+STANDING = text(
+    """
+SELECT a.institution_id, a.global_role,
+  COALESCE((SELECT json_agg(json_build_array(m.chapter_id, c.slug, m.role))
+            FROM memberships m JOIN chapters c ON c.id = m.chapter_id
+            WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' AND c.archived_at IS NULL),
+           '[]'::json) AS roles
+FROM engineers e LEFT JOIN accounts a ON a.engineer_id = e.id
+WHERE e.id = :engineer_id
+"""
+)
+
+
+async def engineer_standing(
+    session: AsyncSession, engineer_id: int
+) -> tuple[int | None, str | None, list[tuple[int, str, str]]] | None:
+    """What a signed-in engineer's viewer needs, in one statement (no whole rows loaded):
+    their account's institution and global role (None without an account) and the
+    (chapter id, slug, role) of their active memberships of live chapters; None when the
+    engineer does not exist."""
+    row = (await session.execute(STANDING, {"engineer_id": engineer_id})).first()
+    if row is None:
+        return None
+    institution_id, global_role, roles = row
+    return institution_id, global_role, [(int(c), str(s), str(r)) for c, s, r in roles]
 
 
 async def list_active_chapter_roles(

@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import GlobalRole
 from db.queries import account as account_queries
-from db.queries import engineer as engineer_queries
 from db.queries import oauth as oauth_queries
 from graph.auth.keys import KeyStore
 from graph.auth.roles import parse_scopes
@@ -92,22 +91,21 @@ async def engineer_viewer(
     token_id: str | None = None,
 ) -> Viewer:
     """The Viewer of an engineer acting with `scopes`: global role and chapter roles loaded."""
-    if not await engineer_queries.list_by_ids(session, [engineer_id]):
+    standing = await account_queries.engineer_standing(session, engineer_id)
+    if standing is None:
         raise InvalidToken("engineer no longer exists")
-    account = await account_queries.get_by_engineer(session, engineer_id)
+    institution_id, global_role, chapter_roles = standing
     roles: dict[int, ChapterRole] = {}
-    for chapter_id, slug, role in await account_queries.list_active_chapter_roles(
-        session, engineer_id
-    ):
+    for chapter_id, slug, role in chapter_roles:
         config = registry.get(slug)
         granted = config.scopes_for(role) if config is not None else frozenset()
         roles[chapter_id] = ChapterRole(chapter_id, slug, role, granted)
     return Viewer(
         engineer_id=engineer_id,
         client_id=client_id,
-        institution_id=account.institution_id if account is not None else None,
+        institution_id=institution_id,
         scopes=frozenset(scopes),
-        global_role=GlobalRole(account.global_role) if account is not None else GlobalRole.MEMBER,
+        global_role=GlobalRole(global_role) if global_role is not None else GlobalRole.MEMBER,
         chapter_roles=MappingProxyType(roles),
         token_id=token_id,
     )

@@ -39,7 +39,6 @@ from graph.compiler.mapping import (
     ToMany,
     ToOne,
 )
-from graph.compiler.mirrors import is_current
 from graph.compiler.plan import (
     Arguments,
     ConnectionPart,
@@ -258,8 +257,8 @@ class Planner:
         if name == "__typename":
             return TypenamePlan(key, query_type.name)
         definition = query_type.fields.get(name)
-        if definition is None or not is_current(query_type.name, name, definition):
-            raise NotPlannable(f"root field {name} is not mirrored")
+        if definition is None:
+            raise NotPlannable(f"root field {name} is not declared")
         subsets = self._subsets(nodes)
         own = steps(definition.type)
         if name not in ROOT_CONNECTIONS:
@@ -342,12 +341,8 @@ class Planner:
             return TypenamePlan(key, object_type.name)
         mapping = TYPES[object_type.name].fields.get(name)
         definition = object_type.fields.get(name)
-        if (
-            mapping is None
-            or definition is None
-            or not is_current(object_type.name, name, definition)
-        ):
-            raise NotPlannable(f"{object_type.name}.{name} has a Python resolver")
+        if mapping is None or definition is None:
+            raise NotPlannable(f"{object_type.name}.{name} is not declared (a Python field)")
         subsets = self._subsets(nodes)
         if isinstance(mapping, Column):
             return ScalarPlan(key, mapping.sql, mapping.visible_if)
