@@ -24,6 +24,7 @@ from graph.resolvers import engineer as engineer_fields
 from graph.resolvers import event as event_fields
 from graph.resolvers import event_mutations as event_mutation_fields
 from graph.resolvers import event_payloads as event_payload_fields
+from graph.resolvers import event_subscriptions as event_subscription_fields
 from graph.resolvers import forum as forum_fields
 from graph.resolvers import forum_mutations as forum_mutation_fields
 from graph.resolvers import forum_subscriptions as forum_subscription_fields
@@ -376,6 +377,12 @@ class Mutation:
 class Subscription:
     """Root subscription fields: each event is loaded and authorised for the subscriber."""
 
+    event_updated: AsyncIterator[event_subscription_fields.EventUpdate] = (
+        strawberry.subscription(
+            resolver=event_subscription_fields.event_updated,
+            description=event_subscription_fields.EVENT_UPDATED,
+        )
+    )
     forum_post_added: AsyncIterator[ForumPost] = strawberry.subscription(
         resolver=forum_subscription_fields.forum_post_added,
         description=forum_subscription_fields.POST_ADDED,

@@ -90,7 +90,7 @@ class NotificationReceived:
     notification: Notification = strawberry.field(description="The new notification.")
 
 
-async def _subscribe(context: Context, topic: str, after: str | None) -> Subscription:
+async def subscribe(context: Context, topic: str, after: str | None) -> Subscription:
     if context.events is None:
         raise SubscriptionsUnavailable("Subscriptions are not served here.")
     return await context.events.subscribe(topic, after=decode_cursor(after) if after else None)
@@ -102,7 +102,7 @@ async def notification_received(
     """Register now (errors come back before any event); then stream notifications."""
     context = info.context
     engineer_id = require_engineer(context.viewer)
-    subscription = await _subscribe(context, notification_topic(engineer_id), after)
+    subscription = await subscribe(context, notification_topic(engineer_id), after)
     return _notifications(context, subscription)  # type: ignore[return-value]
 
 
@@ -147,7 +147,7 @@ async def forum_thread_updated(
             raise thread_gone()
     finally:
         await start.database.close()
-    subscription = await _subscribe(context, forum_thread_topic(key), after)
+    subscription = await subscribe(context, forum_thread_topic(key), after)
     return _updates(context, subscription, key)  # type: ignore[return-value]
 
 

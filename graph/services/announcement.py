@@ -1,16 +1,17 @@
 """Chapter announcements: a coordinator's message, one notification per active member."""
 
-from sqlalchemy import Integer, insert, literal, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MembershipStatus, NotificationKind
-from db.models import Chapter, ChapterAnnouncement, Membership, Notification
+from db.models import Chapter, ChapterAnnouncement, Membership
 from db.models.event import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX
 from graph.auth.permissions import require_chapter_scope, require_engineer
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.services import audit
 from graph.services.event_rules import EventErrorCode, not_found
+from graph.services.notification import notify
 from graph.services.problems import reject
 
 TITLE_MIN = 3
@@ -26,7 +27,7 @@ async def post(
     request_id: str,
 ) -> ChapterAnnouncement:
     """Post an announcement to a chapter (`announcements:write` there) and notify each active
-    member in one INSERT ... SELECT; audited; no commit."""
+    member as each chose (one statement for them all); audited; no commit."""
     engineer_id = require_engineer(viewer)
     chapter = await session.get(Chapter, chapter_id)
     if chapter is None:
@@ -71,19 +72,19 @@ async def post(
 
 
 async def fan_out(session: AsyncSession, announcement: ChapterAnnouncement) -> int:
-    """One CHAPTER_ANNOUNCEMENT notification per active member, in one statement; how many."""
-    selected = select(
-        Membership.engineer_id,
-        literal(NotificationKind.CHAPTER_ANNOUNCEMENT.value),
-        literal(announcement.id, Integer),
-        literal({"title": announcement.title}, Notification.payload.type),
-    ).where(
-        Membership.chapter_id == announcement.chapter_id,
-        Membership.status == MembershipStatus.ACTIVE.value,
+    """One CHAPTER_ANNOUNCEMENT notification per active member, as each chose for the kind
+    (none for NONE), written in one statement whatever the number of members; how many."""
+    members = await session.scalars(
+        select(Membership.engineer_id).where(
+            Membership.chapter_id == announcement.chapter_id,
+            Membership.status == MembershipStatus.ACTIVE.value,
+        )
     )
-    result = await session.execute(
-        insert(Notification)
-        .from_select(["recipient_id", "kind", "announcement_id", "payload"], selected)
-        .returning(Notification.id)
+    written = await notify(
+        session,
+        list(members),
+        NotificationKind.CHAPTER_ANNOUNCEMENT,
+        announcement_id=announcement.id,
+        payload={"title": announcement.title},
     )
-    return len(result.all())
+    return len(written)

@@ -35,6 +35,7 @@ from graph.services.event_rules import (
     visible_event,
 )
 from graph.services.problems import reject
+from graph.subscriptions import events as live
 
 CHECK_IN_OPENS = timedelta(hours=24)
 """Organisers may check people in from a day before the start..."""
@@ -135,9 +136,16 @@ async def update(
     if speakers is not None:
         await replace_speakers(session, event.id, speakers)
     await session.flush()
+    moved = [name for name in MOVING_FIELDS if name in changed]
+    if moved:
+        change = live.EVENT_MOVED
+    elif "capacity" in changed:
+        change = live.EVENT_CAPACITY_CHANGED
+    else:
+        change = live.EVENT_UPDATED
+    await live.publish(session, live.event_changed(event.id, change))
     if "capacity" in changed:
         await promote(session, event, registered)
-    moved = [name for name in MOVING_FIELDS if name in changed]
     if moved:
         await notify_registered(
             session,
@@ -175,6 +183,7 @@ async def cancel(
     event.status = EventStatus.CANCELLED.value
     event.sequence += 1
     await session.flush()
+    await live.publish(session, live.event_changed(event.id, live.EVENT_CANCELLED))
     await notify_registered(
         session, event, NotificationKind.EVENT_CANCELLED, {"reason": text, "title": event.title}
     )
@@ -222,6 +231,7 @@ async def invite_cohost(
     before = snapshot(event)
     event.cohost_chapter_id = chapter.id
     event.sequence += 1
+    await live.publish(session, live.event_changed(event.id, live.EVENT_UPDATED))
     audit.record(
         session,
         viewer,
@@ -258,6 +268,7 @@ async def accept_cohost(
     before = snapshot(event)
     event.cohost_accepted_at = func.now()
     event.sequence += 1
+    await live.publish(session, live.event_changed(event.id, live.EVENT_UPDATED))
     await session.flush()
     await session.refresh(event)
     audit.record(
@@ -303,6 +314,9 @@ async def check_in(
     if registration.checked_in_at is not None:
         raise reject(EventErrorCode.ALREADY_CHECKED_IN, "Already checked in.", "input", "engineer")
     registration.checked_in_at = now
+    await live.publish(
+        session, live.event_changed(event.id, live.EVENT_CHECKED_IN, registration.id)
+    )
     audit.record(
         session,
         viewer,

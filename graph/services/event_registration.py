@@ -9,16 +9,18 @@ waitlist is promoted in `queued_at` order (clock_timestamp() under the lock).
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Integer, func, insert, literal, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import NotificationKind, RegistrationStatus
-from db.models import Event, EventRegistration, Notification
+from db.models import Event, EventRegistration
 from db.queries.event import ACTIVE_STATUSES
 from graph.auth.permissions import require_engineer
 from graph.auth.viewer import Viewer
 from graph.services.event_rules import EventErrorCode, require_scheduled, visible_event
+from graph.services.notification import notify
 from graph.services.problems import reject
+from graph.subscriptions import events as live
 
 REGISTERED = RegistrationStatus.REGISTERED.value
 WAITLISTED = RegistrationStatus.WAITLISTED.value
@@ -79,6 +81,9 @@ async def rsvp(
     registration.checked_in_at = None
     await session.flush()
     await session.refresh(registration)
+    await live.publish(
+        session, live.event_changed(event.id, live.EVENT_REGISTERED, registration.id)
+    )
     return registration
 
 
@@ -110,6 +115,9 @@ async def cancel_rsvp(session: AsyncSession, viewer: Viewer, event_id: int) -> E
     registration.registered_at = None
     await session.flush()
     await session.refresh(registration)
+    await live.publish(
+        session, live.event_changed(event.id, live.EVENT_REGISTRATION_CANCELLED, registration.id)
+    )
     if event.status != "CANCELLED":
         await promote(session, event, await registered_count(session, event.id))
     return registration
@@ -128,46 +136,45 @@ async def promote(session: AsyncSession, event: Event, taken: int) -> list[int]:
         .limit(free)
         .scalar_subquery()
     )
-    promoted = list(
-        await session.scalars(
-            update(EventRegistration)
-            .where(EventRegistration.id.in_(first_in_line))
-            .values(status=REGISTERED, registered_at=func.now())
-            .returning(EventRegistration.engineer_id)
-            .execution_options(synchronize_session=False)
-        )
+    result = await session.execute(
+        update(EventRegistration)
+        .where(EventRegistration.id.in_(first_in_line))
+        .values(status=REGISTERED, registered_at=func.now())
+        .returning(EventRegistration.id, EventRegistration.engineer_id)
+        .execution_options(synchronize_session=False)
     )
+    promoted = sorted((registration_id, engineer_id) for registration_id, engineer_id in result)
     if promoted:
-        session.add_all(
-            Notification(
-                recipient_id=engineer_id,
-                kind=NotificationKind.EVENT_WAITLIST_PROMOTED.value,
-                event_id=event.id,
-                payload={"title": event.title},
-            )
-            for engineer_id in promoted
+        await notify(
+            session,
+            [engineer_id for _, engineer_id in promoted],
+            NotificationKind.EVENT_WAITLIST_PROMOTED,
+            event_id=event.id,
+            payload={"title": event.title},
         )
-        await session.flush()
-    return promoted
+        await live.publish_all(
+            session,
+            [
+                live.event_changed(event.id, live.EVENT_PROMOTED, registration_id)
+                for registration_id, _ in promoted
+            ],
+        )
+    return [engineer_id for _, engineer_id in promoted]
 
 
 async def notify_registered(
     session: AsyncSession, event: Event, kind: NotificationKind, payload: dict[str, Any]
 ) -> int:
-    """One notification for everyone holding a place or waiting, in one INSERT ... SELECT;
-    how many were written."""
-    selected = select(
-        EventRegistration.engineer_id,
-        literal(kind.value),
-        literal(event.id, Integer),
-        literal(payload, Notification.payload.type),
-    ).where(EventRegistration.event_id == event.id, EventRegistration.status.in_(ACTIVE_STATUSES))
-    result = await session.execute(
-        insert(Notification)
-        .from_select(["recipient_id", "kind", "event_id", "payload"], selected)
-        .returning(Notification.id)
+    """Notify everyone holding a place or waiting, each as they chose for `kind` (one
+    statement for any number of them); how many notifications were written."""
+    recipients = await session.scalars(
+        select(EventRegistration.engineer_id).where(
+            EventRegistration.event_id == event.id,
+            EventRegistration.status.in_(ACTIVE_STATUSES),
+        )
     )
-    return len(result.all())
+    written = await notify(session, list(recipients), kind, event_id=event.id, payload=payload)
+    return len(written)
 
 
 async def registered_count(session: AsyncSession, event_id: int) -> int:

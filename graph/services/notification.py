@@ -88,9 +88,11 @@ WITH chosen AS (
 ),
 inserted AS (
     INSERT INTO notifications (recipient_id, kind, opportunity_id, application_id,
-        engagement_id, thread_id, post_id, chapter_id, actor_id, payload, digest_pending)
+        engagement_id, thread_id, post_id, chapter_id, event_id, announcement_id, actor_id,
+        payload, digest_pending)
     SELECT c.recipient_id, :kind, :opportunity_id, :application_id, :engagement_id,
-        :thread_id, :post_id, :chapter_id, :actor_id, CAST(:payload AS jsonb),
+        :thread_id, :post_id, :chapter_id, :event_id, :announcement_id, :actor_id,
+        CAST(:payload AS jsonb),
         c.channel = 'EMAIL_DIGEST'
     FROM chosen c WHERE c.channel <> 'NONE'
     ORDER BY c.recipient_id
@@ -137,6 +139,8 @@ async def notify(
     thread_id: int | None = None,
     post_id: int | None = None,
     chapter_id: int | None = None,
+    event_id: int | None = None,
+    announcement_id: int | None = None,
     actor_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> list[int]:
@@ -161,6 +165,8 @@ async def notify(
             "thread_id": thread_id,
             "post_id": post_id,
             "chapter_id": chapter_id,
+            "event_id": event_id,
+            "announcement_id": announcement_id,
             "actor_id": actor_id,
             "payload": json.dumps(body),
             "subject": line[:200],

@@ -99,6 +99,11 @@ def notification_topic(engineer_id: int) -> str:
     return f"notifications:{engineer_id}"
 
 
+def event_topic(event_id: int) -> str:
+    """Changes of one chapter event: its details, its status and its registrations."""
+    return f"event:{event_id}"
+
+
 POST_ADDED = "POST_ADDED"
 POST_EDITED = "POST_EDITED"
 MODERATED = "MODERATED"
@@ -115,10 +120,51 @@ def forum_thread_changed(thread_id: int, change: str, post_id: int | None = None
     return Event(forum_thread_topic(thread_id), ids, change=change)
 
 
+EVENT_UPDATED = "UPDATED"
+EVENT_MOVED = "MOVED"
+EVENT_CAPACITY_CHANGED = "CAPACITY_CHANGED"
+EVENT_CANCELLED = "CANCELLED"
+EVENT_REGISTERED = "REGISTERED"
+EVENT_REGISTRATION_CANCELLED = "REGISTRATION_CANCELLED"
+EVENT_PROMOTED = "PROMOTED"
+EVENT_CHECKED_IN = "CHECKED_IN"
+EVENT_CHANGES = (
+    EVENT_UPDATED,
+    EVENT_MOVED,
+    EVENT_CAPACITY_CHANGED,
+    EVENT_CANCELLED,
+    EVENT_REGISTERED,
+    EVENT_REGISTRATION_CANCELLED,
+    EVENT_PROMOTED,
+    EVENT_CHECKED_IN,
+)
+
+
+def event_changed(event_id: int, change: str, registration_id: int | None = None) -> Event:
+    """Something happened to a chapter event or to one of its registrations."""
+    ids = {"event": event_id}
+    if registration_id is not None:
+        ids["registration"] = registration_id
+    return Event(event_topic(event_id), ids, change=change)
+
+
 async def publish(session: AsyncSession, event: Event) -> None:
     """Store the event in the session's transaction; its trigger NOTIFYs it on commit (never
     if the transaction rolls back)."""
     event.encode()  # refuse what NOTIFY would refuse, before anything is written
     await session.execute(
         insert(LiveEvent).values(topic=event.topic, ids=event.ids, change=event.change)
+    )
+
+
+async def publish_all(session: AsyncSession, events: list[Event]) -> None:
+    """Store several events in one statement, in order (see `publish`)."""
+    if not events:
+        return
+    for event in events:
+        event.encode()
+    await session.execute(
+        insert(LiveEvent).values(
+            [{"topic": e.topic, "ids": e.ids, "change": e.change} for e in events]
+        )
     )
