@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import StatementCounter
 from db.enums import NotificationKind
 from db.models import (
     ChapterAnnouncement,
@@ -25,7 +26,7 @@ from graph.ids import encode_id
 from graph.services import announcement as announcements
 from graph.services.notification import SUMMARIES
 from tests import event_world, factories
-from tests.conftest import GraphQLClient, StatementCounter
+from tests.conftest import GraphQLClient
 from tests.event_world import EventWorld
 from tests.graph.test_event_mutations import (
     ANNOUNCE,
