@@ -26,7 +26,10 @@ class ChapterAnnouncement(Node):
     author_pk: strawberry.Private[int | None]
     title: str = strawberry.field(description="The headline.")
     body: str = strawberry.field(description="The message.")
-    recipients: int = strawberry.field(description="How many members were notified.")
+    recipients: int = strawberry.field(
+        description="How many members were notified (not those who chose NONE for "
+        "announcements)."
+    )
     created_at: datetime = strawberry.field(description="When it was posted.")
 
     @classmethod
