@@ -18,11 +18,13 @@ graph/services/membership.py join):
   stripping, locked thread unless moderator, chapter forum switched off; archived chapter,
   invitation only, already a member, suspended);
 - one transaction (BEGIN ... COMMIT): a reply is an INSERT whose row triggers already in the
-  database count (forum_threads.post_count, last_posted_at) and a `pg_notify` on our events
-  channel with the same payload (graph/subscriptions/events.py; delivered on commit), then
-  the payload read after the trigger ran; a join is one INSERT (ACTIVE for open chapters,
-  PENDING where approval is needed). Neither mutation writes audit, outbox or notification
-  rows in our server, so neither does this.
+  database count (forum_threads.post_count, last_posted_at); the FORUM_REPLY notification to
+  the thread's author when they may read the category (our fan-out statement: their channel
+  preference, the row, its live event, a mail for EMAIL; the bench's bodies mention nobody);
+  the thread's live event (its trigger NOTIFYs on commit, as ours); then the payload read
+  after the trigger ran; a join is one INSERT (ACTIVE for open chapters, PENDING where
+  approval is needed). A join writes no audit, outbox or notification rows in our server, so
+  neither does this.
 
 Statements per request: a reply BEGIN, 3, COMMIT; a join BEGIN, 2, COMMIT. What it leaves out
 (as bench/baseline.py does): GraphQL parsing and validation, cost analysis, the rate budget,
@@ -49,6 +51,8 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from bench.baseline import Receive, Scope, Send, database_url, respond
 from graph.chapters import load_registry
+from graph.services.forum_writing import EXCERPT_MAX
+from graph.services.notification import _FAN_OUT, MAIL_FOOTER
 
 ALGORITHM = "ES256"
 ACCEPTED_TYPES = {"at+jwt", "application/at+jwt"}
@@ -97,6 +101,10 @@ SELECT {REVOKED} AS revoked, e.handle, e.name, a.global_role,
     JOIN chapters c ON c.id = m.chapter_id
     WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' AND c.archived_at IS NULL) AS roles,
   t.id AS thread_id, t.title, t.hidden, t.locked, k.members_only, k.chapter_id,
+  t.author_id AS thread_author,
+  t.author_id IS NOT NULL AND t.author_id <> e.id AND (NOT k.members_only OR k.chapter_id IS NULL
+    OR EXISTS (SELECT 1 FROM memberships r WHERE r.chapter_id = k.chapter_id
+               AND r.engineer_id = t.author_id AND r.status = 'ACTIVE')) AS notify_author,
   ch.archived_at IS NULL AND coalesce(ch.features -> 'forum' = 'true'::jsonb, false) AS forum_on
 FROM engineers e
 LEFT JOIN accounts a ON a.engineer_id = e.id
@@ -107,17 +115,18 @@ WHERE e.id = $4
 """
 """Revocation, the engineer, their roles, and the thread with its category and chapter."""
 
-INSERT_REPLY = f"""
-WITH p AS (
-  INSERT INTO forum_posts (thread_id, author_id, body) VALUES ($1, $2, $3)
-  RETURNING id, thread_id, created_at
-)
-SELECT p.id, p.created_at, pg_notify('{EVENTS_CHANNEL}',
-  format('{{"topic":"forum-thread:%s","ids":{{"thread":%s,"post":%s}}}}',
-         p.thread_id, p.thread_id, p.id))
-FROM p
+INSERT_REPLY = """
+INSERT INTO forum_posts (thread_id, author_id, body) VALUES ($1, $2, $3)
+RETURNING id, thread_id, created_at
 """
-"""The reply, and the event for the thread's subscribers (sent when the transaction commits)."""
+"""The reply."""
+
+PUBLISH_REPLY = """
+INSERT INTO live_events (topic, ids, change)
+VALUES ('forum-thread:' || $1::int, jsonb_build_object('thread', $1::int, 'post', $2::int),
+        'POST_ADDED')
+"""
+"""The event for the thread's subscribers (sent when the transaction commits)."""
 
 REPLY_COUNT = "SELECT post_count FROM forum_threads WHERE id = $1"
 """The thread's reply count after the trigger counted the new reply."""
@@ -284,6 +293,51 @@ class Viewer:
 Handler = Callable[["WritesApp", Claims, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
+REPLY_NOTIFICATION = str(_FAN_OUT)
+"""graph.services.notification's one fan-out statement (preferences, row, live event, mail)."""
+
+
+async def _notify_reply(
+    connection: Any, row: Any, engineer_id: int, post_id: int, body: str
+) -> None:
+    """The FORUM_REPLY notification our server writes (mentions: the bench's bodies have none)."""
+    excerpt = body if len(body) <= EXCERPT_MAX else body[: EXCERPT_MAX - 1] + "…"
+    line = f"@{row['handle']} replied to your thread “{row['title']}”"
+    payload = {"summary": line, "excerpt": excerpt}
+    sql, names = _positional(REPLY_NOTIFICATION)
+    values = {
+        "default_channel": "EMAIL_DIGEST",
+        "recipients": [row["thread_author"]],
+        "kind": "FORUM_REPLY",
+        "opportunity_id": None,
+        "application_id": None,
+        "engagement_id": None,
+        "thread_id": row["thread_id"],
+        "post_id": post_id,
+        "chapter_id": row["chapter_id"],
+        "event_id": None,
+        "announcement_id": None,
+        "actor_id": engineer_id,
+        "payload": orjson.dumps(payload).decode(),
+        "subject": line[:200],
+        "body": line + f"\n\n{excerpt}" + MAIL_FOOTER,
+    }
+    await connection.execute(sql, *[values[name] for name in names])
+
+
+def _positional(sql: str) -> tuple[str, list[str]]:
+    """`:name` parameters as asyncpg's `$n`, in order of first use."""
+    names: list[str] = []
+
+    def number(match: Any) -> str:
+        name = match.group(1)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return re.sub(r"(?<!:):([a-z_]+)", number, sql), names
+
+
 async def forum_post_create(app: "WritesApp", claims: Claims, variables: dict[str, Any]) -> Any:
     """forumPostCreate with `post { id body createdAt author { handle name } thread { title
     posts(first: 1) { totalCount } } } userErrors { field code message }`."""
@@ -336,6 +390,9 @@ async def forum_post_create(app: "WritesApp", claims: Claims, variables: dict[st
             error = user_error("FORUM_DISABLED", "The chapter's forum is switched off.", "input")
             return _refused("forumPostCreate", "post", error)
         post = await connection.fetchrow(INSERT_REPLY, thread_key, claims.engineer_id, body)
+        if row["notify_author"]:  # the thread's author hears of the reply, as they chose
+            await _notify_reply(connection, row, claims.engineer_id, post["id"], body)
+        await connection.execute(PUBLISH_REPLY, thread_key, post["id"])
         total = await connection.fetchval(REPLY_COUNT, thread_key)
     return {
         "forumPostCreate": {
