@@ -1,6 +1,7 @@
 """Over HTTP: compiled answers equal strawberry's, and everything else still reaches strawberry."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -27,6 +28,34 @@ from tests.compiler.test_equality import (
 )
 
 PATH = "x-graphql-execution"
+
+
+@asynccontextmanager
+async def _signed_in(
+    sessionmaker: async_sessionmaker[AsyncSession], enabled: bool, engineer_id: int
+) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """The app (compiled reads on or off) and a member's token for `engineer_id`."""
+    compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
+    app = create_app(
+        sessionmaker=sessionmaker,
+        compiler=compiler,
+        hardening=HardeningSettings(),
+        budget_store=MemoryBudgetStore(),
+    )
+    async with LifespanManager(app) as manager:
+        state: AuthState = app.state.auth
+        token, _ = issue_access_token(
+            state.keys.signing_key(),
+            issuer=state.settings.issuer,
+            audience=state.settings.audience,
+            subject=engineer_subject(engineer_id),
+            client_id=CLI_CLIENT_ID,
+            scopes=MEMBER_SCOPES,
+            lifetime_seconds=300,
+        )
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client, token
 
 
 async def _client(
@@ -258,34 +287,15 @@ async def test_a_signed_in_engineer_is_answered_compiled_with_their_own_masks(
     await session.flush()
     answers: dict[bool, tuple[httpx.Response, httpx.Response]] = {}
     for enabled in (True, False):
-        compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
-        app = create_app(
-            sessionmaker=sessionmaker,
-            compiler=compiler,
-            hardening=HardeningSettings(),
-            budget_store=MemoryBudgetStore(),
-        )
-        async with LifespanManager(app) as manager:
-            state: AuthState = app.state.auth
-            token, _ = issue_access_token(
-                state.keys.signing_key(),
-                issuer=state.settings.issuer,
-                audience=state.settings.audience,
-                subject=engineer_subject(engineer.id),
-                client_id=CLI_CLIENT_ID,
-                scopes=MEMBER_SCOPES,
-                lifetime_seconds=300,
+        async with _signed_in(sessionmaker, enabled, engineer.id) as (client, token):
+            # When they and an anonymous visitor read the profile
+            own = await client.post(
+                "/graphql",
+                json={"query": SELF},
+                headers={"Authorization": f"Bearer {token}"},
             )
-            transport = httpx.ASGITransport(app=manager.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                # When they and an anonymous visitor read the profile
-                own = await client.post(
-                    "/graphql",
-                    json={"query": SELF},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-                anonymous = await client.post("/graphql", json={"query": SELF})
-                answers[enabled] = (own, anonymous)
+            anonymous = await client.post("/graphql", json={"query": SELF})
+            answers[enabled] = (own, anonymous)
     # Then both are compiled, the engineer sees what they hid, and strawberry agrees
     (own, anonymous), (slow_own, slow_anonymous) = answers[True], answers[False]
     assert own.headers[PATH] == anonymous.headers[PATH] == "compiled"
@@ -342,34 +352,15 @@ async def test_the_viewers_own_vote_is_answered_compiled_for_each_kind_of_viewer
     variables = {"id": encode_id("ForumThread", thread.id)}
     answers: dict[bool, list[httpx.Response]] = {}
     for enabled in (True, False):
-        compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
-        app = create_app(
-            sessionmaker=sessionmaker,
-            compiler=compiler,
-            hardening=HardeningSettings(),
-            budget_store=MemoryBudgetStore(),
-        )
-        async with LifespanManager(app) as manager:
-            state: AuthState = app.state.auth
-            token, _ = issue_access_token(
-                state.keys.signing_key(),
-                issuer=state.settings.issuer,
-                audience=state.settings.audience,
-                subject=engineer_subject(voter.id),
-                client_id=CLI_CLIENT_ID,
-                scopes=MEMBER_SCOPES,
-                lifetime_seconds=300,
-            )
-            transport = httpx.ASGITransport(app=manager.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                # When the voter and an anonymous visitor read the replies with their own votes
-                body = {"query": VOTES, "variables": variables}
-                answers[enabled] = [
-                    await client.post(
-                        "/graphql", json=body, headers={"Authorization": f"Bearer {token}"}
-                    ),
-                    await client.post("/graphql", json=body),
-                ]
+        async with _signed_in(sessionmaker, enabled, voter.id) as (client, token):
+            # When the voter and an anonymous visitor read the replies with their own votes
+            body = {"query": VOTES, "variables": variables}
+            answers[enabled] = [
+                await client.post(
+                    "/graphql", json=body, headers={"Authorization": f"Bearer {token}"}
+                ),
+                await client.post("/graphql", json=body),
+            ]
     # Then both are answered by the compiled path, each seeing only their own vote
     (own, anonymous), (slow_own, slow_anonymous) = answers[True], answers[False]
     assert own.headers[PATH] == anonymous.headers[PATH] == "compiled"
@@ -404,32 +395,13 @@ async def test_a_mutation_payload_is_read_compiled_over_http_and_equals_strawber
     await session.flush()
     answers: dict[bool, httpx.Response] = {}
     for enabled in (True, False):
-        compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
-        app = create_app(
-            sessionmaker=sessionmaker,
-            compiler=compiler,
-            hardening=HardeningSettings(),
-            budget_store=MemoryBudgetStore(),
-        )
-        async with LifespanManager(app) as manager:
-            state: AuthState = app.state.auth
-            token, _ = issue_access_token(
-                state.keys.signing_key(),
-                issuer=state.settings.issuer,
-                audience=state.settings.audience,
-                subject=engineer_subject(voter.id),
-                client_id=CLI_CLIENT_ID,
-                scopes=MEMBER_SCOPES,
-                lifetime_seconds=300,
+        async with _signed_in(sessionmaker, enabled, voter.id) as (client, token):
+            # When the engineer votes (the same vote twice: the second changes nothing)
+            answers[enabled] = await client.post(
+                "/graphql",
+                json={"query": VOTE, "variables": {"post": encode_id("ForumPost", post.id)}},
+                headers={"Authorization": f"Bearer {token}"},
             )
-            transport = httpx.ASGITransport(app=manager.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                # When the engineer votes (the same vote twice: the second changes nothing)
-                answers[enabled] = await client.post(
-                    "/graphql",
-                    json={"query": VOTE, "variables": {"post": encode_id("ForumPost", post.id)}},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
     # Then the payload was read by SQL, shows the engineer's own vote, and equals strawberry's
     fast, slow = answers[True], answers[False]
     assert fast.headers[PATH] == "strawberry+compiled"
