@@ -32,6 +32,7 @@ from graph.compiler import consent
 from graph.compiler.mapping import NODE_TYPES
 from graph.compiler.operation import CompiledQueries, PreparedOperation
 from graph.compiler.residual import references
+from graph.errors import BadUserInput
 from graph.ids import decode_id
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ def identity(result: Any, type_name: str) -> str | None:
         return None
     try:
         decoded = decode_id(value)
-    except Exception:
+    except BadUserInput:
         return None
     return value if decoded[0] == type_name else None
 
