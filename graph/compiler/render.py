@@ -388,7 +388,12 @@ class Renderer:
             if isinstance(part, TypenamePlan):
                 pairs.append((part.key, sqltext.quote_literal(part.type_name)))
             elif isinstance(part, TotalCountPlan):
-                pairs.append((part.key, self._total(plan, shape, parent)))
+                total = self._total(plan, shape, parent)
+                if not shape.has_key:
+                    # Without a cursor the probe holds the first size + 1 rows: when it found
+                    # no more than a page, that is every row, and the count is not run.
+                    total = f"(CASE WHEN {page}.n <= {size} THEN {page}.n ELSE {total} END)"
+                pairs.append((part.key, total))
             elif isinstance(part, NodesPlan | EdgesPlan):
                 item = (
                     self._object(part.object, alias)
