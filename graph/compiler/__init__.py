@@ -62,6 +62,10 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    no per-field Python. A statement that fails is
    rerun by strawberry without charging the budget again.
 
+`_entities` (federation) compiles as `nodes(ids:)` over the representations' IDs: one naming
+another type than its ID's is null, a malformed one an error at its index, as
+graph/federation.py's resolver answers.
+
 Fields about the viewer compile too: a Column's `{viewer_engineer}` is the viewer's engineer
 id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for anyone else).
 
@@ -70,7 +74,7 @@ introspection; Viewer.notificationPreferences (computed from defaults and choice
 Viewer.recommendedOpportunities and Opportunity.matches (one matching statement each),
 Engineer.contributionSummary (badges from contributions_config/cpd.toml) and
 Chapter.engagementSummary (a coordinator's aggregate);
-`_service` and `_entities` (federation); a mixed operation whose compiled
+`_service` (federation: the SDL); a mixed operation whose compiled
 half carries an error mark (the two halves' errors would have to be interleaved in
 execution order); invalid documents, mutations and subscriptions; and a statement that
 fails (strawberry reruns it).

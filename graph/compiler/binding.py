@@ -74,6 +74,8 @@ def bind(plan: Any, arguments: Arguments, variables: VariableValues) -> Bound:
         if isinstance(plan, LookupPlan):
             return Bound(None, {"key": values[next(iter(values))]})
         if isinstance(plan, NodePlan):
+            if "representations" in values:
+                return _entities(values["representations"])
             return _nodes(values["ids"]) if plan.many else _node(values["id"])
     except GraphError as error:
         return Bound(REFUSED, {ERROR: error})
@@ -144,6 +146,40 @@ def _nodes(global_ids: list[str]) -> Bound:
     return Bound(shape, {"types": types, "keys": keys, ITEM_ERRORS: refused})
 
 
+def _entities(representations: list[Any]) -> Bound:
+    """`_entities` as graph.federation.resolve_entities reads it: each representation a
+    `nodes(ids:)` item; one naming another type than its ID's is null, a malformed one is
+    refused at its index with that resolver's words."""
+    if len(representations) > MAX_NODES:
+        raise Fallback("more representations than nodes(ids:) takes")
+    types: list[str] = []
+    keys: list[int] = []
+    refused: dict[int, GraphError] = {}
+    for index, representation in enumerate(representations):
+        try:
+            if not isinstance(representation, dict):
+                raise BadUserInput("An entity representation must be an object.")
+            type_name, global_id = representation.get("__typename"), representation.get("id")
+            if not isinstance(global_id, str) or not isinstance(type_name, str):
+                raise BadUserInput("An entity representation needs `__typename` and `id`.")
+            if decode_id(global_id).type_name != type_name:
+                types.append(NULL_TYPE)
+                keys.append(0)
+                continue
+            decoded = _decoded(global_id)
+        except GraphError as error:
+            refused[index] = error
+            types.append(REFUSED_TYPE)
+            keys.append(0)
+        else:
+            types.append(decoded.type_name)
+            keys.append(decoded.key)
+    shape = REFUSED_ITEMS if refused else None
+    return Bound(shape, {"types": types, "keys": keys, ITEM_ERRORS: refused})
+
+
+NULL_TYPE = "@null"
+"""The type `_entities` binds for a representation that reads as null (no CASE branch)."""
 REFUSED_TYPE = "@refused"
 """The type `nodes(ids:)` binds for an ID its resolver refuses (an error mark in its place)."""
 REFUSED_ITEMS = "refused-items"

@@ -296,7 +296,7 @@ class Planner:
             listed = LISTS[name]
             target = self._object_type(listed.type_name)
             return ListPlan(key, self._object(target, subsets), listed.order)
-        if name in ("node", "nodes"):
+        if name in ("node", "nodes", "_entities"):
             objects = {
                 type_name: self._object(self._object_type(type_name), subsets)
                 for type_name in NODE_TYPES
@@ -307,7 +307,7 @@ class Planner:
                     key,
                     objects,
                     arguments,
-                    name == "nodes",
+                    name != "node",
                     null_depth(own[:1]),
                     null_depth(own),
                 )

@@ -292,7 +292,41 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     for document in PER_HANDLE:
         listed += [(document, {"handle": handle}) for handle in handles]
     listed += event_cases(world)
+    listed += entity_cases(world)
     return listed
+
+
+ENTITIES_EVERYTHING = """
+query ($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    __typename
+    ... on Engineer { handle name city chapters(first: 2) { totalCount nodes { slug } } }
+    ... on Chapter { slug name members(first: 1) { totalCount } }
+    ... on Node { id }
+  }
+}
+"""
+
+
+def entity_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """A federation gateway's `_entities` lookups: found, of another type than their ID's
+    (null), missing (null); error_cases holds malformed ones."""
+    missing = "RW5naW5lZXI6MjAwMDAwMDAwMA"
+    representations: list[Any] = [
+        {"__typename": "Engineer", "id": world.ids["cmp-1"]},
+        {"__typename": "Chapter", "id": world.ids["gulf"]},
+        {"__typename": "Chapter", "id": world.ids["cmp-1"]},
+        {"__typename": "Engineer", "id": missing},
+        {"__typename": "Membership", "id": world.ids["membership-2"]},
+    ]
+    return [
+        (ENTITIES_EVERYTHING, {"representations": representations}),
+        (ENTITIES_EVERYTHING, {"representations": []}),
+        (
+            test_record_nodes.ENTITIES,
+            {"representations": [{"__typename": "Engineer", "id": world.ids["cmp-2"]}]},
+        ),
+    ]
 
 
 EVENT_EVERYTHING = """
@@ -550,7 +584,6 @@ their own data."""
 STRAWBERRY_ONLY = {
     test_websocket_policy.INTROSPECTION: "introspection",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
-    test_record_nodes.ENTITIES: "_entities: federation lookups through node(id:)'s fetchers",
     test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
     test_notifications.PREFERENCES: "Viewer.notificationPreferences: every kind with defaults",
     test_recommendations.RECOMMENDED: "Viewer.recommendedOpportunities: one matching statement",
@@ -570,7 +603,6 @@ OUTSIDE_CASES = (
     test_record_nodes.NODE,
     test_record_nodes.ACCESS_LOG,
     test_record_nodes.AUDIT_LOG,
-    test_record_nodes.ENTITIES,
     test_contribution_mutations.MATCHES,
     test_notifications.PREFERENCES,
     test_recommendations.RECOMMENDED,
@@ -776,6 +808,19 @@ def error_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (MEMBERS, {"first": 2, "after": "junk"}),
         (MEMBERS, {"last": 2, "before": post_cursor}),
         (EVERYTHING_ON_ENGINEER, {"handle": "cmp-1"}),
+        (
+            ENTITIES_EVERYTHING,
+            {
+                "representations": [
+                    {"__typename": "Engineer", "id": world.ids["cmp-0"]},
+                    "not an object",
+                    {"id": world.ids["cmp-0"]},
+                    {"__typename": "Engineer", "id": "garbage!!"},
+                    {"__typename": "Engineer", "id": world.ids["cmp-4"]},
+                    {"__typename": "Department", "id": "RGVwYXJ0bWVudDox"},
+                ]
+            },
+        ),
         # last: strawberry propagates a null through sibling resolvers (see compare_response)
         (NESTED_CURSOR, {"after": "junk"}),
     ]
