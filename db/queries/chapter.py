@@ -77,7 +77,17 @@ async def list_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Chapter
     return list((await session.scalars(select(Chapter).where(Chapter.id.in_(ids)))).all())
 
 
-async def list_memberships_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Membership]:
-    """Memberships with these primary keys."""
-    stmt = select(Membership).where(Membership.id.in_(ids))
+async def list_memberships_by_ids(
+    session: AsyncSession, ids: Sequence[int], rule: ColumnElement[bool]
+) -> list[Membership]:
+    """Memberships with these primary keys that the rule (a predicate on memberships) admits."""
+    stmt = select(Membership).where(Membership.id.in_(ids), rule)
     return list((await session.scalars(stmt)).all())
+
+
+async def visible_membership_for_update(
+    session: AsyncSession, membership_id: int, rule: ColumnElement[bool]
+) -> Membership | None:
+    """The membership, locked, if the rule (a predicate on memberships) admits it."""
+    stmt = select(Membership).where(Membership.id == membership_id, rule).with_for_update()
+    return (await session.scalars(stmt)).first()

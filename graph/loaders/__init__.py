@@ -58,7 +58,7 @@ from graph.loaders.institution import (
 )
 from graph.loaders.notification import NotificationByIdLoader
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
-from graph.services.visibility import shows_field
+from graph.services.visibility import membership_node_rule, shows_field
 
 
 class Loaders:
@@ -135,8 +135,8 @@ class Loaders:
 
     @cached_property
     def membership_by_id(self) -> MembershipByIdLoader:
-        """MembershipByIdLoader, for this request."""
-        return MembershipByIdLoader(self.database)
+        """MembershipByIdLoader, for this request's viewer."""
+        return MembershipByIdLoader(self.database, membership_node_rule(self.viewer))
 
     @cached_property
     def membership_page_by_chapter_id(self) -> MembershipPageByChapterIdLoader:

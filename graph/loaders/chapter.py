@@ -3,6 +3,7 @@
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -37,10 +38,14 @@ class ChapterByIdLoader(RowByIdLoader[Chapter]):
 
 
 class MembershipByIdLoader(RowByIdLoader[Membership]):
-    """Membership rows by primary key."""
+    """Membership rows by primary key, those the viewer may reach by id (None for the others:
+    graph.services.visibility.membership_node_rule, the SQL the compiled `node` applies)."""
 
-    def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, queries.list_memberships_by_ids)
+    def __init__(self, database: RequestDatabase, rule: ColumnElement[bool]) -> None:
+        async def fetch(session: AsyncSession, ids: Sequence[int]) -> list[Membership]:
+            return await queries.list_memberships_by_ids(session, ids, rule)
+
+        super().__init__(database, fetch)
 
 
 def _membership_pages(

@@ -46,11 +46,8 @@ def visible_memberships(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[boo
 
 
 def visible_membership_nodes(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    """The memberships `node(id:)` shows (can_see_membership): those the viewer may list, and
-    every one where members:read holds everywhere (a client issued it, a council admin)."""
-    if viewer.has_scope(Scope.MEMBERS_READ):
-        return true()
-    return rules.membership_scope(viewer).predicate()
+    """The memberships `node(id:)` shows (rules.membership_node_rule)."""
+    return rules.membership_node_rule(viewer)
 
 
 def active_memberships(_: Viewer, __: ChapterRegistry) -> ColumnElement[bool]:

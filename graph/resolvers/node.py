@@ -13,7 +13,6 @@ from graph.ids import decode_id
 from graph.resolvers import contribution_nodes, record_nodes
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
-from graph.services.visibility import can_see_membership
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
@@ -36,11 +35,9 @@ def _by_loader(loader_name: str, convert: Callable[[Any], Node]) -> Fetch:
 
 
 async def _membership(context: Context, key: int) -> Node | None:
-    """A membership, if the viewer may see it (checked on the loaded row)."""
+    """A membership, if the viewer may see it (the loader's SQL rule)."""
     row = await context.loaders.membership_by_id.load(key)
-    if row is None or not can_see_membership(
-        context.viewer, row.chapter_id, row.engineer_id, row.status
-    ):
+    if row is None:
         return None
     return Membership.from_model(row)
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import JoinPolicy, MembershipStatus, NotificationKind
 from db.models import Chapter, Membership
+from db.queries import chapter as queries
 from graph.auth.permissions import require_chapter_scope
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
@@ -15,7 +16,7 @@ from graph.chapters import ChapterRegistry
 from graph.services.audit import audited_update, record
 from graph.services.notification import notify
 from graph.services.problems import reject
-from graph.services.visibility import can_see_membership
+from graph.services.visibility import membership_node_rule
 
 
 class ChapterErrorCode(enum.Enum):
@@ -114,8 +115,10 @@ async def _managed(
     session: AsyncSession, viewer: Viewer, membership_id: int, scope: Scope
 ) -> Membership:
     """Load a membership the viewer can see, then check `scope` in its chapter."""
-    row = await session.get(Membership, membership_id, with_for_update=True)
-    if row is None or not can_see_membership(viewer, row.chapter_id, row.engineer_id, row.status):
+    row = await queries.visible_membership_for_update(
+        session, membership_id, membership_node_rule(viewer)
+    )
+    if row is None:
         raise reject(ChapterErrorCode.NOT_FOUND, "No such membership.", "input", "membership")
     require_chapter_scope(viewer, scope, row.chapter_id)
     if row.engineer_id == viewer.engineer_id:

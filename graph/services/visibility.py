@@ -158,13 +158,13 @@ def membership_scope(viewer: Viewer) -> MembershipScope:
     )
 
 
-def can_see_membership(viewer: Viewer, chapter_id: int, engineer_id: int, status: str) -> bool:
-    """The same rule as `membership_scope`, for one loaded membership (node, nodes)."""
-    return (
-        status in PUBLIC_MEMBERSHIP_STATUSES
-        or viewer.engineer_id == engineer_id
-        or viewer.has_chapter_scope(Scope.MEMBERS_READ, chapter_id)
-    )
+def membership_node_rule(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL predicate: the memberships the viewer may reach by id (`node`, `nodes`, a
+    coordinator's action): those they may list, and every one where members:read holds
+    everywhere (a client issued it, a council admin)."""
+    if viewer.has_scope(Scope.MEMBERS_READ):
+        return true()
+    return membership_scope(viewer).predicate()
 
 
 def forum_scope(viewer: Viewer) -> ForumScope:
@@ -241,12 +241,12 @@ __all__ = [
     "announcement_predicate",
     "can_read_forum_category",
     "can_read_forum_thread",
-    "can_see_membership",
     "consent_grant_for",
     "event_scope",
     "field_visible",
     "forum_scope",
     "level_of",
+    "membership_node_rule",
     "membership_scope",
     "moderates_forum_category",
     "shows_field",
