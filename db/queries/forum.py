@@ -113,21 +113,28 @@ def posts() -> Select[ForumPost]:
     return select(ForumPost)
 
 
-async def get_category_by_slug(session: AsyncSession, slug: str) -> ForumCategory | None:
-    """The category with this slug."""
-    return await session.scalar(select(ForumCategory).where(ForumCategory.slug == slug))
+async def get_category_by_slug(
+    session: AsyncSession, slug: str, rule: ColumnElement[bool] | None = None
+) -> ForumCategory | None:
+    """The category with this slug (if `rule`, a predicate on categories, admits it)."""
+    stmt = select(ForumCategory).where(ForumCategory.slug == slug)
+    return await session.scalar(stmt if rule is None else stmt.where(rule))
 
 
-async def list_categories_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumCategory]:
-    """Categories with these primary keys."""
+async def list_categories_by_ids(
+    session: AsyncSession, ids: Sequence[int], rule: ColumnElement[bool] | None = None
+) -> list[ForumCategory]:
+    """Categories with these primary keys (those `rule`, a predicate on categories, admits)."""
     stmt = select(ForumCategory).where(ForumCategory.id.in_(ids))
-    return list((await session.scalars(stmt)).all())
+    return list((await session.scalars(stmt if rule is None else stmt.where(rule))).all())
 
 
-async def list_threads_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumThread]:
-    """Threads with these primary keys."""
+async def list_threads_by_ids(
+    session: AsyncSession, ids: Sequence[int], rule: ColumnElement[bool] | None = None
+) -> list[ForumThread]:
+    """Threads with these primary keys (those `rule`, a predicate on threads, admits)."""
     stmt = select(ForumThread).where(ForumThread.id.in_(ids))
-    return list((await session.scalars(stmt)).all())
+    return list((await session.scalars(stmt if rule is None else stmt.where(rule))).all())
 
 
 async def list_posts_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumPost]:

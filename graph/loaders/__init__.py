@@ -49,6 +49,8 @@ from graph.loaders.forum import (
     ForumThreadCountByCategoryIdLoader,
     ForumThreadPageByCategoryIdLoader,
     ForumVoteByPostIdLoader,
+    ReadableForumCategoryByIdLoader,
+    ReadableForumThreadByIdLoader,
 )
 from graph.loaders.institution import (
     AffiliationByIdLoader,
@@ -58,7 +60,7 @@ from graph.loaders.institution import (
 )
 from graph.loaders.notification import NotificationByIdLoader
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
-from graph.services.visibility import membership_node_rule, shows_field
+from graph.services.visibility import forum_scope, membership_node_rule, shows_field
 
 
 class Loaders:
@@ -242,6 +244,16 @@ class Loaders:
     def forum_thread_by_id(self) -> ForumThreadByIdLoader:
         """ForumThreadByIdLoader, for this request."""
         return ForumThreadByIdLoader(self.database)
+
+    @cached_property
+    def readable_forum_category_by_id(self) -> ReadableForumCategoryByIdLoader:
+        """ReadableForumCategoryByIdLoader, for this request's viewer."""
+        return ReadableForumCategoryByIdLoader(self.database, forum_scope(self.viewer))
+
+    @cached_property
+    def readable_forum_thread_by_id(self) -> ReadableForumThreadByIdLoader:
+        """ReadableForumThreadByIdLoader, for this request's viewer."""
+        return ReadableForumThreadByIdLoader(self.database, forum_scope(self.viewer))
 
     @cached_property
     def forum_post_by_id(self) -> ForumPostByIdLoader:

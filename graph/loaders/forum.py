@@ -61,6 +61,32 @@ class ForumThreadByIdLoader(RowByIdLoader[ForumThread]):
         super().__init__(database, queries.list_threads_by_ids)
 
 
+class ReadableForumCategoryByIdLoader(RowByIdLoader[ForumCategory]):
+    """Forum categories by primary key that the viewer may read (None for the others): the
+    scope's SQL rule, as every category list and the compiled `node` apply it."""
+
+    def __init__(self, database: RequestDatabase, scope: ForumScope) -> None:
+        rule = scope.category_predicate()
+
+        async def fetch(session: AsyncSession, ids: Sequence[int]) -> list[ForumCategory]:
+            return await queries.list_categories_by_ids(session, ids, rule)
+
+        super().__init__(database, fetch)
+
+
+class ReadableForumThreadByIdLoader(RowByIdLoader[ForumThread]):
+    """Forum threads by primary key that the viewer may read (None for the others): the
+    scope's SQL rule (readable category, hidden only to its moderators)."""
+
+    def __init__(self, database: RequestDatabase, scope: ForumScope) -> None:
+        rule = scope.thread_predicate()
+
+        async def fetch(session: AsyncSession, ids: Sequence[int]) -> list[ForumThread]:
+            return await queries.list_threads_by_ids(session, ids, rule)
+
+        super().__init__(database, fetch)
+
+
 class ForumPostByIdLoader(RowByIdLoader[ForumPost]):
     """Forum post rows by primary key (unchecked: callers apply their thread's read rule)."""
 

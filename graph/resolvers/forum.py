@@ -81,11 +81,10 @@ async def forum_category(
     """One category by slug; null when there is none or the viewer may not read it."""
     if len(slug) > 64:
         return None
+    rule = forum_scope(info.context.viewer).category_predicate()
     async with info.context.database.session() as session:
-        row = await queries.get_category_by_slug(session, slug)
-    if row is None or not service.can_read_category(info.context.viewer, row):
-        return None
-    return ForumCategory.from_model(row)
+        row = await queries.get_category_by_slug(session, slug, rule)
+    return ForumCategory.from_model(row) if row is not None else None
 
 
 async def forum_threads(
@@ -123,23 +122,14 @@ async def forum_threads(
 
 
 async def readable_thread(context: Context, thread_id: int) -> models.ForumThread | None:
-    """The thread, if it exists and the viewer may read it (checked on the loaded rows)."""
-    loaders = context.loaders
-    thread = await loaders.forum_thread_by_id.load(thread_id)
-    if thread is None:
-        return None
-    category = await loaders.forum_category_by_id.load(thread.category_id)
-    if category is None or not service.can_read_thread(context.viewer, category, thread):
-        return None
-    return thread
+    """The thread, if it exists and the viewer may read it (the loader's SQL rule)."""
+    return await context.loaders.readable_forum_thread_by_id.load(thread_id)
 
 
 async def category_node(context: Context, key: int) -> Node | None:
     """`node(id:)` for a category: null unless the viewer may read it."""
-    row = await context.loaders.forum_category_by_id.load(key)
-    if row is None or not service.can_read_category(context.viewer, row):
-        return None
-    return ForumCategory.from_model(row)
+    row = await context.loaders.readable_forum_category_by_id.load(key)
+    return ForumCategory.from_model(row) if row is not None else None
 
 
 async def thread_node(context: Context, key: int) -> Node | None:
