@@ -14,7 +14,7 @@ from db.queries.pagination import Ordering
 
 PROGRAMME_ORDERING = Ordering("NEWEST", ("created_at", "id"), descending=True)
 APPLICATION_ORDERING = Ordering("OLDEST", ("created_at", "id"))
-PAIR_ORDER = ("{c}.id",)
+PAIR_ORDERING = Ordering("MADE", ("id",))
 
 _RANK = "array_position(ARRAY['BEGINNER','INTERMEDIATE','ADVANCED','EXPERT'], {level})"
 _OFFSET = (

@@ -57,6 +57,7 @@ from graph.loaders.institution import (
     StaffPageByInstitutionIdLoader,
 )
 from graph.loaders.notification import NotificationByIdLoader
+from graph.loaders.programme import ProgrammeLoaders
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import shows_field
 
@@ -292,3 +293,8 @@ class Loaders:
     def forum_vote_by_post_id(self) -> ForumVoteByPostIdLoader:
         """ForumVoteByPostIdLoader, for this request."""
         return ForumVoteByPostIdLoader(self.database, self.viewer.engineer_id)
+
+    @cached_property
+    def programmes(self) -> ProgrammeLoaders:
+        """The mentorship programmes' loaders, for this request."""
+        return ProgrammeLoaders(self.database, self.viewer)
