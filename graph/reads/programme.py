@@ -49,6 +49,19 @@ def coordinated(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
     return access.coordinates(viewer)
 
 
+def _float(sql: str) -> str:
+    """A Float column as graphql-core writes it: a whole number keeps its `.0` (PostgreSQL's
+    JSON writes 1 where strawberry writes 1.0)."""
+    return (
+        f"(SELECT CASE WHEN f.v = trunc(f.v) THEN (trunc(f.v)::bigint::text || '.0')::json"
+        f" ELSE to_json(f.v) END FROM (SELECT ({sql})::float8 AS v) f)"
+    )
+
+
+FLOATS = frozenset({"completionRate", "hours", "averageRating"})
+"""The report's Float figures."""
+
+
 def _applicant(column: str) -> str:
     return (
         f"{{c}}.id = (SELECT {{c}}_a.applicant_id FROM mentorship_applications {{c}}_a"
@@ -104,7 +117,10 @@ DECLARATION = Declaration(
         TypeMapping(
             "MentorshipProgrammeReport",
             None,
-            {name: Column(sql) for name, sql in REPORT_SQL.items()},
+            {
+                name: Column(_float(sql) if name in FLOATS else sql)
+                for name, sql in REPORT_SQL.items()
+            },
         ),
         TypeMapping(
             "MentorshipApplication",
@@ -124,7 +140,7 @@ DECLARATION = Declaration(
             "mentorship_pairs",
             {
                 "id": global_id("MentorshipPair"),
-                "score": Column("{t}.score::float8"),
+                "score": Column(_float("{t}.score")),
                 **columns(explanation="explanation", manual="manual"),
                 "engagementStatus": Column(
                     "(SELECT {t}_g.status FROM engagements {t}_g"
