@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.queries.matching import OCCUPYING, SCORING, WORKDAY_END, WORKDAY_START, parameters_for
 from db.queries.pagination import Ordering
@@ -108,7 +108,7 @@ class PairScore:
 
 
 async def score_pairs(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     programme_id: int,
     mentor_application_ids: Sequence[int],
     mentee_application_ids: Sequence[int],
