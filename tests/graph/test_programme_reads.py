@@ -188,7 +188,7 @@ async def test_others_see_the_programme_but_not_its_people(
 async def test_a_mentee_sees_their_application_and_their_pair_once_published(
     graphql: GraphQLClient, world: ProgrammeWorld, session: AsyncSession
 ) -> None:
-    row, applications = await programme_world.accepted_cohort(session, world)
+    row, _ = await programme_world.accepted_cohort(session, world)
     await cohort.propose(session, world.viewers["coordinator"], row.id, request_id="t")
     mentee = world.viewers["mentee-w"]
     before = await graphql.data(PROGRAMME_NODE, {"id": _id(row)}, mentee)
