@@ -15,6 +15,10 @@ from db.queries.pagination import Ordering
 PROGRAMME_ORDERING = Ordering("NEWEST", ("created_at", "id"), descending=True)
 APPLICATION_ORDERING = Ordering("OLDEST", ("created_at", "id"))
 PAIR_ORDERING = Ordering("MADE", ("id",))
+SORT_MEMORY = "64MB"
+PAIRS_PER_STATEMENT = 3_000
+"""Pairs one scoring statement handles at most (a slice of the mentors against all mentees)."""
+"""work_mem for the scoring statement's transaction (its sort holds every pair's factors)."""
 
 _RANK = "array_position(ARRAY['BEGINNER','INTERMEDIATE','ADVANCED','EXPERT'], {level})"
 _OFFSET = (
@@ -113,25 +117,40 @@ async def score_pairs(
     mentor_application_ids: Sequence[int],
     mentee_application_ids: Sequence[int],
 ) -> list[PairScore]:
-    """Every mentor-by-mentee pair scored in one statement, by the contribution engine's
-    matching (db.queries.matching.SCORING), best first."""
+    """Every mentor-by-mentee pair scored by the contribution engine's matching
+    (db.queries.matching.SCORING), best first: one statement per slice of mentors holding at
+    most PAIRS_PER_STATEMENT pairs, so that a large cohort stays within the statement
+    timeout."""
     if not mentor_application_ids or not mentee_application_ids:
         return []
-    limit = len(mentor_application_ids) * len(mentee_application_ids)
-    parameters = parameters_for(limit, None, programme_id=programme_id)
-    parameters["mentor_ids"] = list(mentor_application_ids)
-    parameters["mentee_ids"] = list(mentee_application_ids)
-    result = await session.execute(text(_PAIRS + SCORING), parameters)
-    return [
-        PairScore(
-            row.pair_id >> 32,
-            row.pair_id & 0xFFFFFFFF,
-            Decimal(row.score),
-            list(row.factors),
-            row.sentence,
+    # Every pair's row carries its factors (jsonb) into the statement's sort, which spills to
+    # disk at the default work_mem.
+    await session.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
+    mentors = list(mentor_application_ids)
+    step = max(1, PAIRS_PER_STATEMENT // len(mentee_application_ids))
+    found: list[PairScore] = []
+    for start in range(0, len(mentors), step):
+        chunk = mentors[start : start + step]
+        parameters = parameters_for(
+            len(chunk) * len(mentee_application_ids), None, programme_id=programme_id
         )
-        for row in result
-    ]
+        parameters["mentor_ids"] = chunk
+        parameters["mentee_ids"] = list(mentee_application_ids)
+        result = await session.execute(text(_PAIRS + SCORING), parameters)
+        found += [
+            PairScore(
+                row.pair_id >> 32,
+                row.pair_id & 0xFFFFFFFF,
+                Decimal(row.score),
+                list(row.factors),
+                row.sentence,
+            )
+            for row in result
+        ]
+    found.sort(
+        key=lambda pair: (-pair.score, pair.mentor_application_id, pair.mentee_application_id)
+    )
+    return found
 
 
 _ENGAGEMENTS = (
