@@ -279,6 +279,9 @@ class NotificationKind(enum.StrEnum):
     MEMBERSHIP_REJECTED = "MEMBERSHIP_REJECTED"
     MEMBERSHIP_SUSPENDED = "MEMBERSHIP_SUSPENDED"
     MEMBERSHIP_ROLE_CHANGED = "MEMBERSHIP_ROLE_CHANGED"
+    PROGRAMME_APPLICATION_RECEIVED = "PROGRAMME_APPLICATION_RECEIVED"
+    PROGRAMME_APPLICATION_DECIDED = "PROGRAMME_APPLICATION_DECIDED"
+    PROGRAMME_MATCHED = "PROGRAMME_MATCHED"
 
 
 class NotificationChannel(enum.StrEnum):
@@ -288,3 +291,33 @@ class NotificationChannel(enum.StrEnum):
     EMAIL = "EMAIL"
     EMAIL_DIGEST = "EMAIL_DIGEST"
     NONE = "NONE"
+
+
+class ProgrammeStatus(enum.StrEnum):
+    """Where a mentorship programme's cohort stands."""
+
+    OPEN = "OPEN"
+    PROPOSED = "PROPOSED"
+    PUBLISHED = "PUBLISHED"
+
+
+class ProgrammeFormat(enum.StrEnum):
+    """How mentors meet their mentees in a programme."""
+
+    ONE_TO_ONE = "ONE_TO_ONE"
+    GROUP = "GROUP"
+
+
+class ProgrammeRole(enum.StrEnum):
+    """The side a person applies for in a mentorship programme."""
+
+    MENTOR = "MENTOR"
+    MENTEE = "MENTEE"
+
+
+class ProgrammeApplicationStatus(enum.StrEnum):
+    """A programme application's review state."""
+
+    SUBMITTED = "SUBMITTED"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"

@@ -35,6 +35,9 @@ from graph.resolvers import notification as notification_fields
 from graph.resolvers import notification_subscriptions as notification_subscription_fields
 from graph.resolvers import opportunity as contribution_fields
 from graph.resolvers import profile as profile_fields
+from graph.resolvers import programme as programme_fields
+from graph.resolvers import programme_mutations as programme_mutation_fields
+from graph.resolvers import programme_payloads as programme_payload_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
 from graph.subscriptions.execution import EventExecutionContext
@@ -50,6 +53,7 @@ from graph.types.institution import Institution
 from graph.types.node import Node
 from graph.types.notification import Notification
 from graph.types.opportunity import Opportunity
+from graph.types.programme import MentorshipApplication, MentorshipPair, MentorshipProgramme
 from graph.types.taxonomy import Sector
 from graph.types.viewer import Viewer
 
@@ -123,6 +127,11 @@ class Query:
         description="Opportunities the viewer may see (PUBLIC; CHAPTER ones for active members "
         "of a named chapter; INVITED ones for invitees; drafts only for the seeker side), newest "
         "first; with `filter.search`, a full-text search over title and description.",
+    )
+    mentorship_programmes: Connection[MentorshipProgramme] = strawberry.field(
+        resolver=programme_fields.mentorship_programmes,
+        description="Mentorship programmes of chapters and institutions, newest first (public; "
+        "their applications, pairs and reports follow their own rules).",
     )
 
 
@@ -369,6 +378,54 @@ class Mutation:
             description=notification_fields.PREFERENCES_UPDATE,
         )
     )
+    mentorship_programme_create: programme_payload_fields.MentorshipProgrammePayload = (
+        strawberry.field(
+            resolver=programme_mutation_fields.mentorship_programme_create,
+            description=programme_mutation_fields.CREATE,
+        )
+    )
+    mentorship_programme_apply: programme_payload_fields.MentorshipApplicationPayload = (
+        strawberry.field(
+            resolver=programme_mutation_fields.mentorship_programme_apply,
+            description=programme_mutation_fields.APPLY,
+        )
+    )
+    mentorship_application_accept: programme_payload_fields.MentorshipApplicationPayload = (
+        strawberry.field(
+            resolver=programme_mutation_fields.mentorship_application_accept,
+            description=programme_mutation_fields.ACCEPT,
+        )
+    )
+    mentorship_application_decline: programme_payload_fields.MentorshipApplicationPayload = (
+        strawberry.field(
+            resolver=programme_mutation_fields.mentorship_application_decline,
+            description=programme_mutation_fields.DECLINE,
+        )
+    )
+    mentorship_cohort_propose: programme_payload_fields.MentorshipProgrammePayload = (
+        strawberry.field(
+            resolver=programme_mutation_fields.mentorship_cohort_propose,
+            description=programme_mutation_fields.PROPOSE,
+        )
+    )
+    mentorship_cohort_adjust: programme_payload_fields.MentorshipProgrammePayload = (
+        strawberry.field(
+            resolver=programme_mutation_fields.mentorship_cohort_adjust,
+            description=programme_mutation_fields.ADJUST,
+        )
+    )
+    mentorship_cohort_publish: programme_payload_fields.MentorshipProgrammePayload = (
+        strawberry.field(
+            resolver=programme_mutation_fields.mentorship_cohort_publish,
+            description=programme_mutation_fields.PUBLISH,
+        )
+    )
+    mentorship_group_session_log: programme_payload_fields.MentorshipGroupSessionPayload = (
+        strawberry.field(
+            resolver=programme_mutation_fields.mentorship_group_session_log,
+            description=programme_mutation_fields.GROUP_SESSION,
+        )
+    )
 
 
 @strawberry.type(
@@ -435,6 +492,8 @@ def build_schema() -> strawberry.Schema:
             ForumReport,
             ChapterAnnouncement,
             Notification,
+            MentorshipApplication,
+            MentorshipPair,
         ],
         extensions=[
             LimitedParser,

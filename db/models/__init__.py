@@ -39,6 +39,7 @@ from db.models.opportunity import (
     OpportunitySkill,
 )
 from db.models.persisted_query import PersistedQuery
+from db.models.programme import MentorshipApplication, MentorshipPair, MentorshipProgramme
 from db.models.rate_budget import RateBudget
 from db.models.taxonomy import Sector, Skill
 
@@ -75,6 +76,9 @@ __all__ = [
     "LiveEvent",
     "LoginAttempt",
     "Membership",
+    "MentorshipApplication",
+    "MentorshipPair",
+    "MentorshipProgramme",
     "Milestone",
     "Notification",
     "NotificationPreference",

@@ -346,3 +346,8 @@ async def _run(
     return [
         Match(row.pair_id, Decimal(row.score), list(row.factors), row.sentence) for row in result
     ]
+
+SCORING = _SCORING
+"""The scoring part of a matching statement, for other pairings to reuse: it reads pairs from a
+CTE `pairs` (the columns of `_PAIR_COLUMNS` plus `pair_id`, `engineer_id` and the v_* flags) and
+returns `pair_id, score, factors, sentence` ordered best first (parameters: `parameters_for`)."""

@@ -59,6 +59,7 @@ from graph.loaders.institution import (
     StaffPageByInstitutionIdLoader,
 )
 from graph.loaders.notification import NotificationByIdLoader
+from graph.loaders.programme import ProgrammeLoaders
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import forum_scope, membership_node_rule, shows_field
 
@@ -304,3 +305,8 @@ class Loaders:
     def forum_vote_by_post_id(self) -> ForumVoteByPostIdLoader:
         """ForumVoteByPostIdLoader, for this request."""
         return ForumVoteByPostIdLoader(self.database, self.viewer.engineer_id)
+
+    @cached_property
+    def programmes(self) -> ProgrammeLoaders:
+        """The mentorship programmes' loaders, for this request."""
+        return ProgrammeLoaders(self.database, self.viewer)

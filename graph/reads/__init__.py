@@ -15,6 +15,7 @@ from graph.reads import (
     forum,
     institution,
     notification,
+    programme,
     sector,
     viewer,
 )
@@ -30,5 +31,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     contribution.DECLARATION,
     viewer.DECLARATION,
     consent.DECLARATION,
+    programme.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

@@ -13,6 +13,7 @@ from graph.ids import decode_id
 from graph.resolvers import contribution_nodes, record_nodes
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
+from graph.resolvers import programme as programme_fields
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
@@ -78,6 +79,9 @@ NODE_TYPES: dict[str, Fetch] = {
     "Engagement": contribution_nodes.engagement_node,
     "Notification": _by_loader("notification_by_id", Notification.from_model),
     "LedgerEntry": contribution_nodes.ledger_entry_node,
+    "MentorshipProgramme": programme_fields.programme_node,
+    "MentorshipApplication": programme_fields.application_node,
+    "MentorshipPair": programme_fields.pair_node,
 }
 
 

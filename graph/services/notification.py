@@ -44,6 +44,9 @@ DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.EVENT_MOVED: NotificationChannel.EMAIL,
     NotificationKind.EVENT_WAITLIST_PROMOTED: NotificationChannel.EMAIL,
     NotificationKind.CHAPTER_ANNOUNCEMENT: NotificationChannel.IN_APP,
+    NotificationKind.PROGRAMME_APPLICATION_RECEIVED: NotificationChannel.EMAIL_DIGEST,
+    NotificationKind.PROGRAMME_APPLICATION_DECIDED: NotificationChannel.EMAIL,
+    NotificationKind.PROGRAMME_MATCHED: NotificationChannel.EMAIL,
 }
 """Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
 replies, in-app for the rest."""
@@ -70,6 +73,10 @@ SUMMARIES: dict[NotificationKind, str] = {
     NotificationKind.EVENT_MOVED: "An event you registered for has moved",
     NotificationKind.EVENT_WAITLIST_PROMOTED: "You have a place at an event",
     NotificationKind.CHAPTER_ANNOUNCEMENT: "A new announcement from your chapter",
+    NotificationKind.PROGRAMME_APPLICATION_RECEIVED: "New application to your mentorship programme",
+    NotificationKind.PROGRAMME_APPLICATION_DECIDED: "Your mentorship programme application was "
+    "decided",
+    NotificationKind.PROGRAMME_MATCHED: "You were matched in a mentorship programme",
 }
 """The line shown (and mailed) when the writer gave no `summary` of its own."""
 

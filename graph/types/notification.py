@@ -38,6 +38,11 @@ describe_enum(
         "EVENT_MOVED": "An event you registered or queued for changed its time or place.",
         "EVENT_WAITLIST_PROMOTED": "A place opened up: you moved from the waitlist to attending.",
         "CHAPTER_ANNOUNCEMENT": "Your chapter's coordinators posted an announcement.",
+        "PROGRAMME_APPLICATION_RECEIVED": "Someone applied to a mentorship programme you run.",
+        "PROGRAMME_APPLICATION_DECIDED": "Your mentorship programme application was accepted "
+        "or declined.",
+        "PROGRAMME_MATCHED": "A mentorship programme's cohort was published: you have a mentor "
+        "or mentee.",
     },
 )
 describe_enum(

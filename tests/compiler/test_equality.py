@@ -36,6 +36,7 @@ from tests.graph import (
     test_node,
     test_notifications,
     test_page_limits,
+    test_programme_reads,
     test_query_count,
     test_recommendations,
     test_record_nodes,
@@ -293,6 +294,36 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         listed += [(document, {"handle": handle}) for handle in handles]
     listed += event_cases(world)
     listed += entity_cases(world)
+    listed += programme_cases(world)
+    return listed
+
+
+def programme_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The mentorship programmes' read documents over the world's two programmes, their
+    applications (each review state) and pairs."""
+    reads = test_programme_reads
+    keys = [
+        world.ids[name]
+        for name in (
+            "programme-open",
+            "programme-proposed",
+            "application-cmp-1",
+            "application-cmp-4",
+            "application-cmp-5",
+            "application-cmp-2",
+            "pair-0",
+            "pair-1",
+        )
+    ]
+    listed: list[tuple[str, dict[str, Any] | None]] = [(reads.PROGRAMMES, {"first": 10})]
+    listed.append((reads.PROGRAMMES, {"first": 1}))
+    listed += [(reads.PROGRAMME_NODE, {"id": key}) for key in keys]
+    listed.append((reads.PROGRAMME_NODES, {"ids": keys}))
+    proposed = world.ids["programme-proposed"]
+    listed += [
+        (reads.PAIR_PAGES, {"id": proposed, "first": 1}),
+        (reads.PAIR_PAGES, {"id": proposed, "last": 1}),
+    ]
     return listed
 
 

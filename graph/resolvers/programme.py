@@ -1,0 +1,50 @@
+"""Query fields for mentorship programmes and their `node(id:)` fetchers (each under the same
+SQL rule the compiled path inlines: graph.services.programme_access)."""
+
+from sqlalchemy import select
+
+from db import models
+from db.queries import programme as queries
+from graph.context import Context, Info
+from graph.pagination import PageArgs
+from graph.services.listing import page_of
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.node import Node
+from graph.types.programme import MentorshipApplication, MentorshipPair, MentorshipProgramme
+
+
+async def mentorship_programmes(
+    info: Info,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+) -> Connection[MentorshipProgramme]:
+    """Every mentorship programme, newest first (programmes are public)."""
+    ordering = queries.PROGRAMME_ORDERING
+    page, count = await page_of(
+        info.context.database,
+        select(models.MentorshipProgramme),
+        models.MentorshipProgramme,
+        ordering,
+        PageArgs(first, after, last, before),
+    )
+    return build_connection(page, ordering, MentorshipProgramme.from_model, count)
+
+
+async def programme_node(context: Context, key: int) -> Node | None:
+    """A programme (public)."""
+    row = await context.loaders.programmes.programme_by_id.load(key)
+    return MentorshipProgramme.from_model(row) if row is not None else None
+
+
+async def application_node(context: Context, key: int) -> Node | None:
+    """An application, for its applicant and the programme's coordinators."""
+    row = await context.loaders.programmes.application_by_id.load(key)
+    return MentorshipApplication.from_model(row) if row is not None else None
+
+
+async def pair_node(context: Context, key: int) -> Node | None:
+    """A pair, for the coordinators and (once published) the pair itself."""
+    row = await context.loaders.programmes.pair_by_id.load(key)
+    return MentorshipPair.from_model(row) if row is not None else None
