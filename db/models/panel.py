@@ -97,7 +97,6 @@ class PanelMembership(Base):
     __table_args__ = (
         UniqueConstraint("panel_id", "member_id", name="uq_panel_memberships_member"),
         CheckConstraint("term_ends_on > term_starts_on", name="term_order"),
-        CheckConstraint("ended_on IS NULL OR ended_on >= term_starts_on", name="ended_within_term"),
         Index("ix_panel_memberships_panel", "panel_id", "term_starts_on", "id"),
         Index("ix_panel_memberships_member", "member_id"),
     )

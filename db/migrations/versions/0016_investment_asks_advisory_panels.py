@@ -383,10 +383,6 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "ended_on IS NULL OR ended_on >= term_starts_on",
-            name=op.f("ck_panel_memberships_ended_within_term"),
-        ),
-        sa.CheckConstraint(
             "term_ends_on > term_starts_on", name=op.f("ck_panel_memberships_term_order")
         ),
         sa.ForeignKeyConstraint(
