@@ -56,7 +56,9 @@ from graph.loaders.institution import (
     StaffCountByInstitutionIdLoader,
     StaffPageByInstitutionIdLoader,
 )
+from graph.loaders.investment import InvestmentLoaders
 from graph.loaders.notification import NotificationByIdLoader
+from graph.loaders.panel import PanelLoaders
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import shows_field
 
@@ -292,3 +294,13 @@ class Loaders:
     def forum_vote_by_post_id(self) -> ForumVoteByPostIdLoader:
         """ForumVoteByPostIdLoader, for this request."""
         return ForumVoteByPostIdLoader(self.database, self.viewer.engineer_id)
+
+    @cached_property
+    def investment(self) -> InvestmentLoaders:
+        """The investment domain's loaders, for this request."""
+        return InvestmentLoaders(self.database, self.viewer)
+
+    @cached_property
+    def panels(self) -> PanelLoaders:
+        """The panels domain's loaders, for this request."""
+        return PanelLoaders(self.database, self.viewer)

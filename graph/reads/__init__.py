@@ -14,7 +14,9 @@ from graph.reads import (
     event,
     forum,
     institution,
+    investment,
     notification,
+    panel,
     sector,
     viewer,
 )
@@ -30,5 +32,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     contribution.DECLARATION,
     viewer.DECLARATION,
     consent.DECLARATION,
+    investment.DECLARATION,
+    panel.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

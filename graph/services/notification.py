@@ -44,6 +44,12 @@ DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.EVENT_MOVED: NotificationChannel.EMAIL,
     NotificationKind.EVENT_WAITLIST_PROMOTED: NotificationChannel.EMAIL,
     NotificationKind.CHAPTER_ANNOUNCEMENT: NotificationChannel.IN_APP,
+    NotificationKind.INVESTMENT_COMMITMENT_CHANGED: NotificationChannel.IN_APP,
+    NotificationKind.INVESTMENT_ASK_CLOSED: NotificationChannel.EMAIL,
+    NotificationKind.PANEL_NOMINATED: NotificationChannel.EMAIL,
+    NotificationKind.PANEL_CANDIDACY_RECEIVED: NotificationChannel.IN_APP,
+    NotificationKind.PANEL_APPOINTED: NotificationChannel.EMAIL,
+    NotificationKind.PANEL_MEMBERSHIP_ENDED: NotificationChannel.EMAIL,
 }
 """Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
 replies, in-app for the rest."""
@@ -70,6 +76,12 @@ SUMMARIES: dict[NotificationKind, str] = {
     NotificationKind.EVENT_MOVED: "An event you registered for has moved",
     NotificationKind.EVENT_WAITLIST_PROMOTED: "You have a place at an event",
     NotificationKind.CHAPTER_ANNOUNCEMENT: "A new announcement from your chapter",
+    NotificationKind.INVESTMENT_COMMITMENT_CHANGED: "A commitment to your investment ask changed",
+    NotificationKind.INVESTMENT_ASK_CLOSED: "An investment ask you committed to closed",
+    NotificationKind.PANEL_NOMINATED: "You were nominated for a panel",
+    NotificationKind.PANEL_CANDIDACY_RECEIVED: "A new candidate for your panel",
+    NotificationKind.PANEL_APPOINTED: "You were appointed to a panel",
+    NotificationKind.PANEL_MEMBERSHIP_ENDED: "A panel membership ended",
 }
 """The line shown (and mailed) when the writer gave no `summary` of its own."""
 

@@ -38,6 +38,14 @@ describe_enum(
         "EVENT_MOVED": "An event you registered or queued for changed its time or place.",
         "EVENT_WAITLIST_PROMOTED": "A place opened up: you moved from the waitlist to attending.",
         "CHAPTER_ANNOUNCEMENT": "Your chapter's coordinators posted an announcement.",
+        "INVESTMENT_COMMITMENT_CHANGED": "A soft commitment to your startup's investment ask was "
+        "made, changed or withdrawn (the committer is named only if they disclosed themselves).",
+        "INVESTMENT_ASK_CLOSED": "An investment ask you committed to was closed.",
+        "PANEL_NOMINATED": "Someone nominated you for a seat on a panel; accept or decline.",
+        "PANEL_CANDIDACY_RECEIVED": "A candidate applied, or accepted a nomination, for a seat on "
+        "your institution's panel.",
+        "PANEL_APPOINTED": "You were appointed to a panel (an engagement started).",
+        "PANEL_MEMBERSHIP_ENDED": "A panel seat ended early: the member resigned or was removed.",
     },
 )
 describe_enum(
