@@ -509,12 +509,13 @@ async def log_meeting(
         or not 1 <= draft.minutes <= 1440
         or draft.held_on > _today()
         or len(draft.notes) > NOTES_MAX
-        or not draft.attendees
+        or not 1 <= len(draft.attendees) <= SEATS_MAX
     ):
         raise reject(
             Code.INVALID_MEETING,
             f"A meeting has a title of 1–{NAME_MAX} characters, lasts 1–1440 minutes, is not "
-            f"in the future, has at most {NOTES_MAX} characters of notes and an attendee.",
+            f"in the future, has at most {NOTES_MAX} characters of notes and 1–{SEATS_MAX} "
+            "attendees.",
         )
     members = list(
         await session.scalars(
