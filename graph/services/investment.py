@@ -264,6 +264,7 @@ async def commit(
     found.status = CommitmentStatus.ACTIVE.value
     found.withdrawn_at = None
     await session.flush()
+    await session.refresh(found)
     await _tell_staff(session, row, found, "COMMITTED")
     return found
 
@@ -301,6 +302,7 @@ async def change(
     if disclosed is not None:
         found.disclosed = disclosed
     await session.flush()
+    await session.refresh(found)
     await _tell_staff(session, row, found, "CHANGED")
     return found
 
@@ -313,5 +315,6 @@ async def withdraw(
     found.status = CommitmentStatus.WITHDRAWN.value
     found.withdrawn_at = datetime.now(UTC)
     await session.flush()
+    await session.refresh(found)
     await _tell_staff(session, row, found, "WITHDRAWN")
     return found
