@@ -68,8 +68,8 @@ class PanelCandidacy(Base):
         CheckConstraint(check_in("status", CandidacyStatus), name="status_known"),
         CheckConstraint(f"char_length(statement) <= {STATEMENT_MAX}", name="statement_length"),
         CheckConstraint(
-            "(source = 'NOMINATED') = (nominated_by_id IS NOT NULL OR status <> 'NOMINATED')",
-            name="nominated_by_someone",
+            "source = 'NOMINATED' OR nominated_by_id IS NULL",
+            name="applications_unnominated",
         ),
         Index("ix_panel_candidacies_panel", "panel_id", "created_at", "id"),
         Index("ix_panel_candidacies_candidate", "candidate_id"),

@@ -272,8 +272,8 @@ def upgrade() -> None:
         ),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
-            "(source = 'NOMINATED') = (nominated_by_id IS NOT NULL OR status <> 'NOMINATED')",
-            name=op.f("ck_panel_candidacies_nominated_by_someone"),
+            "source = 'NOMINATED' OR nominated_by_id IS NULL",
+            name=op.f("ck_panel_candidacies_applications_unnominated"),
         ),
         sa.CheckConstraint(
             "source IN ('NOMINATED', 'APPLIED')", name=op.f("ck_panel_candidacies_source_known")
