@@ -18,6 +18,7 @@ from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
 from db.seed.notifications import NOTIFICATION_TABLES, seed_notifications
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
+from db.seed.programmes import PROGRAMME_TABLES, seed_programmes
 from db.seed.tables import (
     ENGINEER_COLUMNS,
     ENGINEER_TABLES,
@@ -184,6 +185,10 @@ async def seed(
         )
         events = await seed_events(connection, random.Random(f"events-{random_seed}"), scale)
         progress(", ".join(f"{name.replace('_', ' ')} {count}" for name, count in events.items()))
+        programmes = await seed_programmes(
+            connection, random.Random(f"programmes-{random_seed}"), scale, load_cpd_config()
+        )
+        progress(", ".join(f"{name.replace('_', ' ')} {n}" for name, n in programmes.items()))
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
         await bulk.advance_sequences(connection)
@@ -198,6 +203,7 @@ async def seed(
                 *CONTRIBUTION_TABLES,
                 *EVENT_TABLES,
                 *NOTIFICATION_TABLES,
+                *PROGRAMME_TABLES,
                 "chapters",
             ],
         )
