@@ -4,7 +4,7 @@ meetings. No engagements, ledger entries or notifications, so other answers do n
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,7 +42,7 @@ async def build(session: AsyncSession, found: "World") -> None:
     )
     found.ids["ask-open"] = encode_id("InvestmentAsk", open_ask.id)
     found.ids["ask-closed"] = encode_id("InvestmentAsk", closed_ask.id)
-    commitments = [
+    commitments: list[tuple[Any, int, dict[str, Any]]] = [
         (open_ask, 0, {"disclosed": True, "conditions": "A board observer seat"}),
         (open_ask, 2, {"amount": Decimal("99.50")}),
         (open_ask, 3, {"disclosed": True, "status": "WITHDRAWN", "withdrawn_at": CLOSED_AT}),
@@ -73,7 +73,7 @@ async def build(session: AsyncSession, found: "World") -> None:
     )
     found.ids["panel-open"] = encode_id("AdvisoryPanel", panel.id)
     found.ids["panel-closed"] = encode_id("AdvisoryPanel", closed_panel.id)
-    seats = [
+    seats: list[tuple[Any, int, dict[str, Any]]] = [
         (panel, 0, {}),
         (panel, 2, {"term_ends_on": date(2025, 6, 30)}),
         (panel, 3, {"ended_on": date(2025, 3, 1)}),
@@ -82,18 +82,18 @@ async def build(session: AsyncSession, found: "World") -> None:
     ]
     memberships = []
     for index, (target, number, values) in enumerate(seats):
-        row = await world.seat(session, target, engineers[number], **values)
-        memberships.append(row)
-        found.ids[f"seat-{index}"] = encode_id("PanelMembership", row.id)
-    candidacies = [
+        seat = await world.seat(session, target, engineers[number], **values)
+        memberships.append(seat)
+        found.ids[f"seat-{index}"] = encode_id("PanelMembership", seat.id)
+    candidacies: list[tuple[Any, int, dict[str, Any]]] = [
         (panel, 6, {"statement": "Water policy experience"}),
         (panel, 5, {"source": "NOMINATED", "status": "NOMINATED", "nominated_by_id": people[3]}),
         (panel, 0, {"status": "APPOINTED", "decided_at": CLOSED_AT}),
         (closed_panel, 1, {"status": "WITHDRAWN", "decided_at": CLOSED_AT}),
     ]
     for index, (target, number, values) in enumerate(candidacies):
-        row = await world.candidacy(session, target, engineers[number], **values)
-        found.ids[f"candidacy-{index}"] = encode_id("PanelCandidacy", row.id)
+        standing = await world.candidacy(session, target, engineers[number], **values)
+        found.ids[f"candidacy-{index}"] = encode_id("PanelCandidacy", standing.id)
     for index, (held, attendees) in enumerate(
         ((date(2025, 2, 1), (0, 2)), (date(2025, 9, 1), (0,)))
     ):

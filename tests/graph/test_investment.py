@@ -236,14 +236,14 @@ async def test_committing_changing_withdrawing_and_closing(
     assert (await graphql.execute(COMMIT, {"input": given})).errors[0].extensions[
         "code"
     ] == "UNAUTHENTICATED"
-    for change, code in [
+    for bad, code in [
         ({"amount": "-100"}, "INVALID_AMOUNT"),
         ({"amount": "0.001"}, "INVALID_AMOUNT"),
         ({"conditions": "x" * 2001}, "INVALID_CONDITIONS"),
         ({"ask": "garbage"}, "NOT_FOUND"),
         ({"ask": encode_id("InvestmentAsk", 10**9)}, "NOT_FOUND"),
     ]:
-        assert (await commit({**given, **change}, as_investor))["userErrors"][0]["code"] == code
+        assert (await commit({**given, **bad}, as_investor))["userErrors"][0]["code"] == code
     assert (await commit(given, as_staff))["userErrors"][0]["code"] == "OWN_ASK"
     assert await _count(session, InvestmentCommitment) == 0
     # A commitment, once; the investor's own total shows nothing (not staff)

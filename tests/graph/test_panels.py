@@ -160,7 +160,7 @@ async def test_only_staff_open_panels_and_bad_input_changes_nothing(
     assert refused["advisoryPanelCreate"]["userErrors"][0]["code"] == "NOT_STAFF"
     as_staff = await viewers.engineer(session, registry, staff)
     past = (start - timedelta(days=1)).isoformat()
-    for change, code in [
+    invalid: list[tuple[dict[str, Any], str]] = [
         ({"institution": "nope"}, "NOT_FOUND"),
         ({"name": ""}, "INVALID_NAME"),
         ({"name": "n" * 201}, "INVALID_NAME"),
@@ -170,7 +170,8 @@ async def test_only_staff_open_panels_and_bad_input_changes_nothing(
         ({"termEndsOn": given["termStartsOn"]}, "INVALID_TERM"),
         ({"termStartsOn": "2000-01-01", "termEndsOn": past}, "INVALID_TERM"),
         ({"termEndsOn": (start + timedelta(days=5000)).isoformat()}, "INVALID_TERM"),
-    ]:
+    ]
+    for change, code in invalid:
         answer = await graphql.data(CREATE, {"input": {**given, **change}}, as_staff)
         assert answer["advisoryPanelCreate"]["userErrors"][0]["code"] == code, change
     assert await _count(session, AuditLogEntry) == 0
@@ -424,7 +425,7 @@ async def test_meetings_are_countersigned_sessions_in_the_ledger(
         MEETING, {"input": given}, await viewers.engineer(session, registry, first)
     )
     assert refused["panelMeetingLog"]["userErrors"][0]["code"] == "NOT_STAFF"
-    for change, code in [
+    invalid: list[tuple[dict[str, Any], str]] = [
         ({"minutes": 0}, "INVALID_MEETING"),
         ({"heldOn": (world.today() + timedelta(days=2)).isoformat()}, "INVALID_MEETING"),
         ({"title": "t" * 201}, "INVALID_MEETING"),
@@ -433,7 +434,8 @@ async def test_meetings_are_countersigned_sessions_in_the_ledger(
         ({"attendees": [*seats, outsider_seat]}, "NOT_ATTENDEE"),
         ({"attendees": ["bad"]}, "NOT_FOUND"),
         ({"heldOn": "2001-01-01"}, "NOT_ATTENDEE"),
-    ]:
+    ]
+    for change, code in invalid:
         answer = await graphql.data(MEETING, {"input": {**given, **change}}, as_staff)
         assert answer["panelMeetingLog"]["userErrors"][0]["code"] == code, change
     assert await _count(session, LedgerEntry) == 0
