@@ -282,6 +282,12 @@ class NotificationKind(enum.StrEnum):
     PROGRAMME_APPLICATION_RECEIVED = "PROGRAMME_APPLICATION_RECEIVED"
     PROGRAMME_APPLICATION_DECIDED = "PROGRAMME_APPLICATION_DECIDED"
     PROGRAMME_MATCHED = "PROGRAMME_MATCHED"
+    INVESTMENT_COMMITMENT_CHANGED = "INVESTMENT_COMMITMENT_CHANGED"
+    INVESTMENT_ASK_CLOSED = "INVESTMENT_ASK_CLOSED"
+    PANEL_NOMINATED = "PANEL_NOMINATED"
+    PANEL_CANDIDACY_RECEIVED = "PANEL_CANDIDACY_RECEIVED"
+    PANEL_APPOINTED = "PANEL_APPOINTED"
+    PANEL_MEMBERSHIP_ENDED = "PANEL_MEMBERSHIP_ENDED"
 
 
 class NotificationChannel(enum.StrEnum):
@@ -321,3 +327,63 @@ class ProgrammeApplicationStatus(enum.StrEnum):
     SUBMITTED = "SUBMITTED"
     ACCEPTED = "ACCEPTED"
     DECLINED = "DECLINED"
+class InvestmentStage(enum.StrEnum):
+    """How far a startup has come, as investors name funding rounds."""
+
+    PRE_SEED = "PRE_SEED"
+    SEED = "SEED"
+    SERIES_A = "SERIES_A"
+    SERIES_B = "SERIES_B"
+    GROWTH = "GROWTH"
+
+
+class InvestmentAskStatus(enum.StrEnum):
+    """Whether an investment ask still takes commitments."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+class CommitmentStatus(enum.StrEnum):
+    """Whether a soft commitment still stands."""
+
+    ACTIVE = "ACTIVE"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class PanelKind(enum.StrEnum):
+    """What an institution's panel is for."""
+
+    ADVISORY = "ADVISORY"
+    CURRICULUM_REVIEW = "CURRICULUM_REVIEW"
+
+
+class PanelStatus(enum.StrEnum):
+    """Whether a panel takes nominations and applications."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+class CandidacySource(enum.StrEnum):
+    """How someone became a candidate for a panel seat."""
+
+    NOMINATED = "NOMINATED"
+    APPLIED = "APPLIED"
+
+
+class CandidacyStatus(enum.StrEnum):
+    """Lifecycle of a candidacy for a panel seat."""
+
+    NOMINATED = "NOMINATED"
+    PENDING = "PENDING"
+    APPOINTED = "APPOINTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class PanelMembershipStatus(enum.StrEnum):
+    """Where a panel member's term stands (never stored: read from the dates)."""
+
+    UPCOMING = "UPCOMING"
+    ACTIVE = "ACTIVE"
+    ENDED = "ENDED"

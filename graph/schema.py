@@ -29,11 +29,13 @@ from graph.resolvers import forum as forum_fields
 from graph.resolvers import forum_mutations as forum_mutation_fields
 from graph.resolvers import forum_subscriptions as forum_subscription_fields
 from graph.resolvers import institution as institution_fields
+from graph.resolvers import investment as investment_fields
 from graph.resolvers import membership as membership_fields
 from graph.resolvers import node as node_fields
 from graph.resolvers import notification as notification_fields
 from graph.resolvers import notification_subscriptions as notification_subscription_fields
 from graph.resolvers import opportunity as contribution_fields
+from graph.resolvers import panel as panel_fields
 from graph.resolvers import profile as profile_fields
 from graph.resolvers import programme as programme_fields
 from graph.resolvers import programme_mutations as programme_mutation_fields
@@ -50,9 +52,11 @@ from graph.types.event import Event
 from graph.types.forum import ForumCategory, ForumPost, ForumThread
 from graph.types.forum_report import ForumReport
 from graph.types.institution import Institution
+from graph.types.investment import InvestmentAsk
 from graph.types.node import Node
 from graph.types.notification import Notification
 from graph.types.opportunity import Opportunity
+from graph.types.panel import AdvisoryPanel
 from graph.types.programme import MentorshipApplication, MentorshipPair, MentorshipProgramme
 from graph.types.taxonomy import Sector
 from graph.types.viewer import Viewer
@@ -132,6 +136,15 @@ class Query:
         resolver=programme_fields.mentorship_programmes,
         description="Mentorship programmes of chapters and institutions, newest first (public; "
         "their applications, pairs and reports follow their own rules).",
+    )
+    investment_asks: Connection[InvestmentAsk] = strawberry.field(
+        resolver=investment_fields.investment_asks,
+        description="Startups' investment asks, newest first (public). Contributors record soft "
+        "commitments; the portal moves no money.",
+    )
+    advisory_panels: Connection[AdvisoryPanel] = strawberry.field(
+        resolver=panel_fields.advisory_panels,
+        description="Institutions' advisory and curriculum-review panels, newest first (public).",
     )
 
 
@@ -425,6 +438,54 @@ class Mutation:
             resolver=programme_mutation_fields.mentorship_group_session_log,
             description=programme_mutation_fields.GROUP_SESSION,
         )
+    )
+    investment_ask_create: investment_fields.InvestmentAskPayload = strawberry.field(
+        resolver=investment_fields.investment_ask_create, description=investment_fields.ASK_CREATE
+    )
+    investment_ask_close: investment_fields.InvestmentAskPayload = strawberry.field(
+        resolver=investment_fields.investment_ask_close, description=investment_fields.ASK_CLOSE
+    )
+    investment_commit: investment_fields.InvestmentCommitmentPayload = strawberry.field(
+        resolver=investment_fields.investment_commit, description=investment_fields.COMMIT
+    )
+    investment_commitment_change: investment_fields.InvestmentCommitmentPayload = strawberry.field(
+        resolver=investment_fields.investment_commitment_change,
+        description=investment_fields.COMMITMENT_CHANGE,
+    )
+    investment_commitment_withdraw: investment_fields.InvestmentCommitmentPayload = (
+        strawberry.field(
+            resolver=investment_fields.investment_commitment_withdraw,
+            description=investment_fields.COMMITMENT_WITHDRAW,
+        )
+    )
+    advisory_panel_create: panel_fields.AdvisoryPanelPayload = strawberry.field(
+        resolver=panel_fields.advisory_panel_create, description=panel_fields.PANEL_CREATE
+    )
+    advisory_panel_close: panel_fields.AdvisoryPanelPayload = strawberry.field(
+        resolver=panel_fields.advisory_panel_close, description=panel_fields.PANEL_CLOSE
+    )
+    panel_nominate: panel_fields.PanelCandidacyPayload = strawberry.field(
+        resolver=panel_fields.panel_nominate, description=panel_fields.PANEL_NOMINATE
+    )
+    panel_apply: panel_fields.PanelCandidacyPayload = strawberry.field(
+        resolver=panel_fields.panel_apply, description=panel_fields.PANEL_APPLY
+    )
+    panel_nomination_accept: panel_fields.PanelCandidacyPayload = strawberry.field(
+        resolver=panel_fields.panel_nomination_accept,
+        description=panel_fields.PANEL_NOMINATION_ACCEPT,
+    )
+    panel_candidacy_withdraw: panel_fields.PanelCandidacyPayload = strawberry.field(
+        resolver=panel_fields.panel_candidacy_withdraw,
+        description=panel_fields.PANEL_CANDIDACY_WITHDRAW,
+    )
+    panel_appoint: panel_fields.PanelMembershipPayload = strawberry.field(
+        resolver=panel_fields.panel_appoint, description=panel_fields.PANEL_APPOINT
+    )
+    panel_membership_end: panel_fields.PanelMembershipPayload = strawberry.field(
+        resolver=panel_fields.panel_membership_end, description=panel_fields.PANEL_MEMBERSHIP_END
+    )
+    panel_meeting_log: panel_fields.PanelMeetingPayload = strawberry.field(
+        resolver=panel_fields.panel_meeting_log, description=panel_fields.PANEL_MEETING_LOG
     )
 
 

@@ -22,6 +22,7 @@ from db.models.event import (
 )
 from db.models.forum import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
 from db.models.institution import Affiliation, Institution
+from db.models.investment import InvestmentAsk, InvestmentCommitment
 from db.models.ledger import LedgerEntry, Notification
 from db.models.notification import LiveEvent, NotificationPreference
 from db.models.oauth import (
@@ -38,6 +39,13 @@ from db.models.opportunity import (
     OpportunitySector,
     OpportunitySkill,
 )
+from db.models.panel import (
+    AdvisoryPanel,
+    PanelAttendance,
+    PanelCandidacy,
+    PanelMeeting,
+    PanelMembership,
+)
 from db.models.persisted_query import PersistedQuery
 from db.models.programme import MentorshipApplication, MentorshipPair, MentorshipProgramme
 from db.models.rate_budget import RateBudget
@@ -47,6 +55,7 @@ __all__ = [
     "AccessLogEntry",
     "Account",
     "AccountToken",
+    "AdvisoryPanel",
     "Affiliation",
     "Application",
     "AuditLogEntry",
@@ -71,6 +80,8 @@ __all__ = [
     "ForumThread",
     "ForumVote",
     "Institution",
+    "InvestmentAsk",
+    "InvestmentCommitment",
     "Invitation",
     "LedgerEntry",
     "LiveEvent",
@@ -88,6 +99,10 @@ __all__ = [
     "OpportunitySector",
     "OpportunitySkill",
     "OutboxEmail",
+    "PanelAttendance",
+    "PanelCandidacy",
+    "PanelMeeting",
+    "PanelMembership",
     "PersistedQuery",
     "Position",
     "ProblemReport",

@@ -17,6 +17,7 @@ from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
 from db.seed.notifications import NOTIFICATION_TABLES, seed_notifications
+from db.seed.panels import PANEL_TABLES, seed_panels
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
 from db.seed.programmes import PROGRAMME_TABLES, seed_programmes
 from db.seed.tables import (
@@ -189,6 +190,10 @@ async def seed(
             connection, random.Random(f"programmes-{random_seed}"), scale
         )
         progress(", ".join(f"{name.replace('_', ' ')} {n}" for name, n in programmes.items()))
+        panels = await seed_panels(
+            connection, random.Random(f"programmes-{random_seed}"), scale, load_cpd_config()
+        )
+        progress(", ".join(f"{name.replace('_', ' ')} {n}" for name, n in panels.items()))
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
         await bulk.advance_sequences(connection)
@@ -203,6 +208,7 @@ async def seed(
                 *CONTRIBUTION_TABLES,
                 *EVENT_TABLES,
                 *NOTIFICATION_TABLES,
+                *PANEL_TABLES,
                 "chapters",
                 *PROGRAMME_TABLES,
             ],

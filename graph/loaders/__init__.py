@@ -58,7 +58,9 @@ from graph.loaders.institution import (
     StaffCountByInstitutionIdLoader,
     StaffPageByInstitutionIdLoader,
 )
+from graph.loaders.investment import InvestmentLoaders
 from graph.loaders.notification import NotificationByIdLoader
+from graph.loaders.panel import PanelLoaders
 from graph.loaders.programme import ProgrammeLoaders
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import forum_scope, membership_node_rule, shows_field
@@ -310,3 +312,13 @@ class Loaders:
     def programmes(self) -> ProgrammeLoaders:
         """The mentorship programmes' loaders, for this request."""
         return ProgrammeLoaders(self.database, self.viewer)
+
+    @cached_property
+    def investment(self) -> InvestmentLoaders:
+        """The investment domain's loaders, for this request."""
+        return InvestmentLoaders(self.database, self.viewer)
+
+    @cached_property
+    def panels(self) -> PanelLoaders:
+        """The panels domain's loaders, for this request."""
+        return PanelLoaders(self.database, self.viewer)

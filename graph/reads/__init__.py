@@ -14,7 +14,9 @@ from graph.reads import (
     event,
     forum,
     institution,
+    investment,
     notification,
+    panel,
     programme,
     sector,
     viewer,
@@ -32,5 +34,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     viewer.DECLARATION,
     consent.DECLARATION,
     programme.DECLARATION,
+    investment.DECLARATION,
+    panel.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

@@ -13,6 +13,8 @@ from graph.ids import decode_id
 from graph.resolvers import contribution_nodes, record_nodes
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
+from graph.resolvers import investment as investment_fields
+from graph.resolvers import panel as panel_fields
 from graph.resolvers import programme as programme_fields
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
@@ -82,6 +84,12 @@ NODE_TYPES: dict[str, Fetch] = {
     "MentorshipProgramme": programme_fields.programme_node,
     "MentorshipApplication": programme_fields.application_node,
     "MentorshipPair": programme_fields.pair_node,
+    "InvestmentAsk": investment_fields.ask_node,
+    "InvestmentCommitment": investment_fields.commitment_node,
+    "AdvisoryPanel": panel_fields.panel_node,
+    "PanelMembership": panel_fields.membership_node,
+    "PanelCandidacy": panel_fields.candidacy_node,
+    "PanelMeeting": panel_fields.meeting_node,
 }
 
 

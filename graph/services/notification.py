@@ -47,6 +47,12 @@ DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.PROGRAMME_APPLICATION_RECEIVED: NotificationChannel.EMAIL_DIGEST,
     NotificationKind.PROGRAMME_APPLICATION_DECIDED: NotificationChannel.EMAIL,
     NotificationKind.PROGRAMME_MATCHED: NotificationChannel.EMAIL,
+    NotificationKind.INVESTMENT_COMMITMENT_CHANGED: NotificationChannel.IN_APP,
+    NotificationKind.INVESTMENT_ASK_CLOSED: NotificationChannel.EMAIL,
+    NotificationKind.PANEL_NOMINATED: NotificationChannel.EMAIL,
+    NotificationKind.PANEL_CANDIDACY_RECEIVED: NotificationChannel.IN_APP,
+    NotificationKind.PANEL_APPOINTED: NotificationChannel.EMAIL,
+    NotificationKind.PANEL_MEMBERSHIP_ENDED: NotificationChannel.EMAIL,
 }
 """Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
 replies, in-app for the rest."""
@@ -77,6 +83,12 @@ SUMMARIES: dict[NotificationKind, str] = {
     NotificationKind.PROGRAMME_APPLICATION_DECIDED: "Your mentorship programme application was "
     "decided",
     NotificationKind.PROGRAMME_MATCHED: "You were matched in a mentorship programme",
+    NotificationKind.INVESTMENT_COMMITMENT_CHANGED: "A commitment to your investment ask changed",
+    NotificationKind.INVESTMENT_ASK_CLOSED: "An investment ask you committed to closed",
+    NotificationKind.PANEL_NOMINATED: "You were nominated for a panel",
+    NotificationKind.PANEL_CANDIDACY_RECEIVED: "A new candidate for your panel",
+    NotificationKind.PANEL_APPOINTED: "You were appointed to a panel",
+    NotificationKind.PANEL_MEMBERSHIP_ENDED: "A panel membership ended",
 }
 """The line shown (and mailed) when the writer gave no `summary` of its own."""
 

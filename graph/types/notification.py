@@ -43,6 +43,14 @@ describe_enum(
         "or declined.",
         "PROGRAMME_MATCHED": "A mentorship programme's cohort was published: you have a mentor "
         "or mentee.",
+        "INVESTMENT_COMMITMENT_CHANGED": "A soft commitment to your startup's investment ask was "
+        "made, changed or withdrawn (the committer is named only if they disclosed themselves).",
+        "INVESTMENT_ASK_CLOSED": "An investment ask you committed to was closed.",
+        "PANEL_NOMINATED": "Someone nominated you for a seat on a panel; accept or decline.",
+        "PANEL_CANDIDACY_RECEIVED": "A candidate applied, or accepted a nomination, for a seat on "
+        "your institution's panel.",
+        "PANEL_APPOINTED": "You were appointed to a panel (an engagement started).",
+        "PANEL_MEMBERSHIP_ENDED": "A panel seat ended early: the member resigned or was removed.",
     },
 )
 describe_enum(

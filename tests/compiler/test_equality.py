@@ -33,9 +33,11 @@ from tests.graph import (
     test_event_mutations,
     test_event_query_count,
     test_forum,
+    test_investment,
     test_node,
     test_notifications,
     test_page_limits,
+    test_panels,
     test_programme_reads,
     test_query_count,
     test_recommendations,
@@ -295,6 +297,27 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += event_cases(world)
     listed += entity_cases(world)
     listed += programme_cases(world)
+    listed += panel_cases(world)
+    return listed
+
+
+def panel_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """Investment asks and panels: each ask, commitment, panel, seat, candidacy and meeting."""
+    asks = [world.ids["ask-open"], world.ids["ask-closed"]]
+    commitments = [world.ids[f"commitment-{index}"] for index in range(5)]
+    panels = [world.ids["panel-open"], world.ids["panel-closed"]]
+    parts = [
+        *(world.ids[f"seat-{index}"] for index in range(5)),
+        *(world.ids[f"candidacy-{index}"] for index in range(4)),
+        *(world.ids[f"meeting-{index}"] for index in range(2)),
+    ]
+    listed: list[tuple[str, dict[str, Any] | None]] = []
+    listed += [(test_investment.ASK_NODE, {"id": key}) for key in asks]
+    listed.append((test_investment.COMMITMENT_NODES, {"ids": commitments + asks}))
+    listed += [(test_investment.ASKS, {"first": size}) for size in (1, 5)]
+    listed += [(test_panels.PANEL_NODE, {"id": key}) for key in panels]
+    listed.append((test_panels.PANEL_PARTS, {"ids": parts + panels}))
+    listed += [(test_panels.PANELS, {"first": size}) for size in (1, 5)]
     return listed
 
 

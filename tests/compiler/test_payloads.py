@@ -135,6 +135,8 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "EngagementSession": "not a Node: read through its engagement (`Engagement.sessions`)",
     "EngagementFeedback": "not a Node: read through its engagement (`Engagement.feedback`)",
     "MentorshipProgrammeUserError": "a plain value built by the resolver (no row)",
+    "InvestmentUserError": "a plain value built by the resolver (no row)",
+    "PanelUserError": "a plain value built by the resolver (no row)",
 }
 """Object types in mutation payloads that strawberry's resolvers complete, and why."""
 

@@ -1,0 +1,138 @@
+"""DataLoaders for investment asks and commitments (strawberry's path), each filtered by the
+rule graph/reads/investment.py states once in SQL."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from aiodataloader import DataLoader
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import InvestmentAsk, InvestmentCommitment
+from db.queries import investment as queries
+from db.queries.pagination import Ordering, PageWindow, fetch_child_counts, fetch_child_pages
+from graph.auth.viewer import Viewer
+from graph.database import RequestDatabase
+from graph.loaders.base import PartitionedLoader, RowByIdLoader
+
+
+@dataclass(frozen=True)
+class Window:
+    """A page window only (connections without filters)."""
+
+    window: PageWindow | None = None
+
+
+class ColumnsByIdLoader(DataLoader[int, Any]):
+    """SQL columns evaluated over rows of one table by primary key, one statement per batch
+    (a tuple per key, None for a missing row)."""
+
+    def __init__(
+        self, database: RequestDatabase, model: Any, columns: Sequence[ColumnElement[Any]]
+    ) -> None:
+        super().__init__()
+        self._database = database
+        self._model = model
+        self._columns = columns
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[Any]:
+        """One SELECT id, <columns> ... WHERE id = ANY(keys)."""
+        labelled = [column.label(f"c{index}") for index, column in enumerate(self._columns)]
+        stmt = select(self._model.id, *labelled).where(self._model.id.in_(list(keys)))
+        async with self._database.session() as session:
+            found = {row[0]: tuple(row[1:]) for row in await session.execute(stmt)}
+        return [found.get(key) for key in keys]
+
+
+Paged = tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]
+
+
+def paged(
+    database: RequestDatabase,
+    statement: Callable[[], Select[Any]],
+    model: Any,
+    parent: Any,
+    ordering: Ordering,
+) -> Paged:
+    """(page, count) loaders of the children `statement()` selects, per parent id."""
+
+    async def pages(session: AsyncSession, ids: Sequence[int], part: Window) -> dict[int, Any]:
+        assert part.window is not None
+        return await fetch_child_pages(
+            session, statement(), model, parent, ids, ordering, part.window
+        )
+
+    async def counts(session: AsyncSession, ids: Sequence[int], _: Window) -> dict[int, Any]:
+        return await fetch_child_counts(session, statement(), parent, ids)
+
+    return PartitionedLoader(database, pages), PartitionedLoader(database, counts)
+
+
+class InvestmentLoaders:
+    """The investment domain's loaders of one request, each built on first use."""
+
+    def __init__(self, database: RequestDatabase, viewer: Viewer) -> None:
+        self.database = database
+        self.viewer = viewer
+
+    @cached_property
+    def ask_by_id(self) -> RowByIdLoader[InvestmentAsk]:
+        """Ask rows by id (asks are public)."""
+        return RowByIdLoader(self.database, queries.list_asks_by_ids)
+
+    @cached_property
+    def figures_by_ask_id(self) -> ColumnsByIdLoader:
+        """(viewer is the startup's staff, committed total, commitment count) per ask."""
+        from graph.reads.investment import startup_staff  # graph.reads imports the loaders
+
+        return ColumnsByIdLoader(
+            self.database,
+            InvestmentAsk,
+            [startup_staff(self.viewer), queries.committed_total(), queries.commitment_count()],
+        )
+
+    @cached_property
+    def commitment_by_id(self) -> RowByIdLoader[InvestmentCommitment]:
+        """Commitment rows by id (unchecked: `commitment_visible_by_id` applies the rule)."""
+        return RowByIdLoader(self.database, queries.list_commitments_by_ids)
+
+    @cached_property
+    def commitment_visible_by_id(self) -> ColumnsByIdLoader:
+        """Whether the viewer may see each commitment."""
+        from graph.reads.investment import commitments_visible  # graph.reads imports the loaders
+
+        return ColumnsByIdLoader(
+            self.database, InvestmentCommitment, [commitments_visible(self.viewer)]
+        )
+
+    @cached_property
+    def own_commitment_by_ask_id(self) -> RowByIdLoader[Any]:
+        """The viewer's own commitment to each ask (keyed by ask id)."""
+        engineer_id = self.viewer.engineer_id
+
+        async def fetch(session: AsyncSession, ids: Sequence[int]) -> list[Any]:
+            rows = await session.execute(
+                select(InvestmentCommitment.ask_id.label("id"), InvestmentCommitment).where(
+                    InvestmentCommitment.ask_id.in_(ids),
+                    InvestmentCommitment.committer_id == engineer_id,
+                )
+            )
+            return list(rows)
+
+        return RowByIdLoader(self.database, fetch)
+
+    @cached_property
+    def commitments_by_ask(self) -> Paged:
+        """(page, count) loaders of each ask's commitments the viewer may see."""
+        from graph.reads.investment import commitments_visible  # graph.reads imports the loaders
+
+        visible = commitments_visible(self.viewer)
+        return paged(
+            self.database,
+            lambda: select(InvestmentCommitment).where(visible),
+            InvestmentCommitment,
+            InvestmentCommitment.ask_id,
+            queries.COMMITMENT_ORDERING,
+        )

@@ -1,0 +1,381 @@
+"""Panel types: advisory and curriculum-review panels, candidacies, members and meetings."""
+
+from datetime import date, datetime
+
+import strawberry
+
+from db import models
+from db.enums import (
+    CandidacySource,
+    CandidacyStatus,
+    PanelKind,
+    PanelMembershipStatus,
+    PanelStatus,
+)
+from db.queries import panel as queries
+from graph.context import Info
+from graph.ids import encode_id
+from graph.loaders.investment import Window
+from graph.pagination import PageArgs
+from graph.services.panel import PanelErrorCode
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.engineer import Engineer
+from graph.types.enums import describe_enum
+from graph.types.institution import Institution
+from graph.types.node import Node
+
+STAFF = "the institution's staff (engineers affiliated with it) and its own client"
+
+describe_enum(
+    PanelKind,
+    "What a panel is for.",
+    {
+        "ADVISORY": "Advises the institution (a public body, a startup, a faculty).",
+        "CURRICULUM_REVIEW": "Reviews a department's curriculum.",
+    },
+)
+describe_enum(
+    PanelStatus,
+    "Whether a panel takes candidates.",
+    {
+        "OPEN": "Taking nominations and applications.",
+        "CLOSED": "No new candidates (the staff may still appoint pending ones).",
+    },
+)
+describe_enum(
+    CandidacySource,
+    "How someone became a candidate.",
+    {"NOMINATED": "Another engineer nominated them.", "APPLIED": "They applied themselves."},
+)
+describe_enum(
+    CandidacyStatus,
+    "Lifecycle of a candidacy.",
+    {
+        "NOMINATED": "Nominated; awaiting the nominee's acceptance.",
+        "PENDING": "Standing; awaiting the staff's decision.",
+        "APPOINTED": "Appointed to a seat.",
+        "WITHDRAWN": "Withdrawn by the candidate (or the nomination declined).",
+    },
+)
+describe_enum(
+    PanelMembershipStatus,
+    "Where a member's term stands, read from the dates (never stored).",
+    {
+        "UPCOMING": "Appointed; the term has not started.",
+        "ACTIVE": "Serving: the term has started and not ended.",
+        "ENDED": "After the end date, or ended early (resigned or removed).",
+    },
+)
+describe_enum(
+    PanelErrorCode,
+    "Why a panel mutation was refused.",
+    {
+        "NOT_FOUND": "No such panel, institution, engineer, candidacy or membership of yours.",
+        "NOT_STAFF": "Only the institution's staff may do this.",
+        "NOT_CANDIDATE": "The candidacy is not standing (withdrawn).",
+        "NOT_MEMBER": "Not a member of this panel.",
+        "PANEL_CLOSED": "The panel takes no more candidates.",
+        "ALREADY_CLOSED": "The panel is already closed.",
+        "ALREADY_CANDIDATE": "Already a standing candidate for this panel.",
+        "ALREADY_MEMBER": "Already appointed to this panel.",
+        "ALREADY_ENDED": "The membership has already ended.",
+        "SELF_NOMINATION": "Nobody nominates themselves: apply instead.",
+        "NOT_ACCEPTED": "The nominee has not accepted the nomination yet.",
+        "CANNOT_ACCEPT": "Only a NOMINATED candidacy can be accepted.",
+        "CANNOT_WITHDRAW": "Only a NOMINATED or PENDING candidacy can be withdrawn.",
+        "SEATS_FULL": "Every seat is taken.",
+        "TERM_OVER": "The panel's term is over.",
+        "NOT_ATTENDEE": "An attendee is not a member of this panel on the meeting's date.",
+        "INVALID_NAME": "A name has 1–200 characters.",
+        "INVALID_PURPOSE": "A purpose has 1–5,000 characters.",
+        "INVALID_SEATS": "A panel has 1–50 seats.",
+        "INVALID_TERM": "The term ends after it starts, not in the past, within ten years.",
+        "INVALID_STATEMENT": "A statement has at most 5,000 characters.",
+        "INVALID_MEETING": "Title, length (1–1,440 minutes), date (not in the future), notes "
+        "(at most 20,000 characters) or attendees (at least one) are invalid.",
+    },
+)
+
+
+async def _engineer(info: Info, key: int) -> Engineer:
+    row = await info.context.loaders.engineer_by_id.load(key)
+    assert row is not None, "missing engineer"
+    return Engineer.from_model(row)
+
+
+async def _panel(info: Info, key: int) -> "AdvisoryPanel":
+    row = await info.context.loaders.panels.panel_by_id.load(key)
+    assert row is not None, "missing panel"
+    return AdvisoryPanel.from_model(row)
+
+
+@strawberry.type(
+    description="An appointed member's seat on a panel for a term. Public. Each seat is an "
+    "engagement of the panel's kind, and the meetings a member attends are its sessions in "
+    "the contribution ledger."
+)
+class PanelMembership(Node):
+    """A seat."""
+
+    pk: strawberry.Private[int]
+    panel_pk: strawberry.Private[int]
+    member_pk: strawberry.Private[int]
+    term_starts_on: date = strawberry.field(description="First day of the member's term.")
+    term_ends_on: date = strawberry.field(description="Last day of the member's term.")
+    ended_on: date | None = strawberry.field(
+        description="When the seat ended early (resigned or removed); null otherwise."
+    )
+
+    @classmethod
+    def from_model(cls, row: models.PanelMembership) -> "PanelMembership":
+        """Build from a panel_memberships row."""
+        return cls(
+            id=strawberry.ID(encode_id("PanelMembership", row.id)),
+            pk=row.id,
+            panel_pk=row.panel_id,
+            member_pk=row.member_id,
+            term_starts_on=row.term_starts_on,
+            term_ends_on=row.term_ends_on,
+            ended_on=row.ended_on,
+        )
+
+    @strawberry.field(
+        description="UPCOMING, ACTIVE, or ENDED (after `termEndsOn`, or once ended early), "
+        "read from today's date (UTC)."
+    )
+    async def status(self, info: Info) -> PanelMembershipStatus:
+        """Computed in SQL (db.queries.panel.membership_status)."""
+        found = await info.context.loaders.panels.membership_status_by_id.load(self.pk)
+        assert found is not None, "missing membership"
+        return PanelMembershipStatus(found[0])
+
+    @strawberry.field(description="The member.")
+    async def member(self, info: Info) -> Engineer:
+        """Loaded by id, batched."""
+        return await _engineer(info, self.member_pk)
+
+    @strawberry.field(description="The panel.")
+    async def panel(self, info: Info) -> "AdvisoryPanel":
+        """Loaded by id, batched."""
+        return await _panel(info, self.panel_pk)
+
+
+@strawberry.type(
+    description="Someone put forward for a seat: nominated by another engineer, or applying. "
+    f"Visible to the candidate, the nominator and {STAFF}; `node` returns null for others."
+)
+class PanelCandidacy(Node):
+    """A candidacy."""
+
+    pk: strawberry.Private[int]
+    panel_pk: strawberry.Private[int]
+    candidate_pk: strawberry.Private[int]
+    nominator_pk: strawberry.Private[int | None]
+    source: CandidacySource = strawberry.field(description="Nominated or applied.")
+    status: CandidacyStatus = strawberry.field(description="Where it stands.")
+    statement: str = strawberry.field(
+        description="Why this person (the nominator's or the applicant's words)."
+    )
+    created_at: datetime = strawberry.field(description="When it was made.")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was appointed or withdrawn."
+    )
+
+    @classmethod
+    def from_model(cls, row: models.PanelCandidacy) -> "PanelCandidacy":
+        """Build from a panel_candidacies row (the caller checked the rule)."""
+        return cls(
+            id=strawberry.ID(encode_id("PanelCandidacy", row.id)),
+            pk=row.id,
+            panel_pk=row.panel_id,
+            candidate_pk=row.candidate_id,
+            nominator_pk=row.nominated_by_id,
+            source=CandidacySource(row.source),
+            status=CandidacyStatus(row.status),
+            statement=row.statement,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+        )
+
+    @strawberry.field(description="The candidate.")
+    async def candidate(self, info: Info) -> Engineer:
+        """Loaded by id, batched."""
+        return await _engineer(info, self.candidate_pk)
+
+    @strawberry.field(description="Who nominated the candidate; null for applications.")
+    async def nominated_by(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        if self.nominator_pk is None:
+            return None
+        return await _engineer(info, self.nominator_pk)
+
+    @strawberry.field(description="The panel.")
+    async def panel(self, info: Info) -> "AdvisoryPanel":
+        """Loaded by id, batched."""
+        return await _panel(info, self.panel_pk)
+
+
+@strawberry.type(
+    description="A panel meeting. Public, except its notes. Each attending member's time is a "
+    "countersigned session of their panel engagement, in the contribution ledger."
+)
+class PanelMeeting(Node):
+    """A meeting."""
+
+    pk: strawberry.Private[int]
+    panel_pk: strawberry.Private[int]
+    note_text: strawberry.Private[str]
+    title: str = strawberry.field(description="What the meeting was about.")
+    held_on: date = strawberry.field(description="When it was held.")
+    minutes: int = strawberry.field(description="How long it lasted, in minutes.")
+
+    @classmethod
+    def from_model(cls, row: models.PanelMeeting) -> "PanelMeeting":
+        """Build from a panel_meetings row."""
+        return cls(
+            id=strawberry.ID(encode_id("PanelMeeting", row.id)),
+            pk=row.id,
+            panel_pk=row.panel_id,
+            note_text=row.notes,
+            title=row.title,
+            held_on=row.held_on,
+            minutes=row.minutes,
+        )
+
+    @strawberry.field(
+        description=f"The minutes of the meeting; null except for {STAFF} and the panel's members."
+    )
+    async def notes(self, info: Info) -> str | None:
+        """Shown by the rule of graph.reads.panel.meeting_notes_visible."""
+        found = await info.context.loaders.panels.notes_visible_by_id.load(self.pk)
+        return self.note_text if found and found[0] else None
+
+    @strawberry.field(description="The panel.")
+    async def panel(self, info: Info) -> "AdvisoryPanel":
+        """Loaded by id, batched."""
+        return await _panel(info, self.panel_pk)
+
+    @strawberry.field(description="The members who attended, by id.")
+    async def attendees(self, info: Info) -> list[Engineer]:
+        """Batched across meetings."""
+        keys = await info.context.loaders.panels.attendees_by_meeting_id.load(self.pk)
+        rows = await info.context.loaders.engineer_by_id.load_many(keys)
+        return [Engineer.from_model(row) for row in rows if row is not None]
+
+
+@strawberry.type(
+    description="An institution's advisory or curriculum-review panel: seats, a term, "
+    "candidates, appointed members and meetings. Public; only the institution's staff "
+    "appoint."
+)
+class AdvisoryPanel(Node):
+    """A panel."""
+
+    pk: strawberry.Private[int]
+    institution_pk: strawberry.Private[int]
+    name: str = strawberry.field(description="The panel's name.")
+    purpose: str = strawberry.field(description="What the panel is for.")
+    kind: PanelKind = strawberry.field(description="Advisory or curriculum review.")
+    seats: int = strawberry.field(description="How many members it has at most.")
+    term_starts_on: date = strawberry.field(description="First day of the panel's term.")
+    term_ends_on: date = strawberry.field(description="Last day of the panel's term.")
+    status: PanelStatus = strawberry.field(description="Whether it takes candidates.")
+    created_at: datetime = strawberry.field(description="When it was opened.")
+    closed_at: datetime | None = strawberry.field(description="When it stopped taking candidates.")
+
+    @classmethod
+    def from_model(cls, row: models.AdvisoryPanel) -> "AdvisoryPanel":
+        """Build from an advisory_panels row."""
+        return cls(
+            id=strawberry.ID(encode_id("AdvisoryPanel", row.id)),
+            pk=row.id,
+            institution_pk=row.institution_id,
+            name=row.name,
+            purpose=row.purpose,
+            kind=PanelKind(row.kind),
+            seats=row.seats,
+            term_starts_on=row.term_starts_on,
+            term_ends_on=row.term_ends_on,
+            status=PanelStatus(row.status),
+            created_at=row.created_at,
+            closed_at=row.closed_at,
+        )
+
+    @strawberry.field(description="Seats held now (members whose term has not ended).")
+    async def seats_filled(self, info: Info) -> int:
+        """Counted in SQL (db.queries.panel.seats_filled)."""
+        found = await info.context.loaders.panels.seats_filled_by_id.load(self.pk)
+        return int(found[0]) if found else 0
+
+    @strawberry.field(description="The institution the panel advises.")
+    async def institution(self, info: Info) -> Institution:
+        """Loaded by id, batched."""
+        row = await info.context.loaders.institution_by_id.load(self.institution_pk)
+        assert row is not None, "panel without institution"
+        return Institution.from_model(row)
+
+    @strawberry.field(description="Every member appointed, by term start (ended ones included).")
+    async def members(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[PanelMembership]:
+        """A keyset page, batched across panels."""
+        pages, counts = info.context.loaders.panels.members_by_panel
+        ordering = queries.MEMBERSHIP_ORDERING
+        window = PageArgs(first, after, last, before).window(ordering, models.PanelMembership)
+        page = await pages.load((self.pk, Window(window)))
+        return build_connection(
+            page,
+            ordering,
+            PanelMembership.from_model,
+            lambda: counts.load((self.pk, Window())),
+        )
+
+    @strawberry.field(
+        description=f"Candidacies, oldest first: {STAFF} see all; others see those they are "
+        "the candidate or the nominator of."
+    )
+    async def candidacies(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[PanelCandidacy]:
+        """A keyset page, batched across panels."""
+        pages, counts = info.context.loaders.panels.candidacies_by_panel
+        ordering = queries.CANDIDACY_ORDERING
+        window = PageArgs(first, after, last, before).window(ordering, models.PanelCandidacy)
+        page = await pages.load((self.pk, Window(window)))
+        return build_connection(
+            page,
+            ordering,
+            PanelCandidacy.from_model,
+            lambda: counts.load((self.pk, Window())),
+        )
+
+    @strawberry.field(description="Meetings, most recent first.")
+    async def meetings(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[PanelMeeting]:
+        """A keyset page, batched across panels."""
+        pages, counts = info.context.loaders.panels.meetings_by_panel
+        ordering = queries.MEETING_ORDERING
+        window = PageArgs(first, after, last, before).window(ordering, models.PanelMeeting)
+        page = await pages.load((self.pk, Window(window)))
+        return build_connection(
+            page,
+            ordering,
+            PanelMeeting.from_model,
+            lambda: counts.load((self.pk, Window())),
+        )
