@@ -279,6 +279,12 @@ class NotificationKind(enum.StrEnum):
     MEMBERSHIP_REJECTED = "MEMBERSHIP_REJECTED"
     MEMBERSHIP_SUSPENDED = "MEMBERSHIP_SUSPENDED"
     MEMBERSHIP_ROLE_CHANGED = "MEMBERSHIP_ROLE_CHANGED"
+    PROJECT_TEAM_INVITED = "PROJECT_TEAM_INVITED"
+    PROPOSAL_SUBMITTED = "PROPOSAL_SUBMITTED"
+    PROPOSAL_REVIEWED = "PROPOSAL_REVIEWED"
+    PROJECT_MILESTONE_ADDED = "PROJECT_MILESTONE_ADDED"
+    PROJECT_DELIVERABLE_SUBMITTED = "PROJECT_DELIVERABLE_SUBMITTED"
+    PROJECT_ASSESSED = "PROJECT_ASSESSED"
 
 
 class NotificationChannel(enum.StrEnum):
@@ -288,3 +294,35 @@ class NotificationChannel(enum.StrEnum):
     EMAIL = "EMAIL"
     EMAIL_DIGEST = "EMAIL_DIGEST"
     NONE = "NONE"
+
+
+class ProposalStatus(enum.StrEnum):
+    """Where a project team's proposal stands (its latest revision's verdict)."""
+
+    DRAFTING = "DRAFTING"
+    SUBMITTED = "SUBMITTED"
+    CHANGES_REQUESTED = "CHANGES_REQUESTED"
+    APPROVED = "APPROVED"
+
+
+class RevisionStatus(enum.StrEnum):
+    """One proposal revision's state: every revision is kept."""
+
+    SUBMITTED = "SUBMITTED"
+    CHANGES_REQUESTED = "CHANGES_REQUESTED"
+    APPROVED = "APPROVED"
+    SUPERSEDED = "SUPERSEDED"
+
+
+class TeamRole(enum.StrEnum):
+    """A student's role in a project team."""
+
+    LEAD = "LEAD"
+    MEMBER = "MEMBER"
+
+
+class TeamMemberStatus(enum.StrEnum):
+    """Whether a student has joined the team they were invited to."""
+
+    INVITED = "INVITED"
+    ACTIVE = "ACTIVE"

@@ -41,6 +41,18 @@ from db.models.opportunity import (
 from db.models.persisted_query import PersistedQuery
 from db.models.rate_budget import RateBudget
 from db.models.taxonomy import Sector, Skill
+from db.models.supervision import (
+    AssessmentRubric,
+    AssessmentScore,
+    ProjectAssessment,
+    ProjectDeliverable,
+    ProjectMilestone,
+    ProjectTeam,
+    ProjectTeamInvitation,
+    ProjectTeamMember,
+    ProposalRevision,
+    RubricCriterion,
+)
 
 __all__ = [
     "AccessLogEntry",
@@ -93,4 +105,14 @@ __all__ = [
     "Sector",
     "SigningKey",
     "Skill",
+    "AssessmentRubric",
+    "AssessmentScore",
+    "ProjectAssessment",
+    "ProjectDeliverable",
+    "ProjectMilestone",
+    "ProjectTeam",
+    "ProjectTeamInvitation",
+    "ProjectTeamMember",
+    "ProposalRevision",
+    "RubricCriterion",
 ]
