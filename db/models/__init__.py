@@ -40,7 +40,6 @@ from db.models.opportunity import (
 )
 from db.models.persisted_query import PersistedQuery
 from db.models.rate_budget import RateBudget
-from db.models.taxonomy import Sector, Skill
 from db.models.supervision import (
     AssessmentRubric,
     AssessmentScore,
@@ -53,6 +52,7 @@ from db.models.supervision import (
     ProposalRevision,
     RubricCriterion,
 )
+from db.models.taxonomy import Sector, Skill
 
 __all__ = [
     "AccessLogEntry",
@@ -60,6 +60,8 @@ __all__ = [
     "AccountToken",
     "Affiliation",
     "Application",
+    "AssessmentRubric",
+    "AssessmentScore",
     "AuditLogEntry",
     "AuthorizationCode",
     "CalendarFeed",
@@ -99,14 +101,6 @@ __all__ = [
     "PersistedQuery",
     "Position",
     "ProblemReport",
-    "RateBudget",
-    "RefreshToken",
-    "RevokedAccessToken",
-    "Sector",
-    "SigningKey",
-    "Skill",
-    "AssessmentRubric",
-    "AssessmentScore",
     "ProjectAssessment",
     "ProjectDeliverable",
     "ProjectMilestone",
@@ -114,5 +108,11 @@ __all__ = [
     "ProjectTeamInvitation",
     "ProjectTeamMember",
     "ProposalRevision",
+    "RateBudget",
+    "RefreshToken",
+    "RevokedAccessToken",
     "RubricCriterion",
+    "Sector",
+    "SigningKey",
+    "Skill",
 ]

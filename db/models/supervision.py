@@ -124,9 +124,7 @@ class ProposalRevision(Base):
         CheckConstraint(check_in("status", RevisionStatus), name="status_known"),
         CheckConstraint("number >= 1", name="number_positive"),
         CheckConstraint(f"char_length(title) BETWEEN 3 AND {TITLE_MAX}", name="title_length"),
-        CheckConstraint(
-            f"char_length(summary) BETWEEN 1 AND {SUMMARY_MAX}", name="summary_length"
-        ),
+        CheckConstraint(f"char_length(summary) BETWEEN 1 AND {SUMMARY_MAX}", name="summary_length"),
         CheckConstraint(
             f"char_length(decision_comment) <= {COMMENT_MAX}", name="decision_comment_length"
         ),
@@ -239,9 +237,7 @@ class RubricCriterion(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rubric_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_rubrics.id", ondelete="CASCADE")
-    )
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("assessment_rubrics.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -276,7 +272,7 @@ class ProjectAssessment(Base):
 
 
 class AssessmentScore(Base):
-    """The score (0–100) an assessment gives one criterion."""
+    """The score (0 to 100) an assessment gives one criterion."""
 
     __tablename__ = "assessment_scores"
     __table_args__ = (

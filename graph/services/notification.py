@@ -44,6 +44,12 @@ DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.EVENT_MOVED: NotificationChannel.EMAIL,
     NotificationKind.EVENT_WAITLIST_PROMOTED: NotificationChannel.EMAIL,
     NotificationKind.CHAPTER_ANNOUNCEMENT: NotificationChannel.IN_APP,
+    NotificationKind.PROJECT_TEAM_INVITED: NotificationChannel.EMAIL,
+    NotificationKind.PROPOSAL_SUBMITTED: NotificationChannel.EMAIL,
+    NotificationKind.PROPOSAL_REVIEWED: NotificationChannel.EMAIL,
+    NotificationKind.PROJECT_MILESTONE_ADDED: NotificationChannel.IN_APP,
+    NotificationKind.PROJECT_DELIVERABLE_SUBMITTED: NotificationChannel.IN_APP,
+    NotificationKind.PROJECT_ASSESSED: NotificationChannel.EMAIL,
 }
 """Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
 replies, in-app for the rest."""
@@ -70,6 +76,12 @@ SUMMARIES: dict[NotificationKind, str] = {
     NotificationKind.EVENT_MOVED: "An event you registered for has moved",
     NotificationKind.EVENT_WAITLIST_PROMOTED: "You have a place at an event",
     NotificationKind.CHAPTER_ANNOUNCEMENT: "A new announcement from your chapter",
+    NotificationKind.PROJECT_TEAM_INVITED: "You were invited to a project team",
+    NotificationKind.PROPOSAL_SUBMITTED: "A project proposal awaits your review",
+    NotificationKind.PROPOSAL_REVIEWED: "Your project proposal was reviewed",
+    NotificationKind.PROJECT_MILESTONE_ADDED: "A new milestone for your project",
+    NotificationKind.PROJECT_DELIVERABLE_SUBMITTED: "A project deliverable was submitted",
+    NotificationKind.PROJECT_ASSESSED: "Your project was assessed",
 }
 """The line shown (and mailed) when the writer gave no `summary` of its own."""
 

@@ -38,6 +38,12 @@ describe_enum(
         "EVENT_MOVED": "An event you registered or queued for changed its time or place.",
         "EVENT_WAITLIST_PROMOTED": "A place opened up: you moved from the waitlist to attending.",
         "CHAPTER_ANNOUNCEMENT": "Your chapter's coordinators posted an announcement.",
+        "PROJECT_TEAM_INVITED": "A student invited you to their final-year project team.",
+        "PROPOSAL_SUBMITTED": "A team submitted a proposal revision on a topic you supervise.",
+        "PROPOSAL_REVIEWED": "A supervisor approved your team's proposal or requested changes.",
+        "PROJECT_MILESTONE_ADDED": "A supervisor set a milestone for your project team.",
+        "PROJECT_DELIVERABLE_SUBMITTED": "A team you supervise submitted a deliverable version.",
+        "PROJECT_ASSESSED": "Your project team's final assessment was recorded.",
     },
 )
 describe_enum(
