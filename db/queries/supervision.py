@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal_column, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import EngagementStatus
@@ -73,7 +73,7 @@ def over(template: str, table: str) -> ColumnElement[Any]:
     return literal_column(template.replace("{t}", table))
 
 
-def supervisor_ids(opportunity_id: Any) -> Select[Any]:
+def supervisor_ids(opportunity_id: Any) -> CompoundSelect[Any]:
     """The engineers who supervise teams of the opportunity (SQL over its id)."""
     poster = select(Opportunity.poster_id).where(
         Opportunity.id == opportunity_id, Opportunity.poster_id.is_not(None)
@@ -83,6 +83,13 @@ def supervisor_ids(opportunity_id: Any) -> Select[Any]:
         Engagement.status.in_(SUPERVISING_STATUSES),
     )
     return poster.union(co)
+
+
+def milestone_overdue_of(milestone_id: int) -> Select[Any]:
+    """The milestone's overdue flag (MILESTONE_OVERDUE)."""
+    return select(over(MILESTONE_OVERDUE, "project_milestones")).where(
+        ProjectMilestone.id == milestone_id
+    )
 
 
 async def list_teams_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:

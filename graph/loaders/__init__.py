@@ -57,6 +57,7 @@ from graph.loaders.institution import (
     StaffPageByInstitutionIdLoader,
 )
 from graph.loaders.notification import NotificationByIdLoader
+from graph.loaders.supervision import SupervisionLoaders
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import shows_field
 
@@ -292,3 +293,8 @@ class Loaders:
     def forum_vote_by_post_id(self) -> ForumVoteByPostIdLoader:
         """ForumVoteByPostIdLoader, for this request."""
         return ForumVoteByPostIdLoader(self.database, self.viewer.engineer_id)
+
+    @cached_property
+    def supervision(self) -> SupervisionLoaders:
+        """Project supervision loaders, for this request."""
+        return SupervisionLoaders(self.database, self.viewer)

@@ -16,6 +16,7 @@ from graph.reads import (
     institution,
     notification,
     sector,
+    supervision,
     viewer,
 )
 
@@ -30,5 +31,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     contribution.DECLARATION,
     viewer.DECLARATION,
     consent.DECLARATION,
+    supervision.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

@@ -61,6 +61,11 @@ class ScoreDraft:
     comment: str = ""
 
 
+def as_decimal(value: float) -> Decimal:
+    """A GraphQL Float as the decimal it was written as (checked by the rules below)."""
+    return Decimal(repr(value))
+
+
 def _decimal(value: float | Decimal) -> Decimal | None:
     """A finite value with at most two decimals, else None."""
     try:
