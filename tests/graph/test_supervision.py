@@ -509,7 +509,7 @@ async def test_milestones_deliverables_rubric_and_a_single_assessment(
     )
     assert assessed["userErrors"] == []
     result = assessed["team"]["assessment"]
-    # 80 × 0.40 + 70 × 0.355 + 90.5 × 0.245 = 32 + 24.85 + 22.1725 = 79.0225 → 79.02
+    # 80 * 0.40 + 70 * 0.355 + 90.5 * 0.245 = 32 + 24.85 + 22.1725 = 79.0225 → 79.02
     assert result["total"] == 79.02
     assert [s["criterion"]["position"] for s in result["scores"]] == [1, 2, 3]
     assert result["assessor"]["handle"] == given.poster.handle
@@ -553,7 +553,7 @@ async def test_deadlines_read_as_overdue(
     approved = await world.team_of(
         session, given.topic, late_lead, name="Approved", proposal_status="APPROVED"
     )
-    from db.models import ProjectDeliverable, ProjectMilestone
+    from db.models import ProjectDeliverable, ProjectMilestone  # noqa: PLC0415
 
     missed = ProjectMilestone(
         team_id=approved.id, title="Missed", due_at=datetime.now(UTC) - timedelta(hours=1)
