@@ -14,6 +14,8 @@ from db.models import (
     Notification,
     OutboxEmail,
     ProjectAssessment,
+    ProjectDeliverable,
+    ProjectMilestone,
     ProjectTeam,
     ProjectTeamMember,
     ProposalRevision,
@@ -553,8 +555,6 @@ async def test_deadlines_read_as_overdue(
     approved = await world.team_of(
         session, given.topic, late_lead, name="Approved", proposal_status="APPROVED"
     )
-    from db.models import ProjectDeliverable, ProjectMilestone  # noqa: PLC0415
-
     missed = ProjectMilestone(
         team_id=approved.id, title="Missed", due_at=datetime.now(UTC) - timedelta(hours=1)
     )
