@@ -20,6 +20,7 @@ from tests.auth import (
     test_memberships,
     test_profiles,
 )
+from tests.compiler import supervision
 from tests.compiler.conftest import BothPaths, World
 from tests.graph import (
     test_chapters,
@@ -292,6 +293,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     for document in PER_HANDLE:
         listed += [(document, {"handle": handle}) for handle in handles]
     listed += event_cases(world)
+    listed += supervision.cases(world)
     return listed
 
 
