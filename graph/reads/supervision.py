@@ -58,6 +58,14 @@ def milestones(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
 
 _ENGINEER = "Engineer"
 
+
+def _float(value_sql: str) -> str:
+    """A numeric column as the JSON number strawberry writes for a Float (`80.0`, `60.5`)."""
+    return (
+        f"(({value_sql})::float8::text"
+        f" || CASE WHEN {value_sql} = trunc({value_sql}) THEN '.0' ELSE '' END)::json"
+    )
+
 DECLARATION = Declaration(
     types=(
         TypeMapping(
@@ -167,7 +175,7 @@ DECLARATION = Declaration(
             "rubric_criteria",
             {
                 **columns(position="position", title="title", description="description"),
-                "weight": Column("{t}.weight::float8"),
+                "weight": Column(_float("{t}.weight")),
             },
         ),
         TypeMapping(
@@ -188,7 +196,7 @@ DECLARATION = Declaration(
             "CriterionScore",
             "assessment_scores",
             {
-                "score": Column("{t}.score::float8"),
+                "score": Column(_float("{t}.score")),
                 "comment": Column("{t}.comment"),
                 "criterion": ToOne(Link("RubricCriterion", "{c}.id = {p}.criterion_id")),
             },
@@ -197,7 +205,7 @@ DECLARATION = Declaration(
             "ProjectAssessment",
             "project_assessments",
             {
-                "total": Column("{t}.total::float8"),
+                "total": Column(_float("{t}.total")),
                 "comment": Column("{t}.comment"),
                 "assessedAt": Column(sqltext.timestamp("{t}.created_at")),
                 "assessor": ToOne(Link(_ENGINEER, "{c}.id = {p}.assessor_id")),
