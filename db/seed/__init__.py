@@ -18,6 +18,7 @@ from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
 from db.seed.notifications import NOTIFICATION_TABLES, seed_notifications
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
+from db.seed.supervision import SUPERVISION_TABLES, seed_supervision
 from db.seed.tables import (
     ENGINEER_COLUMNS,
     ENGINEER_TABLES,
@@ -184,6 +185,14 @@ async def seed(
         )
         events = await seed_events(connection, random.Random(f"events-{random_seed}"), scale)
         progress(", ".join(f"{name.replace('_', ' ')} {count}" for name, count in events.items()))
+        supervision = await seed_supervision(
+            connection, random.Random(f"supervision-{random_seed}"), scale
+        )
+        progress(
+            f"project supervision: {supervision.get('project_teams', 0)} teams,"
+            f" {supervision.get('proposal_revisions', 0)} proposal revisions,"
+            f" {supervision.get('project_assessments', 0)} assessments"
+        )
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
         await bulk.advance_sequences(connection)
@@ -198,6 +207,7 @@ async def seed(
                 *CONTRIBUTION_TABLES,
                 *EVENT_TABLES,
                 *NOTIFICATION_TABLES,
+                *SUPERVISION_TABLES,
                 "chapters",
             ],
         )
