@@ -81,7 +81,7 @@ async def team_of(
         "created_by_id": lead.id,
     }
     values.update(overrides)
-    team = await contribution.add(session, ProjectTeam(**values))
+    team: ProjectTeam = await contribution.add(session, ProjectTeam(**values))
     joined = datetime.now(UTC)
     for index, person in enumerate((lead, *others)):
         await contribution.add(
@@ -109,14 +109,15 @@ async def revision(
         "status": "SUBMITTED",
     }
     values.update(overrides)
-    return await contribution.add(session, ProposalRevision(**values))
+    revised: ProposalRevision = await contribution.add(session, ProposalRevision(**values))
+    return revised
 
 
 async def rubric(
     session: AsyncSession, university: Institution, weights: tuple[str, ...] = ("40", "35", "25")
 ) -> AssessmentRubric:
     """A rubric of the university with criteria of these weights."""
-    row = await contribution.add(
+    row: AssessmentRubric = await contribution.add(
         session, AssessmentRubric(institution_id=university.id, name=f"Rubric {university.slug}")
     )
     for position, weight in enumerate(weights, start=1):

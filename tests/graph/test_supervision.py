@@ -475,7 +475,7 @@ async def test_milestones_deliverables_rubric_and_a_single_assessment(
     assert _codes(taken) == ["NAME_TAKEN"]
 
     # Then a supervisor assesses once: a score per criterion, the weighted total
-    scores = [
+    scores: list[dict[str, Any]] = [
         {"position": 1, "score": 80},
         {"position": 2, "score": 70, "comment": "Solid"},
         {"position": 3, "score": 90.5},
