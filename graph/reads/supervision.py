@@ -66,6 +66,7 @@ def _float(value_sql: str) -> str:
         f" || CASE WHEN {value_sql} = trunc({value_sql}) THEN '.0' ELSE '' END)::json"
     )
 
+
 DECLARATION = Declaration(
     types=(
         TypeMapping(
