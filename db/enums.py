@@ -288,6 +288,12 @@ class NotificationKind(enum.StrEnum):
     PANEL_CANDIDACY_RECEIVED = "PANEL_CANDIDACY_RECEIVED"
     PANEL_APPOINTED = "PANEL_APPOINTED"
     PANEL_MEMBERSHIP_ENDED = "PANEL_MEMBERSHIP_ENDED"
+    PROJECT_TEAM_INVITED = "PROJECT_TEAM_INVITED"
+    PROPOSAL_SUBMITTED = "PROPOSAL_SUBMITTED"
+    PROPOSAL_REVIEWED = "PROPOSAL_REVIEWED"
+    PROJECT_MILESTONE_ADDED = "PROJECT_MILESTONE_ADDED"
+    PROJECT_DELIVERABLE_SUBMITTED = "PROJECT_DELIVERABLE_SUBMITTED"
+    PROJECT_ASSESSED = "PROJECT_ASSESSED"
 
 
 class NotificationChannel(enum.StrEnum):
@@ -387,3 +393,33 @@ class PanelMembershipStatus(enum.StrEnum):
     UPCOMING = "UPCOMING"
     ACTIVE = "ACTIVE"
     ENDED = "ENDED"
+class ProposalStatus(enum.StrEnum):
+    """Where a project team's proposal stands (its latest revision's verdict)."""
+
+    DRAFTING = "DRAFTING"
+    SUBMITTED = "SUBMITTED"
+    CHANGES_REQUESTED = "CHANGES_REQUESTED"
+    APPROVED = "APPROVED"
+
+
+class RevisionStatus(enum.StrEnum):
+    """One proposal revision's state: every revision is kept."""
+
+    SUBMITTED = "SUBMITTED"
+    CHANGES_REQUESTED = "CHANGES_REQUESTED"
+    APPROVED = "APPROVED"
+    SUPERSEDED = "SUPERSEDED"
+
+
+class TeamRole(enum.StrEnum):
+    """A student's role in a project team."""
+
+    LEAD = "LEAD"
+    MEMBER = "MEMBER"
+
+
+class TeamMemberStatus(enum.StrEnum):
+    """Whether a student has joined the team they were invited to."""
+
+    INVITED = "INVITED"
+    ACTIVE = "ACTIVE"

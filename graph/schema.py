@@ -40,6 +40,7 @@ from graph.resolvers import profile as profile_fields
 from graph.resolvers import programme as programme_fields
 from graph.resolvers import programme_mutations as programme_mutation_fields
 from graph.resolvers import programme_payloads as programme_payload_fields
+from graph.resolvers import supervision_mutations as supervision_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
 from graph.subscriptions.execution import EventExecutionContext
@@ -486,6 +487,46 @@ class Mutation:
     )
     panel_meeting_log: panel_fields.PanelMeetingPayload = strawberry.field(
         resolver=panel_fields.panel_meeting_log, description=panel_fields.PANEL_MEETING_LOG
+    )
+    project_team_create: supervision_fields.ProjectTeamPayload = strawberry.field(
+        resolver=supervision_fields.project_team_create,
+        description=supervision_fields.CREATE,
+    )
+    project_team_invite: supervision_fields.ProjectTeamPayload = strawberry.field(
+        resolver=supervision_fields.project_team_invite,
+        description=supervision_fields.INVITE,
+    )
+    project_team_join: supervision_fields.ProjectTeamPayload = strawberry.field(
+        resolver=supervision_fields.project_team_join,
+        description=supervision_fields.JOIN,
+    )
+    proposal_submit: supervision_fields.ProposalRevisionPayload = strawberry.field(
+        resolver=supervision_fields.proposal_submit,
+        description=supervision_fields.SUBMIT,
+    )
+    proposal_approve: supervision_fields.ProposalRevisionPayload = strawberry.field(
+        resolver=supervision_fields.proposal_approve,
+        description=supervision_fields.APPROVE,
+    )
+    proposal_request_changes: supervision_fields.ProposalRevisionPayload = strawberry.field(
+        resolver=supervision_fields.proposal_request_changes,
+        description=supervision_fields.REQUEST_CHANGES,
+    )
+    project_milestone_add: supervision_fields.ProjectMilestonePayload = strawberry.field(
+        resolver=supervision_fields.project_milestone_add,
+        description=supervision_fields.MILESTONE_ADD,
+    )
+    project_deliverable_submit: supervision_fields.ProjectMilestonePayload = strawberry.field(
+        resolver=supervision_fields.project_deliverable_submit,
+        description=supervision_fields.DELIVERABLE_SUBMIT,
+    )
+    assessment_rubric_create: supervision_fields.AssessmentRubricPayload = strawberry.field(
+        resolver=supervision_fields.assessment_rubric_create,
+        description=supervision_fields.RUBRIC_CREATE,
+    )
+    project_assess: supervision_fields.ProjectTeamPayload = strawberry.field(
+        resolver=supervision_fields.project_assess,
+        description=supervision_fields.ASSESS,
     )
 
 

@@ -49,6 +49,18 @@ from db.models.panel import (
 from db.models.persisted_query import PersistedQuery
 from db.models.programme import MentorshipApplication, MentorshipPair, MentorshipProgramme
 from db.models.rate_budget import RateBudget
+from db.models.supervision import (
+    AssessmentRubric,
+    AssessmentScore,
+    ProjectAssessment,
+    ProjectDeliverable,
+    ProjectMilestone,
+    ProjectTeam,
+    ProjectTeamInvitation,
+    ProjectTeamMember,
+    ProposalRevision,
+    RubricCriterion,
+)
 from db.models.taxonomy import Sector, Skill
 
 __all__ = [
@@ -58,6 +70,8 @@ __all__ = [
     "AdvisoryPanel",
     "Affiliation",
     "Application",
+    "AssessmentRubric",
+    "AssessmentScore",
     "AuditLogEntry",
     "AuthorizationCode",
     "CalendarFeed",
@@ -106,9 +120,17 @@ __all__ = [
     "PersistedQuery",
     "Position",
     "ProblemReport",
+    "ProjectAssessment",
+    "ProjectDeliverable",
+    "ProjectMilestone",
+    "ProjectTeam",
+    "ProjectTeamInvitation",
+    "ProjectTeamMember",
+    "ProposalRevision",
     "RateBudget",
     "RefreshToken",
     "RevokedAccessToken",
+    "RubricCriterion",
     "Sector",
     "SigningKey",
     "Skill",

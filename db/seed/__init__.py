@@ -20,6 +20,7 @@ from db.seed.notifications import NOTIFICATION_TABLES, seed_notifications
 from db.seed.panels import PANEL_TABLES, seed_panels
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
 from db.seed.programmes import PROGRAMME_TABLES, seed_programmes
+from db.seed.supervision import SUPERVISION_TABLES, seed_supervision
 from db.seed.tables import (
     ENGINEER_COLUMNS,
     ENGINEER_TABLES,
@@ -194,6 +195,14 @@ async def seed(
             connection, random.Random(f"programmes-{random_seed}"), scale, load_cpd_config()
         )
         progress(", ".join(f"{name.replace('_', ' ')} {n}" for name, n in panels.items()))
+        supervision = await seed_supervision(
+            connection, random.Random(f"supervision-{random_seed}"), scale
+        )
+        progress(
+            f"project supervision: {supervision.get('project_teams', 0)} teams,"
+            f" {supervision.get('proposal_revisions', 0)} proposal revisions,"
+            f" {supervision.get('project_assessments', 0)} assessments"
+        )
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
         await bulk.advance_sequences(connection)
@@ -209,6 +218,7 @@ async def seed(
                 *EVENT_TABLES,
                 *NOTIFICATION_TABLES,
                 *PANEL_TABLES,
+                *SUPERVISION_TABLES,
                 "chapters",
                 *PROGRAMME_TABLES,
             ],

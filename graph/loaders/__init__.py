@@ -62,6 +62,7 @@ from graph.loaders.investment import InvestmentLoaders
 from graph.loaders.notification import NotificationByIdLoader
 from graph.loaders.panel import PanelLoaders
 from graph.loaders.programme import ProgrammeLoaders
+from graph.loaders.supervision import SupervisionLoaders
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import forum_scope, membership_node_rule, shows_field
 
@@ -322,3 +323,8 @@ class Loaders:
     def panels(self) -> PanelLoaders:
         """The panels domain's loaders, for this request."""
         return PanelLoaders(self.database, self.viewer)
+
+    @cached_property
+    def supervision(self) -> SupervisionLoaders:
+        """Project supervision loaders, for this request."""
+        return SupervisionLoaders(self.database, self.viewer)

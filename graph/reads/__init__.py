@@ -19,6 +19,7 @@ from graph.reads import (
     panel,
     programme,
     sector,
+    supervision,
     viewer,
 )
 
@@ -36,5 +37,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     programme.DECLARATION,
     investment.DECLARATION,
     panel.DECLARATION,
+    supervision.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

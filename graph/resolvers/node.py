@@ -10,7 +10,7 @@ from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
-from graph.resolvers import contribution_nodes, record_nodes
+from graph.resolvers import contribution_nodes, record_nodes, supervision_nodes
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
 from graph.resolvers import investment as investment_fields
@@ -90,6 +90,10 @@ NODE_TYPES: dict[str, Fetch] = {
     "PanelMembership": panel_fields.membership_node,
     "PanelCandidacy": panel_fields.candidacy_node,
     "PanelMeeting": panel_fields.meeting_node,
+    "ProjectTeam": supervision_nodes.team_node,
+    "ProposalRevision": supervision_nodes.revision_node,
+    "ProjectMilestone": supervision_nodes.milestone_node,
+    "AssessmentRubric": supervision_nodes.rubric_node,
 }
 
 

@@ -17,6 +17,7 @@ from db.queries import oauth as oauth_queries
 from graph.auth.secrets import digest, hash_password, new_token, verify_password
 from graph.services.outbox import queue_email
 from graph.services.problems import Problem, Rejected, reject
+from graph.services.team_invitations import claim as claim_team_invitations
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
@@ -192,6 +193,8 @@ async def verify_email(session: AsyncSession, raw: str) -> Account:
     account = await session.get_one(Account, token.account_id)
     account.email_verified_at = account.email_verified_at or datetime.now(UTC)
     await session.flush()
+    # a verified address claims the project-team invitations sent to it before sign-up
+    await claim_team_invitations(session, account.engineer_id, account.email)
     return account
 
 

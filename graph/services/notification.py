@@ -53,6 +53,12 @@ DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.PANEL_CANDIDACY_RECEIVED: NotificationChannel.IN_APP,
     NotificationKind.PANEL_APPOINTED: NotificationChannel.EMAIL,
     NotificationKind.PANEL_MEMBERSHIP_ENDED: NotificationChannel.EMAIL,
+    NotificationKind.PROJECT_TEAM_INVITED: NotificationChannel.EMAIL,
+    NotificationKind.PROPOSAL_SUBMITTED: NotificationChannel.EMAIL,
+    NotificationKind.PROPOSAL_REVIEWED: NotificationChannel.EMAIL,
+    NotificationKind.PROJECT_MILESTONE_ADDED: NotificationChannel.IN_APP,
+    NotificationKind.PROJECT_DELIVERABLE_SUBMITTED: NotificationChannel.IN_APP,
+    NotificationKind.PROJECT_ASSESSED: NotificationChannel.EMAIL,
 }
 """Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
 replies, in-app for the rest."""
@@ -89,6 +95,12 @@ SUMMARIES: dict[NotificationKind, str] = {
     NotificationKind.PANEL_CANDIDACY_RECEIVED: "A new candidate for your panel",
     NotificationKind.PANEL_APPOINTED: "You were appointed to a panel",
     NotificationKind.PANEL_MEMBERSHIP_ENDED: "A panel membership ended",
+    NotificationKind.PROJECT_TEAM_INVITED: "You were invited to a project team",
+    NotificationKind.PROPOSAL_SUBMITTED: "A project proposal awaits your review",
+    NotificationKind.PROPOSAL_REVIEWED: "Your project proposal was reviewed",
+    NotificationKind.PROJECT_MILESTONE_ADDED: "A new milestone for your project",
+    NotificationKind.PROJECT_DELIVERABLE_SUBMITTED: "A project deliverable was submitted",
+    NotificationKind.PROJECT_ASSESSED: "Your project was assessed",
 }
 """The line shown (and mailed) when the writer gave no `summary` of its own."""
 

@@ -1,6 +1,7 @@
 """Institution and Affiliation (staff role) types."""
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -18,6 +19,11 @@ from graph.types.engineer import (
     note_consent_reads,
 )
 from graph.types.node import Node
+
+if TYPE_CHECKING:
+    from graph.types.supervision import AssessmentRubric
+
+AssessmentRubricRef = Annotated["AssessmentRubric", strawberry.lazy("graph.types.supervision")]
 
 
 @strawberry.type(
@@ -101,6 +107,16 @@ class Institution(Node):
         loaders = info.context.loaders.contribution.opportunities_by_institution
         args = PageArgs(first, after, last, before)
         return await owned_opportunities(info, loaders, self.pk, args, status)
+
+    @strawberry.field(
+        description="The institution's rubrics for final project assessments, by name (public)."
+    )
+    async def assessment_rubrics(self, info: Info) -> list[AssessmentRubricRef]:
+        """Batched across institutions."""
+        from graph.types.supervision import AssessmentRubric
+
+        rows = await info.context.loaders.supervision.rubrics_by_institution_id.load(self.pk)
+        return [AssessmentRubric.from_model(row) for row in rows]
 
 
 @strawberry.type(

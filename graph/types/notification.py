@@ -51,6 +51,12 @@ describe_enum(
         "your institution's panel.",
         "PANEL_APPOINTED": "You were appointed to a panel (an engagement started).",
         "PANEL_MEMBERSHIP_ENDED": "A panel seat ended early: the member resigned or was removed.",
+        "PROJECT_TEAM_INVITED": "A student invited you to their final-year project team.",
+        "PROPOSAL_SUBMITTED": "A team submitted a proposal revision on a topic you supervise.",
+        "PROPOSAL_REVIEWED": "A supervisor approved your team's proposal or requested changes.",
+        "PROJECT_MILESTONE_ADDED": "A supervisor set a milestone for your project team.",
+        "PROJECT_DELIVERABLE_SUBMITTED": "A team you supervise submitted a deliverable version.",
+        "PROJECT_ASSESSED": "Your project team's final assessment was recorded.",
     },
 )
 describe_enum(

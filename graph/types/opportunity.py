@@ -50,9 +50,11 @@ from graph.types.taxonomy import Sector, Skill
 if TYPE_CHECKING:
     from graph.types.chapter import Chapter
     from graph.types.engagement import Engagement
+    from graph.types.supervision import ProjectTeam
 
 ChapterRef = Annotated["Chapter", strawberry.lazy("graph.types.chapter")]
 EngagementRef = Annotated["Engagement", strawberry.lazy("graph.types.engagement")]
+ProjectTeamRef = Annotated["ProjectTeam", strawberry.lazy("graph.types.supervision")]
 
 
 @strawberry.enum(description="How an opportunity list is ordered.")
@@ -228,6 +230,24 @@ class Opportunity(Node):
                 end_cursor=edges[-1].cursor if edges else None,
             ),
         )
+
+    @strawberry.field(
+        description="Student teams on this project topic (PROJECT_SUPERVISION), oldest first: "
+        "those the viewer may see (their own team; every team for its supervisors and the "
+        "institution's staff)."
+    )
+    async def project_teams(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ProjectTeamRef]:
+        """A keyset page, batched across opportunities."""
+        from graph.types.supervision import topic_teams
+
+        return await topic_teams(info, self.key, first, after, last, before)
 
     @classmethod
     def from_model(cls, row: models.Opportunity) -> "Opportunity":

@@ -24,10 +24,12 @@ from graph.types.notification import Notification, NotificationFilter, Notificat
 
 if TYPE_CHECKING:
     from graph.types.opportunity import OpportunityMatchConnection
+    from graph.types.supervision import ProjectTeam
 
 OpportunityMatchConnectionRef = Annotated[
     "OpportunityMatchConnection", strawberry.lazy("graph.types.opportunity")
 ]
+ProjectTeamRef = Annotated["ProjectTeam", strawberry.lazy("graph.types.supervision")]
 
 
 @strawberry.type(description="The principal the request acts for; anonymous without a token.")
@@ -211,3 +213,20 @@ class Viewer:
         from graph.types.opportunity import recommended
 
         return await recommended(info, first, after)
+
+    @strawberry.field(
+        description="Final-year project teams the signed-in engineer is in (invited included) "
+        "or supervises, oldest first; empty for anonymous requests and clients."
+    )
+    async def project_teams(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ProjectTeamRef]:
+        """A keyset page of the viewer's teams."""
+        from graph.types.supervision import own_teams
+
+        return await own_teams(info, first, after, last, before)

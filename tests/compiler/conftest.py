@@ -35,7 +35,7 @@ from graph.extensions.document_facts import FACTS
 from graph.ids import decode_id, encode_id
 from graph.schema import schema
 from tests import factories
-from tests.compiler import contributions, panels, programmes
+from tests.compiler import contributions, panels, programmes, supervision
 from tests.conftest import GraphQLClient
 
 FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
@@ -387,6 +387,7 @@ async def build_world(session: AsyncSession) -> World:
     found.ids["misc"] = encode_id("Skill", skills[2].id)
     await programmes.build(session, found)
     await panels.build(session, found)
+    await supervision.build(session, found)
     return found
 
 

@@ -20,6 +20,7 @@ from tests.auth import (
     test_memberships,
     test_profiles,
 )
+from tests.compiler import supervision
 from tests.compiler.conftest import BothPaths, World
 from tests.graph import (
     test_chapters,
@@ -298,6 +299,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += entity_cases(world)
     listed += programme_cases(world)
     listed += panel_cases(world)
+    listed += supervision.cases(world)
     return listed
 
 

@@ -137,6 +137,7 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "MentorshipProgrammeUserError": "a plain value built by the resolver (no row)",
     "InvestmentUserError": "a plain value built by the resolver (no row)",
     "PanelUserError": "a plain value built by the resolver (no row)",
+    "SupervisionUserError": "a plain value built by the resolver (no row)",
 }
 """Object types in mutation payloads that strawberry's resolvers complete, and why."""
 

@@ -1,0 +1,215 @@
+"""DataLoaders for project supervision (strawberry's path): teams, revisions and milestones by
+id under the same SQL rules the compiled path inlines; the parts of teams, milestones,
+rubrics and assessments; pages of a topic's teams."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ProjectMilestone, ProjectTeam, ProposalRevision
+from db.queries import supervision as queries
+from db.queries.pagination import PageWindow, fetch_child_counts, fetch_child_pages
+from graph.auth.viewer import Viewer
+from graph.database import RequestDatabase
+from graph.loaders.base import GroupedLoader, PartitionedLoader, RowByIdLoader
+from graph.services import supervision_access as access
+
+
+@dataclass(frozen=True)
+class TeamSlice:
+    """A page window of a topic's teams (None: the count)."""
+
+    window: PageWindow | None = None
+
+
+class _Keyed:
+    """A (row, flags...) tuple with the row's id, for RowByIdLoader."""
+
+    def __init__(self, row: Any) -> None:
+        self.id = row[0].id
+        self.row = tuple(row)
+
+
+def _keyed(fetch: Any) -> Any:
+    async def keyed(session: AsyncSession, ids: Sequence[int]) -> list[_Keyed]:
+        return [_Keyed(row) for row in await fetch(session, ids)]
+
+    return keyed
+
+
+class SupervisionLoaders:
+    """Project supervision loaders of one request, each built on first use."""
+
+    def __init__(self, database: RequestDatabase, viewer: Viewer) -> None:
+        self.database = database
+        self.viewer = viewer
+
+    def teams(self) -> Select[Any]:
+        """The teams the viewer may see."""
+        return select(ProjectTeam).where(access.teams_visible(self.viewer))
+
+    def own(self) -> Select[Any]:
+        """The teams the viewer is in or supervises."""
+        return select(ProjectTeam).where(access.own_teams(self.viewer))
+
+    @cached_property
+    def team_by_id(self) -> Any:
+        """(team, proposal overdue, overdue) by id (unchecked: reached through a readable
+        parent or checked by the node fetcher)."""
+        return _TupleLoader(self.database, queries.list_teams_by_ids)
+
+    @cached_property
+    def visible_team_by_id(self) -> RowByIdLoader[ProjectTeam]:
+        """Team rows the viewer may see, by id."""
+
+        async def fetch(session: AsyncSession, ids: Sequence[int]) -> Sequence[ProjectTeam]:
+            rows = await session.scalars(self.teams().where(ProjectTeam.id.in_(ids)))
+            return list(rows)
+
+        return RowByIdLoader(self.database, fetch)
+
+    @cached_property
+    def revision_by_id(self) -> RowByIdLoader[ProposalRevision]:
+        """Proposal revisions the viewer may see, by id."""
+
+        async def fetch(session: AsyncSession, ids: Sequence[int]) -> Sequence[ProposalRevision]:
+            rows = await session.scalars(
+                select(ProposalRevision).where(
+                    ProposalRevision.id.in_(ids), access.revisions_visible(self.viewer)
+                )
+            )
+            return list(rows)
+
+        return RowByIdLoader(self.database, fetch)
+
+    @cached_property
+    def milestone_by_id(self) -> Any:
+        """(milestone, overdue) the viewer may see, by id."""
+
+        async def fetch(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
+            rows = await session.execute(
+                select(
+                    ProjectMilestone,
+                    queries.over(queries.MILESTONE_OVERDUE, "project_milestones"),
+                ).where(ProjectMilestone.id.in_(ids), access.milestones_visible(self.viewer))
+            )
+            return list(rows)
+
+        return _TupleLoader(self.database, fetch)
+
+    @cached_property
+    def members_by_team_id(self) -> GroupedLoader[Any]:
+        """Each team's members."""
+        return GroupedLoader(
+            self.database, queries.list_members_by_team, parent_of=lambda row: row.team_id
+        )
+
+    @cached_property
+    def supervisors_by_team_id(self) -> GroupedLoader[Any]:
+        """Each team's supervisors (engineers)."""
+        return GroupedLoader(
+            self.database,
+            queries.list_supervisors_by_team,
+            parent_of=lambda row: row[0],
+            value_of=lambda row: row[1],
+        )
+
+    @cached_property
+    def revisions_by_team_id(self) -> GroupedLoader[Any]:
+        """Each team's proposal revisions, first to latest."""
+        return GroupedLoader(
+            self.database, queries.list_revisions_by_team, parent_of=lambda row: row.team_id
+        )
+
+    @cached_property
+    def milestones_by_team_id(self) -> GroupedLoader[Any]:
+        """Each team's (milestone, overdue), by due time."""
+        return GroupedLoader(
+            self.database, queries.list_milestones_by_team, parent_of=lambda row: row[0].team_id
+        )
+
+    @cached_property
+    def deliverables_by_milestone_id(self) -> GroupedLoader[Any]:
+        """Each milestone's (deliverable, late), latest first."""
+        return GroupedLoader(
+            self.database,
+            queries.list_deliverables_by_milestone,
+            parent_of=lambda row: row[0].milestone_id,
+        )
+
+    @cached_property
+    def assessment_by_team_id(self) -> GroupedLoader[Any]:
+        """Each team's assessment (a list of at most one)."""
+        return GroupedLoader(
+            self.database, queries.list_assessments_by_team, parent_of=lambda row: row.team_id
+        )
+
+    @cached_property
+    def scores_by_assessment_id(self) -> GroupedLoader[Any]:
+        """Each assessment's (score, criterion), in the rubric's order."""
+        return GroupedLoader(
+            self.database,
+            queries.list_scores_by_assessment,
+            parent_of=lambda row: row[0].assessment_id,
+        )
+
+    @cached_property
+    def rubric_by_id(self) -> RowByIdLoader[Any]:
+        """Rubrics by id (public)."""
+        return RowByIdLoader(self.database, queries.list_rubrics_by_ids)
+
+    @cached_property
+    def rubrics_by_institution_id(self) -> GroupedLoader[Any]:
+        """Each institution's rubrics, by name."""
+        return GroupedLoader(
+            self.database,
+            queries.list_rubrics_by_institution,
+            parent_of=lambda row: row.institution_id,
+        )
+
+    @cached_property
+    def criteria_by_rubric_id(self) -> GroupedLoader[Any]:
+        """Each rubric's criteria in order."""
+        return GroupedLoader(
+            self.database, queries.list_criteria_by_rubric, parent_of=lambda row: row.rubric_id
+        )
+
+    @cached_property
+    def teams_by_opportunity(
+        self,
+    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
+        """(page, count) loaders of each topic's teams the viewer may see."""
+        ordering = queries.TEAM_ORDERING
+
+        async def pages(session: AsyncSession, ids: Sequence[int], part: Any) -> dict[int, Any]:
+            assert part.window is not None
+            return await fetch_child_pages(
+                session,
+                self.teams(),
+                ProjectTeam,
+                ProjectTeam.opportunity_id,
+                ids,
+                ordering,
+                part.window,
+            )
+
+        async def counts(session: AsyncSession, ids: Sequence[int], _: Any) -> dict[int, Any]:
+            return await fetch_child_counts(session, self.teams(), ProjectTeam.opportunity_id, ids)
+
+        return PartitionedLoader(self.database, pages), PartitionedLoader(self.database, counts)
+
+
+class _TupleLoader(RowByIdLoader[Any]):
+    """RowByIdLoader over statements selecting (row, flags...): loads the tuples."""
+
+    def __init__(self, database: RequestDatabase, fetch: Any) -> None:
+        super().__init__(database, _keyed(fetch))
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[Any]:
+        """The tuples, in the keys' order (None where missing)."""
+        found = await super().batch_load_fn(keys)
+        return [item.row if item is not None else None for item in found]
