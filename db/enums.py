@@ -279,6 +279,14 @@ class NotificationKind(enum.StrEnum):
     MEMBERSHIP_REJECTED = "MEMBERSHIP_REJECTED"
     MEMBERSHIP_SUSPENDED = "MEMBERSHIP_SUSPENDED"
     MEMBERSHIP_ROLE_CHANGED = "MEMBERSHIP_ROLE_CHANGED"
+    RFP_INVITATION = "RFP_INVITATION"
+    RFP_CLOSED = "RFP_CLOSED"
+    PROPOSAL_AWARDED = "PROPOSAL_AWARDED"
+    PROPOSAL_NOT_AWARDED = "PROPOSAL_NOT_AWARDED"
+    CONTRACT_MILESTONE_SUBMITTED = "CONTRACT_MILESTONE_SUBMITTED"
+    CONTRACT_MILESTONE_ACCEPTED = "CONTRACT_MILESTONE_ACCEPTED"
+    CONTRACT_MILESTONE_REWORK = "CONTRACT_MILESTONE_REWORK"
+    CONTRACT_REVIEWED = "CONTRACT_REVIEWED"
 
 
 class NotificationChannel(enum.StrEnum):
@@ -288,3 +296,21 @@ class NotificationChannel(enum.StrEnum):
     EMAIL = "EMAIL"
     EMAIL_DIGEST = "EMAIL_DIGEST"
     NONE = "NONE"
+
+
+class ProposalStatus(enum.StrEnum):
+    """Where a consultancy proposal stands."""
+
+    SUBMITTED = "SUBMITTED"
+    WITHDRAWN = "WITHDRAWN"
+    AWARDED = "AWARDED"
+    NOT_AWARDED = "NOT_AWARDED"
+
+
+class RfpStage(enum.StrEnum):
+    """Where a consultancy RFP stands (read from its dates, award and contract)."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+    AWARDED = "AWARDED"
+    COMPLETED = "COMPLETED"

@@ -4,6 +4,13 @@ from db.models.account import Account, AccountToken, LoginAttempt, OutboxEmail
 from db.models.audit import AuditLogEntry
 from db.models.chapter import Chapter, Membership
 from db.models.consent import AccessLogEntry, ConsentGrant
+from db.models.consultancy import (
+    ConsultancyProposal,
+    ConsultancyRfp,
+    ContractMilestone,
+    ServiceListing,
+    ServiceListingSector,
+)
 from db.models.engagement import (
     Application,
     Engagement,
@@ -54,6 +61,9 @@ __all__ = [
     "Chapter",
     "ChapterAnnouncement",
     "ConsentGrant",
+    "ConsultancyProposal",
+    "ConsultancyRfp",
+    "ContractMilestone",
     "Education",
     "Engagement",
     "EngagementSession",
@@ -91,6 +101,8 @@ __all__ = [
     "RefreshToken",
     "RevokedAccessToken",
     "Sector",
+    "ServiceListing",
+    "ServiceListingSector",
     "SigningKey",
     "Skill",
 ]
