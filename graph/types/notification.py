@@ -38,6 +38,14 @@ describe_enum(
         "EVENT_MOVED": "An event you registered or queued for changed its time or place.",
         "EVENT_WAITLIST_PROMOTED": "A place opened up: you moved from the waitlist to attending.",
         "CHAPTER_ANNOUNCEMENT": "Your chapter's coordinators posted an announcement.",
+        "RFP_INVITATION": "An institution invited you to bid on an RFP, from your listing.",
+        "RFP_CLOSED": "An RFP you bid on closed early: the institution now reads the proposals.",
+        "PROPOSAL_AWARDED": "Your proposal won: the contract engagement has started.",
+        "PROPOSAL_NOT_AWARDED": "An RFP you bid on was awarded to another proposal.",
+        "CONTRACT_MILESTONE_SUBMITTED": "A contract milestone was submitted for your acceptance.",
+        "CONTRACT_MILESTONE_ACCEPTED": "The institution accepted a milestone of your contract.",
+        "CONTRACT_MILESTONE_REWORK": "The institution sent a contract milestone back for rework.",
+        "CONTRACT_REVIEWED": "The other side of a completed contract reviewed you.",
     },
 )
 describe_enum(
