@@ -1,6 +1,7 @@
 """Per-request DataLoaders in one container, each built the first time a resolver asks for it."""
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement
 
@@ -59,6 +60,9 @@ from graph.loaders.institution import (
 from graph.loaders.notification import NotificationByIdLoader
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import shows_field
+
+if TYPE_CHECKING:
+    from graph.loaders.consultancy import ConsultancyLoaders
 
 
 class Loaders:
@@ -292,3 +296,10 @@ class Loaders:
     def forum_vote_by_post_id(self) -> ForumVoteByPostIdLoader:
         """ForumVoteByPostIdLoader, for this request."""
         return ForumVoteByPostIdLoader(self.database, self.viewer.engineer_id)
+
+    @cached_property
+    def consultancy(self) -> "ConsultancyLoaders":
+        """The consultancy marketplace's loaders, for this request."""
+        from graph.loaders.consultancy import ConsultancyLoaders
+
+        return ConsultancyLoaders(self.database, self.viewer)

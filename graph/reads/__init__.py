@@ -9,6 +9,7 @@ from graph.compiler.declaration import Declaration
 from graph.reads import (
     chapter,
     consent,
+    consultancy,
     contribution,
     engineer,
     event,
@@ -30,5 +31,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     contribution.DECLARATION,
     viewer.DECLARATION,
     consent.DECLARATION,
+    consultancy.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

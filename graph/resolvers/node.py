@@ -10,6 +10,7 @@ from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
+from graph.resolvers import consultancy as consultancy_fields
 from graph.resolvers import contribution_nodes, record_nodes
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
@@ -81,6 +82,8 @@ NODE_TYPES: dict[str, Fetch] = {
     "Engagement": contribution_nodes.engagement_node,
     "Notification": _by_loader("notification_by_id", Notification.from_model),
     "LedgerEntry": contribution_nodes.ledger_entry_node,
+    "ConsultancyProposal": consultancy_fields.proposal_node,
+    "ServiceListing": consultancy_fields.listing_node,
 }
 
 

@@ -49,10 +49,12 @@ from graph.types.taxonomy import Sector, Skill
 
 if TYPE_CHECKING:
     from graph.types.chapter import Chapter
+    from graph.types.consultancy import ConsultancyRfp
     from graph.types.engagement import Engagement
 
 ChapterRef = Annotated["Chapter", strawberry.lazy("graph.types.chapter")]
 EngagementRef = Annotated["Engagement", strawberry.lazy("graph.types.engagement")]
+ConsultancyRfpRef = Annotated["ConsultancyRfp", strawberry.lazy("graph.types.consultancy")]
 
 
 @strawberry.enum(description="How an opportunity list is ordered.")
@@ -228,6 +230,16 @@ class Opportunity(Node):
                 end_cursor=edges[-1].cursor if edges else None,
             ),
         )
+
+    @strawberry.field(
+        description="For an RFP (a consultancy request for proposals): its budget range, "
+        "currency, closing date and sealed proposals; null for other opportunities."
+    )
+    async def rfp(self, info: Info) -> ConsultancyRfpRef | None:
+        """Batched across opportunities (graph.types.consultancy)."""
+        from graph.types.consultancy import rfp_of
+
+        return await rfp_of(info, self.key)
 
     @classmethod
     def from_model(cls, row: models.Opportunity) -> "Opportunity":
