@@ -153,7 +153,9 @@ async def _contract(
 async def build(session: AsyncSession, prefix: str = "mkt") -> Market:
     """Four RFPs of one institution: OPEN (two sealed bids), CLOSED awaiting the award (three
     bids), AWARDED (closed early; a contract in progress) and COMPLETED (reviews both ways)."""
-    institution = await factories.institution(session, slug=f"{prefix}-uni", name="Mkt University")
+    institution = await factories.institution(
+        session, slug=f"{prefix}-uni", name=f"Mkt University {prefix}"
+    )
     staff = await factories.engineer(session, handle=f"{prefix}-staff")
     await factories.affiliation(session, staff, institution, role="Procurement")
     bidders = [
@@ -219,7 +221,7 @@ async def build(session: AsyncSession, prefix: str = "mkt") -> Market:
             ),
         ]
     )
-    water = await factories.sector(session, slug=f"{prefix}-water", name="Mkt Water")
+    water = await factories.sector(session, slug=f"{prefix}-water", name=f"Mkt Water {prefix}")
     listing = ServiceListing(
         contributor_id=bidders[2].id,
         title="Mkt grid protection studies",

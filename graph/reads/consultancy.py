@@ -10,7 +10,7 @@ which put the same predicate in their WHERE clause.
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_
+from sqlalchemy import ColumnElement, or_, select
 
 from db import models
 from db.models import ConsultancyProposal, ConsultancyRfp, Opportunity, ServiceListing
@@ -54,11 +54,16 @@ def proposals_visible(viewer: Viewer) -> ColumnElement[bool]:
     seeker side (its institution's staff and client, its poster) reads the RFP's proposals
     only once bidding has closed (closed explicitly, or the closing date passed); nobody else
     ever, council admins included — no bidder sees another's."""
-    unsealed_for_seeker = exists().where(
-        ConsultancyRfp.opportunity_id == ConsultancyProposal.opportunity_id,
-        Opportunity.id == ConsultancyRfp.opportunity_id,
-        seeker_side(viewer, Opportunity.poster_id, Opportunity.institution_id),
-        rfp_closed(),
+    unsealed_for_seeker = (
+        select(ConsultancyRfp.opportunity_id)
+        .join(Opportunity, Opportunity.id == ConsultancyRfp.opportunity_id)
+        .where(
+            ConsultancyRfp.opportunity_id == ConsultancyProposal.opportunity_id,
+            seeker_side(viewer, Opportunity.poster_id, Opportunity.institution_id),
+            rfp_closed(),
+        )
+        .correlate(ConsultancyProposal)
+        .exists()
     )
     if viewer.engineer_id is None:
         return unsealed_for_seeker
