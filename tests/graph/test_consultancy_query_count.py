@@ -29,7 +29,9 @@ query ($first: Int!) {
       }
     }
   }
-  serviceListings(first: $first) { totalCount nodes { title sectors { slug } contributor { handle } } }
+  serviceListings(first: $first) {
+    totalCount nodes { title sectors { slug } contributor { handle } }
+  }
 }
 """
 
