@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from db.enums import EngagementStatus, RfpStage
 from db.models import (
@@ -35,10 +35,15 @@ def rfp_closed() -> ColumnElement[bool]:
 
 def rfp_stage() -> ColumnElement[str]:
     """SQL over consultancy_rfps: OPEN, CLOSED, AWARDED, or COMPLETED (its contract is)."""
-    completed = exists().where(
-        ConsultancyProposal.opportunity_id == ConsultancyRfp.opportunity_id,
-        Engagement.id == ConsultancyProposal.engagement_id,
-        Engagement.status == EngagementStatus.COMPLETED,
+    completed = (
+        select(ConsultancyProposal.id)
+        .join(Engagement, Engagement.id == ConsultancyProposal.engagement_id)
+        .where(
+            ConsultancyProposal.opportunity_id == ConsultancyRfp.opportunity_id,
+            Engagement.status == EngagementStatus.COMPLETED,
+        )
+        .correlate(ConsultancyRfp)
+        .exists()
     )
     return case(
         (and_(ConsultancyRfp.awarded_at.is_not(None), completed), RfpStage.COMPLETED.value),

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.cpd import load_cpd_config
 from db.seed import bulk
 from db.seed.catalogue import build_catalogue
+from db.seed.consultancy import CONSULTANCY_TABLES, seed_consultancy
 from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
 from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
@@ -184,6 +185,13 @@ async def seed(
         )
         events = await seed_events(connection, random.Random(f"events-{random_seed}"), scale)
         progress(", ".join(f"{name.replace('_', ' ')} {count}" for name, count in events.items()))
+        consultancy = await seed_consultancy(
+            connection, random.Random(f"consultancy-{random_seed}"), scale
+        )
+        progress(
+            "consultancy: "
+            + ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in consultancy.items())
+        )
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
         await bulk.advance_sequences(connection)
@@ -199,6 +207,7 @@ async def seed(
                 *EVENT_TABLES,
                 *NOTIFICATION_TABLES,
                 "chapters",
+                *CONSULTANCY_TABLES,
             ],
         )
     summary = SeedSummary(
