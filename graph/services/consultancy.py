@@ -323,20 +323,28 @@ async def submit(
     return row
 
 
-async def _proposal(session: AsyncSession, proposal_id: int) -> ConsultancyProposal:
-    """The proposal, row-locked; NOT_FOUND when there is none."""
-    row = await session.get(ConsultancyProposal, proposal_id, with_for_update=True)
-    if row is None:
+async def _proposal(
+    session: AsyncSession, proposal_id: int
+) -> tuple[ConsultancyProposal, ConsultancyRfp]:
+    """The proposal and its RFP, both row-locked — the RFP first, as bids, the close and the
+    award lock it, so that no two of them wait on each other; NOT_FOUND when there is none."""
+    opportunity_id = await session.scalar(
+        select(ConsultancyProposal.opportunity_id).where(ConsultancyProposal.id == proposal_id)
+    )
+    if opportunity_id is None:
         raise reject(Code.NOT_FOUND, "No such proposal.", "proposal")
-    return row
+    rfp = await session.get_one(ConsultancyRfp, opportunity_id, with_for_update=True)
+    row = await session.get_one(
+        ConsultancyProposal, proposal_id, with_for_update=True, populate_existing=True
+    )
+    return row, rfp
 
 
 async def withdraw(session: AsyncSession, viewer: Viewer, proposal_id: int) -> ConsultancyProposal:
     """The bidder withdraws a SUBMITTED proposal before the RFP closes (for good)."""
-    row = await _proposal(session, proposal_id)
+    row, rfp = await _proposal(session, proposal_id)
     if row.bidder_id != viewer.engineer_id:
         raise reject(Code.NOT_FOUND, "No such proposal.", "proposal")
-    rfp = await session.get_one(ConsultancyRfp, row.opportunity_id, with_for_update=True)
     if is_closed(rfp, await _now(session)):
         raise reject(Code.RFP_CLOSED, "Bidding on this RFP has closed.")
     if row.status != ProposalStatus.SUBMITTED:
@@ -384,13 +392,12 @@ async def award(
 ) -> tuple[ConsultancyProposal, Engagement]:
     """The institution awards one proposal of a closed RFP: an ACTIVE contract engagement with
     priced milestones; the winner and the other bidders are told; audited."""
-    row = await _proposal(session, proposal_id)
+    row, rfp = await _proposal(session, proposal_id)
     target = await session.get_one(Opportunity, row.opportunity_id)
     if not await acts_for_seeker(session, viewer, target.poster_id, target.institution_id):
         if row.bidder_id == viewer.engineer_id:
             raise reject(Code.NOT_STAFF, "Only the institution's staff award an RFP.")
         raise reject(Code.NOT_FOUND, "No such proposal.", "proposal")
-    rfp = await session.get_one(ConsultancyRfp, row.opportunity_id, with_for_update=True)
     now = await _now(session)
     if not is_closed(rfp, now):
         raise reject(Code.NOT_CLOSED, "Proposals stay sealed until the RFP closes.")
