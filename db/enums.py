@@ -294,6 +294,14 @@ class NotificationKind(enum.StrEnum):
     PROJECT_MILESTONE_ADDED = "PROJECT_MILESTONE_ADDED"
     PROJECT_DELIVERABLE_SUBMITTED = "PROJECT_DELIVERABLE_SUBMITTED"
     PROJECT_ASSESSED = "PROJECT_ASSESSED"
+    RFP_INVITATION = "RFP_INVITATION"
+    RFP_CLOSED = "RFP_CLOSED"
+    PROPOSAL_AWARDED = "PROPOSAL_AWARDED"
+    PROPOSAL_NOT_AWARDED = "PROPOSAL_NOT_AWARDED"
+    CONTRACT_MILESTONE_SUBMITTED = "CONTRACT_MILESTONE_SUBMITTED"
+    CONTRACT_MILESTONE_ACCEPTED = "CONTRACT_MILESTONE_ACCEPTED"
+    CONTRACT_MILESTONE_REWORK = "CONTRACT_MILESTONE_REWORK"
+    CONTRACT_REVIEWED = "CONTRACT_REVIEWED"
 
 
 class NotificationChannel(enum.StrEnum):
@@ -393,7 +401,7 @@ class PanelMembershipStatus(enum.StrEnum):
     UPCOMING = "UPCOMING"
     ACTIVE = "ACTIVE"
     ENDED = "ENDED"
-class ProposalStatus(enum.StrEnum):
+class ProjectProposalStatus(enum.StrEnum):
     """Where a project team's proposal stands (its latest revision's verdict)."""
 
     DRAFTING = "DRAFTING"
@@ -423,3 +431,19 @@ class TeamMemberStatus(enum.StrEnum):
 
     INVITED = "INVITED"
     ACTIVE = "ACTIVE"
+class ProposalStatus(enum.StrEnum):
+    """Where a consultancy proposal stands."""
+
+    SUBMITTED = "SUBMITTED"
+    WITHDRAWN = "WITHDRAWN"
+    AWARDED = "AWARDED"
+    NOT_AWARDED = "NOT_AWARDED"
+
+
+class RfpStage(enum.StrEnum):
+    """Where a consultancy RFP stands (read from its dates, award and contract)."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+    AWARDED = "AWARDED"
+    COMPLETED = "COMPLETED"

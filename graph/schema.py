@@ -19,6 +19,8 @@ from graph.extensions.validation import ValidationWithPageLimits
 from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields
+from graph.resolvers import consultancy as consultancy_fields
+from graph.resolvers import consultancy_mutations as marketplace
 from graph.resolvers import engagement_work, opportunity_reads
 from graph.resolvers import engineer as engineer_fields
 from graph.resolvers import event as event_fields
@@ -48,6 +50,7 @@ from graph.types.announcement import ChapterAnnouncement
 from graph.types.chapter import Chapter, Membership
 from graph.types.connection import Connection
 from graph.types.consent import ConsentGrant
+from graph.types.consultancy import ConsultancyProposal, ServiceListing
 from graph.types.engineer import Engineer
 from graph.types.event import Event
 from graph.types.forum import ForumCategory, ForumPost, ForumThread
@@ -146,6 +149,17 @@ class Query:
     advisory_panels: Connection[AdvisoryPanel] = strawberry.field(
         resolver=panel_fields.advisory_panels,
         description="Institutions' advisory and curriculum-review panels, newest first (public).",
+    )
+    consultancy_proposals: Connection[ConsultancyProposal] = strawberry.field(
+        resolver=consultancy_fields.consultancy_proposals,
+        description="Consultancy proposals the viewer may read, across RFPs, newest first: "
+        "their own bids, and — for an RFP's institution — its proposals once bidding has closed "
+        "(sealed ones are absent, totalCount and search included).",
+    )
+    service_listings: Connection[ServiceListing] = strawberry.field(
+        resolver=consultancy_fields.service_listings,
+        description="Contributors' service listings, newest first (inactive ones only for "
+        "their owner).",
     )
 
 
@@ -500,15 +514,15 @@ class Mutation:
         resolver=supervision_fields.project_team_join,
         description=supervision_fields.JOIN,
     )
-    proposal_submit: supervision_fields.ProposalRevisionPayload = strawberry.field(
+    project_proposal_submit: supervision_fields.ProposalRevisionPayload = strawberry.field(
         resolver=supervision_fields.proposal_submit,
         description=supervision_fields.SUBMIT,
     )
-    proposal_approve: supervision_fields.ProposalRevisionPayload = strawberry.field(
+    project_proposal_approve: supervision_fields.ProposalRevisionPayload = strawberry.field(
         resolver=supervision_fields.proposal_approve,
         description=supervision_fields.APPROVE,
     )
-    proposal_request_changes: supervision_fields.ProposalRevisionPayload = strawberry.field(
+    project_proposal_request_changes: supervision_fields.ProposalRevisionPayload = strawberry.field(
         resolver=supervision_fields.proposal_request_changes,
         description=supervision_fields.REQUEST_CHANGES,
     )
@@ -529,6 +543,54 @@ class Mutation:
         description=supervision_fields.ASSESS,
     )
 
+    rfp_create: marketplace.RfpPayload = strawberry.field(
+        resolver=marketplace.rfp_create,
+        description=marketplace.RFP_CREATE,
+    )
+    rfp_close: marketplace.RfpPayload = strawberry.field(
+        resolver=marketplace.rfp_close,
+        description=marketplace.RFP_CLOSE,
+    )
+    proposal_submit: marketplace.ConsultancyProposalPayload = strawberry.field(
+        resolver=marketplace.proposal_submit,
+        description=marketplace.PROPOSAL_SUBMIT,
+    )
+    proposal_withdraw: marketplace.ConsultancyProposalPayload = strawberry.field(
+        resolver=marketplace.proposal_withdraw,
+        description=marketplace.PROPOSAL_WITHDRAW,
+    )
+    proposal_award: marketplace.ConsultancyProposalPayload = strawberry.field(
+        resolver=marketplace.proposal_award,
+        description=marketplace.PROPOSAL_AWARD,
+    )
+    contract_milestone_submit: marketplace.ContractMilestonePayload = strawberry.field(
+        resolver=marketplace.contract_milestone_submit,
+        description=marketplace.CONTRACT_MILESTONE_SUBMIT,
+    )
+    contract_milestone_accept: marketplace.ContractMilestonePayload = strawberry.field(
+        resolver=marketplace.contract_milestone_accept,
+        description=marketplace.CONTRACT_MILESTONE_ACCEPT,
+    )
+    contract_milestone_rework: marketplace.ContractMilestonePayload = strawberry.field(
+        resolver=marketplace.contract_milestone_rework,
+        description=marketplace.CONTRACT_MILESTONE_REWORK,
+    )
+    contract_complete: marketplace.ContractPayload = strawberry.field(
+        resolver=marketplace.contract_complete,
+        description=marketplace.CONTRACT_COMPLETE,
+    )
+    contract_review: marketplace.ContractReviewPayload = strawberry.field(
+        resolver=marketplace.contract_review,
+        description=marketplace.CONTRACT_REVIEW,
+    )
+    service_listing_create: marketplace.ServiceListingPayload = strawberry.field(
+        resolver=marketplace.service_listing_create,
+        description=marketplace.SERVICE_LISTING_CREATE,
+    )
+    service_listing_invite: marketplace.ServiceListingPayload = strawberry.field(
+        resolver=marketplace.service_listing_invite,
+        description=marketplace.SERVICE_LISTING_INVITE,
+    )
 
 @strawberry.type(
     description="The root of every live update, over WebSocket (graphql-transport-ws) only."

@@ -4,6 +4,13 @@ from db.models.account import Account, AccountToken, LoginAttempt, OutboxEmail
 from db.models.audit import AuditLogEntry
 from db.models.chapter import Chapter, Membership
 from db.models.consent import AccessLogEntry, ConsentGrant
+from db.models.consultancy import (
+    ConsultancyProposal,
+    ConsultancyRfp,
+    ContractMilestone,
+    ServiceListing,
+    ServiceListingSector,
+)
 from db.models.engagement import (
     Application,
     Engagement,
@@ -78,6 +85,9 @@ __all__ = [
     "Chapter",
     "ChapterAnnouncement",
     "ConsentGrant",
+    "ConsultancyProposal",
+    "ConsultancyRfp",
+    "ContractMilestone",
     "Education",
     "Engagement",
     "EngagementSession",
@@ -132,6 +142,8 @@ __all__ = [
     "RevokedAccessToken",
     "RubricCriterion",
     "Sector",
+    "ServiceListing",
+    "ServiceListingSector",
     "SigningKey",
     "Skill",
 ]

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamped
-from db.enums import ProposalStatus, RevisionStatus, TeamMemberStatus, TeamRole, check_in
+from db.enums import ProjectProposalStatus, RevisionStatus, TeamMemberStatus, TeamRole, check_in
 
 NAME_MAX = 120
 TITLE_MAX = 200
@@ -36,7 +36,9 @@ class ProjectTeam(Timestamped, Base):
     __tablename__ = "project_teams"
     __table_args__ = (
         UniqueConstraint("opportunity_id", "name", name="uq_project_teams_name"),
-        CheckConstraint(check_in("proposal_status", ProposalStatus), name="proposal_status_known"),
+        CheckConstraint(
+            check_in("proposal_status", ProjectProposalStatus), name="proposal_status_known"
+        ),
         CheckConstraint(f"char_length(name) BETWEEN 1 AND {NAME_MAX}", name="name_length"),
         Index("ix_project_teams_opportunity", "opportunity_id", "created_at", "id"),
     )
@@ -45,7 +47,7 @@ class ProjectTeam(Timestamped, Base):
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     proposal_status: Mapped[str] = mapped_column(
-        String(24), default=ProposalStatus.DRAFTING, server_default="DRAFTING"
+        String(24), default=ProjectProposalStatus.DRAFTING, server_default="DRAFTING"
     )
     proposal_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.cpd import load_cpd_config
 from db.seed import bulk
 from db.seed.catalogue import build_catalogue
+from db.seed.consultancy import CONSULTANCY_TABLES, seed_consultancy
 from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
 from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
@@ -203,6 +204,13 @@ async def seed(
             f" {supervision.get('proposal_revisions', 0)} proposal revisions,"
             f" {supervision.get('project_assessments', 0)} assessments"
         )
+        consultancy = await seed_consultancy(
+            connection, random.Random(f"consultancy-{random_seed}"), scale
+        )
+        progress(
+            "consultancy: "
+            + ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in consultancy.items())
+        )
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
         await bulk.advance_sequences(connection)
@@ -221,6 +229,7 @@ async def seed(
                 *SUPERVISION_TABLES,
                 "chapters",
                 *PROGRAMME_TABLES,
+                *CONSULTANCY_TABLES,
             ],
         )
     summary = SeedSummary(

@@ -1,6 +1,7 @@
 """Per-request DataLoaders in one container, each built the first time a resolver asks for it."""
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement
 
@@ -65,6 +66,9 @@ from graph.loaders.programme import ProgrammeLoaders
 from graph.loaders.supervision import SupervisionLoaders
 from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader, SkillsBySectorIdLoader
 from graph.services.visibility import forum_scope, membership_node_rule, shows_field
+
+if TYPE_CHECKING:
+    from graph.loaders.consultancy import ConsultancyLoaders
 
 
 class Loaders:
@@ -328,3 +332,10 @@ class Loaders:
     def supervision(self) -> SupervisionLoaders:
         """Project supervision loaders, for this request."""
         return SupervisionLoaders(self.database, self.viewer)
+
+    @cached_property
+    def consultancy(self) -> "ConsultancyLoaders":
+        """The consultancy marketplace's loaders, for this request."""
+        from graph.loaders.consultancy import ConsultancyLoaders
+
+        return ConsultancyLoaders(self.database, self.viewer)

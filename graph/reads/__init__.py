@@ -9,6 +9,7 @@ from graph.compiler.declaration import Declaration
 from graph.reads import (
     chapter,
     consent,
+    consultancy,
     contribution,
     engineer,
     event,
@@ -38,5 +39,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     investment.DECLARATION,
     panel.DECLARATION,
     supervision.DECLARATION,
+    consultancy.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

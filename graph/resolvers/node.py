@@ -10,6 +10,7 @@ from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
+from graph.resolvers import consultancy as consultancy_fields
 from graph.resolvers import contribution_nodes, record_nodes, supervision_nodes
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
@@ -94,6 +95,8 @@ NODE_TYPES: dict[str, Fetch] = {
     "ProposalRevision": supervision_nodes.revision_node,
     "ProjectMilestone": supervision_nodes.milestone_node,
     "AssessmentRubric": supervision_nodes.rubric_node,
+    "ConsultancyProposal": consultancy_fields.proposal_node,
+    "ServiceListing": consultancy_fields.listing_node,
 }
 
 

@@ -129,7 +129,7 @@ class ProjectTeamJoinInput:
 
 
 @strawberry.input(description="A new proposal revision.")
-class ProposalSubmitInput:
+class ProjectProposalSubmitInput:
     """The revision's text."""
 
     team: strawberry.ID = strawberry.field(description="Your team.")
@@ -343,9 +343,9 @@ async def project_team_join(
 
 async def proposal_submit(
     info: Info,
-    input: Annotated[ProposalSubmitInput, strawberry.argument(description="The revision.")],
+    input: Annotated[ProjectProposalSubmitInput, strawberry.argument(description="The revision.")],
 ) -> ProposalRevisionPayload:
-    """proposalSubmit."""
+    """projectProposalSubmit."""
     require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> models.ProposalRevision:
@@ -377,7 +377,7 @@ async def proposal_approve(
     info: Info,
     input: Annotated[ProposalReviewInput, strawberry.argument(description="The verdict.")],
 ) -> ProposalRevisionPayload:
-    """proposalApprove."""
+    """projectProposalApprove."""
     return await _review(info, input, approve=True)
 
 
@@ -385,7 +385,7 @@ async def proposal_request_changes(
     info: Info,
     input: Annotated[ProposalReviewInput, strawberry.argument(description="The verdict.")],
 ) -> ProposalRevisionPayload:
-    """proposalRequestChanges."""
+    """projectProposalRequestChanges."""
     return await _review(info, input, approve=False)
 
 

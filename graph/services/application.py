@@ -16,7 +16,14 @@ from db.enums import (
     NotificationKind,
     OpportunityStatus,
 )
-from db.models import Application, Engagement, Engineer, Invitation, Opportunity
+from db.models import (
+    Application,
+    ConsultancyRfp,
+    Engagement,
+    Engineer,
+    Invitation,
+    Opportunity,
+)
 from db.models.engagement import MESSAGE_MAX, REASON_MAX
 from graph.auth.permissions import require_engineer
 from graph.auth.viewer import Viewer
@@ -122,6 +129,10 @@ async def apply(
     if not 1 <= len(message.strip()) <= MESSAGE_MAX:
         problems.append(Problem(Code.INVALID_MESSAGE, "Write 1 to 5000 characters.", ("message",)))
     problems += _check_proposal(target.kind, proposal)
+    if await session.get(ConsultancyRfp, target.id) is not None:
+        problems.append(
+            Problem(Code.PROPOSAL_NOT_ALLOWED, "This RFP takes sealed bids: use proposalSubmit.")
+        )
     existing = await session.scalar(
         select(Application.id).where(
             Application.opportunity_id == target.id, Application.applicant_id == applicant_id

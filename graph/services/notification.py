@@ -59,6 +59,14 @@ DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.PROJECT_MILESTONE_ADDED: NotificationChannel.IN_APP,
     NotificationKind.PROJECT_DELIVERABLE_SUBMITTED: NotificationChannel.IN_APP,
     NotificationKind.PROJECT_ASSESSED: NotificationChannel.EMAIL,
+    NotificationKind.RFP_INVITATION: NotificationChannel.EMAIL,
+    NotificationKind.RFP_CLOSED: NotificationChannel.IN_APP,
+    NotificationKind.PROPOSAL_AWARDED: NotificationChannel.EMAIL,
+    NotificationKind.PROPOSAL_NOT_AWARDED: NotificationChannel.EMAIL,
+    NotificationKind.CONTRACT_MILESTONE_SUBMITTED: NotificationChannel.EMAIL,
+    NotificationKind.CONTRACT_MILESTONE_ACCEPTED: NotificationChannel.IN_APP,
+    NotificationKind.CONTRACT_MILESTONE_REWORK: NotificationChannel.EMAIL,
+    NotificationKind.CONTRACT_REVIEWED: NotificationChannel.IN_APP,
 }
 """Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
 replies, in-app for the rest."""
@@ -101,6 +109,14 @@ SUMMARIES: dict[NotificationKind, str] = {
     NotificationKind.PROJECT_MILESTONE_ADDED: "A new milestone for your project",
     NotificationKind.PROJECT_DELIVERABLE_SUBMITTED: "A project deliverable was submitted",
     NotificationKind.PROJECT_ASSESSED: "Your project was assessed",
+    NotificationKind.RFP_INVITATION: "You were invited to bid on an RFP",
+    NotificationKind.RFP_CLOSED: "An RFP you bid on has closed",
+    NotificationKind.PROPOSAL_AWARDED: "Your proposal was awarded the contract",
+    NotificationKind.PROPOSAL_NOT_AWARDED: "An RFP you bid on was awarded to another proposal",
+    NotificationKind.CONTRACT_MILESTONE_SUBMITTED: "A contract milestone awaits your acceptance",
+    NotificationKind.CONTRACT_MILESTONE_ACCEPTED: "A contract milestone was accepted",
+    NotificationKind.CONTRACT_MILESTONE_REWORK: "A contract milestone needs rework",
+    NotificationKind.CONTRACT_REVIEWED: "You were reviewed on a completed contract",
 }
 """The line shown (and mailed) when the writer gave no `summary` of its own."""
 

@@ -13,7 +13,7 @@ from db.enums import (
     EngagementKind,
     NotificationKind,
     OpportunityStatus,
-    ProposalStatus,
+    ProjectProposalStatus,
     RevisionStatus,
     TeamMemberStatus,
     TeamRole,
@@ -223,7 +223,7 @@ async def create_team(
     team = ProjectTeam(
         opportunity_id=topic.id,
         name=cleaned,
-        proposal_status=ProposalStatus.DRAFTING.value,
+        proposal_status=ProjectProposalStatus.DRAFTING.value,
         proposal_due_at=due,
         created_by_id=student,
     )
@@ -314,7 +314,7 @@ async def invite(
         raise reject(Code.INVALID_INVITEE, "Name an engineer or an email, not both.", "input")
     access = await load_team(session, viewer, team_id)
     require_member(access)
-    if access.team.proposal_status == ProposalStatus.APPROVED:
+    if access.team.proposal_status == ProjectProposalStatus.APPROVED:
         raise reject(Code.ALREADY_APPROVED, "The team is fixed once its proposal is approved.")
     if await _seats_taken(session, access.team.id) >= MAX_MEMBERS:
         raise reject(Code.TEAM_FULL, f"A team has at most {MAX_MEMBERS} students.")
@@ -394,7 +394,7 @@ async def submit_proposal(
     require_engineer(viewer)
     access = await load_team(session, viewer, team_id)
     require_member(access)
-    if access.team.proposal_status == ProposalStatus.APPROVED:
+    if access.team.proposal_status == ProjectProposalStatus.APPROVED:
         raise reject(Code.ALREADY_APPROVED, "The proposal is already approved.")
     problems = _check_proposal(title, summary)
     if problems:
@@ -416,7 +416,7 @@ async def submit_proposal(
         submitted_by_id=viewer.engineer_id,
     )
     session.add(revision)
-    access.team.proposal_status = ProposalStatus.SUBMITTED.value
+    access.team.proposal_status = ProjectProposalStatus.SUBMITTED.value
     await session.flush()
     await notify(
         session,
@@ -476,7 +476,7 @@ async def review_proposal(
     revision.decided_at = datetime.now(UTC)
     revision.decision_comment = text or None
     access.team.proposal_status = (
-        ProposalStatus.APPROVED if approve else ProposalStatus.CHANGES_REQUESTED
+        ProjectProposalStatus.APPROVED if approve else ProjectProposalStatus.CHANGES_REQUESTED
     ).value
     await session.flush()
     audit.record(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import NotificationKind, ProposalStatus
+from db.enums import NotificationKind, ProjectProposalStatus
 from db.models import (
     AssessmentRubric,
     AssessmentScore,
@@ -86,7 +86,7 @@ async def _assessed(session: AsyncSession, team_id: int) -> bool:
 
 async def _approved_team(session: AsyncSession, access: TeamAccess) -> None:
     """Refuse work on a team whose proposal is not approved, or that is already assessed."""
-    if access.team.proposal_status != ProposalStatus.APPROVED:
+    if access.team.proposal_status != ProjectProposalStatus.APPROVED:
         raise reject(Code.PROPOSAL_NOT_APPROVED, "The team's proposal is not approved yet.")
     if await _assessed(session, access.team.id):
         raise reject(Code.ALREADY_ASSESSED, "The project has been assessed.")

@@ -57,6 +57,14 @@ describe_enum(
         "PROJECT_MILESTONE_ADDED": "A supervisor set a milestone for your project team.",
         "PROJECT_DELIVERABLE_SUBMITTED": "A team you supervise submitted a deliverable version.",
         "PROJECT_ASSESSED": "Your project team's final assessment was recorded.",
+        "RFP_INVITATION": "An institution invited you to bid on an RFP, from your listing.",
+        "RFP_CLOSED": "An RFP you bid on closed early: the institution now reads the proposals.",
+        "PROPOSAL_AWARDED": "Your proposal won: the contract engagement has started.",
+        "PROPOSAL_NOT_AWARDED": "An RFP you bid on was awarded to another proposal.",
+        "CONTRACT_MILESTONE_SUBMITTED": "A contract milestone was submitted for your acceptance.",
+        "CONTRACT_MILESTONE_ACCEPTED": "The institution accepted a milestone of your contract.",
+        "CONTRACT_MILESTONE_REWORK": "The institution sent a contract milestone back for rework.",
+        "CONTRACT_REVIEWED": "The other side of a completed contract reviewed you.",
     },
 )
 describe_enum(

@@ -49,12 +49,14 @@ from graph.types.taxonomy import Sector, Skill
 
 if TYPE_CHECKING:
     from graph.types.chapter import Chapter
+    from graph.types.consultancy import ConsultancyRfp
     from graph.types.engagement import Engagement
     from graph.types.supervision import ProjectTeam
 
 ChapterRef = Annotated["Chapter", strawberry.lazy("graph.types.chapter")]
 EngagementRef = Annotated["Engagement", strawberry.lazy("graph.types.engagement")]
 ProjectTeamRef = Annotated["ProjectTeam", strawberry.lazy("graph.types.supervision")]
+ConsultancyRfpRef = Annotated["ConsultancyRfp", strawberry.lazy("graph.types.consultancy")]
 
 
 @strawberry.enum(description="How an opportunity list is ordered.")
@@ -248,6 +250,16 @@ class Opportunity(Node):
         from graph.types.supervision import topic_teams
 
         return await topic_teams(info, self.key, first, after, last, before)
+
+    @strawberry.field(
+        description="For an RFP (a consultancy request for proposals): its budget range, "
+        "currency, closing date and sealed proposals; null for other opportunities."
+    )
+    async def rfp(self, info: Info) -> ConsultancyRfpRef | None:
+        """Batched across opportunities (graph.types.consultancy)."""
+        from graph.types.consultancy import rfp_of
+
+        return await rfp_of(info, self.key)
 
     @classmethod
     def from_model(cls, row: models.Opportunity) -> "Opportunity":

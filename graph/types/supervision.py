@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from db import models
-from db.enums import ProposalStatus, RevisionStatus, TeamMemberStatus, TeamRole
+from db.enums import ProjectProposalStatus, RevisionStatus, TeamMemberStatus, TeamRole
 from db.queries import supervision as queries
 from db.queries.pagination import PageResult
 from graph.context import Info
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 OpportunityRef = Annotated["Opportunity", strawberry.lazy("graph.types.opportunity")]
 
 describe_enum(
-    ProposalStatus,
+    ProjectProposalStatus,
     "Where a project team's proposal stands.",
     {
         "DRAFTING": "No revision submitted yet.",
@@ -397,7 +397,7 @@ class ProjectTeam(Node):
     """A project team."""
 
     name: str = strawberry.field(description="The team's name, unique on its topic.")
-    proposal_status: ProposalStatus = strawberry.field(
+    proposal_status: ProjectProposalStatus = strawberry.field(
         description="Where its proposal stands (its latest revision's verdict)."
     )
     proposal_due_at: datetime | None = strawberry.field(
@@ -469,7 +469,7 @@ class ProjectTeam(Node):
         return cls(
             id=strawberry.ID(encode_id("ProjectTeam", team.id)),
             name=team.name,
-            proposal_status=ProposalStatus(team.proposal_status),
+            proposal_status=ProjectProposalStatus(team.proposal_status),
             proposal_due_at=team.proposal_due_at,
             is_proposal_overdue=bool(proposal_overdue),
             is_overdue=bool(overdue),

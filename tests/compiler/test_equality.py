@@ -300,6 +300,7 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += programme_cases(world)
     listed += panel_cases(world)
     listed += supervision.cases(world)
+    listed += consultancy_cases(world)
     return listed
 
 
@@ -382,6 +383,24 @@ def entity_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
             test_record_nodes.ENTITIES,
             {"representations": [{"__typename": "Engineer", "id": world.ids["cmp-2"]}]},
         ),
+    ]
+
+
+def consultancy_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The marketplace's read documents over the world (its consultancy opportunity takes no
+    proposals; the sealed cases with data run in tests/compiler/test_consultancy_seal.py)."""
+    from graph.ids import encode_id
+    from tests.compiler import test_consultancy_seal as seal
+    from tests.graph import test_consultancy_query_count
+
+    return [
+        (test_consultancy_query_count.NESTED_RFPS, {"first": 5}),
+        (seal.PROPOSAL, {"id": encode_id("ConsultancyProposal", 1)}),
+        (seal.PROPOSALS_BY_ID, {"ids": [encode_id("ServiceListing", 1)]}),
+        (seal.RFP, {"id": world.ids["opp-closed"], "order": "PRICE_DESC", "search": "grid"}),
+        (seal.MY_PROPOSALS, {"search": "grid", "status": ["SUBMITTED"]}),
+        (seal.LISTINGS, {"sectors": ["cmp-water"], "search": None, "contributor": "cmp-1"}),
+        (seal.OPPORTUNITY_RFP, {"id": world.ids["opp-public"]}),
     ]
 
 

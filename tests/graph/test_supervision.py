@@ -49,8 +49,8 @@ mutation ($input: ProjectTeamJoinInput!) {
 }
 """
 SUBMIT = """
-mutation ($input: ProposalSubmitInput!) {
-  proposalSubmit(input: $input) {
+mutation ($input: ProjectProposalSubmitInput!) {
+  projectProposalSubmit(input: $input) {
     revision { id number status title team { proposalStatus } }
     userErrors { field code }
   }
@@ -58,7 +58,7 @@ mutation ($input: ProposalSubmitInput!) {
 """
 APPROVE = """
 mutation ($input: ProposalReviewInput!) {
-  proposalApprove(input: $input) {
+  projectProposalApprove(input: $input) {
     revision { number status decisionComment decidedBy { handle } team { proposalStatus } }
     userErrors { field code }
   }
@@ -66,7 +66,7 @@ mutation ($input: ProposalReviewInput!) {
 """
 REQUEST_CHANGES = """
 mutation ($input: ProposalReviewInput!) {
-  proposalRequestChanges(input: $input) {
+  projectProposalRequestChanges(input: $input) {
     revision { number status decisionComment team { proposalStatus } }
     userErrors { field code }
   }
