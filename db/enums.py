@@ -288,3 +288,13 @@ class NotificationChannel(enum.StrEnum):
     EMAIL = "EMAIL"
     EMAIL_DIGEST = "EMAIL_DIGEST"
     NONE = "NONE"
+
+
+class DataExportStatus(enum.StrEnum):
+    """Where a request for a copy of one's data stands."""
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    READY = "READY"
+    EXPIRED = "EXPIRED"
+    FAILED = "FAILED"

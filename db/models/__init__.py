@@ -4,6 +4,7 @@ from db.models.account import Account, AccountToken, LoginAttempt, OutboxEmail
 from db.models.audit import AuditLogEntry
 from db.models.chapter import Chapter, Membership
 from db.models.consent import AccessLogEntry, ConsentGrant
+from db.models.data_rights import DataExport
 from db.models.engagement import (
     Application,
     Engagement,
@@ -93,4 +94,5 @@ __all__ = [
     "Sector",
     "SigningKey",
     "Skill",
+    "DataExport",
 ]
