@@ -55,6 +55,7 @@ __all__ = [
     "Chapter",
     "ChapterAnnouncement",
     "ConsentGrant",
+    "DataExport",
     "Education",
     "Engagement",
     "EngagementSession",
@@ -94,5 +95,4 @@ __all__ = [
     "Sector",
     "SigningKey",
     "Skill",
-    "DataExport",
 ]

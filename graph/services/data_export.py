@@ -1,0 +1,327 @@
+"""Data export: one JSON document of everything the portal holds about an engineer.
+
+The document is built inside PostgreSQL in one statement (`DOCUMENT`) and stored on the
+export's row, never passing through Python. A small account's export is built in the
+requesting transaction; a large one is left PENDING for the export worker
+(`braingain export-worker`), which claims it with `FOR UPDATE SKIP LOCKED` like the mail
+worker. The download link carries a secret returned once and stored only as its SHA-256;
+it works for the engineer who asked, until `expires_at`, after which the document is dropped.
+"""
+
+import asyncio
+import contextlib
+import enum
+import hashlib
+import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.enums import DataExportStatus
+from db.models import DataExport
+from graph.services.problems import reject
+
+logger = logging.getLogger("braingain.exports")
+
+TOKEN_PREFIX = "bgx_"
+"""Names the token's one purpose (a data-export download), so it is never taken for another."""
+TOKEN_BYTES = 32
+DOWNLOAD_PATH = "/exports/{token}"
+
+
+class DataRightsErrorCode(enum.Enum):
+    """Why a data-rights mutation was refused."""
+
+    EXPORT_UNDER_WAY = "EXPORT_UNDER_WAY"
+    CONFIRMATION_MISMATCH = "CONFIRMATION_MISMATCH"
+    SOLE_COORDINATOR = "SOLE_COORDINATOR"
+    ALREADY_ERASED = "ALREADY_ERASED"
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """How exports are produced (BRAINGAIN_EXPORT_*)."""
+
+    inline_rows: int = 2000
+    """Accounts holding at most this many rows are exported in the request itself."""
+    lifetime: timedelta = timedelta(days=7)
+    """How long a ready export can be downloaded."""
+    lease: timedelta = timedelta(minutes=10)
+    """A RUNNING claim older than this belongs to a worker that died."""
+
+    @classmethod
+    def from_environment(cls) -> "ExportSettings":
+        """Read BRAINGAIN_EXPORT_INLINE_ROWS and BRAINGAIN_EXPORT_LIFETIME_HOURS."""
+        default = cls()
+        rows = os.environ.get("BRAINGAIN_EXPORT_INLINE_ROWS")
+        hours = os.environ.get("BRAINGAIN_EXPORT_LIFETIME_HOURS")
+        return cls(
+            inline_rows=int(rows) if rows else default.inline_rows,
+            lifetime=timedelta(hours=float(hours)) if hours else default.lifetime,
+        )
+
+
+def digest(token: str) -> str:
+    """The stored form of a download token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def download_path(token: str) -> str:
+    """Where the export behind `token` is downloaded (relative to the API's origin)."""
+    return DOWNLOAD_PATH.format(token=token)
+
+
+def _rows(table: str, where: str, *, drop: tuple[str, ...] = (), order: str = "id") -> str:
+    """A section: the engineer's rows of `table` as a JSON array (secret columns dropped)."""
+    removed = "".join(f" - '{column}'" for column in drop)
+    return (
+        f"(SELECT COALESCE(jsonb_agg(to_jsonb(x){removed} ORDER BY x.{order}), '[]'::jsonb)"
+        f" FROM {table} x WHERE {where})"
+    )
+
+
+OWN_ENGAGEMENTS = "(SELECT id FROM engagements WHERE contributor_id = :id OR seeker_id = :id)"
+SECTIONS: dict[str, str] = {
+    "profile": "(SELECT to_jsonb(x) - 'search_vector' - 'search_vector_without_skills'"
+    " - 'erased_at' FROM engineers x WHERE x.id = :id)",
+    "account": "(SELECT to_jsonb(x) - 'password_hash' FROM accounts x WHERE x.engineer_id = :id)",
+    "sectors": "(SELECT COALESCE(jsonb_agg(s.slug ORDER BY s.slug), '[]'::jsonb)"
+    " FROM engineer_sectors x JOIN sectors s ON s.id = x.sector_id WHERE x.engineer_id = :id)",
+    "skills": "(SELECT COALESCE(jsonb_agg(jsonb_build_object('skill', s.slug, 'level', x.level,"
+    " 'years', x.years) ORDER BY s.slug), '[]'::jsonb)"
+    " FROM engineer_skills x JOIN skills s ON s.id = x.skill_id WHERE x.engineer_id = :id)",
+    "positions": _rows("positions", "x.engineer_id = :id"),
+    "education": _rows("education", "x.engineer_id = :id"),
+    "affiliations": _rows("affiliations", "x.engineer_id = :id"),
+    "memberships": _rows("memberships", "x.engineer_id = :id"),
+    "applications": _rows("applications", "x.applicant_id = :id"),
+    "invitations": _rows("invitations", "x.engineer_id = :id"),
+    "opportunitiesPosted": _rows("opportunities", "x.poster_id = :id", drop=("search",)),
+    "engagements": _rows("engagements", "x.contributor_id = :id OR x.seeker_id = :id"),
+    "engagementSessions": _rows("engagement_sessions", f"x.engagement_id IN {OWN_ENGAGEMENTS}"),
+    "milestones": _rows("engagement_milestones", f"x.engagement_id IN {OWN_ENGAGEMENTS}"),
+    "feedback": _rows("engagement_feedback", "x.author_id = :id OR x.subject_id = :id"),
+    "problemReports": _rows("engagement_problem_reports", "x.reporter_id = :id"),
+    "ledger": _rows("ledger_entries", "x.engineer_id = :id"),
+    "forumThreads": _rows("forum_threads", "x.author_id = :id", drop=("search",)),
+    "forumPosts": _rows("forum_posts", "x.author_id = :id"),
+    "forumVotes": _rows("forum_votes", "x.engineer_id = :id", order="post_id"),
+    "forumReports": _rows("forum_reports", "x.reporter_id = :id"),
+    "eventRegistrations": _rows("event_registrations", "x.engineer_id = :id"),
+    "eventsSpokenAt": _rows("event_speakers", "x.engineer_id = :id"),
+    "announcementsWritten": _rows("chapter_announcements", "x.author_id = :id"),
+    "consentGrants": _rows("consent_grants", "x.engineer_id = :id"),
+    "accessLog": _rows("access_log", "x.engineer_id = :id"),
+    "notifications": _rows("notifications", "x.recipient_id = :id"),
+    "notificationPreferences": _rows(
+        "notification_preferences", "x.engineer_id = :id", order="kind"
+    ),
+    "signInSessions": _rows("refresh_tokens", "x.engineer_id = :id", drop=("token_hash",)),
+    "calendarFeed": "(SELECT jsonb_build_object('createdAt', x.created_at)"
+    " FROM calendar_feeds x WHERE x.engineer_id = :id)",
+    "actionsAudited": "(SELECT COALESCE(jsonb_agg(jsonb_build_object('action', x.action,"
+    " 'targetType', x.target_type, 'targetId', x.target_id, 'createdAt', x.created_at)"
+    " ORDER BY x.id), '[]'::jsonb) FROM audit_log x WHERE x.actor_engineer_id = :id"
+    " OR (x.target_type = 'Engineer' AND x.target_id = :id))",
+    "dataExports": _rows(
+        "data_exports",
+        "x.engineer_id = :id",
+        drop=("token_hash", "document", "claimed_by", "last_error"),
+    ),
+}
+"""Each part of the document: what the portal holds about engineer `:id`."""
+
+DOCUMENT = (
+    "jsonb_build_object('format', 'braingain-data-export/1', 'generatedAt', clock_timestamp(), "
+    + ", ".join(f"'{name}', {sql}" for name, sql in SECTIONS.items())
+    + ")"
+)
+
+BUILD = text(
+    f"""
+UPDATE data_exports d
+SET document = built.document, byte_size = octet_length(built.document::text),
+    status = 'READY', ready_at = clock_timestamp(),
+    expires_at = clock_timestamp() + CAST(:lifetime AS interval), last_error = NULL
+FROM (SELECT {DOCUMENT} AS document) built
+WHERE d.id = :export_id
+"""
+)
+
+SIZE = text(
+    """
+SELECT (SELECT count(*) FROM notifications WHERE recipient_id = :id)
+     + (SELECT count(*) FROM forum_posts WHERE author_id = :id)
+     + (SELECT count(*) FROM forum_votes WHERE engineer_id = :id)
+     + (SELECT count(*) FROM ledger_entries WHERE engineer_id = :id)
+     + (SELECT count(*) FROM access_log WHERE engineer_id = :id)
+     + (SELECT count(*) FROM engagement_sessions s JOIN engagements e ON e.id = s.engagement_id
+        WHERE e.contributor_id = :id OR e.seeker_id = :id)
+     + (SELECT count(*) FROM event_registrations WHERE engineer_id = :id)
+"""
+)
+"""How many rows the largest sections of an engineer's export would hold."""
+
+
+async def build(
+    session: AsyncSession, export_id: int, engineer_id: int, settings: ExportSettings
+) -> None:
+    """Build the document of an export and mark it READY; no commit."""
+    await session.execute(
+        BUILD,
+        {
+            "id": engineer_id,
+            "export_id": export_id,
+            "lifetime": f"{int(settings.lifetime.total_seconds())} seconds",
+        },
+    )
+
+
+async def request(
+    session: AsyncSession, engineer_id: int, settings: ExportSettings
+) -> tuple[DataExport, str]:
+    """Request an export for the engineer: built now when the account is small, else queued;
+    returns the row and the download token (returned once; only its hash is kept). Refused
+    while another export of theirs is under way; no commit."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+    statement = (
+        insert(DataExport)
+        .values(
+            engineer_id=engineer_id,
+            status=DataExportStatus.PENDING.value,
+            token_hash=digest(token),
+        )
+        .on_conflict_do_nothing(
+            index_elements=[DataExport.engineer_id],
+            index_where=text("status IN ('PENDING', 'RUNNING')"),
+        )
+        .returning(DataExport.id)
+    )
+    export_id = await session.scalar(statement)
+    if export_id is None:
+        raise reject(
+            DataRightsErrorCode.EXPORT_UNDER_WAY,
+            "An export of your data is already being prepared; wait for it to be ready.",
+        )
+    rows = int(await session.scalar(SIZE, {"id": engineer_id}) or 0)
+    if rows <= settings.inline_rows:
+        await build(session, export_id, engineer_id, settings)
+    row = await session.get(DataExport, export_id, populate_existing=True)
+    assert row is not None
+    return row, token
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a download token leads to."""
+
+    engineer_id: int
+    status: DataExportStatus
+    expired: bool
+    document: str | None
+
+
+async def find_download(session: AsyncSession, token: str) -> Download | None:
+    """The export behind a download token, or None (malformed or unknown token)."""
+    if not token.startswith(TOKEN_PREFIX) or not 20 <= len(token) <= 100:
+        return None
+    row = (
+        await session.execute(
+            select(
+                DataExport.engineer_id,
+                DataExport.status,
+                (DataExport.expires_at <= text("clock_timestamp()")).label("expired"),
+                text("CASE WHEN status = 'READY' THEN document::text END"),
+            ).where(DataExport.token_hash == digest(token))
+        )
+    ).first()
+    if row is None:
+        return None
+    engineer_id, status, expired, document = row
+    return Download(engineer_id, DataExportStatus(status), bool(expired), document)
+
+
+CLAIM = text(
+    """
+UPDATE data_exports SET status = 'RUNNING', claimed_by = :worker, claimed_at = clock_timestamp()
+WHERE id = (
+    SELECT id FROM data_exports
+    WHERE status = 'PENDING'
+       OR (status = 'RUNNING' AND claimed_at < clock_timestamp() - CAST(:lease AS interval))
+    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+)
+RETURNING id, engineer_id
+"""
+)
+
+EXPIRE = text(
+    """
+UPDATE data_exports SET status = 'EXPIRED', document = NULL
+WHERE status = 'READY' AND expires_at <= clock_timestamp()
+"""
+)
+
+
+class ExportWorker:
+    """Builds queued exports one at a time and expires old ones; several may run at once."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: ExportSettings,
+        name: str | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.built = 0
+
+    async def expire(self) -> int:
+        """Drop the documents of exports past their expiry; how many."""
+        async with self.sessionmaker() as session:
+            result = await session.execute(EXPIRE)
+            await session.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def run_once(self) -> bool:
+        """Build one queued export (committing the claim first); False when none was queued."""
+        lease = f"{int(self.settings.lease.total_seconds())} seconds"
+        async with self.sessionmaker() as session:
+            claimed = (await session.execute(CLAIM, {"worker": self.name, "lease": lease})).first()
+            await session.commit()
+        if claimed is None:
+            return False
+        export_id, engineer_id = claimed
+        try:
+            async with self.sessionmaker() as session:
+                await build(session, export_id, engineer_id, self.settings)
+                await session.commit()
+        except Exception as error:  # a failed build is recorded, not retried forever
+            logger.exception("export %s failed", export_id)
+            async with self.sessionmaker() as session:
+                await session.execute(
+                    text(
+                        "UPDATE data_exports SET status = 'FAILED', last_error = :error"
+                        " WHERE id = :id"
+                    ),
+                    {"id": export_id, "error": repr(error)[:500]},
+                )
+                await session.commit()
+            return True
+        self.built += 1
+        return True
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float = 2.0) -> None:
+        """Build exports as they are queued until `stop` is set."""
+        while not stop.is_set():
+            await self.expire()
+            while not stop.is_set() and await self.run_once():
+                pass
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), poll_seconds)
