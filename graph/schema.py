@@ -19,6 +19,7 @@ from graph.extensions.validation import ValidationWithPageLimits
 from graph.resolvers import account as account_fields
 from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields
+from graph.resolvers import data_rights as data_rights_fields
 from graph.resolvers import engagement_work, opportunity_reads
 from graph.resolvers import engineer as engineer_fields
 from graph.resolvers import event as event_fields
@@ -42,6 +43,7 @@ from graph.types.announcement import ChapterAnnouncement
 from graph.types.chapter import Chapter, Membership
 from graph.types.connection import Connection
 from graph.types.consent import ConsentGrant
+from graph.types.data_rights import DataExport
 from graph.types.engineer import Engineer
 from graph.types.event import Event
 from graph.types.forum import ForumCategory, ForumPost, ForumThread
@@ -369,6 +371,15 @@ class Mutation:
             description=notification_fields.PREFERENCES_UPDATE,
         )
     )
+    data_export_request: data_rights_fields.DataExportRequestPayload = strawberry.field(
+        resolver=data_rights_fields.data_export_request, description=data_rights_fields.REQUEST
+    )
+    data_export_delete: data_rights_fields.DataExportDeletePayload = strawberry.field(
+        resolver=data_rights_fields.data_export_delete, description=data_rights_fields.DELETE
+    )
+    account_erase: data_rights_fields.AccountErasePayload = strawberry.field(
+        resolver=data_rights_fields.account_erase, description=data_rights_fields.ERASE
+    )
 
 
 @strawberry.type(
@@ -435,6 +446,7 @@ def build_schema() -> strawberry.Schema:
             ForumReport,
             ChapterAnnouncement,
             Notification,
+            DataExport,
         ],
         extensions=[
             LimitedParser,

@@ -26,6 +26,7 @@ from graph.loaders.consent import (
     ConsentGrantByIdLoader,
 )
 from graph.loaders.contribution import ContributionLoaders
+from graph.loaders.data_rights import DataExportByIdLoader
 from graph.loaders.engineer import (
     AffiliationsByEngineerIdLoader,
     EducationByEngineerIdLoader,
@@ -292,3 +293,8 @@ class Loaders:
     def forum_vote_by_post_id(self) -> ForumVoteByPostIdLoader:
         """ForumVoteByPostIdLoader, for this request."""
         return ForumVoteByPostIdLoader(self.database, self.viewer.engineer_id)
+
+    @cached_property
+    def data_export_by_id(self) -> DataExportByIdLoader:
+        """DataExportByIdLoader: the viewer's own data exports, for this request."""
+        return DataExportByIdLoader(self.database, self.viewer)

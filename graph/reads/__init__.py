@@ -10,6 +10,7 @@ from graph.reads import (
     chapter,
     consent,
     contribution,
+    data_rights,
     engineer,
     event,
     forum,
@@ -30,5 +31,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     contribution.DECLARATION,
     viewer.DECLARATION,
     consent.DECLARATION,
+    data_rights.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

@@ -11,6 +11,7 @@ from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
 from graph.resolvers import contribution_nodes, record_nodes
+from graph.resolvers import data_rights as data_rights_fields
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
 from graph.services.visibility import can_see_membership
@@ -81,6 +82,7 @@ NODE_TYPES: dict[str, Fetch] = {
     "Engagement": contribution_nodes.engagement_node,
     "Notification": _by_loader("notification_by_id", Notification.from_model),
     "LedgerEntry": contribution_nodes.ledger_entry_node,
+    "DataExport": data_rights_fields.data_export_node,
 }
 
 

@@ -19,12 +19,13 @@ import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, false, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.enums import DataExportStatus
 from db.models import DataExport
+from graph.auth.viewer import Viewer
 from graph.services.problems import reject
 
 logger = logging.getLogger("braingain.exports")
@@ -38,6 +39,7 @@ DOWNLOAD_PATH = "/exports/{token}"
 class DataRightsErrorCode(enum.Enum):
     """Why a data-rights mutation was refused."""
 
+    NOT_FOUND = "NOT_FOUND"
     EXPORT_UNDER_WAY = "EXPORT_UNDER_WAY"
     CONFIRMATION_MISMATCH = "CONFIRMATION_MISMATCH"
     SOLE_COORDINATOR = "SOLE_COORDINATOR"
@@ -67,9 +69,27 @@ class ExportSettings:
         )
 
 
+def runs_in_process(is_production: bool) -> bool:
+    """BRAINGAIN_EXPORT_WORKER: `in-process` builds queued exports inside the server, `off`
+    leaves them to `braingain export-worker`; by default in-process except in production."""
+    choice = os.environ.get("BRAINGAIN_EXPORT_WORKER", "").strip().lower()
+    if choice not in ("", "in-process", "off"):
+        raise ValueError(f"BRAINGAIN_EXPORT_WORKER: expected in-process or off, got {choice!r}")
+    if choice:
+        return choice == "in-process"
+    return not is_production
+
+
 def digest(token: str) -> str:
     """The stored form of a download token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def own_exports(viewer: Viewer) -> ColumnElement[bool]:
+    """The exports a viewer may read: their own, as the signed-in engineer (nobody else's)."""
+    if viewer.engineer_id is None:
+        return false()
+    return DataExport.engineer_id == viewer.engineer_id
 
 
 def download_path(token: str) -> str:
@@ -217,6 +237,27 @@ async def request(
     return row, token
 
 
+async def delete(session: AsyncSession, viewer: Viewer, export_id: int) -> int:
+    """Delete one of the viewer's exports (not while the worker builds it); no commit."""
+    row = await session.scalar(
+        select(DataExport).where(DataExport.id == export_id, own_exports(viewer)).with_for_update()
+    )
+    if row is None:
+        raise reject(
+            DataRightsErrorCode.NOT_FOUND, "No such export of yours.", "input", "dataExport"
+        )
+    if row.status == DataExportStatus.RUNNING:
+        raise reject(
+            DataRightsErrorCode.EXPORT_UNDER_WAY,
+            "The export is being built; delete it once it is ready.",
+            "input",
+            "dataExport",
+        )
+    await session.delete(row)
+    await session.flush()
+    return export_id
+
+
 @dataclass(frozen=True)
 class Download:
     """What a download token leads to."""
@@ -317,8 +358,9 @@ class ExportWorker:
         self.built += 1
         return True
 
-    async def run(self, stop: asyncio.Event, poll_seconds: float = 2.0) -> None:
-        """Build exports as they are queued until `stop` is set."""
+    async def run(self, stop: asyncio.Event | None = None, poll_seconds: float = 2.0) -> None:
+        """Build exports as they are queued until `stop` is set (or the task is cancelled)."""
+        stop = stop or asyncio.Event()
         while not stop.is_set():
             await self.expire()
             while not stop.is_set() and await self.run_once():
