@@ -198,7 +198,7 @@ async def build(
         {
             "id": engineer_id,
             "export_id": export_id,
-            "lifetime": f"{int(settings.lifetime.total_seconds())} seconds",
+            "lifetime": settings.lifetime,
         },
     )
 
@@ -332,7 +332,7 @@ class ExportWorker:
 
     async def run_once(self) -> bool:
         """Build one queued export (committing the claim first); False when none was queued."""
-        lease = f"{int(self.settings.lease.total_seconds())} seconds"
+        lease = self.settings.lease
         async with self.sessionmaker() as session:
             claimed = (await session.execute(CLAIM, {"worker": self.name, "lease": lease})).first()
             await session.commit()
