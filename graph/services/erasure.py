@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.enums import MembershipStatus
 from db.models import Account, Chapter, Engineer, Membership, RevokedAccessToken
@@ -91,14 +92,16 @@ STATEMENTS: tuple[str, ...] = (
 
 async def sole_coordinator_of(session: AsyncSession, engineer_id: int) -> list[str]:
     """Slugs of live chapters where the engineer is the only active coordinator."""
+    other = aliased(Membership)
     others = (
-        select(Membership.id)
+        select(other.id)
         .where(
-            Membership.chapter_id == Chapter.id,
-            Membership.engineer_id != engineer_id,
-            Membership.role == COORDINATOR,
-            Membership.status == MembershipStatus.ACTIVE,
+            other.chapter_id == Chapter.id,
+            other.engineer_id != engineer_id,
+            other.role == COORDINATOR,
+            other.status == MembershipStatus.ACTIVE,
         )
+        .correlate(Chapter)
         .exists()
     )
     statement = (
