@@ -71,7 +71,10 @@ query {
 ERASED_THREAD = """
 query ($thread: ID!, $own: ID!) {
   thread: node(id: $thread) {
-    ... on ForumThread { title body author { name } posts(first: 20) { nodes { body author { handle name } } } }
+    ... on ForumThread {
+      title body author { name }
+      posts(first: 20) { nodes { body author { handle name } } }
+    }
   }
   own: node(id: $own) { ... on ForumThread { title body author { handle name } } }
 }
@@ -92,7 +95,11 @@ query ($completed: ID!, $active: ID!) {
 """
 COUNTERPART_LEDGER = """
 query ($id: ID!) {
-  node(id: $id) { ... on Engineer { contributionSummary { total { minutes engagements } } } }
+  node(id: $id) {
+    ... on Engineer {
+      contributions(first: 50) { totalCount nodes { minutes counterpart { handle } } }
+    }
+  }
 }
 """
 
@@ -246,7 +253,7 @@ async def test_erasure_revokes_tokens_grants_and_feeds_and_is_audited_without_pe
 
     subject_id = world.subject.id
     for model in (ConsentGrant, CalendarFeed, Membership, Account, DataExport):
-        column = getattr(model, "engineer_id")
+        column = model.engineer_id
         count = await session.scalar(select(func.count()).where(column == subject_id))
         assert count == 0, model
     live = await session.scalar(
