@@ -13,6 +13,7 @@ from db.cpd import load_cpd_config
 from db.seed import bulk
 from db.seed.catalogue import build_catalogue
 from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
+from db.seed.data_rights import DATA_RIGHTS_TABLES, seed_data_rights
 from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
@@ -186,6 +187,8 @@ async def seed(
         progress(", ".join(f"{name.replace('_', ' ')} {count}" for name, count in events.items()))
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
+        exports = await seed_data_rights(connection)
+        progress(f"data exports: {exports['data_exports']}")
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
@@ -198,6 +201,7 @@ async def seed(
                 *CONTRIBUTION_TABLES,
                 *EVENT_TABLES,
                 *NOTIFICATION_TABLES,
+                *DATA_RIGHTS_TABLES,
                 "chapters",
             ],
         )
