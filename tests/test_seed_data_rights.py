@@ -9,7 +9,7 @@ from db.enums import DataExportStatus
 from db.models import DataExport
 from db.seed.data_rights import seed_data_rights
 from graph.chapters import ChapterRegistry
-from tests import data_rights_world
+from tests import data_rights_world, factories
 
 
 async def test_the_demo_shows_an_export_in_every_state(
@@ -18,7 +18,7 @@ async def test_the_demo_shows_an_export_in_every_state(
     # Given people with histories (the subject has the longest ledger)
     world = await data_rights_world.build(session, registry)
     for _ in range(3):
-        await data_rights_world.factories.engineer(session)
+        await factories.engineer(session)
     await session.flush()
 
     # When the demo exports are written
