@@ -447,3 +447,11 @@ class RfpStage(enum.StrEnum):
     CLOSED = "CLOSED"
     AWARDED = "AWARDED"
     COMPLETED = "COMPLETED"
+class DataExportStatus(enum.StrEnum):
+    """Where a request for a copy of one's data stands."""
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    READY = "READY"
+    EXPIRED = "EXPIRED"
+    FAILED = "FAILED"

@@ -46,6 +46,7 @@ from graph.extensions.unavailable import is_database_unavailable, unavailable_re
 from graph.http.app import hardening_routes, open_budget_store
 from graph.http.calendar import calendar_routes
 from graph.http.cors import CorsMiddleware, CorsSettings
+from graph.http.data_export import data_export_routes
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.settings import HardeningSettings
 from graph.loaders import Loaders
@@ -55,6 +56,7 @@ from graph.observability.tracing import app_tracer
 from graph.observability.websocket import ObservedLegacyWSHandler, ObservedTransportWSHandler
 from graph.replicas import ReplicaSet, ReplicaSettings
 from graph.schema import schema as default_schema
+from graph.services import data_export
 from graph.services.mail import MailSettings, sender_for
 from graph.services.outbox import DeliverySettings, MailWorker
 from graph.settings import Settings
@@ -338,9 +340,20 @@ def create_app(
                 DeliverySettings.from_environment(),
             )
             mailer = asyncio.create_task(worker.run())
+        exporter = None
+        if sessionmaker is None and data_export.runs_in_process(settings.is_production):
+            exporter = asyncio.create_task(
+                data_export.ExportWorker(
+                    state["sessionmaker"], data_export.ExportSettings.from_environment()
+                ).run()
+            )
         try:
             yield
         finally:
+            if exporter is not None:
+                exporter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await exporter
             if mailer is not None:
                 mailer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -397,6 +410,7 @@ def create_app(
             *oauth_routes(),
             *hardening_routes(endpoint),
             *calendar_routes(),
+            *data_export_routes(),
         ],
         middleware=[
             Middleware(RequestMiddleware, tracer=tracer),

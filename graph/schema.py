@@ -21,6 +21,7 @@ from graph.resolvers import chapter as chapter_fields
 from graph.resolvers import consent as consent_fields
 from graph.resolvers import consultancy as consultancy_fields
 from graph.resolvers import consultancy_mutations as marketplace
+from graph.resolvers import data_rights as data_rights_fields
 from graph.resolvers import engagement_work, opportunity_reads
 from graph.resolvers import engineer as engineer_fields
 from graph.resolvers import event as event_fields
@@ -51,6 +52,7 @@ from graph.types.chapter import Chapter, Membership
 from graph.types.connection import Connection
 from graph.types.consent import ConsentGrant
 from graph.types.consultancy import ConsultancyProposal, ServiceListing
+from graph.types.data_rights import DataExport
 from graph.types.engineer import Engineer
 from graph.types.event import Event
 from graph.types.forum import ForumCategory, ForumPost, ForumThread
@@ -542,6 +544,15 @@ class Mutation:
         resolver=supervision_fields.project_assess,
         description=supervision_fields.ASSESS,
     )
+    data_export_request: data_rights_fields.DataExportRequestPayload = strawberry.field(
+        resolver=data_rights_fields.data_export_request, description=data_rights_fields.REQUEST
+    )
+    data_export_delete: data_rights_fields.DataExportDeletePayload = strawberry.field(
+        resolver=data_rights_fields.data_export_delete, description=data_rights_fields.DELETE
+    )
+    account_erase: data_rights_fields.AccountErasePayload = strawberry.field(
+        resolver=data_rights_fields.account_erase, description=data_rights_fields.ERASE
+    )
 
     rfp_create: marketplace.RfpPayload = strawberry.field(
         resolver=marketplace.rfp_create,
@@ -658,6 +669,7 @@ def build_schema() -> strawberry.Schema:
             Notification,
             MentorshipApplication,
             MentorshipPair,
+            DataExport,
         ],
         extensions=[
             LimitedParser,

@@ -11,6 +11,7 @@ from db.models.consultancy import (
     ServiceListing,
     ServiceListingSector,
 )
+from db.models.data_rights import DataExport
 from db.models.engagement import (
     Application,
     Engagement,
@@ -88,6 +89,7 @@ __all__ = [
     "ConsultancyProposal",
     "ConsultancyRfp",
     "ContractMilestone",
+    "DataExport",
     "Education",
     "Engagement",
     "EngagementSession",

@@ -1,11 +1,12 @@
 """Engineer profiles and the records they own: sectors, skills, positions, education."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -86,6 +87,9 @@ class Engineer(Timestamped, Base):
         TSVECTOR, nullable=True, deferred=True
     )
     """Name, headline and bio: what search may match when the viewer cannot see the skills."""
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set when the engineer erased their account: the row stays, anonymised, so that the
+    other side of their engagements and the ledger keep a (former member's) reference."""
 
 
 class EngineerSector(Base):

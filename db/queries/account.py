@@ -45,7 +45,7 @@ SELECT a.institution_id, a.global_role,
             WHERE m.engineer_id = e.id AND m.status = 'ACTIVE' AND c.archived_at IS NULL),
            '[]'::json) AS roles
 FROM engineers e LEFT JOIN accounts a ON a.engineer_id = e.id
-WHERE e.id = :engineer_id
+WHERE e.id = :engineer_id AND e.erased_at IS NULL
 """
 )
 
@@ -56,7 +56,7 @@ async def engineer_standing(
     """What a signed-in engineer's viewer needs, in one statement (no whole rows loaded):
     their account's institution and global role (None without an account) and the
     (chapter id, slug, role) of their active memberships of live chapters; None when the
-    engineer does not exist."""
+    engineer does not exist or erased their account."""
     row = (await session.execute(STANDING, {"engineer_id": engineer_id})).first()
     if row is None:
         return None

@@ -14,6 +14,7 @@ from db.seed import bulk
 from db.seed.catalogue import build_catalogue
 from db.seed.consultancy import CONSULTANCY_TABLES, seed_consultancy
 from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
+from db.seed.data_rights import DATA_RIGHTS_TABLES, seed_data_rights
 from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
@@ -213,6 +214,8 @@ async def seed(
         )
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
+        exports = await seed_data_rights(connection)
+        progress(f"data exports: {exports['data_exports']}")
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
@@ -227,6 +230,7 @@ async def seed(
                 *NOTIFICATION_TABLES,
                 *PANEL_TABLES,
                 *SUPERVISION_TABLES,
+                *DATA_RIGHTS_TABLES,
                 "chapters",
                 *PROGRAMME_TABLES,
                 *CONSULTANCY_TABLES,

@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Sequence
 
-from graph.cli import mail, operators, server
+from graph.cli import exports, mail, operators, server
 from graph.observability.logging import configure_logging
 
 
@@ -17,6 +17,7 @@ def parser() -> argparse.ArgumentParser:
     server.register(commands)
     operators.register(commands)
     mail.register(commands)
+    exports.register(commands)
     return root
 
 

@@ -27,6 +27,7 @@ from graph.loaders.consent import (
     ConsentGrantByIdLoader,
 )
 from graph.loaders.contribution import ContributionLoaders
+from graph.loaders.data_rights import DataExportByIdLoader
 from graph.loaders.engineer import (
     AffiliationsByEngineerIdLoader,
     EducationByEngineerIdLoader,
@@ -339,3 +340,8 @@ class Loaders:
         from graph.loaders.consultancy import ConsultancyLoaders
 
         return ConsultancyLoaders(self.database, self.viewer)
+
+    @cached_property
+    def data_export_by_id(self) -> DataExportByIdLoader:
+        """DataExportByIdLoader: the viewer's own data exports, for this request."""
+        return DataExportByIdLoader(self.database, self.viewer)

@@ -11,6 +11,7 @@ from graph.reads import (
     consent,
     consultancy,
     contribution,
+    data_rights,
     engineer,
     event,
     forum,
@@ -40,5 +41,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     panel.DECLARATION,
     supervision.DECLARATION,
     consultancy.DECLARATION,
+    data_rights.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

@@ -12,6 +12,7 @@ from graph.errors import BadUserInput
 from graph.ids import decode_id
 from graph.resolvers import consultancy as consultancy_fields
 from graph.resolvers import contribution_nodes, record_nodes, supervision_nodes
+from graph.resolvers import data_rights as data_rights_fields
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
 from graph.resolvers import investment as investment_fields
@@ -97,6 +98,7 @@ NODE_TYPES: dict[str, Fetch] = {
     "AssessmentRubric": supervision_nodes.rubric_node,
     "ConsultancyProposal": consultancy_fields.proposal_node,
     "ServiceListing": consultancy_fields.listing_node,
+    "DataExport": data_rights_fields.data_export_node,
 }
 
 

@@ -17,6 +17,7 @@ from db.engine import StatementCounter
 from db.models import (
     AccessLogEntry,
     ChapterAnnouncement,
+    DataExport,
     Engineer,
     Event,
     EventRegistration,
@@ -388,7 +389,33 @@ async def build_world(session: AsyncSession) -> World:
     await programmes.build(session, found)
     await panels.build(session, found)
     await supervision.build(session, found)
+    await _data_exports(session, found)
     return found
+
+
+async def _data_exports(session: AsyncSession, found: World) -> None:
+    """Data exports of cmp-1 (the `self` viewer) in each state, and one of cmp-0's."""
+    requested = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    states = [
+        ("cmp-1", "READY", 4096),
+        ("cmp-1", "EXPIRED", None),
+        ("cmp-1", "PENDING", None),
+        ("cmp-0", "READY", 2048),
+    ]
+    for number, (handle, status, size) in enumerate(states):
+        ready = requested + timedelta(minutes=1) if status != "PENDING" else None
+        row = DataExport(
+            engineer_id=found.pks[handle],
+            status=status,
+            token_hash=f"{number:064x}",
+            requested_at=requested,
+            ready_at=ready,
+            expires_at=ready + timedelta(days=7) if ready is not None else None,
+            byte_size=size,
+        )
+        session.add(row)
+        await session.flush()
+        found.ids[f"export-{number}"] = encode_id("DataExport", row.id)
 
 
 async def _notifications(session: AsyncSession, found: World) -> None:

@@ -29,8 +29,10 @@ from tests.graph import (
     test_contribution_reads,
     test_contributions,
     test_cost,
+    test_data_export,
     test_engagement_work,
     test_engineers,
+    test_erasure,
     test_event_mutations,
     test_event_query_count,
     test_forum,
@@ -301,6 +303,35 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += panel_cases(world)
     listed += supervision.cases(world)
     listed += consultancy_cases(world)
+    listed += data_rights_cases(world)
+    return listed
+
+
+def data_rights_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """Data exports by node and nodes (cmp-1's in each state, cmp-0's), and the reads the
+    erasure tests make, over the world's own engineers, threads and engagements."""
+    exports = [world.ids[f"export-{number}"] for number in range(4)]
+    listed: list[tuple[str, dict[str, Any] | None]] = [
+        (test_data_export.DATA_EXPORT_NODES, {"ids": exports})
+    ]
+    listed += [(test_data_export.DATA_EXPORT_NODE, {"id": key}) for key in exports]
+    listed += [
+        (test_erasure.ERASED_ENGINEER, {"id": world.ids["cmp-1"], "handle": "cmp-1"}),
+        (test_erasure.ERASED_SEARCH, {"search": "cmpword"}),
+        (test_erasure.ERASED_MEMBERS, None),
+        (
+            test_erasure.ERASED_THREAD,
+            {"thread": world.ids["cmp-gulf-thread-2"], "own": world.ids["cmp-global-thread-0"]},
+        ),
+        (
+            test_erasure.ERASED_ENGAGEMENT,
+            {
+                "completed": world.ids["engagement-done"],
+                "active": world.ids["engagement-active"],
+            },
+        ),
+        (test_erasure.COUNTERPART_LEDGER, {"id": world.ids["cmp-1"]}),
+    ]
     return listed
 
 

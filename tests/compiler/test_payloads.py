@@ -139,6 +139,7 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "PanelUserError": "a plain value built by the resolver (no row)",
     "SupervisionUserError": "a plain value built by the resolver (no row)",
     "ConsultancyUserError": "a plain value built by the resolver (no row)",
+    "DataRightsUserError": "a plain value built by the resolver (no row)",
 }
 """Object types in mutation payloads that strawberry's resolvers complete, and why."""
 
