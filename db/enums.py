@@ -279,6 +279,8 @@ class NotificationKind(enum.StrEnum):
     MEMBERSHIP_REJECTED = "MEMBERSHIP_REJECTED"
     MEMBERSHIP_SUSPENDED = "MEMBERSHIP_SUSPENDED"
     MEMBERSHIP_ROLE_CHANGED = "MEMBERSHIP_ROLE_CHANGED"
+    HALL_OF_FAME_INDUCTED = "HALL_OF_FAME_INDUCTED"
+    HALL_OF_FAME_DECIDED = "HALL_OF_FAME_DECIDED"
 
 
 class NotificationChannel(enum.StrEnum):
@@ -288,3 +290,27 @@ class NotificationChannel(enum.StrEnum):
     EMAIL = "EMAIL"
     EMAIL_DIGEST = "EMAIL_DIGEST"
     NONE = "NONE"
+
+
+class HallOfFameRoundStatus(enum.StrEnum):
+    """Whether a Hall of Fame round takes nominations and votes."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+class NominationStatus(enum.StrEnum):
+    """Where a Hall of Fame nomination stands."""
+
+    UNDER_REVIEW = "UNDER_REVIEW"
+    INDUCTED = "INDUCTED"
+    NOT_INDUCTED = "NOT_INDUCTED"
+
+
+class EvidenceKind(enum.StrEnum):
+    """What a nomination's evidence item points at."""
+
+    LEDGER_ENTRY = "LEDGER_ENTRY"
+    ENGAGEMENT = "ENGAGEMENT"
+    EVENT_SPOKEN_AT = "EVENT_SPOKEN_AT"
+    ACCEPTED_ANSWER = "ACCEPTED_ANSWER"
