@@ -50,6 +50,7 @@ from graph.loaders.forum import (
     ForumThreadPageByCategoryIdLoader,
     ForumVoteByPostIdLoader,
 )
+from graph.loaders.hall_of_fame import HallOfFameLoaders
 from graph.loaders.institution import (
     AffiliationByIdLoader,
     InstitutionByIdLoader,
@@ -292,3 +293,8 @@ class Loaders:
     def forum_vote_by_post_id(self) -> ForumVoteByPostIdLoader:
         """ForumVoteByPostIdLoader, for this request."""
         return ForumVoteByPostIdLoader(self.database, self.viewer.engineer_id)
+
+    @cached_property
+    def hall_of_fame(self) -> HallOfFameLoaders:
+        """The Hall of Fame's loaders, for this request."""
+        return HallOfFameLoaders(self.database, self.viewer, self.registry)

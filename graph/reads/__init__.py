@@ -13,6 +13,7 @@ from graph.reads import (
     engineer,
     event,
     forum,
+    hall_of_fame,
     institution,
     notification,
     sector,
@@ -30,5 +31,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     contribution.DECLARATION,
     viewer.DECLARATION,
     consent.DECLARATION,
+    hall_of_fame.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

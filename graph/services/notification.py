@@ -44,6 +44,8 @@ DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.EVENT_MOVED: NotificationChannel.EMAIL,
     NotificationKind.EVENT_WAITLIST_PROMOTED: NotificationChannel.EMAIL,
     NotificationKind.CHAPTER_ANNOUNCEMENT: NotificationChannel.IN_APP,
+    NotificationKind.HALL_OF_FAME_INDUCTED: NotificationChannel.EMAIL,
+    NotificationKind.HALL_OF_FAME_DECIDED: NotificationChannel.IN_APP,
 }
 """Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
 replies, in-app for the rest."""
@@ -70,6 +72,8 @@ SUMMARIES: dict[NotificationKind, str] = {
     NotificationKind.EVENT_MOVED: "An event you registered for has moved",
     NotificationKind.EVENT_WAITLIST_PROMOTED: "You have a place at an event",
     NotificationKind.CHAPTER_ANNOUNCEMENT: "A new announcement from your chapter",
+    NotificationKind.HALL_OF_FAME_INDUCTED: "You were inducted into the Hall of Fame",
+    NotificationKind.HALL_OF_FAME_DECIDED: "The council decided on your Hall of Fame nomination",
 }
 """The line shown (and mailed) when the writer gave no `summary` of its own."""
 

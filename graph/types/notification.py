@@ -38,6 +38,9 @@ describe_enum(
         "EVENT_MOVED": "An event you registered or queued for changed its time or place.",
         "EVENT_WAITLIST_PROMOTED": "A place opened up: you moved from the waitlist to attending.",
         "CHAPTER_ANNOUNCEMENT": "Your chapter's coordinators posted an announcement.",
+        "HALL_OF_FAME_INDUCTED": "The council inducted you into the Hall of Fame.",
+        "HALL_OF_FAME_DECIDED": "The council decided on someone you nominated for the Hall of "
+        "Fame (inducted or not).",
     },
 )
 describe_enum(
