@@ -67,7 +67,7 @@ def filtered(criteria: NominationCriteria) -> list[ColumnElement[bool]]:
 
 def nominations(
     rule: ColumnElement[bool], criteria: NominationCriteria
-) -> Select[tuple[HallOfFameNomination]]:
+) -> Select[HallOfFameNomination]:
     """SELECT the nominations under a row rule that match `criteria`."""
     return select(HallOfFameNomination).where(rule, *filtered(criteria))
 
@@ -93,6 +93,6 @@ async def list_rounds(session: AsyncSession) -> Sequence[HallOfFameRound]:
     return (await session.scalars(stmt)).all()
 
 
-def evidence(rule: ColumnElement[bool]) -> Select[tuple[HallOfFameEvidence]]:
+def evidence(rule: ColumnElement[bool]) -> Select[HallOfFameEvidence]:
     """SELECT the evidence rows a viewer may see (the rule of graph.reads.hall_of_fame)."""
     return select(HallOfFameEvidence).where(rule)

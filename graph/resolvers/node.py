@@ -13,6 +13,7 @@ from graph.ids import decode_id
 from graph.resolvers import contribution_nodes, record_nodes
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
+from graph.resolvers import hall_of_fame as hall_of_fame_fields
 from graph.services.visibility import can_see_membership
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
@@ -81,6 +82,8 @@ NODE_TYPES: dict[str, Fetch] = {
     "Engagement": contribution_nodes.engagement_node,
     "Notification": _by_loader("notification_by_id", Notification.from_model),
     "LedgerEntry": contribution_nodes.ledger_entry_node,
+    "HallOfFameNomination": hall_of_fame_fields.nomination_node,
+    "HallOfFameRound": hall_of_fame_fields.round_node,
 }
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Exists, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import EvidenceKind, HallOfFameRoundStatus, NominationStatus, NotificationKind
@@ -122,7 +122,7 @@ async def _check_evidence(
 
 def _item_checks(
     viewer: Viewer, registry: ChapterRegistry, item: Cited, nominee_id: int
-) -> tuple[object, object]:
+) -> tuple[Exists, Exists]:
     key = item.key
     if item.kind is EvidenceKind.LEDGER_ENTRY:
         return (
