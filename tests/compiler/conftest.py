@@ -35,7 +35,7 @@ from graph.extensions.document_facts import FACTS
 from graph.ids import decode_id, encode_id
 from graph.schema import schema
 from tests import factories
-from tests.compiler import contributions
+from tests.compiler import contributions, hall_of_fame
 from tests.conftest import GraphQLClient
 
 FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
@@ -385,6 +385,7 @@ async def build_world(session: AsyncSession) -> World:
     found.ids["water"] = encode_id("Sector", water.id)
     found.ids["hydro"] = encode_id("Skill", skills[0].id)
     found.ids["misc"] = encode_id("Skill", skills[2].id)
+    await hall_of_fame.build(session, found)
     return found
 
 
