@@ -10,12 +10,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.cpd import load_cpd_config
+from db.hall_of_fame_config import load_hall_of_fame_config
 from db.seed import bulk
 from db.seed.catalogue import build_catalogue
 from db.seed.contributions import CONTRIBUTION_TABLES, seed_contributions
 from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
+from db.seed.hall_of_fame import HALL_OF_FAME_TABLES, seed_hall_of_fame
 from db.seed.notifications import NOTIFICATION_TABLES, seed_notifications
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
 from db.seed.tables import (
@@ -186,6 +188,15 @@ async def seed(
         progress(", ".join(f"{name.replace('_', ' ')} {count}" for name, count in events.items()))
         notifications = await seed_notifications(connection)
         progress(f"notifications: {notifications['notifications']}")
+        hall_of_fame = await seed_hall_of_fame(
+            connection,
+            random.Random(f"hall-of-fame-{random_seed}"),
+            scale,
+            load_hall_of_fame_config(),
+        )
+        progress(
+            ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in hall_of_fame.items())
+        )
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
@@ -198,6 +209,7 @@ async def seed(
                 *CONTRIBUTION_TABLES,
                 *EVENT_TABLES,
                 *NOTIFICATION_TABLES,
+                *HALL_OF_FAME_TABLES,
                 "chapters",
             ],
         )
