@@ -30,16 +30,16 @@ async def build(session: AsyncSession, found: "World") -> None:
     """Rounds 2023 and 2024 (closed) and 2025 (open); five nominations."""
     rounds = {}
     for year, status in ((2023, "CLOSED"), (2024, "CLOSED"), (2025, "OPEN")):
-        row = HallOfFameRound(
+        held = HallOfFameRound(
             year=year,
             status=status,
             opened_at=_at(year, 1, 1),
             closed_at=_at(year, 12, 1) if status == "CLOSED" else None,
         )
-        session.add(row)
+        session.add(held)
         await session.flush()
-        rounds[year] = row
-        found.ids[f"round-{year}"] = encode_id("HallOfFameRound", row.id)
+        rounds[year] = held
+        found.ids[f"round-{year}"] = encode_id("HallOfFameRound", held.id)
     nominations = [
         (
             0,
