@@ -354,6 +354,14 @@ async def round_close(
         raise reject(Code.NOT_FOUND, "No such round.", "round")
     if held.status != HallOfFameRoundStatus.OPEN.value:
         raise reject(Code.ROUND_CLOSED, "This round is already closed.", "round")
+    # Lock the round's nominations first: a vote in flight either commits before the tally
+    # reads it or waits and then finds its nomination decided (ROUND_CLOSED).
+    await session.execute(
+        select(HallOfFameNomination.id)
+        .where(HallOfFameNomination.round_id == key)
+        .order_by(HallOfFameNomination.id)
+        .with_for_update()
+    )
     tallies = await session.execute(
         select(
             HallOfFameNomination,
