@@ -134,6 +134,7 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "EngagementMilestone": "not a Node: read through its engagement (`Engagement.milestones`)",
     "EngagementSession": "not a Node: read through its engagement (`Engagement.sessions`)",
     "EngagementFeedback": "not a Node: read through its engagement (`Engagement.feedback`)",
+    "HallOfFameUserError": "a plain value built by the resolver (no row)",
 }
 """Object types in mutation payloads that strawberry's resolvers complete, and why."""
 
