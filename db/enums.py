@@ -302,6 +302,8 @@ class NotificationKind(enum.StrEnum):
     CONTRACT_MILESTONE_ACCEPTED = "CONTRACT_MILESTONE_ACCEPTED"
     CONTRACT_MILESTONE_REWORK = "CONTRACT_MILESTONE_REWORK"
     CONTRACT_REVIEWED = "CONTRACT_REVIEWED"
+    HALL_OF_FAME_INDUCTED = "HALL_OF_FAME_INDUCTED"
+    HALL_OF_FAME_DECIDED = "HALL_OF_FAME_DECIDED"
 
 
 class NotificationChannel(enum.StrEnum):
@@ -353,6 +355,8 @@ class InvestmentStage(enum.StrEnum):
 
 class InvestmentAskStatus(enum.StrEnum):
     """Whether an investment ask still takes commitments."""
+class HallOfFameRoundStatus(enum.StrEnum):
+    """Whether a Hall of Fame round takes nominations and votes."""
 
     OPEN = "OPEN"
     CLOSED = "CLOSED"
@@ -455,3 +459,18 @@ class DataExportStatus(enum.StrEnum):
     READY = "READY"
     EXPIRED = "EXPIRED"
     FAILED = "FAILED"
+class NominationStatus(enum.StrEnum):
+    """Where a Hall of Fame nomination stands."""
+
+    UNDER_REVIEW = "UNDER_REVIEW"
+    INDUCTED = "INDUCTED"
+    NOT_INDUCTED = "NOT_INDUCTED"
+
+
+class EvidenceKind(enum.StrEnum):
+    """What a nomination's evidence item points at."""
+
+    LEDGER_ENTRY = "LEDGER_ENTRY"
+    ENGAGEMENT = "ENGAGEMENT"
+    EVENT_SPOKEN_AT = "EVENT_SPOKEN_AT"
+    ACCEPTED_ANSWER = "ACCEPTED_ANSWER"

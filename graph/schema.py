@@ -31,6 +31,7 @@ from graph.resolvers import event_subscriptions as event_subscription_fields
 from graph.resolvers import forum as forum_fields
 from graph.resolvers import forum_mutations as forum_mutation_fields
 from graph.resolvers import forum_subscriptions as forum_subscription_fields
+from graph.resolvers import hall_of_fame as hall_of_fame_fields
 from graph.resolvers import institution as institution_fields
 from graph.resolvers import investment as investment_fields
 from graph.resolvers import membership as membership_fields
@@ -57,6 +58,7 @@ from graph.types.engineer import Engineer
 from graph.types.event import Event
 from graph.types.forum import ForumCategory, ForumPost, ForumThread
 from graph.types.forum_report import ForumReport
+from graph.types.hall_of_fame import HallOfFameNomination, HallOfFameRound
 from graph.types.institution import Institution
 from graph.types.investment import InvestmentAsk
 from graph.types.node import Node
@@ -162,6 +164,17 @@ class Query:
         resolver=consultancy_fields.service_listings,
         description="Contributors' service listings, newest first (inactive ones only for "
         "their owner).",
+    )
+
+    hall_of_fame: Connection[HallOfFameNomination] = strawberry.field(
+        resolver=hall_of_fame_fields.hall_of_fame, description=hall_of_fame_fields.HALL_OF_FAME
+    )
+    hall_of_fame_nominations: Connection[HallOfFameNomination] = strawberry.field(
+        resolver=hall_of_fame_fields.hall_of_fame_nominations,
+        description=hall_of_fame_fields.NOMINATIONS,
+    )
+    hall_of_fame_rounds: list[HallOfFameRound] = strawberry.field(
+        resolver=hall_of_fame_fields.hall_of_fame_rounds, description=hall_of_fame_fields.ROUNDS
     )
 
 
@@ -602,6 +615,22 @@ class Mutation:
         resolver=marketplace.service_listing_invite,
         description=marketplace.SERVICE_LISTING_INVITE,
     )
+    hall_of_fame_nominate: hall_of_fame_fields.HallOfFameNominationPayload = strawberry.field(
+        resolver=hall_of_fame_fields.hall_of_fame_nominate,
+        description=hall_of_fame_fields.NOMINATE,
+    )
+    hall_of_fame_vote: hall_of_fame_fields.HallOfFameNominationPayload = strawberry.field(
+        resolver=hall_of_fame_fields.hall_of_fame_vote, description=hall_of_fame_fields.VOTE
+    )
+    hall_of_fame_round_open: hall_of_fame_fields.HallOfFameRoundPayload = strawberry.field(
+        resolver=hall_of_fame_fields.hall_of_fame_round_open,
+        description=hall_of_fame_fields.ROUND_OPEN,
+    )
+    hall_of_fame_round_close: hall_of_fame_fields.HallOfFameRoundPayload = strawberry.field(
+        resolver=hall_of_fame_fields.hall_of_fame_round_close,
+        description=hall_of_fame_fields.ROUND_CLOSE,
+    )
+
 
 @strawberry.type(
     description="The root of every live update, over WebSocket (graphql-transport-ws) only."

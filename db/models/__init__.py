@@ -29,6 +29,12 @@ from db.models.event import (
     EventSpeaker,
 )
 from db.models.forum import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
+from db.models.hall_of_fame import (
+    HallOfFameEvidence,
+    HallOfFameNomination,
+    HallOfFameRound,
+    HallOfFameVote,
+)
 from db.models.institution import Affiliation, Institution
 from db.models.investment import InvestmentAsk, InvestmentCommitment
 from db.models.ledger import LedgerEntry, Notification
@@ -105,6 +111,10 @@ __all__ = [
     "ForumReport",
     "ForumThread",
     "ForumVote",
+    "HallOfFameEvidence",
+    "HallOfFameNomination",
+    "HallOfFameRound",
+    "HallOfFameVote",
     "Institution",
     "InvestmentAsk",
     "InvestmentCommitment",

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.cpd import load_cpd_config
+from db.hall_of_fame_config import load_hall_of_fame_config
 from db.seed import bulk
 from db.seed.catalogue import build_catalogue
 from db.seed.consultancy import CONSULTANCY_TABLES, seed_consultancy
@@ -18,6 +19,7 @@ from db.seed.data_rights import DATA_RIGHTS_TABLES, seed_data_rights
 from db.seed.events import EVENT_TABLES, seed_events
 from db.seed.forum import FORUM_TABLES, seed_forum
 from db.seed.geography import ChapterTarget
+from db.seed.hall_of_fame import HALL_OF_FAME_TABLES, seed_hall_of_fame
 from db.seed.notifications import NOTIFICATION_TABLES, seed_notifications
 from db.seed.panels import PANEL_TABLES, seed_panels
 from db.seed.profiles import OVERSEAS_SHARE, ProfileFactory
@@ -216,6 +218,15 @@ async def seed(
         progress(f"notifications: {notifications['notifications']}")
         exports = await seed_data_rights(connection)
         progress(f"data exports: {exports['data_exports']}")
+        hall_of_fame = await seed_hall_of_fame(
+            connection,
+            random.Random(f"hall-of-fame-{random_seed}"),
+            scale,
+            load_hall_of_fame_config(),
+        )
+        progress(
+            ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in hall_of_fame.items())
+        )
         await bulk.advance_sequences(connection)
         progress("search vectors ready; analysing")
     async with engine.begin() as connection:
@@ -231,6 +242,7 @@ async def seed(
                 *PANEL_TABLES,
                 *SUPERVISION_TABLES,
                 *DATA_RIGHTS_TABLES,
+                *HALL_OF_FAME_TABLES,
                 "chapters",
                 *PROGRAMME_TABLES,
                 *CONSULTANCY_TABLES,

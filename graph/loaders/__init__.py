@@ -54,6 +54,7 @@ from graph.loaders.forum import (
     ReadableForumCategoryByIdLoader,
     ReadableForumThreadByIdLoader,
 )
+from graph.loaders.hall_of_fame import HallOfFameLoaders
 from graph.loaders.institution import (
     AffiliationByIdLoader,
     InstitutionByIdLoader,
@@ -345,3 +346,8 @@ class Loaders:
     def data_export_by_id(self) -> DataExportByIdLoader:
         """DataExportByIdLoader: the viewer's own data exports, for this request."""
         return DataExportByIdLoader(self.database, self.viewer)
+
+    @cached_property
+    def hall_of_fame(self) -> HallOfFameLoaders:
+        """The Hall of Fame's loaders, for this request."""
+        return HallOfFameLoaders(self.database, self.viewer, self.registry)

@@ -15,6 +15,7 @@ from graph.reads import (
     engineer,
     event,
     forum,
+    hall_of_fame,
     institution,
     investment,
     notification,
@@ -42,5 +43,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     supervision.DECLARATION,
     consultancy.DECLARATION,
     data_rights.DECLARATION,
+    hall_of_fame.DECLARATION,
 )
 """Every domain's declaration, in the order `node` tries their types."""

@@ -18,6 +18,7 @@ from graph.resolvers import forum as forum_fields
 from graph.resolvers import investment as investment_fields
 from graph.resolvers import panel as panel_fields
 from graph.resolvers import programme as programme_fields
+from graph.resolvers import hall_of_fame as hall_of_fame_fields
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer
@@ -99,6 +100,8 @@ NODE_TYPES: dict[str, Fetch] = {
     "ConsultancyProposal": consultancy_fields.proposal_node,
     "ServiceListing": consultancy_fields.listing_node,
     "DataExport": data_rights_fields.data_export_node,
+    "HallOfFameNomination": hall_of_fame_fields.nomination_node,
+    "HallOfFameRound": hall_of_fame_fields.round_node,
 }
 
 

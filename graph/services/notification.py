@@ -67,6 +67,8 @@ DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.CONTRACT_MILESTONE_ACCEPTED: NotificationChannel.IN_APP,
     NotificationKind.CONTRACT_MILESTONE_REWORK: NotificationChannel.EMAIL,
     NotificationKind.CONTRACT_REVIEWED: NotificationChannel.IN_APP,
+    NotificationKind.HALL_OF_FAME_INDUCTED: NotificationChannel.EMAIL,
+    NotificationKind.HALL_OF_FAME_DECIDED: NotificationChannel.IN_APP,
 }
 """Sensible defaults: mail for what needs an answer or changes standing, a digest for forum
 replies, in-app for the rest."""
@@ -117,6 +119,8 @@ SUMMARIES: dict[NotificationKind, str] = {
     NotificationKind.CONTRACT_MILESTONE_ACCEPTED: "A contract milestone was accepted",
     NotificationKind.CONTRACT_MILESTONE_REWORK: "A contract milestone needs rework",
     NotificationKind.CONTRACT_REVIEWED: "You were reviewed on a completed contract",
+    NotificationKind.HALL_OF_FAME_INDUCTED: "You were inducted into the Hall of Fame",
+    NotificationKind.HALL_OF_FAME_DECIDED: "The council decided on your Hall of Fame nomination",
 }
 """The line shown (and mailed) when the writer gave no `summary` of its own."""
 

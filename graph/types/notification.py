@@ -65,6 +65,9 @@ describe_enum(
         "CONTRACT_MILESTONE_ACCEPTED": "The institution accepted a milestone of your contract.",
         "CONTRACT_MILESTONE_REWORK": "The institution sent a contract milestone back for rework.",
         "CONTRACT_REVIEWED": "The other side of a completed contract reviewed you.",
+        "HALL_OF_FAME_INDUCTED": "The council inducted you into the Hall of Fame.",
+        "HALL_OF_FAME_DECIDED": "The council decided on someone you nominated for the Hall of "
+        "Fame (inducted or not).",
     },
 )
 describe_enum(

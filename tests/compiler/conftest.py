@@ -37,6 +37,7 @@ from graph.ids import decode_id, encode_id
 from graph.schema import schema
 from tests import factories
 from tests.compiler import contributions, panels, programmes, supervision
+from tests.compiler import contributions, hall_of_fame
 from tests.conftest import GraphQLClient
 
 FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
@@ -390,6 +391,7 @@ async def build_world(session: AsyncSession) -> World:
     await panels.build(session, found)
     await supervision.build(session, found)
     await _data_exports(session, found)
+    await hall_of_fame.build(session, found)
     return found
 
 

@@ -16,6 +16,7 @@ from tests.auth import (
     test_event_access,
     test_forum_access,
     test_forum_mutations,
+    test_hall_of_fame_access,
     test_hidden_fields,
     test_memberships,
     test_profiles,
@@ -304,6 +305,37 @@ def cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += supervision.cases(world)
     listed += consultancy_cases(world)
     listed += data_rights_cases(world)
+    listed += hall_of_fame_cases(world)
+    return listed
+
+
+def hall_of_fame_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
+    """The Hall of Fame's reads over the world's rounds and nominations in every state, their
+    evidence of every kind and visibility, filtered by year, sector and chapter."""
+    access = test_hall_of_fame_access
+    nominations = [world.ids[f"nomination-{number}"] for number in range(5)]
+    rounds = [world.ids[f"round-{year}"] for year in (2023, 2024, 2025)]
+    listed: list[tuple[str, dict[str, Any] | None]] = [
+        (access.NOMINATION_NODE, {"id": key}) for key in nominations + rounds
+    ]
+    listed += [
+        (access.NOMINATION_NODES, {"ids": nominations}),
+        (access.ROUNDS, None),
+        (access.NOMINATIONS, {"first": 10}),
+        (access.NOMINATIONS, {"first": 2, "filter": {"statuses": ["UNDER_REVIEW"]}}),
+        (access.NOMINATIONS, {"first": 10, "filter": {"year": 2024, "chapter": "gulf-uae"}}),
+    ]
+    filters: list[dict[str, Any] | None] = [
+        None,
+        {"year": 2024},
+        {"year": 2023},
+        {"sector": "cmp-water"},
+        {"sector": "cmp-grid", "chapter": "uk-ireland"},
+        {"chapter": "gulf-uae"},
+    ]
+    for filter_ in filters:
+        listed.append((access.HALL_OF_FAME, {"first": 1, "filter": filter_}))
+        listed.append((access.HALL_OF_FAME, {"first": 10, "filter": filter_}))
     return listed
 
 

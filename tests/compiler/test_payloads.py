@@ -140,6 +140,7 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "SupervisionUserError": "a plain value built by the resolver (no row)",
     "ConsultancyUserError": "a plain value built by the resolver (no row)",
     "DataRightsUserError": "a plain value built by the resolver (no row)",
+    "HallOfFameUserError": "a plain value built by the resolver (no row)",
 }
 """Object types in mutation payloads that strawberry's resolvers complete, and why."""
 

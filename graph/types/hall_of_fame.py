@@ -1,0 +1,317 @@
+"""Hall of Fame types: yearly rounds, nominations with their citation and evidence."""
+
+from datetime import datetime
+
+import strawberry
+
+from db import models
+from db.enums import EvidenceKind, HallOfFameRoundStatus, NominationStatus
+from db.queries.hall_of_fame import EVIDENCE_ORDERING, NominationCriteria
+from graph.context import Info
+from graph.ids import encode_id
+from graph.pagination import PageArgs
+from graph.services.hall_of_fame_errors import HallOfFameErrorCode
+from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.engagement import Engagement, LedgerEntry
+from graph.types.engineer import Engineer
+from graph.types.enums import describe_enum
+from graph.types.event import Event
+from graph.types.forum import ForumPost
+from graph.types.node import Node
+
+describe_enum(
+    HallOfFameRoundStatus,
+    "Whether a Hall of Fame round takes nominations and votes.",
+    {
+        "OPEN": "Nominations and council votes are taken.",
+        "CLOSED": "Decided: its nominations were inducted or not when it closed.",
+    },
+)
+describe_enum(
+    NominationStatus,
+    "Where a Hall of Fame nomination stands.",
+    {
+        "UNDER_REVIEW": "The council is voting; decided when the round closes.",
+        "INDUCTED": "Reached quorum with a majority in favour: in the Hall of Fame.",
+        "NOT_INDUCTED": "The round closed without quorum or without a majority in favour.",
+    },
+)
+describe_enum(
+    EvidenceKind,
+    "What a piece of evidence in a citation is.",
+    {
+        "LEDGER_ENTRY": "Countersigned work in the nominee's contribution ledger.",
+        "ENGAGEMENT": "An engagement the nominee contributed to.",
+        "EVENT_SPOKEN_AT": "A chapter event the nominee spoke at.",
+        "ACCEPTED_ANSWER": "A forum answer by the nominee that was accepted.",
+    },
+)
+describe_enum(
+    HallOfFameErrorCode,
+    "Why a Hall of Fame mutation was refused.",
+    {
+        "INVALID_ID": "An ID is malformed or of the wrong type.",
+        "NOT_FOUND": "No such engineer, nomination or round (that you may see).",
+        "SELF_NOMINATION": "You cannot nominate yourself.",
+        "DUPLICATE_NOMINATION": "You already nominated this engineer in this round.",
+        "ALREADY_INDUCTED": "The engineer is already in the Hall of Fame.",
+        "NO_OPEN_ROUND": "No round takes nominations now.",
+        "INVALID_CITATION": "The citation is too short or too long.",
+        "EVIDENCE_REQUIRED": "A citation links at least one piece of evidence.",
+        "TOO_MUCH_EVIDENCE": "A citation links at most 20 pieces of evidence.",
+        "DUPLICATE_EVIDENCE": "The same evidence is linked twice.",
+        "EVIDENCE_NOT_FOUND": "No such evidence that you may see.",
+        "EVIDENCE_NOT_NOMINEES": "The evidence is not the nominee's own work (their ledger "
+        "entry, an engagement they contributed to, an event they spoke at, an accepted answer "
+        "of theirs).",
+        "NOT_COUNCIL": "Only the council (council admins) may do this.",
+        "CONFLICT_OF_INTEREST": "Council members do not vote on nominations they made or that "
+        "name them.",
+        "ALREADY_VOTED": "You already voted on this nomination.",
+        "ROUND_CLOSED": "The round is closed: no more votes, already decided.",
+        "ROUND_EXISTS": "That year already has a round.",
+        "ROUND_ALREADY_OPEN": "Another round is open; close it first.",
+        "INVALID_YEAR": "The year is out of range (2000–2200).",
+    },
+)
+
+HALL_OF_FAME_RULES = (
+    "A nomination is inducted when its round closes if at least the configured quorum of "
+    "council members voted and more than the configured share voted in favour "
+    "(contributions_config/hall_of_fame.toml)."
+)
+
+
+@strawberry.input(description="Which inductees the Hall of Fame lists.")
+class HallOfFameFilter:
+    """A year, a sector, a chapter."""
+
+    year: int | None = strawberry.field(default=None, description="Only this year's round.")
+    sector: str | None = strawberry.field(
+        default=None, description="Only engineers working in this sector (slug)."
+    )
+    chapter: str | None = strawberry.field(
+        default=None, description="Only active members of this chapter (slug)."
+    )
+
+    def criteria(self) -> NominationCriteria:
+        """The filter as query criteria."""
+        return NominationCriteria(year=self.year, sector=self.sector, chapter=self.chapter)
+
+
+@strawberry.input(description="Which nominations a list shows.")
+class NominationFilter:
+    """A year, a sector, a chapter, statuses."""
+
+    year: int | None = strawberry.field(default=None, description="Only this year's round.")
+    sector: str | None = strawberry.field(
+        default=None, description="Only nominees working in this sector (slug)."
+    )
+    chapter: str | None = strawberry.field(
+        default=None, description="Only nominees who are active members of this chapter (slug)."
+    )
+    statuses: list[NominationStatus] | None = strawberry.field(
+        default=None, description="Only nominations in these states."
+    )
+
+    def criteria(self) -> NominationCriteria:
+        """The filter as query criteria."""
+        return NominationCriteria(
+            year=self.year,
+            sector=self.sector,
+            chapter=self.chapter,
+            statuses=tuple(sorted({status.value for status in self.statuses or ()})),
+        )
+
+
+@strawberry.type(description="One year's Hall of Fame round. " + HALL_OF_FAME_RULES)
+class HallOfFameRound(Node):
+    """A round."""
+
+    pk: strawberry.Private[int]
+    year: int = strawberry.field(description="The year the round is for.")
+    status: HallOfFameRoundStatus = strawberry.field(description="Open or closed.")
+    opened_at: datetime = strawberry.field(description="When the council opened it.")
+    closed_at: datetime | None = strawberry.field(
+        description="When the council closed it (and its nominations were decided)."
+    )
+
+    @classmethod
+    def from_model(cls, row: models.HallOfFameRound) -> "HallOfFameRound":
+        """Build from a hall_of_fame_rounds row."""
+        return cls(
+            id=strawberry.ID(encode_id("HallOfFameRound", row.id)),
+            pk=row.id,
+            year=row.year,
+            status=HallOfFameRoundStatus(row.status),
+            opened_at=row.opened_at,
+            closed_at=row.closed_at,
+        )
+
+
+@strawberry.type(
+    description="One piece of evidence a citation links: exactly one of its fields is set. "
+    "Listed only where the viewer may see the item itself (its own read rule)."
+)
+class HallOfFameEvidence:
+    """An evidence item."""
+
+    kind: EvidenceKind = strawberry.field(description="What the evidence is.")
+    ledger_pk: strawberry.Private[int | None]
+    engagement_pk: strawberry.Private[int | None]
+    event_pk: strawberry.Private[int | None]
+    post_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, row: models.HallOfFameEvidence) -> "HallOfFameEvidence":
+        """Build from a hall_of_fame_evidence row (the caller applied its rule)."""
+        return cls(
+            kind=EvidenceKind(row.kind),
+            ledger_pk=row.ledger_entry_id,
+            engagement_pk=row.engagement_id,
+            event_pk=row.event_id,
+            post_pk=row.forum_post_id,
+        )
+
+    @strawberry.field(description="The nominee's ledger entry, for LEDGER_ENTRY evidence.")
+    async def ledger_entry(self, info: Info) -> LedgerEntry | None:
+        """Loaded by id, batched."""
+        if self.ledger_pk is None:
+            return None
+        row = await info.context.loaders.hall_of_fame.ledger_entry_by_id.load(self.ledger_pk)
+        return LedgerEntry.from_model(row) if row is not None else None
+
+    @strawberry.field(description="The engagement, for ENGAGEMENT evidence.")
+    async def engagement(self, info: Info) -> Engagement | None:
+        """Loaded by id, batched."""
+        if self.engagement_pk is None:
+            return None
+        row = await info.context.loaders.hall_of_fame.engagement_by_id.load(self.engagement_pk)
+        return Engagement.from_model(row) if row is not None else None
+
+    @strawberry.field(description="The event spoken at, for EVENT_SPOKEN_AT evidence.")
+    async def event(self, info: Info) -> Event | None:
+        """Loaded by id, batched."""
+        if self.event_pk is None:
+            return None
+        row = await info.context.loaders.events.event_by_id.load(self.event_pk)
+        return Event.from_model(row) if row is not None else None
+
+    @strawberry.field(description="The accepted answer, for ACCEPTED_ANSWER evidence.")
+    async def forum_post(self, info: Info) -> ForumPost | None:
+        """Loaded by id, batched."""
+        if self.post_pk is None:
+            return None
+        row = await info.context.loaders.hall_of_fame.forum_post_by_id.load(self.post_pk)
+        return ForumPost.from_model(row) if row is not None else None
+
+
+@strawberry.type(
+    description="A nomination to the Hall of Fame: an engineer, the citation and its evidence. "
+    "Inducted nominations are public; the others show only to the council (council admins) "
+    "and to their nominator. " + HALL_OF_FAME_RULES
+)
+class HallOfFameNomination(Node):
+    """A nomination."""
+
+    pk: strawberry.Private[int]
+    nominee_pk: strawberry.Private[int]
+    nominator_pk: strawberry.Private[int | None]
+    round_pk: strawberry.Private[int]
+    year: int = strawberry.field(description="The year of the round it belongs to.")
+    citation: str = strawberry.field(description="Why the nominee deserves it.")
+    status: NominationStatus = strawberry.field(description="Where it stands.")
+    created_at: datetime = strawberry.field(description="When it was made.")
+    decided_at: datetime | None = strawberry.field(
+        description="When its round closed and decided it; null while under review."
+    )
+
+    @classmethod
+    def from_model(cls, row: models.HallOfFameNomination) -> "HallOfFameNomination":
+        """Build from a hall_of_fame_nominations row (the caller checked it may be seen)."""
+        return cls(
+            id=strawberry.ID(encode_id("HallOfFameNomination", row.id)),
+            pk=row.id,
+            nominee_pk=row.nominee_id,
+            nominator_pk=row.nominator_id,
+            round_pk=row.round_id,
+            year=row.year,
+            citation=row.citation,
+            status=NominationStatus(row.status),
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+        )
+
+    @strawberry.field(description="The engineer nominated.")
+    async def nominee(self, info: Info) -> Engineer:
+        """Loaded by id, batched."""
+        row = await info.context.loaders.engineer_by_id.load(self.nominee_pk)
+        assert row is not None, "nomination without nominee"
+        return Engineer.from_model(row)
+
+    @strawberry.field(description="Who nominated them; null once their account is gone.")
+    async def nominator(self, info: Info) -> Engineer | None:
+        """Loaded by id, batched."""
+        if self.nominator_pk is None:
+            return None
+        row = await info.context.loaders.engineer_by_id.load(self.nominator_pk)
+        return Engineer.from_model(row) if row is not None else None
+
+    @strawberry.field(description="The round it belongs to.")
+    async def round(self, info: Info) -> HallOfFameRound:
+        """Loaded by id, batched."""
+        row = await info.context.loaders.hall_of_fame.round_by_id.load(self.round_pk)
+        assert row is not None, "nomination without round"
+        return HallOfFameRound.from_model(row)
+
+    @strawberry.field(
+        description="The evidence the citation links, in the nominator's order: each item only "
+        "where you may see the item itself (a private engagement shows to its parties and "
+        "council admins, a members-only event to the chapter's members, a forum answer to "
+        "readers of its thread)."
+    )
+    async def evidence(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[HallOfFameEvidence]:
+        """A keyset page, batched across every nomination in the response."""
+        loaders = info.context.loaders.hall_of_fame
+        window = PageArgs(first, after, last, before).window(
+            EVIDENCE_ORDERING, models.HallOfFameEvidence
+        )
+        page = await loaders.evidence_page_by_nomination_id.load((self.pk, window))
+        return build_connection(
+            page,
+            EVIDENCE_ORDERING,
+            HallOfFameEvidence.from_model,
+            lambda: loaders.evidence_count_by_nomination_id.load((self.pk, None)),
+        )
+
+    async def _tally(self, info: Info) -> tuple[object, ...]:
+        found = await info.context.loaders.hall_of_fame.tally_by_id.load(self.pk)
+        assert found is not None
+        return found
+
+    @strawberry.field(description="Council votes in favour; null for everyone but the council.")
+    async def votes_in_favour(self, info: Info) -> int | None:
+        """Counted in SQL, shown by the tally rule."""
+        shown, in_favour, _, _ = await self._tally(info)
+        return int(str(in_favour)) if shown else None
+
+    @strawberry.field(description="Council votes against; null for everyone but the council.")
+    async def votes_against(self, info: Info) -> int | None:
+        """Counted in SQL, shown by the tally rule."""
+        shown, _, against, _ = await self._tally(info)
+        return int(str(against)) if shown else None
+
+    @strawberry.field(
+        description="Your own vote (true: in favour), if you are on the council and voted."
+    )
+    async def viewer_vote(self, info: Info) -> bool | None:
+        """Read in SQL."""
+        _, _, _, own = await self._tally(info)
+        return bool(own) if own is not None else None
