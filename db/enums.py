@@ -355,6 +355,11 @@ class InvestmentStage(enum.StrEnum):
 
 class InvestmentAskStatus(enum.StrEnum):
     """Whether an investment ask still takes commitments."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
 class HallOfFameRoundStatus(enum.StrEnum):
     """Whether a Hall of Fame round takes nominations and votes."""
 

@@ -15,10 +15,10 @@ from graph.resolvers import contribution_nodes, record_nodes, supervision_nodes
 from graph.resolvers import data_rights as data_rights_fields
 from graph.resolvers import event as event_fields
 from graph.resolvers import forum as forum_fields
+from graph.resolvers import hall_of_fame as hall_of_fame_fields
 from graph.resolvers import investment as investment_fields
 from graph.resolvers import panel as panel_fields
 from graph.resolvers import programme as programme_fields
-from graph.resolvers import hall_of_fame as hall_of_fame_fields
 from graph.types.chapter import Chapter, Membership
 from graph.types.consent import ConsentGrant
 from graph.types.engineer import Engineer

@@ -36,8 +36,7 @@ from graph.extensions.document_facts import FACTS
 from graph.ids import decode_id, encode_id
 from graph.schema import schema
 from tests import factories
-from tests.compiler import contributions, panels, programmes, supervision
-from tests.compiler import contributions, hall_of_fame
+from tests.compiler import contributions, hall_of_fame, panels, programmes, supervision
 from tests.conftest import GraphQLClient
 
 FIELD_VISIBILITIES: dict[int, dict[str, str]] = {
