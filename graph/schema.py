@@ -35,6 +35,7 @@ from graph.resolvers import notification as notification_fields
 from graph.resolvers import notification_subscriptions as notification_subscription_fields
 from graph.resolvers import opportunity as contribution_fields
 from graph.resolvers import profile as profile_fields
+from graph.resolvers import stats as stats_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
 from graph.subscriptions.execution import EventExecutionContext
@@ -50,6 +51,7 @@ from graph.types.institution import Institution
 from graph.types.node import Node
 from graph.types.notification import Notification
 from graph.types.opportunity import Opportunity
+from graph.types.stats import Stats
 from graph.types.taxonomy import Sector
 from graph.types.viewer import Viewer
 
@@ -123,6 +125,9 @@ class Query:
         description="Opportunities the viewer may see (PUBLIC; CHAPTER ones for active members "
         "of a named chapter; INVITED ones for invitees; drafts only for the seeker side), newest "
         "first; with `filter.search`, a full-text search over title and description.",
+    )
+    stats: Stats | None = strawberry.field(
+        resolver=stats_fields.resolve_stats, description=stats_fields.STATS
     )
 
 
@@ -398,6 +403,9 @@ class Subscription:
             resolver=notification_subscription_fields.notification_received,
             description=notification_subscription_fields.NOTIFICATION_RECEIVED,
         )
+    )
+    dashboard_updated: AsyncIterator[Stats] = strawberry.subscription(
+        resolver=stats_fields.dashboard_updated, description=stats_fields.DASHBOARD_UPDATED
     )
 
 
