@@ -255,8 +255,8 @@ async def _rows(session: AsyncSession, sql: str, **parameters: Any) -> Sequence[
 async def load_figures(
     session: AsyncSession, since: date, windows: Mapping[int, int]
 ) -> RawFigures:
-    """Every figure at once (one REPEATABLE READ snapshot is the caller's choice): monthly
-    series from `since`; `windows` maps chapter id → scorecard window in days."""
+    """Every figure, one statement each: monthly series from `since`; `windows` maps chapter
+    id → scorecard window in days."""
     chapters, days = list(windows), list(windows.values())
     return RawFigures(
         labels=await _rows(session, LABELS),

@@ -67,13 +67,27 @@ async def snapshot_after(context: Context, moment: float) -> stats.Snapshot:
         return await stats.compute(session, context.registry, stats_config())
 
 
-def view_for(context: Context, snapshot: stats.Snapshot, chapter_id: int | None) -> Stats:
-    """The figures as this viewer may read them."""
-    exact = chapter_id is not None and context.viewer.has_chapter_scope(
+def is_exact_for(context: Context, chapter_id: int | None) -> bool:
+    """Whether the viewer reads this scope's figures unsuppressed: its coordinators (the
+    `members:read` scope inside the chapter, as for Chapter.engagementSummary)."""
+    return chapter_id is not None and context.viewer.has_chapter_scope(
         Scope.MEMBERS_READ, chapter_id
     )
+
+
+def view_for(context: Context, snapshot: stats.Snapshot, chapter_id: int | None) -> Stats:
+    """The figures as this viewer may read them."""
+    exact = is_exact_for(context, chapter_id)
     minimum = stats_config().minimum_cell_size
     return Stats(view=StatsView(snapshot, chapter_id, minimum, exact))
+
+
+def shown_figures(
+    context: Context, snapshot: stats.Snapshot, chapter_id: int | None
+) -> tuple[object, ...]:
+    """What this viewer's dashboard shows, for change detection."""
+    minimum = stats_config().minimum_cell_size
+    return stats.figures_of(snapshot, chapter_id, minimum, is_exact_for(context, chapter_id))
 
 
 async def resolve_stats(info: Info, chapter: CHAPTER = None) -> Stats | None:
@@ -100,7 +114,7 @@ async def dashboard_updated(info: Info, chapter: CHAPTER = None) -> AsyncIterato
     except BaseException:
         subscription.close()
         raise
-    shown = stats.figures_of(snapshot, chapter_id)
+    shown = shown_figures(context, snapshot, chapter_id)
     return _updates(context, subscription, chapter_id, shown)  # type: ignore[return-value]
 
 
@@ -125,7 +139,7 @@ async def _updates(
             current = await event_context(context)
             try:
                 snapshot = await snapshot_after(current, moment)
-                figures = stats.figures_of(snapshot, chapter_id)
+                figures = shown_figures(current, snapshot, chapter_id)
                 if figures == shown:
                     continue
                 shown, last_push = figures, time.monotonic()

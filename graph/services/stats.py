@@ -1,8 +1,8 @@
 """Public statistics: one snapshot of every figure (exact, with the people each covers), the
 small-cell rule that hides figures about too few people, and the per-worker cache.
 
-The snapshot is computed in one REPEATABLE READ transaction (db/queries/stats.py) and held in
-memory, so a `stats` read never aggregates: the cache answers from a snapshot at most
+The snapshot is computed by a handful of aggregate statements (db/queries/stats.py; each sees
+the database as of its own start) and held in memory, so a `stats` read never aggregates: the cache answers from a snapshot at most
 FRESH_SECONDS old and refreshes in the background, or waits for a new one when it is older than
 STALE_SECONDS (nobody asked for a while). `dashboardUpdated` asks for a snapshot newer than the
 write it was told about (`newer_than`); concurrent callers share one computation.
@@ -314,43 +314,77 @@ class StatsCache:
 
     async def _compute(self) -> Snapshot:
         async with self.sessionmaker() as session:
-            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             snapshot = await compute(session, self.registry, self.config)
-            await session.rollback()
         self.computations += 1
         if self.current is None or snapshot.started >= self.current.started:
             self.current = snapshot
         return snapshot
 
 
-def figures_of(snapshot: Snapshot, chapter_id: int | None) -> tuple[object, ...]:
-    """Everything a dashboard of this scope shows, exact (not its time): equal tuples mean
-    nothing on that dashboard changed."""
-    if chapter_id is None:
-        return (
-            snapshot.supply,
-            snapshot.demand,
-            {key: value for key, value in snapshot.funnel.items() if key[0] is None},
-            snapshot.hours.get(None),
-            snapshot.response.get(None),
-            snapshot.awaiting,
-            snapshot.countries.get(None),
-            snapshot.forum.get(None),
-            snapshot.scorecards,
-        )
+def figures_of(
+    snapshot: Snapshot, chapter_id: int | None, minimum: int, exact: bool
+) -> tuple[object, ...]:
+    """Everything a dashboard of this scope shows its reader (suppressed figures as None; not
+    the snapshot's time): equal tuples mean nothing that reader sees changed, so a change
+    inside a suppressed cell is not announced either."""
     region = snapshot.chapters[chapter_id].region if chapter_id in snapshot.chapters else None
 
     def mine(key: SupplyKey) -> bool:
+        if chapter_id is None:
+            return True
         return key[1] == chapter_id or (key[1] is None and key[2] == region)
 
+    def show(value: float, people: int, own: bool = True) -> float | None:
+        return shown(value, people, minimum, exact and own)
+
+    response = snapshot.response.get(chapter_id)
+    cards = (
+        snapshot.scorecards
+        if chapter_id is None
+        else {key: card for key, card in snapshot.scorecards.items() if key == chapter_id}
+    )
+    none = Response(None, None, 0, 0, None, 0)
+    window = {key: snapshot.response.get(key, none) for key in cards}
     return (
-        {key: value for key, value in snapshot.supply.items() if mine(key)},
+        {
+            key: show(value, value, key[1] is not None)
+            for key, value in snapshot.supply.items()
+            if mine(key)
+        },
         {key: value for key, value in snapshot.demand.items() if mine(key)},
-        {key: value for key, value in snapshot.funnel.items() if key[0] == chapter_id},
-        snapshot.hours.get(chapter_id),
-        snapshot.response.get(chapter_id),
+        {
+            stage: (show(figure.value, figure.people), show(figure.people, figure.people))
+            for (scope, stage), figure in snapshot.funnel.items()
+            if scope == chapter_id
+        },
+        [
+            (month.month, show(month.values[0], month.people))
+            for month in snapshot.hours.get(chapter_id, [])
+        ],
+        None
+        if response is None or show(response.responded, response.people) is None
+        else (response.median_hours, response.p90_hours, response.responded),
         snapshot.awaiting,
-        snapshot.countries.get(chapter_id),
-        snapshot.forum.get(chapter_id),
-        snapshot.scorecards.get(chapter_id),
+        [
+            (
+                country.code,
+                show(country.engineers, country.engineers),
+                show(country.contributors, country.contributors),
+                show(country.minutes, country.credited),
+            )
+            for country in snapshot.countries.get(chapter_id, [])
+        ],
+        [
+            (month.month, month.values if show(1, month.people) is not None else None)
+            for month in snapshot.forum.get(chapter_id, [])
+        ],
+        {
+            key: (
+                card.events_held,
+                show(card.active_members, card.active_members),
+                show(card.engagements, card.engaged_people),
+                show(window[key].window_median_hours or 0, window[key].window_people),
+            )
+            for key, card in cards.items()
+        },
     )
