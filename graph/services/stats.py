@@ -2,10 +2,11 @@
 small-cell rule that hides figures about too few people, and the per-worker cache.
 
 The snapshot is computed by a handful of aggregate statements (db/queries/stats.py; each sees
-the database as of its own start) and held in memory, so a `stats` read never aggregates: the cache answers from a snapshot at most
-FRESH_SECONDS old and refreshes in the background, or waits for a new one when it is older than
-STALE_SECONDS (nobody asked for a while). `dashboardUpdated` asks for a snapshot newer than the
-write it was told about (`newer_than`); concurrent callers share one computation.
+the database as of its own start) and held in memory, so a `stats` read never aggregates: the
+cache answers from a snapshot at most FRESH_SECONDS old and refreshes in the background, or
+waits for a new one when it is older than STALE_SECONDS (nobody asked for a while).
+`dashboardUpdated` asks for a snapshot newer than the write it was told about (`newer_than`);
+concurrent callers share one computation.
 """
 
 import asyncio
