@@ -193,7 +193,7 @@ async def test_small_cells_are_suppressed_except_for_the_chapters_coordinators(
     await factories.membership(session, member, uk)
     uk_member = await viewers.engineer(session, registry, member)
 
-    async def uk_cell(viewer: Viewer, chapter: str | None) -> dict[str, Any]:
+    async def uk_cell(viewer: Viewer, chapter: str | None) -> Any:
         variables = {"chapter": chapter, "kind": "MENTORSHIP", "groupBy": "CHAPTER"}
         data = await graphql.data(SUPPLY_DEMAND, variables, viewer)
         return _cells(data, sector)["uk-ireland"]["supply"]
