@@ -336,7 +336,9 @@ def create_app(
             if url is not None:
                 graphql.events = own_events = EventBroker(url)
         endpoint.events_broker(graphql.events)
-        graphql.stats = StatsCache(state["sessionmaker"], registry, stats_config())
+        graphql.stats = StatsCache(
+            state["sessionmaker"], registry, stats_config(), broker=graphql.events
+        )
         mailer = None
         if sessionmaker is None and runs_mail_worker(settings):
             worker = MailWorker(

@@ -13,15 +13,12 @@ from db.stats_config import StatsConfig, load_stats_config
 from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.errors import NotFound
-from graph.resolvers.forum_subscriptions import event_context
-from graph.resolvers.notification_subscriptions import subscribe
+from graph.resolvers.forum_subscriptions import SubscriptionsUnavailable, event_context
 from graph.services import stats
-from graph.subscriptions.broker import Subscription
+from graph.services.stats import StatsCache
 from graph.subscriptions.execution import Delivery
 from graph.types.stats import Stats, StatsView
 
-STATS_TOPIC = "stats"
-"""The topic every write to a counted table NOTIFYs (migration 0018's statement triggers)."""
 UPDATE_INTERVAL_SECONDS = 1.0
 """A dashboard receives at most one update per this many seconds, however many writes."""
 
@@ -55,14 +52,6 @@ async def current_snapshot(context: Context) -> stats.Snapshot:
     which see their own uncommitted rows)."""
     if context.stats is not None:
         return await context.stats.snapshot()
-    async with context.database.session() as session:
-        return await stats.compute(session, context.registry, stats_config())
-
-
-async def snapshot_after(context: Context, moment: float) -> stats.Snapshot:
-    """A snapshot computed after `moment` (time.monotonic())."""
-    if context.stats is not None:
-        return await context.stats.newer_than(moment)
     async with context.database.session() as session:
         return await stats.compute(session, context.registry, stats_config())
 
@@ -103,42 +92,40 @@ async def resolve_stats(info: Info, chapter: CHAPTER = None) -> Stats | None:
 
 
 async def dashboard_updated(info: Info, chapter: CHAPTER = None) -> AsyncIterator[Stats]:
-    """Check the chapter and register now (errors come back before any update); then push."""
+    """Check the chapter and start following writes now (errors come back before any update);
+    then push."""
     context = info.context
-    subscription = await subscribe(context, STATS_TOPIC, None)
-    try:
-        snapshot = await current_snapshot(context)
-        chapter_id = None if chapter is None else snapshot.chapter_id(chapter)
-        if chapter is not None and chapter_id is None:
-            raise NotFound("No such chapter.", argument="chapter")
-    except BaseException:
-        subscription.close()
-        raise
+    cache = context.stats
+    if cache is None or not await cache.observe():
+        raise SubscriptionsUnavailable("Subscriptions are not served here.")
+    snapshot = await cache.snapshot()
+    chapter_id = None if chapter is None else snapshot.chapter_id(chapter)
+    if chapter is not None and chapter_id is None:
+        raise NotFound("No such chapter.", argument="chapter")
     shown = shown_figures(context, snapshot, chapter_id)
-    return _updates(context, subscription, chapter_id, shown)  # type: ignore[return-value]
+    return _updates(context, cache, snapshot, chapter_id, shown)  # type: ignore[return-value]
 
 
 async def _updates(
     context: Context,
-    subscription: Subscription,
+    cache: StatsCache,
+    snapshot: stats.Snapshot,
     chapter_id: int | None,
     shown: tuple[object, ...],
 ) -> AsyncIterator[Delivery]:
-    """Wait for a write, hold back until a second after the last update, fold every write
-    meanwhile into one, and push the figures if they changed."""
+    """Each new snapshot of the worker's cache (recomputed after writes, at most once a
+    second), pushed when what this reader sees of it changed, never twice within a second."""
     last_push = float("-inf")
+    cache.followers += 1
     try:
         while True:
-            await subscription.next()
+            snapshot = await cache.following(snapshot)
             wait = last_push + UPDATE_INTERVAL_SECONDS - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            while not subscription.queue.empty():
-                subscription.queue.get_nowait()
-            moment = time.monotonic()
+                snapshot = cache.current or snapshot
             current = await event_context(context)
             try:
-                snapshot = await snapshot_after(current, moment)
                 figures = shown_figures(current, snapshot, chapter_id)
                 if figures == shown:
                     continue
@@ -147,4 +134,4 @@ async def _updates(
             finally:
                 await current.database.close()
     finally:
-        subscription.close()
+        cache.followers -= 1

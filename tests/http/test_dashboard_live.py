@@ -13,6 +13,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection
 
 from db.engine import DatabaseLocation
@@ -20,7 +21,8 @@ from db.models import Engineer, Opportunity, OpportunitySector, Sector
 from graph.app import create_app
 from graph.chapters import ChapterRegistry
 from graph.extensions.budget import MemoryBudgetStore
-from graph.resolvers.stats import STATS_TOPIC, UPDATE_INTERVAL_SECONDS
+from graph.resolvers.stats import UPDATE_INTERVAL_SECONDS
+from graph.services.stats import StatsCache
 from graph.settings import Settings
 from graph.subscriptions.broker import EventBroker
 from tests import contribution_world as world
@@ -48,6 +50,7 @@ class Dashboard:
 
     url: str
     broker: EventBroker
+    cache: StatsCache
     engine: AsyncEngine
     sector: Sector
     poster: Engineer
@@ -68,7 +71,7 @@ async def dashboard(
         await session.commit()
     try:
         async with LifespanManager(app), served(app) as url:
-            yield Dashboard(url, broker, engine, sector, poster)
+            yield Dashboard(url, broker, stats_cache(app), engine, sector, poster)
     finally:
         await broker.close()
         async with AsyncSession(engine) as session:
@@ -76,6 +79,15 @@ async def dashboard(
             await session.execute(delete(Engineer).where(Engineer.id == poster.id))
             await session.execute(delete(Sector).where(Sector.id == sector.id))
             await session.commit()
+
+
+def stats_cache(app: Starlette) -> StatsCache:
+    """The statistics cache of the app's GraphQL endpoint."""
+    endpoint = next(route for route in app.routes if getattr(route, "path", "") == "/graphql")
+    cache = getattr(endpoint, "endpoint", None) or getattr(endpoint, "app", None)
+    found = getattr(cache, "stats", None)
+    assert isinstance(found, StatsCache)
+    return found
 
 
 async def post_opportunity(board: Dashboard) -> None:
@@ -89,13 +101,11 @@ async def post_opportunity(board: Dashboard) -> None:
 
 
 async def listening(board: Dashboard, count: int) -> None:
-    """Wait until `count` subscriptions of the stats topic are registered and listening."""
-
-    def ready() -> bool:
-        subscriptions = board.broker.topics.get(STATS_TOPIC, set())
-        return sum(subscription.ready for subscription in subscriptions) == count
-
-    await asyncio.wait_for(board.broker.wait_until(ready), TIMEOUT)
+    """Wait until `count` dashboards follow the worker's statistics."""
+    deadline = time.monotonic() + TIMEOUT
+    while board.cache.followers != count:
+        assert time.monotonic() < deadline, f"never {count} dashboards"
+        await asyncio.sleep(0.02)
 
 
 def demand(update: dict[str, Any], sector: Sector, chapter: str) -> int:
