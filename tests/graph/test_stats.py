@@ -28,7 +28,7 @@ from tests import event_world, factories, viewers
 from tests.conftest import GraphQLClient
 
 SUPPLY_DEMAND = """
-query ($chapter: String, $kind: EngagementKind, $groupBy: StatsGrouping!) {
+query ($chapter: String, $kind: EngagementKind, $groupBy: StatsGrouping! = CHAPTER) {
   stats(chapter: $chapter) {
     chapterSlug exact minimumCellSize
     supplyDemand(kind: $kind, groupBy: $groupBy) {
