@@ -1,0 +1,316 @@
+"""Statistics latency and dashboard fan-out over a scale-10 database (results: bench/stats.md).
+
+    python -m bench.stats --database-url postgresql://postgres@127.0.0.1:5432/<db> \
+        [--requests 300] [--subscribers 1 10 50] [--writes 40]
+
+The database must hold the scale-10 seed (`braingain seed --scale 10`) and be migrated
+(`braingain db upgrade`: migration 0018's triggers announce writes). One server process
+(uvicorn, one worker, as bench/servers.py starts it) is measured over HTTP:
+
+1. the snapshot's cost: every aggregate statement computed in-process, cold, a few times;
+2. each `stats` query (the dashboard page's whole document, and each figure alone, for the
+   portal and for a chapter) sent `--requests` times one after another, after a warm-up:
+   p50/p95/p99 of the client-side latency; then the same while a writer commits ten
+   writes a second (the snapshot is recomputed behind the reads, at most once a second);
+3. fan-out: N WebSocket subscribers follow `dashboardUpdated` while `--writes` writes are
+   committed at 20 a second: updates per subscriber, the smallest gap between two updates of
+   one subscriber, and the delay from the last write's commit to each subscriber's last
+   update.
+
+Every write is an open public opportunity committed in its own transaction, deleted at the end.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from websockets.asyncio.client import ClientConnection, connect
+
+from bench import servers
+from db.engine import to_async_url
+from db.models import Engineer, Opportunity, OpportunitySector, Sector
+from graph.chapters import load_registry
+from graph.resolvers.stats import stats_config
+from graph.services import stats
+
+SCOPE = "query ($chapter: String) {{ stats(chapter: $chapter) {{ {fields} }} }}"
+FIELDS = {
+    "page": (
+        "chapterSlug computedAt minimumCellSize exact"
+        " supplyDemand(groupBy: REGION) { sectorName region chapterName"
+        " supply { count suppressed } demand }"
+        " funnel { stage count people suppressed }"
+        " hoursByMonth { month hours contributors suppressed }"
+        " firstResponse { medianHours p90Hours responded awaiting suppressed }"
+        " byCountry { countryCode engineers { count suppressed }"
+        " contributors { count suppressed } hours }"
+        " scorecards { chapterSlug chapterName targetsMet eventsHeld { value target met }"
+        " activeMembers { value target met } engagements { value target met }"
+        " medianResponseHours { value target met } }"
+    ),
+    "supplyDemand": (
+        "supplyDemand(kind: MENTORSHIP) { sectorSlug chapterSlug supply { count } demand }"
+    ),
+    "funnel": "funnel { stage count people suppressed }",
+    "hoursByMonth": "hoursByMonth { month hours contributors }",
+    "firstResponse": "firstResponse { medianHours p90Hours responded awaiting }",
+    "byCountry": "byCountry { countryCode engineers { count } contributors { count } hours }",
+    "forumActivity": "forumActivity { month threads posts authors }",
+    "scorecards": "scorecards { chapterSlug targetsMet eventsHeld { value } }",
+}
+SUBSCRIPTION = (
+    "subscription ($chapter: String) { dashboardUpdated(chapter: $chapter) "
+    "{ computedAt supplyDemand(kind: MENTORSHIP) { sectorSlug chapterSlug demand } } }"
+)
+PROTOCOL = "graphql-transport-ws"
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The share-th percentile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+async def snapshot_cost(url: str, rounds: int = 5) -> list[float]:
+    """Milliseconds to compute every figure, in-process."""
+    engine = create_async_engine(to_async_url(url))
+    registry = load_registry()
+    took = []
+    try:
+        for _ in range(rounds):
+            async with AsyncSession(engine) as session:
+                started = time.perf_counter()
+                await stats.compute(session, registry, stats_config())
+                took.append((time.perf_counter() - started) * 1000)
+    finally:
+        await engine.dispose()
+    return took
+
+
+async def latencies(
+    client: httpx.AsyncClient, document: str, chapter: str | None, requests: int
+) -> list[float]:
+    """Client-side milliseconds of `requests` sequential requests (after 20 unmeasured)."""
+    body = {"query": document, "variables": {"chapter": chapter}}
+    measured = []
+    for index in range(requests + 20):
+        started = time.perf_counter()
+        response = await client.post("/graphql", json=body)
+        took = (time.perf_counter() - started) * 1000
+        payload = response.json()
+        if response.status_code != 200 or payload.get("errors"):
+            raise RuntimeError(f"{response.status_code}: {payload}")
+        if index >= 20:
+            measured.append(took)
+    return measured
+
+
+class Writer:
+    """Commits open public opportunities in a bench sector, one per transaction."""
+
+    def __init__(self, engine: AsyncEngine, sector_id: int, poster_id: int) -> None:
+        self.engine = engine
+        self.sector_id = sector_id
+        self.poster_id = poster_id
+        self.committed: list[float] = []
+
+    async def write(self) -> None:
+        async with AsyncSession(self.engine) as session:
+            row = Opportunity(
+                kind="MENTORSHIP",
+                title="Bench: mentor a final-year student",
+                poster_id=self.poster_id,
+                hours_per_month=4,
+                duration_months=6,
+                deadline=datetime.now(UTC) + timedelta(days=30),
+                status="OPEN",
+            )
+            session.add(row)
+            await session.flush()
+            session.add(OpportunitySector(opportunity_id=row.id, sector_id=self.sector_id))
+            await session.commit()
+        self.committed.append(time.monotonic())
+
+    async def run(self, per_second: float, stop: asyncio.Event, count: int | None = None) -> None:
+        done = 0
+        while not stop.is_set() and (count is None or done < count):
+            await self.write()
+            done += 1
+            await asyncio.sleep(1 / per_second)
+
+
+@contextlib.asynccontextmanager
+async def bench_rows(engine: AsyncEngine) -> AsyncIterator[Writer]:
+    """A sector and a poster for the writes; everything written is deleted afterwards."""
+    async with AsyncSession(engine) as session:
+        sector_id = await session.scalar(select(Sector.id).order_by(Sector.id).limit(1))
+        poster_id = await session.scalar(select(Engineer.id).order_by(Engineer.id).limit(1))
+    if sector_id is None or poster_id is None:
+        raise SystemExit("seed the database first (braingain seed --scale 10)")
+    started = datetime.now(UTC)
+    try:
+        yield Writer(engine, sector_id, poster_id)
+    finally:
+        async with AsyncSession(engine) as session:
+            await session.execute(
+                delete(Opportunity).where(
+                    Opportunity.title == "Bench: mentor a final-year student",
+                    Opportunity.created_at >= started,
+                )
+            )
+            await session.commit()
+
+
+async def follow(url: str, chapter: str | None, ready: asyncio.Event) -> ClientConnection:
+    socket = await connect(url, subprotocols=[PROTOCOL])  # type: ignore[list-item]
+    await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+    assert json.loads(await socket.recv())["type"] == "connection_ack"
+    payload = {"query": SUBSCRIPTION, "variables": {"chapter": chapter}}
+    await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+    ready.set()
+    return socket
+
+
+async def collect(socket: ClientConnection, arrivals: list[float], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            message = json.loads(await asyncio.wait_for(socket.recv(), 0.2))
+        except TimeoutError:
+            continue
+        if message["type"] == "next":
+            arrivals.append(time.monotonic())
+        elif message["type"] != "ping":
+            raise RuntimeError(message)
+
+
+async def fan_out(
+    server_url: str, writer: Writer, subscribers: int, writes: int
+) -> dict[str, float]:
+    """Updates each of `subscribers` dashboards receives while `writes` writes are committed."""
+    ws_url = server_url.replace("http://", "ws://") + "/graphql"
+    readies = [asyncio.Event() for _ in range(subscribers)]
+    chapters = [None if index % 2 == 0 else "gulf-uae" for index in range(subscribers)]
+    sockets = [
+        await follow(ws_url, chapter, ready)
+        for chapter, ready in zip(chapters, readies, strict=True)
+    ]
+    await asyncio.sleep(1.5)  # every subscription registered
+    arrivals: list[list[float]] = [[] for _ in sockets]
+    stop = asyncio.Event()
+    readers = [
+        asyncio.create_task(collect(socket, found, stop))
+        for socket, found in zip(sockets, arrivals, strict=True)
+    ]
+    writer.committed.clear()
+    started = time.monotonic()
+    await writer.run(20, asyncio.Event(), count=writes)
+    written = time.monotonic() - started
+    await asyncio.sleep(3)
+    stop.set()
+    await asyncio.gather(*readers)
+    for socket in sockets:
+        await socket.close()
+    last_write = writer.committed[-1]
+    gaps = [later - earlier for found in arrivals for earlier, later in itertools.pairwise(found)]
+    delays = [found[-1] - last_write for found in arrivals if found]
+    counts = [len(found) for found in arrivals]
+    return {
+        "subscribers": subscribers,
+        "writes": writes,
+        "write_seconds": written,
+        "updates_min": min(counts),
+        "updates_max": max(counts),
+        "updates_per_second_max": max(counts) / (written + 1),
+        "min_gap_ms": min(gaps) * 1000 if gaps else float("nan"),
+        "last_delay_ms_p50": statistics.median(delays) * 1000 if delays else float("nan"),
+        "last_delay_ms_max": max(delays) * 1000 if delays else float("nan"),
+    }
+
+
+async def measure(arguments: argparse.Namespace) -> None:
+    url = arguments.database_url
+    cost = await snapshot_cost(url)
+    print(f"snapshot (every figure, in-process): {' '.join(f'{ms:.0f}' for ms in cost)} ms")
+    engine = create_async_engine(to_async_url(url))
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-stats-"))
+    server = servers.ours(servers.free_port(), url, 10, log_dir, mode="uvicorn")
+    server.start()
+    try:
+        server.wait_ready(60)
+        base = server.url.removesuffix("/graphql")
+        async with (
+            httpx.AsyncClient(base_url=base, timeout=60) as client,
+            bench_rows(engine) as writer,
+        ):
+            rows = []
+            for loaded in (False, True):
+                stop = asyncio.Event()
+                writing = asyncio.create_task(writer.run(10, stop)) if loaded else None
+                for name, fields in FIELDS.items():
+                    for chapter in (None, "gulf-uae"):
+                        document = SCOPE.format(fields=fields)
+                        took = await latencies(client, document, chapter, arguments.requests)
+                        rows.append(
+                            (
+                                "10 writes/s" if loaded else "idle",
+                                name,
+                                chapter or "portal",
+                                statistics.median(took),
+                                percentile(took, 0.95),
+                                percentile(took, 0.99),
+                            )
+                        )
+                        print(
+                            f"{rows[-1][0]:>12} {name:>14} {rows[-1][2]:>9}: p50 {rows[-1][3]:.2f}"
+                            f" p95 {rows[-1][4]:.2f} p99 {rows[-1][5]:.2f} ms",
+                            flush=True,
+                        )
+                if writing is not None:
+                    stop.set()
+                    await writing
+            print("| load | query | scope | p50 ms | p95 ms | p99 ms |")
+            print("|---|---|---|---:|---:|---:|")
+            for load, name, scope, p50, p95, p99 in rows:
+                print(f"| {load} | {name} | {scope} | {p50:.2f} | {p95:.2f} | {p99:.2f} |")
+            print()
+            print(
+                "| subscribers | writes | over s | updates each (min–max) | max updates/s "
+                "| min gap ms | last write → update ms (p50 / max) |"
+            )
+            print("|---:|---:|---:|---|---:|---:|---|")
+            for subscribers in arguments.subscribers:
+                found = await fan_out(base, writer, subscribers, arguments.writes)
+                print(
+                    f"| {subscribers} | {found['writes']:.0f} | {found['write_seconds']:.1f} "
+                    f"| {found['updates_min']:.0f}–{found['updates_max']:.0f} "
+                    f"| {found['updates_per_second_max']:.2f} | {found['min_gap_ms']:.0f} "
+                    f"| {found['last_delay_ms_p50']:.0f} / {found['last_delay_ms_max']:.0f} |",
+                    flush=True,
+                )
+    finally:
+        server.stop()
+        await engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--subscribers", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--writes", type=int, default=40)
+    asyncio.run(measure(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
