@@ -108,43 +108,36 @@ GROUP BY r.month, m.chapter_id
 
 RESPONSE = f"""
 WITH members AS ({MEMBERS}),
-posted AS (
-    SELECT o.id, o.created_at, o.status, o.deadline FROM opportunities o WHERE o.status <> 'DRAFT'
-),
+posted AS (SELECT o.id, o.created_at FROM opportunities o WHERE o.status <> 'DRAFT'),
 firsts AS (
-    SELECT p.id, NULL::int AS chapter_id, min(a.created_at) AS first_at, p.created_at
+    SELECT p.id, NULL::int AS chapter_id, p.created_at, min(a.created_at) AS first_at,
+           (array_agg(a.applicant_id ORDER BY a.created_at, a.id))[1] AS responder
     FROM posted p JOIN applications a ON a.opportunity_id = p.id
     GROUP BY p.id, p.created_at
     UNION ALL
-    SELECT p.id, m.chapter_id, min(a.created_at), p.created_at
+    SELECT p.id, m.chapter_id, p.created_at, min(a.created_at),
+           (array_agg(a.applicant_id ORDER BY a.created_at, a.id))[1]
     FROM posted p JOIN applications a ON a.opportunity_id = p.id
     JOIN members m ON m.engineer_id = a.applicant_id
     GROUP BY p.id, m.chapter_id, p.created_at
 ),
-responders AS (
-    SELECT f.chapter_id, f.id, a.applicant_id
-    FROM firsts f JOIN applications a ON a.opportunity_id = f.id AND a.created_at = f.first_at
-),
 windows AS (
     SELECT * FROM unnest(CAST(:chapters AS int[]), CAST(:days AS int[])) AS w(chapter_id, days)
+),
+measured AS (
+    SELECT f.chapter_id, f.responder,
+           extract(epoch FROM f.first_at - f.created_at) / 3600 AS hours,
+           f.first_at > now() - make_interval(days => coalesce(w.days, 0)) AS recent
+    FROM firsts f LEFT JOIN windows w ON w.chapter_id = f.chapter_id
 )
-SELECT f.chapter_id,
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM f.first_at - f.created_at) / 3600) AS median_hours,
-       percentile_cont(0.9) WITHIN GROUP (
-           ORDER BY extract(epoch FROM f.first_at - f.created_at) / 3600) AS p90_hours,
+SELECT chapter_id,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median_hours,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90_hours,
        count(*) AS responded,
-       (SELECT count(DISTINCT r.applicant_id) FROM responders r
-        WHERE r.chapter_id IS NOT DISTINCT FROM f.chapter_id) AS people,
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM f.first_at - f.created_at) / 3600)
-           FILTER (WHERE f.first_at > now() - make_interval(days => w.days)) AS window_median,
-       (SELECT count(DISTINCT r.applicant_id) FROM responders r JOIN firsts g
-            ON g.id = r.id AND g.chapter_id IS NOT DISTINCT FROM r.chapter_id
-        WHERE r.chapter_id = f.chapter_id
-          AND g.first_at > now() - make_interval(days => w.days)) AS window_people
-FROM firsts f LEFT JOIN windows w ON w.chapter_id = f.chapter_id
-GROUP BY f.chapter_id, w.days
+       count(DISTINCT responder) AS people,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FILTER (WHERE recent) AS window_median,
+       count(DISTINCT responder) FILTER (WHERE recent) AS window_people
+FROM measured GROUP BY chapter_id
 """
 """Hours from posting to the first application (the first from the chapter's members, per
 chapter): median and 90th percentile, opportunities answered, distinct first responders; and

@@ -126,6 +126,9 @@ class Snapshot:
     forum: dict[int | None, list[Monthly]]
     scorecards: dict[int, Scorecard]
     slugs: dict[str, int] = field(default_factory=dict)
+    memo: dict[object, Any] = field(default_factory=dict, compare=False)
+    """Views already built from this snapshot (by scope, arguments and exactness): the
+    snapshot never changes, so neither do they."""
 
     def chapter_id(self, slug: str) -> int | None:
         """The id of a live chapter by slug."""

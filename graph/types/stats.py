@@ -308,9 +308,14 @@ class Stats:
     def supply_demand(
         self, kind: KIND = None, group_by: GROUP_BY = StatsGrouping.CHAPTER
     ) -> list[SupplyDemandCell]:
-        """Cells in sector name, then region, then chapter name order."""
+        """Cells in sector name, then region, then chapter name order (built once per
+        snapshot, scope, arguments and exactness)."""
         view, snapshot = self.view, self.view.snapshot
         wanted = None if kind is None else kind.value
+        memo = ("supplyDemand", view.chapter_id, view.exact, wanted, group_by)
+        found: list[SupplyDemandCell] | None = snapshot.memo.get(memo)
+        if found is not None:
+            return found
         scope = None if view.chapter_id is None else snapshot.chapters[view.chapter_id]
         cells: list[SupplyDemandCell] = []
         for sector_id, chapter_id, region, cell_kind in snapshot.supply.keys() | snapshot.demand:
@@ -343,6 +348,7 @@ class Stats:
                 )
             )
         cells.sort(key=lambda cell: (cell.sector_name, cell.region, cell.chapter_name or ""))
+        snapshot.memo[memo] = cells
         return cells
 
     @strawberry.field(
@@ -407,8 +413,12 @@ class Stats:
         "by country code."
     )
     def by_country(self) -> list[CountryFigures]:
-        """One row per country."""
+        """One row per country (built once per snapshot, scope and exactness)."""
         view = self.view
+        memo = ("byCountry", view.chapter_id, view.exact)
+        found: list[CountryFigures] | None = view.snapshot.memo.get(memo)
+        if found is not None:
+            return found
         rows = []
         for country in view.snapshot.countries.get(view.chapter_id, []):
             hours = stats.shown(country.minutes / 60, country.credited, view.minimum, view.exact)
@@ -420,6 +430,7 @@ class Stats:
                     hours=None if hours is None else round(hours, 2),
                 )
             )
+        view.snapshot.memo[memo] = rows
         return rows
 
     @strawberry.field(
