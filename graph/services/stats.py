@@ -419,7 +419,18 @@ def figures_of(
 ) -> tuple[object, ...]:
     """Everything a dashboard of this scope shows its reader (suppressed figures as None; not
     the snapshot's time): equal tuples mean nothing that reader sees changed, so a change
-    inside a suppressed cell is not announced either."""
+    inside a suppressed cell is not announced either. Built once per snapshot and reader."""
+    memo = ("figures", chapter_id, minimum, exact)
+    found: tuple[object, ...] | None = snapshot.memo.get(memo)
+    if found is None:
+        found = snapshot.memo[memo] = _figures(snapshot, chapter_id, minimum, exact)
+    return found
+
+
+def _figures(
+    snapshot: Snapshot, chapter_id: int | None, minimum: int, exact: bool
+) -> tuple[object, ...]:
+    """See figures_of."""
     region = snapshot.chapters[chapter_id].region if chapter_id in snapshot.chapters else None
 
     def mine(key: SupplyKey) -> bool:
