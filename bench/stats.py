@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import psutil
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from websockets.asyncio.client import ClientConnection, connect
@@ -76,6 +77,12 @@ SUBSCRIPTION = (
 PROTOCOL = "graphql-transport-ws"
 
 
+def process_seconds(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def percentile(values: list[float], share: float) -> float:
     """The share-th percentile (nearest rank) of `values`."""
     ordered = sorted(values)
@@ -99,12 +106,16 @@ async def snapshot_cost(url: str, rounds: int = 5) -> list[float]:
 
 
 async def latencies(
-    client: httpx.AsyncClient, document: str, chapter: str | None, requests: int
-) -> list[float]:
-    """Client-side milliseconds of `requests` sequential requests (after 20 unmeasured)."""
+    client: httpx.AsyncClient, document: str, chapter: str | None, requests: int, pid: int
+) -> tuple[list[float], float]:
+    """Client-side milliseconds of `requests` sequential requests (after 20 unmeasured), and
+    the server process's CPU milliseconds per measured request."""
     body = {"query": document, "variables": {"chapter": chapter}}
     measured = []
+    cpu = 0.0
     for index in range(requests + 20):
+        if index == 20:
+            cpu = process_seconds(pid)
         started = time.perf_counter()
         response = await client.post("/graphql", json=body)
         took = (time.perf_counter() - started) * 1000
@@ -113,7 +124,7 @@ async def latencies(
             raise RuntimeError(f"{response.status_code}: {payload}")
         if index >= 20:
             measured.append(took)
-    return measured
+    return measured, (process_seconds(pid) - cpu) * 1000 / requests
 
 
 class Writer:
@@ -268,7 +279,9 @@ async def measure(arguments: argparse.Namespace) -> None:
                 for name, fields in FIELDS.items():
                     for chapter in (None, "gulf-uae"):
                         document = SCOPE.format(fields=fields)
-                        took = await latencies(client, document, chapter, arguments.requests)
+                        took, cpu = await latencies(
+                            client, document, chapter, arguments.requests, server.pid
+                        )
                         rows.append(
                             (
                                 "10 writes/s" if loaded else "idle",
@@ -277,27 +290,31 @@ async def measure(arguments: argparse.Namespace) -> None:
                                 statistics.median(took),
                                 percentile(took, 0.95),
                                 percentile(took, 0.99),
+                                cpu,
                             )
                         )
                         print(
                             f"{rows[-1][0]:>12} {name:>14} {rows[-1][2]:>9}: p50 {rows[-1][3]:.2f}"
-                            f" p95 {rows[-1][4]:.2f} p99 {rows[-1][5]:.2f} ms",
+                            f" p95 {rows[-1][4]:.2f} p99 {rows[-1][5]:.2f} ms"
+                            f" cpu {rows[-1][6]:.2f} ms",
                             flush=True,
                         )
                 if writing is not None:
                     stop.set()
                     await writing
-            print("| load | query | scope | p50 ms | p95 ms | p99 ms |")
-            print("|---|---|---|---:|---:|---:|")
-            for load, name, scope, p50, p95, p99 in rows:
-                print(f"| {load} | {name} | {scope} | {p50:.2f} | {p95:.2f} | {p99:.2f} |")
+            print("| load | query | scope | p50 ms | p95 ms | p99 ms | server CPU ms/request |")
+            print("|---|---|---|---:|---:|---:|---:|")
+            for load, name, scope, p50, p95, p99, cpu in rows:
+                print(
+                    f"| {load} | {name} | {scope} | {p50:.2f} | {p95:.2f} | {p99:.2f} | {cpu:.2f} |"
+                )
             print()
             print(
                 "| subscribers | writes | over s | updates each (min–max) "
                 "| min gap ms | last write → its update ms (p50 / max) |"
             )
             print("|---:|---:|---:|---|---:|---|")
-            for subscribers in arguments.subscribers:
+            for subscribers in () if arguments.latency_only else arguments.subscribers:
                 found = await fan_out(base, writer, subscribers, arguments.writes)
                 print(
                     f"| {subscribers} | {found['writes']:.0f} | {found['write_seconds']:.1f} "
@@ -318,6 +335,7 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--writes", type=int, default=40)
     parser.add_argument("--fan-out-only", action="store_true", help="skip the latencies")
+    parser.add_argument("--latency-only", action="store_true", help="skip the fan-out")
     asyncio.run(measure(parser.parse_args()))
 
 
