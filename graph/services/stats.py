@@ -330,13 +330,17 @@ class StatsCache:
             self._refresher = asyncio.ensure_future(self._refresh())
 
     async def _refresh(self) -> None:
-        """Recompute until the snapshot began after the latest invalidation."""
-        while self.current is None or self.current.started < self.invalidated_at:
-            last = self.current.started if self.current is not None else float("-inf")
-            wait = last + self.refresh_interval - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            await self.newer_than(self.invalidated_at)
+        """Recompute until the snapshot began after the latest invalidation (a failure is
+        logged; the next write or read tries again)."""
+        try:
+            while self.current is None or self.current.started < self.invalidated_at:
+                last = self.current.started if self.current is not None else float("-inf")
+                wait = last + self.refresh_interval - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                await self.newer_than(self.invalidated_at)
+        except Exception:
+            logger.exception("statistics snapshot refresh failed")
 
     async def snapshot(self) -> Snapshot:
         """A snapshot current as described above."""
@@ -400,6 +404,7 @@ class StatsCache:
             return running
         task = asyncio.ensure_future(self._compute())
         task.started = time.monotonic()  # type: ignore[attr-defined]
+        task.add_done_callback(_retrieve)
         self._running = task
         return task
 
@@ -412,6 +417,12 @@ class StatsCache:
             published, self._published = self._published, asyncio.Event()
             published.set()
         return snapshot
+
+
+def _retrieve(task: "asyncio.Task[Snapshot]") -> None:
+    """Collect a background computation's failure (callers awaiting it get it too)."""
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("statistics snapshot failed: %s", task.exception())
 
 
 def figures_of(
