@@ -59,7 +59,7 @@ from graph.resolvers.stats import stats_config
 from graph.schema import schema as default_schema
 from graph.services.mail import MailSettings, sender_for
 from graph.services.outbox import DeliverySettings, MailWorker
-from graph.services.stats import StatsCache
+from graph.services.stats_cache import StatsCache
 from graph.settings import Settings
 from graph.subscriptions.broker import EventBroker
 

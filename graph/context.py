@@ -17,7 +17,7 @@ from graph.settings import DEFAULT_ISSUER
 
 if TYPE_CHECKING:
     from graph.compiler.objects import CompiledObjects
-    from graph.services.stats import StatsCache
+    from graph.services.stats_cache import StatsCache
     from graph.subscriptions.broker import EventBroker
 
 

@@ -15,7 +15,7 @@ from graph.context import Context, Info
 from graph.errors import NotFound
 from graph.resolvers.forum_subscriptions import SubscriptionsUnavailable, event_context
 from graph.services import stats
-from graph.services.stats import StatsCache
+from graph.services.stats_cache import StatsCache
 from graph.subscriptions.execution import Delivery
 from graph.types.stats import Stats, StatsView
 

@@ -22,7 +22,7 @@ from db.models import (
 from db.stats_config import load_stats_config
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
-from graph.services.stats import StatsCache
+from graph.services.stats_cache import StatsCache
 from tests import contribution_world as world
 from tests import event_world, factories, viewers
 from tests.conftest import GraphQLClient

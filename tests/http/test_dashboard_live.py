@@ -22,7 +22,7 @@ from graph.app import create_app
 from graph.chapters import ChapterRegistry
 from graph.extensions.budget import MemoryBudgetStore
 from graph.resolvers.stats import UPDATE_INTERVAL_SECONDS
-from graph.services.stats import StatsCache
+from graph.services.stats_cache import StatsCache
 from graph.settings import Settings
 from graph.subscriptions.broker import EventBroker
 from tests import contribution_world as world
