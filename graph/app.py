@@ -46,6 +46,7 @@ from graph.extensions.unavailable import is_database_unavailable, unavailable_re
 from graph.http.app import hardening_routes, open_budget_store
 from graph.http.calendar import calendar_routes
 from graph.http.cors import CorsMiddleware, CorsSettings
+from graph.http.dashboard import dashboard_routes
 from graph.http.data_export import data_export_routes
 from graph.http.endpoint import GraphQLEndpoint
 from graph.http.settings import HardeningSettings
@@ -55,10 +56,12 @@ from graph.observability.sql import instrument_sql
 from graph.observability.tracing import app_tracer
 from graph.observability.websocket import ObservedLegacyWSHandler, ObservedTransportWSHandler
 from graph.replicas import ReplicaSet, ReplicaSettings
+from graph.resolvers.stats import stats_config
 from graph.schema import schema as default_schema
 from graph.services import data_export
 from graph.services.mail import MailSettings, sender_for
 from graph.services.outbox import DeliverySettings, MailWorker
+from graph.services.stats_cache import StatsCache
 from graph.settings import Settings
 from graph.subscriptions.broker import EventBroker
 
@@ -105,6 +108,8 @@ class GraphQLApp(GraphQL[Context, None]):
         """Completes mutation payloads' and events' objects by SQL (None: compiled reads off)."""
         """Serves authenticated HTTP requests when set (GraphQL over HTTP: graph/http/)."""
         self.events: EventBroker | None = None
+        self.stats: StatsCache | None = None
+        """This worker's statistics snapshot (set by the lifespan)."""
         """This worker's LISTEN connection and subscribers (set by the lifespan)."""
         self.connections_per_address = 20
         """Open WebSockets one client address may hold on this worker (set from hardening)."""
@@ -146,6 +151,7 @@ class GraphQLApp(GraphQL[Context, None]):
             site=self.settings.issuer,
         )
         context.objects = self.objects
+        context.stats = self.stats
         if isinstance(request, WebSocket):
             context.events = self.events
             authorization = request.headers.get("authorization")
@@ -332,6 +338,9 @@ def create_app(
             if url is not None:
                 graphql.events = own_events = EventBroker(url)
         endpoint.events_broker(graphql.events)
+        graphql.stats = StatsCache(
+            state["sessionmaker"], registry, stats_config(), broker=graphql.events
+        )
         mailer = None
         if sessionmaker is None and runs_mail_worker(settings):
             worker = MailWorker(
@@ -411,6 +420,7 @@ def create_app(
             *hardening_routes(endpoint),
             *calendar_routes(),
             *data_export_routes(),
+            *dashboard_routes(),
         ],
         middleware=[
             Middleware(RequestMiddleware, tracer=tracer),

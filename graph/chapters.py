@@ -132,6 +132,16 @@ class FeaturesConfig(_Strict):
     marketplace: StrictBool
 
 
+class ScorecardConfig(_Strict):
+    """The targets a chapter's scorecard is measured against, over its window (statistics)."""
+
+    window_days: Annotated[int, Field(ge=7, le=3650)] = 365
+    events_held: Annotated[int, Field(ge=0, le=10_000)] = 4
+    active_members: Annotated[int, Field(ge=0, le=1_000_000)] = 50
+    engagements: Annotated[int, Field(ge=0, le=1_000_000)] = 10
+    median_response_hours: Annotated[float, Field(gt=0, le=100_000)] = 168.0
+
+
 class ChapterConfig(_Strict):
     """One chapter, as declared by chapters_config/<slug>.toml."""
 
@@ -148,6 +158,7 @@ class ChapterConfig(_Strict):
     roles: dict[RoleName, RoleConfig]
     features: FeaturesConfig
     member_visible_fields: Annotated[tuple[MemberVisibleField, ...], AfterValidator(_no_duplicates)]
+    scorecard: ScorecardConfig = ScorecardConfig()
 
     @field_validator("roles")
     @classmethod

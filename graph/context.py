@@ -17,6 +17,7 @@ from graph.settings import DEFAULT_ISSUER
 
 if TYPE_CHECKING:
     from graph.compiler.objects import CompiledObjects
+    from graph.services.stats_cache import StatsCache
     from graph.subscriptions.broker import EventBroker
 
 
@@ -52,6 +53,8 @@ class Context:
     """Re-checks the connection's token (expiry, revocation, current roles): a WebSocket outlives
     its token, so each subscription event is served as whom the token stands for *now*.
     Raises InvalidToken when it no longer stands for anyone. None: anonymous connection."""
+    stats: "StatsCache | None" = None
+    """This worker's statistics snapshot (graph.services.stats); None: computed per request."""
 
     @classmethod
     def create(
@@ -94,6 +97,7 @@ class Context:
             events=self.events,
             credentials=self.credentials,
             objects=self.objects,
+            stats=self.stats,
         )
 
 

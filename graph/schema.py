@@ -44,6 +44,7 @@ from graph.resolvers import profile as profile_fields
 from graph.resolvers import programme as programme_fields
 from graph.resolvers import programme_mutations as programme_mutation_fields
 from graph.resolvers import programme_payloads as programme_payload_fields
+from graph.resolvers import stats as stats_fields
 from graph.resolvers import supervision_mutations as supervision_fields
 from graph.resolvers import taxonomy as taxonomy_fields
 from graph.resolvers import viewer as viewer_fields
@@ -66,6 +67,7 @@ from graph.types.notification import Notification
 from graph.types.opportunity import Opportunity
 from graph.types.panel import AdvisoryPanel
 from graph.types.programme import MentorshipApplication, MentorshipPair, MentorshipProgramme
+from graph.types.stats import Stats
 from graph.types.taxonomy import Sector
 from graph.types.viewer import Viewer
 
@@ -175,6 +177,9 @@ class Query:
     )
     hall_of_fame_rounds: list[HallOfFameRound] = strawberry.field(
         resolver=hall_of_fame_fields.hall_of_fame_rounds, description=hall_of_fame_fields.ROUNDS
+    )
+    stats: Stats | None = strawberry.field(
+        resolver=stats_fields.resolve_stats, description=stats_fields.STATS
     )
 
 
@@ -659,6 +664,9 @@ class Subscription:
             resolver=notification_subscription_fields.notification_received,
             description=notification_subscription_fields.NOTIFICATION_RECEIVED,
         )
+    )
+    dashboard_updated: AsyncIterator[Stats] = strawberry.subscription(
+        resolver=stats_fields.dashboard_updated, description=stats_fields.DASHBOARD_UPDATED
     )
 
 

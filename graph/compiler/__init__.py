@@ -73,7 +73,8 @@ Still answered in Python (strawberry; a mixed operation runs only these from its
 introspection; Viewer.notificationPreferences (computed from defaults and choices);
 Viewer.recommendedOpportunities and Opportunity.matches (one matching statement each),
 Engineer.contributionSummary (badges from contributions_config/cpd.toml) and
-Chapter.engagementSummary (a coordinator's aggregate);
+Chapter.engagementSummary (a coordinator's aggregate); `stats` (public figures read from the
+worker's in-memory snapshot, graph/services/stats.py, with small cells suppressed per reader);
 `_service` (federation: the SDL); a mixed operation whose compiled
 half carries an error mark (the two halves' errors would have to be interleaved in
 execution order); invalid documents, mutations and subscriptions; and a statement that

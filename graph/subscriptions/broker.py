@@ -164,6 +164,8 @@ class EventBroker:
         self.max_backoff = max_backoff
         self.health_check_seconds = health_check_seconds
         self.topics: dict[str, set[Subscription]] = {}
+        self.observers: dict[str, list[Callable[[Event], None]]] = {}
+        """In-process listeners of a topic (caches): called with each event, no queue."""
         self.connection: Any = None
         self.connections_opened = 0
         self._opening = asyncio.Lock()
@@ -218,6 +220,19 @@ class EventBroker:
         subscription.ready = True
         self._touch()
         return subscription
+
+    async def observe(self, topic: str, callback: Callable[[Event], None]) -> None:
+        """Call `callback` with every event of `topic` this worker receives from now on (for
+        in-process caches: not a subscriber, so no queue, no replay, not counted); returns
+        once the worker is LISTENing."""
+        if self._closed:
+            raise RuntimeError("the event broker is closed")
+        self.observers.setdefault(topic, []).append(callback)
+        try:
+            await self._listen()
+        except BaseException:
+            self.observers[topic].remove(callback)
+            raise
 
     async def _fetch(self, query: str, *arguments: Any) -> list[Any]:
         """Run a query on the LISTEN connection (one at a time; it is shared)."""
@@ -276,6 +291,8 @@ class EventBroker:
     def _fan_out(self, event: Event, replayed: bool = False) -> None:
         if event.id is not None and (self.high_water is None or event.id > self.high_water):
             self.high_water = event.id
+        for callback in self.observers.get(event.topic, ()):
+            callback(event)
         for subscription in list(self.topics.get(event.topic, ())):
             if replayed and event.id is not None and event.id <= subscription.floor:
                 continue  # committed before this subscriber came

@@ -46,10 +46,12 @@ from tests.graph import (
     test_query_count,
     test_recommendations,
     test_record_nodes,
+    test_stats,
 )
 from tests.http import (
     test_auth_integration,
     test_concurrency,
+    test_dashboard_page,
     test_error_codes,
     test_graphiql,
     test_oauth,
@@ -719,6 +721,10 @@ FORBIDDEN — is a guard on the parent's row or on the viewer), or records by id
 AccessLogEntry, AuditLogEntry, Affiliation); tests/compiler/test_viewers.py runs them over
 their own data."""
 
+STATS_REASON = (
+    "stats: figures from the worker's in-memory snapshot (graph/services/stats.py), suppressed "
+    "per reader in Python; a compiled statement would re-aggregate per request"
+)
 STRAWBERRY_ONLY = {
     test_websocket_policy.INTROSPECTION: "introspection",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
@@ -727,6 +733,11 @@ STRAWBERRY_ONLY = {
     test_recommendations.RECOMMENDED: "Viewer.recommendedOpportunities: one matching statement",
     test_contributions.SUMMARY: "Engineer.contributionSummary: badges from the CPD config file",
     test_contribution_access.ENGAGEMENT_SUMMARY: "Chapter.engagementSummary: FORBIDDEN in Python",
+    test_stats.SUPPLY_DEMAND: STATS_REASON,
+    test_stats.FIGURES: STATS_REASON,
+    test_stats.SCORECARDS: STATS_REASON,
+    test_stats.UNKNOWN: STATS_REASON,
+    test_dashboard_page.FIGURES: STATS_REASON,
 }
 """Read documents of the suite that strawberry answers, with the reason."""
 
@@ -746,6 +757,11 @@ OUTSIDE_CASES = (
     test_recommendations.RECOMMENDED,
     test_contributions.SUMMARY,
     test_contribution_access.ENGAGEMENT_SUMMARY,
+    test_stats.SUPPLY_DEMAND,
+    test_stats.FIGURES,
+    test_stats.SCORECARDS,
+    test_stats.UNKNOWN,
+    test_dashboard_page.FIGURES,
 )
 """The suite's documents run with fixed variables rather than as cases, in the order the
 golden answers hold them: the guarded ones (GUARDED) and those strawberry answers."""
