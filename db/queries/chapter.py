@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, insert, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Chapter, Membership
@@ -81,3 +81,46 @@ async def list_memberships_by_ids(session: AsyncSession, ids: Sequence[int]) -> 
     """Memberships with these primary keys."""
     stmt = select(Membership).where(Membership.id.in_(ids))
     return list((await session.scalars(stmt)).all())
+
+
+@dataclass(frozen=True)
+class JoinTarget:
+    """What joining a chapter reads: the chapter's state and the engineer's membership there."""
+
+    archived: bool
+    join_policy: str
+    existing_status: str | None
+    """The status of the engineer's membership of the chapter (locked); None: they hold none."""
+
+
+async def get_join_target(
+    session: AsyncSession, chapter_id: int, engineer_id: int
+) -> JoinTarget | None:
+    """The chapter and any membership the engineer holds in it (locked for the transaction),
+    in one statement; None when there is no such chapter."""
+    existing = (
+        select(Membership.status)
+        .where(Membership.chapter_id == Chapter.id, Membership.engineer_id == engineer_id)
+        .with_for_update()
+        .scalar_subquery()
+    )
+    stmt = select(Chapter.archived_at.is_not(None), Chapter.join_policy, existing).where(
+        Chapter.id == chapter_id
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    archived, join_policy, status = row
+    return JoinTarget(bool(archived), join_policy, status)
+
+
+async def insert_membership(
+    session: AsyncSession, chapter_id: int, engineer_id: int, role: str, status: str
+) -> Membership:
+    """INSERT one membership and return it whole (RETURNING: its defaults, no second read)."""
+    stmt = (
+        insert(Membership)
+        .values(chapter_id=chapter_id, engineer_id=engineer_id, role=role, status=status)
+        .returning(Membership)
+    )
+    return (await session.scalars(stmt)).one()

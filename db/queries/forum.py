@@ -2,12 +2,32 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from db.models import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
+from db.models import (
+    Chapter,
+    Engineer,
+    ForumCategory,
+    ForumPost,
+    ForumReport,
+    ForumThread,
+    ForumVote,
+)
 from db.queries.pagination import Ordering
 
 CATEGORY_ORDERING = Ordering("POSITION", ("position", "id"))
@@ -178,3 +198,87 @@ def reports(statuses: Sequence[str] = ()) -> Select[ForumReport]:
     if statuses:
         stmt = stmt.where(ForumReport.status.in_(statuses))
     return stmt
+
+
+@dataclass(frozen=True)
+class ThreadFacts:
+    """The columns of a thread that replying to it reads."""
+
+    id: int
+    category_id: int
+    author_id: int | None
+    title: str
+    locked: bool
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class CategoryFacts:
+    """The columns of a category that the forum's read and write rules read."""
+
+    id: int
+    chapter_id: int | None
+    members_only: bool
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    """What a reply needs to know, read in one statement: the thread, its category, the
+    category's chapter (archived, features; None for global and sector categories) and the
+    writer's handle (for the notifications' summary line)."""
+
+    thread: ThreadFacts
+    category: CategoryFacts
+    chapter_archived: bool | None
+    chapter_features: dict[str, Any] | None
+    writer_handle: str | None
+
+
+async def get_reply_target(
+    session: AsyncSession, thread_id: int, writer_id: int | None
+) -> ReplyTarget | None:
+    """The thread to reply to with its category, chapter and the writer's handle (only the
+    columns the rules read, one statement); None when there is no such thread."""
+    handle = select(Engineer.handle).where(Engineer.id == writer_id).scalar_subquery()
+    stmt = (
+        select(
+            ForumThread.id,
+            ForumThread.category_id,
+            ForumThread.author_id,
+            ForumThread.title,
+            ForumThread.locked,
+            ForumThread.hidden,
+            ForumCategory.chapter_id,
+            ForumCategory.members_only,
+            Chapter.archived_at.is_not(None),
+            Chapter.features,
+            handle,
+        )
+        .join(ForumCategory, ForumCategory.id == ForumThread.category_id)
+        .outerjoin(Chapter, Chapter.id == ForumCategory.chapter_id)
+        .where(ForumThread.id == thread_id)
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    (key, category_id, author_id, title, locked, hidden, chapter_id, members_only) = row[:8]
+    archived, features, writer_handle = row[8:]
+    return ReplyTarget(
+        ThreadFacts(key, category_id, author_id, title, locked, hidden),
+        CategoryFacts(category_id, chapter_id, members_only),
+        archived if chapter_id is not None else None,
+        features if chapter_id is not None else None,
+        writer_handle,
+    )
+
+
+async def insert_post(
+    session: AsyncSession, thread_id: int, author_id: int, body: str
+) -> ForumPost:
+    """INSERT one reply and return it whole (RETURNING: its defaults, no second read)."""
+    stmt = (
+        insert(ForumPost)
+        .values(thread_id=thread_id, author_id=author_id, body=body)
+        .returning(ForumPost)
+    )
+    return (await session.scalars(stmt)).one()
