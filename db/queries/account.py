@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import ColumnElement, column, exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MembershipStatus
@@ -50,9 +50,12 @@ WHERE e.id = :engineer_id
 )
 
 
-async def engineer_standing(
-    session: AsyncSession, engineer_id: int
-) -> tuple[int | None, str | None, list[tuple[int, str, str]]] | None:
+Standing = tuple[int | None, str | None, list[tuple[int, str, str]]]
+"""An engineer's account institution, global role and (chapter id, slug, role) of their active
+memberships."""
+
+
+async def engineer_standing(session: AsyncSession, engineer_id: int) -> Standing | None:
     """What a signed-in engineer's viewer needs, in one statement (no whole rows loaded):
     their account's institution and global role (None without an account) and the
     (chapter id, slug, role) of their active memberships of live chapters; None when the
@@ -62,6 +65,29 @@ async def engineer_standing(
         return None
     institution_id, global_role, roles = row
     return institution_id, global_role, [(int(c), str(s), str(r)) for c, s, r in roles]
+
+
+async def engineer_standing_unless(
+    session: AsyncSession, engineer_id: int, revoked: ColumnElement[bool]
+) -> tuple[bool, Standing] | None:
+    """`revoked` (a predicate on other tables: the token's revocation) evaluated in the same
+    statement as engineer_standing — one round trip for both; None when the engineer does not
+    exist (the predicate then unread)."""
+    standing = (
+        STANDING.bindparams(engineer_id=engineer_id)
+        .columns(column("institution_id"), column("global_role"), column("roles"))
+        .subquery("standing")
+    )
+    stmt = select(revoked, standing.c.institution_id, standing.c.global_role, standing.c.roles)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    flag, institution_id, global_role, roles = row
+    return bool(flag), (
+        institution_id,
+        global_role,
+        [(int(c), str(s), str(r)) for c, s, r in roles],
+    )
 
 
 async def list_active_chapter_roles(

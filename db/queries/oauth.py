@@ -64,12 +64,12 @@ async def get_refresh_token(session: AsyncSession, token_hash: str) -> RefreshTo
     return await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
 
 
-async def is_access_token_revoked(
-    session: AsyncSession, jti: str, family_id: UUID | None = None, client_id: str | None = None
-) -> bool:
-    """True when the access token with this `jti` was revoked, its sign-in session was (a
-    revoked refresh token in family `family_id`: revocation, replay, password reset), or the
-    client it was issued to (`client_id`) was revoked. One statement."""
+def access_token_revoked(
+    jti: str, family_id: UUID | None = None, client_id: str | None = None
+) -> ColumnElement[bool]:
+    """SQL: the access token with this `jti` was revoked, its sign-in session was (a revoked
+    refresh token in family `family_id`: revocation, replay, password reset), or the client it
+    was issued to (`client_id`) was revoked."""
     reasons: list[ColumnElement[bool]] = [exists().where(RevokedAccessToken.jti == jti)]
     if client_id is not None:
         reasons.append(
@@ -81,7 +81,14 @@ async def is_access_token_revoked(
                 RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
             )
         )
-    return bool(await session.scalar(select(or_(*reasons))))
+    return or_(*reasons)
+
+
+async def is_access_token_revoked(
+    session: AsyncSession, jti: str, family_id: UUID | None = None, client_id: str | None = None
+) -> bool:
+    """True when the access token was revoked (access_token_revoked). One statement."""
+    return bool(await session.scalar(select(access_token_revoked(jti, family_id, client_id))))
 
 
 async def revoke_engineer_refresh_tokens(
