@@ -2,12 +2,15 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import ColumnElement, column, exists, func, select, text
+from sqlalchemy import Select, column, exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MembershipStatus
 from db.models import Account, AccountToken, Chapter, Engineer, LoginAttempt, Membership
+from db.queries import oauth
 
 
 async def get_by_email(session: AsyncSession, email: str) -> Account | None:
@@ -67,19 +70,35 @@ async def engineer_standing(session: AsyncSession, engineer_id: int) -> Standing
     return institution_id, global_role, [(int(c), str(s), str(r)) for c, s, r in roles]
 
 
-async def engineer_standing_unless(
-    session: AsyncSession, engineer_id: int, revoked: ColumnElement[bool]
+def _standing_unless_revoked(*, client: bool, family: bool) -> Select[tuple[Any, ...]]:
+    standing = STANDING.columns(
+        column("institution_id"), column("global_role"), column("roles")
+    ).subquery("standing")
+    revoked = oauth.access_token_revoked(client=client, family=family)
+    return select(revoked, standing.c.institution_id, standing.c.global_role, standing.c.roles)
+
+
+_STANDING_UNLESS_REVOKED = {
+    (client, family): _standing_unless_revoked(client=client, family=family)
+    for client in (False, True)
+    for family in (False, True)
+}
+"""By which parts the token has, built once."""
+
+
+async def engineer_standing_unless_revoked(
+    session: AsyncSession,
+    engineer_id: int,
+    jti: str,
+    family_id: UUID | None,
+    client_id: str | None,
 ) -> tuple[bool, Standing] | None:
-    """`revoked` (a predicate on other tables: the token's revocation) evaluated in the same
-    statement as engineer_standing — one round trip for both; None when the engineer does not
-    exist (the predicate then unread)."""
-    standing = (
-        STANDING.bindparams(engineer_id=engineer_id)
-        .columns(column("institution_id"), column("global_role"), column("roles"))
-        .subquery("standing")
-    )
-    stmt = select(revoked, standing.c.institution_id, standing.c.global_role, standing.c.roles)
-    row = (await session.execute(stmt)).first()
+    """Whether the token was revoked (oauth.access_token_revoked) and the engineer's standing
+    (engineer_standing), in one statement; None when the engineer does not exist (revocation
+    then unread)."""
+    stmt = _STANDING_UNLESS_REVOKED[client_id is not None, family_id is not None]
+    parameters = oauth.revocation_parameters(jti, family_id, client_id)
+    row = (await session.execute(stmt, {**parameters, "engineer_id": engineer_id})).first()
     if row is None:
         return None
     flag, institution_id, global_role, roles = row

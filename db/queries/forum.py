@@ -6,12 +6,13 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     and_,
+    bindparam,
     exists,
     false,
     func,
-    insert,
     or_,
     select,
     true,
@@ -234,31 +235,35 @@ class ReplyTarget:
     writer_handle: str | None
 
 
+_WRITER = bindparam("writer_id", type_=Integer)
+REPLY_TARGET = (
+    select(
+        ForumThread.id,
+        ForumThread.category_id,
+        ForumThread.author_id,
+        ForumThread.title,
+        ForumThread.locked,
+        ForumThread.hidden,
+        ForumCategory.chapter_id,
+        ForumCategory.members_only,
+        Chapter.archived_at.is_not(None),
+        Chapter.features,
+        select(Engineer.handle).where(Engineer.id == _WRITER).scalar_subquery(),
+    )
+    .join(ForumCategory, ForumCategory.id == ForumThread.category_id)
+    .outerjoin(Chapter, Chapter.id == ForumCategory.chapter_id)
+    .where(ForumThread.id == bindparam("thread_id", type_=Integer))
+)
+"""Built once (with bound parameters): no statement construction or cache key per reply."""
+
+
 async def get_reply_target(
     session: AsyncSession, thread_id: int, writer_id: int | None
 ) -> ReplyTarget | None:
     """The thread to reply to with its category, chapter and the writer's handle (only the
     columns the rules read, one statement); None when there is no such thread."""
-    handle = select(Engineer.handle).where(Engineer.id == writer_id).scalar_subquery()
-    stmt = (
-        select(
-            ForumThread.id,
-            ForumThread.category_id,
-            ForumThread.author_id,
-            ForumThread.title,
-            ForumThread.locked,
-            ForumThread.hidden,
-            ForumCategory.chapter_id,
-            ForumCategory.members_only,
-            Chapter.archived_at.is_not(None),
-            Chapter.features,
-            handle,
-        )
-        .join(ForumCategory, ForumCategory.id == ForumThread.category_id)
-        .outerjoin(Chapter, Chapter.id == ForumCategory.chapter_id)
-        .where(ForumThread.id == thread_id)
-    )
-    row = (await session.execute(stmt)).first()
+    parameters = {"thread_id": thread_id, "writer_id": writer_id}
+    row = (await session.execute(REPLY_TARGET, parameters)).first()
     if row is None:
         return None
     (key, category_id, author_id, title, locked, hidden, chapter_id, members_only) = row[:8]
@@ -275,10 +280,9 @@ async def get_reply_target(
 async def insert_post(
     session: AsyncSession, thread_id: int, author_id: int, body: str
 ) -> ForumPost:
-    """INSERT one reply and return it whole (RETURNING: its defaults, no second read)."""
-    stmt = (
-        insert(ForumPost)
-        .values(thread_id=thread_id, author_id=author_id, body=body)
-        .returning(ForumPost)
-    )
-    return (await session.scalars(stmt)).one()
+    """Add one reply and flush it: one INSERT whose RETURNING brings back its id and server
+    defaults (the mapper's eager defaults), so it needs no second read."""
+    post = ForumPost(thread_id=thread_id, author_id=author_id, body=body)
+    session.add(post)
+    await session.flush()
+    return post

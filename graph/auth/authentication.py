@@ -62,10 +62,11 @@ async def load_viewer(
         family_id = UUID(claims.session_id) if claims.session_id is not None else None
     except ValueError:
         raise InvalidToken("malformed sid") from None
-    revoked = oauth_queries.access_token_revoked(claims.token_id, family_id, claims.client_id)
     engineer_id = _engineer_of(claims)
     if engineer_id is not None:
-        found = await account_queries.engineer_standing_unless(session, engineer_id, revoked)
+        found = await account_queries.engineer_standing_unless_revoked(
+            session, engineer_id, claims.token_id, family_id, claims.client_id
+        )
         if found is not None:
             if found[0]:
                 raise InvalidToken("token was revoked")
