@@ -42,6 +42,8 @@ class Server:
     environment: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    checkout: Path | None = None
+    """Where the server's code is (another worktree, e.g. main for "before"); None: this one."""
 
     @property
     def url(self) -> str:
@@ -63,7 +65,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                cwd=ROOT,
+                cwd=self.checkout or ROOT,
             )
 
     def wait_ready(self, timeout: float) -> None:

@@ -44,7 +44,7 @@ from bench.writes import (
 )
 
 STAGES = {
-    "authenticate (token, viewer: 4 statements)": ("graph/app.py", "authenticate"),
+    "authenticate (token, viewer: 1 statement)": ("graph/app.py", "authenticate"),
     "admission (limits, cost, budget)": ("graph/extensions/admission.py", ""),
     "mutation resolver + service (ORM)": ("graph/resolvers/mutation.py", "run"),
     "payload read (compiled, graph/compiler/objects.py)": ("graph/compiler/objects.py", ""),

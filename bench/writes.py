@@ -293,8 +293,17 @@ class Watermark:
 # --- servers and CPU -------------------------------------------------------------------------
 
 
-def our_server(name: str, url: str, log_dir: Path, compiled: bool, pool_size: int) -> Server:
-    """Our GraphQL server, one uvicorn worker, production settings, compiled reads on or off."""
+def our_server(
+    name: str,
+    url: str,
+    log_dir: Path,
+    compiled: bool,
+    pool_size: int,
+    checkout: Path | None = None,
+) -> Server:
+    """Our GraphQL server, one uvicorn worker, production settings, compiled reads on or off;
+    from another `checkout` (a worktree: uvicorn imports the app from its working directory)
+    when given."""
     port = free_port()
     environment = dict(
         os.environ,
@@ -312,6 +321,7 @@ def our_server(name: str, url: str, log_dir: Path, compiled: bool, pool_size: in
         port,
         environment,
         log_dir / f"{name}.log",
+        checkout=checkout,
     )
 
 
@@ -622,6 +632,16 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--read-pool-size", type=int, default=4, help="our compiled read pool (no writes on it)"
     )
     parser.add_argument("--check-only", action="store_true")
+    parser.add_argument(
+        "--before-checkout",
+        type=Path,
+        default=None,
+        help="run 'before' from this worktree with compiled reads on (e.g. main at an older "
+        "commit) instead of this checkout with compiled reads off",
+    )
+    parser.add_argument(
+        "--before-label", default="main", help="how the table names --before-checkout"
+    )
     return parser.parse_args(argv)
 
 
@@ -660,8 +680,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     asyncio.run(watermark.take())
     tokens = Tokens(url)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-writes-"))
+    before = arguments.before_checkout
+    if before is not None:
+        NAMES["before"] = f"before ({arguments.before_label})"
+        NAMES["after"] = "after (this branch)"
     started = [
-        our_server("before", url, log_dir, compiled=False, pool_size=arguments.read_pool_size),
+        our_server(
+            "before",
+            url,
+            log_dir,
+            compiled=before is not None,
+            pool_size=arguments.read_pool_size,
+            checkout=before.resolve() if before is not None else None,
+        ),
         our_server("after", url, log_dir, compiled=True, pool_size=arguments.read_pool_size),
         handwritten_server(url, log_dir, arguments.pool_size),
     ]

@@ -26,11 +26,12 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.engine import create_engine, create_sessionmaker
-from graph.auth.authentication import bearer_token, load_viewer, verify
+from graph.auth.authentication import bearer_token, load_viewer
 from graph.auth.keys import KeyStore
 from graph.auth.routes import AuthState
 from graph.auth.routes import routes as oauth_routes
 from graph.auth.tokens import InvalidToken
+from graph.auth.verified import VerifiedTokens
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
 from graph.compiler.connections import tune_gc
@@ -103,6 +104,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.registry = registry
         self.settings = settings
         self.keys = KeyStore(sessionmaker)
+        self.verified = VerifiedTokens()
+        """Tokens this worker verified, remembered until they expire (revocation is not)."""
         self.http: GraphQLEndpoint | None = None
         self.objects: CompiledObjects | None = None
         """Completes mutation payloads' and events' objects by SQL (None: compiled reads off)."""
@@ -120,7 +123,7 @@ class GraphQLApp(GraphQL[Context, None]):
         token = bearer_token(authorization)
         if token is None:
             return ANONYMOUS
-        claims = await verify(token, self.keys, self.settings)
+        claims = await self.verified.claims(token, self.keys, self.settings)
         async with database.session() as session:
             return await load_viewer(session, claims, self.registry)
 

@@ -2,12 +2,15 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import Select, column, exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MembershipStatus
 from db.models import Account, AccountToken, Chapter, Engineer, LoginAttempt, Membership
+from db.queries import oauth
 
 
 async def get_by_email(session: AsyncSession, email: str) -> Account | None:
@@ -50,9 +53,12 @@ WHERE e.id = :engineer_id AND e.erased_at IS NULL
 )
 
 
-async def engineer_standing(
-    session: AsyncSession, engineer_id: int
-) -> tuple[int | None, str | None, list[tuple[int, str, str]]] | None:
+Standing = tuple[int | None, str | None, list[tuple[int, str, str]]]
+"""An engineer's account institution, global role and (chapter id, slug, role) of their active
+memberships."""
+
+
+async def engineer_standing(session: AsyncSession, engineer_id: int) -> Standing | None:
     """What a signed-in engineer's viewer needs, in one statement (no whole rows loaded):
     their account's institution and global role (None without an account) and the
     (chapter id, slug, role) of their active memberships of live chapters; None when the
@@ -62,6 +68,45 @@ async def engineer_standing(
         return None
     institution_id, global_role, roles = row
     return institution_id, global_role, [(int(c), str(s), str(r)) for c, s, r in roles]
+
+
+def _standing_unless_revoked(*, client: bool, family: bool) -> Select[tuple[Any, ...]]:
+    standing = STANDING.columns(
+        column("institution_id"), column("global_role"), column("roles")
+    ).subquery("standing")
+    revoked = oauth.access_token_revoked(client=client, family=family)
+    return select(revoked, standing.c.institution_id, standing.c.global_role, standing.c.roles)
+
+
+_STANDING_UNLESS_REVOKED = {
+    (client, family): _standing_unless_revoked(client=client, family=family)
+    for client in (False, True)
+    for family in (False, True)
+}
+"""By which parts the token has, built once."""
+
+
+async def engineer_standing_unless_revoked(
+    session: AsyncSession,
+    engineer_id: int,
+    jti: str,
+    family_id: UUID | None,
+    client_id: str | None,
+) -> tuple[bool, Standing] | None:
+    """Whether the token was revoked (oauth.access_token_revoked) and the engineer's standing
+    (engineer_standing), in one statement; None when the engineer does not exist (revocation
+    then unread)."""
+    stmt = _STANDING_UNLESS_REVOKED[client_id is not None, family_id is not None]
+    parameters = oauth.revocation_parameters(jti, family_id, client_id)
+    row = (await session.execute(stmt, {**parameters, "engineer_id": engineer_id})).first()
+    if row is None:
+        return None
+    flag, institution_id, global_role, roles = row
+    return bool(flag), (
+        institution_id,
+        global_role,
+        [(int(c), str(s), str(r)) for c, s, r in roles],
+    )
 
 
 async def list_active_chapter_roles(

@@ -3,7 +3,15 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Chapter, Membership
@@ -91,3 +99,49 @@ async def visible_membership_for_update(
     """The membership, locked, if the rule (a predicate on memberships) admits it."""
     stmt = select(Membership).where(Membership.id == membership_id, rule).with_for_update()
     return (await session.scalars(stmt)).first()
+@dataclass(frozen=True)
+class JoinTarget:
+    """What joining a chapter reads: the chapter's state and the engineer's membership there."""
+
+    archived: bool
+    join_policy: str
+    existing_status: str | None
+    """The status of the engineer's membership of the chapter (locked); None: they hold none."""
+
+
+JOIN_TARGET = select(
+    Chapter.archived_at.is_not(None),
+    Chapter.join_policy,
+    select(Membership.status)
+    .where(
+        Membership.chapter_id == Chapter.id,
+        Membership.engineer_id == bindparam("engineer_id", type_=Integer),
+    )
+    .with_for_update()
+    .scalar_subquery(),
+).where(Chapter.id == bindparam("chapter_id", type_=Integer))
+"""Built once (with bound parameters): no statement construction or cache key per join."""
+
+
+async def get_join_target(
+    session: AsyncSession, chapter_id: int, engineer_id: int
+) -> JoinTarget | None:
+    """The chapter and any membership the engineer holds in it (locked for the transaction),
+    in one statement; None when there is no such chapter."""
+    parameters = {"chapter_id": chapter_id, "engineer_id": engineer_id}
+    row = (await session.execute(JOIN_TARGET, parameters)).first()
+    if row is None:
+        return None
+    archived, join_policy, status = row
+    return JoinTarget(bool(archived), join_policy, status)
+
+
+async def insert_membership(
+    session: AsyncSession, chapter_id: int, engineer_id: int, role: str, status: str
+) -> Membership:
+    """Add one membership and flush it: one INSERT whose RETURNING brings back its id and
+    server defaults (the mapper's eager defaults), so it needs no second read."""
+    row = Membership(chapter_id=chapter_id, engineer_id=engineer_id, role=role, status=status)
+    session.add(row)
+    await session.flush()
+    return row

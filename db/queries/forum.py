@@ -2,12 +2,33 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from db.models import ForumCategory, ForumPost, ForumReport, ForumThread, ForumVote
+from db.models import (
+    Chapter,
+    Engineer,
+    ForumCategory,
+    ForumPost,
+    ForumReport,
+    ForumThread,
+    ForumVote,
+)
 from db.queries.pagination import Ordering
 
 CATEGORY_ORDERING = Ordering("POSITION", ("position", "id"))
@@ -185,3 +206,90 @@ def reports(statuses: Sequence[str] = ()) -> Select[ForumReport]:
     if statuses:
         stmt = stmt.where(ForumReport.status.in_(statuses))
     return stmt
+
+
+@dataclass(frozen=True)
+class ThreadFacts:
+    """The columns of a thread that replying to it reads."""
+
+    id: int
+    category_id: int
+    author_id: int | None
+    title: str
+    locked: bool
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class CategoryFacts:
+    """The columns of a category that the forum's read and write rules read."""
+
+    id: int
+    chapter_id: int | None
+    members_only: bool
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    """What a reply needs to know, read in one statement: the thread, its category, the
+    category's chapter (archived, features; None for global and sector categories) and the
+    writer's handle (for the notifications' summary line)."""
+
+    thread: ThreadFacts
+    category: CategoryFacts
+    chapter_archived: bool | None
+    chapter_features: dict[str, Any] | None
+    writer_handle: str | None
+
+
+_WRITER = bindparam("writer_id", type_=Integer)
+REPLY_TARGET = (
+    select(
+        ForumThread.id,
+        ForumThread.category_id,
+        ForumThread.author_id,
+        ForumThread.title,
+        ForumThread.locked,
+        ForumThread.hidden,
+        ForumCategory.chapter_id,
+        ForumCategory.members_only,
+        Chapter.archived_at.is_not(None),
+        Chapter.features,
+        select(Engineer.handle).where(Engineer.id == _WRITER).scalar_subquery(),
+    )
+    .join(ForumCategory, ForumCategory.id == ForumThread.category_id)
+    .outerjoin(Chapter, Chapter.id == ForumCategory.chapter_id)
+    .where(ForumThread.id == bindparam("thread_id", type_=Integer))
+)
+"""Built once (with bound parameters): no statement construction or cache key per reply."""
+
+
+async def get_reply_target(
+    session: AsyncSession, thread_id: int, writer_id: int | None
+) -> ReplyTarget | None:
+    """The thread to reply to with its category, chapter and the writer's handle (only the
+    columns the rules read, one statement); None when there is no such thread."""
+    parameters = {"thread_id": thread_id, "writer_id": writer_id}
+    row = (await session.execute(REPLY_TARGET, parameters)).first()
+    if row is None:
+        return None
+    (key, category_id, author_id, title, locked, hidden, chapter_id, members_only) = row[:8]
+    archived, features, writer_handle = row[8:]
+    return ReplyTarget(
+        ThreadFacts(key, category_id, author_id, title, locked, hidden),
+        CategoryFacts(category_id, chapter_id, members_only),
+        archived if chapter_id is not None else None,
+        features if chapter_id is not None else None,
+        writer_handle,
+    )
+
+
+async def insert_post(
+    session: AsyncSession, thread_id: int, author_id: int, body: str
+) -> ForumPost:
+    """Add one reply and flush it: one INSERT whose RETURNING brings back its id and server
+    defaults (the mapper's eager defaults), so it needs no second read."""
+    post = ForumPost(thread_id=thread_id, author_id=author_id, body=body)
+    session.add(post)
+    await session.flush()
+    return post

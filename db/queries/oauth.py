@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, exists, or_, select, text, update
+from sqlalchemy import ColumnElement, String, Uuid, bindparam, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -64,24 +64,52 @@ async def get_refresh_token(session: AsyncSession, token_hash: str) -> RefreshTo
     return await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
 
 
+def access_token_revoked(*, client: bool, family: bool) -> ColumnElement[bool]:
+    """SQL: the access token with `jti` (a bound parameter) was revoked, its sign-in session was
+    (when `family`: a revoked refresh token in family `family_id`: revocation, replay, password
+    reset), or the client it was issued to (when `client`: `client_id`) was revoked."""
+    reasons: list[ColumnElement[bool]] = [
+        exists().where(RevokedAccessToken.jti == bindparam("jti", type_=String))
+    ]
+    if client:
+        reasons.append(
+            exists().where(
+                OAuthClient.client_id == bindparam("client_id", type_=String),
+                OAuthClient.revoked_at.is_not(None),
+            )
+        )
+    if family:
+        reasons.append(
+            exists().where(
+                RefreshToken.family_id == bindparam("family_id", type_=Uuid),
+                RefreshToken.revoked_at.is_not(None),
+            )
+        )
+    return or_(*reasons)
+
+
+def revocation_parameters(
+    jti: str, family_id: UUID | None, client_id: str | None
+) -> dict[str, object]:
+    """The bound values of access_token_revoked."""
+    return {"jti": jti, "client_id": client_id, "family_id": family_id}
+
+
+_REVOKED = {
+    (client, family): select(access_token_revoked(client=client, family=family))
+    for client in (False, True)
+    for family in (False, True)
+}
+"""The revocation check by which parts a token has, built once."""
+
+
 async def is_access_token_revoked(
     session: AsyncSession, jti: str, family_id: UUID | None = None, client_id: str | None = None
 ) -> bool:
-    """True when the access token with this `jti` was revoked, its sign-in session was (a
-    revoked refresh token in family `family_id`: revocation, replay, password reset), or the
-    client it was issued to (`client_id`) was revoked. One statement."""
-    reasons: list[ColumnElement[bool]] = [exists().where(RevokedAccessToken.jti == jti)]
-    if client_id is not None:
-        reasons.append(
-            exists().where(OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_not(None))
-        )
-    if family_id is not None:
-        reasons.append(
-            exists().where(
-                RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
-            )
-        )
-    return bool(await session.scalar(select(or_(*reasons))))
+    """True when the access token was revoked (access_token_revoked). One statement."""
+    stmt = _REVOKED[client_id is not None, family_id is not None]
+    parameters = revocation_parameters(jti, family_id, client_id)
+    return bool(await session.scalar(stmt, parameters))
 
 
 async def revoke_engineer_refresh_tokens(

@@ -54,11 +54,25 @@ async def verify(token: str, keys: KeyStore, settings: Settings) -> AccessTokenC
 async def load_viewer(
     session: AsyncSession, claims: AccessTokenClaims, registry: ChapterRegistry
 ) -> Viewer:
-    """The Viewer a verified token stands for; InvalidToken when it no longer does."""
+    """The Viewer a verified token stands for; InvalidToken when it no longer does.
+
+    Checked on every request: the token's revocation (its `jti`, client or sign-in session),
+    then the principal — for an engineer in the same statement as their roles."""
     try:
         family_id = UUID(claims.session_id) if claims.session_id is not None else None
     except ValueError:
         raise InvalidToken("malformed sid") from None
+    engineer_id = _engineer_of(claims)
+    if engineer_id is not None:
+        found = await account_queries.engineer_standing_unless_revoked(
+            session, engineer_id, claims.token_id, family_id, claims.client_id
+        )
+        if found is not None:
+            if found[0]:
+                raise InvalidToken("token was revoked")
+            return _engineer_viewer(
+                engineer_id, found[1], registry, claims.scopes, claims.client_id, claims.token_id
+            )
     if await oauth_queries.is_access_token_revoked(
         session, claims.token_id, family_id, claims.client_id
     ):
@@ -73,13 +87,19 @@ async def load_viewer(
             scopes=claims.scopes & parse_scopes(" ".join(client.scopes)),
             token_id=claims.token_id,
         )
+    if engineer_id is None:
+        raise InvalidToken("unknown subject")
+    raise InvalidToken("engineer no longer exists")
+
+
+def _engineer_of(claims: AccessTokenClaims) -> int | None:
+    """The engineer a token was issued for; None for a client's own token or a bad subject."""
+    if claims.subject == claims.client_id:
+        return None
     try:
-        engineer_id = decode_id_of(claims.subject, "Engineer")
+        return decode_id_of(claims.subject, "Engineer")
     except BadUserInput:
-        raise InvalidToken("unknown subject") from None
-    return await engineer_viewer(
-        session, engineer_id, registry, claims.scopes, claims.client_id, claims.token_id
-    )
+        return None
 
 
 async def engineer_viewer(
@@ -94,6 +114,17 @@ async def engineer_viewer(
     standing = await account_queries.engineer_standing(session, engineer_id)
     if standing is None:
         raise InvalidToken("engineer no longer exists")
+    return _engineer_viewer(engineer_id, standing, registry, scopes, client_id, token_id)
+
+
+def _engineer_viewer(
+    engineer_id: int,
+    standing: account_queries.Standing,
+    registry: ChapterRegistry,
+    scopes: frozenset[Scope],
+    client_id: str | None,
+    token_id: str | None,
+) -> Viewer:
     institution_id, global_role, chapter_roles = standing
     roles: dict[int, ChapterRole] = {}
     for chapter_id, slug, role in chapter_roles:

@@ -140,6 +140,10 @@ class KeyStore:
             await self.fresh(UNKNOWN_KID_RELOAD_SECONDS)
         return self.verifying
 
+    def verifies(self, kid: str) -> bool:
+        """Whether the key `kid` is among the verifying keys as last loaded."""
+        return any(key.kid == kid for key in self.verifying.keys)
+
     def signing_key(self) -> ECKey:
         """The key new tokens are signed with (call `fresh()` first)."""
         assert self.signing is not None, "KeyStore used before it was loaded"

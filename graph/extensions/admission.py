@@ -201,6 +201,9 @@ class AdmissionControl(SchemaExtension):
             operation,
             context.variables,
             self.admission,
+            introspects=(
+                facts.introspects(schema, document) if not self.admission.may_introspect else None
+            ),
             facts=facts,
         )
 

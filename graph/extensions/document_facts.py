@@ -24,9 +24,11 @@ from graphql import (
     ValueNode,
     VariableNode,
     Visitor,
+    validate,
     visit,
 )
 from graphql.execution.values import VariableValues
+from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from graph.extensions.cost import ID_LIST_ARGUMENTS, PAGE_SIZE_ARGUMENTS, requested_cost
 from graph.extensions.page_limits import PAGE_ARGUMENTS, page_argument_errors
@@ -84,6 +86,8 @@ class OperationFacts:
     cost_variables: tuple[str, ...]
     valid_pages: dict[tuple[Any, ...], bool] = field(default_factory=dict)
     costs: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    introspection: bool | None = None
+    """Whether the document asks for `__schema` or `__type` (None: not yet looked)."""
 
     @classmethod
     def of(cls, document: DocumentNode) -> "OperationFacts":
@@ -115,6 +119,13 @@ class OperationFacts:
         if key is not None and not errors:
             _remember(self.valid_pages, key, True)
         return errors
+
+    def introspects(self, schema: GraphQLSchema, document: DocumentNode) -> bool:
+        """Whether the document asks for `__schema` or `__type` (looked at once)."""
+        if self.introspection is None:
+            rule = [NoSchemaIntrospectionCustomRule]
+            self.introspection = bool(validate(schema, document, rule))
+        return self.introspection
 
     def cost(
         self,

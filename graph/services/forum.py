@@ -4,11 +4,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from db.models import ForumCategory, ForumThread
 from db.models.forum import TAG_MAX, TAG_PATTERN, TAGS_MAX
 from graph.auth.viewer import Viewer
 from graph.errors import BadUserInput
 from graph.services.visibility import (
+    ForumCategoryFacts,
+    ForumThreadFacts,
     can_read_forum_category,
     can_read_forum_thread,
     moderates_forum_category,
@@ -47,16 +48,18 @@ def thread_criteria(tags: Sequence[str] | None, search: str | None) -> ThreadCri
     return ThreadCriteria(unique, text or None)
 
 
-def moderates(viewer: Viewer, category: ForumCategory) -> bool:
+def moderates(viewer: Viewer, category: ForumCategoryFacts) -> bool:
     """May the viewer moderate this category?"""
     return moderates_forum_category(viewer, category)
 
 
-def can_read_category(viewer: Viewer, category: ForumCategory) -> bool:
+def can_read_category(viewer: Viewer, category: ForumCategoryFacts) -> bool:
     """May the viewer read this category (and so its visible threads)?"""
     return can_read_forum_category(viewer, category)
 
 
-def can_read_thread(viewer: Viewer, category: ForumCategory, thread: ForumThread) -> bool:
+def can_read_thread(
+    viewer: Viewer, category: ForumCategoryFacts, thread: ForumThreadFacts
+) -> bool:
     """May the viewer read this thread (and so every reply in it)?"""
     return can_read_forum_thread(viewer, category, thread)

@@ -2,7 +2,8 @@
 
 import enum
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -20,6 +21,7 @@ from db.models import (
     Membership,
 )
 from db.models.forum import BODY_MAX, REASON_MAX, TAGS_MAX, TITLE_MAX
+from db.queries import forum as forum_queries
 from db.queries.forum import open_report_exists
 from graph.auth.permissions import require_engineer
 from graph.auth.scopes import Scope
@@ -28,6 +30,7 @@ from graph.errors import Forbidden, InsufficientScope
 from graph.services.forum import can_read_category, can_read_thread, moderates, valid_tag
 from graph.services.notification import notify
 from graph.services.problems import reject
+from graph.services.visibility import ForumCategoryFacts
 from graph.subscriptions.events import POST_ADDED, POST_EDITED, forum_thread_changed, publish
 
 TITLE_MIN = 3
@@ -37,6 +40,18 @@ MENTION = re.compile(
     r"(?<![\w@.])@([a-z0-9](?:[a-z0-9-]{0,37}[a-z0-9])?)(?![\w-])", re.IGNORECASE
 )
 EXCERPT_MAX = 280
+
+
+class ThreadFacts(Protocol):
+    """What notifying about a thread reads of it: a loaded row, or just these columns."""
+
+    @property
+    def id(self) -> int:
+        """Primary key."""
+
+    @property
+    def title(self) -> str:
+        """The thread's title (in the notification's summary)."""
 
 
 class ForumErrorCode(enum.Enum):
@@ -59,7 +74,7 @@ class ForumErrorCode(enum.Enum):
     INVALID_ACTION = "INVALID_ACTION"
 
 
-def require_forum_writer(viewer: Viewer, category: ForumCategory) -> int:
+def require_forum_writer(viewer: Viewer, category: ForumCategoryFacts) -> int:
     """The engineer's id if they may write in this category; raises otherwise.
 
     Global and sector categories: `forum:write`. Chapter categories: `forum:write` granted by a
@@ -179,7 +194,12 @@ async def _require_forum_on(session: AsyncSession, category: ForumCategory) -> N
     if category.chapter_id is None:
         return
     chapter = await session.get_one(Chapter, category.chapter_id)
-    if chapter.archived_at is not None or not chapter.features.get("forum", False):
+    _require_forum_running(chapter.archived_at is not None, chapter.features)
+
+
+def _require_forum_running(archived: bool, features: Mapping[str, Any]) -> None:
+    """FORUM_DISABLED unless the chapter is live and its `forum` feature is on."""
+    if archived or not features.get("forum", False):
         raise reject(
             ForumErrorCode.FORUM_DISABLED,
             "The chapter's forum is switched off.",
@@ -213,21 +233,28 @@ async def create_post(
     session: AsyncSession, viewer: Viewer, thread_id: int, *, body: str
 ) -> ForumPost:
     """Reply in a thread (refused on locked threads except for its moderators) and publish the
-    reply to the thread's subscribers when the transaction commits; no commit."""
-    thread, category = await readable_thread(session, viewer, thread_id, "input", "thread")
+    reply to the thread's subscribers when the transaction commits; no commit.
+
+    The thread, its category and chapter and the writer's handle are read in one statement
+    (only the columns these rules read), the reply inserted with RETURNING."""
+    target = await forum_queries.get_reply_target(session, thread_id, viewer.engineer_id)
+    if target is None or not can_read_thread(viewer, target.category, target.thread):
+        raise not_found("thread", "input", "thread")
+    thread, category = target.thread, target.category
     engineer_id = require_forum_writer(viewer, category)
     text = clean_body(body)
     if thread.locked and not moderates(viewer, category):
         raise reject(ForumErrorCode.LOCKED, "The thread is locked.", "input", "thread")
-    await _require_forum_on(session, category)
-    post = ForumPost(thread_id=thread.id, author_id=engineer_id, body=text)
-    session.add(post)
-    await session.flush()
-    await session.refresh(post)
-    mentioned = await _notify_mentions(session, category, thread, post, text, engineer_id, set())
+    if category.chapter_id is not None:
+        _require_forum_running(bool(target.chapter_archived), target.chapter_features or {})
+    post = await forum_queries.insert_post(session, thread.id, engineer_id, text)
+    handle = target.writer_handle
+    mentioned = await _notify_mentions(
+        session, category, thread, post, text, engineer_id, set(), handle
+    )
     author = thread.author_id
     if author is not None and author != engineer_id and author not in mentioned:
-        await _notify_reply(session, category, thread, post, author)
+        await _notify_reply(session, category, thread, post, author, handle)
     # delivered on commit only
     await publish(session, forum_thread_changed(thread.id, POST_ADDED, post.id))
     return post
@@ -235,10 +262,11 @@ async def create_post(
 
 async def _notify_reply(
     session: AsyncSession,
-    category: ForumCategory,
-    thread: ForumThread,
+    category: ForumCategoryFacts,
+    thread: ThreadFacts,
     post: ForumPost,
     author_id: int,
+    handle: str | None,
 ) -> None:
     """Tell the thread's author of a reply (if they can still read the category)."""
     if not await _readers(session, category, [author_id]):
@@ -252,7 +280,7 @@ async def _notify_reply(
         chapter_id=category.chapter_id,
         actor_id=post.author_id,
         payload=await _payload(
-            session, post.author_id, "replied to your thread", thread, post.body
+            session, post.author_id, "replied to your thread", thread, post.body, handle
         ),
     )
 
@@ -264,7 +292,7 @@ def mentioned_handles(body: str) -> list[str]:
 
 
 async def _readers(
-    session: AsyncSession, category: ForumCategory, engineer_ids: list[int]
+    session: AsyncSession, category: ForumCategoryFacts, engineer_ids: list[int]
 ) -> list[int]:
     """Those of `engineer_ids` who may read the category: everyone, or for a members-only chapter
     category its active members (a mention never reveals a thread to an outsider)."""
@@ -282,22 +310,29 @@ async def _readers(
 
 
 async def _payload(
-    session: AsyncSession, actor_id: int | None, verb: str, thread: ForumThread, body: str
+    session: AsyncSession,
+    actor_id: int | None,
+    verb: str,
+    thread: ThreadFacts,
+    body: str,
+    handle: str | None = None,
 ) -> dict[str, Any]:
-    """The notification's summary line and excerpt."""
-    handle = await session.scalar(select(Engineer.handle).where(Engineer.id == actor_id))
+    """The notification's summary line and excerpt (the actor's handle read unless given)."""
+    if handle is None:
+        handle = await session.scalar(select(Engineer.handle).where(Engineer.id == actor_id))
     excerpt = body if len(body) <= EXCERPT_MAX else body[: EXCERPT_MAX - 1] + "…"
     return {"summary": f"@{handle} {verb} “{thread.title}”", "excerpt": excerpt}
 
 
 async def _notify_mentions(
     session: AsyncSession,
-    category: ForumCategory,
-    thread: ForumThread,
+    category: ForumCategoryFacts,
+    thread: ThreadFacts,
     post: ForumPost | None,
     body: str,
     author_id: int,
     already: set[str],
+    handle: str | None = None,
 ) -> set[int]:
     """Notify the engineers a text @mentions (existing handles, not the author, not those in
     `already`, only readers of the category); returns who was notified."""
@@ -318,7 +353,7 @@ async def _notify_mentions(
         post_id=post.id if post is not None else None,
         chapter_id=category.chapter_id,
         actor_id=author_id,
-        payload=await _payload(session, author_id, "mentioned you in", thread, body),
+        payload=await _payload(session, author_id, "mentioned you in", thread, body, handle),
     )
     return set(recipients)
 

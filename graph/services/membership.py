@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import JoinPolicy, MembershipStatus, NotificationKind
 from db.models import Chapter, Membership
-from db.queries import chapter as queries
+from db.queries import chapter as chapter_queries
 from graph.auth.permissions import require_chapter_scope
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
@@ -57,16 +57,17 @@ async def _membership_of(
 
 async def join(session: AsyncSession, engineer_id: int, chapter_id: int) -> Membership:
     """Join (open chapters) or ask to join (approval chapters); no commit."""
-    chapter = await _chapter(session, chapter_id)
-    if chapter.archived_at is not None:
+    chapter = await chapter_queries.get_join_target(session, chapter_id, engineer_id)
+    if chapter is None:
+        raise reject(ChapterErrorCode.NOT_FOUND, "No such chapter.", "input", "chapter")
+    if chapter.archived:
         raise reject(ChapterErrorCode.ARCHIVED, "The chapter is archived.", "input", "chapter")
     if chapter.join_policy == JoinPolicy.INVITE:
         raise reject(
             ChapterErrorCode.INVITE_ONLY, "This chapter admits by invitation.", "input", "chapter"
         )
-    existing = await _membership_of(session, chapter_id, engineer_id)
-    if existing is not None:
-        if existing.status == MembershipStatus.SUSPENDED:
+    if chapter.existing_status is not None:
+        if chapter.existing_status == MembershipStatus.SUSPENDED:
             raise reject(
                 ChapterErrorCode.SUSPENDED, "Your membership is suspended.", "input", "chapter"
             )
@@ -81,13 +82,9 @@ async def join(session: AsyncSession, engineer_id: int, chapter_id: int) -> Memb
         if chapter.join_policy == JoinPolicy.OPEN
         else MembershipStatus.PENDING
     )
-    row = Membership(
-        chapter_id=chapter_id, engineer_id=engineer_id, role="member", status=status.value
+    return await chapter_queries.insert_membership(
+        session, chapter_id, engineer_id, "member", status.value
     )
-    session.add(row)
-    await session.flush()
-    await session.refresh(row)
-    return row
 
 
 async def leave(session: AsyncSession, engineer_id: int, chapter_id: int) -> tuple[Chapter, int]:
@@ -115,7 +112,7 @@ async def _managed(
     session: AsyncSession, viewer: Viewer, membership_id: int, scope: Scope
 ) -> Membership:
     """Load a membership the viewer can see, then check `scope` in its chapter."""
-    row = await queries.visible_membership_for_update(
+    row = await chapter_queries.visible_membership_for_update(
         session, membership_id, membership_node_rule(viewer)
     )
     if row is None:

@@ -9,7 +9,7 @@ query compiler can inline it; the loaders evaluate it in one statement per batch
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, literal, null, or_, select, true
 
@@ -19,8 +19,6 @@ from db.models import (
     ChapterAnnouncement,
     ConsentGrant,
     Engineer,
-    ForumCategory,
-    ForumThread,
     Membership,
 )
 from db.queries.chapter import MembershipScope
@@ -184,14 +182,34 @@ def forum_scope(viewer: Viewer) -> ForumScope:
     )
 
 
-def moderates_forum_category(viewer: Viewer, category: ForumCategory) -> bool:
+class ForumCategoryFacts(Protocol):
+    """What the forum's rules read of a category: a loaded row, or just these columns."""
+
+    @property
+    def chapter_id(self) -> int | None:
+        """The chapter of a chapter category; None for global and sector ones."""
+
+    @property
+    def members_only(self) -> bool:
+        """Whether only the chapter's members may read it."""
+
+
+class ForumThreadFacts(Protocol):
+    """What the forum's read rule reads of a thread: a loaded row, or just this column."""
+
+    @property
+    def hidden(self) -> bool:
+        """Hidden by a moderator."""
+
+
+def moderates_forum_category(viewer: Viewer, category: ForumCategoryFacts) -> bool:
     """May the viewer moderate this category (hide, lock, pin, resolve reports)?"""
     if category.chapter_id is None:
         return viewer.has_scope(Scope.FORUM_MODERATE)
     return viewer.has_chapter_scope(Scope.FORUM_MODERATE, category.chapter_id)
 
 
-def can_read_forum_category(viewer: Viewer, category: ForumCategory) -> bool:
+def can_read_forum_category(viewer: Viewer, category: ForumCategoryFacts) -> bool:
     """The rule of `ForumScope.category_predicate`, for one loaded category."""
     scope = forum_scope(viewer)
     return (
@@ -201,7 +219,9 @@ def can_read_forum_category(viewer: Viewer, category: ForumCategory) -> bool:
     )
 
 
-def can_read_forum_thread(viewer: Viewer, category: ForumCategory, thread: ForumThread) -> bool:
+def can_read_forum_thread(
+    viewer: Viewer, category: ForumCategoryFacts, thread: ForumThreadFacts
+) -> bool:
     """The rule of `ForumScope.thread_predicate`, for one loaded thread and its category."""
     return can_read_forum_category(viewer, category) and (
         not thread.hidden or moderates_forum_category(viewer, category)

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import LiveEvent
@@ -148,12 +148,20 @@ def event_changed(event_id: int, change: str, registration_id: int | None = None
     return Event(event_topic(event_id), ids, change=change)
 
 
+_PUBLISH = insert(LiveEvent).values(
+    topic=bindparam("topic", type_=LiveEvent.__table__.c.topic.type),
+    ids=bindparam("ids", type_=LiveEvent.__table__.c.ids.type),
+    change=bindparam("change", type_=LiveEvent.__table__.c.change.type),
+)
+"""Built once: no statement construction or cache key per event."""
+
+
 async def publish(session: AsyncSession, event: Event) -> None:
     """Store the event in the session's transaction; its trigger NOTIFYs it on commit (never
     if the transaction rolls back)."""
     event.encode()  # refuse what NOTIFY would refuse, before anything is written
     await session.execute(
-        insert(LiveEvent).values(topic=event.topic, ids=event.ids, change=event.change)
+        _PUBLISH, {"topic": event.topic, "ids": event.ids, "change": event.change}
     )
 
 
