@@ -1,7 +1,7 @@
 """project supervision
 
-Revision ID: 0014
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-04 08:58:46.095435
 """
 
@@ -10,18 +10,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-KINDS_BEFORE = (
-    "APPLICATION_RECEIVED", "APPLICATION_SHORTLISTED", "APPLICATION_ACCEPTED",
-    "APPLICATION_DECLINED", "APPLICATION_WITHDRAWN", "INVITATION_RECEIVED",
-    "INVITATION_ANSWERED", "ENGAGEMENT_CHANGED", "COUNTERSIGN_REQUESTED", "FEEDBACK_DUE",
-    "PROBLEM_REPORTED", "EVENT_CANCELLED", "EVENT_MOVED", "EVENT_WAITLIST_PROMOTED",
-    "CHAPTER_ANNOUNCEMENT", "FORUM_REPLY", "FORUM_MENTION", "MEMBERSHIP_APPROVED",
-    "MEMBERSHIP_REJECTED", "MEMBERSHIP_SUSPENDED", "MEMBERSHIP_ROLE_CHANGED",
-)
-SUPERVISION_KINDS = (
-    "PROJECT_TEAM_INVITED", "PROPOSAL_SUBMITTED", "PROPOSAL_REVIEWED",
-    "PROJECT_MILESTONE_ADDED", "PROJECT_DELIVERABLE_SUBMITTED", "PROJECT_ASSESSED",
-)
+from db.migrations.notification_kinds import kinds_after
+
+KINDS_BEFORE = kinds_after("0014")
+SUPERVISION_KINDS = tuple(kind for kind in kinds_after("0015") if kind not in KINDS_BEFORE)
 
 
 def _kinds_check(kinds: tuple[str, ...]) -> None:
@@ -33,8 +25,8 @@ def _kinds_check(kinds: tuple[str, ...]) -> None:
         op.create_check_constraint(name, table, f"kind IN ({quoted})")
 
 
-revision: str = '0014'
-down_revision: str | None = '0016'
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """statistics: a NOTIFY on the `stats` topic when a table the dashboards count changes
 
-Revision ID: 0018
-Revises: 0012
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-04 09:10:00.000000
 """
 
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

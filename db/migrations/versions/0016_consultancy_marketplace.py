@@ -1,7 +1,7 @@
 """consultancy marketplace
 
-Revision ID: 0015
-Revises: 0012
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-04 09:00:32.664823
 """
 
@@ -10,26 +10,17 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.migrations.notification_kinds import kinds_after, quoted
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OLD_KINDS = (
-    "'APPLICATION_RECEIVED', 'APPLICATION_SHORTLISTED', 'APPLICATION_ACCEPTED', "
-    "'APPLICATION_DECLINED', 'APPLICATION_WITHDRAWN', 'INVITATION_RECEIVED', "
-    "'INVITATION_ANSWERED', 'ENGAGEMENT_CHANGED', 'COUNTERSIGN_REQUESTED', 'FEEDBACK_DUE', "
-    "'PROBLEM_REPORTED', 'EVENT_CANCELLED', 'EVENT_MOVED', 'EVENT_WAITLIST_PROMOTED', "
-    "'CHAPTER_ANNOUNCEMENT', 'FORUM_REPLY', 'FORUM_MENTION', 'MEMBERSHIP_APPROVED', "
-    "'MEMBERSHIP_REJECTED', 'MEMBERSHIP_SUSPENDED', 'MEMBERSHIP_ROLE_CHANGED'"
-)
-"""The notification kinds after 0012."""
-NEW_KINDS = (
-    OLD_KINDS + ", 'RFP_INVITATION', 'RFP_CLOSED', 'PROPOSAL_AWARDED', 'PROPOSAL_NOT_AWARDED', "
-    "'CONTRACT_MILESTONE_SUBMITTED', 'CONTRACT_MILESTONE_ACCEPTED', 'CONTRACT_MILESTONE_REWORK', "
-    "'CONTRACT_REVIEWED'"
-)
+OLD_KINDS = quoted(kinds_after("0015"))
+"""The notification kinds before this revision."""
+NEW_KINDS = quoted(kinds_after("0016"))
 KIND_TABLES = ("notifications", "notification_preferences")
 
 

@@ -1,7 +1,7 @@
 """investment asks, soft commitments, advisory panels, candidacies, members, meetings
 
-Revision ID: 0016
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-04 08:56:13.231305
 """
 
@@ -10,25 +10,17 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.migrations.notification_kinds import kinds_after, quoted
 
-revision: str = "0016"
+
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OLD_KINDS = (
-    "'APPLICATION_RECEIVED', 'APPLICATION_SHORTLISTED', 'APPLICATION_ACCEPTED', "
-    "'APPLICATION_DECLINED', 'APPLICATION_WITHDRAWN', 'INVITATION_RECEIVED', "
-    "'INVITATION_ANSWERED', 'ENGAGEMENT_CHANGED', 'COUNTERSIGN_REQUESTED', 'FEEDBACK_DUE', "
-    "'PROBLEM_REPORTED', 'EVENT_CANCELLED', 'EVENT_MOVED', 'EVENT_WAITLIST_PROMOTED', "
-    "'CHAPTER_ANNOUNCEMENT', 'FORUM_REPLY', 'FORUM_MENTION', 'MEMBERSHIP_APPROVED', "
-    "'MEMBERSHIP_REJECTED', 'MEMBERSHIP_SUSPENDED', 'MEMBERSHIP_ROLE_CHANGED'"
-)
-"""The notification kinds after 0012."""
-NEW_KINDS = (
-    OLD_KINDS + ", 'INVESTMENT_COMMITMENT_CHANGED', 'INVESTMENT_ASK_CLOSED', 'PANEL_NOMINATED', "
-    "'PANEL_CANDIDACY_RECEIVED', 'PANEL_APPOINTED', 'PANEL_MEMBERSHIP_ENDED'"
-)
+OLD_KINDS = quoted(kinds_after("0013"))
+"""The notification kinds before this revision."""
+NEW_KINDS = quoted(kinds_after("0014"))
 KIND_TABLES = ("notifications", "notification_preferences")
 
 

@@ -1,7 +1,7 @@
 """hall of fame: rounds, nominations, evidence, council votes
 
-Revision ID: 0017
-Revises: 0012
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-04 09:05:56.828399
 """
 
@@ -10,22 +10,17 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.migrations.notification_kinds import kinds_after, quoted
 
-revision: str = "0017"
-down_revision: str | None = "0019"
+
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OLD_KINDS = (
-    "'APPLICATION_RECEIVED', 'APPLICATION_SHORTLISTED', 'APPLICATION_ACCEPTED', "
-    "'APPLICATION_DECLINED', 'APPLICATION_WITHDRAWN', 'INVITATION_RECEIVED', "
-    "'INVITATION_ANSWERED', 'ENGAGEMENT_CHANGED', 'COUNTERSIGN_REQUESTED', 'FEEDBACK_DUE', "
-    "'PROBLEM_REPORTED', 'EVENT_CANCELLED', 'EVENT_MOVED', 'EVENT_WAITLIST_PROMOTED', "
-    "'CHAPTER_ANNOUNCEMENT', 'FORUM_REPLY', 'FORUM_MENTION', 'MEMBERSHIP_APPROVED', "
-    "'MEMBERSHIP_REJECTED', 'MEMBERSHIP_SUSPENDED', 'MEMBERSHIP_ROLE_CHANGED'"
-)
-"""The notification kinds after 0012."""
-NEW_KINDS = OLD_KINDS + ", 'HALL_OF_FAME_INDUCTED', 'HALL_OF_FAME_DECIDED'"
+OLD_KINDS = quoted(kinds_after("0017"))
+"""The notification kinds before this revision."""
+NEW_KINDS = quoted(kinds_after("0018"))
 KIND_CHECKS = (
     ("notifications", "ck_notifications_kind_known"),
     ("notification_preferences", "ck_notification_preferences_kind_known"),

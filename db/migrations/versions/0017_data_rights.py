@@ -1,7 +1,7 @@
 """data rights: data exports and erased engineers
 
-Revision ID: 0019
-Revises: 0012
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-04 09:10:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0019"
-down_revision: str | None = "0015"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
