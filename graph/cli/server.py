@@ -69,6 +69,8 @@ def serve(arguments: argparse.Namespace) -> int:
     # Every line from here on is a JSON log line (the workers configure theirs the same way),
     # but for the one line for humans with the URL.
     configure_logging(os.environ.get("BRAINGAIN_LOG_LEVEL", "INFO"))
+    if os.environ.get("BRAINGAIN_ENV", "").lower() != "production":
+        os.environ.setdefault("BRAINGAIN_EXPORT_WORKER", "in-process")  # the demo builds exports
     try:
         load_registry()  # refuse to start on an invalid chapters_config/
     except ChapterConfigError as error:

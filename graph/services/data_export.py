@@ -72,13 +72,12 @@ class ExportSettings:
 
 def runs_in_process(is_production: bool) -> bool:
     """BRAINGAIN_EXPORT_WORKER: `in-process` builds queued exports inside the server, `off`
-    leaves them to `braingain export-worker`; by default in-process except in production."""
+    (the default) leaves them to `braingain export-worker`; `braingain serve` sets in-process
+    outside production, so the demo builds large exports by itself."""
     choice = os.environ.get("BRAINGAIN_EXPORT_WORKER", "").strip().lower()
     if choice not in ("", "in-process", "off"):
         raise ValueError(f"BRAINGAIN_EXPORT_WORKER: expected in-process or off, got {choice!r}")
-    if choice:
-        return choice == "in-process"
-    return not is_production
+    return choice == "in-process"
 
 
 def digest(token: str) -> str:
@@ -271,8 +270,11 @@ class ExportWorker:
         """Build exports as they are queued until `stop` is set (or the task is cancelled)."""
         stop = stop or asyncio.Event()
         while not stop.is_set():
-            await self.expire()
-            while not stop.is_set() and await self.run_once():
-                pass
+            try:
+                await self.expire()
+                while not stop.is_set() and await self.run_once():
+                    pass
+            except Exception:  # the database may be away: log, wait, try again
+                logger.exception("export worker round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), poll_seconds)

@@ -298,8 +298,9 @@ async def _consent_grants(
 
 @pytest.fixture
 def both(graphql: GraphQLClient, session: AsyncSession) -> BothPaths:
-    """Both execution paths over the test's transaction."""
-    return BothPaths(graphql, session, CompiledQueries(schema._schema, registry=graphql.registry))
+    """Both execution paths over the test's transaction (the compiled plans are the test
+    client's, shared by every test: a plan does not depend on the viewer or the data)."""
+    return BothPaths(graphql, session, graphql.objects.queries)
 
 
 @pytest.fixture
