@@ -12,8 +12,11 @@ from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler import visibility
 from graph.compiler.mapping import TYPES, Column
+from graph.compiler.operation import CompiledQueries
+from graph.schema import schema
 from tests import factories
 from tests.compiler.conftest import BothPaths
+from tests.conftest import GraphQLClient
 
 MEMBERS = """
 query ($handle: String!) {
@@ -51,6 +54,13 @@ async def _member_in_every_status(session: AsyncSession) -> Engineer:
     for status in ("PENDING", "SUSPENDED"):
         await factories.membership(session, await factories.engineer(session), gulf, status=status)
     return engineer
+
+
+@pytest.fixture
+def both(graphql: GraphQLClient, session: AsyncSession) -> BothPaths:
+    """Plans of their own: these tests change declarations and rules, which the shared plans
+    of the other tests must not see (nor these tests the plans made before the change)."""
+    return BothPaths(graphql, session, CompiledQueries(schema._schema, registry=graphql.registry))
 
 
 async def test_anonymous_sees_only_active_memberships_in_every_connection(
