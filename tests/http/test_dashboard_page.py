@@ -3,6 +3,7 @@ our server under its CSP, the charts drawn with the committed figures as the API
 and a write committed while the page is open shown without a reload (dashboardUpdated over a
 WebSocket). The vendored libraries are the locked npm build."""
 
+import asyncio
 import filecmp
 import json
 import uuid
@@ -240,9 +241,16 @@ async def test_a_chapter_dashboard_shows_its_own_figures(
         page = await chromium.open_page()
         await open_dashboard(page, server, "/dashboard/gulf-uae")
         scope = await page.evaluate("window.dashboard.stats.chapterSlug")
-        heat = json.loads(
-            await page.evaluate(f"JSON.stringify({OPTION.format(chart='supplyDemand')})")
-        )
+        # This module's rows were written just now: a snapshot the server made moments before
+        # may be served (figures are current within seconds), and the page follows the next
+        # one live. Wait for the figures, as a person looking at the page would.
+        for _ in range(40):
+            heat = json.loads(
+                await page.evaluate(f"JSON.stringify({OPTION.format(chart='supplyDemand')})")
+            )
+            if heat["yAxis"][0]["data"] and world_rows.sector.name in heat["yAxis"][0]["data"]:
+                break
+            await asyncio.sleep(0.25)
         cards = await page.evaluate("document.querySelectorAll('#scorecards tbody tr').length")
         title = await page.evaluate("document.querySelector('h1').textContent")
         violations = await page.evaluate("window.__csp")
