@@ -59,3 +59,18 @@ def kinds_after(revision: str) -> tuple[str, ...]:
 def quoted(kinds: tuple[str, ...]) -> str:
     """The kinds as an SQL list: 'A', 'B', ..."""
     return ", ".join(f"'{kind}'" for kind in kinds)
+
+
+KIND_TABLES = ("notifications", "notification_preferences")
+"""The tables whose `kind` column the checks hold."""
+
+
+def set_kinds(kinds: tuple[str, ...]) -> None:
+    """Replace both tables' kind checks with `kinds` (rows of other kinds deleted first)."""
+    from alembic import op
+
+    listed = quoted(kinds)
+    for table in KIND_TABLES:
+        op.execute(f"DELETE FROM {table} WHERE kind NOT IN ({listed})")
+        op.drop_constraint(op.f(f"ck_{table}_kind_known"), table, type_="check")
+        op.create_check_constraint(op.f(f"ck_{table}_kind_known"), table, f"kind IN ({listed})")
