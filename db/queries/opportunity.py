@@ -4,7 +4,20 @@ engagements' milestones, sessions and feedback, ledger entries."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -232,10 +245,20 @@ class ChapterEngagements:
     countersigned_minutes: int
 
 
-async def chapter_engagements(session: AsyncSession, chapter_id: int) -> ChapterEngagements:
-    """Counts by status, distinct contributors and countersigned minutes, in one statement."""
-    members = select(Membership.engineer_id).where(
-        Membership.chapter_id == chapter_id, Membership.status == "ACTIVE"
+async def chapters_engagements(
+    session: AsyncSession, chapter_ids: Sequence[int]
+) -> dict[int, ChapterEngagements]:
+    """Each chapter's counts by status, distinct contributors and countersigned minutes (of
+    its active members), every chapter in one statement."""
+    chapter = (
+        func.unnest(array(list(chapter_ids), type_=Integer))
+        .table_valued("id")
+        .render_derived(name="chapter")
+    )
+    members = (
+        select(Membership.engineer_id)
+        .where(Membership.chapter_id == chapter.c.id, Membership.status == "ACTIVE")
+        .correlate_except(Membership)
     )
     minutes = (
         select(func.coalesce(func.sum(LedgerEntry.minutes), 0))
@@ -253,12 +276,21 @@ async def chapter_engagements(session: AsyncSession, chapter_id: int) -> Chapter
         .group_by(Engagement.status)
         .subquery()
     )
-    counts = select(
-        func.coalesce(func.jsonb_object_agg(grouped.c.status, grouped.c.n), text("'{}'::jsonb"))
-    ).scalar_subquery()
-    by_status, people, total = (await session.execute(select(counts, contributors, minutes))).one()
-    return ChapterEngagements(
-        {str(status): int(count) for status, count in dict(by_status).items()},
-        int(people),
-        int(total),
+    counts = (
+        select(
+            func.coalesce(
+                func.jsonb_object_agg(grouped.c.status, grouped.c.n), text("'{}'::jsonb")
+            )
+        )
+        .select_from(grouped)
+        .scalar_subquery()
     )
+    rows = await session.execute(select(chapter.c.id, counts, contributors, minutes))
+    return {
+        int(key): ChapterEngagements(
+            {str(status): int(count) for status, count in dict(by_status).items()},
+            int(people),
+            int(total),
+        )
+        for key, by_status, people, total in rows
+    }

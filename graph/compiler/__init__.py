@@ -69,16 +69,24 @@ graph/federation.py's resolver answers.
 Fields about the viewer compile too: a Column's `{viewer_engineer}` is the viewer's engineer
 id as a statement parameter (ForumPost.viewerVote: the viewer's own vote, 0 for anyone else).
 
-Still answered in Python (strawberry; a mixed operation runs only these from its residual):
-introspection; Viewer.notificationPreferences (computed from defaults and choices);
-Viewer.recommendedOpportunities and Opportunity.matches (one matching statement each),
-Engineer.contributionSummary (badges from contributions_config/cpd.toml) and
-Chapter.engagementSummary (a coordinator's aggregate); `stats` (public figures read from the
-worker's in-memory snapshot, graph/services/stats.py, with small cells suppressed per reader);
-`_service` (federation: the SDL); a mixed operation whose compiled
-half carries an error mark (the two halves' errors would have to be interleaved in
-execution order); invalid documents, mutations and subscriptions; and a statement that
-fails (strawberry reruns it).
+Python fields (declaration.Python, a named set stated in the declarations with the reason
+each is not SQL): Viewer.notificationPreferences (every kind, the engineer's choice or the
+default of a Python table), Viewer.recommendedOpportunities and Opportunity.matches (ranked and
+paged by the matching statement's score), Engineer.contributionSummary (badges from
+contributions_config/cpd.toml) and Chapter.engagementSummary (a coordinator's aggregate). They
+do not send their root field to strawberry: the statement answers everything around them and
+writes each one's parent ID in its place, and python_fields.py resolves the field for the rows
+that reached it — one strawberry execution of a document made of the client's own text
+(`nodes(ids:)` over those parents, or `viewer`), its values spliced back, its errors given the
+client's paths and locations, a non-null field's null propagated as graphql-core would.
+
+Still answered by strawberry alone (a mixed operation runs only these from its residual):
+introspection; `stats` (public figures read from the worker's in-memory snapshot,
+graph/services/stats.py, with small cells suppressed per reader); `_service` (federation: the
+SDL); a mixed operation whose compiled half carries an error mark (the two halves' errors would
+have to be interleaved in execution order); invalid documents, mutations and subscriptions
+(their payloads are read compiled: objects.py); and a statement that fails (strawberry reruns
+it).
 
 Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
 against the hand-written asyncpg endpoint and PostGraphile on every benchmarked shape,

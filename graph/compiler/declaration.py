@@ -144,7 +144,18 @@ class Paged:
     """The Guard (Declaration.guards) checked on the parent row first, if any."""
 
 
-FieldMapping = Column | Embedded | ToOne | ToMany | Paged
+@dataclass(frozen=True)
+class Python:
+    """A field SQL cannot answer, resolved in Python (strawberry's resolver) for the rows that
+    reach it: the statement writes the parent's global ID in the field's place and, after it
+    runs, graph.compiler.python_fields resolves the field — with everything the client nested
+    under it — for those parents only, through `nodes(ids:)` (or the root object field, for
+    the viewer). `reason` says why it is not SQL (the named set of Python fields)."""
+
+    reason: str
+
+
+FieldMapping = Column | Embedded | ToOne | ToMany | Paged | Python
 
 
 @dataclass(frozen=True)

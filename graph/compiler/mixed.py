@@ -12,10 +12,12 @@ RunResidual = Callable[[str, consent.Reads], Awaitable[ExecutionResult]]
 """Runs the residual source; it logs the compiled half's consent reads with its own."""
 
 
-def merge(keys: Sequence[str], compiled: dict[str, Any], result: ExecutionResult) -> dict[str, Any]:
+def merge(
+    keys: Sequence[str], compiled: dict[str, Any] | None, result: ExecutionResult
+) -> dict[str, Any]:
     """The response body strawberry would give: data in root order, then errors, extensions."""
     body: dict[str, Any] = {}
-    if result.data is None:
+    if result.data is None or compiled is None:
         body["data"] = None
     else:
         body["data"] = {

@@ -132,7 +132,7 @@ class CompiledObjects:
             if value is not Undefined:
                 variables[name] = value
         statement = lookup.prepared.bind(variables, viewer)
-        if statement is None or statement.residual is not None:
+        if statement is None or statement.residual is not None or statement.python is not None:
             return Undefined
         async with context.database.session() as session:
             connection = await session.connection()

@@ -33,6 +33,7 @@ from graph.compiler.failures import Failure
 from graph.compiler.mapping import GUARDS
 from graph.compiler.plan import ConnectionPlan, NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
+from graph.compiler.python_fields import PythonFields
 from graph.compiler.render import Renderer, Statement, viewer_values
 from graph.compiler.residual import residual_source
 from graph.compiler.visibility import NO_CHAPTERS, ViewerKey, viewer_key, viewer_shape
@@ -77,6 +78,8 @@ class BoundStatement:
     """The JSON may carry error marks (graph.compiler.failures.resolve)."""
     failures: dict[str, Failure] = field(default_factory=dict)
     """What each error mark stands for, by its id."""
+    python: PythonFields | None = None
+    """The Python fields the JSON holds markers for (graph.compiler.python_fields), if any."""
 
     async def run(self, connection: Connection) -> bytes:
         """The JSON text of the response's `data`, UTF-8 encoded (a span when traced)."""
@@ -93,6 +96,7 @@ class PlannedShape:
     plan: OperationPlan
     residual: str | None = None
     fixed: frozenset[int] = frozenset()
+    python: PythonFields | None = None
     """Argument slots that read no variable: bound once, then reused."""
     constants: dict[int, Bound] = field(default_factory=dict)
     statements: dict[tuple[tuple[Hashable, ...], ViewerKey], Statement] = field(
@@ -161,7 +165,12 @@ class PreparedOperation:
             for slot, owner in enumerate(plan.owners)
             if not _reads_variables(owner.arguments.node)
         )
-        return PlannedShape(plan, residual, fixed)
+        python = None
+        if plan.python and not self.source:
+            return None  # the Python fields' documents are made of the client's text
+        if plan.python:
+            python = PythonFields(plan.python, self.source, self.operation, self.fragments)
+        return PlannedShape(plan, residual, fixed, python)
 
     def _bind(
         self, planned: PlannedShape, variables: VariableValues, viewer: Viewer
@@ -212,6 +221,7 @@ class PreparedOperation:
             statement.consent,
             statement.marks,
             failures,
+            planned.python,
         )
 
 

@@ -116,7 +116,25 @@ class ConnectionPlan:
     0 for a nullable field, one more for each non-null position above it)."""
 
 
-FieldPlan = ScalarPlan | TypenamePlan | EmbeddedPlan | RelatedPlan | ConnectionPlan
+@dataclass(frozen=True)
+class PythonPlan:
+    """A Python field (declaration.Python): the statement writes its parent's global ID, and
+    graph.compiler.python_fields resolves it for the parents that reach it."""
+
+    key: str
+    index: int
+    """Its position in OperationPlan.python."""
+    type_name: str
+    """The parent's type."""
+    nodes: tuple[FieldNode, ...]
+    """The field's nodes in the client's document (one response key)."""
+    depth: int
+    """Steps up from the field a null travels when the field is non-null and fails."""
+    root_field: str | None
+    """The root object field reaching the parent (`viewer`), or None: `nodes(ids:)`."""
+
+
+FieldPlan = ScalarPlan | TypenamePlan | EmbeddedPlan | RelatedPlan | ConnectionPlan | PythonPlan
 
 
 @dataclass(frozen=True)
@@ -175,3 +193,5 @@ class OperationPlan:
     """Every root response key in order, compiled or not."""
     residual: tuple[FieldNode, ...] = ()
     """Root fields strawberry must resolve (a mixed operation); empty when all compile."""
+    python: tuple[PythonPlan, ...] = ()
+    """The Python fields below compiled objects, by PythonPlan.index."""

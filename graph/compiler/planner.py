@@ -36,6 +36,7 @@ from graph.compiler.mapping import (
     Embedded,
     Link,
     Paged,
+    Python,
     ToMany,
     ToOne,
 )
@@ -54,6 +55,7 @@ from graph.compiler.plan import (
     ObjectPlan,
     OperationPlan,
     PageInfoPlan,
+    PythonPlan,
     RelatedPlan,
     RootPlan,
     ScalarPlan,
@@ -137,6 +139,7 @@ class Planner:
         self.chain: list[bool] = []
         """Non-null flags of the response steps from `data` down to where the walk is."""
         self.owners: dict[int, ConnectionPlan | LookupPlan | NodePlan] = {}
+        self.python: list[PythonPlan] = []
 
     def plan(self, *, partial: bool = False) -> OperationPlan:
         """The operation's plan; NotPlannable if any part needs a Python resolver.
@@ -157,6 +160,7 @@ class Planner:
         collected = self._collect(query_type, [self.operation.selection_set])
         for key, nodes in collected.items():
             mark = self.slots
+            python = len(self.python)
             try:
                 self.chain = []
                 roots.append(self._root(query_type, key, nodes))
@@ -166,6 +170,7 @@ class Planner:
                 for slot in range(mark, self.slots):
                     self.owners.pop(slot, None)
                 self.slots = mark
+                del self.python[python:]
                 residual.extend(nodes)
         if len(roots) > MAX_OBJECT_KEYS or not roots:
             raise NotPlannable("nothing or too much to compile")
@@ -174,6 +179,7 @@ class Planner:
             tuple(self.owners[slot] for slot in range(self.slots)),
             tuple(collected),
             tuple(residual),
+            tuple(self.python),
         )
 
     # -- selection sets -------------------------------------------------------------------------
@@ -291,7 +297,11 @@ class Planner:
             return self._connection(key, paged, connection_type, nodes, definition, root=name)
         if name in OBJECTS:
             target = self._object_type(OBJECTS[name].type_name)
-            return SingletonPlan(key, self._object(target, subsets))
+            built = self._object(target, subsets)
+            if all(isinstance(field, PythonPlan | TypenamePlan) for field in built.fields):
+                # nothing for SQL to read: a statement would only hand the Python fields on
+                raise NotPlannable(f"root field {name} selects only Python fields")
+            return SingletonPlan(key, built)
         if name in LISTS:
             listed = LISTS[name]
             target = self._object_type(listed.type_name)
@@ -344,6 +354,8 @@ class Planner:
         if mapping is None or definition is None:
             raise NotPlannable(f"{object_type.name}.{name} is not declared (a Python field)")
         subsets = self._subsets(nodes)
+        if isinstance(mapping, Python):
+            return self._python(object_type, key, nodes, definition)
         if isinstance(mapping, Column):
             return ScalarPlan(key, mapping.sql, mapping.visible_if)
         if isinstance(mapping, Embedded):
@@ -361,6 +373,26 @@ class Planner:
         connection_type = get_named_type(definition.type)
         assert isinstance(connection_type, GraphQLObjectType)
         return self._connection(key, mapping, connection_type, nodes, definition)
+
+    def _python(
+        self,
+        object_type: GraphQLObjectType,
+        key: str,
+        nodes: list[FieldNode],
+        definition: GraphQLField,
+    ) -> PythonPlan:
+        """A Python field, reached again through `nodes(ids:)` or its root object field."""
+        name = object_type.name
+        roots = (field for field, root in OBJECTS.items() if root.type_name == name)
+        root_field = next(roots, None)
+        if root_field is None and (name not in NODE_TYPES or "id" not in TYPES[name].fields):
+            raise NotPlannable(f"{name} is reached by neither nodes(ids:) nor a root object")
+        if any(node.loc is None for node in nodes):
+            raise NotPlannable("a Python field without its place in the source")
+        depth = null_depth([*self.chain, *steps(definition.type)[:1]])
+        plan = PythonPlan(key, len(self.python), name, tuple(nodes), depth, root_field)
+        self.python.append(plan)
+        return plan
 
     def _connection(
         self,

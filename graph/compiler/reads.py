@@ -30,7 +30,7 @@ from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
 from graph.auth.viewer import Viewer
-from graph.compiler import consent, failures, mixed
+from graph.compiler import consent, failures, mixed, python_fields
 from graph.compiler.connections import create_pool, pooled, sessions
 from graph.compiler.operation import (
     BoundStatement,
@@ -39,6 +39,7 @@ from graph.compiler.operation import (
     PreparedOperation,
 )
 from graph.context import Context
+from graph.extensions.access_log import write_consent_reads
 from graph.extensions.admission import Admission, admit, settle
 from graph.extensions.cost import actual_cost, actual_cost_of_json
 from graph.extensions.document_facts import FACTS, OperationFacts
@@ -207,7 +208,11 @@ class CompiledReads:
         async with (acquire or self.acquire)() as connection:
             text = await statement.run(connection)
         errors: list[GraphQLError] = []
-        if statement.marks:
+        if statement.python is not None:
+            text, errors, actual = await self._python(
+                statement, text, variables, await context(), admission
+            )
+        elif statement.marks:
             text, errors, actual = await finish(statement, text, context)
         else:
             text = await consent.record(statement, text, context)
@@ -225,6 +230,47 @@ class CompiledReads:
             facts = DocumentFacts.of(self.compiled.schema, prepared, query, operation_name)
             self._known[prepared] = facts
         return facts
+
+    def _executor(self, context: Context) -> python_fields.Execute:
+        """Runs a document through strawberry with `context` (not charged again: the whole
+        operation was admitted and paid for already)."""
+
+        async def execute(source: str, variables: dict[str, Any]) -> ExecutionResult:
+            result: ExecutionResult = await self.schema.execute(
+                source, variable_values=variables, context_value=context
+            )
+            return result
+
+        return execute
+
+    async def _python(
+        self,
+        statement: BoundStatement,
+        text: bytes,
+        variables: Mapping[str, Any] | None,
+        context: Context,
+        admission: Admission,
+    ) -> tuple[bytes, list[GraphQLError], int]:
+        """The statement's JSON with its Python fields resolved for the rows that reached
+        them (graph.compiler.python_fields); the errors; the actual cost of the result."""
+        assert statement.python is not None
+        data, reads = consent.split(statement, text)
+        errors: list[GraphQLError] = []
+        if statement.marks:
+            data, errors = failures.resolve(data, statement.failures)
+        for read, fields in reads.items():  # logged with strawberry's reads, at its end
+            context.consent_reads.setdefault(read, set()).update(fields)
+        context.admission = replace(admission, budget=None, bucket=None, executed=False)
+        try:
+            if data is not None:
+                data, more = await statement.python.complete(
+                    data, variables, self._executor(context)
+                )
+                errors.extend(more)
+            await write_consent_reads(context)
+        finally:
+            context.admission = admission
+        return orjson.dumps(data), errors, actual_cost(data) if data else 0
 
     async def _mixed(
         self,
@@ -253,11 +299,16 @@ class CompiledReads:
             compiled, reads = consent.split(statement, await statement.run(connection))
         for read, fields in reads.items():  # logged with strawberry's reads, at its end
             context.consent_reads.setdefault(read, set()).update(fields)
+        below: list[GraphQLError] = []
+        if statement.python is not None:
+            compiled, below = await statement.python.complete(
+                compiled, variables, self._executor(context)
+            )
         result = await run_residual(statement.residual)
         context.admission = admission
         data = mixed.merge(statement.keys, compiled, result)["data"]
         extensions = await settle(admission, data)
         if self.report_path:
             extensions["execution"] = "mixed"
-        errors = list(result.errors or ())
+        errors = [*below, *(result.errors or ())]
         return CompiledResult(orjson.dumps(data), errors, extensions, "mixed")

@@ -13,10 +13,10 @@ from typing import Any
 from db.queries.pagination import Ordering
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
-from graph.compiler import failures, sqltext, visibility
+from graph.compiler import failures, python_fields, sqltext, visibility
 from graph.compiler.binding import REFUSED_ITEMS, REFUSED_TYPE, PageShape, Refused
 from graph.compiler.consent import ROWS_KEY, ConsentMarkers
-from graph.compiler.mapping import GUARDS, NODE_VISIBILITY, TYPES
+from graph.compiler.mapping import GUARDS, NODE_VISIBILITY, TYPES, Column
 from graph.compiler.plan import (
     ConnectionPlan,
     EdgesPlan,
@@ -27,6 +27,7 @@ from graph.compiler.plan import (
     NodesPlan,
     ObjectPlan,
     OperationPlan,
+    PythonPlan,
     RelatedPlan,
     ScalarPlan,
     SingletonPlan,
@@ -261,6 +262,13 @@ class Renderer:
             return sqltext.quote_literal(field.type_name)
         if isinstance(field, EmbeddedPlan):
             return self._masked(self._object(field.object, alias), field.visible_if, alias)
+        if isinstance(field, PythonPlan):
+            parent_id = "NULL"
+            if field.root_field is None:
+                identity = TYPES[field.type_name].fields["id"]
+                assert isinstance(identity, Column)
+                parent_id = identity.sql.format(t=alias)
+            return python_fields.marker(field.index, parent_id)
         if isinstance(field, RelatedPlan):
             if provided and field.name in provided:
                 return self._object(field.object, provided[field.name])

@@ -13,6 +13,7 @@ from graphql import (
     ValueNode,
     Visitor,
     get_named_type,
+    type_from_ast,
     value_from_ast,
     visit,
 )
@@ -89,7 +90,31 @@ def page_argument_errors(
 ) -> list[GraphQLError]:
     """Errors for every connection field whose first/last is missing, doubled or out of range."""
     type_info = TypeInfo(schema)
-    collector = _PageArgumentCollector(type_info, variables or {})
-    for definition in _selected_definitions(document, operation_name):
+    definitions = list(_selected_definitions(document, operation_name))
+    values = {**_defaults(schema, definitions), **(variables or {})}
+    collector = _PageArgumentCollector(type_info, values)
+    for definition in definitions:
         visit(definition, TypeInfoVisitor(type_info, collector))
     return collector.errors
+
+
+def _defaults(
+    schema: GraphQLSchema,
+    definitions: list[OperationDefinitionNode | FragmentDefinitionNode],
+) -> dict[str, Any]:
+    """The default values the selected operations declare for their variables (a variable
+    the client leaves out takes its default, as execution gives it)."""
+    found: dict[str, Any] = {}
+    for definition in definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        for variable in definition.variable_definitions or ():
+            if variable.default_value is None:
+                continue
+            variable_type = type_from_ast(schema, variable.type)
+            if variable_type is None:
+                continue
+            value = value_from_ast(variable.default_value, variable_type)  # type: ignore[arg-type]
+            if value.__class__.__name__ != "UndefinedType":
+                found[variable.variable.name.value] = value
+    return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from aiodataloader import DataLoader
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +36,7 @@ from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
 from graph.loaders.base import GroupedLoader, PartitionedLoader, RowByIdLoader
 from graph.services import contribution_access as access
+from graph.services import ledger
 from graph.services import opportunity as opportunity_service
 
 
@@ -121,6 +123,34 @@ class ContributionLoaders:
             PartitionedLoader(self.database, _pages(statement, model, parent, ordering)),
             PartitionedLoader(self.database, _counts(statement, parent)),
         )
+
+    @cached_property
+    def summary_by_engineer_id(self) -> DataLoader[int, ledger.Summary]:
+        """Each engineer's contribution summary (Engineer.contributionSummary): every
+        engineer of a batch summed in one statement."""
+        database = self.database
+
+        async def load(keys: list[int]) -> list[ledger.Summary]:
+            async with database.session() as session:
+                found = await ledger.summaries(
+                    session, list(dict.fromkeys(keys)), ledger.cpd_config()
+                )
+            return [found[key] for key in keys]
+
+        return DataLoader(load)
+
+    @cached_property
+    def engagements_by_chapter_id(self) -> DataLoader[int, queries.ChapterEngagements]:
+        """Each chapter's engagements in aggregate (Chapter.engagementSummary): every chapter
+        of a batch in one statement."""
+        database = self.database
+
+        async def load(keys: list[int]) -> list[queries.ChapterEngagements]:
+            async with database.session() as session:
+                found = await queries.chapters_engagements(session, list(dict.fromkeys(keys)))
+            return [found[key] for key in keys]
+
+        return DataLoader(load)
 
     @cached_property
     def opportunity_by_id(self) -> RowByIdLoader[Opportunity]:

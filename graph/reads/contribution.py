@@ -31,6 +31,7 @@ from graph.compiler.declaration import (
     Filters,
     Link,
     Paged,
+    Python,
     RootConnection,
     Rule,
     ToMany,
@@ -223,6 +224,9 @@ DECLARATION = Declaration(
                     models.Application,
                     visibility="application",
                 ),
+                "matches": Python(
+                    "ranked by the matching statement (db.queries.matching), paged by score"
+                ),
             },
             models.Opportunity,
         ),
@@ -381,13 +385,22 @@ DECLARATION = Declaration(
                 LEDGER_ORDERING,
                 models.LedgerEntry,
             ),
+            "contributionSummary": Python("badges from the CPD configuration file (cpd.toml)"),
         },
         "Institution": {"opportunities": _owned("{c}.institution_id = {p}.id")},
         "Chapter": {
             "opportunities": _owned(
                 "{c}.id IN (SELECT {c}_oc.opportunity_id FROM opportunity_chapters {c}_oc"
                 " WHERE {c}_oc.chapter_id = {p}.id)"
-            )
+            ),
+            "engagementSummary": Python(
+                "a coordinator's aggregate, every status counted (FORBIDDEN raised in Python)"
+            ),
+        },
+        "Viewer": {
+            "recommendedOpportunities": Python(
+                "ranked by the matching statement (db.queries.matching), paged by score"
+            ),
         },
     },
 )

@@ -7,6 +7,7 @@ from graph.compiler.declaration import (
     Declaration,
     Link,
     Paged,
+    Python,
     RootObject,
     ToOne,
     TypeMapping,
@@ -39,6 +40,10 @@ DECLARATION = Declaration(
                     ACCESSED_NEWEST_FIRST,
                     models.AccessLogEntry,
                     guard="own",
+                ),
+                "notificationPreferences": Python(
+                    "every notification kind, the engineer's choice or the default of "
+                    "graph.services.notification (a Python table)"
                 ),
             },
         ),

@@ -1,13 +1,15 @@
 """The contribution ledger: countersigned work becomes entries; summaries and badges."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import extract, func, select, text
+from sqlalchemy import extract, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.cpd import BadgeRule, CpdConfig
+from db.cpd import BadgeRule, CpdConfig, load_cpd_config
 from db.models import Engagement, EngagementSession, LedgerEntry, Milestone, OpportunitySector
 
 MINUTES_PER_HOUR = Decimal(60)
@@ -77,6 +79,12 @@ async def record_milestone(
     )
 
 
+@cache
+def cpd_config() -> CpdConfig:
+    """contributions_config/cpd.toml, validated once per process."""
+    return load_cpd_config()
+
+
 @dataclass(frozen=True)
 class Totals:
     """Minutes, engagements and CPD points for one slice of an engineer's ledger."""
@@ -103,9 +111,18 @@ class Summary:
 
 async def summary(session: AsyncSession, engineer_id: int, config: CpdConfig) -> Summary:
     """Sum the engineer's ledger in one statement (grouping sets: total, kind, year)."""
+    return (await summaries(session, [engineer_id], config))[engineer_id]
+
+
+async def summaries(
+    session: AsyncSession, engineer_ids: Sequence[int], config: CpdConfig
+) -> dict[int, Summary]:
+    """Sum each engineer's ledger, every one in one statement (grouping sets per engineer:
+    total, kind, year); an engineer with no entries has zero totals."""
     year_column = extract("year", LedgerEntry.occurred_on)
     statement = (
         select(
+            LedgerEntry.engineer_id,
             LedgerEntry.kind,
             year_column,
             func.grouping(LedgerEntry.kind),
@@ -114,13 +131,21 @@ async def summary(session: AsyncSession, engineer_id: int, config: CpdConfig) ->
             func.count(func.distinct(LedgerEntry.engagement_id)),
             func.coalesce(func.sum(LedgerEntry.cpd_points), 0),
         )
-        .where(LedgerEntry.engineer_id == engineer_id)
-        .group_by(func.grouping_sets(text("()"), LedgerEntry.kind, year_column))
+        .where(LedgerEntry.engineer_id.in_(list(engineer_ids)))
+        .group_by(
+            func.grouping_sets(
+                LedgerEntry.engineer_id,
+                tuple_(LedgerEntry.engineer_id, LedgerEntry.kind),
+                tuple_(LedgerEntry.engineer_id, year_column),
+            )
+        )
     )
-    total = Totals(0, 0, Decimal(0))
-    by_kind: dict[str, Totals] = {}
-    by_year: dict[int, Totals] = {}
+    zero = Totals(0, 0, Decimal(0))
+    totals_of: dict[int, Totals] = {}
+    by_kind: dict[int, dict[str, Totals]] = {key: {} for key in engineer_ids}
+    by_year: dict[int, dict[int, Totals]] = {key: {} for key in engineer_ids}
     for (
+        engineer_id,
         kind,
         year_value,
         kind_grouped,
@@ -131,17 +156,21 @@ async def summary(session: AsyncSession, engineer_id: int, config: CpdConfig) ->
     ) in await session.execute(statement):
         totals = Totals(int(minutes), int(count), Decimal(points))
         if kind_grouped and year_grouped:
-            total = totals
+            totals_of[engineer_id] = totals
         elif not kind_grouped:
-            by_kind[kind] = totals
+            by_kind[engineer_id][kind] = totals
         else:
-            by_year[int(year_value)] = totals
-    return Summary(
-        total,
-        by_kind,
-        by_year,
-        config.badges_for(total.hours, total.engagements, total.cpd_points),
-    )
+            by_year[engineer_id][int(year_value)] = totals
+    found = {}
+    for key in engineer_ids:
+        total = totals_of.get(key, zero)
+        found[key] = Summary(
+            total,
+            by_kind[key],
+            by_year[key],
+            config.badges_for(total.hours, total.engagements, total.cpd_points),
+        )
+    return found
 
 
 async def countersigned_minutes(session: AsyncSession, engineer_id: int) -> int:

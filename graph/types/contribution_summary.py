@@ -1,21 +1,14 @@
 """Contribution totals: an engineer's summary (hours, engagements, CPD points, badges, by kind
 and by year) and a chapter's engagements in aggregate (no notes, no names)."""
 
-from functools import cache
-
 import strawberry
 
-from db.cpd import CpdConfig, load_cpd_config
 from db.enums import EngagementKind, EngagementStatus
-from db.queries import opportunity as queries
 from graph.context import Info
 from graph.services import ledger
+from graph.services.ledger import cpd_config
 
-
-@cache
-def cpd_config() -> CpdConfig:
-    """contributions_config/cpd.toml, validated once per process."""
-    return load_cpd_config()
+__all__ = ["cpd_config"]  # re-exported for the resolvers that countersign
 
 
 @strawberry.type(description="A badge earned from the ledger's totals.")
@@ -80,8 +73,7 @@ class ContributionSummary:
 
 async def summary_of(info: Info, engineer_id: int) -> ContributionSummary:
     """The engineer's summary, summed in one statement."""
-    async with info.context.database.session() as session:
-        found = await ledger.summary(session, engineer_id, cpd_config())
+    found = await info.context.loaders.contribution.summary_by_engineer_id.load(engineer_id)
     return ContributionSummary(
         total=ContributionTotals.of(found.total),
         badges=[Badge(slug=b.slug, name=b.name, description=b.description) for b in found.badges],
@@ -122,8 +114,7 @@ class ChapterEngagementSummary:
 
 async def chapter_engagement_summary(info: Info, chapter_id: int) -> ChapterEngagementSummary:
     """The chapter's aggregate, in one statement."""
-    async with info.context.database.session() as session:
-        found = await queries.chapter_engagements(session, chapter_id)
+    found = await info.context.loaders.contribution.engagements_by_chapter_id.load(chapter_id)
     return ChapterEngagementSummary(
         by_status=[
             EngagementStatusCount(status=status, count=found.by_status.get(status.value, 0))

@@ -27,8 +27,8 @@ from db.models import (
     Sector,
 )
 from graph.auth.viewer import ANONYMOUS, Viewer
-from graph.compiler import consent, mixed
-from graph.compiler.operation import CompiledQueries
+from graph.compiler import consent, failures, mixed
+from graph.compiler.operation import BoundStatement, CompiledQueries
 from graph.compiler.reads import finish
 from graph.context import Context
 from graph.database import RequestDatabase
@@ -190,7 +190,11 @@ class BothPaths:
         writes = StatementCounter(bind.engine)  # the access-log INSERT goes through SQLAlchemy
         errors: list[GraphQLError] = []
         try:
-            if statement.marks:
+            if statement.python is not None:
+                text, errors = await self._python(
+                    statement, text, variables, viewer, identity, context
+                )
+            elif statement.marks:
                 text, errors, _ = await finish(statement, text, context)
             else:
                 text = await consent.record(statement, text, context)
@@ -202,6 +206,35 @@ class BothPaths:
         if errors:
             response["errors"] = [error.formatted for error in errors]
         return response
+
+    async def _python(
+        self,
+        statement: BoundStatement,
+        text: bytes,
+        variables: dict[str, Any] | None,
+        viewer: Viewer,
+        identity: str,
+        context: consent.ContextFactory,
+    ) -> tuple[bytes, list[GraphQLError]]:
+        """As the endpoint (graph.compiler.reads): marks resolved, then the Python fields run
+        by strawberry for the rows that reached them, the compiled consent reads logged with
+        the first of those runs (or alone, when none runs)."""
+        assert statement.python is not None
+        data, reads = consent.split(statement, text)
+        errors: list[GraphQLError] = []
+        if statement.marks:
+            data, errors = failures.resolve(data, statement.failures)
+        pending = [reads]
+
+        async def execute(source: str, values: dict[str, Any]) -> ExecutionResult:
+            return await self.strawberry(source, values, viewer, identity, pending.pop())
+
+        if data is not None:
+            data, more = await statement.python.complete(data, variables, execute)
+            errors.extend(more)
+        if pending:
+            await consent.log(pending.pop(), context)
+        return orjson.dumps(data), errors
 
     async def compare_response(
         self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS

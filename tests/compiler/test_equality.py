@@ -11,6 +11,7 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 import tests.auth
 import tests.graph
 import tests.http
+from graph.auth.viewer import ANONYMOUS
 from tests.auth import (
     test_contribution_access,
     test_event_access,
@@ -725,14 +726,15 @@ STATS_REASON = (
     "stats: figures from the worker's in-memory snapshot (graph/services/stats.py), suppressed "
     "per reader in Python; a compiled statement would re-aggregate per request"
 )
+VIEWER_PYTHON_ONLY = (
+    "`viewer` selecting only Python fields: nothing for SQL to read, so the root field is "
+    "strawberry's (a statement would only hand the fields on)"
+)
 STRAWBERRY_ONLY = {
     test_websocket_policy.INTROSPECTION: "introspection",
     test_operation_name.TWO_OPERATIONS: "two operations, no name: a request error on both paths",
-    test_contribution_mutations.MATCHES: "Opportunity.matches: one matching statement, in Python",
-    test_notifications.PREFERENCES: "Viewer.notificationPreferences: every kind with defaults",
-    test_recommendations.RECOMMENDED: "Viewer.recommendedOpportunities: one matching statement",
-    test_contributions.SUMMARY: "Engineer.contributionSummary: badges from the CPD config file",
-    test_contribution_access.ENGAGEMENT_SUMMARY: "Chapter.engagementSummary: FORBIDDEN in Python",
+    test_notifications.PREFERENCES: VIEWER_PYTHON_ONLY,
+    test_recommendations.RECOMMENDED: VIEWER_PYTHON_ONLY,
     test_stats.SUPPLY_DEMAND: STATS_REASON,
     test_stats.FIGURES: STATS_REASON,
     test_stats.SCORECARDS: STATS_REASON,
@@ -740,6 +742,17 @@ STRAWBERRY_ONLY = {
     test_dashboard_page.FIGURES: STATS_REASON,
 }
 """Read documents of the suite that strawberry answers, with the reason."""
+
+PYTHON_FIELDS = (
+    test_contribution_mutations.MATCHES,
+    test_contributions.SUMMARY,
+    test_contribution_access.ENGAGEMENT_SUMMARY,
+)
+"""Documents reading a declared Python field (graph.compiler.declaration.Python: Opportunity.
+matches, Engineer.contributionSummary, Chapter.engagementSummary): compiled, the field resolved
+by strawberry for the rows that reach it (graph.compiler.python_fields); the golden answers
+hold them for every viewer, errors included (tests/compiler/test_python_fields.py: the
+viewer's Python fields beside compiled ones)."""
 
 OUTSIDE_CASES = (
     test_query_count.AUDIT_LOGS,
@@ -765,7 +778,7 @@ OUTSIDE_CASES = (
 )
 """The suite's documents run with fixed variables rather than as cases, in the order the
 golden answers hold them: the guarded ones (GUARDED) and those strawberry answers."""
-assert set(OUTSIDE_CASES) == set(GUARDED) | set(STRAWBERRY_ONLY)
+assert set(OUTSIDE_CASES) == set(GUARDED) | set(STRAWBERRY_ONLY) | set(PYTHON_FIELDS)
 
 STATUSES = """
 query ($statuses: [MembershipStatus!]) {
@@ -886,6 +899,14 @@ async def test_the_cases_cover_every_document_of_the_suite(world: World) -> None
 async def test_what_the_suite_leaves_to_strawberry_falls_back(both: BothPaths) -> None:
     for document in STRAWBERRY_ONLY:
         assert await both.compiled_data(document, {"first": 2, "slug": "gulf-uae"}) is None
+
+
+async def test_python_fields_compile_around_them(both: BothPaths) -> None:
+    variables = {"first": 2, "slug": "gulf-uae", "handle": "cmp-1", "id": "T3Bwb3J0dW5pdHk6MQ"}
+    for document in PYTHON_FIELDS:
+        statement = both.compiled.statement(document, None, variables, ANONYMOUS)
+        assert statement is not None
+        assert statement.python is not None
 
 
 REFUSED_OR_OUTSIDE = [

@@ -77,3 +77,19 @@ async def test_a_cached_valid_verdict_does_not_admit_other_values(graphql: Graph
     assert refused.errors[0].extensions["code"] == "BAD_USER_INPUT"
     costs = [result.extensions["cost"]["requestedQueryCost"] for result in (first, bigger)]
     assert costs == [1 + 2 + 2 * (1 + 5), 1 + 2 + 2 * (1 + 50)]
+
+
+DEFAULTED = "query ($n: Int = 2) { chapters(first: $n) { nodes { slug } } }"
+
+
+async def test_a_variable_left_out_takes_its_declared_default(graphql: GraphQLClient) -> None:
+    # Given a page size declared as a variable with a default (as Relay and Apollo write them)
+    # When the client leaves the variable out, Then the default pages the list
+    result = await graphql.execute(DEFAULTED)
+    assert result.errors is None
+    assert result.data is not None
+    assert len(result.data["chapters"]["nodes"]) <= 2
+    # And a value sent replaces the default, still bounded
+    refused = await graphql.execute(DEFAULTED, {"n": 500})
+    assert refused.errors is not None
+    assert refused.errors[0].extensions["code"] == "BAD_USER_INPUT"
