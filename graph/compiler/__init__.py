@@ -83,10 +83,10 @@ client's paths and locations, a non-null field's null propagated as graphql-core
 Still answered by strawberry alone (a mixed operation runs only these from its residual):
 introspection; `stats` (public figures read from the worker's in-memory snapshot,
 graph/services/stats.py, with small cells suppressed per reader); `_service` (federation: the
-SDL); a mixed operation whose compiled half carries an error mark (the two halves' errors would
-have to be interleaved in execution order); invalid documents, mutations and subscriptions
-(their payloads are read compiled: objects.py); and a statement that fails (strawberry reruns
-it).
+SDL); invalid documents, mutations and subscriptions (their payloads are read compiled:
+objects.py); and a statement that fails (strawberry reruns it). A mixed operation whose compiled
+half carries error marks runs each half once too: the marks' errors (resolved from the
+statement), then the Python fields', then the residual's.
 
 Strategy: building the JSON inside PostgreSQL (one statement per operation) was measured
 against the hand-written asyncpg endpoint and PostGraphile on every benchmarked shape,

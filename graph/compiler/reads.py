@@ -183,7 +183,7 @@ class CompiledReads:
         if refused:  # before execution and admission, as strawberry's validation refuses
             return CompiledResult(None, refused, {})
         statement = prepared.bind(variables, viewer)
-        if statement is None or (statement.marks and statement.residual is not None):
+        if statement is None:
             return None
         refused = await admit(
             self.compiled.schema,
@@ -300,10 +300,13 @@ class CompiledReads:
         for read, fields in reads.items():  # logged with strawberry's reads, at its end
             context.consent_reads.setdefault(read, set()).update(fields)
         below: list[GraphQLError] = []
-        if statement.python is not None:
-            compiled, below = await statement.python.complete(
+        if statement.marks:  # the compiled half's own errors, before the residual's
+            compiled, below = failures.resolve(compiled, statement.failures)
+        if statement.python is not None and compiled is not None:
+            compiled, more = await statement.python.complete(
                 compiled, variables, self._executor(context)
             )
+            below.extend(more)
         result = await run_residual(statement.residual)
         context.admission = admission
         data = mixed.merge(statement.keys, compiled, result)["data"]

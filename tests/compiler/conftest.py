@@ -1,6 +1,8 @@
 """Fixtures for the compiled read path: a varied data set and a client running both paths."""
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -8,7 +10,6 @@ from uuid import uuid4
 
 import orjson
 import pytest
-from graphql import GraphQLError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from strawberry.types import ExecutionResult
@@ -27,12 +28,12 @@ from db.models import (
     Sector,
 )
 from graph.auth.viewer import ANONYMOUS, Viewer
-from graph.compiler import consent, failures, mixed
-from graph.compiler.operation import BoundStatement, CompiledQueries
-from graph.compiler.reads import finish
+from graph.compiler import consent
+from graph.compiler.operation import CompiledQueries
+from graph.compiler.reads import CompiledReads
 from graph.context import Context
 from graph.database import RequestDatabase
-from graph.extensions.document_facts import FACTS
+from graph.extensions.admission import Admission
 from graph.ids import decode_id, encode_id
 from graph.schema import schema
 from tests import factories
@@ -156,85 +157,36 @@ class BothPaths:
         None when it falls back to strawberry: page-size errors before execution, as the
         endpoint's compiled path reports them, then the statement and its error marks."""
         await self.session.flush()
-        prepared = self.compiled.prepare(document, None)
-        if prepared is None:
-            return None
-        facts = FACTS.get(document, prepared.document, None)
-        refused = facts.page_errors(self.compiled.schema, prepared.document, variables, None)
-        if refused:
-            return {"data": None, "errors": [error.formatted for error in refused]}
-        statement = self.compiled.statement(document, None, variables, viewer)
-        if statement is None or (statement.marks and statement.residual is not None):
-            return None
         connection = await self.session.connection()
         raw = await connection.get_raw_connection()
         counting = CountingConnection(raw.driver_connection)
         identity = request_id or uuid4().hex
-        if statement.residual is not None:
-
-            async def run_residual(source: str, reads: consent.Reads) -> Any:
-                return await self.strawberry(source, variables, viewer, identity, reads)
-
-            body = await mixed.execute(statement, counting, run_residual)
-            self.last_statement_count = counting.count
-            assert "errors" not in body, body
-            return {"data": body["data"]}
-        text = await statement.run(counting)
         database = RequestDatabase(self.graphql.sessionmaker)
 
         async def context() -> Context:
             return Context.create(database, self.graphql.registry, viewer, identity)
 
+        @asynccontextmanager
+        async def acquire() -> AsyncIterator[CountingConnection]:
+            yield counting
+
+        reads = CompiledReads(self.compiled, schema, acquire)
         bind = self.session.bind
         assert isinstance(bind, AsyncConnection)
-        writes = StatementCounter(bind.engine)  # the access-log INSERT goes through SQLAlchemy
-        errors: list[GraphQLError] = []
+        writes = StatementCounter(bind.engine)  # strawberry's and the access log's statements
         try:
-            if statement.python is not None:
-                text, errors = await self._python(
-                    statement, text, variables, viewer, identity, context
-                )
-            elif statement.marks:
-                text, errors, _ = await finish(statement, text, context)
-            else:
-                text = await consent.record(statement, text, context)
+            result = await reads.answer(document, None, variables, viewer, Admission(), context)
         finally:
             writes.close()
             await database.close()
+        if result is None:
+            return None
         self.last_statement_count = counting.count + writes.count
-        response: dict[str, Any] = {"data": orjson.loads(text)}
-        if errors:
-            response["errors"] = [error.formatted for error in errors]
+        data = None if result.data_json is None else orjson.loads(result.data_json)
+        response: dict[str, Any] = {"data": data}
+        if result.errors:
+            response["errors"] = [error.formatted for error in result.errors]
         return response
-
-    async def _python(
-        self,
-        statement: BoundStatement,
-        text: bytes,
-        variables: dict[str, Any] | None,
-        viewer: Viewer,
-        identity: str,
-        context: consent.ContextFactory,
-    ) -> tuple[bytes, list[GraphQLError]]:
-        """As the endpoint (graph.compiler.reads): marks resolved, then the Python fields run
-        by strawberry for the rows that reached them, the compiled consent reads logged with
-        the first of those runs (or alone, when none runs)."""
-        assert statement.python is not None
-        data, reads = consent.split(statement, text)
-        errors: list[GraphQLError] = []
-        if statement.marks:
-            data, errors = failures.resolve(data, statement.failures)
-        pending = [reads]
-
-        async def execute(source: str, values: dict[str, Any]) -> ExecutionResult:
-            return await self.strawberry(source, values, viewer, identity, pending.pop())
-
-        if data is not None:
-            data, more = await statement.python.complete(data, variables, execute)
-            errors.extend(more)
-        if pending:
-            await consent.log(pending.pop(), context)
-        return orjson.dumps(data), errors
 
     async def compare_response(
         self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
