@@ -30,17 +30,3 @@ def audit_log() -> Select[AuditLogEntry]:
 async def list_grants_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ConsentGrant]:
     """Consent grants by primary key."""
     return list((await session.scalars(select(ConsentGrant).where(ConsentGrant.id.in_(ids)))).all())
-
-
-async def list_access_log_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> list[AccessLogEntry]:
-    """Access-log entries by primary key."""
-    statement = select(AccessLogEntry).where(AccessLogEntry.id.in_(ids))
-    return list((await session.scalars(statement)).all())
-
-
-async def list_audit_log_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[AuditLogEntry]:
-    """Audit-log entries by primary key."""
-    statement = select(AuditLogEntry).where(AuditLogEntry.id.in_(ids))
-    return list((await session.scalars(statement)).all())

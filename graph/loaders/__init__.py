@@ -1,7 +1,7 @@
 """Per-request DataLoaders in one container, each built the first time a resolver asks for it."""
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement
 
@@ -9,6 +9,7 @@ from db.enums import ProfileField
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.database import RequestDatabase
+from graph.loaders.base import RuledByIdLoader
 from graph.loaders.chapter import (
     ChapterByIdLoader,
     ChapterCountByEngineerIdLoader,
@@ -20,9 +21,7 @@ from graph.loaders.chapter import (
     MembershipPageByEngineerIdLoader,
 )
 from graph.loaders.consent import (
-    AccessLogEntryByIdLoader,
     AuditLogCountByChapterIdLoader,
-    AuditLogEntryByIdLoader,
     AuditLogPageByChapterIdLoader,
     ConsentGrantByIdLoader,
 )
@@ -83,6 +82,7 @@ class Loaders:
         self.database = database
         self.viewer = viewer
         self.registry = registry
+        self._readable: dict[str, RuledByIdLoader[Any]] = {}
 
     @classmethod
     def create(
@@ -94,6 +94,21 @@ class Loaders:
     def _staff_shown(self) -> ColumnElement[bool]:
         # Built when a staff list is first loaded, not for every request.
         return shows_field(self.viewer, self.registry, ProfileField.AFFILIATIONS)
+
+    def readable(self, type_name: str) -> RuledByIdLoader[Any]:
+        """Rows of a node type by id, under the row rule its read declaration states for
+        `node(id:)` (graph/reads/): the one predicate both paths apply."""
+        found = self._readable.get(type_name)
+        if found is None:
+            from graph.compiler.mapping import NODE_VISIBILITY, RULES, TYPES  # reads import us
+
+            rule_name = NODE_VISIBILITY[type_name]
+            model = TYPES[type_name].model
+            assert rule_name is not None, f"{type_name} has no node rule"
+            assert model is not None, type_name
+            predicate = RULES[rule_name].predicate(self.viewer, self.registry)
+            found = self._readable[type_name] = RuledByIdLoader(self.database, model, predicate)
+        return found
 
     @cached_property
     def events(self) -> EventLoaders:
@@ -209,16 +224,6 @@ class Loaders:
     def sector_by_id(self) -> SectorByIdLoader:
         """SectorByIdLoader, for this request."""
         return SectorByIdLoader(self.database)
-
-    @cached_property
-    def access_log_entry_by_id(self) -> AccessLogEntryByIdLoader:
-        """AccessLogEntryByIdLoader, for this request."""
-        return AccessLogEntryByIdLoader(self.database)
-
-    @cached_property
-    def audit_log_entry_by_id(self) -> AuditLogEntryByIdLoader:
-        """AuditLogEntryByIdLoader, for this request."""
-        return AuditLogEntryByIdLoader(self.database)
 
     @cached_property
     def affiliation_by_id(self) -> AffiliationByIdLoader:

@@ -6,7 +6,7 @@ from typing import cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from db.models import AccessLogEntry, AuditLogEntry, ConsentGrant
+from db.models import AuditLogEntry, ConsentGrant
 from db.queries import consent as queries
 from db.queries.pagination import PageResult, PageWindow, fetch_child_counts, fetch_child_pages
 from graph.database import RequestDatabase
@@ -14,20 +14,6 @@ from graph.loaders.base import PartitionedLoader, RowByIdLoader
 
 # audit rows outside any chapter have a NULL chapter_id, which never matches a parent id
 AUDIT_CHAPTER = cast(InstrumentedAttribute[int], AuditLogEntry.chapter_id)
-
-
-class AccessLogEntryByIdLoader(RowByIdLoader[AccessLogEntry]):
-    """Access-log rows by primary key."""
-
-    def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, queries.list_access_log_by_ids)
-
-
-class AuditLogEntryByIdLoader(RowByIdLoader[AuditLogEntry]):
-    """Audit-log rows by primary key."""
-
-    def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, queries.list_audit_log_by_ids)
 
 
 class ConsentGrantByIdLoader(RowByIdLoader[ConsentGrant]):

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
@@ -49,16 +48,10 @@ async def _membership(context: Context, key: int) -> Node | None:
 
 
 async def _consent_grant(context: Context, key: int) -> Node | None:
-    """A consent grant, for the engineer who gave it (with consent:manage) only."""
-    row = await context.loaders.consent_grant_by_id.load(key)
-    viewer = context.viewer
-    if (
-        row is None
-        or row.engineer_id != viewer.engineer_id
-        or not viewer.has_scope(Scope.CONSENT_MANAGE)
-    ):
-        return None
-    return ConsentGrant.from_model(row)
+    """A consent grant, for the engineer who gave it (with consent:manage) only: the node rule
+    of graph/reads/consent.py, in SQL."""
+    row = await context.loaders.readable("ConsentGrant").load(key)
+    return ConsentGrant.from_model(row) if row is not None else None
 
 
 NODE_TYPES: dict[str, Fetch] = {

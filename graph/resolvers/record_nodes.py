@@ -9,7 +9,6 @@ once grants nothing the list did not: `viewer.accessLog` (the engineer, with
 from typing import cast
 
 from db.enums import ProfileField
-from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.types.consent import AccessLogEntry, AuditLogEntry
 from graph.types.engineer import Engineer, reveals
@@ -25,31 +24,17 @@ class _ContextOnly:
 
 
 async def access_log_entry_node(context: Context, key: int) -> Node | None:
-    """An access-log entry, for the engineer it is about (with consent:manage) only."""
-    viewer = context.viewer
-    if viewer.engineer_id is None or not viewer.has_scope(Scope.CONSENT_MANAGE):
-        return None
-    row = await context.loaders.access_log_entry_by_id.load(key)
-    if row is None or row.engineer_id != viewer.engineer_id:
-        return None
-    return AccessLogEntry.from_model(row)
+    """An access-log entry, for the engineer it is about (with consent:manage) only: the node
+    rule of graph/reads/consent.py, in SQL."""
+    row = await context.loaders.readable("AccessLogEntry").load(key)
+    return AccessLogEntry.from_model(row) if row is not None else None
 
 
 async def audit_log_entry_node(context: Context, key: int) -> Node | None:
     """An audit-log entry, for viewers holding audit:read in its chapter (globally for
-    entries outside any chapter)."""
-    viewer = context.viewer
-    if not viewer.is_authenticated or Scope.AUDIT_READ not in viewer.scopes:
-        return None
-    row = await context.loaders.audit_log_entry_by_id.load(key)
-    if row is None:
-        return None
-    allowed = (
-        viewer.has_scope(Scope.AUDIT_READ)
-        if row.chapter_id is None
-        else viewer.has_chapter_scope(Scope.AUDIT_READ, row.chapter_id)
-    )
-    return AuditLogEntry.from_model(row) if allowed else None
+    entries outside any chapter): the node rule of graph/reads/chapter.py, in SQL."""
+    row = await context.loaders.readable("AuditLogEntry").load(key)
+    return AuditLogEntry.from_model(row) if row is not None else None
 
 
 async def affiliation_node(context: Context, key: int) -> Node | None:
