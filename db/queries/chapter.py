@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.driver import fetchrow
 from db.models import Chapter, Membership
 from db.queries.pagination import Ordering
 
@@ -136,12 +137,25 @@ async def get_join_target(
     return JoinTarget(bool(archived), join_policy, status)
 
 
+INSERT_MEMBERSHIP = """
+INSERT INTO memberships (chapter_id, engineer_id, role, status)
+VALUES ($1, $2, $3, $4)
+RETURNING id, since
+"""
+
+
 async def insert_membership(
     session: AsyncSession, chapter_id: int, engineer_id: int, role: str, status: str
 ) -> Membership:
-    """Add one membership and flush it: one INSERT whose RETURNING brings back its id and
-    server defaults (the mapper's eager defaults), so it needs no second read."""
-    row = Membership(chapter_id=chapter_id, engineer_id=engineer_id, role=role, status=status)
-    session.add(row)
-    await session.flush()
-    return row
+    """Add one membership: one INSERT on the session's driver connection (db.driver) whose
+    RETURNING brings back its id and server defaults, so it needs no second read. The row
+    returned is not in the session."""
+    row = await fetchrow(session, INSERT_MEMBERSHIP, chapter_id, engineer_id, role, status)
+    return Membership(
+        id=row[0],
+        chapter_id=chapter_id,
+        engineer_id=engineer_id,
+        role=role,
+        status=status,
+        since=row[1],
+    )
