@@ -12,12 +12,14 @@ span) like SQLAlchemy's statements.
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import instance_state
 
 from db.engine import StatementCounter
 
+Row = TypeVar("Row")
 Span = Callable[[str], AbstractContextManager[Any]]
 
 
@@ -34,20 +36,31 @@ def trace_statements(span: Span) -> None:
     _span = span
 
 
-async def driver(session: AsyncSession) -> Any:
-    """The asyncpg connection under `session`, inside its transaction (begun here if the
-    session has not sent a statement yet: SQLAlchemy's asyncpg adapter begins lazily).
+_CACHED = "braingain_driver"
+"""Where the session keeps (its transaction, the driver connection) for the next statement."""
+
+
+async def driver(session: AsyncSession, *, begin: bool = True) -> Any:
+    """The asyncpg connection under `session`, inside its transaction — begun here if the
+    session has not sent a statement yet (SQLAlchemy's asyncpg adapter begins lazily), unless
+    `begin` is False (a lone read: no BEGIN, no ROLLBACK).
 
     Pending ORM changes are flushed first, as `session.execute` would (autoflush), so a
-    statement sent here sees them and runs after them."""
+    statement sent here sees them and runs after them. The connection is remembered for the
+    session's transaction: a transaction keeps its connection until it ends."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    adapted: Any = raw.dbapi_connection
-    if getattr(adapted, "_transaction", True) is None:
+    transaction = session.get_transaction()
+    cached = session.info.get(_CACHED)
+    if cached is None or transaction is None or cached[0] is not transaction:
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        cached = (session.get_transaction(), raw.dbapi_connection, raw.driver_connection)
+        session.info[_CACHED] = cached
+    adapted: Any = cached[1]
+    if begin and getattr(adapted, "_transaction", True) is None:
         await adapted._start_transaction()
-    return raw.driver_connection
+    return cached[2]
 
 
 async def fetch(session: AsyncSession, sql: str, *arguments: Any) -> list[Any]:
@@ -76,3 +89,14 @@ async def execute(session: AsyncSession, sql: str, *arguments: Any) -> None:
         StatementCounter.note(sql)
     with _span(sql):
         await connection.execute(sql, *arguments)
+
+
+def in_session(session: AsyncSession, row: Row) -> Row:
+    """`row`, just inserted on the driver connection with every column set, registered in the
+    session exactly as a flush registers the rows it inserted: persistent, in the identity map,
+    later changes flushed as UPDATEs, and — new in this transaction — made transient again
+    (attributes kept) if the transaction rolls back. `_register_persistent` is the step of
+    SQLAlchemy's flush that does this (tests/http/test_subscriptions.py holds it to it)."""
+    session.add(row)
+    session.sync_session._register_persistent({instance_state(row)})
+    return row

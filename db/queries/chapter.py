@@ -5,16 +5,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     Select,
-    bindparam,
     or_,
     select,
     true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.driver import fetchrow
+from db.driver import fetchrow, in_session
 from db.models import Chapter, Membership
 from db.queries.pagination import Ordering
 
@@ -110,18 +108,14 @@ class JoinTarget:
     """The status of the engineer's membership of the chapter (locked); None: they hold none."""
 
 
-JOIN_TARGET = select(
-    Chapter.archived_at.is_not(None),
-    Chapter.join_policy,
-    select(Membership.status)
-    .where(
-        Membership.chapter_id == Chapter.id,
-        Membership.engineer_id == bindparam("engineer_id", type_=Integer),
-    )
-    .with_for_update()
-    .scalar_subquery(),
-).where(Chapter.id == bindparam("chapter_id", type_=Integer))
-"""Built once (with bound parameters): no statement construction or cache key per join."""
+JOIN_TARGET = """
+SELECT chapters.archived_at IS NOT NULL, chapters.join_policy,
+    (SELECT memberships.status FROM memberships
+     WHERE memberships.chapter_id = chapters.id AND memberships.engineer_id = $2
+     FOR UPDATE)
+FROM chapters WHERE chapters.id = $1
+"""
+"""On the session's driver connection (db.driver): no ORM work per join."""
 
 
 async def get_join_target(
@@ -129,8 +123,7 @@ async def get_join_target(
 ) -> JoinTarget | None:
     """The chapter and any membership the engineer holds in it (locked for the transaction),
     in one statement; None when there is no such chapter."""
-    parameters = {"chapter_id": chapter_id, "engineer_id": engineer_id}
-    row = (await session.execute(JOIN_TARGET, parameters)).first()
+    row = await fetchrow(session, JOIN_TARGET, chapter_id, engineer_id)
     if row is None:
         return None
     archived, join_policy, status = row
@@ -149,9 +142,9 @@ async def insert_membership(
 ) -> Membership:
     """Add one membership: one INSERT on the session's driver connection (db.driver) whose
     RETURNING brings back its id and server defaults, so it needs no second read. The row
-    returned is not in the session."""
+    returned is in the session as if loaded (changes to it are flushed as usual)."""
     row = await fetchrow(session, INSERT_MEMBERSHIP, chapter_id, engineer_id, role, status)
-    return Membership(
+    membership = Membership(
         id=row[0],
         chapter_id=chapter_id,
         engineer_id=engineer_id,
@@ -159,3 +152,4 @@ async def insert_membership(
         status=status,
         since=row[1],
     )
+    return in_session(session, membership)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from db.driver import fetchrow
+from db.driver import fetchrow, in_session
 from db.models import (
     Chapter,
     Engineer,
@@ -297,9 +297,9 @@ async def insert_post(
 ) -> ForumPost:
     """Add one reply: one INSERT on the session's driver connection (db.driver) whose
     RETURNING brings back its id and server defaults, so it needs no second read. The row
-    returned is not in the session (nothing of the ORM is needed to answer or to commit it)."""
+    returned is in the session as if loaded (changes to it are flushed as usual)."""
     key, created_at = await fetchrow(session, INSERT_POST, thread_id, author_id, body)
-    return ForumPost(
+    post = ForumPost(
         id=key,
         thread_id=thread_id,
         author_id=author_id,
@@ -309,3 +309,4 @@ async def insert_post(
         hidden=False,
         score=0,
     )
+    return in_session(session, post)
