@@ -163,7 +163,25 @@ mailed AS (
 SELECT id FROM inserted ORDER BY id
 """
 """Rows, live events and mails for every recipient in one statement; run on the session's
-driver connection (db.driver), its parameters in the order of `_FAN_OUT_PARAMETERS`."""
+driver connection (db.driver), its parameters in the order of FAN_OUT_PARAMETERS."""
+FAN_OUT_PARAMETERS = (
+    "recipients",
+    "kind",
+    "default_channel",
+    "opportunity_id",
+    "application_id",
+    "engagement_id",
+    "thread_id",
+    "post_id",
+    "chapter_id",
+    "event_id",
+    "announcement_id",
+    "actor_id",
+    "payload",
+    "subject",
+    "body",
+)
+"""What $1, $2, … of _FAN_OUT stand for (bench/baseline_writes.py sends it too)."""
 
 
 class NotificationErrorCode(enum.Enum):
