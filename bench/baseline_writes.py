@@ -320,6 +320,9 @@ async def _notify_reply(
         "payload": orjson.dumps(payload).decode(),
         "subject": line[:200],
         "body": line + f"\n\n{excerpt}" + MAIL_FOOTER,
+        "then_topic": None,  # the thread's event goes in its own statement (PUBLISH_REPLY)
+        "then_ids": None,
+        "then_change": None,
     }
     await connection.execute(REPLY_NOTIFICATION, *[values[name] for name in FAN_OUT_PARAMETERS])
 

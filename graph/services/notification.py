@@ -22,6 +22,7 @@ from db.enums import GlobalRole, NotificationChannel, NotificationKind
 from db.models import Account, Affiliation, Notification, NotificationPreference
 from graph.auth.viewer import Viewer
 from graph.services.problems import reject
+from graph.subscriptions.events import Event, publish
 
 DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.APPLICATION_RECEIVED: NotificationChannel.EMAIL,
@@ -153,6 +154,13 @@ published AS (
     INSERT INTO live_events (topic, ids, change)
     SELECT 'notifications:' || i.recipient_id, jsonb_build_object('notification', i.id), $2
     FROM inserted i ORDER BY i.id
+    RETURNING id
+),
+then_published AS (
+    INSERT INTO live_events (topic, ids, change)
+    SELECT CAST($16 AS text), CAST($17 AS jsonb), CAST($18 AS text)
+    FROM (SELECT count(*) FROM published) AS after_the_notifications
+    WHERE CAST($16 AS text) IS NOT NULL
 ),
 mailed AS (
     INSERT INTO outbox_emails (recipient, subject, body)
@@ -180,8 +188,12 @@ FAN_OUT_PARAMETERS = (
     "payload",
     "subject",
     "body",
+    "then_topic",
+    "then_ids",
+    "then_change",
 )
-"""What $1, $2, … of _FAN_OUT stand for (bench/baseline_writes.py sends it too)."""
+"""What $1, $2, … of _FAN_OUT stand for (bench/baseline_writes.py sends it too). The last
+three are an event to publish after the notifications' own (`notify(then=…)`), or NULLs."""
 
 
 class NotificationErrorCode(enum.Enum):
@@ -213,12 +225,20 @@ async def notify(
     announcement_id: int | None = None,
     actor_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    then: Event | None = None,
 ) -> list[int]:
     """Notify each distinct recipient (None skipped) as they chose for `kind`, in the caller's
-    transaction; returns the ids of the rows written (none for those who chose NONE)."""
+    transaction; returns the ids of the rows written (none for those who chose NONE).
+
+    `then` is published after the notifications' own events, in the same statement — or alone
+    (graph.subscriptions.events.publish) when there is nobody to notify."""
     distinct = sorted({r for r in recipients if r is not None})
     if not distinct:
+        if then is not None:
+            await publish(session, then)
         return []
+    if then is not None:
+        then.encode()  # refuse what NOTIFY would refuse, before anything is written
     body = dict(payload or {})
     line = summary_of(kind, body)
     text_body = line + (f"\n\n{body['excerpt']}" if body.get("excerpt") else "") + MAIL_FOOTER
@@ -240,6 +260,9 @@ async def notify(
         json.dumps(body),
         line[:200],
         text_body,
+        then.topic if then is not None else None,
+        json.dumps(then.ids, separators=(",", ":")) if then is not None else None,
+        then.change if then is not None else None,
     )
     return [row[0] for row in rows]
 
