@@ -7,9 +7,10 @@ it, the budget lifted) and answers `--requests` signed-in forumPostCreate and ch
 requests one at a time through httpx's ASGI transport, and for comparison a signed-in and an
 anonymous Q1 read (bench/compiled.py). It prints:
 
-- the SQL statements of one request of each, in order (SQLAlchemy's; the compiled path's
-  payload read runs on the same connection through the driver and is not among them — one
-  more statement when compiled reads are on; nor is the rate budget's spend on its own pool);
+- the SQL statements of one request of each, in order (SQLAlchemy's and those sent through
+  db.driver on the session's connection; the compiled path's payload read runs on the same
+  connection and is not among them — one more statement when compiled reads are on; nor is
+  the rate budget's spend on its own pool);
 - a sampling profile (a thread reading the main thread's stack every ~0.5 ms; py-spy is not
   installed): the share of busy samples by the library of the innermost frame, and inclusive
   shares for the stages of a request (authentication, the resolver, the payload read, the
@@ -178,8 +179,8 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                     )
                     assert _succeeded(name, response.content), response.content[:300]
                     print(
-                        f"\n{name}: {counter.count} SQLAlchemy statements (BEGIN/COMMIT and "
-                        "savepoints not counted)"
+                        f"\n{name}: {counter.count} statements, SQLAlchemy's and db.driver's "
+                        "(BEGIN/COMMIT and savepoints not counted)"
                     )
                     for statement in counter.statements:
                         print("   ", " ".join(statement.split())[:150])
