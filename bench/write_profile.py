@@ -1,6 +1,6 @@
 """Where a mutation's time goes in our server: statements sent, and sampled CPU by library.
 
-    python -m bench.write_profile --requests 300 --compiled 1
+    python -m bench.write_profile --requests 300 --compiled 1 [--no-sample]
 
 The app runs in-process (graph.app.create_app, production settings as bench/writes.py runs
 it, the budget lifted) and answers `--requests` signed-in forumPostCreate and chapterJoin
@@ -186,14 +186,16 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                         print("   ", " ".join(statement.split())[:150])
                     sampler = Sampler(threading.get_ident())
                     began, cpu = time.perf_counter(), time.process_time()
-                    sampler.start()
+                    if arguments.sample:
+                        sampler.start()
                     for item in items[1:]:
                         response = await client.post(
                             "/graphql", content=item.body, headers=_headers(item)
                         )
                         assert _succeeded(name, response.content), response.content[:300]
-                    sampler.running = False
-                    sampler.join()
+                    if arguments.sample:
+                        sampler.running = False
+                        sampler.join()
                     count = len(items) - 1
                     elapsed = (time.perf_counter() - began) / count * 1e3
                     spent = (time.process_time() - cpu) / count * 1e3
@@ -201,6 +203,8 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                         f"  {count} requests one at a time: {elapsed:.1f} ms each, "
                         f"{spent:.1f} ms CPU of this process (client included)"
                     )
+                    if not arguments.sample:
+                        continue
                     busy = sampler.busy or 1
                     print(
                         f"  server samples {sampler.busy}, waiting {sampler.idle}, client and "
@@ -238,6 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--compiled", choices=["0", "1"], default="1")
+    parser.add_argument(
+        "--no-sample",
+        dest="sample",
+        action="store_false",
+        help="no sampler thread: the CPU per request without its overhead (no profile printed)",
+    )
     arguments = parser.parse_args(argv)
     os.environ.update(
         DATABASE_URL=arguments.database_url,
@@ -249,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     watermark = Watermark(arguments.database_url)
     asyncio.run(watermark.take())
-    sys.setswitchinterval(0.0002)  # let the sampler in while the main thread runs Python
+    if arguments.sample:
+        sys.setswitchinterval(0.0002)  # let the sampler in while the main thread runs Python
     try:
         asyncio.run(_profile(arguments.database_url, arguments))
     finally:
