@@ -52,7 +52,7 @@ from joserfc.jwt import JWTClaimsRegistry
 from bench.baseline import Receive, Scope, Send, database_url, respond
 from graph.chapters import load_registry
 from graph.services.forum_writing import EXCERPT_MAX
-from graph.services.notification import _FAN_OUT, MAIL_FOOTER
+from graph.services.notification import _FAN_OUT, FAN_OUT_PARAMETERS, MAIL_FOOTER
 
 ALGORITHM = "ES256"
 ACCEPTED_TYPES = {"at+jwt", "application/at+jwt"}
@@ -293,7 +293,7 @@ class Viewer:
 Handler = Callable[["WritesApp", Claims, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
-REPLY_NOTIFICATION = str(_FAN_OUT)
+REPLY_NOTIFICATION = _FAN_OUT
 """graph.services.notification's one fan-out statement (preferences, row, live event, mail)."""
 
 
@@ -304,7 +304,6 @@ async def _notify_reply(
     excerpt = body if len(body) <= EXCERPT_MAX else body[: EXCERPT_MAX - 1] + "…"
     line = f"@{row['handle']} replied to your thread “{row['title']}”"
     payload = {"summary": line, "excerpt": excerpt}
-    sql, names = _positional(REPLY_NOTIFICATION)
     values = {
         "default_channel": "EMAIL_DIGEST",
         "recipients": [row["thread_author"]],
@@ -321,21 +320,11 @@ async def _notify_reply(
         "payload": orjson.dumps(payload).decode(),
         "subject": line[:200],
         "body": line + f"\n\n{excerpt}" + MAIL_FOOTER,
+        "then_topic": None,  # the thread's event goes in its own statement (PUBLISH_REPLY)
+        "then_ids": None,
+        "then_change": None,
     }
-    await connection.execute(sql, *[values[name] for name in names])
-
-
-def _positional(sql: str) -> tuple[str, list[str]]:
-    """`:name` parameters as asyncpg's `$n`, in order of first use."""
-    names: list[str] = []
-
-    def number(match: Any) -> str:
-        name = match.group(1)
-        if name not in names:
-            names.append(name)
-        return f"${names.index(name) + 1}"
-
-    return re.sub(r"(?<!:):([a-z_]+)", number, sql), names
+    await connection.execute(REPLY_NOTIFICATION, *[values[name] for name in FAN_OUT_PARAMETERS])
 
 
 async def forum_post_create(app: "WritesApp", claims: Claims, variables: dict[str, Any]) -> Any:

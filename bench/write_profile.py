@@ -1,15 +1,16 @@
 """Where a mutation's time goes in our server: statements sent, and sampled CPU by library.
 
-    python -m bench.write_profile --requests 300 --compiled 1
+    python -m bench.write_profile --requests 300 --compiled 1 [--no-sample]
 
 The app runs in-process (graph.app.create_app, production settings as bench/writes.py runs
 it, the budget lifted) and answers `--requests` signed-in forumPostCreate and chapterJoin
 requests one at a time through httpx's ASGI transport, and for comparison a signed-in and an
 anonymous Q1 read (bench/compiled.py). It prints:
 
-- the SQL statements of one request of each, in order (SQLAlchemy's; the compiled path's
-  payload read runs on the same connection through the driver and is not among them — one
-  more statement when compiled reads are on; nor is the rate budget's spend on its own pool);
+- the SQL statements of one request of each, in order (SQLAlchemy's and those sent through
+  db.driver on the session's connection; the compiled path's payload read runs on the same
+  connection and is not among them — one more statement when compiled reads are on; nor is
+  the rate budget's spend on its own pool);
 - a sampling profile (a thread reading the main thread's stack every ~0.5 ms; py-spy is not
   installed): the share of busy samples by the library of the innermost frame, and inclusive
   shares for the stages of a request (authentication, the resolver, the payload read, the
@@ -178,21 +179,23 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                     )
                     assert _succeeded(name, response.content), response.content[:300]
                     print(
-                        f"\n{name}: {counter.count} SQLAlchemy statements (BEGIN/COMMIT and "
-                        "savepoints not counted)"
+                        f"\n{name}: {counter.count} statements, SQLAlchemy's and db.driver's "
+                        "(BEGIN/COMMIT and savepoints not counted)"
                     )
                     for statement in counter.statements:
                         print("   ", " ".join(statement.split())[:150])
                     sampler = Sampler(threading.get_ident())
                     began, cpu = time.perf_counter(), time.process_time()
-                    sampler.start()
+                    if arguments.sample:
+                        sampler.start()
                     for item in items[1:]:
                         response = await client.post(
                             "/graphql", content=item.body, headers=_headers(item)
                         )
                         assert _succeeded(name, response.content), response.content[:300]
-                    sampler.running = False
-                    sampler.join()
+                    if arguments.sample:
+                        sampler.running = False
+                        sampler.join()
                     count = len(items) - 1
                     elapsed = (time.perf_counter() - began) / count * 1e3
                     spent = (time.process_time() - cpu) / count * 1e3
@@ -200,6 +203,8 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                         f"  {count} requests one at a time: {elapsed:.1f} ms each, "
                         f"{spent:.1f} ms CPU of this process (client included)"
                     )
+                    if not arguments.sample:
+                        continue
                     busy = sampler.busy or 1
                     print(
                         f"  server samples {sampler.busy}, waiting {sampler.idle}, client and "
@@ -237,6 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--compiled", choices=["0", "1"], default="1")
+    parser.add_argument(
+        "--no-sample",
+        dest="sample",
+        action="store_false",
+        help="no sampler thread: the CPU per request without its overhead (no profile printed)",
+    )
     arguments = parser.parse_args(argv)
     os.environ.update(
         DATABASE_URL=arguments.database_url,
@@ -248,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     watermark = Watermark(arguments.database_url)
     asyncio.run(watermark.take())
-    sys.setswitchinterval(0.0002)  # let the sampler in while the main thread runs Python
+    if arguments.sample:
+        sys.setswitchinterval(0.0002)  # let the sampler in while the main thread runs Python
     try:
         asyncio.run(_profile(arguments.database_url, arguments))
     finally:

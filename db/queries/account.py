@@ -1,13 +1,16 @@
 """SELECTs for accounts, emailed tokens, login attempts and the viewer's roles."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Select, column, exists, func, select, text
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.driver import fetchrow
 from db.enums import MembershipStatus
 from db.models import Account, AccountToken, Chapter, Engineer, LoginAttempt, Membership
 from db.queries import oauth
@@ -78,12 +81,19 @@ def _standing_unless_revoked(*, client: bool, family: bool) -> Select[tuple[Any,
     return select(revoked, standing.c.institution_id, standing.c.global_role, standing.c.roles)
 
 
+def _on_driver(statement: Select[tuple[Any, ...]]) -> tuple[str, tuple[str, ...]]:
+    """The statement as asyncpg takes it ($n parameters) and the names of its parameters."""
+    compiled = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+    return compiled.string, tuple(compiled.positiontup or ())
+
+
 _STANDING_UNLESS_REVOKED = {
-    (client, family): _standing_unless_revoked(client=client, family=family)
+    (client, family): _on_driver(_standing_unless_revoked(client=client, family=family))
     for client in (False, True)
     for family in (False, True)
 }
-"""By which parts the token has, built once."""
+"""By which parts the token has, built and compiled once; run on the session's driver
+connection (db.driver): it is on every signed-in request's path."""
 
 
 async def engineer_standing_unless_revoked(
@@ -96,12 +106,15 @@ async def engineer_standing_unless_revoked(
     """Whether the token was revoked (oauth.access_token_revoked) and the engineer's standing
     (engineer_standing), in one statement; None when the engineer does not exist (revocation
     then unread)."""
-    stmt = _STANDING_UNLESS_REVOKED[client_id is not None, family_id is not None]
+    sql, names = _STANDING_UNLESS_REVOKED[client_id is not None, family_id is not None]
     parameters = oauth.revocation_parameters(jti, family_id, client_id)
-    row = (await session.execute(stmt, {**parameters, "engineer_id": engineer_id})).first()
+    parameters["engineer_id"] = engineer_id
+    row = await fetchrow(session, sql, *[parameters[name] for name in names])
     if row is None:
         return None
     flag, institution_id, global_role, roles = row
+    if isinstance(roles, str):  # json as text (a connection without SQLAlchemy's json codec)
+        roles = json.loads(roles)
     return bool(flag), (
         institution_id,
         global_role,

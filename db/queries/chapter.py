@@ -5,15 +5,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     Select,
-    bindparam,
     or_,
     select,
     true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.driver import fetchrow, in_session
 from db.models import Chapter, Membership
 from db.queries.pagination import Ordering
 
@@ -107,41 +106,102 @@ class JoinTarget:
     join_policy: str
     existing_status: str | None
     """The status of the engineer's membership of the chapter (locked); None: they hold none."""
+    joined: Membership | None = None
+    """The membership the same statement inserted (see get_join_target); None: none."""
 
 
-JOIN_TARGET = select(
-    Chapter.archived_at.is_not(None),
-    Chapter.join_policy,
-    select(Membership.status)
-    .where(
-        Membership.chapter_id == Chapter.id,
-        Membership.engineer_id == bindparam("engineer_id", type_=Integer),
-    )
-    .with_for_update()
-    .scalar_subquery(),
-).where(Chapter.id == bindparam("chapter_id", type_=Integer))
-"""Built once (with bound parameters): no statement construction or cache key per join."""
+JOIN_TARGET = """
+WITH target AS MATERIALIZED (
+    SELECT chapters.id, chapters.archived_at IS NOT NULL AS archived, chapters.join_policy,
+        (SELECT memberships.status FROM memberships
+         WHERE memberships.chapter_id = chapters.id AND memberships.engineer_id = $2
+         FOR UPDATE) AS existing
+    FROM chapters WHERE chapters.id = $1
+),
+joined AS (
+    INSERT INTO memberships (chapter_id, engineer_id, role, status)
+    SELECT target.id, $2, $3, CASE WHEN target.join_policy = $5 THEN $6 ELSE $7 END
+    FROM target
+    WHERE $4 AND NOT target.archived AND target.join_policy <> $8 AND target.existing IS NULL
+    RETURNING id, status, since
+)
+SELECT target.archived, target.join_policy, target.existing, joined.id, joined.status,
+    joined.since
+FROM target LEFT JOIN joined ON true
+"""
+"""The chapter, the engineer's membership there (locked) and — when `insert` is asked and the
+chapter is live, not invitation-only and they hold none — their new membership, in one
+statement on the session's driver connection (db.driver)."""
 
 
 async def get_join_target(
-    session: AsyncSession, chapter_id: int, engineer_id: int
+    session: AsyncSession,
+    chapter_id: int,
+    engineer_id: int,
+    *,
+    insert: bool = False,
+    role: str = "member",
+    policies: tuple[str, str, str, str] = ("", "", "", ""),
 ) -> JoinTarget | None:
     """The chapter and any membership the engineer holds in it (locked for the transaction),
-    in one statement; None when there is no such chapter."""
-    parameters = {"chapter_id": chapter_id, "engineer_id": engineer_id}
-    row = (await session.execute(JOIN_TARGET, parameters)).first()
+    in one statement; None when there is no such chapter.
+
+    With `insert`, the same statement adds the membership (`role`) when the chapter is not
+    archived, its join policy is not `policies[3]` and the engineer holds none: status
+    `policies[1]` when the policy is `policies[0]`, else `policies[2]` (the caller's rules
+    decide; a refusal rolls the row back with the transaction)."""
+    open_policy, open_status, other_status, invite_policy = policies
+    row = await fetchrow(
+        session,
+        JOIN_TARGET,
+        chapter_id,
+        engineer_id,
+        role,
+        insert,
+        open_policy,
+        open_status,
+        other_status,
+        invite_policy,
+    )
     if row is None:
         return None
-    archived, join_policy, status = row
-    return JoinTarget(bool(archived), join_policy, status)
+    archived, join_policy, status, key, joined_status, since = row
+    joined = None
+    if key is not None:
+        joined = in_session(
+            session,
+            Membership(
+                id=key,
+                chapter_id=chapter_id,
+                engineer_id=engineer_id,
+                role=role,
+                status=joined_status,
+                since=since,
+            ),
+        )
+    return JoinTarget(bool(archived), join_policy, status, joined)
+
+
+INSERT_MEMBERSHIP = """
+INSERT INTO memberships (chapter_id, engineer_id, role, status)
+VALUES ($1, $2, $3, $4)
+RETURNING id, since
+"""
 
 
 async def insert_membership(
     session: AsyncSession, chapter_id: int, engineer_id: int, role: str, status: str
 ) -> Membership:
-    """Add one membership and flush it: one INSERT whose RETURNING brings back its id and
-    server defaults (the mapper's eager defaults), so it needs no second read."""
-    row = Membership(chapter_id=chapter_id, engineer_id=engineer_id, role=role, status=status)
-    session.add(row)
-    await session.flush()
-    return row
+    """Add one membership: one INSERT on the session's driver connection (db.driver) whose
+    RETURNING brings back its id and server defaults, so it needs no second read. The row
+    returned is in the session as if loaded (changes to it are flushed as usual)."""
+    row = await fetchrow(session, INSERT_MEMBERSHIP, chapter_id, engineer_id, role, status)
+    membership = Membership(
+        id=row[0],
+        chapter_id=chapter_id,
+        engineer_id=engineer_id,
+        role=role,
+        status=status,
+        since=row[1],
+    )
+    return in_session(session, membership)

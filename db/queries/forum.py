@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db.driver import fetchrow, in_session
 from db.models import (
     Chapter,
     Engineer,
@@ -284,12 +285,28 @@ async def get_reply_target(
     )
 
 
+INSERT_POST = """
+INSERT INTO forum_posts (thread_id, author_id, body, edited_at, hidden, score)
+VALUES ($1, $2, $3, NULL, false, 0)
+RETURNING id, created_at
+"""
+
+
 async def insert_post(
     session: AsyncSession, thread_id: int, author_id: int, body: str
 ) -> ForumPost:
-    """Add one reply and flush it: one INSERT whose RETURNING brings back its id and server
-    defaults (the mapper's eager defaults), so it needs no second read."""
-    post = ForumPost(thread_id=thread_id, author_id=author_id, body=body)
-    session.add(post)
-    await session.flush()
-    return post
+    """Add one reply: one INSERT on the session's driver connection (db.driver) whose
+    RETURNING brings back its id and server defaults, so it needs no second read. The row
+    returned is in the session as if loaded (changes to it are flushed as usual)."""
+    key, created_at = await fetchrow(session, INSERT_POST, thread_id, author_id, body)
+    post = ForumPost(
+        id=key,
+        thread_id=thread_id,
+        author_id=author_id,
+        body=body,
+        created_at=created_at,
+        edited_at=None,
+        hidden=False,
+        score=0,
+    )
+    return in_session(session, post)

@@ -58,3 +58,34 @@ async def prune(connection: Any, idle_seconds: float) -> int:
     """Forget buckets untouched for `idle_seconds` (by then they have drained to empty)."""
     status: str = await connection.execute(PRUNE, float(idle_seconds))
     return int(status.split()[-1])
+
+
+# Several refunds in one statement (keys distinct): each bucket drains to now, then gives
+# `points` back (never below zero). Rows are locked in key order first, so two workers'
+# batches over the same keys cannot deadlock; a key without a row is a full bucket already.
+REFUND_MANY = """
+WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS now),
+given AS (
+    SELECT * FROM unnest($1::text[], $2::double precision[], $3::double precision[])
+        AS g(key, points, rate)
+),
+locked AS MATERIALIZED (
+    SELECT bucket.key FROM rate_budgets AS bucket
+    WHERE bucket.key = ANY($1::text[]) ORDER BY bucket.key FOR UPDATE
+)
+UPDATE rate_budgets AS bucket
+SET level = greatest(0, greatest(0, bucket.level - greatest(0, extract(epoch FROM clock.now
+        - bucket.updated_at)::double precision) * g.rate) - g.points),
+    updated_at = clock.now
+FROM given AS g, clock
+WHERE bucket.key = g.key AND bucket.key IN (SELECT key FROM locked)
+"""
+
+
+async def refund_many(connection: Any, refunds: list[tuple[str, float, float]]) -> None:
+    """Give `points` back to each `key`'s bucket draining at `rate`: (key, points, rate),
+    keys distinct; one statement."""
+    keys = [key for key, _, _ in refunds]
+    points = [float(amount) for _, amount, _ in refunds]
+    rates = [float(rate) for _, _, rate in refunds]
+    await connection.execute(REFUND_MANY, keys, points, rates)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, Undefined
 
+from db.driver import driver
 from graph.compiler import consent
 from graph.compiler.mapping import NODE_TYPES
 from graph.compiler.operation import CompiledQueries, PreparedOperation
@@ -135,11 +136,7 @@ class CompiledObjects:
         if statement is None or statement.residual is not None or statement.python is not None:
             return Undefined
         async with context.database.session() as session:
-            connection = await session.connection()
-            raw = await connection.get_raw_connection()
-            driver = raw.driver_connection
-            assert driver is not None
-            text = await statement.run(driver)
+            text = await statement.run(await driver(session, begin=False))
         if statement.consent:
             data, reads = consent.split(statement, text)
             for read, fields in reads.items():  # logged with strawberry's reads, at its end

@@ -5,8 +5,8 @@ every request of one client updates the same row. For buckets that refill fast e
 that the bottleneck, a worker takes a *lease*: it spends `cost + chunk` points in the shared
 store at once and keeps the chunk in memory; the next operations of that client on this worker
 are charged from the lease and their refunds go back into it, with no statement at all. A lease
-untouched for `idle_seconds` is given back to the shared store (a negative spend), as are all
-leases on close.
+untouched for `idle_seconds` is given back to the shared store (a negative spend; those of one
+pass in one statement when the store can), as are all leases on close.
 
 Guarantees: the shared store never admits more than the bucket holds (a lease is points already
 spent there), so across workers a client can never overdraw its budget. The price is early
@@ -20,11 +20,15 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from graph.extensions.budget import BucketState, BudgetStore, BudgetStoreUnavailable
 
 logger = logging.getLogger(__name__)
+
+RefundMany = Callable[[list[tuple[str, float, int, float]]], Awaitable[None]]
+"""A shared store's optional `refund_many`: (key, points, capacity, restore rate) at once."""
 
 CHUNK_SECONDS = 0.5
 """A lease holds what the bucket restores in this long…"""
@@ -121,13 +125,37 @@ class LeasedBudgetStore:
             self.returning = asyncio.create_task(self._return_idle_leases())
 
     async def _return_idle_leases(self) -> None:
-        """Give idle leases back, until there are none left."""
+        """Give idle leases back, until there are none left (all of a pass in one statement
+        when the shared store can refund several buckets at once)."""
         while self.leases:
             await asyncio.sleep(self.idle_seconds / 2)
             cutoff = time.monotonic() - self.idle_seconds
-            for key, lease in list(self.leases.items()):
-                if lease.used_at <= cutoff and not lease.lock.locked():
-                    await self._give_back(key, lease)
+            idle = [
+                (key, lease)
+                for key, lease in self.leases.items()
+                if lease.used_at <= cutoff and not lease.lock.locked()
+            ]
+            await self._give_back_all(idle)
+
+    async def _give_back_all(self, leases: list[tuple[str, Lease]]) -> None:
+        refund_many: RefundMany | None = getattr(self.shared, "refund_many", None)
+        if refund_many is None:
+            for key, lease in leases:
+                await self._give_back(key, lease)
+            return
+        refunds: list[tuple[str, float, int, float]] = []
+        for key, lease in leases:
+            points, lease.points = lease.points, 0.0
+            if self.leases.get(key) is lease:
+                del self.leases[key]
+            if points > 0:
+                refunds.append((key, points, lease.capacity, lease.restore_rate))
+        if not refunds:
+            return
+        try:
+            await refund_many(refunds)
+        except BudgetStoreUnavailable:
+            logger.warning("returning the leased budget points of %d buckets failed", len(refunds))
 
     async def _give_back(self, key: str, lease: Lease) -> None:
         points, lease.points = lease.points, 0.0
@@ -151,5 +179,4 @@ class LeasedBudgetStore:
             self.returning.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.returning
-        for key, lease in list(self.leases.items()):
-            await self._give_back(key, lease)
+        await self._give_back_all(list(self.leases.items()))

@@ -63,6 +63,19 @@ class PostgresBudgetStore:
         wait = 0.0 if spent.allowed else (cost - available) / restore_rate
         return BucketState(spent.allowed, available, wait, capacity, restore_rate)
 
+    async def refund_many(self, refunds: list[tuple[str, float, int, float]]) -> None:
+        """Give points back to several buckets in one statement: (key, points, capacity,
+        restore rate), keys distinct (a lease store returning its idle leases)."""
+        if not refunds:
+            return
+        rows = [(self.prefix + key, points, rate) for key, points, _, rate in refunds]
+        try:
+            pool = self.pool or await self._open()
+            async with pool.acquire() as connection:
+                await rate_budget.refund_many(connection, rows)
+        except FAILURES as error:
+            raise BudgetStoreUnavailable(str(error) or type(error).__name__) from error
+
     async def close(self) -> None:
         """Stop pruning and close the pool."""
         if self.pruning is not None:

@@ -10,7 +10,8 @@ from opentelemetry.trace import Status, StatusCode
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from graph.observability.tracing import start_statement_span
+from db.driver import trace_statements
+from graph.observability.tracing import start_statement_span, statement_span
 
 SPAN_KEY = "_braingain_span"
 """Where a statement's open span waits on its execution context until the cursor returns."""
@@ -46,6 +47,7 @@ def _handle_error(exception_context: Any) -> None:
 
 def instrument_sql() -> None:
     """Listen to every Engine's statements (once per process)."""
+    trace_statements(statement_span)  # statements sent on the driver connection (db.driver)
     if not event.contains(Engine, "before_cursor_execute", _before_cursor_execute):
         event.listen(Engine, "before_cursor_execute", _before_cursor_execute)
         event.listen(Engine, "after_cursor_execute", _after_cursor_execute)

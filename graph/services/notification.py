@@ -13,14 +13,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, false, func, select, text, update
+from sqlalchemy import ColumnElement, delete, false, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.driver import fetch
 from db.enums import GlobalRole, NotificationChannel, NotificationKind
 from db.models import Account, Affiliation, Notification, NotificationPreference
 from graph.auth.viewer import Viewer
 from graph.services.problems import reject
+from graph.subscriptions.events import Event, publish
 
 DEFAULT_CHANNELS: dict[NotificationKind, NotificationChannel] = {
     NotificationKind.APPLICATION_RECEIVED: NotificationChannel.EMAIL,
@@ -129,21 +131,20 @@ MAIL_FOOTER = (
     "notificationPreferencesUpdate (in-app, email, a digest, or not at all)."
 )
 
-_FAN_OUT = text(
-    """
+_FAN_OUT = """
 WITH chosen AS (
-    SELECT r.id AS recipient_id, COALESCE(p.channel, :default_channel) AS channel
-    FROM unnest(CAST(:recipients AS int[])) AS r(id)
+    SELECT r.id AS recipient_id, COALESCE(p.channel, $3) AS channel
+    FROM unnest(CAST($1 AS int[])) AS r(id)
     JOIN engineers e ON e.id = r.id
-    LEFT JOIN notification_preferences p ON p.engineer_id = r.id AND p.kind = :kind
+    LEFT JOIN notification_preferences p ON p.engineer_id = r.id AND p.kind = $2
 ),
 inserted AS (
     INSERT INTO notifications (recipient_id, kind, opportunity_id, application_id,
         engagement_id, thread_id, post_id, chapter_id, event_id, announcement_id, actor_id,
         payload, digest_pending)
-    SELECT c.recipient_id, :kind, :opportunity_id, :application_id, :engagement_id,
-        :thread_id, :post_id, :chapter_id, :event_id, :announcement_id, :actor_id,
-        CAST(:payload AS jsonb),
+    SELECT c.recipient_id, $2, $4, $5, $6,
+        $7, $8, $9, $10, $11, $12,
+        CAST($13 AS jsonb),
         c.channel = 'EMAIL_DIGEST'
     FROM chosen c WHERE c.channel <> 'NONE'
     ORDER BY c.recipient_id
@@ -151,18 +152,48 @@ inserted AS (
 ),
 published AS (
     INSERT INTO live_events (topic, ids, change)
-    SELECT 'notifications:' || i.recipient_id, jsonb_build_object('notification', i.id), :kind
+    SELECT 'notifications:' || i.recipient_id, jsonb_build_object('notification', i.id), $2
     FROM inserted i ORDER BY i.id
+    RETURNING id
+),
+then_published AS (
+    INSERT INTO live_events (topic, ids, change)
+    SELECT CAST($16 AS text), CAST($17 AS jsonb), CAST($18 AS text)
+    FROM (SELECT count(*) FROM published) AS after_the_notifications
+    WHERE CAST($16 AS text) IS NOT NULL
 ),
 mailed AS (
     INSERT INTO outbox_emails (recipient, subject, body)
-    SELECT a.email, :subject, :body
+    SELECT a.email, $14, $15
     FROM chosen c JOIN accounts a ON a.engineer_id = c.recipient_id
     WHERE c.channel = 'EMAIL' AND a.email_verified_at IS NOT NULL
 )
 SELECT id FROM inserted ORDER BY id
 """
+"""Rows, live events and mails for every recipient in one statement; run on the session's
+driver connection (db.driver), its parameters in the order of FAN_OUT_PARAMETERS."""
+FAN_OUT_PARAMETERS = (
+    "recipients",
+    "kind",
+    "default_channel",
+    "opportunity_id",
+    "application_id",
+    "engagement_id",
+    "thread_id",
+    "post_id",
+    "chapter_id",
+    "event_id",
+    "announcement_id",
+    "actor_id",
+    "payload",
+    "subject",
+    "body",
+    "then_topic",
+    "then_ids",
+    "then_change",
 )
+"""What $1, $2, … of _FAN_OUT stand for (bench/baseline_writes.py sends it too). The last
+three are an event to publish after the notifications' own (`notify(then=…)`), or NULLs."""
 
 
 class NotificationErrorCode(enum.Enum):
@@ -194,37 +225,46 @@ async def notify(
     announcement_id: int | None = None,
     actor_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    then: Event | None = None,
 ) -> list[int]:
     """Notify each distinct recipient (None skipped) as they chose for `kind`, in the caller's
-    transaction; returns the ids of the rows written (none for those who chose NONE)."""
+    transaction; returns the ids of the rows written (none for those who chose NONE).
+
+    `then` is published after the notifications' own events, in the same statement — or alone
+    (graph.subscriptions.events.publish) when there is nobody to notify."""
     distinct = sorted({r for r in recipients if r is not None})
     if not distinct:
+        if then is not None:
+            await publish(session, then)
         return []
-    await session.flush()
+    if then is not None:
+        then.encode()  # refuse what NOTIFY would refuse, before anything is written
     body = dict(payload or {})
     line = summary_of(kind, body)
     text_body = line + (f"\n\n{body['excerpt']}" if body.get("excerpt") else "") + MAIL_FOOTER
-    result = await session.execute(
+    rows = await fetch(
+        session,
         _FAN_OUT,
-        {
-            "recipients": distinct,
-            "kind": kind.value,
-            "default_channel": DEFAULT_CHANNELS[kind].value,
-            "opportunity_id": opportunity_id,
-            "application_id": application_id,
-            "engagement_id": engagement_id,
-            "thread_id": thread_id,
-            "post_id": post_id,
-            "chapter_id": chapter_id,
-            "event_id": event_id,
-            "announcement_id": announcement_id,
-            "actor_id": actor_id,
-            "payload": json.dumps(body),
-            "subject": line[:200],
-            "body": text_body,
-        },
+        distinct,
+        kind.value,
+        DEFAULT_CHANNELS[kind].value,
+        opportunity_id,
+        application_id,
+        engagement_id,
+        thread_id,
+        post_id,
+        chapter_id,
+        event_id,
+        announcement_id,
+        actor_id,
+        json.dumps(body),
+        line[:200],
+        text_body,
+        then.topic if then is not None else None,
+        json.dumps(then.ids, separators=(",", ":")) if then is not None else None,
+        then.change if then is not None else None,
     )
-    return list(result.scalars())
+    return [row[0] for row in rows]
 
 
 def own_notifications(viewer: Viewer) -> ColumnElement[bool]:

@@ -10,9 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.driver import execute
 from db.models import LiveEvent
 from graph.errors import BadUserInput
 
@@ -148,21 +149,16 @@ def event_changed(event_id: int, change: str, registration_id: int | None = None
     return Event(event_topic(event_id), ids, change=change)
 
 
-_PUBLISH = insert(LiveEvent).values(
-    topic=bindparam("topic", type_=LiveEvent.__table__.c.topic.type),
-    ids=bindparam("ids", type_=LiveEvent.__table__.c.ids.type),
-    change=bindparam("change", type_=LiveEvent.__table__.c.change.type),
-)
-"""Built once: no statement construction or cache key per event."""
+_PUBLISH = "INSERT INTO live_events (topic, ids, change) VALUES ($1, $2, $3)"
+"""One row; run on the session's driver connection (db.driver): no ORM work per event."""
 
 
 async def publish(session: AsyncSession, event: Event) -> None:
     """Store the event in the session's transaction; its trigger NOTIFYs it on commit (never
     if the transaction rolls back)."""
     event.encode()  # refuse what NOTIFY would refuse, before anything is written
-    await session.execute(
-        _PUBLISH, {"topic": event.topic, "ids": event.ids, "change": event.change}
-    )
+    ids = json.dumps(event.ids, separators=(",", ":"))
+    await execute(session, _PUBLISH, event.topic, ids, event.change)
 
 
 async def publish_all(session: AsyncSession, events: list[Event]) -> None:

@@ -14,6 +14,7 @@ from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
 from graph.ids import encode_id
 from graph.services.notification import notify
+from graph.subscriptions.events import POST_ADDED, forum_thread_changed
 from tests import factories, forum_world, viewers
 from tests.conftest import GraphQLClient
 from tests.forum_world import ForumWorld
@@ -513,3 +514,37 @@ async def test_fan_out_is_one_statement_whatever_the_number_of_recipients(
         counts.append(statements.count)
         assert len(written) == len(group)
     assert counts == [1, 1]
+
+
+async def test_an_event_published_with_the_notifications_follows_theirs_in_one_statement(
+    session: AsyncSession, statements: StatementCounter
+) -> None:
+    """notify(then=…): a reply's thread event goes in the fan-out's statement, after the
+    notifications' own events (NOTIFY delivers them in that order); alone when nobody is
+    notified."""
+    people = [await factories.engineer(session, handle=f"then-{n}") for n in range(2)]
+    await session.flush()
+    last = await session.scalar(select(func.coalesce(func.max(LiveEvent.id), 0)))
+    statements.reset()
+    await notify(
+        session,
+        [p.id for p in people],
+        NotificationKind.FORUM_MENTION,
+        then=forum_thread_changed(7, POST_ADDED, 8),
+    )
+    assert statements.count == 1
+    await notify(session, [], NotificationKind.FORUM_MENTION, then=forum_thread_changed(9, "X"))
+    rows = (
+        await session.execute(
+            select(LiveEvent.topic, LiveEvent.ids, LiveEvent.change)
+            .where(LiveEvent.id > last)
+            .order_by(LiveEvent.id)
+        )
+    ).all()
+    assert [(topic, change) for topic, _, change in rows] == [
+        (f"notifications:{people[0].id}", "FORUM_MENTION"),
+        (f"notifications:{people[1].id}", "FORUM_MENTION"),
+        ("forum-thread:7", POST_ADDED),
+        ("forum-thread:9", "X"),
+    ]
+    assert rows[2][1] == {"thread": 7, "post": 8}

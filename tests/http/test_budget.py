@@ -187,3 +187,18 @@ async def test_an_unreachable_budget_store_fails_open(make_client: ClientFactory
     assert response.json()["data"] == {"__typename": "Query"}
     assert "x-ratelimit-remaining" not in response.headers
     await store.close()
+
+
+async def test_refunds_of_several_buckets_go_in_one_statement(
+    budget_store: PostgresBudgetStore,
+) -> None:
+    """A lease store returns its idle leases at once: each bucket gets its own points back
+    (never above full), and a bucket the store never saw stays full."""
+    await budget_store.spend("a", 25, capacity=30, restore_rate=0.0001)
+    await budget_store.spend("b", 10, capacity=30, restore_rate=0.0001)
+    await budget_store.refund_many(
+        [("a", 20, 30, 0.0001), ("b", 15, 30, 0.0001), ("never", 5, 30, 0.0001)]
+    )
+    assert (await budget_store.spend("a", 0, 30, 0.0001)).available == pytest.approx(25, abs=0.01)
+    assert (await budget_store.spend("b", 0, 30, 0.0001)).available == pytest.approx(30, abs=0.01)
+    assert (await budget_store.spend("never", 0, 30, 0.0001)).available == pytest.approx(30)

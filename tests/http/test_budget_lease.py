@@ -74,6 +74,33 @@ async def test_an_idle_lease_is_given_back() -> None:
     await store.close()
 
 
+class BatchingStore(CountingStore):
+    """A store that refunds several buckets at once, as PostgresBudgetStore does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[tuple[str, float]]] = []
+
+    async def refund_many(self, refunds: list[tuple[str, float, int, float]]) -> None:
+        self.batches.append([(key, points) for key, points, _, _ in refunds])
+        for key, points, capacity, rate in refunds:
+            await MemoryBudgetStore.spend(self, key, -points, capacity, rate)
+
+
+async def test_idle_leases_are_given_back_together_in_one_refund() -> None:
+    shared = BatchingStore()
+    store = LeasedBudgetStore(shared, idle_seconds=0.05)
+    for key in ("a", "b", "c"):
+        await store.spend(key, 5, capacity=10_000, restore_rate=1_000)
+    await asyncio.sleep(0.2)
+
+    assert shared.calls == [505, 505, 505]  # the top-ups; no refund one by one
+    assert shared.batches == [[("a", 500), ("b", 500), ("c", 500)]]
+    assert store.leases == {}
+    assert shared.buckets["a"][0] == pytest.approx(10_000 - 5, abs=5)
+    await store.close()
+
+
 async def test_leases_never_overdraw_the_shared_bucket(budget_store: PostgresBudgetStore) -> None:
     """Two workers lease from one PostgreSQL bucket of 100 points refilling at 40/s (leases of
     10): 200 concurrent spends of 1 point within 0.1 s admit the 100 points plus what refilled."""
