@@ -76,6 +76,13 @@ async def race(engine: AsyncEngine) -> AsyncIterator[Race]:
     finally:
         async with AsyncSession(engine) as session:
             ids = [contributor.id, *(seeker.id for seeker in found.seekers)]
+            # engagements first: deleting a seeker nulls `seeker_id` (has_seeker refuses that)
+            # before its contributor's row cascades, when the heap returns the seeker first
+            await session.execute(
+                delete(Engagement).where(
+                    Engagement.contributor_id.in_(ids) | Engagement.seeker_id.in_(ids)
+                )
+            )
             await session.execute(delete(Opportunity).where(Opportunity.poster_id.in_(ids)))
             await session.execute(delete(Engineer).where(Engineer.id.in_(ids)))
             await session.commit()
