@@ -35,9 +35,12 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
 4. `Renderer` (render.py) turns the plan into one statement per argument shape and viewer:
    json_build_object in selection order, ARRAY(...) for lists in a total order (the primary
    key always last), and for each connection one keyset probe (LIMIT size + 1), aggregated in
-   display order and sliced, with totalCount as a correlated count. Page sizes are inlined
-   (they choose the plan), keys and filter values are parameters, single-key lookups compare
-   to a scalar `= $1` so the prepared statement keeps a generic plan. Visibility rules
+   display order and sliced, with totalCount as a correlated count (run only when the probe
+   found more than a page; a declared maintained count, Paged.total, where no filter applies).
+   Page sizes are inlined (they choose the plan), keys and filter values are parameters,
+   single-key lookups compare to a scalar `= $1` and a one-item list filter binds its item
+   as `ARRAY[$n]`, so the prepared statement's generic plan estimates an equality (an array
+   parameter of unknown length makes it scan whole tables). Visibility rules
    (declared with their domain, rendered by visibility.py) are SQLAlchemy predicates from
    graph.services.visibility, inlined as row
    filters and column masks — with the viewer's engineer id as a statement parameter, so

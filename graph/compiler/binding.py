@@ -61,6 +61,10 @@ class PageShape:
     backward: bool
     has_key: bool
     conditions: tuple[str, ...] = ()
+    singles: tuple[str, ...] = ()
+    """Conditions whose list value holds one item, bound as that item (render.py writes
+    `ARRAY[$n]`): the generic plan then estimates it as an equality, not as a list of
+    unknown length (which picks sequential scans and hash joins over whole tables)."""
 
 
 def bind(plan: Any, arguments: Arguments, variables: VariableValues) -> Bound:
@@ -192,6 +196,7 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
     size, backward = validate_page_size(first, last, after, before)
     ordering = plan.paged.ordering
     conditions: tuple[str, ...] = ()
+    singles: tuple[str, ...] = ()
     values: dict[str, Any] = {}
     filters = plan.paged.filters
     if filters is not None:
@@ -199,8 +204,19 @@ def _connection(plan: ConnectionPlan, arguments: dict[str, Any]) -> Bound:
         ordering = filtered.ordering or ordering
         conditions = filtered.conditions
         values.update(filtered.values)
+        singles = tuple(
+            name
+            for name in conditions
+            if filters.conditions[name][1].endswith("[]") and _one_item(values.get(name))
+        )
+        values.update({name: values[name][0] for name in singles})
     cursor = before if backward else after
     if cursor is not None:
         key = decode_cursor(cursor, ordering, plan.paged.model)
         values.update({f"key{index}": value for index, value in enumerate(key)})
-    return Bound(PageShape(ordering, size, backward, cursor is not None, conditions), values)
+    shape = PageShape(ordering, size, backward, cursor is not None, conditions, singles)
+    return Bound(shape, values)
+
+
+def _one_item(value: Any) -> bool:
+    return isinstance(value, list | tuple) and len(value) == 1

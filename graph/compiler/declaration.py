@@ -142,6 +142,9 @@ class Paged:
     filters: Filters | None = None
     guard: str | None = None
     """The Guard (Declaration.guards) checked on the parent row first, if any."""
+    total: str | None = None
+    """totalCount as a SQL expression over the parent row `{p}` (a count the database
+    maintains, as the resolver reads it) when no filter argument applies; None: rows counted."""
 
 
 @dataclass(frozen=True)

@@ -316,7 +316,10 @@ class Renderer:
         for name in shape.conditions:
             assert paged.filters is not None
             template, postgres_type = paged.filters.conditions[name]
-            value = self._param((slot, name), postgres_type) if postgres_type else ""
+            if name in shape.singles:
+                value = f"ARRAY[{self._param((slot, name), postgres_type.removesuffix('[]'))}]"
+            else:
+                value = self._param((slot, name), postgres_type) if postgres_type else ""
             shown = _Shown(self, alias)
             conditions.append(template.format(c=alias, v=value, shown=shown))
         return conditions
@@ -325,9 +328,14 @@ class Renderer:
         pieces = []
         for attribute, column in zip(ordering.attributes, ordering.columns(model), strict=True):
             value = f"{alias}.{attribute}"
-            if column.type.python_type is datetime:
-                value = sqltext.timestamp(value)
-            pieces.append(f"to_json({value})::text")
+            python_type = column.type.python_type
+            if python_type is datetime:
+                # An ISO timestamp needs no JSON escaping: quoted as it is (to_json(text) the same).
+                pieces.append(f"'\"' || {sqltext.timestamp(value)} || '\"'")
+            elif python_type is int:
+                pieces.append(f"{value}::text")
+            else:
+                pieces.append(f"to_json({value})::text")
         raw = (
             f"{sqltext.quote_literal('[' + _json_string(ordering.name) + ',[')} || "
             + " || ',' || ".join(pieces)
@@ -363,6 +371,7 @@ class Renderer:
         size = str(shape.size)
 
         conditions = self._conditions(plan, shape, alias, parent)
+        maintained = paged.total is not None and parent is not None and not shape.conditions
         columns = [f"{alias}.{attribute}" for attribute in ordering.attributes]
         forward = ordering.descending == shape.backward
         if shape.has_key:
@@ -376,11 +385,16 @@ class Renderer:
         display = ", ".join(
             f"{column} {'DESC' if ordering.descending else 'ASC'}" for column in columns
         )
-        where = " AND ".join(conditions) or "TRUE"
+        # The aggregates read the probe in display order: paging forward the probe already
+        # returns its rows so (the aggregate reads its one subquery in order, as PostgreSQL's
+        # documentation of ordered aggregates shows), so they sort nothing; backward the probe
+        # reads in reverse and each aggregate sorts its rows back.
+        in_display = "" if not shape.backward else f" ORDER BY {display}"
         source = paged.link.source.format(c=alias)
         # The cursor, when anything shows one, is computed once per row in the probe: edges and
         # pageInfo read it from there.
         cursor_column = f", {self._cursor(ordering, paged.model, alias)} AS {CURSOR}"
+        where = " AND ".join(conditions) or "TRUE"
         rows = f" FROM {table} {alias} {source} WHERE {where} ORDER BY {fetch} LIMIT {size} + 1"
 
         page = self._alias("q")
@@ -395,6 +409,10 @@ class Renderer:
         for index, part in enumerate(plan.parts):
             if isinstance(part, TypenamePlan):
                 pairs.append((part.key, sqltext.quote_literal(part.type_name)))
+            elif isinstance(part, TotalCountPlan) and maintained:
+                assert paged.total is not None
+                assert parent is not None
+                pairs.append((part.key, paged.total.format(p=parent)))
             elif isinstance(part, TotalCountPlan):
                 total = self._total(plan, shape, parent)
                 if not shape.has_key:
@@ -412,7 +430,7 @@ class Renderer:
                     isinstance(part, EdgesPlan)
                     and any(name == "cursor" for _, name, _ in part.fields)
                 )
-                aggregates.append(f"array_agg({item} ORDER BY {display}) AS a{index}")
+                aggregates.append(f"array_agg({item}{in_display}) AS a{index}")
                 pairs.append(
                     (part.key, f"coalesce(array_to_json({page}.a{index}[{low}:{high}]), '[]')")
                 )
@@ -434,11 +452,11 @@ class Renderer:
                         info.append((key, "'PageInfo'"))
                 pairs.append((part.key, _object_sql(info)))
         if cursor_needed and any(name in ("startCursor", "endCursor") for name in info_names):
-            aggregates.append(f"array_agg({alias}.{CURSOR} ORDER BY {display}) AS cursors")
+            aggregates.append(f"array_agg({alias}.{CURSOR}{in_display}) AS cursors")
         probe = f"SELECT {alias}.*{cursor_column if cursor_needed else ''}{rows}"
         marker = self.consent.row_marker(paged, alias) if self.consent is not None else None
         if marker is not None:
-            aggregates.append(f"array_agg({marker} ORDER BY {display}) AS consent")
+            aggregates.append(f"array_agg({marker}{in_display}) AS consent")
             pairs.append((ROWS_KEY, f"array_to_json({page}.consent[{low}:{high}])"))
         return (
             f"(SELECT {_object_sql(pairs)} FROM (SELECT {', '.join(aggregates)}"

@@ -1,6 +1,6 @@
 """SQL expressions that render values exactly as the Python path serialises them."""
 
-UTC_SECONDS = "'YYYY-MM-DD\"T\"HH24:MI:SS'"
+UTC_FORMAT = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'"
 
 
 def quote_literal(value: str) -> str:
@@ -9,10 +9,13 @@ def quote_literal(value: str) -> str:
 
 
 def base64url(text_sql: str) -> str:
-    """base64url without padding of a text expression (as base64.urlsafe_b64encode + rstrip)."""
-    return (
-        f"rtrim(translate(encode(convert_to({text_sql}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
-    )
+    """base64url without padding of a text expression (as base64.urlsafe_b64encode + rstrip).
+
+    replace() rather than translate() and rtrim(): translate() costs about ten times as much per
+    call, and it runs for every global ID and cursor of a page ('=' occurs only as padding).
+    """
+    encoded = f"encode(convert_to({text_sql}, 'UTF8'), 'base64')"
+    return f"replace(replace(replace(replace({encoded}, E'\\n', ''), '+', '-'), '/', '_'), '=', '')"
 
 
 def global_id(type_name: str, key_sql: str) -> str:
@@ -22,11 +25,9 @@ def global_id(type_name: str, key_sql: str) -> str:
 
 def timestamp(value_sql: str) -> str:
     """A timestamptz as datetime.isoformat() of asyncpg's UTC value (and as orjson writes it)."""
-    utc = f"({value_sql} AT TIME ZONE 'UTC')"
-    return (
-        f"(to_char({utc}, {UTC_SECONDS}) || "
-        f"coalesce(nullif(to_char({utc}, '.US'), '.000000'), '') || '+00:00')"
-    )
+    # One to_char with the microseconds and the offset, then the zero fraction dropped (the
+    # date and time hold no '.', so '.000000+' can only be an empty fraction).
+    return f"replace(to_char(({value_sql} AT TIME ZONE 'UTC'), {UTC_FORMAT}), '.000000+', '+')"
 
 
 def json_flag(column_sql: str, key: str) -> str:

@@ -206,6 +206,7 @@ DECLARATION = Declaration(
                         "{c}.opportunity_id = {p}.id",
                         source="JOIN skills {c}_skill ON {c}_skill.id = {c}.skill_id",
                         order=("{c}_skill.name", "{c}.skill_id"),
+                        provides=(("skill", "{c}_skill"),),
                     )
                 ),
                 "chapters": ToMany(

@@ -256,6 +256,7 @@ DECLARATION = Declaration(
                     Link("ForumPost", "{c}.thread_id = {p}.id"),
                     POST_ORDERING,
                     models.ForumPost,
+                    total="{p}.post_count",
                 ),
             },
             models.ForumThread,
