@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import Exists
 
 from db.driver import fetchrow, in_session
 from db.models import (
@@ -81,6 +82,14 @@ class ForumScope:
         if not self.moderated_chapter_ids:
             return false()
         return ForumCategory.chapter_id.in_(self.moderated_chapter_ids)
+
+    def thread_readable(self) -> ColumnElement[bool]:
+        """`thread_predicate` for a statement that also selects from forum_categories (the
+        thread's own category joined): its EXISTS still reads the category itself."""
+        predicate = self.thread_predicate()
+        if isinstance(predicate, Exists):
+            return predicate.correlate_except(ForumCategory)
+        return predicate
 
     def thread_predicate(self) -> ColumnElement[bool]:
         """SQL predicate on forum_threads: its category is readable, and it is not hidden
@@ -175,12 +184,6 @@ async def list_votes_of(
     return list((await session.scalars(stmt)).all())
 
 
-async def list_reports_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumReport]:
-    """Reports with these primary keys."""
-    stmt = select(ForumReport).where(ForumReport.id.in_(ids))
-    return list((await session.scalars(stmt)).all())
-
-
 def open_report_exists(
     reporter_id: int, *, thread_id: int | None, post_id: int | None
 ) -> ColumnElement[bool]:
@@ -241,6 +244,10 @@ class ReplyTarget:
     chapter_archived: bool | None
     chapter_features: dict[str, Any] | None
     writer_handle: str | None
+    readable: bool
+    """The viewer may read the thread (ForumScope.thread_predicate, evaluated here)."""
+    moderated: bool
+    """The viewer moderates its category (ForumScope.moderates_category, evaluated here)."""
 
 
 _WRITER = bindparam("writer_id", type_=Integer)
@@ -266,22 +273,29 @@ REPLY_TARGET = (
 
 
 async def get_reply_target(
-    session: AsyncSession, thread_id: int, writer_id: int | None
+    session: AsyncSession, thread_id: int, writer_id: int | None, scope: ForumScope
 ) -> ReplyTarget | None:
     """The thread to reply to with its category, chapter and the writer's handle (only the
-    columns the rules read, one statement); None when there is no such thread."""
+    columns the rules read), and whether the scope may read the thread and moderates its
+    category — the forum's own SQL rules, in the same statement; None when there is no such
+    thread."""
+    statement = REPLY_TARGET.add_columns(
+        scope.thread_readable().label("readable"), scope.moderates_category().label("moderated")
+    )
     parameters = {"thread_id": thread_id, "writer_id": writer_id}
-    row = (await session.execute(REPLY_TARGET, parameters)).first()
+    row = (await session.execute(statement, parameters)).first()
     if row is None:
         return None
     (key, category_id, author_id, title, locked, hidden, chapter_id, members_only) = row[:8]
-    archived, features, writer_handle = row[8:]
+    archived, features, writer_handle, readable, moderated = row[8:]
     return ReplyTarget(
         ThreadFacts(key, category_id, author_id, title, locked, hidden),
         CategoryFacts(category_id, chapter_id, members_only),
         archived if chapter_id is not None else None,
         features if chapter_id is not None else None,
         writer_handle,
+        bool(readable),
+        bool(moderated),
     )
 
 

@@ -43,7 +43,6 @@ from graph.loaders.forum import (
     ForumCategoryPageByChapterIdLoader,
     ForumPostByIdLoader,
     ForumPostPageByThreadIdLoader,
-    ForumReportByIdLoader,
     ForumReportCountByCategoryIdLoader,
     ForumReportPageByCategoryIdLoader,
     ForumThreadByIdLoader,
@@ -82,7 +81,7 @@ class Loaders:
         self.database = database
         self.viewer = viewer
         self.registry = registry
-        self._readable: dict[str, RuledByIdLoader[Any]] = {}
+        self._ruled: dict[str, RuledByIdLoader[Any]] = {}
 
     @classmethod
     def create(
@@ -98,16 +97,22 @@ class Loaders:
     def readable(self, type_name: str) -> RuledByIdLoader[Any]:
         """Rows of a node type by id, under the row rule its read declaration states for
         `node(id:)` (graph/reads/): the one predicate both paths apply."""
-        found = self._readable.get(type_name)
-        if found is None:
-            from graph.compiler.mapping import NODE_VISIBILITY, RULES, TYPES  # reads import us
+        from graph.compiler.mapping import NODE_VISIBILITY  # the declarations import us
 
-            rule_name = NODE_VISIBILITY[type_name]
-            model = TYPES[type_name].model
-            assert rule_name is not None, f"{type_name} has no node rule"
-            assert model is not None, type_name
-            predicate = RULES[rule_name].predicate(self.viewer, self.registry)
-            found = self._readable[type_name] = RuledByIdLoader(self.database, model, predicate)
+        rule_name = NODE_VISIBILITY[type_name]
+        assert rule_name is not None, f"{type_name} has no node rule"
+        return self.ruled(rule_name)
+
+    def ruled(self, rule_name: str) -> RuledByIdLoader[Any]:
+        """Rows by id that pass a rule the read declarations name (graph/reads/: a row
+        filter or a column mask), evaluated in SQL for this request's viewer."""
+        found = self._ruled.get(rule_name)
+        if found is None:
+            from graph.compiler.mapping import RULES  # the declarations import us
+
+            rule = RULES[rule_name]
+            predicate = rule.predicate(self.viewer, self.registry)
+            found = self._ruled[rule_name] = RuledByIdLoader(self.database, rule.model, predicate)
         return found
 
     @cached_property
@@ -274,11 +279,6 @@ class Loaders:
     def forum_post_by_id(self) -> ForumPostByIdLoader:
         """ForumPostByIdLoader, for this request."""
         return ForumPostByIdLoader(self.database)
-
-    @cached_property
-    def forum_report_by_id(self) -> ForumReportByIdLoader:
-        """ForumReportByIdLoader, for this request."""
-        return ForumReportByIdLoader(self.database)
 
     @cached_property
     def forum_report_page_by_category_id(self) -> ForumReportPageByCategoryIdLoader:

@@ -94,13 +94,6 @@ class ForumPostByIdLoader(RowByIdLoader[ForumPost]):
         super().__init__(database, queries.list_posts_by_ids)
 
 
-class ForumReportByIdLoader(RowByIdLoader[ForumReport]):
-    """Forum report rows by primary key (unchecked: callers apply the read rule)."""
-
-    def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(database, queries.list_reports_by_ids)
-
-
 async def _thread_pages(
     session: AsyncSession, category_ids: Sequence[int], part: ThreadSlice
 ) -> dict[int, PageResult[ForumThread]]:

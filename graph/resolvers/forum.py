@@ -147,20 +147,7 @@ async def post_node(context: Context, key: int) -> Node | None:
 
 
 async def report_node(context: Context, key: int) -> Node | None:
-    """`node(id:)` for a report: its reporter and the moderators of the reported content."""
-    row = await context.loaders.forum_report_by_id.load(key)
-    if row is None:
-        return None
-    thread_id = row.thread_id
-    if row.post_id is not None:
-        post = await context.loaders.forum_post_by_id.load(row.post_id)
-        thread_id = post.thread_id if post is not None else None
-    thread = await readable_thread(context, thread_id) if thread_id is not None else None
-    if thread is None:
-        return None
-    category = await context.loaders.forum_category_by_id.load(thread.category_id)
-    viewer = context.viewer
-    reporter = viewer.engineer_id is not None and row.reporter_id == viewer.engineer_id
-    if category is None or not (reporter or service.moderates(viewer, category)):
-        return None
-    return ForumReport.from_model(row)
+    """`node(id:)` for a report: its reporter and the moderators of the reported content (the
+    node rule of graph/reads/forum.py, in SQL)."""
+    row = await context.loaders.readable("ForumReport").load(key)
+    return ForumReport.from_model(row) if row is not None else None

@@ -9,9 +9,6 @@ from graph.auth.viewer import Viewer
 from graph.errors import BadUserInput
 from graph.services.visibility import (
     ForumCategoryFacts,
-    ForumThreadFacts,
-    can_read_forum_category,
-    can_read_forum_thread,
     moderates_forum_category,
 )
 
@@ -51,15 +48,3 @@ def thread_criteria(tags: Sequence[str] | None, search: str | None) -> ThreadCri
 def moderates(viewer: Viewer, category: ForumCategoryFacts) -> bool:
     """May the viewer moderate this category?"""
     return moderates_forum_category(viewer, category)
-
-
-def can_read_category(viewer: Viewer, category: ForumCategoryFacts) -> bool:
-    """May the viewer read this category (and so its visible threads)?"""
-    return can_read_forum_category(viewer, category)
-
-
-def can_read_thread(
-    viewer: Viewer, category: ForumCategoryFacts, thread: ForumThreadFacts
-) -> bool:
-    """May the viewer read this thread (and so every reply in it)?"""
-    return can_read_forum_thread(viewer, category, thread)

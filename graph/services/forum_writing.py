@@ -27,10 +27,10 @@ from graph.auth.permissions import require_engineer
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.errors import Forbidden, InsufficientScope
-from graph.services.forum import can_read_category, can_read_thread, moderates, valid_tag
+from graph.services.forum import valid_tag
 from graph.services.notification import notify
 from graph.services.problems import reject
-from graph.services.visibility import ForumCategoryFacts
+from graph.services.visibility import ForumCategoryFacts, forum_scope
 from graph.subscriptions.events import (
     POST_ADDED,
     POST_EDITED,
@@ -165,8 +165,11 @@ async def readable_category(
     session: AsyncSession, viewer: Viewer, category_id: int, *field: str
 ) -> ForumCategory:
     """The category if it exists and the viewer may read it; NOT_FOUND otherwise."""
-    category = await session.get(ForumCategory, category_id)
-    if category is None or not can_read_category(viewer, category):
+    statement = select(ForumCategory).where(
+        ForumCategory.id == category_id, forum_scope(viewer).category_predicate()
+    )
+    category = (await session.scalars(statement)).first()
+    if category is None:
         raise not_found("category", *field)
     return category
 
@@ -175,13 +178,17 @@ async def readable_thread(
     session: AsyncSession, viewer: Viewer, thread_id: int, *field: str, lock: bool = False
 ) -> tuple[ForumThread, ForumCategory]:
     """The thread and its category if the viewer may read it; NOT_FOUND otherwise."""
-    thread = await session.get(ForumThread, thread_id, with_for_update=lock)
-    if thread is None:
+    statement = (
+        select(ForumThread, ForumCategory)
+        .join(ForumCategory, ForumCategory.id == ForumThread.category_id)
+        .where(ForumThread.id == thread_id, forum_scope(viewer).thread_readable())
+    )
+    if lock:
+        statement = statement.with_for_update(of=ForumThread)
+    row = (await session.execute(statement)).first()
+    if row is None:
         raise not_found("thread", *field)
-    category = await session.get_one(ForumCategory, thread.category_id)
-    if not can_read_thread(viewer, category, thread):
-        raise not_found("thread", *field)
-    return thread, category
+    return row[0], row[1]
 
 
 async def readable_post(
@@ -243,13 +250,15 @@ async def create_post(
 
     The thread, its category and chapter and the writer's handle are read in one statement
     (only the columns these rules read), the reply inserted with RETURNING."""
-    target = await forum_queries.get_reply_target(session, thread_id, viewer.engineer_id)
-    if target is None or not can_read_thread(viewer, target.category, target.thread):
+    target = await forum_queries.get_reply_target(
+        session, thread_id, viewer.engineer_id, forum_scope(viewer)
+    )
+    if target is None or not target.readable:
         raise not_found("thread", "input", "thread")
     thread, category = target.thread, target.category
     engineer_id = require_forum_writer(viewer, category)
     text = clean_body(body)
-    if thread.locked and not moderates(viewer, category):
+    if thread.locked and not target.moderated:
         raise reject(ForumErrorCode.LOCKED, "The thread is locked.", "input", "thread")
     if category.chapter_id is not None:
         _require_forum_running(bool(target.chapter_archived), target.chapter_features or {})

@@ -314,13 +314,12 @@ class ForumPost(Node):
         "category's moderators."
     )
     async def body(self, info: Info) -> str | None:
-        """Hidden posts are checked against the loaded thread's category."""
+        """A hidden post's body under the declared mask (graph/reads/forum.py
+        `forum_post_body`), evaluated in SQL, batched."""
         if not self.hidden:
             return self.stored_body
-        category = await _category_of_thread(info, self.thread_pk)
-        if service.moderates(info.context.viewer, category):
-            return self.stored_body
-        return None
+        shown = await info.context.loaders.ruled("forum_post_body").load(self.pk)
+        return self.stored_body if shown is not None else None
 
     @strawberry.field(
         description="Who wrote the reply (profile fields as the engineer shows them to you); "
@@ -351,11 +350,3 @@ class ForumPost(Node):
         """Batched: one statement for every post in the response."""
         return await info.context.loaders.forum_vote_by_post_id.load(self.pk)
 
-
-async def _category_of_thread(info: Info, thread_pk: int) -> models.ForumCategory:
-    loaders = info.context.loaders
-    thread = await loaders.forum_thread_by_id.load(thread_pk)
-    assert thread is not None, "post without thread"
-    category = await loaders.forum_category_by_id.load(thread.category_id)
-    assert category is not None, "thread without category"
-    return category
