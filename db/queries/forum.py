@@ -81,15 +81,29 @@ class ForumScope:
             return false()
         return ForumCategory.chapter_id.in_(self.moderated_chapter_ids)
 
+    def moderates(self, chapter_id: int | None) -> bool:
+        """`moderates_category` for one category's chapter (None: a global or sector one),
+        for the permission checks of moderation mutations."""
+        return self.moderates_all or (
+            chapter_id is not None and chapter_id in self.moderated_chapter_ids
+        )
+
+    def thread_readable(self) -> ColumnElement[bool]:
+        """SQL predicate on forum_threads joined to their forum_categories: the category is
+        readable, and the thread is not hidden unless the viewer moderates that category."""
+        if self.all_chapters and self.moderates_all:
+            return true()
+        return and_(
+            self.category_predicate(),
+            or_(ForumThread.hidden.is_(false()), self.moderates_category()),
+        )
+
     def thread_predicate(self) -> ColumnElement[bool]:
-        """SQL predicate on forum_threads: its category is readable, and it is not hidden
-        unless the viewer moderates that category."""
+        """SQL predicate on forum_threads: `thread_readable` of the thread and its category."""
         if self.all_chapters and self.moderates_all:
             return true()
         return exists().where(
-            ForumCategory.id == ForumThread.category_id,
-            self.category_predicate(),
-            or_(ForumThread.hidden.is_(false()), self.moderates_category()),
+            ForumCategory.id == ForumThread.category_id, self.thread_readable()
         )
 
 
@@ -265,12 +279,14 @@ REPLY_TARGET = (
 
 
 async def get_reply_target(
-    session: AsyncSession, thread_id: int, writer_id: int | None
+    session: AsyncSession, thread_id: int, writer_id: int | None, scope: ForumScope
 ) -> ReplyTarget | None:
     """The thread to reply to with its category, chapter and the writer's handle (only the
-    columns the rules read, one statement); None when there is no such thread."""
+    columns the rules read, one statement); None when there is no such thread or the scope
+    may not read it."""
     parameters = {"thread_id": thread_id, "writer_id": writer_id}
-    row = (await session.execute(REPLY_TARGET, parameters)).first()
+    stmt = REPLY_TARGET.where(scope.thread_readable())
+    row = (await session.execute(stmt, parameters)).first()
     if row is None:
         return None
     (key, category_id, author_id, title, locked, hidden, chapter_id, members_only) = row[:8]

@@ -27,10 +27,10 @@ from graph.auth.permissions import require_engineer
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.errors import Forbidden, InsufficientScope
-from graph.services.forum import can_read_category, can_read_thread, moderates, valid_tag
+from graph.services.forum import moderates, valid_tag
 from graph.services.notification import notify
 from graph.services.problems import reject
-from graph.services.visibility import ForumCategoryFacts
+from graph.services.visibility import ForumCategoryFacts, forum_scope
 from graph.subscriptions.events import POST_ADDED, POST_EDITED, forum_thread_changed, publish
 
 TITLE_MIN = 3
@@ -159,8 +159,10 @@ async def readable_category(
     session: AsyncSession, viewer: Viewer, category_id: int, *field: str
 ) -> ForumCategory:
     """The category if it exists and the viewer may read it; NOT_FOUND otherwise."""
-    category = await session.get(ForumCategory, category_id)
-    if category is None or not can_read_category(viewer, category):
+    readable = forum_scope(viewer).category_predicate()
+    stmt = select(ForumCategory).where(ForumCategory.id == category_id, readable)
+    category = (await session.scalars(stmt)).one_or_none()
+    if category is None:
         raise not_found("category", *field)
     return category
 
@@ -169,12 +171,17 @@ async def readable_thread(
     session: AsyncSession, viewer: Viewer, thread_id: int, *field: str, lock: bool = False
 ) -> tuple[ForumThread, ForumCategory]:
     """The thread and its category if the viewer may read it; NOT_FOUND otherwise."""
-    thread = await session.get(ForumThread, thread_id, with_for_update=lock)
-    if thread is None:
+    stmt = (
+        select(ForumThread, ForumCategory)
+        .join(ForumCategory, ForumCategory.id == ForumThread.category_id)
+        .where(ForumThread.id == thread_id, forum_scope(viewer).thread_readable())
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=ForumThread).execution_options(populate_existing=True)
+    row = (await session.execute(stmt)).one_or_none()
+    if row is None:
         raise not_found("thread", *field)
-    category = await session.get_one(ForumCategory, thread.category_id)
-    if not can_read_thread(viewer, category, thread):
-        raise not_found("thread", *field)
+    thread, category = row
     return thread, category
 
 
@@ -237,8 +244,9 @@ async def create_post(
 
     The thread, its category and chapter and the writer's handle are read in one statement
     (only the columns these rules read), the reply inserted with RETURNING."""
-    target = await forum_queries.get_reply_target(session, thread_id, viewer.engineer_id)
-    if target is None or not can_read_thread(viewer, target.category, target.thread):
+    scope = forum_scope(viewer)
+    target = await forum_queries.get_reply_target(session, thread_id, viewer.engineer_id, scope)
+    if target is None:
         raise not_found("thread", "input", "thread")
     thread, category = target.thread, target.category
     engineer_id = require_forum_writer(viewer, category)

@@ -194,40 +194,6 @@ class ForumCategoryFacts(Protocol):
         """Whether only the chapter's members may read it."""
 
 
-class ForumThreadFacts(Protocol):
-    """What the forum's read rule reads of a thread: a loaded row, or just this column."""
-
-    @property
-    def hidden(self) -> bool:
-        """Hidden by a moderator."""
-
-
-def moderates_forum_category(viewer: Viewer, category: ForumCategoryFacts) -> bool:
-    """May the viewer moderate this category (hide, lock, pin, resolve reports)?"""
-    if category.chapter_id is None:
-        return viewer.has_scope(Scope.FORUM_MODERATE)
-    return viewer.has_chapter_scope(Scope.FORUM_MODERATE, category.chapter_id)
-
-
-def can_read_forum_category(viewer: Viewer, category: ForumCategoryFacts) -> bool:
-    """The rule of `ForumScope.category_predicate`, for one loaded category."""
-    scope = forum_scope(viewer)
-    return (
-        not category.members_only
-        or scope.all_chapters
-        or category.chapter_id in scope.member_chapter_ids
-    )
-
-
-def can_read_forum_thread(
-    viewer: Viewer, category: ForumCategoryFacts, thread: ForumThreadFacts
-) -> bool:
-    """The rule of `ForumScope.thread_predicate`, for one loaded thread and its category."""
-    return can_read_forum_category(viewer, category) and (
-        not thread.hidden or moderates_forum_category(viewer, category)
-    )
-
-
 def event_scope(viewer: Viewer) -> EventScope:
     """What of the chapters' events the viewer may see and run.
 
@@ -259,8 +225,6 @@ def announcement_predicate(viewer: Viewer) -> ColumnElement[bool]:
 __all__ = [
     "FIELD_DEFAULTS",
     "announcement_predicate",
-    "can_read_forum_category",
-    "can_read_forum_thread",
     "consent_grant_for",
     "event_scope",
     "field_visible",
@@ -268,7 +232,6 @@ __all__ = [
     "level_of",
     "membership_node_rule",
     "membership_scope",
-    "moderates_forum_category",
     "shows_field",
 ]
 
