@@ -284,7 +284,7 @@ class Viewer:
         return scope in self.scopes and scope in self.chapter_scopes.get(chapter_id, ())
 
     def moderates(self, chapter_id: int | None) -> bool:
-        """graph/services/visibility.py moderates_forum_category."""
+        """db/queries/forum.py ForumScope.moderates."""
         if chapter_id is None:
             return self.has_scope(FORUM_MODERATE)
         return self.has_scope(FORUM_MODERATE) or self.in_chapter(FORUM_MODERATE, chapter_id)

@@ -19,9 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.expression import Exists
 
-from db.driver import fetchrow, in_session
 from db.models import (
     Chapter,
     Engineer,
@@ -83,23 +81,29 @@ class ForumScope:
             return false()
         return ForumCategory.chapter_id.in_(self.moderated_chapter_ids)
 
+    def moderates(self, chapter_id: int | None) -> bool:
+        """`moderates_category` for one category's chapter (None: a global or sector one),
+        for the permission checks of moderation mutations."""
+        return self.moderates_all or (
+            chapter_id is not None and chapter_id in self.moderated_chapter_ids
+        )
+
     def thread_readable(self) -> ColumnElement[bool]:
-        """`thread_predicate` for a statement that also selects from forum_categories (the
-        thread's own category joined): its EXISTS still reads the category itself."""
-        predicate = self.thread_predicate()
-        if isinstance(predicate, Exists):
-            return predicate.correlate_except(ForumCategory)
-        return predicate
+        """SQL predicate on forum_threads joined to their forum_categories: the category is
+        readable, and the thread is not hidden unless the viewer moderates that category."""
+        if self.all_chapters and self.moderates_all:
+            return true()
+        return and_(
+            self.category_predicate(),
+            or_(ForumThread.hidden.is_(false()), self.moderates_category()),
+        )
 
     def thread_predicate(self) -> ColumnElement[bool]:
-        """SQL predicate on forum_threads: its category is readable, and it is not hidden
-        unless the viewer moderates that category."""
+        """SQL predicate on forum_threads: `thread_readable` of the thread and its category."""
         if self.all_chapters and self.moderates_all:
             return true()
         return exists().where(
-            ForumCategory.id == ForumThread.category_id,
-            self.category_predicate(),
-            or_(ForumThread.hidden.is_(false()), self.moderates_category()),
+            ForumCategory.id == ForumThread.category_id, self.thread_readable()
         )
 
 
@@ -184,6 +188,12 @@ async def list_votes_of(
     return list((await session.scalars(stmt)).all())
 
 
+async def list_reports_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumReport]:
+    """Reports with these primary keys."""
+    stmt = select(ForumReport).where(ForumReport.id.in_(ids))
+    return list((await session.scalars(stmt)).all())
+
+
 def open_report_exists(
     reporter_id: int, *, thread_id: int | None, post_id: int | None
 ) -> ColumnElement[bool]:
@@ -244,10 +254,6 @@ class ReplyTarget:
     chapter_archived: bool | None
     chapter_features: dict[str, Any] | None
     writer_handle: str | None
-    readable: bool
-    """The viewer may read the thread (ForumScope.thread_predicate, evaluated here)."""
-    moderated: bool
-    """The viewer moderates its category (ForumScope.moderates_category, evaluated here)."""
 
 
 _WRITER = bindparam("writer_id", type_=Integer)
@@ -276,51 +282,30 @@ async def get_reply_target(
     session: AsyncSession, thread_id: int, writer_id: int | None, scope: ForumScope
 ) -> ReplyTarget | None:
     """The thread to reply to with its category, chapter and the writer's handle (only the
-    columns the rules read), and whether the scope may read the thread and moderates its
-    category — the forum's own SQL rules, in the same statement; None when there is no such
-    thread."""
-    statement = REPLY_TARGET.add_columns(
-        scope.thread_readable().label("readable"), scope.moderates_category().label("moderated")
-    )
+    columns the rules read, one statement); None when there is no such thread or the scope
+    may not read it."""
     parameters = {"thread_id": thread_id, "writer_id": writer_id}
-    row = (await session.execute(statement, parameters)).first()
+    stmt = REPLY_TARGET.where(scope.thread_readable())
+    row = (await session.execute(stmt, parameters)).first()
     if row is None:
         return None
     (key, category_id, author_id, title, locked, hidden, chapter_id, members_only) = row[:8]
-    archived, features, writer_handle, readable, moderated = row[8:]
+    archived, features, writer_handle = row[8:]
     return ReplyTarget(
         ThreadFacts(key, category_id, author_id, title, locked, hidden),
         CategoryFacts(category_id, chapter_id, members_only),
         archived if chapter_id is not None else None,
         features if chapter_id is not None else None,
         writer_handle,
-        bool(readable),
-        bool(moderated),
     )
-
-
-INSERT_POST = """
-INSERT INTO forum_posts (thread_id, author_id, body, edited_at, hidden, score)
-VALUES ($1, $2, $3, NULL, false, 0)
-RETURNING id, created_at
-"""
 
 
 async def insert_post(
     session: AsyncSession, thread_id: int, author_id: int, body: str
 ) -> ForumPost:
-    """Add one reply: one INSERT on the session's driver connection (db.driver) whose
-    RETURNING brings back its id and server defaults, so it needs no second read. The row
-    returned is in the session as if loaded (changes to it are flushed as usual)."""
-    key, created_at = await fetchrow(session, INSERT_POST, thread_id, author_id, body)
-    post = ForumPost(
-        id=key,
-        thread_id=thread_id,
-        author_id=author_id,
-        body=body,
-        created_at=created_at,
-        edited_at=None,
-        hidden=False,
-        score=0,
-    )
-    return in_session(session, post)
+    """Add one reply and flush it: one INSERT whose RETURNING brings back its id and server
+    defaults (the mapper's eager defaults), so it needs no second read."""
+    post = ForumPost(thread_id=thread_id, author_id=author_id, body=body)
+    session.add(post)
+    await session.flush()
+    return post

@@ -79,7 +79,8 @@ def forum_post_bodies(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]
 
 
 def moderated_categories(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    """The categories the viewer moderates (moderates_forum_category, in SQL)."""
+    """The categories the viewer moderates (`ForumScope.moderates_category`; its
+    `moderates` decides the same for one loaded category)."""
     return rules.forum_scope(viewer).moderates_category()
 
 

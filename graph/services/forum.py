@@ -1,4 +1,4 @@
-"""Forum reading rules: filters and who may read or moderate a loaded category or thread."""
+"""Forum rules outside the read declaration: filters, tags and who moderates a loaded category."""
 
 import re
 from collections.abc import Sequence
@@ -7,10 +7,7 @@ from dataclasses import dataclass
 from db.models.forum import TAG_MAX, TAG_PATTERN, TAGS_MAX
 from graph.auth.viewer import Viewer
 from graph.errors import BadUserInput
-from graph.services.visibility import (
-    ForumCategoryFacts,
-    moderates_forum_category,
-)
+from graph.services.visibility import ForumCategoryFacts, forum_scope
 
 SEARCH_MAX = 200
 
@@ -46,5 +43,6 @@ def thread_criteria(tags: Sequence[str] | None, search: str | None) -> ThreadCri
 
 
 def moderates(viewer: Viewer, category: ForumCategoryFacts) -> bool:
-    """May the viewer moderate this category?"""
-    return moderates_forum_category(viewer, category)
+    """May the viewer moderate this category? The read declaration's `moderates_category`
+    predicate, decided from the same `forum_scope` for one loaded category."""
+    return forum_scope(viewer).moderates(category.chapter_id)

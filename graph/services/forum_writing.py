@@ -27,17 +27,11 @@ from graph.auth.permissions import require_engineer
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.errors import Forbidden, InsufficientScope
-from graph.services.forum import valid_tag
+from graph.services.forum import moderates, valid_tag
 from graph.services.notification import notify
 from graph.services.problems import reject
 from graph.services.visibility import ForumCategoryFacts, forum_scope
-from graph.subscriptions.events import (
-    POST_ADDED,
-    POST_EDITED,
-    Event,
-    forum_thread_changed,
-    publish,
-)
+from graph.subscriptions.events import POST_ADDED, POST_EDITED, forum_thread_changed, publish
 
 TITLE_MIN = 3
 MENTIONS_MAX = 20
@@ -165,10 +159,9 @@ async def readable_category(
     session: AsyncSession, viewer: Viewer, category_id: int, *field: str
 ) -> ForumCategory:
     """The category if it exists and the viewer may read it; NOT_FOUND otherwise."""
-    statement = select(ForumCategory).where(
-        ForumCategory.id == category_id, forum_scope(viewer).category_predicate()
-    )
-    category = (await session.scalars(statement)).first()
+    readable = forum_scope(viewer).category_predicate()
+    stmt = select(ForumCategory).where(ForumCategory.id == category_id, readable)
+    category = (await session.scalars(stmt)).one_or_none()
     if category is None:
         raise not_found("category", *field)
     return category
@@ -178,17 +171,18 @@ async def readable_thread(
     session: AsyncSession, viewer: Viewer, thread_id: int, *field: str, lock: bool = False
 ) -> tuple[ForumThread, ForumCategory]:
     """The thread and its category if the viewer may read it; NOT_FOUND otherwise."""
-    statement = (
+    stmt = (
         select(ForumThread, ForumCategory)
         .join(ForumCategory, ForumCategory.id == ForumThread.category_id)
         .where(ForumThread.id == thread_id, forum_scope(viewer).thread_readable())
     )
     if lock:
-        statement = statement.with_for_update(of=ForumThread)
-    row = (await session.execute(statement)).first()
+        stmt = stmt.with_for_update(of=ForumThread).execution_options(populate_existing=True)
+    row = (await session.execute(stmt)).one_or_none()
     if row is None:
         raise not_found("thread", *field)
-    return row[0], row[1]
+    thread, category = row
+    return thread, category
 
 
 async def readable_post(
@@ -250,15 +244,14 @@ async def create_post(
 
     The thread, its category and chapter and the writer's handle are read in one statement
     (only the columns these rules read), the reply inserted with RETURNING."""
-    target = await forum_queries.get_reply_target(
-        session, thread_id, viewer.engineer_id, forum_scope(viewer)
-    )
-    if target is None or not target.readable:
+    scope = forum_scope(viewer)
+    target = await forum_queries.get_reply_target(session, thread_id, viewer.engineer_id, scope)
+    if target is None:
         raise not_found("thread", "input", "thread")
     thread, category = target.thread, target.category
     engineer_id = require_forum_writer(viewer, category)
     text = clean_body(body)
-    if thread.locked and not target.moderated:
+    if thread.locked and not moderates(viewer, category):
         raise reject(ForumErrorCode.LOCKED, "The thread is locked.", "input", "thread")
     if category.chapter_id is not None:
         _require_forum_running(bool(target.chapter_archived), target.chapter_features or {})
@@ -268,11 +261,10 @@ async def create_post(
         session, category, thread, post, text, engineer_id, set(), handle
     )
     author = thread.author_id
-    added = forum_thread_changed(thread.id, POST_ADDED, post.id)  # delivered on commit only
     if author is not None and author != engineer_id and author not in mentioned:
-        await _notify_reply(session, category, thread, post, author, handle, then=added)
-    else:
-        await publish(session, added)
+        await _notify_reply(session, category, thread, post, author, handle)
+    # delivered on commit only
+    await publish(session, forum_thread_changed(thread.id, POST_ADDED, post.id))
     return post
 
 
@@ -283,12 +275,9 @@ async def _notify_reply(
     post: ForumPost,
     author_id: int,
     handle: str | None,
-    then: Event,
 ) -> None:
-    """Tell the thread's author of a reply (if they can still read the category); publish
-    `then` after it (in the same statement)."""
+    """Tell the thread's author of a reply (if they can still read the category)."""
     if not await _readers(session, category, [author_id]):
-        await publish(session, then)
         return
     await notify(
         session,
@@ -301,7 +290,6 @@ async def _notify_reply(
         payload=await _payload(
             session, post.author_id, "replied to your thread", thread, post.body, handle
         ),
-        then=then,
     )
 
 

@@ -194,13 +194,6 @@ class ForumCategoryFacts(Protocol):
         """Whether only the chapter's members may read it."""
 
 
-def moderates_forum_category(viewer: Viewer, category: ForumCategoryFacts) -> bool:
-    """May the viewer moderate this category (hide, lock, pin, resolve reports)?"""
-    if category.chapter_id is None:
-        return viewer.has_scope(Scope.FORUM_MODERATE)
-    return viewer.has_chapter_scope(Scope.FORUM_MODERATE, category.chapter_id)
-
-
 def event_scope(viewer: Viewer) -> EventScope:
     """What of the chapters' events the viewer may see and run.
 
@@ -239,7 +232,6 @@ __all__ = [
     "level_of",
     "membership_node_rule",
     "membership_scope",
-    "moderates_forum_category",
     "shows_field",
 ]
 

@@ -128,9 +128,9 @@ def _rule(field: ProfileField) -> str:
 
 
 async def reveals(info: Info, engineer: "Engineer", field: ProfileField) -> bool:
-    """May the viewer see this field of this engineer? The SQL rule of the declaration
-    (graph.services.visibility.field_visible, batched per request); logs reads made under
-    consent."""
+    """May the viewer see this field of this engineer? The read declaration's SQL rule
+    (`field_visible`, `consent_grant_for`) decides, batched per request; logs reads made
+    under consent."""
     access = (await info.context.loaders.profile_access_by_engineer_id.load(engineer.pk))[field]
     if access.visible:
         return True

@@ -224,6 +224,51 @@ async def test_locked_threads_take_replies_from_moderators_only(
     assert await _rows(session, ForumPost) == before + (0 if code else 1)
 
 
+POST_CREATE_ERRORS = """
+mutation ($thread: ID!, $body: String!) {
+  forumPostCreate(input: {thread: $thread, body: $body}) {
+    post { body } userErrors { field code message }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("who", "thread", "allowed"),
+    [
+        ("outsider", "gulf", False),
+        ("member", "gulf", True),
+        ("member", "gulf-hidden", False),
+        ("moderator", "gulf-hidden", True),
+        ("uk_moderator", "gulf-hidden", False),
+        ("admin", "gulf-hidden", True),
+        ("outsider", "uk-hidden", False),
+        ("uk_moderator", "uk-hidden", True),
+    ],
+)
+async def test_replies_go_only_to_threads_the_viewer_may_read(
+    graphql: GraphQLClient,
+    session: AsyncSession,
+    world: ForumWorld,
+    who: str,
+    thread: str,
+    allowed: bool,
+) -> None:
+    before = await _rows(session, ForumPost)
+    variables = {"thread": world.id("ForumThread", thread), "body": "Same here."}
+    payload = await _payload(graphql, POST_CREATE_ERRORS, variables, world, who)
+    if allowed:
+        assert payload == {"post": {"body": "Same here."}, "userErrors": []}
+    else:
+        assert payload == {
+            "post": None,
+            "userErrors": [
+                {"field": ["input", "thread"], "code": "NOT_FOUND", "message": "No such thread."}
+            ],
+        }
+    assert await _rows(session, ForumPost) == before + (1 if allowed else 0)
+
+
 @pytest.mark.parametrize(
     ("thread", "body", "code"),
     [
