@@ -14,7 +14,6 @@ from opentelemetry.trace import TracerProvider
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -50,6 +49,7 @@ from graph.http.cors import CorsMiddleware, CorsSettings
 from graph.http.dashboard import dashboard_routes
 from graph.http.data_export import data_export_routes
 from graph.http.endpoint import GraphQLEndpoint
+from graph.http.lane import GraphQLFirst
 from graph.http.settings import HardeningSettings
 from graph.loaders import Loaders
 from graph.observability.middleware import RequestMiddleware
@@ -83,6 +83,14 @@ def unauthenticated(reason: str) -> Response:
         status_code=401,
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
+
+
+def authorization_of(scope: Scope) -> str | None:
+    """The Authorization header's value (as starlette's Headers reads it, without building one)."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return str(value.decode("latin-1"))
+    return None
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -210,8 +218,11 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             if scope["type"] in ("http", "websocket"):
                 try:
-                    state["viewer"] = await self.authenticate(
-                        Headers(scope=scope).get("authorization"), database
+                    authorization = authorization_of(scope)
+                    state["viewer"] = (
+                        ANONYMOUS
+                        if authorization is None
+                        else await self.authenticate(authorization, database)
                     )
                 except InvalidToken as error:
                     if scope["type"] == "websocket":
@@ -413,9 +424,11 @@ def create_app(
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    return Starlette(
+    lane = Route("/graphql", graphql)
+    return GraphQLFirst(
+        lane=lane,
         routes=[
-            Route("/graphql", graphql),
+            lane,
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

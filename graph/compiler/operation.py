@@ -3,6 +3,7 @@
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from graphql import (
@@ -26,7 +27,7 @@ from graphql.language import NamedTypeNode, NonNullTypeNode
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from graph.auth.viewer import Viewer
+from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
 from graph.compiler.binding import ERROR, ITEM_ERRORS, Bound, Fallback, bind
 from graph.compiler.failures import Failure
@@ -201,16 +202,17 @@ class PreparedOperation:
         except Fallback:
             return None
         shape = tuple(shapes)
-        statement = planned.statements.get((shape, viewer_shape(viewer))) or (
-            planned.statements.get((shape, viewer_key(viewer)))
+        facts = _viewer_facts(viewer)
+        statement = planned.statements.get((shape, facts.shape)) or (
+            planned.statements.get((shape, facts.key))
         )
         if statement is None:
             statement = Renderer(plan, shapes, viewer, self.registry).render()
             if len(planned.statements) >= MAX_STATEMENTS_PER_PLAN:
                 planned.statements.pop(next(iter(planned.statements)))
-            by = viewer_key(viewer) if statement.per_viewer else viewer_shape(viewer)
+            by = facts.key if statement.per_viewer else facts.shape
             planned.statements[(shape, by)] = statement
-        values.update(viewer_values(viewer))
+        values.update(facts.values)
         params = [values[key] for key in statement.keys]
         return BoundStatement(
             statement.sql,
@@ -223,6 +225,33 @@ class PreparedOperation:
             failures,
             planned.python,
         )
+
+
+class ViewerFacts:
+    """What binding reads from a viewer: its shape, else its key (which statement), and the
+    statement's viewer parameters; each read once, when first needed."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+        self.shape = viewer_shape(viewer)
+
+    @cached_property
+    def key(self) -> ViewerKey:
+        """viewer_key: only for statements rendered for one viewer."""
+        return viewer_key(self.viewer)
+
+    @cached_property
+    def values(self) -> Mapping[Any, Any]:
+        """viewer_values."""
+        return viewer_values(self.viewer)
+
+
+ANONYMOUS_FACTS = ViewerFacts(ANONYMOUS)
+"""The anonymous viewer's, kept (Viewer is frozen; every anonymous request shares it)."""
+
+
+def _viewer_facts(viewer: Viewer) -> ViewerFacts:
+    return ANONYMOUS_FACTS if viewer is ANONYMOUS else ViewerFacts(viewer)
 
 
 def _key(node: FieldNode) -> str:

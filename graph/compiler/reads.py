@@ -12,7 +12,7 @@ runs it as before.
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -43,9 +43,10 @@ from graph.extensions.access_log import write_consent_reads
 from graph.extensions.admission import Admission, admit, settle
 from graph.extensions.cost import actual_cost, actual_cost_of_json
 from graph.extensions.document_facts import FACTS, OperationFacts
-from graph.extensions.limits import DocumentShape, measure, parse_within_limits
+from graph.extensions.limits import DocumentShape, Limits, measure, parse_within_limits
 
 logger = logging.getLogger("graph.compiler")
+MAX_LIMITS_REMEMBERED = 4
 
 Acquire = Callable[[], AbstractAsyncContextManager[Connection]]
 ContextFactory = Callable[[], Awaitable[Context]]
@@ -62,6 +63,12 @@ class DocumentFacts:
     introspects: bool
     shape: DocumentShape
     operation: OperationFacts
+    fitting: list[Limits] = field(default_factory=list)
+    """Limits the shape was seen to fit (by identity: one per endpoint, in practice)."""
+
+    def fits(self, limits: Limits) -> bool:
+        """Whether the shape is known to fit `limits` (checked by admission otherwise)."""
+        return any(known is limits for known in self.fitting)
 
     @classmethod
     def of(
@@ -185,6 +192,7 @@ class CompiledReads:
         statement = prepared.bind(variables, viewer)
         if statement is None:
             return None
+        fits = facts.fits(limits)
         refused = await admit(
             self.compiled.schema,
             prepared.document,
@@ -195,9 +203,12 @@ class CompiledReads:
             shape=facts.shape,
             coerced=statement.variables,
             facts=facts.operation,
+            within_limits=fits,
         )
         if refused:
             return CompiledResult(None, refused, await settle(admission, None))
+        if not fits and len(facts.fitting) < MAX_LIMITS_REMEMBERED:
+            facts.fitting.append(limits)
         admission.executed = True
         assert self.acquire is not None, "CompiledReads.open() was not awaited"
         if statement.residual is not None:

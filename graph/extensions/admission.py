@@ -243,6 +243,7 @@ async def admit(
     shape: DocumentShape | None = None,
     coerced: VariableValues | None = None,
     facts: OperationFacts | None = None,
+    within_limits: bool = False,
 ) -> list[GraphQLError]:
     """Policy, variables, limits, cost, budget — in that order; the errors refusing it.
 
@@ -250,7 +251,8 @@ async def admit(
     caller that caches per document may pass what depends on the document alone: whether it
     `introspects` (False: the introspection policy cannot refuse it) and its `shape`; one that
     coerced the variables already passes them (`coerced`), and the operation's cached `facts`
-    answer the requested cost by the values that decide it.
+    answer the requested cost by the values that decide it; `within_limits` says the shape
+    was seen to fit these limits already.
     """
     admission.operation_name = operation.name.value if operation.name else None
     if not admission.may_introspect and introspects is not False:
@@ -275,7 +277,7 @@ async def admit(
                 extensions={"code": ErrorCode.BAD_USER_INPUT.value},
             )
         ]
-    errors = shape_errors(shape, limits)
+    errors = [] if within_limits else shape_errors(shape, limits)
     if errors:
         return errors
     cost = (

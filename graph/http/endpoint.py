@@ -74,6 +74,8 @@ MEDIA_TYPE_HEADERS = {
     media_type: f"{media_type}; charset=utf-8".encode()
     for media_type in (GRAPHQL_RESPONSE_JSON, JSON)
 }
+MAX_REMEMBERED_BUDGETS = 10_000
+"""Budgets (bucket key, store, size) kept for reuse; forgotten all at once beyond this."""
 FIXED_HEADERS = frozenset({"content-type", "content-length", "cache-control", "vary"})
 """Headers every GraphQL response sets itself (a resolver's sub-response cannot double them)."""
 
@@ -177,6 +179,7 @@ class GraphQLEndpoint:
             hardening.limits.max_tokens,
         )
         """Trusted documents and automatic persisted queries (graph/http/persisted.py)."""
+        self._budgets: dict[str, Budget] = {}
 
     @classmethod
     def create(
@@ -269,7 +272,7 @@ class GraphQLEndpoint:
             outcome = await self._execute(request, media_type)
         except HTTPProblem as problem:
             return self._problem(problem, media_type)
-        request.state.operation_name = outcome.operation_name
+        request.scope.setdefault("state", {})["operation_name"] = outcome.operation_name
         if outcome.operation_name:
             span.set_attribute("graphql.operation.name", outcome.operation_name)
         if self.metrics is not None:
@@ -320,13 +323,7 @@ class GraphQLEndpoint:
             limits=hardening.limits, may_introspect=may_introspect(viewer, self.settings)
         )
         if self.budget_store is not None:
-            client = request.client.host if request.client else None
-            admission.budget = Budget(
-                store=self.budget_store,
-                key=budget_key(viewer, client),
-                capacity=hardening.budget.capacity,
-                restore_rate=hardening.budget.restore_rate,
-            )
+            admission.budget = self._budget(viewer, request.scope.get("client"))
         is_get = request.method == "GET"
 
         async def context() -> Context:
@@ -435,6 +432,22 @@ class GraphQLEndpoint:
             outcome.body["data"] = orjson.Fragment(compiled.data_json)
         return outcome
 
+    def _budget(self, viewer: Viewer, client: Any) -> Budget:
+        """The bucket that pays for the request (one Budget per key, made once: it is frozen)."""
+        assert self.budget_store is not None
+        key = budget_key(viewer, str(client[0]) if client else None)
+        budget = self._budgets.get(key)
+        if budget is None or budget.store is not self.budget_store:
+            if len(self._budgets) >= MAX_REMEMBERED_BUDGETS:
+                self._budgets.clear()
+            budget = self._budgets[key] = Budget(
+                store=self.budget_store,
+                key=key,
+                capacity=self.hardening.budget.capacity,
+                restore_rate=self.hardening.budget.restore_rate,
+            )
+        return budget
+
     async def _compiled(
         self,
         query: str,
@@ -500,9 +513,9 @@ class GraphQLEndpoint:
             body["data"] = result.data
         if result.extensions:
             body["extensions"] = result.extensions
-        codes = {(error.extensions or {}).get("code") for error in errors}
+        codes = {(error.extensions or {}).get("code") for error in errors} if errors else ()
         status = 200
-        if reports_unavailable(body.get("errors", [])):
+        if errors and reports_unavailable(body["errors"]):
             status = 503
             headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         elif ErrorCode.THROTTLED.value in codes:

@@ -1,5 +1,7 @@
 """Content negotiation for GraphQL over HTTP: which media type a response is sent as."""
 
+from functools import lru_cache
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 WILDCARDS = ("*/*", "application/*")
@@ -22,11 +24,13 @@ def _entries(accept: str) -> list[tuple[str, float, int]]:
     return sorted(entries, key=lambda entry: (-entry[1], entry[2]))
 
 
+@lru_cache(maxsize=256)
 def choose_media_type(accept: str | None) -> str | None:
     """The response media type for an Accept header; None when nothing we send is acceptable.
 
     No Accept header means application/json (the spec's rule for legacy clients); a wildcard
     gets application/json too, until the spec's watershed makes the new type the default.
+    Remembered per header value (clients send a handful of distinct ones).
     """
     if not accept or not accept.strip():
         return JSON
@@ -38,6 +42,7 @@ def choose_media_type(accept: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def prefers_html(accept: str | None) -> bool:
     """True when a browser asks for a page (text/html ranked above JSON)."""
     if not accept:

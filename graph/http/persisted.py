@@ -154,7 +154,8 @@ class PersistedQueries:
         HTTPProblem when the document cannot be found, does not match or is not allowed."""
         extension = params.extensions.get("persistedQuery")
         if extension is None or params.document_id is not None:
-            return replace(params, query=resolve_query(params, self.documents, trusted_only))
+            query = resolve_query(params, self.documents, trusted_only)
+            return params if query is params.query else replace(params, query=query)
         digest = _persisted_hash(extension)
         rest = {key: value for key, value in params.extensions.items() if key != "persistedQuery"}
         if params.query is None:

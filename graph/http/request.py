@@ -1,6 +1,7 @@
 """Reading a GraphQL-over-HTTP request: GET parameters or a JSON POST body, within limits."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -79,7 +80,9 @@ async def _body(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+@lru_cache(maxsize=64)
 def _check_content_type(header: str | None) -> None:
+    """Refuse (HTTPProblem 415) anything but JSON in UTF-8; an accepted value is remembered."""
     if not header:
         raise HTTPProblem(
             415,

@@ -43,6 +43,35 @@ class JsonFormatter(OrjsonFormatter):
         log_data["time"] = datetime.fromtimestamp(record.created, tz=UTC)
         super().add_fields(log_data, record, message_dict)
 
+    def format(self, record: logging.LogRecord) -> str:
+        """The library's format for a plain record (no dict message, exception or stack) —
+        the access log's one line per request — without its general machinery; the same
+        line, field for field. Anything else goes through the library."""
+        if (
+            isinstance(record.msg, dict)
+            or record.exc_info
+            or record.exc_text
+            or record.stack_info
+            or self.defaults
+            or self.static_fields
+            or self.timestamp
+            or self.rename_fields_keep_missing
+        ):
+            return super().format(record)
+        record.message = record.getMessage()
+        attributes = record.__dict__
+        if "asctime" in self._required_fields:
+            record.asctime = self.formatTime(record, self.datefmt)
+        rename = self.rename_fields
+        log_data: dict[str, Any] = {"time": datetime.fromtimestamp(record.created, tz=UTC)}
+        for name in self._required_fields:
+            log_data[rename.get(name, name)] = attributes.get(name)
+        skip = self._skip_fields
+        for key, value in attributes.items():
+            if key not in skip and not (hasattr(key, "startswith") and key.startswith("_")):
+                log_data[rename.get(key, key)] = value
+        return self.serialize_log_record(self.process_log_record(log_data))
+
 
 class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """A stream handler writing one JSON object per line (marks JSON logging as configured)."""
