@@ -13,6 +13,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.driver import fetchrow, in_session
+from db.enums import JoinPolicy, MembershipStatus
 from db.models import Chapter, Membership
 from db.queries.pagination import Ordering
 
@@ -120,48 +121,37 @@ WITH target AS MATERIALIZED (
 ),
 joined AS (
     INSERT INTO memberships (chapter_id, engineer_id, role, status)
-    SELECT target.id, $2, $3, CASE WHEN target.join_policy = $5 THEN $6 ELSE $7 END
+    SELECT target.id, $2, $3, CASE WHEN target.join_policy = $4 THEN $5 ELSE $6 END
     FROM target
-    WHERE $4 AND NOT target.archived AND target.join_policy <> $8 AND target.existing IS NULL
+    WHERE NOT target.archived AND target.join_policy <> $7 AND target.existing IS NULL
     RETURNING id, status, since
 )
 SELECT target.archived, target.join_policy, target.existing, joined.id, joined.status,
     joined.since
 FROM target LEFT JOIN joined ON true
 """
-"""The chapter, the engineer's membership there (locked) and — when `insert` is asked and the
-chapter is live, not invitation-only and they hold none — their new membership, in one
-statement on the session's driver connection (db.driver)."""
+"""The chapter, the engineer's membership there (locked) and — when the chapter is live, not
+invitation-only and they hold none — their new membership (ACTIVE in an open chapter, else
+PENDING), in one statement on the session's driver connection (db.driver)."""
 
 
 async def get_join_target(
-    session: AsyncSession,
-    chapter_id: int,
-    engineer_id: int,
-    *,
-    insert: bool = False,
-    role: str = "member",
-    policies: tuple[str, str, str, str] = ("", "", "", ""),
+    session: AsyncSession, chapter_id: int, engineer_id: int, role: str
 ) -> JoinTarget | None:
     """The chapter and any membership the engineer holds in it (locked for the transaction),
-    in one statement; None when there is no such chapter.
-
-    With `insert`, the same statement adds the membership (`role`) when the chapter is not
-    archived, its join policy is not `policies[3]` and the engineer holds none: status
-    `policies[1]` when the policy is `policies[0]`, else `policies[2]` (the caller's rules
-    decide; a refusal rolls the row back with the transaction)."""
-    open_policy, open_status, other_status, invite_policy = policies
+    and the membership (`role`) the same statement added where joining is possible (see
+    JOIN_TARGET; the caller's rules turn the other cases into errors, and a refusal rolls
+    the transaction back); None when there is no such chapter."""
     row = await fetchrow(
         session,
         JOIN_TARGET,
         chapter_id,
         engineer_id,
         role,
-        insert,
-        open_policy,
-        open_status,
-        other_status,
-        invite_policy,
+        JoinPolicy.OPEN.value,
+        MembershipStatus.ACTIVE.value,
+        MembershipStatus.PENDING.value,
+        JoinPolicy.INVITE.value,
     )
     if row is None:
         return None
@@ -180,28 +170,3 @@ async def get_join_target(
             ),
         )
     return JoinTarget(bool(archived), join_policy, status, joined)
-
-
-INSERT_MEMBERSHIP = """
-INSERT INTO memberships (chapter_id, engineer_id, role, status)
-VALUES ($1, $2, $3, $4)
-RETURNING id, since
-"""
-
-
-async def insert_membership(
-    session: AsyncSession, chapter_id: int, engineer_id: int, role: str, status: str
-) -> Membership:
-    """Add one membership: one INSERT on the session's driver connection (db.driver) whose
-    RETURNING brings back its id and server defaults, so it needs no second read. The row
-    returned is in the session as if loaded (changes to it are flushed as usual)."""
-    row = await fetchrow(session, INSERT_MEMBERSHIP, chapter_id, engineer_id, role, status)
-    membership = Membership(
-        id=row[0],
-        chapter_id=chapter_id,
-        engineer_id=engineer_id,
-        role=role,
-        status=status,
-        since=row[1],
-    )
-    return in_session(session, membership)

@@ -242,13 +242,19 @@ class CompiledReads:
             self._known[prepared] = facts
         return facts
 
-    def _executor(self, context: Context) -> python_fields.Execute:
+    def _executor(
+        self, context: Context, operation_name: str | None = None
+    ) -> python_fields.Execute:
         """Runs a document through strawberry with `context` (not charged again: the whole
-        operation was admitted and paid for already)."""
+        operation was admitted and paid for already): a mixed operation's residual, or the
+        document resolving Python fields."""
 
         async def execute(source: str, variables: dict[str, Any]) -> ExecutionResult:
             result: ExecutionResult = await self.schema.execute(
-                source, variable_values=variables, context_value=context
+                source,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
             )
             return result
 
@@ -295,16 +301,6 @@ class CompiledReads:
         """Compiled root fields from SQL, the others from strawberry's executor (not charged
         again: the whole operation was admitted and paid for above)."""
         context.admission = replace(admission, budget=None, bucket=None, executed=False)
-
-        async def run_residual(source: str) -> ExecutionResult:
-            result: ExecutionResult = await self.schema.execute(
-                source,
-                variable_values=dict(variables or {}),
-                context_value=context,
-                operation_name=operation_name,
-            )
-            return result
-
         assert statement.residual is not None
         async with acquire() as connection:
             compiled, reads = consent.split(statement, await statement.run(connection))
@@ -318,7 +314,8 @@ class CompiledReads:
                 compiled, variables, self._executor(context)
             )
             below.extend(more)
-        result = await run_residual(statement.residual)
+        residual = self._executor(context, operation_name)
+        result = await residual(statement.residual, dict(variables or {}))
         context.admission = admission
         data = mixed.merge(statement.keys, compiled, result)["data"]
         extensions = await settle(admission, data)

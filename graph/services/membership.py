@@ -55,23 +55,13 @@ async def _membership_of(
     return await session.scalar(stmt.with_for_update())
 
 
-_JOIN_POLICIES = (
-    JoinPolicy.OPEN.value,
-    MembershipStatus.ACTIVE.value,
-    MembershipStatus.PENDING.value,
-    JoinPolicy.INVITE.value,
-)
-"""What the join statement inserts by (db.queries.chapter.get_join_target): these rules."""
-
-
 async def join(session: AsyncSession, engineer_id: int, chapter_id: int) -> Membership:
     """Join (open chapters) or ask to join (approval chapters); no commit.
 
-    The statement that reads the chapter also inserts the membership when these rules will
-    accept it (one round trip); the rules below still decide: a refusal rolls it back."""
-    chapter = await chapter_queries.get_join_target(
-        session, chapter_id, engineer_id, insert=True, role="member", policies=_JOIN_POLICIES
-    )
+    The statement that reads the chapter also inserts the membership where joining is
+    possible (one round trip); the rules below name why it is not, and a refusal rolls the
+    transaction back."""
+    chapter = await chapter_queries.get_join_target(session, chapter_id, engineer_id, "member")
     if chapter is None:
         raise reject(ChapterErrorCode.NOT_FOUND, "No such chapter.", "input", "chapter")
     if chapter.archived:
@@ -91,17 +81,9 @@ async def join(session: AsyncSession, engineer_id: int, chapter_id: int) -> Memb
             "input",
             "chapter",
         )
-    status = (
-        MembershipStatus.ACTIVE
-        if chapter.join_policy == JoinPolicy.OPEN
-        else MembershipStatus.PENDING
-    )
-    if chapter.joined is not None:  # inserted by the statement that read the chapter
-        assert chapter.joined.status == status.value, "the join statement disagrees with join()"
-        return chapter.joined
-    return await chapter_queries.insert_membership(
-        session, chapter_id, engineer_id, "member", status.value
-    )
+    joined = chapter.joined
+    assert joined is not None, "the join statement inserts wherever these rules admit"
+    return joined
 
 
 async def leave(session: AsyncSession, engineer_id: int, chapter_id: int) -> tuple[Chapter, int]:
