@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import (
     ColumnElement,
@@ -99,19 +100,19 @@ async def visible_membership_for_update(
     """The membership, locked, if the rule (a predicate on memberships) admits it."""
     stmt = select(Membership).where(Membership.id == membership_id, rule).with_for_update()
     return (await session.scalars(stmt)).first()
+
+
 @dataclass(frozen=True)
 class JoinTarget:
-    """What joining a chapter reads: the chapter's state and the engineer's membership there."""
+    """What joining a chapter found: which refusals hold, and the membership it inserted."""
 
-    archived: bool
-    join_policy: str
-    existing_status: str | None
-    """The status of the engineer's membership of the chapter (locked); None: they hold none."""
+    refusals: tuple[bool, ...]
+    """Whether each of the caller's refusal conditions holds, in their order."""
     joined: Membership | None = None
-    """The membership the same statement inserted (see get_join_target); None: none."""
+    """The membership the same statement inserted (none of the refusals held); None: none."""
 
 
-JOIN_TARGET = """
+JOIN_FACTS = """
 WITH target AS MATERIALIZED (
     SELECT chapters.id, chapters.archived_at IS NOT NULL AS archived, chapters.join_policy,
         (SELECT memberships.status FROM memberships
@@ -123,39 +124,45 @@ joined AS (
     INSERT INTO memberships (chapter_id, engineer_id, role, status)
     SELECT target.id, $2, $3, CASE WHEN target.join_policy = $4 THEN $5 ELSE $6 END
     FROM target
-    WHERE NOT target.archived AND target.join_policy <> $7 AND target.existing IS NULL
+    WHERE NOT ({refused})
     RETURNING id, status, since
 )
-SELECT target.archived, target.join_policy, target.existing, joined.id, joined.status,
-    joined.since
+SELECT joined.id, joined.status, joined.since, {verdicts}
 FROM target LEFT JOIN joined ON true
 """
-"""The chapter, the engineer's membership there (locked) and — when the chapter is live, not
-invitation-only and they hold none — their new membership (ACTIVE in an open chapter, else
+"""The chapter's facts (`target.archived`, `target.join_policy`, and `target.existing`: the
+status of the engineer's membership there, locked, or NULL) and — where none of the caller's
+refusal conditions over them holds — the new membership (ACTIVE in an open chapter, else
 PENDING), in one statement on the session's driver connection (db.driver)."""
 
 
+@lru_cache(maxsize=8)
+def join_statement(refusals: tuple[str, ...]) -> str:
+    """JOIN_FACTS whose insert runs where no refusal holds and which answers each one."""
+    verdicts = [f"({condition}) IS TRUE" for condition in refusals]
+    return JOIN_FACTS.format(refused=" OR ".join(verdicts), verdicts=", ".join(verdicts))
+
+
 async def get_join_target(
-    session: AsyncSession, chapter_id: int, engineer_id: int, role: str
+    session: AsyncSession, chapter_id: int, engineer_id: int, role: str, refusals: tuple[str, ...]
 ) -> JoinTarget | None:
-    """The chapter and any membership the engineer holds in it (locked for the transaction),
-    and the membership (`role`) the same statement added where joining is possible (see
-    JOIN_TARGET; the caller's rules turn the other cases into errors, and a refusal rolls
-    the transaction back); None when there is no such chapter."""
+    """Which `refusals` (SQL conditions over the chapter's facts, see JOIN_FACTS) hold, and
+    the membership (`role`) the same statement added where none does (the caller turns a
+    refusal into its error, which rolls the transaction back); None when there is no such
+    chapter."""
     row = await fetchrow(
         session,
-        JOIN_TARGET,
+        join_statement(refusals),
         chapter_id,
         engineer_id,
         role,
         JoinPolicy.OPEN.value,
         MembershipStatus.ACTIVE.value,
         MembershipStatus.PENDING.value,
-        JoinPolicy.INVITE.value,
     )
     if row is None:
         return None
-    archived, join_policy, status, key, joined_status, since = row
+    key, joined_status, since, *verdicts = row
     joined = None
     if key is not None:
         joined = in_session(
@@ -169,4 +176,4 @@ async def get_join_target(
                 since=since,
             ),
         )
-    return JoinTarget(bool(archived), join_policy, status, joined)
+    return JoinTarget(tuple(bool(verdict) for verdict in verdicts), joined)

@@ -55,35 +55,47 @@ async def _membership_of(
     return await session.scalar(stmt.with_for_update())
 
 
+JOIN_REFUSALS: tuple[tuple[str, ChapterErrorCode, str], ...] = (
+    ("target.archived", ChapterErrorCode.ARCHIVED, "The chapter is archived."),
+    (
+        f"target.join_policy = '{JoinPolicy.INVITE.value}'",
+        ChapterErrorCode.INVITE_ONLY,
+        "This chapter admits by invitation.",
+    ),
+    (
+        f"target.existing = '{MembershipStatus.SUSPENDED.value}'",
+        ChapterErrorCode.SUSPENDED,
+        "Your membership is suspended.",
+    ),
+    (
+        "target.existing IS NOT NULL",
+        ChapterErrorCode.ALREADY_MEMBER,
+        "You are a member or have asked to join.",
+    ),
+)
+"""Why an engineer may not join a chapter, first match first: each a SQL condition over the
+join statement's facts (db.queries.chapter.JOIN_FACTS), its code and message. The statement
+inserts the membership where none holds and answers which hold, so this is the one statement
+of the rule."""
+_JOIN_CONDITIONS = tuple(condition for condition, _, _ in JOIN_REFUSALS)
+
+
 async def join(session: AsyncSession, engineer_id: int, chapter_id: int) -> Membership:
     """Join (open chapters) or ask to join (approval chapters); no commit.
 
-    The statement that reads the chapter also inserts the membership where joining is
-    possible (one round trip); the rules below name why it is not, and a refusal rolls the
-    transaction back."""
-    chapter = await chapter_queries.get_join_target(session, chapter_id, engineer_id, "member")
-    if chapter is None:
+    One round trip: the statement that reads the chapter inserts the membership unless one of
+    JOIN_REFUSALS holds, and says which; a refusal rolls the transaction back."""
+    target = await chapter_queries.get_join_target(
+        session, chapter_id, engineer_id, "member", _JOIN_CONDITIONS
+    )
+    if target is None:
         raise reject(ChapterErrorCode.NOT_FOUND, "No such chapter.", "input", "chapter")
-    if chapter.archived:
-        raise reject(ChapterErrorCode.ARCHIVED, "The chapter is archived.", "input", "chapter")
-    if chapter.join_policy == JoinPolicy.INVITE:
-        raise reject(
-            ChapterErrorCode.INVITE_ONLY, "This chapter admits by invitation.", "input", "chapter"
-        )
-    if chapter.existing_status is not None:
-        if chapter.existing_status == MembershipStatus.SUSPENDED:
-            raise reject(
-                ChapterErrorCode.SUSPENDED, "Your membership is suspended.", "input", "chapter"
-            )
-        raise reject(
-            ChapterErrorCode.ALREADY_MEMBER,
-            "You are a member or have asked to join.",
-            "input",
-            "chapter",
-        )
-    joined = chapter.joined
-    assert joined is not None, "the join statement inserts wherever these rules admit"
-    return joined
+    for holds, (_, code, message) in zip(target.refusals, JOIN_REFUSALS, strict=True):
+        if holds:
+            raise reject(code, message, "input", "chapter")
+    if target.joined is None:
+        raise RuntimeError("the join statement inserts wherever no refusal holds")
+    return target.joined
 
 
 async def leave(session: AsyncSession, engineer_id: int, chapter_id: int) -> tuple[Chapter, int]:

@@ -1,5 +1,6 @@
 """Membership mutations: each one denied and allowed across the kinds of viewer."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -276,3 +277,70 @@ async def test_join_and_leave(
     assert again["chapterJoin"]["userErrors"] == [{"code": "ALREADY_MEMBER"}]
     assert left["chapterLeave"]["removedMembershipId"]
     assert not_member["chapterLeave"]["userErrors"] == [{"code": "NOT_MEMBER"}]
+
+
+@pytest.mark.parametrize(
+    ("policy", "archived", "held", "code", "status"),
+    [
+        ("OPEN", False, None, None, "ACTIVE"),
+        ("APPROVAL", False, None, None, "PENDING"),
+        ("OPEN", True, None, "ARCHIVED", None),
+        ("INVITE", True, None, "ARCHIVED", None),
+        ("INVITE", False, None, "INVITE_ONLY", None),
+        ("INVITE", False, "ACTIVE", "INVITE_ONLY", None),
+        ("OPEN", False, "SUSPENDED", "SUSPENDED", None),
+        ("APPROVAL", False, "PENDING", "ALREADY_MEMBER", None),
+        ("OPEN", False, "ACTIVE", "ALREADY_MEMBER", None),
+    ],
+)
+async def test_join_answers_each_refusal_and_inserts_only_when_none_holds(
+    graphql: GraphQLClient,
+    session: AsyncSession,
+    registry: ChapterRegistry,
+    policy: str,
+    archived: bool,
+    held: str | None,
+    code: str | None,
+    status: str | None,
+) -> None:
+    # Given a chapter with this join policy (archived or live), and an engineer holding a
+    # membership there in status `held` (or none)
+    chapter = await factories.chapter(session, "uk-ireland")
+    chapter.join_policy = policy
+    chapter.archived_at = datetime(2025, 1, 1, tzinfo=UTC) if archived else None
+    engineer = await factories.engineer(session)
+    if held is not None:
+        await factories.membership(session, engineer, chapter, status=held)
+    await session.flush()
+    newcomer = await viewers.engineer(session, registry, engineer)
+
+    # When they join
+    joined = await graphql.data(JOIN, {"id": encode_id("Chapter", chapter.id)}, newcomer)
+
+    # Then they get the first refusal that holds and nothing changes, or their membership
+    rows = await session.scalars(
+        select(Membership.status).where(
+            Membership.chapter_id == chapter.id, Membership.engineer_id == engineer.id
+        )
+    )
+    payload = joined["chapterJoin"]
+    if code is None:
+        assert payload == {"membership": {"status": status, "role": "member"}, "userErrors": []}
+        assert list(rows) == [status]
+    else:
+        assert payload == {"membership": None, "userErrors": [{"code": code}]}
+        assert list(rows) == ([held] if held is not None else [])
+
+
+async def test_join_unknown_chapter_is_not_found(
+    graphql: GraphQLClient, session: AsyncSession, registry: ChapterRegistry
+) -> None:
+    newcomer = await viewers.engineer(session, registry, await factories.engineer(session))
+    missing = encode_id("Chapter", 2_000_000_000)
+    foreign = encode_id("Engineer", 1)
+
+    unknown = await graphql.data(JOIN, {"id": missing}, newcomer)
+    wrong_type = await graphql.data(JOIN, {"id": foreign}, newcomer)
+
+    for answer in (unknown, wrong_type):
+        assert answer["chapterJoin"] == {"membership": None, "userErrors": [{"code": "NOT_FOUND"}]}
