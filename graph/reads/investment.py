@@ -36,12 +36,12 @@ from graph.reads.contribution import _over_row
 from graph.services.staff import staff_side
 
 
-def startup_staff(viewer: Viewer) -> ColumnElement[bool]:
+def startup_staff(viewer: Viewer, _: ChapterRegistry | None = None) -> ColumnElement[bool]:
     """SQL over asks: the viewer is staff of the startup that posted it (or its client)."""
     return staff_side(viewer, InvestmentAsk.institution_id)
 
 
-def commitments_visible(viewer: Viewer) -> ColumnElement[bool]:
+def commitments_visible(viewer: Viewer, _: ChapterRegistry | None = None) -> ColumnElement[bool]:
     """SQL over commitments: the committer's own, and disclosed ones for the startup's staff."""
     disclosed_to_staff = and_(
         InvestmentCommitment.disclosed,
@@ -50,14 +50,6 @@ def commitments_visible(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.engineer_id is None:
         return disclosed_to_staff
     return or_(InvestmentCommitment.committer_id == viewer.engineer_id, disclosed_to_staff)
-
-
-def _commitments(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    return commitments_visible(viewer)
-
-
-def _staff(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
-    return startup_staff(viewer)
 
 
 TOTAL_SQL = _over_row(committed_total(), models.InvestmentAsk)
@@ -116,7 +108,7 @@ DECLARATION = Declaration(
     connections={"investmentAsks": RootConnection("InvestmentAsk", ASK_ORDERING)},
     nodes={"InvestmentAsk": None, "InvestmentCommitment": "investment_commitment"},
     rules={
-        "investment_commitment": Rule(InvestmentCommitment, _commitments),
-        _STAFF_ONLY: Rule(InvestmentAsk, _staff),
+        "investment_commitment": Rule(InvestmentCommitment, commitments_visible),
+        _STAFF_ONLY: Rule(InvestmentAsk, startup_staff),
     },
 )

@@ -25,9 +25,9 @@ from db.models.investment import AMOUNT_MAX, CONDITIONS_MAX, TITLE_MAX, USE_OF_F
 from graph.auth.viewer import Viewer
 from graph.ids import encode_id
 from graph.services import audit
-from graph.services.notification import notify, seeker_recipients
+from graph.services.notification import notify
 from graph.services.problems import reject
-from graph.services.staff import acts_for
+from graph.services.staff import acts_for, require_staff, tell_staff
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -92,8 +92,9 @@ def ask_snapshot(row: InvestmentAsk) -> dict[str, Any]:
 
 
 async def _staff(session: AsyncSession, viewer: Viewer, institution_id: int) -> None:
-    if not await acts_for(session, viewer, institution_id):
-        raise reject(Code.NOT_STAFF, "Only the startup's staff may do this.")
+    await require_staff(
+        session, viewer, institution_id, Code.NOT_STAFF, "Only the startup's staff may do this."
+    )
 
 
 async def create_ask(
@@ -213,11 +214,11 @@ async def _tell_staff(
     session: AsyncSession, row: InvestmentAsk, commitment: InvestmentCommitment, action: str
 ) -> None:
     """Tell the startup's staff; the committer is named only when they disclose themselves."""
-    staff = await seeker_recipients(session, None, row.institution_id)
-    await notify(
+    await tell_staff(
         session,
-        [person for person in staff if person != commitment.committer_id],
+        row.institution_id,
         NotificationKind.INVESTMENT_COMMITMENT_CHANGED,
+        excluding=commitment.committer_id,
         actor_id=commitment.committer_id if commitment.disclosed else None,
         payload={"askId": encode_id("InvestmentAsk", row.id), "action": action},
     )

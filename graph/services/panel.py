@@ -43,9 +43,9 @@ from db.queries.panel import seat_taken
 from graph.auth.viewer import Viewer
 from graph.ids import encode_id
 from graph.services import audit, ledger
-from graph.services.notification import notify, seeker_recipients
+from graph.services.notification import notify
 from graph.services.problems import reject
-from graph.services.staff import acts_for
+from graph.services.staff import require_staff, tell_staff
 
 TERM_MAX = timedelta(days=366 * 10)
 """The longest term a panel may have."""
@@ -131,8 +131,9 @@ def _today() -> date:
 
 
 async def _staff(session: AsyncSession, viewer: Viewer, institution_id: int) -> None:
-    if not await acts_for(session, viewer, institution_id):
-        raise reject(Code.NOT_STAFF, "Only the institution's staff may do this.")
+    await require_staff(
+        session, viewer, institution_id, Code.NOT_STAFF, "Only the institution's staff may do this."
+    )
 
 
 async def _panel(session: AsyncSession, panel_id: int) -> AdvisoryPanel:
@@ -300,11 +301,11 @@ async def nominate(
 async def _tell_staff(
     session: AsyncSession, panel: AdvisoryPanel, row: PanelCandidacy, kind: NotificationKind
 ) -> None:
-    staff = await seeker_recipients(session, None, panel.institution_id)
-    await notify(
+    await tell_staff(
         session,
-        [person for person in staff if person != row.candidate_id],
+        panel.institution_id,
         kind,
+        excluding=row.candidate_id,
         actor_id=row.candidate_id,
         payload={**_panel_ref(panel), "candidacyId": encode_id("PanelCandidacy", row.id)},
     )
@@ -464,26 +465,29 @@ async def end_membership(
     await session.flush()
     payload = {**_panel_ref(panel), "membershipId": encode_id("PanelMembership", membership.id)}
     if resigning:
-        recipients = [
-            person
-            for person in await seeker_recipients(session, None, panel.institution_id)
-            if person != membership.member_id
-        ]
-    else:
-        audit.record(
+        await tell_staff(
             session,
-            viewer,
-            "advisoryPanel.endMembership",
-            membership,
-            chapter_id=None,
-            before=before,
-            after=membership_snapshot(membership),
-            request_id=request_id,
+            panel.institution_id,
+            NotificationKind.PANEL_MEMBERSHIP_ENDED,
+            excluding=membership.member_id,
+            engagement_id=membership.engagement_id,
+            actor_id=viewer.engineer_id,
+            payload=payload,
         )
-        recipients = [membership.member_id]
+        return membership
+    audit.record(
+        session,
+        viewer,
+        "advisoryPanel.endMembership",
+        membership,
+        chapter_id=None,
+        before=before,
+        after=membership_snapshot(membership),
+        request_id=request_id,
+    )
     await notify(
         session,
-        recipients,
+        [membership.member_id],
         NotificationKind.PANEL_MEMBERSHIP_ENDED,
         engagement_id=membership.engagement_id,
         actor_id=viewer.engineer_id,
