@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Integer, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import RegistrationStatus
@@ -170,14 +170,15 @@ class EventLoaders:
 
     @cached_property
     def own_registration_by_event_id(self) -> RowByIdLoader[Any]:
-        """The viewer's own registration for each event (keyed by event id)."""
+        """The viewer's own registration for each event (keyed by event id); an anonymous
+        viewer's NULL equals none, as in graph.reads.event's `viewerRegistration` link."""
         engineer_id = self.viewer.engineer_id
 
         async def fetch(session: AsyncSession, ids: Sequence[int]) -> list[Any]:
             rows = await session.execute(
                 select(EventRegistration.event_id.label("id"), EventRegistration).where(
                     EventRegistration.event_id.in_(ids),
-                    EventRegistration.engineer_id == engineer_id,
+                    EventRegistration.engineer_id == literal(engineer_id, Integer),
                 )
             )
             return list(rows)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Integer, Select, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import InvestmentAsk, InvestmentCommitment
@@ -109,14 +109,15 @@ class InvestmentLoaders:
 
     @cached_property
     def own_commitment_by_ask_id(self) -> RowByIdLoader[Any]:
-        """The viewer's own commitment to each ask (keyed by ask id)."""
+        """The viewer's own commitment to each ask (keyed by ask id); an anonymous viewer's
+        NULL equals none, as in graph.reads.investment's `viewerCommitment` link."""
         engineer_id = self.viewer.engineer_id
 
         async def fetch(session: AsyncSession, ids: Sequence[int]) -> list[Any]:
             rows = await session.execute(
                 select(InvestmentCommitment.ask_id.label("id"), InvestmentCommitment).where(
                     InvestmentCommitment.ask_id.in_(ids),
-                    InvestmentCommitment.committer_id == engineer_id,
+                    InvestmentCommitment.committer_id == literal(engineer_id, Integer),
                 )
             )
             return list(rows)

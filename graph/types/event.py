@@ -337,8 +337,6 @@ class Event(Node):
     )
     async def viewer_registration(self, info: Info) -> EventRegistration | None:
         """The viewer's row, if any."""
-        if info.context.viewer.engineer_id is None:
-            return None
         found = await info.context.loaders.events.own_registration_by_event_id.load(self.pk)
         return EventRegistration.from_model(found[1]) if found is not None else None
 

@@ -198,8 +198,6 @@ class InvestmentAsk(Node):
     @strawberry.field(description="The signed-in engineer's own commitment; null when none.")
     async def viewer_commitment(self, info: Info) -> InvestmentCommitment | None:
         """The viewer's row, if any."""
-        if info.context.viewer.engineer_id is None:
-            return None
         found = await info.context.loaders.investment.own_commitment_by_ask_id.load(self.pk)
         return InvestmentCommitment.from_model(found[1]) if found is not None else None
 

@@ -308,3 +308,30 @@ async def test_an_unlisted_rsvp_is_hidden_from_everyone_else(
     listed = await _registration_id(session, world, "listed")
     shown = await both.compare(REGISTRATION_NODE, {"id": listed}, world.viewers[who])
     assert shown["node"]["engineer"] == {"handle": "ev-listed"}
+
+
+VIEWER_REGISTRATION = """
+query ($id: ID!) { node(id: $id) { ... on Event { title viewerRegistration { status } } } }
+"""
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("attendee", "REGISTERED"),
+        ("waiting", "WAITLISTED"),
+        ("organiser", None),
+        ("outsider", None),
+        ("anonymous", None),
+    ],
+)
+async def test_viewer_registration_is_the_viewers_own_in_every_path(
+    both: BothPaths, world: EventWorld, who: str, status: str | None
+) -> None:
+    # Given the public event, with four people registered or waitlisted
+    # When each kind of viewer asks for their own registration
+    found = await both.compare(VIEWER_REGISTRATION, {"id": world.id("public")}, world.viewers[who])
+
+    # Then they see their own, and nobody else's (an anonymous viewer has none)
+    mine = found["node"]["viewerRegistration"]
+    assert mine == ({"status": status} if status is not None else None)
