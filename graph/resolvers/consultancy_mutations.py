@@ -5,7 +5,6 @@ Each is `<entity><Verb>(input:)`, runs its service in one transaction (graph.res
 and returns the changed object with `userErrors` coded by ConsultancyErrorCode.
 """
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, TypeVar
 
@@ -14,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.enums import EngagementKind, OpportunityVisibility
-from graph.auth.permissions import require_scope, requires
+from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run_checked
 from graph.services import consultancy as service
 from graph.services import consultancy_contract as contracts
 from graph.services import opportunity as opportunities
@@ -42,15 +41,8 @@ class ConsultancyUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(result: Rejected) -> list[ConsultancyUserError]:
-    return [
-        ConsultancyUserError(
-            field=["input", *problem.field] if problem.field else None,
-            code=Code(problem.code.value),
-            message=problem.message,
-        )
-        for problem in result.problems
-    ]
+ANSWERS = Answers(ConsultancyUserError, ConsultancyErrorCode)
+"""How consultancy mutations answer."""
 
 
 @strawberry.type(description="Result of posting or closing an RFP.")
@@ -254,45 +246,28 @@ class ServiceListingInviteInput:
     message: str = strawberry.field(default="", description="A note to them, up to 5,000.")
 
 
-async def _run(
-    info: Info, scope: Scope, work: Callable[[AsyncSession], Awaitable[ResultT]]
-) -> ResultT | Rejected:
-    require_scope(info.context.viewer, scope)
-    return await run(info, work)
-
-
 def _opportunity(value: str) -> int:
     return decode(value, "Opportunity", Code.NOT_FOUND, "input", "opportunity")
 
 
 def _rfp_payload(result: models.Opportunity | Rejected) -> RfpPayload:
-    if isinstance(result, Rejected):
-        return RfpPayload(opportunity=None, user_errors=_errors(result))
-    return RfpPayload(opportunity=Opportunity.from_model(result), user_errors=[])
+    return ANSWERS.payload(RfpPayload, result, opportunity=Opportunity.from_model)
 
 
 def _proposal_payload(
-    result: models.ConsultancyProposal
-    | tuple[models.ConsultancyProposal, models.Engagement]
-    | Rejected,
+    result: tuple[models.ConsultancyProposal, models.Engagement | None] | Rejected,
 ) -> ConsultancyProposalPayload:
-    if isinstance(result, Rejected):
-        return ConsultancyProposalPayload(
-            proposal=None, engagement=None, user_errors=_errors(result)
-        )
-    proposal, engagement = result if isinstance(result, tuple) else (result, None)
-    return ConsultancyProposalPayload(
-        proposal=ConsultancyProposal.from_model(proposal),
-        engagement=Engagement.from_model(engagement) if engagement is not None else None,
-        user_errors=[],
+    return ANSWERS.payload(
+        ConsultancyProposalPayload,
+        result,
+        proposal=lambda found: ConsultancyProposal.from_model(found[0]),
+        engagement=lambda found: Engagement.from_model(found[1]) if found[1] else None,
     )
 
 
 def _milestone_payload(result: models.Milestone | Rejected) -> ContractMilestonePayload:
-    if isinstance(result, Rejected):
-        return ContractMilestonePayload(milestone=None, user_errors=_errors(result))
-    return ContractMilestonePayload(
-        milestone=EngagementMilestone.from_model(result), user_errors=[]
+    return ANSWERS.payload(
+        ContractMilestonePayload, result, milestone=EngagementMilestone.from_model
     )
 
 
@@ -337,7 +312,7 @@ async def rfp_create(
             request_id=info.context.request_id,
         )
 
-    return _rfp_payload(await _run(info, Scope.OPPORTUNITIES_WRITE, work))
+    return _rfp_payload(await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE))
 
 
 RFP_CLOSE = (
@@ -359,7 +334,7 @@ async def rfp_close(
             request_id=info.context.request_id,
         )
 
-    return _rfp_payload(await _run(info, Scope.OPPORTUNITIES_WRITE, work))
+    return _rfp_payload(await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE))
 
 
 PROPOSAL_SUBMIT = (
@@ -374,13 +349,14 @@ async def proposal_submit(
 ) -> ConsultancyProposalPayload:
     """proposalSubmit."""
 
-    async def work(session: AsyncSession) -> models.ConsultancyProposal:
+    async def work(session: AsyncSession) -> tuple[models.ConsultancyProposal, None]:
         bid = service.Bid(input.price, input.currency, input.approach, input.timeline)
-        return await service.submit(
+        proposal = await service.submit(
             session, info.context.viewer, _opportunity(input.opportunity), bid
         )
+        return proposal, None
 
-    return _proposal_payload(await _run(info, Scope.ENGAGEMENTS_WRITE, work))
+    return _proposal_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 def _proposal(value: str) -> int:
@@ -399,10 +375,10 @@ async def proposal_withdraw(
 ) -> ConsultancyProposalPayload:
     """proposalWithdraw."""
 
-    async def work(session: AsyncSession) -> models.ConsultancyProposal:
-        return await service.withdraw(session, info.context.viewer, _proposal(input.proposal))
+    async def work(session: AsyncSession) -> tuple[models.ConsultancyProposal, None]:
+        return await service.withdraw(session, info.context.viewer, _proposal(input.proposal)), None
 
-    return _proposal_payload(await _run(info, Scope.ENGAGEMENTS_WRITE, work))
+    return _proposal_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 PROPOSAL_AWARD = (
@@ -432,7 +408,7 @@ async def proposal_award(
             request_id=info.context.request_id,
         )
 
-    return _proposal_payload(await _run(info, Scope.OPPORTUNITIES_WRITE, work))
+    return _proposal_payload(await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE))
 
 
 def _milestone(value: str) -> int:
@@ -456,7 +432,7 @@ async def contract_milestone_submit(
             session, info.context.viewer, _milestone(input.milestone), input.note
         )
 
-    return _milestone_payload(await _run(info, Scope.ENGAGEMENTS_WRITE, work))
+    return _milestone_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 CONTRACT_MILESTONE_ACCEPT = (
@@ -476,7 +452,7 @@ async def contract_milestone_accept(
             session, info.context.viewer, _milestone(input.milestone), cpd_config()
         )
 
-    return _milestone_payload(await _run(info, Scope.ENGAGEMENTS_WRITE, work))
+    return _milestone_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 CONTRACT_MILESTONE_REWORK = (
@@ -498,7 +474,7 @@ async def contract_milestone_rework(
             session, info.context.viewer, _milestone(input.milestone), input.note
         )
 
-    return _milestone_payload(await _run(info, Scope.ENGAGEMENTS_WRITE, work))
+    return _milestone_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 def _engagement(value: str) -> int:
@@ -524,10 +500,8 @@ async def contract_complete(
             request_id=info.context.request_id,
         )
 
-    result = await _run(info, Scope.ENGAGEMENTS_WRITE, work)
-    if isinstance(result, Rejected):
-        return ContractPayload(engagement=None, user_errors=_errors(result))
-    return ContractPayload(engagement=Engagement.from_model(result), user_errors=[])
+    result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE)
+    return ANSWERS.payload(ContractPayload, result, engagement=Engagement.from_model)
 
 
 CONTRACT_REVIEW = (
@@ -552,10 +526,8 @@ async def contract_review(
             comment=input.comment,
         )
 
-    result = await _run(info, Scope.ENGAGEMENTS_WRITE, work)
-    if isinstance(result, Rejected):
-        return ContractReviewPayload(review=None, user_errors=_errors(result))
-    return ContractReviewPayload(review=EngagementFeedback.from_model(result), user_errors=[])
+    result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE)
+    return ANSWERS.payload(ContractReviewPayload, result, review=EngagementFeedback.from_model)
 
 
 SERVICE_LISTING_CREATE = (
@@ -584,11 +556,12 @@ async def service_listing_create(
         )
         return await listings.create(session, info.context.viewer, draft)
 
-    result = await _run(info, Scope.PROFILES_WRITE, work)
-    if isinstance(result, Rejected):
-        return ServiceListingPayload(listing=None, opportunity=None, user_errors=_errors(result))
-    return ServiceListingPayload(
-        listing=ServiceListing.from_model(result), opportunity=None, user_errors=[]
+    result = await run_checked(info, work, scope=Scope.PROFILES_WRITE)
+    return ANSWERS.payload(
+        ServiceListingPayload,
+        result,
+        listing=ServiceListing.from_model,
+        opportunity=lambda _: None,
     )
 
 
@@ -619,12 +592,10 @@ async def service_listing_invite(
         target = await session.get_one(models.Opportunity, invitation.opportunity_id)
         return listing, target
 
-    result = await _run(info, Scope.OPPORTUNITIES_WRITE, work)
-    if isinstance(result, Rejected):
-        return ServiceListingPayload(listing=None, opportunity=None, user_errors=_errors(result))
-    listing, target = result
-    return ServiceListingPayload(
-        listing=ServiceListing.from_model(listing),
-        opportunity=Opportunity.from_model(target),
-        user_errors=[],
+    result = await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE)
+    return ANSWERS.payload(
+        ServiceListingPayload,
+        result,
+        listing=lambda found: ServiceListing.from_model(found[0]),
+        opportunity=lambda found: Opportunity.from_model(found[1]),
     )

@@ -2,17 +2,22 @@
 
 import enum
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from graphql import FieldNode
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graph.auth.permissions import require_engineer, require_scope
+from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id_of
 from graph.services.problems import Rejected, reject
 
 ResultT = TypeVar("ResultT")
+ErrorT = TypeVar("ErrorT")
+PayloadT = TypeVar("PayloadT")
 
 
 async def run(info: Info, work: Callable[[AsyncSession], Awaitable[ResultT]]) -> ResultT | Rejected:
@@ -39,6 +44,51 @@ async def run(info: Info, work: Callable[[AsyncSession], Awaitable[ResultT]]) ->
             await session.rollback()
             raise
     return result
+
+
+async def run_checked(
+    info: Info,
+    work: Callable[[AsyncSession], Awaitable[ResultT]],
+    *,
+    scope: Scope | None = None,
+    engineer: bool = False,
+) -> ResultT | Rejected:
+    """`run`, once the viewer holds `scope` (when given) and then is an engineer (when asked)."""
+    if scope is not None:
+        require_scope(info.context.viewer, scope)
+    if engineer:
+        require_engineer(info.context.viewer)
+    return await run(info, work)
+
+
+@dataclass(frozen=True)
+class Answers(Generic[ErrorT]):
+    """How one domain's mutations answer: its userError type and code enum, and the path its
+    problems' fields are under (`input`, unless the service names it itself)."""
+
+    error: Callable[..., ErrorT]
+    code: Callable[[Any], enum.Enum]
+    under: tuple[str, ...] = ("input",)
+
+    def errors(self, rejected: Rejected) -> list[ErrorT]:
+        """The userErrors of a refusal."""
+        return [
+            self.error(
+                field=[*self.under, *problem.field] if problem.field else None,
+                code=self.code(problem.code.value),
+                message=problem.message,
+            )
+            for problem in rejected.problems
+        ]
+
+    def payload(
+        self, kind: Callable[..., PayloadT], result: Any, **fields: Callable[[Any], Any]
+    ) -> PayloadT:
+        """A `kind` payload: each field built from the result and no userErrors, or (the
+        service refused) every field null and the refusal's userErrors."""
+        if isinstance(result, Rejected):
+            return kind(**dict.fromkeys(fields), user_errors=self.errors(result))
+        return kind(**{name: build(result) for name, build in fields.items()}, user_errors=[])
 
 
 def _only_root_field(info: Info) -> bool:

@@ -7,7 +7,7 @@ actions on others) in it, and returns the changed object with `userErrors`.
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.enums import PanelKind
 from db.queries.panel import PANEL_ORDERING
-from graph.auth.permissions import require_engineer, require_scope, requires
+from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
 from graph.context import Context, Info
 from graph.pagination import PageArgs
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run_checked
 from graph.services import panel as service
 from graph.services.listing import page_of
 from graph.services.panel import PanelErrorCode
@@ -33,7 +33,6 @@ from graph.types.panel import AdvisoryPanel, PanelCandidacy, PanelMeeting, Panel
 Code = PanelErrorCode
 STAFF_SCOPE = requires(Scope.OPPORTUNITIES_WRITE)
 CANDIDATE_SCOPE = requires(Scope.ENGAGEMENTS_WRITE)
-ResultT = TypeVar("ResultT")
 
 
 async def advisory_panels(
@@ -91,15 +90,8 @@ class PanelUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(result: Rejected) -> list[PanelUserError]:
-    return [
-        PanelUserError(
-            field=["input", *problem.field] if problem.field else None,
-            code=PanelErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in result.problems
-    ]
+ANSWERS = Answers(PanelUserError, PanelErrorCode)
+"""How panel mutations answer."""
 
 
 @strawberry.type(description="Result of a mutation on a panel.")
@@ -219,34 +211,16 @@ class PanelMeetingLogInput:
     )
 
 
-async def _payload(
-    info: Info,
-    scope: Scope,
-    work: Callable[[AsyncSession], Awaitable[ResultT]],
-    engineer: bool = False,
-) -> ResultT | Rejected:
-    require_scope(info.context.viewer, scope)
-    if engineer:
-        require_engineer(info.context.viewer)
-    return await run(info, work)
-
-
 def _panel_payload(result: models.AdvisoryPanel | Rejected) -> AdvisoryPanelPayload:
-    if isinstance(result, Rejected):
-        return AdvisoryPanelPayload(panel=None, user_errors=_errors(result))
-    return AdvisoryPanelPayload(panel=AdvisoryPanel.from_model(result), user_errors=[])
+    return ANSWERS.payload(AdvisoryPanelPayload, result, panel=AdvisoryPanel.from_model)
 
 
 def _candidacy_payload(result: models.PanelCandidacy | Rejected) -> PanelCandidacyPayload:
-    if isinstance(result, Rejected):
-        return PanelCandidacyPayload(candidacy=None, user_errors=_errors(result))
-    return PanelCandidacyPayload(candidacy=PanelCandidacy.from_model(result), user_errors=[])
+    return ANSWERS.payload(PanelCandidacyPayload, result, candidacy=PanelCandidacy.from_model)
 
 
 def _membership_payload(result: models.PanelMembership | Rejected) -> PanelMembershipPayload:
-    if isinstance(result, Rejected):
-        return PanelMembershipPayload(membership=None, user_errors=_errors(result))
-    return PanelMembershipPayload(membership=PanelMembership.from_model(result), user_errors=[])
+    return ANSWERS.payload(PanelMembershipPayload, result, membership=PanelMembership.from_model)
 
 
 def _key(value: str, type_name: str, field: str) -> int:
@@ -279,7 +253,7 @@ async def advisory_panel_create(
             session, info.context.viewer, institution, draft, request_id=info.context.request_id
         )
 
-    return _panel_payload(await _payload(info, Scope.OPPORTUNITIES_WRITE, work))
+    return _panel_payload(await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE))
 
 
 PANEL_CLOSE = (
@@ -300,7 +274,7 @@ async def advisory_panel_close(
             session, info.context.viewer, key, request_id=info.context.request_id
         )
 
-    return _panel_payload(await _payload(info, Scope.OPPORTUNITIES_WRITE, work))
+    return _panel_payload(await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE))
 
 
 PANEL_NOMINATE = (
@@ -323,7 +297,8 @@ async def panel_nominate(
             session, info.context.viewer, panel, candidate, input.statement
         )
 
-    return _candidacy_payload(await _payload(info, Scope.ENGAGEMENTS_WRITE, work, True))
+    result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE, engineer=True)
+    return _candidacy_payload(result)
 
 
 PANEL_APPLY = (
@@ -342,7 +317,8 @@ async def panel_apply(
         panel = _key(input.panel, "AdvisoryPanel", "panel")
         return await service.apply(session, info.context.viewer, panel, input.statement)
 
-    return _candidacy_payload(await _payload(info, Scope.ENGAGEMENTS_WRITE, work, True))
+    result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE, engineer=True)
+    return _candidacy_payload(result)
 
 
 def _candidate_action(
@@ -356,7 +332,8 @@ def _candidate_action(
             key = _key(input.candidacy, "PanelCandidacy", "candidacy")
             return await action(session, info.context.viewer, key)
 
-        return _candidacy_payload(await _payload(info, Scope.ENGAGEMENTS_WRITE, work, True))
+        result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE, engineer=True)
+        return _candidacy_payload(result)
 
     return resolve
 
@@ -391,7 +368,7 @@ async def panel_appoint(
             session, info.context.viewer, key, request_id=info.context.request_id
         )
 
-    return _membership_payload(await _payload(info, Scope.OPPORTUNITIES_WRITE, work))
+    return _membership_payload(await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE))
 
 
 PANEL_MEMBERSHIP_END = (
@@ -412,7 +389,7 @@ async def panel_membership_end(
             session, info.context.viewer, key, request_id=info.context.request_id
         )
 
-    return _membership_payload(await _payload(info, Scope.ENGAGEMENTS_WRITE, work))
+    return _membership_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 PANEL_MEETING_LOG = (
@@ -440,7 +417,5 @@ async def panel_meeting_log(
         )
         return await service.log_meeting(session, info.context.viewer, panel, draft, cpd_config())
 
-    result = await _payload(info, Scope.OPPORTUNITIES_WRITE, work)
-    if isinstance(result, Rejected):
-        return PanelMeetingPayload(meeting=None, user_errors=_errors(result))
-    return PanelMeetingPayload(meeting=PanelMeeting.from_model(result), user_errors=[])
+    result = await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE)
+    return ANSWERS.payload(PanelMeetingPayload, result, meeting=PanelMeeting.from_model)

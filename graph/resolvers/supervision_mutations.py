@@ -9,9 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.queries import supervision as queries
-from graph.auth.permissions import require_engineer
 from graph.context import Info
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run, run_checked
 from graph.services import supervision as service
 from graph.services import supervision_work as work_service
 from graph.services.problems import Rejected
@@ -35,16 +34,8 @@ class SupervisionUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def errors(rejected: Rejected) -> list[SupervisionUserError]:
-    """The payload's userErrors from a service's refusal."""
-    return [
-        SupervisionUserError(
-            field=list(problem.field) or None,
-            code=SupervisionErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(SupervisionUserError, SupervisionErrorCode, under=())
+"""How supervision mutations answer (the services name `input` in their problems' fields)."""
 
 
 @strawberry.type(description="Result of a mutation that changes a project team.")
@@ -222,21 +213,15 @@ async def _milestone(session: AsyncSession, milestone: models.ProjectMilestone) 
 
 
 def _team_payload(result: ProjectTeam | Rejected) -> ProjectTeamPayload:
-    if isinstance(result, Rejected):
-        return ProjectTeamPayload(team=None, user_errors=errors(result))
-    return ProjectTeamPayload(team=result, user_errors=[])
+    return ANSWERS.payload(ProjectTeamPayload, result, team=lambda team: team)
 
 
 def _revision_payload(result: models.ProposalRevision | Rejected) -> ProposalRevisionPayload:
-    if isinstance(result, Rejected):
-        return ProposalRevisionPayload(revision=None, user_errors=errors(result))
-    return ProposalRevisionPayload(revision=ProposalRevision.from_model(result), user_errors=[])
+    return ANSWERS.payload(ProposalRevisionPayload, result, revision=ProposalRevision.from_model)
 
 
 def _milestone_payload(result: ProjectMilestone | Rejected) -> ProjectMilestonePayload:
-    if isinstance(result, Rejected):
-        return ProjectMilestonePayload(milestone=None, user_errors=errors(result))
-    return ProjectMilestonePayload(milestone=result, user_errors=[])
+    return ANSWERS.payload(ProjectMilestonePayload, result, milestone=lambda milestone: milestone)
 
 
 def _team_key(value: str) -> int:
@@ -289,7 +274,6 @@ async def project_team_create(
     input: Annotated[ProjectTeamCreateInput, strawberry.argument(description="The team.")],
 ) -> ProjectTeamPayload:
     """projectTeamCreate."""
-    require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> ProjectTeam:
         topic = decode(input.topic, "Opportunity", Code.NOT_FOUND, "input", "topic")
@@ -298,7 +282,7 @@ async def project_team_create(
         )
         return await _team(session, team.id)
 
-    return _team_payload(await run(info, work))
+    return _team_payload(await run_checked(info, work, engineer=True))
 
 
 async def project_team_invite(
@@ -306,7 +290,6 @@ async def project_team_invite(
     input: Annotated[ProjectTeamInviteInput, strawberry.argument(description="Whom to invite.")],
 ) -> ProjectTeamPayload:
     """projectTeamInvite."""
-    require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> ProjectTeam:
         engineer = (
@@ -324,7 +307,7 @@ async def project_team_invite(
         )
         return await _team(session, team.id)
 
-    return _team_payload(await run(info, work))
+    return _team_payload(await run_checked(info, work, engineer=True))
 
 
 async def project_team_join(
@@ -332,13 +315,12 @@ async def project_team_join(
     input: Annotated[ProjectTeamJoinInput, strawberry.argument(description="The team.")],
 ) -> ProjectTeamPayload:
     """projectTeamJoin."""
-    require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> ProjectTeam:
         team = await service.join(session, info.context.viewer, _team_key(input.team))
         return await _team(session, team.id)
 
-    return _team_payload(await run(info, work))
+    return _team_payload(await run_checked(info, work, engineer=True))
 
 
 async def proposal_submit(
@@ -346,18 +328,16 @@ async def proposal_submit(
     input: Annotated[ProjectProposalSubmitInput, strawberry.argument(description="The revision.")],
 ) -> ProposalRevisionPayload:
     """projectProposalSubmit."""
-    require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> models.ProposalRevision:
         return await service.submit_proposal(
             session, info.context.viewer, _team_key(input.team), input.title, input.summary
         )
 
-    return _revision_payload(await run(info, work))
+    return _revision_payload(await run_checked(info, work, engineer=True))
 
 
 async def _review(info: Info, input: ProposalReviewInput, approve: bool) -> ProposalRevisionPayload:
-    require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> models.ProposalRevision:
         key = decode(input.revision, "ProposalRevision", Code.NOT_FOUND, "input", "revision")
@@ -370,7 +350,7 @@ async def _review(info: Info, input: ProposalReviewInput, approve: bool) -> Prop
             request_id=info.context.request_id,
         )
 
-    return _revision_payload(await run(info, work))
+    return _revision_payload(await run_checked(info, work, engineer=True))
 
 
 async def proposal_approve(
@@ -394,7 +374,6 @@ async def project_milestone_add(
     input: Annotated[ProjectMilestoneAddInput, strawberry.argument(description="The milestone.")],
 ) -> ProjectMilestonePayload:
     """projectMilestoneAdd."""
-    require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> ProjectMilestone:
         milestone = await work_service.add_milestone(
@@ -407,7 +386,7 @@ async def project_milestone_add(
         )
         return await _milestone(session, milestone)
 
-    return _milestone_payload(await run(info, work))
+    return _milestone_payload(await run_checked(info, work, engineer=True))
 
 
 async def project_deliverable_submit(
@@ -417,7 +396,6 @@ async def project_deliverable_submit(
     ],
 ) -> ProjectMilestonePayload:
     """projectDeliverableSubmit."""
-    require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> ProjectMilestone:
         key = decode(input.milestone, "ProjectMilestone", Code.NOT_FOUND, "input", "milestone")
@@ -426,7 +404,7 @@ async def project_deliverable_submit(
         )
         return await _milestone(session, milestone)
 
-    return _milestone_payload(await run(info, work))
+    return _milestone_payload(await run_checked(info, work, engineer=True))
 
 
 async def assessment_rubric_create(
@@ -455,9 +433,7 @@ async def assessment_rubric_create(
         )
 
     result = await run(info, work)
-    if isinstance(result, Rejected):
-        return AssessmentRubricPayload(rubric=None, user_errors=errors(result))
-    return AssessmentRubricPayload(rubric=AssessmentRubric.from_model(result), user_errors=[])
+    return ANSWERS.payload(AssessmentRubricPayload, result, rubric=AssessmentRubric.from_model)
 
 
 async def project_assess(
@@ -465,7 +441,6 @@ async def project_assess(
     input: Annotated[ProjectAssessInput, strawberry.argument(description="The assessment.")],
 ) -> ProjectTeamPayload:
     """projectAssess."""
-    require_engineer(info.context.viewer)
 
     async def work(session: AsyncSession) -> ProjectTeam:
         team = _team_key(input.team)
@@ -489,4 +464,4 @@ async def project_assess(
         )
         return await _team(session, team)
 
-    return _team_payload(await run(info, work))
+    return _team_payload(await run_checked(info, work, engineer=True))
