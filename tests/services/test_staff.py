@@ -1,9 +1,12 @@
 """Who acts for an institution or a seeker: the permission checks and the read predicate agree."""
 
+from dataclasses import dataclass
+
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Institution
+from db.models import Engineer, Institution
 from graph.auth.scopes import Scope
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry
@@ -12,15 +15,32 @@ from graph.services.staff import acts_for, staff_side
 from tests import factories, viewers
 
 
-async def test_staff_and_the_writing_client_act_for_the_institution_and_nobody_else(
-    session: AsyncSession, registry: ChapterRegistry
-) -> None:
-    # Given a university with one member of staff, another institution, and an outsider
+@dataclass
+class Staffed:
+    """A university with one member of staff, another institution, and an outsider."""
+
+    university: Institution
+    other: Institution
+    professor: Engineer
+    outsider: Engineer
+
+
+@pytest.fixture
+async def staffed(session: AsyncSession) -> Staffed:
+    """The rows of Staffed."""
     university = await factories.institution(session)
     other = await factories.institution(session)
     professor = await factories.engineer(session)
     await factories.affiliation(session, professor, university)
-    outsider = await factories.engineer(session)
+    return Staffed(university, other, professor, await factories.engineer(session))
+
+
+async def test_staff_and_the_writing_client_act_for_the_institution_and_nobody_else(
+    session: AsyncSession, registry: ChapterRegistry, staffed: Staffed
+) -> None:
+    # Given a university with one member of staff, another institution, and an outsider
+    university, other = staffed.university, staffed.other
+    professor, outsider = staffed.professor, staffed.outsider
     writes = frozenset({Scope.OPPORTUNITIES_WRITE})
     cases: dict[str, tuple[Viewer, bool, list[int]]] = {
         "staff": (await viewers.engineer(session, registry, professor), True, [university.id]),
@@ -47,17 +67,14 @@ async def test_staff_and_the_writing_client_act_for_the_institution_and_nobody_e
 
 
 async def test_the_seeker_side_is_the_poster_or_whoever_acts_for_the_institution(
-    session: AsyncSession, registry: ChapterRegistry
+    session: AsyncSession, registry: ChapterRegistry, staffed: Staffed
 ) -> None:
     # Given a poster, a university's staff member, and an outsider
-    university = await factories.institution(session)
+    university = staffed.university
     poster = await factories.engineer(session)
-    professor = await factories.engineer(session)
-    await factories.affiliation(session, professor, university)
-    outsider = await factories.engineer(session)
     as_poster = await viewers.engineer(session, registry, poster)
-    as_professor = await viewers.engineer(session, registry, professor)
-    as_outsider = await viewers.engineer(session, registry, outsider)
+    as_professor = await viewers.engineer(session, registry, staffed.professor)
+    as_outsider = await viewers.engineer(session, registry, staffed.outsider)
     client = viewers.client(university.id, frozenset({Scope.OPPORTUNITIES_WRITE}))
 
     # When each asks to act for an engineer's own post, and for the university's
