@@ -327,7 +327,7 @@ async def test_viewer_registration_is_the_viewers_own_in_every_path(
     # Given the public event, with four people registered or waitlisted
     # When each kind of viewer lists the chapters' events with their own registration
     listed = await both.compare(
-        test_event_query_count.CHAPTER_EVENTS, {"chapters": 50, "events": 10}, world.viewers[who]
+        test_event_query_count.CHAPTER_EVENTS, {"chapters": 20, "events": 3}, world.viewers[who]
     )
 
     # Then they see their own, and nobody else's (an anonymous viewer has none)
