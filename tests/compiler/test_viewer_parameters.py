@@ -184,3 +184,29 @@ async def test_a_rule_inlining_chapter_ids_gets_a_statement_per_viewer(
     assert (seen_a["a"]["members"]["totalCount"], seen_a["b"]["members"]["totalCount"]) == (1, 0)
     assert (seen_b["a"]["members"]["totalCount"], seen_b["b"]["members"]["totalCount"]) == (0, 1)
     assert len(_texts(both, PENDING, CHAPTERS, viewer_a, viewer_b)) == 2
+
+
+ENGINEERS = """
+query { engineers(first: 5) { nodes { handle email phone } } }
+"""
+
+
+def test_clients_of_two_institutions_share_one_statement_with_their_own_ids(
+    both: BothPaths,
+) -> None:
+    # Given the clients of two institutions, each reading profiles under its own consent grants
+    scopes = frozenset({Scope.PROFILES_READ})
+    first = Viewer(client_id="uni-one", institution_id=101, scopes=scopes)
+    second = Viewer(client_id="uni-two", institution_id=202, scopes=scopes)
+
+    # When each binds the same read
+    bound = [both.compiled.statement(ENGINEERS, None, None, viewer) for viewer in (first, second)]
+
+    # Then the text is one, and each statement carries its own institution as a parameter
+    assert bound[0] is not None
+    assert bound[1] is not None
+    assert bound[0].sql == bound[1].sql
+    assert "101" not in bound[0].sql
+    assert 101 in bound[0].params
+    assert 202 in bound[1].params
+    assert _statements(both, ENGINEERS) == 1
