@@ -76,6 +76,7 @@ class RenderClock:
 
     def __init__(self) -> None:
         self.times: list[float] = []
+        self.cpu: list[float] = []
         self._render = Renderer.render
 
     def __enter__(self) -> "RenderClock":
@@ -83,11 +84,12 @@ class RenderClock:
         original = self._render
 
         def timed(renderer: Any) -> Any:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             try:
                 return original(renderer)
             finally:
                 clock.times.append(time.perf_counter() - start)
+                clock.cpu.append(time.process_time() - cpu)
 
         setattr(Renderer, "render", timed)  # noqa: B010  # patching a method for the run
         return self
@@ -150,7 +152,7 @@ async def _run(database_url: str, count: int, rounds: int) -> None:
             print(
                 f"{label}: {len(texts)} distinct statements, {len(renders)} renders"
                 f" ({1000 * mean(renders) if renders else 0:.2f} ms Python each,"
-                f" {1000 * sum(renders):.1f} ms in all);"
+                f" {1000 * sum(renders):.1f} ms in all, {1000 * sum(clock.cpu):.1f} ms CPU);"
                 f" a viewer's first request {1000 * mean(first):.2f} ms mean"
                 f" ({1000 * median(first):.2f} median), later ones"
                 f" {1000 * mean(later) if later else 0:.2f} ms mean"
