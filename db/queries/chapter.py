@@ -17,6 +17,7 @@ from db.driver import fetchrow, in_session
 from db.enums import JoinPolicy, MembershipStatus
 from db.models import Chapter, Membership
 from db.queries.pagination import Ordering
+from db.queries.viewer_ids import any_of
 
 CHAPTER_ORDERINGS: dict[str, Ordering] = {
     "NAME_ASC": Ordering("NAME_ASC", ("name", "id")),
@@ -49,7 +50,7 @@ class MembershipScope:
             return true()
         conditions: list[ColumnElement[bool]] = [Membership.status.in_(self.public_statuses)]
         if self.chapter_ids:
-            conditions.append(Membership.chapter_id.in_(self.chapter_ids))
+            conditions.append(any_of(Membership.chapter_id, self.chapter_ids))
         if self.engineer_id is not None:
             conditions.append(Membership.engineer_id == self.engineer_id)
         return or_(*conditions)

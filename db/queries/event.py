@@ -32,6 +32,7 @@ from db.queries.pagination import (
     finish,
     keyset,
 )
+from db.queries.viewer_ids import any_of, union
 
 EVENT_ORDERINGS: dict[str, Ordering] = {
     "START_ASC": Ordering("START_ASC", ("starts_at", "id")),
@@ -67,12 +68,12 @@ class EventScope:
         if self.all_chapters or self.organises_all:
             return true()
         public = Event.visibility == EventVisibility.PUBLIC.value
-        chapters = tuple(sorted({*self.member_chapter_ids, *self.organised_chapter_ids}))
+        chapters = union(self.member_chapter_ids, self.organised_chapter_ids)
         if not chapters:
             return public
         conditions = [public, hosted_by(chapters)]
         if self.organised_chapter_ids:
-            conditions.append(Event.cohost_chapter_id.in_(self.organised_chapter_ids))
+            conditions.append(any_of(Event.cohost_chapter_id, self.organised_chapter_ids))
         return or_(*conditions)
 
     def organises_predicate(self) -> ColumnElement[bool]:
@@ -178,8 +179,8 @@ def waitlist_position() -> ColumnElement[int | None]:
 def hosted_by(chapter_ids: Sequence[int]) -> ColumnElement[bool]:
     """SQL predicate on events: hosted by one of these chapters, or co-hosted once accepted."""
     return or_(
-        Event.chapter_id.in_(chapter_ids),
-        and_(Event.cohost_chapter_id.in_(chapter_ids), Event.cohost_accepted_at.is_not(None)),
+        any_of(Event.chapter_id, chapter_ids),
+        and_(any_of(Event.cohost_chapter_id, chapter_ids), Event.cohost_accepted_at.is_not(None)),
     )
 
 

@@ -30,6 +30,7 @@ from db.models import (
     ForumVote,
 )
 from db.queries.pagination import Ordering
+from db.queries.viewer_ids import any_of
 
 CATEGORY_ORDERING = Ordering("POSITION", ("position", "id"))
 CATEGORY_THREAD_ORDERINGS: dict[str, Ordering] = {
@@ -70,7 +71,7 @@ class ForumScope:
             return ForumCategory.members_only.is_(false())
         return or_(
             ForumCategory.members_only.is_(false()),
-            ForumCategory.chapter_id.in_(self.member_chapter_ids),
+            any_of(ForumCategory.chapter_id, self.member_chapter_ids),
         )
 
     def moderates_category(self) -> ColumnElement[bool]:
@@ -79,7 +80,7 @@ class ForumScope:
             return true()
         if not self.moderated_chapter_ids:
             return false()
-        return ForumCategory.chapter_id.in_(self.moderated_chapter_ids)
+        return any_of(ForumCategory.chapter_id, self.moderated_chapter_ids)
 
     def moderates(self, chapter_id: int | None) -> bool:
         """`moderates_category` for one category's chapter (None: a global or sector one),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from db.enums import GlobalRole
+from db.queries.viewer_ids import ViewerIds
 from graph.auth.roles import GLOBAL_ROLE_SCOPES
 from graph.auth.scopes import Scope
 
@@ -67,15 +68,13 @@ class Viewer:
         return role is not None and scope in self.scopes and scope in role.scopes
 
     def chapters_with_scope(self, scope: Scope) -> tuple[int, ...]:
-        """Chapters in which a chapter role grants the viewer `scope` (sorted ids)."""
+        """Chapters in which a chapter role grants the viewer `scope` (sorted ids), named
+        `scope:<scope>`: a statement takes them as one parameter (db.queries.viewer_ids)."""
         if scope not in self.scopes:
-            return ()
-        return tuple(
-            sorted(
-                chapter_id
-                for chapter_id, role in self.chapter_roles.items()
-                if scope in role.scopes
-            )
+            return ViewerIds(f"scope:{scope.value}", ())
+        return ViewerIds(
+            f"scope:{scope.value}",
+            (chapter_id for chapter_id, role in self.chapter_roles.items() if scope in role.scopes),
         )
 
 

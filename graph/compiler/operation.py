@@ -35,10 +35,11 @@ from graph.compiler.mapping import GUARDS
 from graph.compiler.plan import ConnectionPlan, NotPlannable, OperationPlan
 from graph.compiler.planner import Planner, directive_variables
 from graph.compiler.python_fields import PythonFields
-from graph.compiler.render import Renderer, Statement, viewer_values
+from graph.compiler.render import VIEWER_IDS, Renderer, Statement, viewer_values
 from graph.compiler.residual import residual_source
 from graph.compiler.visibility import NO_CHAPTERS, ViewerKey, viewer_key, viewer_shape
 from graph.observability.tracing import statement_span
+from graph.services.viewer_ids import resolve
 
 STRAWBERRY_RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
 """The rules strawberry validates with: a document it refuses is never compiled."""
@@ -213,6 +214,8 @@ class PreparedOperation:
             by = facts.key if statement.per_viewer else facts.shape
             planned.statements[(shape, by)] = statement
         values.update(facts.values)
+        for name in statement.viewer_ids:
+            values[(VIEWER_IDS, name)] = resolve(name, viewer, self.registry)
         params = [values[key] for key in statement.keys]
         return BoundStatement(
             statement.sql,

@@ -5,11 +5,13 @@ connections one keyset probe (LIMIT size + 1) aggregated in display order and sl
 are referenced by key; the statement is rendered once per shape and reused with new values.
 """
 
+import re
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from db.queries import viewer_ids
 from db.queries.pagination import Ordering
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
@@ -47,6 +49,14 @@ VIEWER_TYPES = {
     "scopes": "text[]",
 }
 """The viewer's attributes a declaration may read as `{viewer[name]}`, with their types."""
+VIEWER_MARKERS = (
+    (visibility.ENGINEER_MARKER, "engineer_id"),
+    (visibility.INSTITUTION_MARKER, "institution_id"),
+    (visibility.CLIENT_MARKER, "client_id"),
+)
+"""The markers of a rendered rule standing for the viewer's attributes (VIEWER_TYPES)."""
+VIEWER_IDS = "viewer_ids"
+"""The first part of the key of a parameter holding one of the viewer's id lists by name."""
 
 
 def viewer_values(viewer: Viewer) -> dict[ParamKey, Any]:
@@ -111,7 +121,9 @@ class Statement:
         """Whether the JSON may carry error marks (graph.compiler.failures.resolve)."""
         """Whether the JSON carries consent markers (graph.compiler.consent)."""
         self.per_viewer = per_viewer
-        """Whether the SQL holds the viewer's engineer id inline (cached per viewer, then)."""
+        """Whether the SQL holds the viewer's values inline (cached per viewer, then)."""
+        self.viewer_ids = tuple(key[1] for key in self.keys if key[0] == VIEWER_IDS)
+        """The viewer's id lists (db.queries.viewer_ids) the statement takes, by name."""
 
 
 class Renderer:
@@ -132,7 +144,7 @@ class Renderer:
         self.index: dict[ParamKey, int] = {}
         self.aliases = 0
         self.per_viewer = False
-        """Whether the SQL holds this viewer's id inline (then it is cached per viewer)."""
+        """Whether the SQL holds this viewer's values inline (then it is cached per viewer)."""
         self.marks = False
         """Whether the SQL renders any error mark."""
         self.consent = ConsentMarkers.for_viewer(viewer, self._visibility)
@@ -166,11 +178,15 @@ class Renderer:
 
     def _visibility(self, rule_name: str, alias: str) -> str:
         sql = visibility.render(rule_name, self.viewer, alias, self.registry)
-        if visibility.ENGINEER_MARKER in sql:
-            sql = sql.replace(visibility.ENGINEER_MARKER, self._param(VIEWER_ENGINEER, "int"))
-        elif visibility.renders_per_viewer(rule_name, self.viewer, self.registry):
-            self.per_viewer = True  # the id is inlined: this statement is this viewer's alone
-        return sql
+        if visibility.renders_per_viewer(rule_name, self.viewer, self.registry):
+            self.per_viewer = True  # values are inlined: this statement is this viewer's alone
+        for marker, name in VIEWER_MARKERS:
+            if marker in sql:
+                sql = sql.replace(marker, self._param(("viewer", name), VIEWER_TYPES[name]))
+        return viewer_ids.MARKER.sub(self._viewer_ids, sql)
+
+    def _viewer_ids(self, found: "re.Match[str]") -> str:
+        return self._param((VIEWER_IDS, found.group(1)), viewer_ids.POSTGRES_TYPE)
 
     # -- roots ---------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from db import models
 from db.queries.chapter import CHAPTER_ORDERINGS, MEMBERSHIP_ORDERING, MembershipScope
 from db.queries.consent import NEWEST_FIRST
 from db.queries.forum import CATEGORY_ORDERING
+from db.queries.viewer_ids import any_of
 from graph.auth.permissions import require_chapter_scope
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
@@ -68,7 +69,7 @@ def audit_entries(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
     if viewer.has_scope(Scope.AUDIT_READ):
         return true()
     chapter_ids = viewer.chapters_with_scope(Scope.AUDIT_READ)
-    return models.AuditLogEntry.chapter_id.in_(chapter_ids) if chapter_ids else false()
+    return any_of(models.AuditLogEntry.chapter_id, chapter_ids) if chapter_ids else false()
 
 
 def audit_denial(viewer: Viewer) -> GraphError | None:

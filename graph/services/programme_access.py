@@ -20,6 +20,7 @@ from db.models import (
     MentorshipPair,
     MentorshipProgramme,
 )
+from db.queries.viewer_ids import any_of
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.services.problems import Rejected, reject
@@ -73,7 +74,7 @@ def coordinates(viewer: Viewer) -> ColumnElement[bool]:
         chapters = MentorshipProgramme.chapter_id.is_not(None)
     else:
         held = viewer.chapters_with_scope(COORDINATOR_SCOPE)
-        chapters = MentorshipProgramme.chapter_id.in_(held) if held else false()
+        chapters = any_of(MentorshipProgramme.chapter_id, held) if held else false()
     staff: ColumnElement[bool]
     if viewer.engineer_id is not None:
         staff = exists().where(

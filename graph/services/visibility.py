@@ -24,6 +24,7 @@ from db.models import (
 from db.queries.chapter import MembershipScope
 from db.queries.event import EventScope
 from db.queries.forum import ForumScope
+from db.queries.viewer_ids import ViewerIds, any_of
 from graph.auth.scopes import Scope
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
@@ -65,7 +66,7 @@ def level_expression(field: ProfileField) -> ColumnElement[str]:
 def _in_chapters(chapter_ids: tuple[int, ...], *, active_only: bool) -> ColumnElement[bool]:
     """SQL: the engineer has a membership (active, if asked) of one of these chapters."""
     condition = exists().where(
-        Membership.engineer_id == Engineer.id, Membership.chapter_id.in_(chapter_ids)
+        Membership.engineer_id == Engineer.id, any_of(Membership.chapter_id, chapter_ids)
     )
     if active_only:
         condition = condition.where(Membership.status == MembershipStatus.ACTIVE)
@@ -92,15 +93,8 @@ def field_visible(
         conditions.append(level == FieldVisibility.MEMBERS.value)
         if viewer.is_council_admin:
             conditions.append(level == FieldVisibility.CHAPTER.value)
-        sharing = tuple(
-            sorted(
-                role.chapter_id
-                for role in viewer.chapter_roles.values()
-                if role.slug in registry
-                and field.value in registry[role.slug].member_visible_fields
-            )
-        )
-        if sharing:
+        if viewer.chapter_roles:  # which chapters share the field is a value, not a shape
+            sharing = sharing_chapters(viewer, registry, field)
             conditions.append(
                 and_(
                     level == FieldVisibility.CHAPTER.value, _in_chapters(sharing, active_only=True)
@@ -115,6 +109,20 @@ def field_visible(
                 )
             )
     return or_(*conditions)
+
+
+def sharing_chapters(
+    viewer: Viewer, registry: ChapterRegistry, field: ProfileField
+) -> ViewerIds:
+    """The viewer's chapters whose config shows `field` to fellow members (`sharing:<field>`)."""
+    return ViewerIds(
+        f"sharing:{field.value}",
+        (
+            role.chapter_id
+            for role in viewer.chapter_roles.values()
+            if role.slug in registry and field.value in registry[role.slug].member_visible_fields
+        ),
+    )
 
 
 def consent_grant_for(viewer: Viewer, field: ProfileField) -> ColumnElement[Any]:
@@ -219,7 +227,7 @@ def announcement_predicate(viewer: Viewer) -> ColumnElement[bool]:
     members = viewer.chapters_with_scope(Scope.CHAPTERS_READ)
     if not members:
         return false()
-    return ChapterAnnouncement.chapter_id.in_(members)
+    return any_of(ChapterAnnouncement.chapter_id, members)
 
 
 __all__ = [
@@ -242,4 +250,4 @@ def holds_chapter_scope(viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
     if viewer.has_scope(scope):
         return true()
     chapter_ids = viewer.chapters_with_scope(scope)
-    return Chapter.id.in_(chapter_ids) if chapter_ids else false()
+    return any_of(Chapter.id, chapter_ids) if chapter_ids else false()
