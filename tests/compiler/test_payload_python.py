@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from strawberry.types import ExecutionResult
 
+from db.engine import StatementCounter
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.ids import encode_id
@@ -116,3 +117,45 @@ async def test_a_python_fields_error_in_a_payload_reads_as_strawberrys(
     ]
     assert answered.errors[0].extensions["code"] == "FORBIDDEN"
     assert answered.data == expected.data
+
+
+MATCHES = """
+query ($id: ID!, $first: Int!) {
+  node(id: $id) {
+    ... on Opportunity {
+      title
+      matches(first: $first) { edges { score node { handle name sectors { slug } } } }
+    }
+  }
+}
+"""
+
+
+async def test_the_engineers_under_a_querys_matches_are_compiled(
+    graphql: GraphQLClient,
+    session: AsyncSession,
+    registry: ChapterRegistry,
+    statements: StatementCounter,
+) -> None:
+    # Given an opportunity and engineers who could contribute
+    seeker = await factories.engineer(session, offers=[])
+    for _ in range(4):
+        await factories.engineer(session)
+    target = await world.opportunity(session, seeker)
+    as_seeker = await viewers.engineer(session, registry, seeker)
+    plain = GraphQLClient(graphql.sessionmaker, session, registry, compiled=False)
+    plain.objects = None  # type: ignore[assignment]
+    counts = []
+    for first in (1, 4):
+        variables = {"id": encode_id("Opportunity", target.id), "first": first}
+        # When the seeker reads its matches
+        statements.reset()
+        before = (graphql.objects.completed, graphql.objects.statements)
+        answered = await graphql.data(MATCHES, variables, as_seeker)
+        read = (graphql.objects.completed - before[0], graphql.objects.statements - before[1])
+        counts.append(statements.count + read[1])
+        # Then the answer is strawberry's, and the matched engineers came from one statement
+        assert answered == await plain.data(MATCHES, variables, as_seeker)
+        assert len(answered["node"]["matches"]["edges"]) == first
+        assert read == (first, 1)
+    assert counts[0] == counts[1], counts
