@@ -20,8 +20,10 @@ from graphql.execution import Executor
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from graph.compiler.mapping import NODE_TYPES
 from graph.compiler.objects import CompiledObjects, Fault, ObjectBatches, identity
 from graph.compiler.python_fields import OPERATION as PYTHON_OPERATION
+from graph.observability import census
 
 COMPILED_OPERATIONS = (OperationType.MUTATION, OperationType.SUBSCRIPTION)
 """Where strawberry's objects are completed by SQL: payloads and events (a query strawberry
@@ -81,6 +83,31 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return await completed if self.is_awaitable(completed) else completed
 
         return complete()
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's; counted by the test-only census (graph.observability.census)."""
+        if census.ENABLED and parent_type.name in NODE_TYPES:
+            census.note(self._census_path(), parent_type.name, path.key)  # type: ignore[arg-type]
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+    def _census_path(self) -> str:
+        operation = self.operation
+        if operation.operation is OperationType.MUTATION:
+            return "payload"
+        if operation.operation is OperationType.SUBSCRIPTION:
+            return "event"
+        if operation.name is not None and operation.name.value == PYTHON_OPERATION:
+            return "python"
+        return "residual" if census.RESIDUAL.get() else "fallback"
 
     def _settle(self, value: Any, faults: list[Fault], path: Path) -> Any:
         """The object's value; the errors below it collected at the client's paths (the one
