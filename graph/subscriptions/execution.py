@@ -184,8 +184,11 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def build_per_event_executor(self, payload: Any) -> Executor[Any]:
         """The per-event executor, with the delivery's context when the event carries one."""
         if not isinstance(payload, Delivery):
-            return super().build_per_event_executor(payload)
+            executor = super().build_per_event_executor(payload)
+            executor.__dict__.pop("_batches", None)  # each event batches its own objects
+            return executor
         executor = super().build_per_event_executor(payload.value)
+        executor.__dict__.pop("_batches", None)
         executor.context_value = payload.context
         return executor
 
