@@ -19,7 +19,9 @@ Each value goes back into its marker's place. Errors keep strawberry's message a
 their paths are rewritten to the client's (the marker's path, then the rest below the field)
 and their locations point at the client's text (every copied span keeps its offset mapping).
 A non-null Python field that fails nulls the nearest nullable position above it in the client's
-response, as graphql-core propagates (PythonPlan.depth).
+response, as graphql-core propagates (PythonPlan.depth). Objects of node types below a Python
+field (a match's engineer) are not left to strawberry's resolvers: the executor reads them
+through graph.compiler.objects, one statement per field position.
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
