@@ -16,15 +16,14 @@ planned and rendered by the same declarations as any query (cached per document 
 run on the request's own connection inside the mutation's transaction, before the commit:
 the client reads its own write, under the same visibility rules as `node(id:)`. Objects of one
 field position (every attendee of a list, every item's author) wait one loop turn for each
-other (`ObjectBatches`) and are read by one statement, however long the list. Python fields
-below them (declaration.Python) are resolved by graph.compiler.python_fields for the rows
-that reach them, as for a query; their errors and the statement's error marks come back
-located in the client's text. Arguments that do not bind leave the objects to strawberry's
+other (graph.compiler.object_batches) and are read by one statement, however long the list.
+Python fields below them (declaration.Python) are resolved by graph.compiler.python_fields
+for the rows that reach them, as for a query; their errors and the statement's error marks
+come back located in the client's text. Arguments that do not bind leave the objects to strawberry's
 resolvers, as before. Subscription events complete the same way, in the event's own session.
 `lookup`/`complete` read one object by `node(id:)`.
 """
 
-import asyncio
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -283,63 +282,6 @@ class CompiledObjects:
             data, more = await statement.python.complete(data, variables, execute)
             errors.extend(more)
         return data, errors
-
-
-class ObjectBatches:
-    """One operation's pending objects by lookup: every object of a field position that
-    arrives in the same loop turn is read by one `CompiledObjects.answer`."""
-
-    def __init__(self, objects: CompiledObjects) -> None:
-        self.objects = objects
-        self._pending: dict[Lookup, list[tuple[str, asyncio.Future[Any]]]] = {}
-
-    def load(
-        self,
-        lookup: Lookup,
-        global_id: str,
-        sources: Mapping[str, Any],
-        context: "Context",
-        client: Source | None,
-    ) -> "asyncio.Future[Any]":
-        """A future of (value, faults) for one object, or of `Undefined` for strawberry."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
-        waiting = self._pending.get(lookup)
-        if waiting is None:
-            waiting = self._pending[lookup] = []
-            loop.call_soon(
-                lambda: loop.create_task(self._dispatch(lookup, sources, context, client))
-            )
-        waiting.append((global_id, future))
-        return future
-
-    async def _dispatch(
-        self,
-        lookup: Lookup,
-        sources: Mapping[str, Any],
-        context: "Context",
-        client: Source | None,
-    ) -> None:
-        waiting = self._pending.pop(lookup)
-        try:
-            answer = await self.objects.answer(
-                lookup, [global_id for global_id, _ in waiting], sources, context, client
-            )
-        except BaseException as error:
-            for _, future in waiting:
-                if not future.done():
-                    future.set_exception(error)
-            if not isinstance(error, Exception):
-                raise
-            return
-        for index, (_, future) in enumerate(waiting):
-            if future.done():
-                continue
-            if answer is Undefined:
-                future.set_result(Undefined)
-            else:
-                mine = [fault for fault in answer.faults if fault.item == index]
-                future.set_result((answer.values[index], mine))
 
 
 def _fault(error: GraphQLError, lookup: Lookup, start: int, client: Source | None) -> Fault:

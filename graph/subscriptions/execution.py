@@ -21,7 +21,8 @@ from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph.compiler.mapping import NODE_TYPES
-from graph.compiler.objects import CompiledObjects, Fault, ObjectBatches, identity
+from graph.compiler.object_batches import ObjectBatches
+from graph.compiler.objects import CompiledObjects, Fault, identity
 from graph.compiler.python_fields import OPERATION as PYTHON_OPERATION
 from graph.observability import census
 
