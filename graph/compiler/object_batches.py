@@ -54,6 +54,8 @@ class ObjectBatches:
         client: Source | None,
     ) -> None:
         waiting = self._pending.pop(lookup)
+        if all(future.done() for _, future in waiting):
+            return  # every waiter was cancelled (a null propagated past them): read nothing
         try:
             answer = await self.objects.answer(
                 lookup, [global_id for global_id, _ in waiting], sources, context, client
