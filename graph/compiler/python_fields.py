@@ -19,7 +19,9 @@ Each value goes back into its marker's place. Errors keep strawberry's message a
 their paths are rewritten to the client's (the marker's path, then the rest below the field)
 and their locations point at the client's text (every copied span keeps its offset mapping).
 A non-null Python field that fails nulls the nearest nullable position above it in the client's
-response, as graphql-core propagates (PythonPlan.depth).
+response, as graphql-core propagates (PythonPlan.depth). Objects of node types below a Python
+field (a match's engineer) are not left to strawberry's resolvers: the executor reads them
+through graph.compiler.objects, one statement per field position.
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -44,6 +46,8 @@ PYTHON_KEY = f"@python-{NONCE}"
 CHUNK = 100
 """Parents per `nodes(ids:)` (graph.resolvers.node.MAX_NODES)."""
 VARIABLE = "braingainPython"
+OPERATION = "BraingainPython"
+"""The documents' operation name (the executor compiles the objects below their fields)."""
 
 Path = tuple[str | int, ...]
 Execute = Callable[[str, dict[str, Any]], Awaitable[ExecutionResult]]
@@ -129,7 +133,7 @@ class PythonFields:
             if definition.variable.name.value in variables
         ]
         own = [f"${VARIABLE}{plan.index}: [ID!]!" for plan in plans if plan.root_field is None]
-        text = "query BraingainPython"
+        text = f"query {OPERATION}"
         if own or definitions:
             text += "(" + ", ".join(own)
             for position, definition in enumerate(definitions):
@@ -232,10 +236,9 @@ class PythonFields:
         else:
             marker_path, rest = batch[index][0][0], path[2:]
         positions = []
-        for node in error.nodes or ():
-            if node.loc is not None:
-                mapped = document.client_position(node.loc.start)
-                positions.append(mapped if mapped is not None else _start(plan.nodes[0]))
+        for position in error.positions or ():  # the nodes' starts, or given positions
+            mapped = document.client_position(position)
+            positions.append(mapped if mapped is not None else _start(plan.nodes[0]))
         return GraphQLError(
             error.message,
             source=self.client if positions else None,

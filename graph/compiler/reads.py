@@ -44,6 +44,7 @@ from graph.extensions.admission import Admission, admit, settle
 from graph.extensions.cost import actual_cost, actual_cost_of_json
 from graph.extensions.document_facts import FACTS, OperationFacts
 from graph.extensions.limits import DocumentShape, Limits, measure, parse_within_limits
+from graph.observability import census
 
 logger = logging.getLogger("graph.compiler")
 MAX_LIMITS_REMEMBERED = 4
@@ -315,7 +316,11 @@ class CompiledReads:
             )
             below.extend(more)
         residual = self._executor(context, operation_name)
-        result = await residual(statement.residual, dict(variables or {}))
+        marked = census.RESIDUAL.set(True)
+        try:
+            result = await residual(statement.residual, dict(variables or {}))
+        finally:
+            census.RESIDUAL.reset(marked)
         context.admission = admission
         data = mixed.merge(statement.keys, compiled, result)["data"]
         extensions = await settle(admission, data)

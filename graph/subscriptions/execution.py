@@ -9,16 +9,27 @@ so the subscription yields a `Delivery` and the executor swaps in the delivery's
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLResolveInfo, OperationType, Undefined
+from graphql import (
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    OperationType,
+    Undefined,
+)
 from graphql.execution import Executor
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graph.compiler.objects import CompiledObjects, identity
+from graph.compiler.mapping import NODE_TYPES
+from graph.compiler.object_batches import ObjectBatches
+from graph.compiler.objects import CompiledObjects, Fault, identity
+from graph.compiler.python_fields import OPERATION as PYTHON_OPERATION
+from graph.observability import census
 
 COMPILED_OPERATIONS = (OperationType.MUTATION, OperationType.SUBSCRIPTION)
 """Where strawberry's objects are completed by SQL: payloads and events (a query strawberry
-runs is one the compiled path declined; its objects stay with the resolvers and loaders)."""
+runs is one the compiled path declined; its objects stay with the resolvers and loaders,
+except below the Python fields the compiled path hands to strawberry)."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +41,8 @@ class Delivery:
 
 
 class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Executes a `Delivery` with its own context, and completes mutation payloads' and
-    events' objects through the compiled read path (graph.compiler.objects)."""
+    """Executes a `Delivery` with its own context, and completes mutation payloads', events'
+    and Python fields' objects through the compiled read path (graph.compiler.objects)."""
 
     def complete_object_value(
         self,
@@ -42,21 +53,31 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
-        """A single object of a type `node(id:)` serves, read by one compiled statement (with
-        everything the client nested under it); anything else as graphql-core does."""
+        """An object of a type `node(id:)` serves, read with everything the client nested
+        under it by one compiled statement per field position; anything else as graphql-core
+        does."""
         compiled = self._compiled_lookup(return_type, field_details_list, path, result)
         if compiled is None:
             return super().complete_object_value(
                 return_type, field_details_list, info, path, result, position_context
             )
         objects, lookup, global_id = compiled
+        assert self.operation.loc is not None
+        pending = self._object_batches(objects).load(
+            lookup,
+            global_id,
+            self.variable_values.sources,
+            self.context_value,
+            self.operation.loc.source,
+        )
 
         async def complete() -> Any:
-            value = await objects.complete(
-                lookup, global_id, self.variable_values.sources, self.context_value
-            )
-            if value is not Undefined:
-                return value
+            answered = await pending
+            if answered is not Undefined:
+                value, faults = answered
+                if value is not None or faults or not _in_list(path):
+                    return self._settle(value, faults, path)
+            # not readable by `nodes(ids:)` inside a list: strawberry's answer, as before
             completed = super(EventExecutionContext, self).complete_object_value(
                 return_type, field_details_list, info, path, result, position_context
             )
@@ -64,22 +85,84 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return complete()
 
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's; counted by the test-only census (graph.observability.census)."""
+        if census.ENABLED and parent_type.name in NODE_TYPES:
+            census.note(self._census_path(), parent_type.name, path.key)  # type: ignore[arg-type]
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+    def _census_path(self) -> str:
+        operation = self.operation
+        if operation.operation is OperationType.MUTATION:
+            return "payload"
+        if operation.operation is OperationType.SUBSCRIPTION:
+            return "event"
+        if operation.name is not None and operation.name.value == PYTHON_OPERATION:
+            return "python"
+        return "residual" if census.RESIDUAL.get() else "fallback"
+
+    def _settle(self, value: Any, faults: list[Fault], path: Path) -> Any:
+        """The object's value; the errors below it collected at the client's paths (the one
+        that nulled the object itself raised, so that its null propagates as graphql-core's)."""
+        located: list[tuple[GraphQLError, Path]] = []
+        for fault in faults:
+            position = path
+            for key in fault.below:
+                position = position.add_key(key, None)
+            error = fault.error
+            located.append(
+                (
+                    GraphQLError(
+                        error.message,
+                        source=error.source,
+                        positions=error.positions,
+                        path=position.as_list(),
+                        original_error=error.original_error,
+                        extensions=error.extensions,
+                    ),
+                    position,
+                )
+            )
+        nulling = None
+        if value is None and located:
+            nulling = min(located, key=lambda item: len(item[1].as_list()))
+        for error, position in located:
+            if nulling is None or error is not nulling[0]:
+                self.collected_errors.add(error, position)
+        if nulling is not None:
+            raise nulling[0]
+        return value
+
+    def _object_batches(self, objects: CompiledObjects) -> ObjectBatches:
+        batches: ObjectBatches | None = self.__dict__.get("_batches")
+        if batches is None:
+            batches = self.__dict__["_batches"] = ObjectBatches(objects)
+        return batches
+
     def _compiled_lookup(
         self, return_type: GraphQLObjectType, field_details_list: Any, path: Path, result: Any
     ) -> Any:
         objects: CompiledObjects | None = getattr(self.context_value, "objects", None)
         if (
             objects is None
-            or self.operation.operation not in COMPILED_OPERATIONS
             or not objects.serves(return_type.name)
-            or any(isinstance(key, int) for key in path.as_list())
             or self.operation.loc is None
+            or not self._compiles(path)
         ):
             return None
         global_id = identity(result, return_type.name)
         if global_id is None:
             return None
-        lookup = objects.lookup(
+        lookup = objects.lookup_many(
             return_type.name,
             [details.node for details in field_details_list],
             self.operation,
@@ -88,10 +171,28 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
         return None if lookup is None else (objects, lookup, global_id)
 
+    def _compiles(self, path: Path) -> bool:
+        """Payloads and events; and in a Python fields' document (graph.compiler.
+        python_fields), the objects below a Python field (not its parents)."""
+        operation = self.operation
+        if operation.operation in COMPILED_OPERATIONS:
+            return True
+        if operation.name is None or operation.name.value != PYTHON_OPERATION:
+            return False
+        keys = path.as_list()
+        return len(keys) > (3 if len(keys) > 1 and isinstance(keys[1], int) else 2)
+
     def build_per_event_executor(self, payload: Any) -> Executor[Any]:
         """The per-event executor, with the delivery's context when the event carries one."""
         if not isinstance(payload, Delivery):
-            return super().build_per_event_executor(payload)
+            executor = super().build_per_event_executor(payload)
+            executor.__dict__.pop("_batches", None)  # each event batches its own objects
+            return executor
         executor = super().build_per_event_executor(payload.value)
+        executor.__dict__.pop("_batches", None)
         executor.context_value = payload.context
         return executor
+
+
+def _in_list(path: Path) -> bool:
+    return any(isinstance(key, int) for key in path.as_list())
