@@ -32,13 +32,14 @@ from strawberry.types import ExecutionResult
 from graph.auth.viewer import Viewer
 from graph.compiler import consent, failures, mixed, python_fields
 from graph.compiler.connections import create_pool, pooled, sessions
-from graph.compiler.mutations import CompiledMutations, Fallback
+from graph.compiler.mutations import CompiledMutations
 from graph.compiler.operation import (
     BoundStatement,
     CompiledQueries,
     Connection,
     PreparedOperation,
 )
+from graph.compiler.payload_writer import Fallback
 from graph.context import Context
 from graph.extensions.access_log import write_consent_reads
 from graph.extensions.admission import Admission, admit, settle

@@ -143,9 +143,7 @@ CASES: dict[str, Case] = {
     "reply unknown thread": Case(POST_CREATE, _reply(UNKNOWN_THREAD), "member"),
     "reply wrong kind of id": Case(
         POST_CREATE,
-        lambda world, chapters: {
-            "input": {"thread": world.id("ForumPost", "gulf-0"), "body": "x"}
-        },
+        lambda world, chapters: {"input": {"thread": world.id("ForumPost", "gulf-0"), "body": "x"}},
         "member",
     ),
     "reply anonymous": Case(POST_CREATE, _reply("gulf"), "anonymous"),
@@ -205,15 +203,18 @@ CASES: dict[str, Case] = {
         LEAVE, lambda world, chapters: {"chapter": chapters["gulf-uae"]}, "outsider"
     ),
     "vote": Case(
-        VOTE, lambda world, chapters: {"post": world.id("ForumPost", "global-0"), "value": 1},
+        VOTE,
+        lambda world, chapters: {"post": world.id("ForumPost", "global-0"), "value": 1},
         "outsider",
     ),
     "vote own post": Case(
-        VOTE, lambda world, chapters: {"post": world.id("ForumPost", "global-0"), "value": 1},
+        VOTE,
+        lambda world, chapters: {"post": world.id("ForumPost", "global-0"), "value": 1},
         "member",
     ),
     "vote invalid value": Case(
-        VOTE, lambda world, chapters: {"post": world.id("ForumPost", "global-0"), "value": 5},
+        VOTE,
+        lambda world, chapters: {"post": world.id("ForumPost", "global-0"), "value": 5},
         "outsider",
     ),
     "edit": Case(
@@ -229,7 +230,8 @@ CASES: dict[str, Case] = {
     "thread create": Case(
         THREAD_CREATE,
         lambda world, chapters: {
-            "category": world.id("ForumCategory", "global"), "title": "Net metering in Dubai"
+            "category": world.id("ForumCategory", "global"),
+            "title": "Net metering in Dubai",
         },
         "outsider",
     ),
@@ -251,7 +253,8 @@ CASES: dict[str, Case] = {
     "report": Case(
         REPORT,
         lambda world, chapters: {
-            "target": world.id("ForumPost", "global-0"), "reason": "Off topic and rude."
+            "target": world.id("ForumPost", "global-0"),
+            "reason": "Off topic and rude.",
         },
         "outsider",
     ),
@@ -377,9 +380,9 @@ async def test_the_payload_sees_its_own_write(
     post = data["forumPostCreate"]["post"]
     assert post["body"] == "Two months, with a site visit."
     replies = await session.scalar(
-        select(func.count()).select_from(ForumPost).where(
-            ForumPost.thread_id == world.threads["global"].id
-        )
+        select(func.count())
+        .select_from(ForumPost)
+        .where(ForumPost.thread_id == world.threads["global"].id)
     )
     assert post["thread"]["posts"]["totalCount"] == replies
     assert await _posts(session) == before + 1
