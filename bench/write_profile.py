@@ -23,6 +23,7 @@ The rows it adds are deleted at the end.
 
 import argparse
 import asyncio
+import cProfile
 import os
 import sys
 import threading
@@ -188,6 +189,9 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                     began, cpu = time.perf_counter(), time.process_time()
                     if arguments.sample:
                         sampler.start()
+                    profiler = cProfile.Profile() if arguments.cprofile else None
+                    if profiler is not None:
+                        profiler.enable()
                     for item in items[1:]:
                         response = await client.post(
                             "/graphql", content=item.body, headers=_headers(item)
@@ -196,6 +200,9 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                     if arguments.sample:
                         sampler.running = False
                         sampler.join()
+                    if profiler is not None:
+                        profiler.disable()
+                        profiler.dump_stats(f"{arguments.cprofile}.{name.replace(' ', '_')}")
                     count = len(items) - 1
                     elapsed = (time.perf_counter() - began) / count * 1e3
                     spent = (time.process_time() - cpu) / count * 1e3
@@ -247,6 +254,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         dest="sample",
         action="store_false",
         help="no sampler thread: the CPU per request without its overhead (no profile printed)",
+    )
+    parser.add_argument(
+        "--cprofile",
+        metavar="PREFIX",
+        default=None,
+        help="also run cProfile around each group's requests, saved to PREFIX.<group>",
     )
     arguments = parser.parse_args(argv)
     os.environ.update(

@@ -34,6 +34,7 @@ from graph.auth.verified import VerifiedTokens
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
 from graph.compiler.connections import tune_gc
+from graph.compiler.mutations import CompiledMutations
 from graph.compiler.objects import CompiledObjects
 from graph.compiler.operation import CompiledQueries
 from graph.compiler.reads import CompiledReads
@@ -412,6 +413,8 @@ def create_app(
             report_path=compiler.report_path,
         )
         graphql.objects = CompiledObjects(endpoint.compiled.compiled)
+        if compiler.mutations:
+            endpoint.compiled.mutations = CompiledMutations(graphql.objects)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

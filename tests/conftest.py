@@ -14,6 +14,7 @@ from db.migrate import upgrade
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
 from graph.compiler.connections import sessions
+from graph.compiler.mutations import CompiledMutations
 from graph.compiler.objects import CompiledObjects
 from graph.compiler.operation import CompiledQueries
 from graph.compiler.reads import CompiledReads
@@ -129,6 +130,9 @@ class GraphQLClient:
         self.objects = compiled_objects(registry)
         self.compiled = compiled
         """Queries go through the compiled read path first, as the app sends them."""
+        self.mutations = CompiledMutations(self.objects)
+        self.mutations_enabled = True
+        """Mutations go through graph.compiler.mutations first, as the app sends them."""
         self.compiled_answers = 0
 
     async def execute(
@@ -166,7 +170,10 @@ class GraphQLClient:
             return context
 
         reads = CompiledReads(self.objects.queries, schema, acquire=self._acquire)
-        answer = await reads.answer(document, None, variables, viewer, Admission(), made)
+        reads.mutations = self.mutations if self.mutations_enabled else None
+        answer = await reads.answer(
+            document, None, variables, viewer, Admission(), made, mutations=True
+        )
         if answer is None:
             return None
         self.compiled_answers += 1

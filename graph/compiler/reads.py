@@ -32,12 +32,14 @@ from strawberry.types import ExecutionResult
 from graph.auth.viewer import Viewer
 from graph.compiler import consent, failures, mixed, python_fields
 from graph.compiler.connections import create_pool, pooled, sessions
+from graph.compiler.mutations import CompiledMutations
 from graph.compiler.operation import (
     BoundStatement,
     CompiledQueries,
     Connection,
     PreparedOperation,
 )
+from graph.compiler.payload_writer import Fallback
 from graph.context import Context
 from graph.extensions.access_log import write_consent_reads
 from graph.extensions.admission import Admission, admit, settle
@@ -48,6 +50,8 @@ from graph.observability import census
 
 logger = logging.getLogger("graph.compiler")
 MAX_LIMITS_REMEMBERED = 4
+MUTATION_PATH = "mutation"
+"""The execution path a mutation run by graph.compiler.mutations reports."""
 
 Acquire = Callable[[], AbstractAsyncContextManager[Connection]]
 ContextFactory = Callable[[], Awaitable[Context]]
@@ -137,6 +141,8 @@ class CompiledReads:
         self.acquire = acquire
         self.report_path = report_path
         self.pool: Any = None
+        self.mutations: CompiledMutations | None = None
+        """Runs single-root-field mutations without strawberry's executor (set by the app)."""
         self._known: WeakKeyDictionary[PreparedOperation, DocumentFacts] = WeakKeyDictionary()
         """What admission reads from a document alone, kept as long as its prepared operation."""
 
@@ -173,16 +179,24 @@ class CompiledReads:
         admission: Admission,
         context: ContextFactory,
         acquire: Acquire | None = None,
+        *,
+        mutations: bool = False,
     ) -> CompiledResult | None:
         """The compiled result, or None (nothing charged) when strawberry must run it;
-        `acquire` overrides where the statement runs (a read replica)."""
+        `acquire` overrides where the statement runs (a read replica); `mutations`: whether
+        the transport allows them (graph.compiler.mutations runs those it can plan)."""
         limits = admission.limits
         if len(query) > limits.max_characters:
             return None
         if isinstance(parse_within_limits(query, limits.max_tokens), GraphQLError):
             return None
         prepared = self.compiled.prepare(query, operation_name)
-        if prepared is None or prepared.operation.operation is not OperationType.QUERY:
+        if prepared is None:
+            return None
+        kind = prepared.operation.operation
+        if kind is not OperationType.QUERY and (
+            kind is not OperationType.MUTATION or not mutations or self.mutations is None
+        ):
             return None
         facts = self._facts(prepared, query, operation_name)
         if facts.introspects and not admission.may_introspect:
@@ -190,6 +204,8 @@ class CompiledReads:
         refused = facts.page_errors(variables, operation_name)
         if refused:  # before execution and admission, as strawberry's validation refuses
             return CompiledResult(None, refused, {})
+        if kind is OperationType.MUTATION:
+            return await self._mutation(prepared, facts, variables, admission, context)
         statement = prepared.bind(variables, viewer)
         if statement is None:
             return None
@@ -233,6 +249,51 @@ class CompiledReads:
         if self.report_path:
             extensions["execution"] = "compiled"
         return CompiledResult(text, errors, extensions)
+
+    async def _mutation(
+        self,
+        prepared: PreparedOperation,
+        facts: DocumentFacts,
+        variables: Mapping[str, Any] | None,
+        admission: Admission,
+        context: ContextFactory,
+    ) -> CompiledResult | None:
+        """A mutation run by graph.compiler.mutations, admitted and billed as strawberry's
+        extensions would; None (nothing charged, nothing changed) for strawberry."""
+        assert self.mutations is not None
+        request = self.mutations.request(prepared, variables)
+        if request is None:
+            return None
+        limits = admission.limits
+        fits = facts.fits(limits)
+        refused = await admit(
+            self.compiled.schema,
+            prepared.document,
+            prepared.operation,
+            dict(variables or {}),
+            admission,
+            introspects=facts.introspects,
+            shape=facts.shape,
+            coerced=request.variables,
+            facts=facts.operation,
+            within_limits=fits,
+        )
+        if refused:
+            return CompiledResult(None, refused, await settle(admission, None))
+        if not fits and len(facts.fitting) < MAX_LIMITS_REMEMBERED:
+            facts.fitting.append(limits)
+        admission.executed = True
+        try:
+            data, errors = await self.mutations.execute(request, await context())
+        except Fallback:
+            # Admitted and charged already: strawberry reruns it without charging again.
+            admission.budget = None
+            admission.executed = False
+            return None
+        extensions = await settle(admission, data)
+        if self.report_path:
+            extensions["execution"] = MUTATION_PATH
+        return CompiledResult(orjson.dumps(data), errors, extensions, MUTATION_PATH)
 
     def _facts(
         self, prepared: PreparedOperation, query: str, operation_name: str | None

@@ -8,6 +8,7 @@ commit itself fails, nothing was changed and the answer says so.
 """
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -37,16 +38,28 @@ class OperationTransaction(SchemaExtension):
                 context.in_operation_transaction = False
         if not mutation:
             return
-        async with context.database.session() as session:
-            if not session.in_transaction():
-                return
-            try:
-                await session.commit()
-            except Exception:
-                await session.rollback()
-                if execution.result is None:
-                    raise
-                execution.result.data = None
-                execution.result.errors = [
-                    GraphQLError(COMMIT_FAILED, extensions={"code": ErrorCode.INTERNAL.value})
-                ]
+        failure = await commit_operation(context)
+        if failure is not None:
+            if execution.result is None:
+                raise failure
+            execution.result.data = None
+            execution.result.errors = [commit_failed()]
+
+
+def commit_failed() -> GraphQLError:
+    """The error an operation answers with when its commit failed."""
+    return GraphQLError(COMMIT_FAILED, extensions={"code": ErrorCode.INTERNAL.value})
+
+
+async def commit_operation(context: Any) -> Exception | None:
+    """Commit the operation's transaction (if one is open); the exception when the commit
+    failed and was rolled back. The extension and graph.compiler.mutations both end here."""
+    async with context.database.session() as session:
+        if not session.in_transaction():
+            return None
+        try:
+            await session.commit()
+        except Exception as failure:
+            await session.rollback()
+            return failure
+    return None

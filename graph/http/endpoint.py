@@ -367,6 +367,7 @@ class GraphQLEndpoint:
                             admission,
                             context,
                             replica.acquire if replica is not None else None,
+                            mutations=not is_get,
                         )
                         span.set_attribute(
                             "braingain.execution", compiled.path if compiled else "strawberry"
@@ -456,6 +457,8 @@ class GraphQLEndpoint:
         admission: Admission,
         context: "ContextFactory",
         acquire: Any = None,
+        *,
+        mutations: bool = False,
     ) -> "CompiledResult | None":
         """The compiled answer, or None for strawberry; a failed statement is rerun there."""
         assert self.compiled is not None
@@ -468,6 +471,7 @@ class GraphQLEndpoint:
                 admission,
                 context,
                 acquire=acquire,
+                mutations=mutations,
             )
         except Exception as error:
             if is_database_unavailable(error):
