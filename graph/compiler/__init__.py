@@ -58,8 +58,9 @@ has negotiated, read the parameters and built the Admission; on unless BRAINGAIN
    rate budget) runs exactly as for strawberry, after the plan is known to answer and before
    anything is charged; refusals are reported as strawberry reports them. The requested cost
    and page verdicts come from a cache per (document, operation, deciding variable values),
-   graph/extensions/document_facts.py. The statement runs on a lean asyncpg pool (autocommit,
-   no reset query on release, connections handed out first come, first served) and returns
+   graph/extensions/document_facts.py. The statement runs on a lean pool of asyncpg connections
+   (graph/compiler/pool.py: autocommit, no reset query or shield task on release, handed out
+   first come, first served; an interrupted or broken connection is dropped) and returns
    the JSON as UTF-8 bytes; `settle` refunds the unused cost counted in those bytes (no parse),
    and the endpoint splices them into its body as an orjson.Fragment — no strawberry executor,
    no per-field Python. A statement that fails is

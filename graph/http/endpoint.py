@@ -7,7 +7,6 @@ types, 400 for unreadable parameters. Parse, validation, variable and limit erro
 application/json, as the spec asks for legacy clients. THROTTLED is 429 with Retry-After.
 """
 
-import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from graph.extensions.unavailable import (
     reports_unavailable,
     unavailable_error,
 )
+from graph.http.deadlines import Deadlines
 from graph.http.ide import GraphiQL
 from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type, prefers_html
 from graph.http.persisted import PersistedQueries, PersistedQuerySettings, PersistedQueryStore
@@ -180,6 +180,8 @@ class GraphQLEndpoint:
         )
         """Trusted documents and automatic persisted queries (graph/http/persisted.py)."""
         self._budgets: dict[str, Budget] = {}
+        self.deadlines = Deadlines(hardening.request_timeout_seconds)
+        """Every request's timeout, behind one timer (graph/http/deadlines.py)."""
 
     @classmethod
     def create(
@@ -357,7 +359,7 @@ class GraphQLEndpoint:
                 return made
 
         try:
-            async with asyncio.timeout(hardening.request_timeout_seconds):
+            async with self.deadlines.within(hardening.request_timeout_seconds):
                 if self.compiled is not None and not params.extensions:
                     with child_span("graphql.compiled") as span:
                         compiled = await self._compiled(

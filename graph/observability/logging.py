@@ -72,22 +72,94 @@ class JsonFormatter(OrjsonFormatter):
                 log_data[rename.get(key, key)] = value
         return self.serialize_log_record(self.process_log_record(log_data))
 
+    def plain_line(
+        self, logger: str, level: str, message: str, request_id: str | None, extra: dict[str, Any]
+    ) -> str:
+        """What `format` returns for a plain record of `logger` with these attributes, built
+        without the record: the same fields in the same order (the time of the call)."""
+        attributes = {
+            "levelname": level,
+            "name": logger,
+            "message": message,
+            "request_id": request_id,
+        }
+        rename = self.rename_fields
+        log_data: dict[str, Any] = {"time": datetime.now(UTC)}
+        for name in self._required_fields:
+            log_data[rename.get(name, name)] = attributes.get(name)
+        skip = self._skip_fields
+        for key, value in extra.items():
+            if key not in skip and not key.startswith("_"):
+                log_data[rename.get(key, key)] = value
+        return self.serialize_log_record(self.process_log_record(log_data))
+
 
 class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """A stream handler writing one JSON object per line (marks JSON logging as configured)."""
+
+    standard: "tuple[JsonFormatter, RequestIdFilter] | None" = None
+    """The formatter and filter json_handler gave it (a line may skip the LogRecord while
+    they are its only ones: see `direct_handler`)."""
+
+    def write_line(self, line: str) -> None:
+        """Write one formatted line, as `emit` writes a record's."""
+        self.acquire()
+        try:
+            self.stream.write(line + self.terminator)
+            self.flush()
+        except Exception:
+            self.handleError(logging.makeLogRecord({"msg": line}))
+        finally:
+            self.release()
+
+    def is_standard(self, level: int) -> bool:
+        """Whether it formats and filters exactly as json_handler set it up, and takes `level`."""
+        standard = self.standard
+        return (
+            standard is not None
+            and self.formatter is standard[0]
+            and len(self.filters) == 1
+            and self.filters[0] is standard[1]
+            and self.level <= level
+        )
+
+
+def direct_handler(logger: logging.Logger, level: int) -> JsonHandler | None:
+    """The JSON handler a record of `logger` at `level` reaches, when it is the only thing that
+    would see the record (no other handler, no filter on the way, standard format, not traced):
+    its line can then be written without a LogRecord (JsonFormatter.plain_line). None: log
+    through `logging`."""
+    found: JsonHandler | None = None
+    current: logging.Logger | None = logger
+    while current is not None:
+        if current.filters:
+            return None
+        for handler in current.handlers:
+            if found is not None or type(handler) is not JsonHandler:
+                return None
+            found = handler
+        if not current.propagate:
+            break
+        current = current.parent
+    if found is None or not found.is_standard(level):
+        return None
+    if trace.get_current_span().get_span_context().is_valid:
+        return None  # the filter would add the trace and span ids
+    return found
 
 
 def json_handler(stream: TextIO | None = None) -> logging.Handler:
     """A handler writing one JSON object per line."""
     handler = JsonHandler(stream or sys.stderr)
-    handler.setFormatter(
-        JsonFormatter(
-            "%(levelname)s %(name)s %(message)s %(request_id)s",
-            rename_fields={"levelname": "level", "name": "logger"},
-            reserved_attrs=SKIPPED_ATTRIBUTES,
-        )
+    formatter = JsonFormatter(
+        "%(levelname)s %(name)s %(message)s %(request_id)s",
+        rename_fields={"levelname": "level", "name": "logger"},
+        reserved_attrs=SKIPPED_ATTRIBUTES,
     )
-    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(formatter)
+    request_ids = RequestIdFilter()
+    handler.addFilter(request_ids)
+    handler.standard = (formatter, request_ids)
     return handler
 
 

@@ -8,11 +8,12 @@ import logging
 import os
 import re
 import time
+from typing import Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.observability.logging import request_id_var
+from graph.observability.logging import direct_handler, request_id_var
 from graph.observability.tracing import NOT_TRACED, incoming_context, tracer_var
 
 logger = logging.getLogger("graph.access")
@@ -60,6 +61,35 @@ def request_id_of(scope: Scope) -> str:
 def client_of(scope: Scope) -> str:
     """The client's address as uvicorn saw it (after trusted forwarded headers)."""
     return str((scope.get("client") or ("", 0))[0])
+
+
+def access_log(
+    scope: Scope, state: dict[str, Any], request_id: str, status: int, started: float
+) -> None:
+    """The request's access line: method, path, status, duration, operation, client.
+
+    Written straight to the JSON handler when it is the only one the line would reach (the
+    configured server: graph.observability.logging.direct_handler), without a LogRecord; the
+    same line as `logger.info` writes, field for field.
+    """
+    method = scope["method"]
+    path = scope["path"]
+    extra = {
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        "operation": state.get("operation_name"),
+        "client": client_of(scope),
+    }
+    handler = direct_handler(logger, logging.INFO)
+    if handler is None:
+        logger.info("%s %s %s", method, path, status, extra=extra)
+        return
+    assert handler.standard is not None
+    formatter = handler.standard[0]
+    message = f"{method} {path} {status}"
+    handler.write_line(formatter.plain_line(logger.name, "INFO", message, request_id, extra))
 
 
 class RequestMiddleware:
@@ -134,20 +164,7 @@ class RequestMiddleware:
                         if status >= 500:
                             span.set_status(Status(StatusCode.ERROR))
                     if kind == "http" and logger.isEnabledFor(logging.INFO):
-                        logger.info(
-                            "%s %s %s",
-                            scope["method"],
-                            scope["path"],
-                            status,
-                            extra={
-                                "method": scope["method"],
-                                "path": scope["path"],
-                                "status": status,
-                                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                                "operation": state.get("operation_name"),
-                                "client": client_of(scope),
-                            },
-                        )
+                        access_log(scope, state, request_id, status, started)
         finally:
             request_id_var.reset(token)
             if tracing is not None:

@@ -2,10 +2,12 @@
 requests and WebSocket operations alike."""
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +25,13 @@ from graph.app import create_app
 from graph.chapters import ChapterRegistry
 from graph.extensions.budget import MemoryBudgetStore
 from graph.http.settings import HardeningSettings
-from graph.observability.logging import configure_logging, json_handler
+from graph.observability.logging import (
+    configure_logging,
+    direct_handler,
+    json_handler,
+    request_id_var,
+)
+from graph.observability.middleware import access_log
 from tests.http.conftest import ClientFactory, settings
 from tests.support.in_loop import served
 
@@ -72,6 +80,91 @@ async def test_access_log_is_json_with_the_request_id(
     assert line["level"] == "INFO"
     assert isinstance(line["duration_ms"], float)
     _assert_utc_iso_time(line)
+
+
+@contextlib.contextmanager
+def access_lines() -> Iterator[io.StringIO]:
+    """The access log as the configured server has it: one JSON handler, nothing else (pytest's
+    capture handlers, which it adds to the logger for each test, set aside meanwhile)."""
+    stream = io.StringIO()
+    logger = logging.getLogger("graph.access")
+    saved = (logger.level, logger.propagate, list(logger.handlers))
+    logger.handlers = [json_handler(stream)]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield stream
+    finally:
+        logger.handlers = saved[2]
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+
+
+ACCESS_FIELDS = [
+    "time",
+    "level",
+    "logger",
+    "message",
+    "request_id",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "operation",
+    "client",
+]
+
+
+async def test_the_access_line_written_without_a_log_record_has_every_field(
+    make_client: ClientFactory,
+) -> None:
+    client = await make_client()
+    # Given the access log going to the JSON handler alone (written without a LogRecord)
+    with access_lines() as lines:
+        assert direct_handler(logging.getLogger("graph.access"), logging.INFO) is not None
+
+        # When a request is served
+        response = await client.post("/graphql", json=NAMED, headers={"x-request-id": "req-direct"})
+
+    # Then its line carries every field, in the order logging writes them
+    line = json.loads(lines.getvalue().splitlines()[-1])
+    assert list(line) == ACCESS_FIELDS
+    assert line["request_id"] == "req-direct" == response.headers["x-request-id"]
+    assert line["level"] == "INFO"
+    assert line["logger"] == "graph.access"
+    assert line["message"] == "POST /graphql 200"
+    assert (line["method"], line["path"], line["status"]) == ("POST", "/graphql", 200)
+    assert line["operation"] == "ChapterNames"
+    assert isinstance(line["duration_ms"], float)
+    _assert_utc_iso_time(line)
+
+
+def test_the_direct_access_line_is_the_line_logging_writes() -> None:
+    # Given one request's access line written directly, then through logging (a filter on
+    # the logger sends it through logging)
+    logger = logging.getLogger("graph.access")
+    scope = {"method": "GET", "path": "/graphql", "client": ("10.0.0.7", 4321)}
+    state = {"operation_name": "Q1"}
+    keep_everything = logging.Filter()
+    with access_lines() as lines:
+        access_log(scope, state, "req-1", 405, time.perf_counter())
+        logger.addFilter(keep_everything)
+        try:
+            assert direct_handler(logger, logging.INFO) is None
+            token = request_id_var.set("req-1")
+            access_log(scope, state, "req-1", 405, time.perf_counter())
+            request_id_var.reset(token)
+        finally:
+            logger.removeFilter(keep_everything)
+
+    # Then both lines are the same, field for field (but the time and duration)
+    direct, logged = (json.loads(line) for line in lines.getvalue().splitlines())
+    assert list(direct) == list(logged) == ACCESS_FIELDS
+    for line in (direct, logged):
+        del line["time"], line["duration_ms"]
+    assert direct == logged
+    assert direct["client"] == "10.0.0.7"
+    assert direct["status"] == 405
 
 
 def _assert_utc_iso_time(line: dict[str, Any]) -> None:
