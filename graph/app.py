@@ -117,7 +117,8 @@ class GraphQLApp(GraphQL[Context, None]):
         """Tokens this worker verified, remembered until they expire (revocation is not)."""
         self.http: GraphQLEndpoint | None = None
         self.objects: CompiledObjects | None = None
-        """Completes mutation payloads' and events' objects by SQL (None: compiled reads off)."""
+        """Completes every object of a node type by SQL (graph.compiler.objects): its fields
+        have no resolvers (graph.types.sql_only)."""
         """Serves authenticated HTTP requests when set (GraphQL over HTTP: graph/http/)."""
         self.events: EventBroker | None = None
         self.stats: StatsCache | None = None
@@ -406,13 +407,10 @@ def create_app(
     )
     graphql.connections_per_address = hardening.websocket_connections_per_address
     endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
+    queries = CompiledQueries(schema._schema, registry=registry)
+    graphql.objects = CompiledObjects(queries)  # node types' fields are read by SQL only
     if compiler.enabled:
-        endpoint.compiled = CompiledReads(
-            CompiledQueries(schema._schema, registry=registry),
-            schema,
-            report_path=compiler.report_path,
-        )
-        graphql.objects = CompiledObjects(endpoint.compiled.compiled)
+        endpoint.compiled = CompiledReads(queries, schema, report_path=compiler.report_path)
         if compiler.mutations:
             endpoint.compiled.mutations = CompiledMutations(graphql.objects)
 

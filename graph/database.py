@@ -34,7 +34,9 @@ class RequestDatabase:
             yield self._session
 
     async def close(self) -> None:
-        """Release the connection; uncommitted work is rolled back."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Release the connection; uncommitted work is rolled back. Waits for a statement in
+        flight (an object the executor no longer awaits after a null propagated past it)."""
+        async with self._lock:
+            if self._session is not None:
+                await self._session.close()
+                self._session = None

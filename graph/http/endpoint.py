@@ -429,7 +429,7 @@ class GraphQLEndpoint:
         if self.compiled is not None and self.compiled.report_path:
             path = compiled.path if compiled else "strawberry"
             if compiled is None and any(made.compiled_objects for made in contexts):
-                path = "strawberry+compiled"  # a mutation whose payload SQL read
+                path = "strawberry+compiled"  # its objects read by SQL (graph.compiler.objects)
             outcome.headers[EXECUTION_PATH_HEADER] = path
         if compiled is not None and compiled.data_json is not None:
             outcome.body["data"] = orjson.Fragment(compiled.data_json)

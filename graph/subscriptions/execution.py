@@ -175,10 +175,8 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """Payloads and events; and in a Python fields' document (graph.compiler.
         python_fields), the objects below a Python field (not its parents)."""
         operation = self.operation
-        if operation.operation in COMPILED_OPERATIONS:
-            return True
         if operation.name is None or operation.name.value != PYTHON_OPERATION:
-            return False
+            return True
         keys = path.as_list()
         return len(keys) > (3 if len(keys) > 1 and isinstance(keys[1], int) else 2)
 

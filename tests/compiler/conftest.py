@@ -134,6 +134,7 @@ class BothPaths:
         await self.session.flush()
         database = RequestDatabase(self.graphql.sessionmaker)
         context = Context.create(database, self.graphql.registry, viewer, request_id)
+        context.objects = self.graphql.objects
         for read, fields in (reads or {}).items():
             context.consent_reads[read] |= fields
         try:
