@@ -1,7 +1,9 @@
 """SELECTs for the forum: categories, threads, posts and votes, filtered by a viewer's scope."""
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -17,9 +19,11 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db.driver import fetchrow, in_session
 from db.models import (
     Chapter,
     Engineer,
@@ -276,22 +280,38 @@ REPLY_TARGET = (
     .outerjoin(Chapter, Chapter.id == ForumCategory.chapter_id)
     .where(ForumThread.id == bindparam("thread_id", type_=Integer))
 )
-"""Built once (with bound parameters): no statement construction or cache key per reply."""
+"""Built once (with bound parameters); narrowed by the reader's ForumScope per reply."""
+
+REPLY_TARGETS = 512
+"""Reply-target statements kept compiled, one per ForumScope (viewers who read the same
+categories and moderate the same chapters share one)."""
+
+
+@lru_cache(maxsize=REPLY_TARGETS)
+def _reply_target(scope: ForumScope) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """REPLY_TARGET narrowed by `scope.thread_readable()`, compiled for the driver connection
+    once per scope: its text ($n parameters), parameter names and the values the scope binds."""
+    compiled = REPLY_TARGET.where(scope.thread_readable()).compile(
+        dialect=asyncpg_dialect()  # type: ignore[no-untyped-call]
+    )
+    return compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params)
 
 
 async def get_reply_target(
     session: AsyncSession, thread_id: int, writer_id: int | None, scope: ForumScope
 ) -> ReplyTarget | None:
     """The thread to reply to with its category, chapter and the writer's handle (only the
-    columns the rules read, one statement); None when there is no such thread or the scope
-    may not read it."""
-    parameters = {"thread_id": thread_id, "writer_id": writer_id}
-    stmt = REPLY_TARGET.where(scope.thread_readable())
-    row = (await session.execute(stmt, parameters)).first()
+    columns the rules read, one statement on the session's driver connection); None when there
+    is no such thread or the scope may not read it."""
+    sql, names, bound = _reply_target(scope)
+    parameters = {**bound, "thread_id": thread_id, "writer_id": writer_id}
+    row = await fetchrow(session, sql, *[parameters[name] for name in names])
     if row is None:
         return None
     (key, category_id, author_id, title, locked, hidden, chapter_id, members_only) = row[:8]
     archived, features, writer_handle = row[8:]
+    if isinstance(features, str):  # jsonb as text (a connection without SQLAlchemy's codec)
+        features = json.loads(features)
     return ReplyTarget(
         ThreadFacts(key, category_id, author_id, title, locked, hidden),
         CategoryFacts(category_id, chapter_id, members_only),
@@ -301,12 +321,29 @@ async def get_reply_target(
     )
 
 
+_INSERT_POST = """
+INSERT INTO forum_posts (thread_id, author_id, body) VALUES ($1, $2, $3)
+RETURNING id, created_at, edited_at, hidden, score
+"""
+"""One reply with its server defaults, on the session's driver connection (no flush)."""
+
+
 async def insert_post(
     session: AsyncSession, thread_id: int, author_id: int, body: str
 ) -> ForumPost:
-    """Add one reply and flush it: one INSERT whose RETURNING brings back its id and server
-    defaults (the mapper's eager defaults), so it needs no second read."""
-    post = ForumPost(thread_id=thread_id, author_id=author_id, body=body)
-    session.add(post)
-    await session.flush()
-    return post
+    """Add one reply: one INSERT whose RETURNING brings back its id and server defaults, the
+    row then registered in the session as a flush would have (db.driver.in_session)."""
+    key, created_at, edited_at, hidden, score = await fetchrow(
+        session, _INSERT_POST, thread_id, author_id, body
+    )
+    post = ForumPost(
+        id=key,
+        thread_id=thread_id,
+        author_id=author_id,
+        body=body,
+        created_at=created_at,
+        edited_at=edited_at,
+        hidden=hidden,
+        score=score,
+    )
+    return in_session(session, post)

@@ -31,7 +31,13 @@ from graph.services.forum import moderates, valid_tag
 from graph.services.notification import notify
 from graph.services.problems import reject
 from graph.services.visibility import ForumCategoryFacts, forum_scope
-from graph.subscriptions.events import POST_ADDED, POST_EDITED, forum_thread_changed, publish
+from graph.subscriptions.events import (
+    POST_ADDED,
+    POST_EDITED,
+    Event,
+    forum_thread_changed,
+    publish,
+)
 
 TITLE_MIN = 3
 MENTIONS_MAX = 20
@@ -261,10 +267,12 @@ async def create_post(
         session, category, thread, post, text, engineer_id, set(), handle
     )
     author = thread.author_id
+    # the thread's event, delivered on commit only: in the notification's statement, or alone
+    added = forum_thread_changed(thread.id, POST_ADDED, post.id)
     if author is not None and author != engineer_id and author not in mentioned:
-        await _notify_reply(session, category, thread, post, author, handle)
-    # delivered on commit only
-    await publish(session, forum_thread_changed(thread.id, POST_ADDED, post.id))
+        await _notify_reply(session, category, thread, post, author, handle, then=added)
+    else:
+        await publish(session, added)
     return post
 
 
@@ -275,9 +283,13 @@ async def _notify_reply(
     post: ForumPost,
     author_id: int,
     handle: str | None,
+    *,
+    then: Event,
 ) -> None:
-    """Tell the thread's author of a reply (if they can still read the category)."""
+    """Tell the thread's author of a reply (if they can still read the category); `then` is
+    published after it, in the same statement (alone when the author is not told)."""
     if not await _readers(session, category, [author_id]):
+        await publish(session, then)
         return
     await notify(
         session,
@@ -290,6 +302,7 @@ async def _notify_reply(
         payload=await _payload(
             session, post.author_id, "replied to your thread", thread, post.body, handle
         ),
+        then=then,
     )
 
 
