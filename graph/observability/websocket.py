@@ -26,6 +26,7 @@ from graph.extensions.limits import DEFAULT_LIMITS, parse_within_limits
 from graph.observability.metrics import Metrics
 from graph.observability.middleware import TRACE_CONTEXT, client_of
 from graph.observability.tracing import NOT_TRACED, tracer_var
+from graph.subscriptions import queries
 
 logger = logging.getLogger("graph.access")
 
@@ -189,8 +190,27 @@ class ObservedTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
             operation.id,
             operation.query,
             operation.operation_name,
-            super().run_operation(operation),
+            self._run(operation),
         )
+
+    async def _run(self, operation: Operation[Any, None]) -> None:
+        """A query the compiled read path answers (graph.subscriptions.queries), else
+        strawberry's run."""
+        http = getattr(self.view, "http", None)
+        answered = await queries.answer(
+            getattr(http, "compiled", None),
+            self.context,
+            operation.query,
+            operation.operation_name,
+            operation.variables,
+        )
+        if answered is None:
+            await super().run_operation(operation)
+        elif answered.result is None:
+            await operation.send_initial_errors(answered.refused or [])
+        else:
+            await operation.send_next(answered.result)
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
 
     async def send_message(self, message: Any) -> None:
         """Send, noting what the message says about its operation."""

@@ -18,6 +18,7 @@ from graph.app import create_app
 from graph.auth.authentication import engineer_subject
 from graph.auth.tokens import issue_access_token
 from graph.chapters import ChapterRegistry
+from graph.compiler.settings import CompilerSettings
 from graph.settings import Settings
 from tests import factories
 
@@ -144,3 +145,93 @@ async def test_bad_token_in_the_upgrade_request_is_refused(url: str) -> None:
             additional_headers={"Authorization": "Bearer not-a-token"},
         )
     assert refused.value.response.status_code == 403
+
+
+@pytest.fixture
+async def reporting_url(
+    sessionmaker: async_sessionmaker[AsyncSession], registry: ChapterRegistry
+) -> AsyncIterator[str]:
+    """The app, reporting which path answered each operation, served on a free port."""
+    application = create_app(
+        SETTINGS,
+        sessionmaker=sessionmaker,
+        registry=registry,
+        compiler=CompilerSettings(report_path=True),
+    )
+    async with LifespanManager(application):
+        port = _free_port()
+        config = uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=port,
+            lifespan="off",
+            ws="websockets-sansio",
+            log_level="error",
+        )
+        server = uvicorn.Server(config)
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            assert not serving.done(), "uvicorn did not start"
+            await asyncio.sleep(0.01)
+        yield f"ws://127.0.0.1:{port}/graphql"
+        server.should_exit = True
+        await serving
+
+
+ENGINEERS = "query ($n: Int) { engineers(first: $n) { totalCount nodes { handle } } }"
+
+
+async def test_a_query_over_the_socket_is_answered_by_the_compiled_path(
+    reporting_url: str, session: AsyncSession
+) -> None:
+    # Given two engineers
+    for handle in ("first-socket", "second-socket"):
+        await factories.engineer(session, handle=handle)
+    await session.flush()
+
+    # When an anonymous client sends a query over the socket
+    socket, _ = await _init(reporting_url, {})
+    await _send(
+        socket,
+        {"id": "q", "type": "subscribe", "payload": {"query": ENGINEERS, "variables": {"n": 1}}},
+    )
+    result = await _receive(socket)
+    complete = await _receive(socket)
+    await socket.close()
+
+    # Then one compiled statement answered it, with its cost, and the operation completed
+    assert (result["id"], result["type"]) == ("q", "next")
+    payload = result["payload"]
+    assert payload["extensions"]["execution"] == "compiled"
+    assert payload["data"]["engineers"]["totalCount"] >= 2
+    assert len(payload["data"]["engineers"]["nodes"]) == 1
+    assert payload["extensions"]["cost"]["requestedQueryCost"] >= 1
+    assert complete == {"id": "q", "type": "complete"}
+
+
+async def test_a_refused_query_over_the_socket_is_an_error_message_and_runs_nothing(
+    reporting_url: str,
+) -> None:
+    # When a client asks for more than a page over the socket
+    socket, _ = await _init(reporting_url, {})
+    await _send(
+        socket,
+        {
+            "id": "big",
+            "type": "subscribe",
+            "payload": {"query": ENGINEERS, "variables": {"n": 500}},
+        },
+    )
+    refused = await _receive(socket)
+
+    # Then the operation ends with the protocol's error message, naming the argument, and the
+    # socket stays open for the next operation
+    assert (refused["id"], refused["type"]) == ("big", "error")
+    assert [error["extensions"]["code"] for error in refused["payload"]] == ["BAD_USER_INPUT"]
+    assert "first" in refused["payload"][0]["message"]
+    await _send(
+        socket,
+        {"id": "ok", "type": "subscribe", "payload": {"query": ENGINEERS, "variables": {"n": 1}}},
+    )
+    assert (await _receive(socket))["type"] == "next"
+    await socket.close()
