@@ -21,6 +21,7 @@ from graph.chapters import ChapterRegistry
 from graph.compiler.settings import CompilerSettings
 from graph.settings import Settings
 from tests import factories
+from tests.graph.test_engineers import ENGINEERS
 
 SETTINGS = Settings(database_url=None, environment="test", max_body_bytes=100_000, log_level="INFO")
 VIEWER = "{ viewer { isAuthenticated engineer { handle } } }"
@@ -178,9 +179,6 @@ async def reporting_url(
         await serving
 
 
-ENGINEERS = "query ($n: Int) { engineers(first: $n) { totalCount nodes { handle } } }"
-
-
 async def test_a_query_over_the_socket_is_answered_by_the_compiled_path(
     reporting_url: str, session: AsyncSession
 ) -> None:
@@ -193,7 +191,11 @@ async def test_a_query_over_the_socket_is_answered_by_the_compiled_path(
     socket, _ = await _init(reporting_url, {})
     await _send(
         socket,
-        {"id": "q", "type": "subscribe", "payload": {"query": ENGINEERS, "variables": {"n": 1}}},
+        {
+            "id": "q",
+            "type": "subscribe",
+            "payload": {"query": ENGINEERS, "variables": {"first": 1}},
+        },
     )
     result = await _receive(socket)
     complete = await _receive(socket)
@@ -204,7 +206,7 @@ async def test_a_query_over_the_socket_is_answered_by_the_compiled_path(
     payload = result["payload"]
     assert payload["extensions"]["execution"] == "compiled"
     assert payload["data"]["engineers"]["totalCount"] >= 2
-    assert len(payload["data"]["engineers"]["nodes"]) == 1
+    assert len(payload["data"]["engineers"]["edges"]) == 1
     assert payload["extensions"]["cost"]["requestedQueryCost"] >= 1
     assert complete == {"id": "q", "type": "complete"}
 
@@ -219,7 +221,7 @@ async def test_a_refused_query_over_the_socket_is_an_error_message_and_runs_noth
         {
             "id": "big",
             "type": "subscribe",
-            "payload": {"query": ENGINEERS, "variables": {"n": 500}},
+            "payload": {"query": ENGINEERS, "variables": {"first": 500}},
         },
     )
     refused = await _receive(socket)
@@ -231,7 +233,11 @@ async def test_a_refused_query_over_the_socket_is_an_error_message_and_runs_noth
     assert "first" in refused["payload"][0]["message"]
     await _send(
         socket,
-        {"id": "ok", "type": "subscribe", "payload": {"query": ENGINEERS, "variables": {"n": 1}}},
+        {
+            "id": "ok",
+            "type": "subscribe",
+            "payload": {"query": ENGINEERS, "variables": {"first": 1}},
+        },
     )
     assert (await _receive(socket))["type"] == "next"
     await socket.close()
