@@ -10,7 +10,6 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    case,
     exists,
     false,
     func,
@@ -18,7 +17,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -158,22 +156,6 @@ class EventScope:
     def registration_predicate(self) -> ColumnElement[bool]:
         """SQL predicate on event_registrations: a row of an event the viewer may see."""
         return exists().where(Event.id == EventRegistration.event_id, self.event_predicate())
-
-
-def waitlist_position() -> ColumnElement[int | None]:
-    """SQL on event_registrations: a waitlisted row's place in line (1 = next), else NULL."""
-    ahead = aliased(EventRegistration)
-    count = (
-        select(func.count())
-        .where(
-            ahead.event_id == EventRegistration.event_id,
-            ahead.status == RegistrationStatus.WAITLISTED.value,
-            tuple_(ahead.queued_at, ahead.id)
-            <= tuple_(EventRegistration.queued_at, EventRegistration.id),
-        )
-        .scalar_subquery()
-    )
-    return case((EventRegistration.status == RegistrationStatus.WAITLISTED.value, count))
 
 
 def hosted_by(chapter_ids: Sequence[int]) -> ColumnElement[bool]:

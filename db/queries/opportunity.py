@@ -29,7 +29,6 @@ from db.models import (
     Institution,
     LedgerEntry,
     Membership,
-    Milestone,
     Opportunity,
     OpportunityChapter,
     OpportunitySector,
@@ -153,57 +152,6 @@ async def list_applications_by_ids(session: AsyncSession, ids: Sequence[int]) ->
 async def list_engagements_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Engagement]:
     """Engagement rows by primary key (unchecked)."""
     return list((await session.scalars(select(Engagement).where(Engagement.id.in_(ids)))).all())
-
-
-async def list_sectors_by_opportunity(
-    session: AsyncSession, opportunity_ids: Sequence[int]
-) -> list[tuple[int, Sector]]:
-    """(opportunity id, sector) pairs, each opportunity's sectors by name."""
-    rows = await session.execute(
-        select(OpportunitySector.opportunity_id, Sector)
-        .join(Sector, Sector.id == OpportunitySector.sector_id)
-        .where(OpportunitySector.opportunity_id.in_(opportunity_ids))
-        .order_by(OpportunitySector.opportunity_id, Sector.name, Sector.id)
-    )
-    return [(parent, sector) for parent, sector in rows]
-
-
-async def list_skills_by_opportunity(
-    session: AsyncSession, opportunity_ids: Sequence[int]
-) -> list[OpportunitySkill]:
-    """The skills each opportunity wants, by skill name."""
-    rows = await session.scalars(
-        select(OpportunitySkill)
-        .join(Skill, Skill.id == OpportunitySkill.skill_id)
-        .where(OpportunitySkill.opportunity_id.in_(opportunity_ids))
-        .order_by(OpportunitySkill.opportunity_id, Skill.name, Skill.id)
-    )
-    return list(rows.all())
-
-
-async def list_chapters_by_opportunity(
-    session: AsyncSession, opportunity_ids: Sequence[int]
-) -> list[tuple[int, Chapter]]:
-    """(opportunity id, chapter) pairs: the chapters a CHAPTER opportunity names, by slug."""
-    rows = await session.execute(
-        select(OpportunityChapter.opportunity_id, Chapter)
-        .join(Chapter, Chapter.id == OpportunityChapter.chapter_id)
-        .where(OpportunityChapter.opportunity_id.in_(opportunity_ids))
-        .order_by(OpportunityChapter.opportunity_id, Chapter.slug, Chapter.id)
-    )
-    return [(parent, chapter) for parent, chapter in rows]
-
-
-async def list_milestones_by_engagement(
-    session: AsyncSession, engagement_ids: Sequence[int]
-) -> list[Milestone]:
-    """Each engagement's milestones by due date."""
-    rows = await session.scalars(
-        select(Milestone)
-        .where(Milestone.engagement_id.in_(engagement_ids))
-        .order_by(Milestone.engagement_id, Milestone.due_on, Milestone.id)
-    )
-    return list(rows.all())
 
 
 def sessions_of_engagements(engagement_ids: Sequence[int]) -> Select[EngagementSession]:

@@ -1,6 +1,6 @@
-"""DataLoaders for the contribution engine (strawberry's path): rows by id, the parts of
-opportunities and engagements, and batched pages of opportunities, applications and ledger
-entries, each filtered by the same SQL rule the compiled path inlines."""
+"""DataLoaders for the contribution engine (strawberry's path): rows by id, engagements'
+sessions and feedback, the Python fields' summaries, and batched pages of opportunities and
+ledger entries, each filtered by the same SQL rule the compiled path inlines."""
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -8,21 +8,16 @@ from functools import cached_property
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
-    Application,
-    Chapter,
     Engagement,
     EngagementSession,
     Feedback,
     LedgerEntry,
-    Milestone,
     Opportunity,
     OpportunityChapter,
-    OpportunitySkill,
-    Sector,
 )
 from db.queries import opportunity as queries
 from db.queries.pagination import (
@@ -105,9 +100,6 @@ class ContributionLoaders:
             OpportunityChapter, OpportunityChapter.opportunity_id == Opportunity.id
         )
 
-    def _applications(self, _: Window) -> Select[Application]:
-        return select(Application).where(access.applications_visible(self.viewer))
-
     @staticmethod
     def _ledger(_: Window) -> Select[LedgerEntry]:
         return queries.ledger_entries()
@@ -156,44 +148,6 @@ class ContributionLoaders:
     def opportunity_by_id(self) -> RowByIdLoader[Opportunity]:
         """Opportunity rows by id (unchecked: reached through a readable parent)."""
         return RowByIdLoader(self.database, queries.list_opportunities_by_ids)
-
-    @cached_property
-    def sectors_by_opportunity_id(self) -> GroupedLoader[Sector]:
-        """Each opportunity's sectors, by name."""
-        return GroupedLoader(
-            self.database,
-            queries.list_sectors_by_opportunity,
-            parent_of=lambda row: row[0],
-            value_of=lambda row: row[1],
-        )
-
-    @cached_property
-    def skills_by_opportunity_id(self) -> GroupedLoader[OpportunitySkill]:
-        """Each opportunity's wanted skills, by skill name."""
-        return GroupedLoader(
-            self.database,
-            queries.list_skills_by_opportunity,
-            parent_of=lambda row: row.opportunity_id,
-        )
-
-    @cached_property
-    def chapters_by_opportunity_id(self) -> GroupedLoader[Chapter]:
-        """The chapters each CHAPTER opportunity names, by slug."""
-        return GroupedLoader(
-            self.database,
-            queries.list_chapters_by_opportunity,
-            parent_of=lambda row: row[0],
-            value_of=lambda row: row[1],
-        )
-
-    @cached_property
-    def milestones_by_engagement_id(self) -> GroupedLoader[Milestone]:
-        """Each engagement's milestones, by due date."""
-        return GroupedLoader(
-            self.database,
-            queries.list_milestones_by_engagement,
-            parent_of=lambda row: row.engagement_id,
-        )
 
     @cached_property
     def sessions_by_engagement_id(self) -> GroupedLoader[tuple[EngagementSession, bool]]:
@@ -254,18 +208,6 @@ class ContributionLoaders:
             Opportunity,
             OpportunityChapter.chapter_id,
             queries.OPPORTUNITY_ORDERINGS["NEWEST"],
-        )
-
-    @cached_property
-    def applications_by_opportunity(
-        self,
-    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
-        """(page, count) loaders of each opportunity's applications the viewer may read."""
-        return self._paged(
-            self._applications,
-            Application,
-            Application.opportunity_id,
-            queries.APPLICATION_ORDERING,
         )
 
     @cached_property

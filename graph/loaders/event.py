@@ -157,18 +157,6 @@ class EventLoaders:
         )
 
     @cached_property
-    def registration_private_by_id(self) -> _ByPredicate:
-        """Whether the viewer may see a registration's check-in (its person, organisers)."""
-        return _ByPredicate(
-            self.database, EventRegistration, [self.scope.registration_private_predicate()]
-        )
-
-    @cached_property
-    def waitlist_position_by_id(self) -> _ByPredicate:
-        """Each waitlisted registration's place in line (1 = next), None for others."""
-        return _ByPredicate(self.database, EventRegistration, [queries.waitlist_position()])
-
-    @cached_property
     def own_registration_by_event_id(self) -> RowByIdLoader[Any]:
         """The viewer's own registration for each event (keyed by event id); an anonymous
         viewer's NULL equals none, as in graph.reads.event's `viewerRegistration` link."""

@@ -1,5 +1,6 @@
-"""DataLoaders for investment asks and commitments (strawberry's path), each filtered by the
-rule graph/reads/investment.py states once in SQL."""
+"""DataLoaders for investment asks and commitments by id (the `node` fetchers and mutations),
+commitments filtered by the rule graph/reads/investment.py states once in SQL; and the
+helpers other domains' loaders share (ColumnsByIdLoader, paged)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, Integer, Select, literal, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import InvestmentAsk, InvestmentCommitment
@@ -83,17 +84,6 @@ class InvestmentLoaders:
         return RowByIdLoader(self.database, queries.list_asks_by_ids)
 
     @cached_property
-    def figures_by_ask_id(self) -> ColumnsByIdLoader:
-        """(viewer is the startup's staff, committed total, commitment count) per ask."""
-        from graph.reads.investment import startup_staff  # graph.reads imports the loaders
-
-        return ColumnsByIdLoader(
-            self.database,
-            InvestmentAsk,
-            [startup_staff(self.viewer), queries.committed_total(), queries.commitment_count()],
-        )
-
-    @cached_property
     def commitment_by_id(self) -> RowByIdLoader[InvestmentCommitment]:
         """Commitment rows by id (unchecked: `commitment_visible_by_id` applies the rule)."""
         return RowByIdLoader(self.database, queries.list_commitments_by_ids)
@@ -105,35 +95,4 @@ class InvestmentLoaders:
 
         return ColumnsByIdLoader(
             self.database, InvestmentCommitment, [commitments_visible(self.viewer)]
-        )
-
-    @cached_property
-    def own_commitment_by_ask_id(self) -> RowByIdLoader[Any]:
-        """The viewer's own commitment to each ask (keyed by ask id); an anonymous viewer's
-        NULL equals none, as in graph.reads.investment's `viewerCommitment` link."""
-        engineer_id = self.viewer.engineer_id
-
-        async def fetch(session: AsyncSession, ids: Sequence[int]) -> list[Any]:
-            rows = await session.execute(
-                select(InvestmentCommitment.ask_id.label("id"), InvestmentCommitment).where(
-                    InvestmentCommitment.ask_id.in_(ids),
-                    InvestmentCommitment.committer_id == literal(engineer_id, Integer),
-                )
-            )
-            return list(rows)
-
-        return RowByIdLoader(self.database, fetch)
-
-    @cached_property
-    def commitments_by_ask(self) -> Paged:
-        """(page, count) loaders of each ask's commitments the viewer may see."""
-        from graph.reads.investment import commitments_visible  # graph.reads imports the loaders
-
-        visible = commitments_visible(self.viewer)
-        return paged(
-            self.database,
-            lambda: select(InvestmentCommitment).where(visible),
-            InvestmentCommitment,
-            InvestmentCommitment.ask_id,
-            queries.COMMITMENT_ORDERING,
         )

@@ -126,7 +126,7 @@ WAITLIST_POSITION = (
     " WHERE {t}_w.event_id = {t}.event_id AND {t}_w.status = 'WAITLISTED'"
     " AND ({t}_w.queued_at, {t}_w.id) <= ({t}.queued_at, {t}.id)) END"
 )
-"""db.queries.event.waitlist_position, as a column template."""
+"""A waitlisted registration's place in line (1 = next), else NULL."""
 
 
 def _attendees(status: str) -> Paged:

@@ -1,5 +1,7 @@
 """Engagement types: the engagement, its milestones, session log and feedback, and ledger
-entries; nested reads batched through graph.loaders.contribution."""
+entries; the node types' fields are read by SQL compiled from graph/reads/contribution.py
+(but `Engagement.sessions`: see there). EngagementSession and EngagementFeedback keep their
+resolvers: mutation payloads return them directly, and strawberry completes them."""
 
 from datetime import date, datetime
 
@@ -12,7 +14,8 @@ from graph.ids import encode_id
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
-from graph.types.opportunity import Opportunity, engineer_of, institution_of
+from graph.types.opportunity import Opportunity, engineer_of
+from graph.types.sql_only import sql_field, unserved
 from graph.types.taxonomy import Sector
 
 
@@ -134,52 +137,26 @@ class Engagement(Node):
     started_at: datetime | None = strawberry.field(description="When the contributor started.")
     completed_at: datetime | None = strawberry.field(description="When it was completed.")
     created_at: datetime = strawberry.field(description="When it was proposed.")
+    opportunity: Opportunity | None = sql_field(description="The opportunity it came from, if any.")
+    contributor: Engineer | None = sql_field(description="The contributor giving their time.")
+    seeker: Engineer | None = sql_field(description="The engineer on the seeker side, if any.")
+    institution: Institution | None = sql_field(description="The seeking institution, if any.")
+    milestones: list[EngagementMilestone] = sql_field(description="Milestones, by due date.")
     key: strawberry.Private[int]
-    opportunity_pk: strawberry.Private[int | None]
-    contributor_pk: strawberry.Private[int]
-    seeker_pk: strawberry.Private[int | None]
-    institution_pk: strawberry.Private[int | None]
-
-    @strawberry.field(description="The opportunity it came from, if any.")
-    async def opportunity(self, info: Info) -> Opportunity | None:
-        """Loaded by id, batched (the parties may read it)."""
-        if self.opportunity_pk is None:
-            return None
-        row = await info.context.loaders.contribution.opportunity_by_id.load(self.opportunity_pk)
-        return Opportunity.from_model(row) if row is not None else None
-
-    @strawberry.field(description="The contributor giving their time.")
-    async def contributor(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.contributor_pk)
-
-    @strawberry.field(description="The engineer on the seeker side, if any.")
-    async def seeker(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.seeker_pk)
-
-    @strawberry.field(description="The seeking institution, if any.")
-    async def institution(self, info: Info) -> Institution | None:
-        """Loaded by id, batched."""
-        return await institution_of(info, self.institution_pk)
-
-    @strawberry.field(description="Milestones, by due date.")
-    async def milestones(self, info: Info) -> list[EngagementMilestone]:
-        """Batched across engagements."""
-        rows = await info.context.loaders.contribution.milestones_by_engagement_id.load(self.key)
-        return [EngagementMilestone.from_model(row) for row in rows]
 
     @strawberry.field(description="The session log, most recent first (notes for the parties).")
     async def sessions(self, info: Info) -> list[EngagementSession]:
-        """Batched across engagements; the notes rule evaluated in SQL."""
+        """Batched across engagements; the notes rule evaluated in SQL. Kept: strawberry's
+        executor completes an Engagement itself under `node`/`nodes` selecting several types
+        (graph.compiler.objects cannot build that lookup), and such documents read it."""
         rows = await info.context.loaders.contribution.sessions_by_engagement_id.load(self.key)
         return [EngagementSession.from_model(row, shown) for row, shown in rows]
 
     @strawberry.field(description="Feedback from both sides, once completed.")
-    async def feedback(self, info: Info) -> list[EngagementFeedback]:
-        """Batched across engagements."""
-        rows = await info.context.loaders.contribution.feedback_by_engagement_id.load(self.key)
-        return [EngagementFeedback.from_model(row) for row in rows]
+    def feedback(self) -> list[EngagementFeedback]:
+        """Compiled: graph/reads/contribution.py (a method, not sql_field: the schema lists it
+        after `sessions`)."""
+        raise unserved()
 
     @classmethod
     def from_model(cls, row: models.Engagement) -> "Engagement":
@@ -194,10 +171,6 @@ class Engagement(Node):
             completed_at=row.completed_at,
             created_at=row.created_at,
             key=row.id,
-            opportunity_pk=row.opportunity_id,
-            contributor_pk=row.contributor_id,
-            seeker_pk=row.seeker_id,
-            institution_pk=row.institution_id,
         )
 
 
@@ -213,27 +186,11 @@ class LedgerEntry(Node):
     hours: float = strawberry.field(description="Work recorded, in hours (two decimals).")
     cpd_points: float = strawberry.field(description="CPD points earned (config: cpd.toml).")
     occurred_on: date = strawberry.field(description="When the work happened.")
-    sector_pk: strawberry.Private[int | None]
-    counterpart_pk: strawberry.Private[int | None]
-    counterpart_institution_pk: strawberry.Private[int | None]
-
-    @strawberry.field(description="The sector of the work, if known.")
-    async def sector(self, info: Info) -> Sector | None:
-        """Loaded by id, batched."""
-        if self.sector_pk is None:
-            return None
-        row = await info.context.loaders.sector_by_id.load(self.sector_pk)
-        return Sector.from_model(row) if row is not None else None
-
-    @strawberry.field(description="The engineer the work was for, if any.")
-    async def counterpart(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.counterpart_pk)
-
-    @strawberry.field(description="The institution the work was for, if any.")
-    async def counterpart_institution(self, info: Info) -> Institution | None:
-        """Loaded by id, batched."""
-        return await institution_of(info, self.counterpart_institution_pk)
+    sector: Sector | None = sql_field(description="The sector of the work, if known.")
+    counterpart: Engineer | None = sql_field(description="The engineer the work was for, if any.")
+    counterpart_institution: Institution | None = sql_field(
+        description="The institution the work was for, if any."
+    )
 
     @classmethod
     def from_model(cls, row: models.LedgerEntry) -> "LedgerEntry":
@@ -245,7 +202,4 @@ class LedgerEntry(Node):
             hours=round(row.minutes / 60, 2),
             cpd_points=float(row.cpd_points),
             occurred_on=row.occurred_on,
-            sector_pk=row.sector_id,
-            counterpart_pk=row.counterpart_id,
-            counterpart_institution_pk=row.counterpart_institution_id,
         )

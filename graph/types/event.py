@@ -18,6 +18,7 @@ from graph.types import event_enums as _event_enums  # noqa: F401  (registers th
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.engineer import Engineer
 from graph.types.node import Node
+from graph.types.sql_only import sql_field
 
 if TYPE_CHECKING:
     from graph.types.chapter import Chapter
@@ -100,9 +101,6 @@ class EventSpeaker:
 class EventRegistration(Node):
     """An RSVP."""
 
-    pk: strawberry.Private[int]
-    event_pk: strawberry.Private[int]
-    engineer_pk: strawberry.Private[int]
     status: RegistrationStatus = strawberry.field(description="Where the RSVP stands.")
     listed: bool = strawberry.field(
         description="The person chose to appear on the attendee list everyone sees."
@@ -113,51 +111,26 @@ class EventRegistration(Node):
     registered_at: datetime | None = strawberry.field(
         description="When the person got a place (directly or from the waitlist)."
     )
-    checked_in: strawberry.Private[datetime | None]
+    engineer: Engineer = sql_field(description="The person.")
+    checked_in_at: datetime | None = sql_field(
+        description="When the person was checked in at the door; null until then, and for "
+        f"everyone but the person and the event's organisers ({ORGANISERS})."
+    )
+    waitlist_position: int | None = sql_field(
+        description="For a waitlisted RSVP, its place in line (1 = next to be promoted); null "
+        "otherwise."
+    )
 
     @classmethod
     def from_model(cls, row: models.EventRegistration) -> "EventRegistration":
         """Build from an event_registrations row."""
         return cls(
             id=strawberry.ID(encode_id("EventRegistration", row.id)),
-            pk=row.id,
-            event_pk=row.event_id,
-            engineer_pk=row.engineer_id,
             status=RegistrationStatus(row.status),
             listed=row.listed,
             queued_at=row.queued_at,
             registered_at=row.registered_at,
-            checked_in=row.checked_in_at,
         )
-
-    @strawberry.field(description="The person.")
-    async def engineer(self, info: Info) -> Engineer:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
-        assert row is not None, "registration without engineer"
-        return Engineer.from_model(row)
-
-    @strawberry.field(
-        description="When the person was checked in at the door; null until then, and for "
-        f"everyone but the person and the event's organisers ({ORGANISERS})."
-    )
-    async def checked_in_at(self, info: Info) -> datetime | None:
-        """Shown by the rule of EventScope.registration_private_predicate."""
-        if self.checked_in is None:
-            return None
-        allowed = await info.context.loaders.events.registration_private_by_id.load(self.pk)
-        return self.checked_in if allowed and allowed[0] else None
-
-    @strawberry.field(
-        description="For a waitlisted RSVP, its place in line (1 = next to be promoted); null "
-        "otherwise."
-    )
-    async def waitlist_position(self, info: Info) -> int | None:
-        """Counted in SQL (db.queries.event.waitlist_position)."""
-        if self.status is not RegistrationStatus.WAITLISTED:
-            return None
-        found = await info.context.loaders.events.waitlist_position_by_id.load(self.pk)
-        return int(found[0]) if found and found[0] is not None else None
 
 
 @strawberry.type(

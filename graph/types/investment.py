@@ -6,17 +6,14 @@ import strawberry
 
 from db import models
 from db.enums import CommitmentStatus, InvestmentAskStatus, InvestmentStage
-from db.queries.investment import COMMITMENT_ORDERING
-from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.investment import Window
-from graph.pagination import PageArgs
 from graph.services.investment import InvestmentErrorCode
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
 from graph.types.enums import describe_enum
 from graph.types.institution import Institution
 from graph.types.node import Node
+from graph.types.sql_only import sql_field, unserved
 from graph.types.taxonomy import Sector
 
 STAFF = "the startup's staff (engineers affiliated with it) and its own client"
@@ -76,9 +73,6 @@ describe_enum(
 class InvestmentCommitment(Node):
     """A soft commitment."""
 
-    pk: strawberry.Private[int]
-    ask_pk: strawberry.Private[int]
-    committer_pk: strawberry.Private[int]
     amount: str = strawberry.field(
         description="Amount committed, a decimal string in the ask's currency."
     )
@@ -90,15 +84,14 @@ class InvestmentCommitment(Node):
     created_at: datetime = strawberry.field(description="When it was first made.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
     withdrawn_at: datetime | None = strawberry.field(description="When it was withdrawn.")
+    ask: "InvestmentAsk" = sql_field(description="The ask committed to.")
+    committer: Engineer = sql_field(description="Who committed.")
 
     @classmethod
     def from_model(cls, row: models.InvestmentCommitment) -> "InvestmentCommitment":
         """Build from an investment_commitments row (the caller checked the rule)."""
         return cls(
             id=strawberry.ID(encode_id("InvestmentCommitment", row.id)),
-            pk=row.id,
-            ask_pk=row.ask_id,
-            committer_pk=row.committer_id,
             amount=str(row.amount),
             conditions=row.conditions,
             disclosed=row.disclosed,
@@ -107,20 +100,6 @@ class InvestmentCommitment(Node):
             updated_at=row.updated_at,
             withdrawn_at=row.withdrawn_at,
         )
-
-    @strawberry.field(description="The ask committed to.")
-    async def ask(self, info: Info) -> "InvestmentAsk":
-        """Loaded by id, batched."""
-        row = await info.context.loaders.investment.ask_by_id.load(self.ask_pk)
-        assert row is not None, "commitment without ask"
-        return InvestmentAsk.from_model(row)
-
-    @strawberry.field(description="Who committed.")
-    async def committer(self, info: Info) -> Engineer:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.engineer_by_id.load(self.committer_pk)
-        assert row is not None, "commitment without committer"
-        return Engineer.from_model(row)
 
 
 @strawberry.type(
@@ -131,9 +110,6 @@ class InvestmentCommitment(Node):
 class InvestmentAsk(Node):
     """An investment ask."""
 
-    pk: strawberry.Private[int]
-    institution_pk: strawberry.Private[int]
-    sector_pk: strawberry.Private[int | None]
     title: str = strawberry.field(description="A one-line summary of the ask.")
     amount_sought: str = strawberry.field(
         description="Amount sought, a decimal string in `currency`."
@@ -144,15 +120,24 @@ class InvestmentAsk(Node):
     use_of_funds: str = strawberry.field(description="What the money would be used for.")
     created_at: datetime = strawberry.field(description="When it was posted.")
     closed_at: datetime | None = strawberry.field(description="When it was closed.")
+    institution: Institution = sql_field(description="The startup asking.")
+    sector: Sector | None = sql_field(description="The startup's sector; null when none was given.")
+    committed_total: str | None = sql_field(
+        description="Sum of the ACTIVE commitments, a decimal string in `currency` (undisclosed "
+        f"ones included); null except for {STAFF}."
+    )
+    commitment_count: int | None = sql_field(
+        description=f"How many ACTIVE commitments there are; null except for {STAFF}."
+    )
+    viewer_commitment: InvestmentCommitment | None = sql_field(
+        description="The signed-in engineer's own commitment; null when none."
+    )
 
     @classmethod
     def from_model(cls, row: models.InvestmentAsk) -> "InvestmentAsk":
         """Build from an investment_asks row."""
         return cls(
             id=strawberry.ID(encode_id("InvestmentAsk", row.id)),
-            pk=row.id,
-            institution_pk=row.institution_id,
-            sector_pk=row.sector_id,
             title=row.title,
             amount_sought=str(row.amount_sought),
             currency=row.currency,
@@ -163,66 +148,17 @@ class InvestmentAsk(Node):
             closed_at=row.closed_at,
         )
 
-    @strawberry.field(description="The startup asking.")
-    async def institution(self, info: Info) -> Institution:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.institution_by_id.load(self.institution_pk)
-        assert row is not None, "ask without institution"
-        return Institution.from_model(row)
-
-    @strawberry.field(description="The startup's sector; null when none was given.")
-    async def sector(self, info: Info) -> Sector | None:
-        """Loaded by id, batched."""
-        if self.sector_pk is None:
-            return None
-        row = await info.context.loaders.sector_by_id.load(self.sector_pk)
-        return Sector.from_model(row) if row is not None else None
-
-    @strawberry.field(
-        description="Sum of the ACTIVE commitments, a decimal string in `currency` (undisclosed "
-        f"ones included); null except for {STAFF}."
-    )
-    async def committed_total(self, info: Info) -> str | None:
-        """Summed in SQL; shown by the rule of graph.reads.investment.startup_staff."""
-        found = await info.context.loaders.investment.figures_by_ask_id.load(self.pk)
-        return str(found[1]) if found and found[0] else None
-
-    @strawberry.field(
-        description=f"How many ACTIVE commitments there are; null except for {STAFF}."
-    )
-    async def commitment_count(self, info: Info) -> int | None:
-        """Counted in SQL; shown to the startup's staff."""
-        found = await info.context.loaders.investment.figures_by_ask_id.load(self.pk)
-        return int(found[2]) if found and found[0] else None
-
-    @strawberry.field(description="The signed-in engineer's own commitment; null when none.")
-    async def viewer_commitment(self, info: Info) -> InvestmentCommitment | None:
-        """The viewer's row, if any."""
-        found = await info.context.loaders.investment.own_commitment_by_ask_id.load(self.pk)
-        return InvestmentCommitment.from_model(found[1]) if found is not None else None
-
     @strawberry.field(
         description=f"Commitments, oldest first: {STAFF} see those whose committers disclosed "
         "themselves; a committer sees their own; nobody else sees any. Undisclosed ones count "
         "in `committedTotal` but are never listed to the startup."
     )
-    async def commitments(
+    def commitments(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[InvestmentCommitment]:
-        """A keyset page, batched across asks."""
-        pages, counts = info.context.loaders.investment.commitments_by_ask
-        window = PageArgs(first, after, last, before).window(
-            COMMITMENT_ORDERING, models.InvestmentCommitment
-        )
-        page = await pages.load((self.pk, Window(window)))
-        return build_connection(
-            page,
-            COMMITMENT_ORDERING,
-            InvestmentCommitment.from_model,
-            lambda: counts.load((self.pk, Window())),
-        )
+        """Compiled: graph/reads/investment.py."""
+        raise unserved()

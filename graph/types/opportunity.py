@@ -1,5 +1,6 @@
-"""Contribution types: opportunities and applications, built from ORM rows; nested reads batched
-through graph.loaders.contribution with the same SQL rules the compiled path inlines."""
+"""Contribution types: opportunities and applications, built from ORM rows; their fields are
+read by SQL compiled from graph/reads/contribution.py (but the Python field `matches`, and
+`Application.opportunity`: see there)."""
 
 import enum
 from dataclasses import replace
@@ -20,7 +21,6 @@ from db.enums import (
 from db.queries import opportunity as queries
 from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.contribution import Window
 from graph.pagination import MAX_PAGE_SIZE, PageArgs
 from graph.services import matching
 from graph.services.opportunity import effective_status
@@ -45,6 +45,7 @@ from graph.types.match import (
     factor,
 )
 from graph.types.node import Node
+from graph.types.sql_only import sql_field, unserved
 from graph.types.taxonomy import Sector, Skill
 
 if TYPE_CHECKING:
@@ -89,14 +90,7 @@ class OpportunitySkill:
     """A wanted skill."""
 
     minimum_level: SkillLevel = strawberry.field(description="The lowest level that counts.")
-    skill_pk: strawberry.Private[int]
-
-    @strawberry.field(description="The skill.")
-    async def skill(self, info: Info) -> Skill:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.skill_by_id.load(self.skill_pk)
-        assert row is not None, "skill vanished"
-        return Skill.from_model(row)
+    skill: Skill = sql_field(description="The skill.")
 
 
 @strawberry.type(description="What a seeker asks for: a kind of help, the effort, who may see it.")
@@ -131,64 +125,33 @@ class Opportunity(Node):
         description="UTC hour the seeker's meeting window ends (exclusive)."
     )
     key: strawberry.Private[int]
-    poster_pk: strawberry.Private[int | None]
-    institution_pk: strawberry.Private[int | None]
-
-    @strawberry.field(description="Sectors it is in, by name.")
-    async def sectors(self, info: Info) -> list[Sector]:
-        """Batched across opportunities."""
-        rows = await info.context.loaders.contribution.sectors_by_opportunity_id.load(self.key)
-        return [Sector.from_model(row) for row in rows]
-
-    @strawberry.field(description="Skills wanted, each with a minimum level, by skill name.")
-    async def skills(self, info: Info) -> list[OpportunitySkill]:
-        """Batched across opportunities."""
-        rows = await info.context.loaders.contribution.skills_by_opportunity_id.load(self.key)
-        return [
-            OpportunitySkill(minimum_level=SkillLevel(row.minimum_level), skill_pk=row.skill_id)
-            for row in rows
-        ]
-
-    @strawberry.field(description="Chapters whose active members see a CHAPTER opportunity.")
-    async def chapters(self, info: Info) -> list[ChapterRef]:
-        """Batched across opportunities."""
-        from graph.types.chapter import Chapter
-
-        rows = await info.context.loaders.contribution.chapters_by_opportunity_id.load(self.key)
-        return [Chapter.from_model(row) for row in rows]
-
-    @strawberry.field(
+    sectors: list[Sector] = sql_field(description="Sectors it is in, by name.")
+    skills: list[OpportunitySkill] = sql_field(
+        description="Skills wanted, each with a minimum level, by skill name."
+    )
+    chapters: list[ChapterRef] = sql_field(
+        description="Chapters whose active members see a CHAPTER opportunity."
+    )
+    poster: Engineer | None = sql_field(
         description="The engineer who posted it; null when an institution's client did."
     )
-    async def poster(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.poster_pk)
-
-    @strawberry.field(description="The institution it is posted on behalf of, if any.")
-    async def institution(self, info: Info) -> Institution | None:
-        """Loaded by id, batched."""
-        return await institution_of(info, self.institution_pk)
+    institution: Institution | None = sql_field(
+        description="The institution it is posted on behalf of, if any."
+    )
 
     @strawberry.field(
         description="Applications to it, in the order they arrived: all of them for the seeker "
         "side, only your own for an applicant, none for anyone else."
     )
-    async def applications(
+    def applications(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection["Application"]:
-        """A keyset page, batched across opportunities."""
-        pages, counts = info.context.loaders.contribution.applications_by_opportunity
-        ordering = queries.APPLICATION_ORDERING
-        window = PageArgs(first, after, last, before).window(ordering, models.Application)
-        page = await pages.load((self.key, Window(window)))
-        return build_connection(
-            page, ordering, Application.from_model, lambda: counts.load((self.key, Window()))
-        )
+        """Compiled: graph/reads/contribution.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Contributors ranked for this opportunity (one SQL statement): only those "
@@ -238,28 +201,24 @@ class Opportunity(Node):
         "those the viewer may see (their own team; every team for its supervisors and the "
         "institution's staff)."
     )
-    async def project_teams(
+    def project_teams(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[ProjectTeamRef]:
-        """A keyset page, batched across opportunities."""
-        from graph.types.supervision import topic_teams
-
-        return await topic_teams(info, self.key, first, after, last, before)
+        """Compiled: graph/reads/supervision.py."""
+        raise unserved()
 
     @strawberry.field(
         description="For an RFP (a consultancy request for proposals): its budget range, "
         "currency, closing date and sealed proposals; null for other opportunities."
     )
-    async def rfp(self, info: Info) -> ConsultancyRfpRef | None:
-        """Batched across opportunities (graph.types.consultancy)."""
-        from graph.types.consultancy import rfp_of
-
-        return await rfp_of(info, self.key)
+    def rfp(self) -> ConsultancyRfpRef | None:
+        """Compiled: graph/reads/consultancy.py (a method, not sql_field: the schema lists it
+        after the methods above)."""
+        raise unserved()
 
     @classmethod
     def from_model(cls, row: models.Opportunity) -> "Opportunity":
@@ -283,8 +242,6 @@ class Opportunity(Node):
             timezone_window_start=row.timezone_window_start,
             timezone_window_end=row.timezone_window_end,
             key=row.id,
-            poster_pk=row.poster_id,
-            institution_pk=row.institution_id,
         )
 
 
@@ -309,19 +266,20 @@ class Application(Node):
         description="When the seeker side last decided on it (shortlist, decline, accept)."
     )
     opportunity_pk: strawberry.Private[int]
-    applicant_pk: strawberry.Private[int]
 
     @strawberry.field(description="The opportunity applied to.")
     async def opportunity(self, info: Info) -> Opportunity:
-        """Loaded by id, batched (whoever may read the application may read it)."""
+        """Loaded by id, batched. Kept: tests/compiler/test_payload_python.py runs a payload
+        through strawberry's resolvers alone (no compiled objects) as its reference."""
         row = await info.context.loaders.contribution.opportunity_by_id.load(self.opportunity_pk)
         assert row is not None, "opportunity vanished"
         return Opportunity.from_model(row)
 
     @strawberry.field(description="The contributor who applied.")
-    async def applicant(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.applicant_pk)
+    def applicant(self) -> Engineer | None:
+        """Compiled: graph/reads/contribution.py (a method, not sql_field: the schema lists it
+        after `opportunity`)."""
+        raise unserved()
 
     @classmethod
     def from_model(cls, row: models.Application) -> "Application":
@@ -338,7 +296,6 @@ class Application(Node):
             created_at=row.created_at,
             decided_at=row.decided_at,
             opportunity_pk=row.opportunity_id,
-            applicant_pk=row.applicant_id,
         )
 
 
