@@ -1,6 +1,5 @@
 """Consultancy marketplace SELECTs: orderings, filters, and the RFP's closing and stage."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
@@ -146,13 +145,3 @@ def filtered_listings(
     if criteria.search:
         statement = statement.where(listing_search(criteria.search))
     return statement
-
-
-def sectors_of_listings(ids: Sequence[int]) -> Select[int, Sector]:
-    """Each listing's sectors, by name."""
-    return (
-        select(ServiceListingSector.listing_id, Sector)
-        .join(Sector, Sector.id == ServiceListingSector.sector_id)
-        .where(ServiceListingSector.listing_id.in_(ids))
-        .order_by(Sector.name, Sector.id)
-    )

@@ -9,16 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.enums import EngagementStatus
 from db.models import (
     AssessmentRubric,
-    AssessmentScore,
     Engagement,
-    Engineer,
     Opportunity,
-    ProjectAssessment,
-    ProjectDeliverable,
     ProjectMilestone,
     ProjectTeam,
-    ProjectTeamMember,
-    ProposalRevision,
     RubricCriterion,
 )
 from db.queries.pagination import Ordering
@@ -104,72 +98,6 @@ async def list_teams_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequen
     return list(rows)
 
 
-async def list_members_by_team(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """Each team's members: the lead first, then by when they were invited."""
-    rows = await session.scalars(
-        select(ProjectTeamMember)
-        .where(ProjectTeamMember.team_id.in_(ids))
-        .order_by(
-            ProjectTeamMember.team_id,
-            ProjectTeamMember.role,
-            ProjectTeamMember.created_at,
-            ProjectTeamMember.engineer_id,
-        )
-    )
-    return list(rows)
-
-
-async def list_revisions_by_team(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """Each team's proposal revisions, first to latest."""
-    rows = await session.scalars(
-        select(ProposalRevision)
-        .where(ProposalRevision.team_id.in_(ids))
-        .order_by(ProposalRevision.team_id, ProposalRevision.number)
-    )
-    return list(rows)
-
-
-async def list_milestones_by_team(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """Each team's milestones by due time, with their overdue flag."""
-    rows = await session.execute(
-        select(ProjectMilestone, over(MILESTONE_OVERDUE, "project_milestones").label("overdue"))
-        .where(ProjectMilestone.team_id.in_(ids))
-        .order_by(ProjectMilestone.team_id, ProjectMilestone.due_at, ProjectMilestone.id)
-    )
-    return list(rows)
-
-
-async def list_deliverables_by_milestone(
-    session: AsyncSession, ids: Sequence[int]
-) -> Sequence[Any]:
-    """Each milestone's deliverable versions, latest first, with their lateness."""
-    rows = await session.execute(
-        select(ProjectDeliverable, over(DELIVERABLE_LATE, "project_deliverables").label("late"))
-        .where(ProjectDeliverable.milestone_id.in_(ids))
-        .order_by(ProjectDeliverable.milestone_id, ProjectDeliverable.version.desc())
-    )
-    return list(rows)
-
-
-async def list_assessments_by_team(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """The assessment of each team that has one."""
-    rows = await session.scalars(
-        select(ProjectAssessment).where(ProjectAssessment.team_id.in_(ids))
-    )
-    return list(rows)
-
-
-async def list_scores_by_assessment(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """Each assessment's scores with their criterion, in the rubric's order."""
-    rows = await session.execute(
-        select(AssessmentScore, RubricCriterion)
-        .join(RubricCriterion, RubricCriterion.id == AssessmentScore.criterion_id)
-        .where(AssessmentScore.assessment_id.in_(ids))
-        .order_by(AssessmentScore.assessment_id, RubricCriterion.position)
-    )
-    return list(rows)
-
-
 async def list_rubrics_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
     """Rubrics by id."""
     rows = await session.scalars(select(AssessmentRubric).where(AssessmentRubric.id.in_(ids)))
@@ -192,26 +120,5 @@ async def list_criteria_by_rubric(session: AsyncSession, ids: Sequence[int]) -> 
         select(RubricCriterion)
         .where(RubricCriterion.rubric_id.in_(ids))
         .order_by(RubricCriterion.rubric_id, RubricCriterion.position)
-    )
-    return list(rows)
-
-
-async def list_supervisors_by_team(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """(team id, engineer) for each team's supervisors, by engineer id."""
-    co = (
-        select(ProjectTeam.id.label("team_id"), Engagement.contributor_id.label("engineer_id"))
-        .join(Engagement, Engagement.opportunity_id == ProjectTeam.opportunity_id)
-        .where(ProjectTeam.id.in_(ids), Engagement.status.in_(SUPERVISING_STATUSES))
-    )
-    poster = (
-        select(ProjectTeam.id.label("team_id"), Opportunity.poster_id.label("engineer_id"))
-        .join(Opportunity, Opportunity.id == ProjectTeam.opportunity_id)
-        .where(ProjectTeam.id.in_(ids), Opportunity.poster_id.is_not(None))
-    )
-    both = poster.union(co).subquery()
-    rows = await session.execute(
-        select(both.c.team_id, Engineer)
-        .join(Engineer, Engineer.id == both.c.engineer_id)
-        .order_by(both.c.team_id, Engineer.id)
     )
     return list(rows)

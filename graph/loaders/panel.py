@@ -1,17 +1,15 @@
-"""DataLoaders for advisory panels (strawberry's path): rows, SQL-computed seat counts and
-term statuses, and pages of members, candidacies and meetings, under the rules of
+"""DataLoaders for advisory panels (strawberry's path): rows, SQL-computed term statuses,
+meeting attendees and the visibility of candidacies and meeting notes, under the rules of
 graph/reads/panel.py."""
 
 from functools import cached_property
-
-from sqlalchemy import select
 
 from db.models import AdvisoryPanel, PanelCandidacy, PanelMeeting, PanelMembership
 from db.queries import panel as queries
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
 from graph.loaders.base import GroupedLoader, RowByIdLoader
-from graph.loaders.investment import ColumnsByIdLoader, Paged, paged
+from graph.loaders.investment import ColumnsByIdLoader
 
 
 class PanelLoaders:
@@ -25,11 +23,6 @@ class PanelLoaders:
     def panel_by_id(self) -> RowByIdLoader[AdvisoryPanel]:
         """Panel rows by id (panels are public)."""
         return RowByIdLoader(self.database, queries.list_panels_by_ids)
-
-    @cached_property
-    def seats_filled_by_id(self) -> ColumnsByIdLoader:
-        """How many seats each panel has filled."""
-        return ColumnsByIdLoader(self.database, AdvisoryPanel, [queries.seats_filled()])
 
     @cached_property
     def membership_by_id(self) -> RowByIdLoader[PanelMembership]:
@@ -73,40 +66,4 @@ class PanelLoaders:
             queries.list_attendees_by_meeting,
             parent_of=lambda row: row[0],
             value_of=lambda row: row[1],
-        )
-
-    @cached_property
-    def members_by_panel(self) -> Paged:
-        """(page, count) loaders of each panel's memberships."""
-        return paged(
-            self.database,
-            lambda: select(PanelMembership),
-            PanelMembership,
-            PanelMembership.panel_id,
-            queries.MEMBERSHIP_ORDERING,
-        )
-
-    @cached_property
-    def candidacies_by_panel(self) -> Paged:
-        """(page, count) loaders of each panel's candidacies the viewer may see."""
-        from graph.reads.panel import candidacies_visible  # graph.reads imports the loaders
-
-        visible = candidacies_visible(self.viewer)
-        return paged(
-            self.database,
-            lambda: select(PanelCandidacy).where(visible),
-            PanelCandidacy,
-            PanelCandidacy.panel_id,
-            queries.CANDIDACY_ORDERING,
-        )
-
-    @cached_property
-    def meetings_by_panel(self) -> Paged:
-        """(page, count) loaders of each panel's meetings."""
-        return paged(
-            self.database,
-            lambda: select(PanelMeeting),
-            PanelMeeting,
-            PanelMeeting.panel_id,
-            queries.MEETING_ORDERING,
         )

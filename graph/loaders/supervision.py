@@ -1,6 +1,6 @@
-"""DataLoaders for project supervision (strawberry's path): teams, revisions and milestones by
-id under the same SQL rules the compiled path inlines; the parts of teams, milestones,
-rubrics and assessments; pages of a topic's teams."""
+"""DataLoaders for project supervision: teams, revisions, milestones and rubrics by id (the node
+fetchers) under the same SQL rules the compiled path inlines; pages of a topic's teams; an
+institution's rubrics and a rubric's criteria."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,62 +100,6 @@ class SupervisionLoaders:
             return list(rows)
 
         return _TupleLoader(self.database, fetch)
-
-    @cached_property
-    def members_by_team_id(self) -> GroupedLoader[Any]:
-        """Each team's members."""
-        return GroupedLoader(
-            self.database, queries.list_members_by_team, parent_of=lambda row: row.team_id
-        )
-
-    @cached_property
-    def supervisors_by_team_id(self) -> GroupedLoader[Any]:
-        """Each team's supervisors (engineers)."""
-        return GroupedLoader(
-            self.database,
-            queries.list_supervisors_by_team,
-            parent_of=lambda row: row[0],
-            value_of=lambda row: row[1],
-        )
-
-    @cached_property
-    def revisions_by_team_id(self) -> GroupedLoader[Any]:
-        """Each team's proposal revisions, first to latest."""
-        return GroupedLoader(
-            self.database, queries.list_revisions_by_team, parent_of=lambda row: row.team_id
-        )
-
-    @cached_property
-    def milestones_by_team_id(self) -> GroupedLoader[Any]:
-        """Each team's (milestone, overdue), by due time."""
-        return GroupedLoader(
-            self.database, queries.list_milestones_by_team, parent_of=lambda row: row[0].team_id
-        )
-
-    @cached_property
-    def deliverables_by_milestone_id(self) -> GroupedLoader[Any]:
-        """Each milestone's (deliverable, late), latest first."""
-        return GroupedLoader(
-            self.database,
-            queries.list_deliverables_by_milestone,
-            parent_of=lambda row: row[0].milestone_id,
-        )
-
-    @cached_property
-    def assessment_by_team_id(self) -> GroupedLoader[Any]:
-        """Each team's assessment (a list of at most one)."""
-        return GroupedLoader(
-            self.database, queries.list_assessments_by_team, parent_of=lambda row: row.team_id
-        )
-
-    @cached_property
-    def scores_by_assessment_id(self) -> GroupedLoader[Any]:
-        """Each assessment's (score, criterion), in the rubric's order."""
-        return GroupedLoader(
-            self.database,
-            queries.list_scores_by_assessment,
-            parent_of=lambda row: row[0].assessment_id,
-        )
 
     @cached_property
     def rubric_by_id(self) -> RowByIdLoader[Any]:

@@ -1,8 +1,7 @@
 """Consultancy marketplace types: an RFP's terms, sealed proposals, priced contract milestones
-and service listings; nested reads batched through graph.loaders.consultancy."""
+and service listings; their fields are read by SQL compiled from graph/reads/consultancy.py."""
 
 import enum
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,17 +9,14 @@ import strawberry
 
 from db import models
 from db.enums import ProposalStatus, RfpStage
-from db.queries.consultancy import PROPOSAL_ORDERINGS
 from graph.context import Info
 from graph.ids import encode_id
-from graph.pagination import PageArgs
-from graph.reads.consultancy import proposal_criteria
 from graph.services.consultancy import ConsultancyErrorCode
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
 from graph.types.enums import describe_enum
 from graph.types.node import Node
-from graph.types.opportunity import engineer_of
+from graph.types.sql_only import sql_field, unserved
 from graph.types.taxonomy import Sector
 
 if TYPE_CHECKING:
@@ -100,53 +96,19 @@ class ConsultancyProposal(Node):
     timeline: str = strawberry.field(description="When the work will be delivered.")
     status: ProposalStatus = strawberry.field(description="Where the proposal stands.")
     created_at: datetime = strawberry.field(description="When it was submitted.")
-    key: strawberry.Private[int]
-    bidder_pk: strawberry.Private[int]
-    opportunity_pk: strawberry.Private[int]
-    engagement_pk: strawberry.Private[int | None]
-
-    @strawberry.field(description="Who bid.")
-    async def bidder(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.bidder_pk)
-
-    @strawberry.field(description="The RFP (a CONSULTANCY opportunity) it bids on.")
-    async def opportunity(self, info: Info) -> OpportunityRef | None:
-        """Loaded by id, batched."""
-        from graph.types.opportunity import Opportunity
-
-        row = await info.context.loaders.contribution.opportunity_by_id.load(self.opportunity_pk)
-        return Opportunity.from_model(row) if row is not None else None
-
-    @strawberry.field(description="The contract engagement the award created, if it won.")
-    async def engagement(self, info: Info) -> EngagementRef | None:
-        """Loaded by id, batched."""
-        from graph.types.engagement import Engagement
-
-        if self.engagement_pk is None:
-            return None
-        row = await info.context.loaders.contribution.engagement_by_id.load(self.engagement_pk)
-        return Engagement.from_model(row) if row is not None else None
-
-    @strawberry.field(description="The contract's priced milestones, as set at the award.")
-    async def milestones(self, info: Info) -> list["ContractMilestone"]:
-        """Batched across proposals."""
-        if self.engagement_pk is None:
-            return []
-        loader = info.context.loaders.consultancy.contract_milestones_by_engagement_id
-        return [ContractMilestone.from_model(row) for row in await loader.load(self.engagement_pk)]
-
-    @strawberry.field(
+    bidder: Engineer | None = sql_field(description="Who bid.")
+    opportunity: OpportunityRef | None = sql_field(
+        description="The RFP (a CONSULTANCY opportunity) it bids on."
+    )
+    engagement: EngagementRef | None = sql_field(
+        description="The contract engagement the award created, if it won."
+    )
+    milestones: list["ContractMilestone"] = sql_field(
+        description="The contract's priced milestones, as set at the award."
+    )
+    reviews: list[FeedbackRef] = sql_field(
         description="The contract's reviews, one from each side once it is completed."
     )
-    async def reviews(self, info: Info) -> list[FeedbackRef]:
-        """Batched across proposals."""
-        from graph.types.engagement import EngagementFeedback
-
-        if self.engagement_pk is None:
-            return []
-        loader = info.context.loaders.contribution.feedback_by_engagement_id
-        return [EngagementFeedback.from_model(row) for row in await loader.load(self.engagement_pk)]
 
     @classmethod
     def from_model(cls, row: models.ConsultancyProposal) -> "ConsultancyProposal":
@@ -159,10 +121,6 @@ class ConsultancyProposal(Node):
             timeline=row.timeline,
             status=ProposalStatus(row.status),
             created_at=row.created_at,
-            key=row.id,
-            bidder_pk=row.bidder_id,
-            opportunity_pk=row.opportunity_id,
-            engagement_pk=row.engagement_id,
         )
 
 
@@ -178,31 +136,10 @@ class ContractMilestone:
     submitted_at: datetime | None = strawberry.field(description="When last submitted.")
     rework_note: str = strawberry.field(description="What the institution last asked to change.")
     rework_count: int = strawberry.field(description="How often it was sent back for rework.")
-    milestone_pk: strawberry.Private[int]
-
-    @strawberry.field(
+    milestone: MilestoneRef | None = sql_field(
         description="The engagement milestone: title, due date and status (PLANNED, DONE when "
         "submitted, COUNTERSIGNED when accepted). Its ID is what the contract mutations take."
     )
-    async def milestone(self, info: Info) -> MilestoneRef | None:
-        """Loaded by id, batched."""
-        from graph.types.engagement import EngagementMilestone
-
-        row = await info.context.loaders.consultancy.milestone_by_id.load(self.milestone_pk)
-        return EngagementMilestone.from_model(row) if row is not None else None
-
-    @classmethod
-    def from_model(cls, row: models.ContractMilestone) -> "ContractMilestone":
-        """Build from an ORM row."""
-        return cls(
-            amount=str(row.amount),
-            currency=row.currency,
-            submission_note=row.submission_note,
-            submitted_at=row.submitted_at,
-            rework_note=row.rework_note,
-            rework_count=row.rework_count,
-            milestone_pk=row.milestone_id,
-        )
 
 
 @strawberry.type(
@@ -222,24 +159,17 @@ class ConsultancyRfp:
     awarded_at: datetime | None = strawberry.field(description="When a proposal was awarded.")
     stage: RfpStage = strawberry.field(description="Where the RFP stands.")
     sealed: bool = strawberry.field(description="Bidding is open: proposals are sealed.")
-    opportunity_pk: strawberry.Private[int]
-
-    @strawberry.field(description="The opportunity this RFP extends.")
-    async def opportunity(self, info: Info) -> OpportunityRef | None:
-        """Loaded by id, batched."""
-        from graph.types.opportunity import Opportunity
-
-        row = await info.context.loaders.contribution.opportunity_by_id.load(self.opportunity_pk)
-        return Opportunity.from_model(row) if row is not None else None
+    opportunity: OpportunityRef | None = sql_field(
+        description="The opportunity this RFP extends."
+    )
 
     @strawberry.field(
         description="Its proposals the viewer may read, cheapest first unless asked: a bidder "
         "only their own; the institution all of them side by side once bidding has closed, "
         "none before (totalCount included)."
     )
-    async def proposals(
+    def proposals(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -251,24 +181,8 @@ class ConsultancyRfp:
             ProposalOrder, strawberry.argument(description="How the list is ordered.")
         ] = ProposalOrder.PRICE,
     ) -> Connection[ConsultancyProposal]:
-        """A keyset page, batched across RFPs."""
-        from graph.loaders.consultancy import ProposalSlice
-
-        given = filter or ProposalFilter()
-        criteria = proposal_criteria(
-            [status.value for status in given.status or ()] or None, given.search
-        )
-        ordering = PROPOSAL_ORDERINGS[order_by.name]
-        part = ProposalSlice(criteria, order_by.name)
-        window = PageArgs(first, after, last, before).window(ordering, models.ConsultancyProposal)
-        pages, counts = info.context.loaders.consultancy.proposals_by_rfp
-        page = await pages.load((self.opportunity_pk, replace(part, window=window)))
-        return build_connection(
-            page,
-            ordering,
-            ConsultancyProposal.from_model,
-            lambda: counts.load((self.opportunity_pk, part)),
-        )
+        """Compiled: graph/reads/consultancy.py."""
+        raise unserved()
 
     @classmethod
     def from_row(cls, row: models.ConsultancyRfp, stage: str, closed: bool) -> "ConsultancyRfp":
@@ -282,7 +196,6 @@ class ConsultancyRfp:
             awarded_at=row.awarded_at,
             stage=RfpStage(stage),
             sealed=not closed,
-            opportunity_pk=row.opportunity_id,
         )
 
 
@@ -306,19 +219,8 @@ class ServiceListing(Node):
     currency: str = strawberry.field(description="ISO 4217 currency of the rates.")
     active: bool = strawberry.field(description="Listed (inactive ones show to their owner only).")
     created_at: datetime = strawberry.field(description="When it was listed.")
-    key: strawberry.Private[int]
-    contributor_pk: strawberry.Private[int]
-
-    @strawberry.field(description="Who offers it.")
-    async def contributor(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.contributor_pk)
-
-    @strawberry.field(description="Sectors it serves, by name.")
-    async def sectors(self, info: Info) -> list[Sector]:
-        """Batched across listings."""
-        rows = await info.context.loaders.consultancy.sectors_by_listing_id.load(self.key)
-        return [Sector.from_model(row) for row in rows]
+    contributor: Engineer | None = sql_field(description="Who offers it.")
+    sectors: list[Sector] = sql_field(description="Sectors it serves, by name.")
 
     @classmethod
     def from_model(cls, row: models.ServiceListing) -> "ServiceListing":
@@ -332,6 +234,4 @@ class ServiceListing(Node):
             currency=row.currency,
             active=row.active,
             created_at=row.created_at,
-            key=row.id,
-            contributor_pk=row.contributor_id,
         )

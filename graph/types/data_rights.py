@@ -45,7 +45,6 @@ describe_enum(
 class DataExport(Node):
     """A data export."""
 
-    pk: strawberry.Private[int]
     status: DataExportStatus = strawberry.field(description="Where the export stands.")
     requested_at: datetime = strawberry.field(description="When it was requested.")
     ready_at: datetime | None = strawberry.field(description="When the document was ready.")
@@ -59,7 +58,6 @@ class DataExport(Node):
         """Build from a data_exports row (the caller checked it is the viewer's)."""
         return cls(
             id=strawberry.ID(encode_id("DataExport", row.id)),
-            pk=row.id,
             status=DataExportStatus(row.status),
             requested_at=row.requested_at,
             ready_at=row.ready_at,

@@ -25,7 +25,8 @@ from graph.types.connection import After, Before, Connection, First, Last, build
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
-from graph.types.opportunity import engineer_of, institution_of
+from graph.types.opportunity import engineer_of
+from graph.types.sql_only import sql_field
 
 COORDINATORS = (
     " Coordinators only: chapter coordinators (`members:manage` in its chapter), the "
@@ -72,6 +73,14 @@ class MentorshipProgrammeReport:
         )
 
 
+# MentorshipProgramme's lists and report, MentorshipApplication and MentorshipPair keep their
+# resolvers: strawberry still resolves them when `node`/`nodes` selects several types (`... on
+# MentorshipProgramme` beside `... on MentorshipPair`): the `... on T` lookup graph.compiler.objects
+# builds for such an object fails validation (a fragment on another type cannot be spread inside
+# it), so the object is not handed to the compiled path (tests/graph/test_programme_reads.py,
+# PROGRAMME_NODE(S)).
+
+
 @strawberry.type(
     description="A mentorship programme run by a chapter or an institution: dates, capacity, "
     "application windows and questions; mentors and mentees apply, coordinators accept them, "
@@ -107,21 +116,11 @@ class MentorshipProgramme(Node):
     )
     published_at: datetime | None = strawberry.field(description="When its cohort was published.")
     key: strawberry.Private[int]
-    chapter_pk: strawberry.Private[int | None]
-    institution_pk: strawberry.Private[int | None]
 
-    @strawberry.field(description="The chapter running it, if a chapter does.")
-    async def chapter(self, info: Info) -> Chapter | None:
-        """Loaded by id, batched."""
-        if self.chapter_pk is None:
-            return None
-        row = await info.context.loaders.chapter_by_id.load(self.chapter_pk)
-        return Chapter.from_model(row) if row is not None else None
-
-    @strawberry.field(description="The institution running it, if an institution does.")
-    async def institution(self, info: Info) -> Institution | None:
-        """Loaded by id, batched."""
-        return await institution_of(info, self.institution_pk)
+    chapter: Chapter | None = sql_field(description="The chapter running it, if a chapter does.")
+    institution: Institution | None = sql_field(
+        description="The institution running it, if an institution does."
+    )
 
     @strawberry.field(
         description="Applications, oldest first: all of them for coordinators, your own for "
@@ -199,8 +198,6 @@ class MentorshipProgramme(Node):
             proposed_at=row.proposed_at,
             published_at=row.published_at,
             key=row.id,
-            chapter_pk=row.chapter_id,
-            institution_pk=row.institution_id,
         )
 
 

@@ -1,6 +1,6 @@
 """Project supervision types: teams, proposal revisions, milestones, deliverables, rubrics and
-assessments; nested reads batched through graph.loaders.supervision (same SQL rules and
-overdue flags as the compiled path)."""
+assessments; their fields are read by SQL compiled from graph/reads/supervision.py (same SQL
+rules and overdue flags as the node fetchers and the teams' pages here)."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -24,7 +24,7 @@ from graph.types.engineer import Engineer
 from graph.types.enums import describe_enum
 from graph.types.institution import Institution
 from graph.types.node import Node
-from graph.types.opportunity import engineer_of, institution_of
+from graph.types.sql_only import sql_field
 
 if TYPE_CHECKING:
     from graph.types.opportunity import Opportunity
@@ -102,12 +102,6 @@ describe_enum(
 )
 
 
-async def _team_of(info: Info, team_id: int) -> "ProjectTeam":
-    row = await info.context.loaders.supervision.team_by_id.load(team_id)
-    assert row is not None
-    return ProjectTeam.from_row(row)
-
-
 @strawberry.type(description="A student in a project team.")
 class ProjectTeamMember:
     """A member and their standing."""
@@ -116,23 +110,7 @@ class ProjectTeamMember:
     status: TeamMemberStatus = strawberry.field(description="INVITED or ACTIVE (joined).")
     invited_at: datetime = strawberry.field(description="When they were invited (or formed it).")
     joined_at: datetime | None = strawberry.field(description="When they joined; null if not yet.")
-    engineer_pk: strawberry.Private[int]
-
-    @strawberry.field(description="The student.")
-    async def engineer(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.engineer_pk)
-
-    @classmethod
-    def from_model(cls, row: models.ProjectTeamMember) -> "ProjectTeamMember":
-        """Build from an ORM row."""
-        return cls(
-            role=TeamRole(row.role),
-            status=TeamMemberStatus(row.status),
-            invited_at=row.created_at,
-            joined_at=row.joined_at,
-            engineer_pk=row.engineer_id,
-        )
+    engineer: Engineer | None = sql_field(description="The student.")
 
 
 @strawberry.type(
@@ -151,24 +129,11 @@ class ProposalRevision(Node):
     decision_comment: str | None = strawberry.field(
         description="The deciding supervisor's comment (what to change, for a change request)."
     )
-    team_pk: strawberry.Private[int]
-    submitted_by_pk: strawberry.Private[int | None]
-    decided_by_pk: strawberry.Private[int | None]
-
-    @strawberry.field(description="The student who submitted it.")
-    async def submitted_by(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.submitted_by_pk)
-
-    @strawberry.field(description="The supervisor who decided it, if decided.")
-    async def decided_by(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.decided_by_pk)
-
-    @strawberry.field(description="The team whose proposal it is.")
-    async def team(self, info: Info) -> "ProjectTeam":
-        """Loaded by id, batched (readable: the revision is)."""
-        return await _team_of(info, self.team_pk)
+    submitted_by: Engineer | None = sql_field(description="The student who submitted it.")
+    decided_by: Engineer | None = sql_field(
+        description="The supervisor who decided it, if decided."
+    )
+    team: "ProjectTeam" = sql_field(description="The team whose proposal it is.")
 
     @classmethod
     def from_model(cls, row: models.ProposalRevision) -> "ProposalRevision":
@@ -182,9 +147,6 @@ class ProposalRevision(Node):
             submitted_at=row.submitted_at,
             decided_at=row.decided_at,
             decision_comment=row.decision_comment,
-            team_pk=row.team_id,
-            submitted_by_pk=row.submitted_by_id,
-            decided_by_pk=row.decided_by_id,
         )
 
 
@@ -199,25 +161,7 @@ class ProjectDeliverable:
     is_late: bool = strawberry.field(
         description="Submitted after the milestone's due time (computed by the database)."
     )
-    submitted_by_pk: strawberry.Private[int | None]
-
-    @strawberry.field(description="The student who submitted it.")
-    async def submitted_by(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.submitted_by_pk)
-
-    @classmethod
-    def from_row(cls, row: Any) -> "ProjectDeliverable":
-        """Build from (deliverable, late)."""
-        deliverable, late = row
-        return cls(
-            version=deliverable.version,
-            url=deliverable.url,
-            note=deliverable.note,
-            submitted_at=deliverable.submitted_at,
-            is_late=bool(late),
-            submitted_by_pk=deliverable.submitted_by_id,
-        )
+    submitted_by: Engineer | None = sql_field(description="The student who submitted it.")
 
 
 @strawberry.type(
@@ -234,25 +178,13 @@ class ProjectMilestone(Node):
         "database from its clock, at read time)."
     )
     created_at: datetime = strawberry.field(description="When it was set.")
-    key: strawberry.Private[int]
-    team_pk: strawberry.Private[int]
-
-    @strawberry.field(description="Every version of the deliverable, latest first.")
-    async def deliverables(self, info: Info) -> list[ProjectDeliverable]:
-        """Batched across milestones."""
-        rows = await info.context.loaders.supervision.deliverables_by_milestone_id.load(self.key)
-        return [ProjectDeliverable.from_row(row) for row in rows]
-
-    @strawberry.field(description="The latest deliverable version, if any.")
-    async def latest_deliverable(self, info: Info) -> ProjectDeliverable | None:
-        """The first of the batched versions."""
-        rows = await info.context.loaders.supervision.deliverables_by_milestone_id.load(self.key)
-        return ProjectDeliverable.from_row(rows[0]) if rows else None
-
-    @strawberry.field(description="The team it belongs to.")
-    async def team(self, info: Info) -> "ProjectTeam":
-        """Loaded by id, batched (readable: the milestone is)."""
-        return await _team_of(info, self.team_pk)
+    deliverables: list[ProjectDeliverable] = sql_field(
+        description="Every version of the deliverable, latest first."
+    )
+    latest_deliverable: ProjectDeliverable | None = sql_field(
+        description="The latest deliverable version, if any."
+    )
+    team: "ProjectTeam" = sql_field(description="The team it belongs to.")
 
     @classmethod
     def from_row(cls, row: Any) -> "ProjectMilestone":
@@ -264,8 +196,6 @@ class ProjectMilestone(Node):
             due_at=milestone.due_at,
             is_overdue=bool(overdue),
             created_at=milestone.created_at,
-            key=milestone.id,
-            team_pk=milestone.team_id,
         )
 
 
@@ -301,13 +231,12 @@ class AssessmentRubric(Node):
     name: str = strawberry.field(description="The rubric's name, unique in its institution.")
     created_at: datetime = strawberry.field(description="When it was defined.")
     key: strawberry.Private[int]
-    institution_pk: strawberry.Private[int]
+    institution: Institution | None = sql_field(description="The institution whose rubric it is.")
 
-    @strawberry.field(description="The institution whose rubric it is.")
-    async def institution(self, info: Info) -> Institution | None:
-        """Loaded by id, batched."""
-        return await institution_of(info, self.institution_pk)
-
+    # Kept: strawberry still resolves this one when `nodes(ids:)` asks for rubrics beside other
+    # types (`... on AssessmentRubric { criteria }` next to `... on ProjectTeam`): the lookup
+    # graph.compiler.objects builds for such an object fails validation, so it is not handed to
+    # the compiled path (tests/auth/test_supervision_access.py).
     @strawberry.field(description="Its criteria, in order.")
     async def criteria(self, info: Info) -> list[RubricCriterion]:
         """Batched across rubrics."""
@@ -322,7 +251,6 @@ class AssessmentRubric(Node):
             name=row.name,
             created_at=row.created_at,
             key=row.id,
-            institution_pk=row.institution_id,
         )
 
 
@@ -334,16 +262,6 @@ class CriterionScore:
     comment: str = strawberry.field(description="The assessor's comment on this criterion.")
     criterion: RubricCriterion = strawberry.field(description="The criterion scored.")
 
-    @classmethod
-    def from_row(cls, row: Any) -> "CriterionScore":
-        """Build from (score, criterion)."""
-        score, criterion = row
-        return cls(
-            score=float(score.score),
-            comment=score.comment,
-            criterion=RubricCriterion.from_model(criterion),
-        )
-
 
 @strawberry.type(description="A team's final assessment against a rubric (one per team).")
 class ProjectAssessment:
@@ -354,38 +272,11 @@ class ProjectAssessment:
     )
     comment: str = strawberry.field(description="The assessor's overall comment.")
     assessed_at: datetime = strawberry.field(description="When it was recorded.")
-    key: strawberry.Private[int]
-    rubric_pk: strawberry.Private[int]
-    assessor_pk: strawberry.Private[int | None]
-
-    @strawberry.field(description="The supervisor who assessed the project.")
-    async def assessor(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.assessor_pk)
-
-    @strawberry.field(description="The rubric it used.")
-    async def rubric(self, info: Info) -> AssessmentRubric | None:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.supervision.rubric_by_id.load(self.rubric_pk)
-        return AssessmentRubric.from_model(row) if row is not None else None
-
-    @strawberry.field(description="The score of each criterion, in the rubric's order.")
-    async def scores(self, info: Info) -> list[CriterionScore]:
-        """Batched across assessments."""
-        rows = await info.context.loaders.supervision.scores_by_assessment_id.load(self.key)
-        return [CriterionScore.from_row(row) for row in rows]
-
-    @classmethod
-    def from_model(cls, row: models.ProjectAssessment) -> "ProjectAssessment":
-        """Build from an ORM row."""
-        return cls(
-            total=float(row.total),
-            comment=row.comment,
-            assessed_at=row.created_at,
-            key=row.id,
-            rubric_pk=row.rubric_id,
-            assessor_pk=row.assessor_id,
-        )
+    assessor: Engineer | None = sql_field(description="The supervisor who assessed the project.")
+    rubric: AssessmentRubric | None = sql_field(description="The rubric it used.")
+    scores: list[CriterionScore] = sql_field(
+        description="The score of each criterion, in the rubric's order."
+    )
 
 
 @strawberry.type(
@@ -412,55 +303,26 @@ class ProjectTeam(Node):
         "database, at read time)."
     )
     created_at: datetime = strawberry.field(description="When the team was formed.")
-    key: strawberry.Private[int]
-    topic_pk: strawberry.Private[int]
-
-    @strawberry.field(description="The project topic (the opportunity) the team works on.")
-    async def topic(self, info: Info) -> OpportunityRef | None:
-        """Loaded by id, batched."""
-        from graph.types.opportunity import Opportunity
-
-        row = await info.context.loaders.contribution.opportunity_by_id.load(self.topic_pk)
-        return Opportunity.from_model(row) if row is not None else None
-
-    @strawberry.field(description="The students: the lead first, then in invitation order.")
-    async def members(self, info: Info) -> list[ProjectTeamMember]:
-        """Batched across teams."""
-        rows = await info.context.loaders.supervision.members_by_team_id.load(self.key)
-        return [ProjectTeamMember.from_model(row) for row in rows]
-
-    @strawberry.field(
+    topic: OpportunityRef | None = sql_field(
+        description="The project topic (the opportunity) the team works on."
+    )
+    members: list[ProjectTeamMember] = sql_field(
+        description="The students: the lead first, then in invitation order."
+    )
+    supervisors: list[Engineer] = sql_field(
         description="The supervisors: the topic's poster and the overseas engineers "
         "co-supervising it (contributors of its active, paused or completed engagements)."
     )
-    async def supervisors(self, info: Info) -> list[Engineer]:
-        """Batched across teams."""
-        rows = await info.context.loaders.supervision.supervisors_by_team_id.load(self.key)
-        return [Engineer.from_model(row) for row in rows]
-
-    @strawberry.field(description="Every proposal revision, first to latest.")
-    async def revisions(self, info: Info) -> list[ProposalRevision]:
-        """Batched across teams."""
-        rows = await info.context.loaders.supervision.revisions_by_team_id.load(self.key)
-        return [ProposalRevision.from_model(row) for row in rows]
-
-    @strawberry.field(description="The latest proposal revision, if any.")
-    async def latest_revision(self, info: Info) -> ProposalRevision | None:
-        """The last of the batched revisions."""
-        rows = await info.context.loaders.supervision.revisions_by_team_id.load(self.key)
-        return ProposalRevision.from_model(rows[-1]) if rows else None
-
-    @strawberry.field(description="Milestones, by due time.")
-    async def milestones(self, info: Info) -> list[ProjectMilestone]:
-        """Batched across teams."""
-        rows = await info.context.loaders.supervision.milestones_by_team_id.load(self.key)
-        return [ProjectMilestone.from_row(row) for row in rows]
-
-    @strawberry.field(description="The final assessment, once recorded.")
-    async def assessment(self, info: Info) -> ProjectAssessment | None:
-        """Batched across teams."""
-        rows = await info.context.loaders.supervision.assessment_by_team_id.load(self.key)
-        return ProjectAssessment.from_model(rows[0]) if rows else None
+    revisions: list[ProposalRevision] = sql_field(
+        description="Every proposal revision, first to latest."
+    )
+    latest_revision: ProposalRevision | None = sql_field(
+        description="The latest proposal revision, if any."
+    )
+    milestones: list[ProjectMilestone] = sql_field(description="Milestones, by due time.")
+    assessment: ProjectAssessment | None = sql_field(
+        description="The final assessment, once recorded."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> "ProjectTeam":
@@ -474,8 +336,6 @@ class ProjectTeam(Node):
             is_proposal_overdue=bool(proposal_overdue),
             is_overdue=bool(overdue),
             created_at=team.created_at,
-            key=team.id,
-            topic_pk=team.opportunity_id,
         )
 
 
