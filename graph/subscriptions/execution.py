@@ -75,9 +75,9 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
             answered = await pending
             if answered is not Undefined:
                 value, faults = answered
-                if value is not None or faults or not _in_list(path):
-                    return self._settle(value, faults, path)
-            # not readable by `nodes(ids:)` inside a list: strawberry's answer, as before
+                return self._settle(value, faults, path)
+            # arguments the plan could not bind: strawberry's answer, where the node type's
+            # fields answered by SQL only raise (graph.types.sql_only)
             completed = super(EventExecutionContext, self).complete_object_value(
                 return_type, field_details_list, info, path, result, position_context
             )
@@ -190,7 +190,3 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         executor.__dict__.pop("_batches", None)
         executor.context_value = payload.context
         return executor
-
-
-def _in_list(path: Path) -> bool:
-    return any(isinstance(key, int) for key in path.as_list())
