@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.types.base import StrawberryObjectDefinition
 
 from graph.compiler.mapping import NODE_TYPES
 from graph.context import Context, Info
@@ -50,8 +51,8 @@ def reference(type_name: str, global_id: str) -> Node:
     from graph.schema import schema  # the schema imports the resolvers
 
     definition = schema.get_type_by_name(type_name)
-    assert definition is not None, type_name
-    found: Node = object.__new__(definition.origin)  # type: ignore[union-attr]
+    assert isinstance(definition, StrawberryObjectDefinition), type_name
+    found: Node = object.__new__(definition.origin)
     found.id = strawberry.ID(global_id)
     return found
 
