@@ -180,7 +180,7 @@ async def test_a_failed_compiled_read_is_answered_and_logged_once_by_strawberry(
     # Given the compiled statement fails once, or the compiled path's access-log write fails
     # after adding its rows to the request's session
     run = BoundStatement.run
-    failed = []
+    failed: list[BoundStatement] = []
 
     async def fail(statement: BoundStatement, *arguments: Any) -> Any:
         if not failed:
