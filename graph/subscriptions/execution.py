@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLAbstractType,
     GraphQLError,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLResolveInfo,
     OperationType,
     Undefined,
+    get_named_type,
 )
 from graphql.execution import Executor
 from graphql.pyutils import AwaitableOrValue, Path
@@ -56,7 +59,9 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """An object of a type `node(id:)` serves, read with everything the client nested
         under it by one compiled statement per field position; anything else as graphql-core
         does."""
-        compiled = self._compiled_lookup(return_type, field_details_list, path, result)
+        compiled = self._compiled_lookup(
+            return_type, field_details_list, path, result, get_named_type(info.return_type)
+        )
         if compiled is None:
             return super().complete_object_value(
                 return_type, field_details_list, info, path, result, position_context
@@ -149,7 +154,12 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return batches
 
     def _compiled_lookup(
-        self, return_type: GraphQLObjectType, field_details_list: Any, path: Path, result: Any
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: Any,
+        path: Path,
+        result: Any,
+        declared: GraphQLNamedType,
     ) -> Any:
         objects: CompiledObjects | None = getattr(self.context_value, "objects", None)
         if (
@@ -162,8 +172,10 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         global_id = identity(result, return_type.name)
         if global_id is None:
             return None
+        # the client's selection is written for the field's declared type: an interface or
+        # union (`node(id:)`'s Node) keeps its own type conditions inside it
         lookup = objects.lookup_many(
-            return_type.name,
+            declared.name if isinstance(declared, GraphQLAbstractType) else return_type.name,
             [details.node for details in field_details_list],
             self.operation,
             self.fragment_definitions,
