@@ -3,7 +3,7 @@
 from db.models import Sector, Skill
 from db.queries import taxonomy as queries
 from graph.database import RequestDatabase
-from graph.loaders.base import GroupedLoader, RowByIdLoader
+from graph.loaders.base import RowByIdLoader
 
 
 class SectorByIdLoader(RowByIdLoader[Sector]):
@@ -18,12 +18,3 @@ class SkillByIdLoader(RowByIdLoader[Skill]):
 
     def __init__(self, database: RequestDatabase) -> None:
         super().__init__(database, queries.list_skills_by_ids)
-
-
-class SkillsBySectorIdLoader(GroupedLoader[Skill]):
-    """Skills filed under each sector."""
-
-    def __init__(self, database: RequestDatabase) -> None:
-        super().__init__(
-            database, queries.list_skills_by_sector, parent_of=lambda row: row.sector_id
-        )

@@ -5,11 +5,10 @@ the seal of graph.reads.consultancy.proposals_visible."""
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
 
 from db import models
 from db.queries import consultancy as queries
-from graph.context import Context, Info
+from graph.context import Info
 from graph.pagination import PageArgs
 from graph.reads.consultancy import (
     listing_criteria,
@@ -25,29 +24,6 @@ from graph.types.consultancy import (
     ProposalOrder,
     ServiceListing,
 )
-from graph.types.node import Node
-
-
-async def proposal_node(context: Context, key: int) -> Node | None:
-    """A proposal, under the seal (its bidder; the institution once the RFP has closed)."""
-    async with context.database.session() as session:
-        row = await session.scalar(
-            select(models.ConsultancyProposal).where(
-                models.ConsultancyProposal.id == key, proposals_visible(context.viewer)
-            )
-        )
-    return ConsultancyProposal.from_model(row) if row is not None else None
-
-
-async def listing_node(context: Context, key: int) -> Node | None:
-    """A service listing (inactive ones for their owner only)."""
-    async with context.database.session() as session:
-        row = await session.scalar(
-            select(models.ServiceListing).where(
-                models.ServiceListing.id == key, listings_visible(context.viewer)
-            )
-        )
-    return ServiceListing.from_model(row) if row is not None else None
 
 
 async def consultancy_proposals(

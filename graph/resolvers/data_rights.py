@@ -8,14 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from graph.auth.permissions import require_engineer, require_scope, requires
 from graph.auth.scopes import Scope
-from graph.context import Context, Info
+from graph.context import Info
 from graph.resolvers.mutation import decode, run
 from graph.services import data_export as exports
 from graph.services import erasure
 from graph.services.data_export import DataRightsErrorCode
 from graph.services.problems import Rejected
 from graph.types.data_rights import DataExport
-from graph.types.node import Node
 
 REQUEST = (
     "Ask for a copy of everything the portal holds about you, as one JSON document. A small "
@@ -174,8 +173,3 @@ async def account_erase(
         return AccountErasePayload(erased=False, user_errors=_errors(result))
     return AccountErasePayload(erased=True, user_errors=[])
 
-
-async def data_export_node(context: Context, key: int) -> Node | None:
-    """A data export, for the engineer who requested it only (the loader's rule)."""
-    row = await context.loaders.data_export_by_id.load(key)
-    return DataExport.from_model(row) if row is not None else None

@@ -9,7 +9,6 @@ from db.queries import event as queries
 from graph.context import Context, Info
 from graph.pagination import PageArgs
 from graph.services.listing import page_of
-from graph.types.announcement import ChapterAnnouncement
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.event import Event, EventFilter, EventRegistration, criteria_of
 from graph.types.event_enums import EventOrder
@@ -79,12 +78,3 @@ async def registration_node(context: Context, key: int) -> Node | None:
     allowed = await loaders.registration_node_by_id.load(key)
     return EventRegistration.from_model(row) if allowed and allowed[0] else None
 
-
-async def announcement_node(context: Context, key: int) -> Node | None:
-    """An announcement, if the viewer may read the chapter's announcements."""
-    loaders = context.loaders.events
-    row = await loaders.announcement_by_id.load(key)
-    if row is None:
-        return None
-    readable = await loaders.announcement_readable_by_id.load(key)
-    return ChapterAnnouncement.from_model(row) if readable and readable[0] else None

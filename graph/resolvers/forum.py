@@ -14,9 +14,7 @@ from graph.services import forum as service
 from graph.services.listing import page_of
 from graph.services.visibility import forum_scope
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
-from graph.types.forum import ForumCategory, ForumPost, ForumThread
-from graph.types.forum_report import ForumReport
-from graph.types.node import Node
+from graph.types.forum import ForumCategory, ForumThread
 
 
 @strawberry.input(description="Conditions on forum threads; all given conditions must hold.")
@@ -125,29 +123,3 @@ async def readable_thread(context: Context, thread_id: int) -> models.ForumThrea
     """The thread, if it exists and the viewer may read it (the loader's SQL rule)."""
     return await context.loaders.readable_forum_thread_by_id.load(thread_id)
 
-
-async def category_node(context: Context, key: int) -> Node | None:
-    """`node(id:)` for a category: null unless the viewer may read it."""
-    row = await context.loaders.readable_forum_category_by_id.load(key)
-    return ForumCategory.from_model(row) if row is not None else None
-
-
-async def thread_node(context: Context, key: int) -> Node | None:
-    """`node(id:)` for a thread: null unless the viewer may read it."""
-    row = await readable_thread(context, key)
-    return ForumThread.from_model(row) if row is not None else None
-
-
-async def post_node(context: Context, key: int) -> Node | None:
-    """`node(id:)` for a post: null unless the viewer may read its thread."""
-    row = await context.loaders.forum_post_by_id.load(key)
-    if row is None or await readable_thread(context, row.thread_id) is None:
-        return None
-    return ForumPost.from_model(row)
-
-
-async def report_node(context: Context, key: int) -> Node | None:
-    """`node(id:)` for a report: its reporter and the moderators of the reported content (the
-    node rule of graph/reads/forum.py, in SQL)."""
-    row = await context.loaders.readable("ForumReport").load(key)
-    return ForumReport.from_model(row) if row is not None else None

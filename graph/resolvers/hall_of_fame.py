@@ -12,7 +12,7 @@ from db.queries import hall_of_fame as queries
 from db.queries.hall_of_fame import NominationCriteria
 from db.queries.pagination import Ordering
 from graph.auth.permissions import require_engineer
-from graph.context import Context, Info
+from graph.context import Info
 from graph.pagination import PageArgs
 from graph.reads import hall_of_fame as rules
 from graph.resolvers.mutation import run
@@ -27,7 +27,6 @@ from graph.types.hall_of_fame import (
     HallOfFameRound,
     NominationFilter,
 )
-from graph.types.node import Node
 
 COUNCIL = " The council only (council admins); audited."
 HALL_OF_FAME = (
@@ -124,22 +123,6 @@ async def hall_of_fame_rounds(info: Info) -> list[HallOfFameRound]:
     async with info.context.database.session() as session:
         rows = await queries.list_rounds(session)
     return [HallOfFameRound.from_model(row) for row in rows]
-
-
-async def nomination_node(context: Context, key: int) -> Node | None:
-    """A nomination, if the viewer may see it (the read rule, evaluated in SQL)."""
-    loaders = context.loaders.hall_of_fame
-    row = await loaders.nomination_by_id.load(key)
-    if row is None:
-        return None
-    visible = await loaders.visible_by_id.load(key)
-    return HallOfFameNomination.from_model(row) if visible and visible[0] else None
-
-
-async def round_node(context: Context, key: int) -> Node | None:
-    """A round (public)."""
-    row = await context.loaders.hall_of_fame.round_by_id.load(key)
-    return HallOfFameRound.from_model(row) if row is not None else None
 
 
 @strawberry.type(description="Why a Hall of Fame mutation was refused.")

@@ -17,7 +17,7 @@ from db.enums import InvestmentStage
 from db.queries.investment import ASK_ORDERING
 from graph.auth.permissions import require_engineer, require_scope, requires
 from graph.auth.scopes import Scope
-from graph.context import Context, Info
+from graph.context import Info
 from graph.pagination import PageArgs
 from graph.resolvers.mutation import decode, run
 from graph.services import investment as service
@@ -26,7 +26,6 @@ from graph.services.listing import page_of
 from graph.services.problems import Rejected
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.investment import InvestmentAsk, InvestmentCommitment
-from graph.types.node import Node
 
 Code = InvestmentErrorCode
 POST_SCOPE = requires(Scope.OPPORTUNITIES_WRITE)
@@ -49,22 +48,6 @@ async def investment_asks(
         PageArgs(first, after, last, before),
     )
     return build_connection(page, ASK_ORDERING, InvestmentAsk.from_model, count)
-
-
-async def ask_node(context: Context, key: int) -> Node | None:
-    """An ask (public)."""
-    row = await context.loaders.investment.ask_by_id.load(key)
-    return InvestmentAsk.from_model(row) if row is not None else None
-
-
-async def commitment_node(context: Context, key: int) -> Node | None:
-    """A commitment, if the viewer may see it (graph.reads.investment's rule, in SQL)."""
-    loaders = context.loaders.investment
-    row = await loaders.commitment_by_id.load(key)
-    if row is None:
-        return None
-    visible = await loaders.commitment_visible_by_id.load(key)
-    return InvestmentCommitment.from_model(row) if visible and visible[0] else None
 
 
 @strawberry.type(description="Why an investment mutation was refused.")

@@ -18,7 +18,7 @@ from db.enums import PanelKind
 from db.queries.panel import PANEL_ORDERING
 from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
-from graph.context import Context, Info
+from graph.context import Info
 from graph.pagination import PageArgs
 from graph.resolvers.mutation import Answers, decode, run_checked
 from graph.services import panel as service
@@ -27,7 +27,6 @@ from graph.services.panel import PanelErrorCode
 from graph.services.problems import Rejected
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.contribution_summary import cpd_config
-from graph.types.node import Node
 from graph.types.panel import AdvisoryPanel, PanelCandidacy, PanelMeeting, PanelMembership
 
 Code = PanelErrorCode
@@ -51,34 +50,6 @@ async def advisory_panels(
         PageArgs(first, after, last, before),
     )
     return build_connection(page, PANEL_ORDERING, AdvisoryPanel.from_model, count)
-
-
-async def panel_node(context: Context, key: int) -> Node | None:
-    """A panel (public)."""
-    row = await context.loaders.panels.panel_by_id.load(key)
-    return AdvisoryPanel.from_model(row) if row is not None else None
-
-
-async def membership_node(context: Context, key: int) -> Node | None:
-    """A seat (public)."""
-    row = await context.loaders.panels.membership_by_id.load(key)
-    return PanelMembership.from_model(row) if row is not None else None
-
-
-async def meeting_node(context: Context, key: int) -> Node | None:
-    """A meeting (public; its notes are masked)."""
-    row = await context.loaders.panels.meeting_by_id.load(key)
-    return PanelMeeting.from_model(row) if row is not None else None
-
-
-async def candidacy_node(context: Context, key: int) -> Node | None:
-    """A candidacy, if the viewer may see it (graph.reads.panel's rule, in SQL)."""
-    loaders = context.loaders.panels
-    row = await loaders.candidacy_by_id.load(key)
-    if row is None:
-        return None
-    visible = await loaders.candidacy_visible_by_id.load(key)
-    return PanelCandidacy.from_model(row) if visible and visible[0] else None
 
 
 @strawberry.type(description="Why a panel mutation was refused.")

@@ -5,12 +5,11 @@ from sqlalchemy import select
 
 from db import models
 from db.queries import programme as queries
-from graph.context import Context, Info
+from graph.context import Info
 from graph.pagination import PageArgs
 from graph.services.listing import page_of
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
-from graph.types.node import Node
-from graph.types.programme import MentorshipApplication, MentorshipPair, MentorshipProgramme
+from graph.types.programme import MentorshipProgramme
 
 
 async def mentorship_programmes(
@@ -31,20 +30,3 @@ async def mentorship_programmes(
     )
     return build_connection(page, ordering, MentorshipProgramme.from_model, count)
 
-
-async def programme_node(context: Context, key: int) -> Node | None:
-    """A programme (public)."""
-    row = await context.loaders.programmes.programme_by_id.load(key)
-    return MentorshipProgramme.from_model(row) if row is not None else None
-
-
-async def application_node(context: Context, key: int) -> Node | None:
-    """An application, for its applicant and the programme's coordinators."""
-    row = await context.loaders.programmes.application_by_id.load(key)
-    return MentorshipApplication.from_model(row) if row is not None else None
-
-
-async def pair_node(context: Context, key: int) -> Node | None:
-    """A pair, for the coordinators and (once published) the pair itself."""
-    row = await context.loaders.programmes.pair_by_id.load(key)
-    return MentorshipPair.from_model(row) if row is not None else None

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLAbstractType,
     GraphQLError,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLResolveInfo,
     OperationType,
     Undefined,
+    get_named_type,
 )
 from graphql.execution import Executor
 from graphql.pyutils import AwaitableOrValue, Path
@@ -56,7 +59,9 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """An object of a type `node(id:)` serves, read with everything the client nested
         under it by one compiled statement per field position; anything else as graphql-core
         does."""
-        compiled = self._compiled_lookup(return_type, field_details_list, path, result)
+        compiled = self._compiled_lookup(
+            return_type, field_details_list, path, result, get_named_type(info.return_type)
+        )
         if compiled is None:
             return super().complete_object_value(
                 return_type, field_details_list, info, path, result, position_context
@@ -75,9 +80,9 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
             answered = await pending
             if answered is not Undefined:
                 value, faults = answered
-                if value is not None or faults or not _in_list(path):
-                    return self._settle(value, faults, path)
-            # not readable by `nodes(ids:)` inside a list: strawberry's answer, as before
+                return self._settle(value, faults, path)
+            # arguments the plan could not bind: strawberry's answer, where the node type's
+            # fields answered by SQL only raise (graph.types.sql_only)
             completed = super(EventExecutionContext, self).complete_object_value(
                 return_type, field_details_list, info, path, result, position_context
             )
@@ -149,7 +154,12 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return batches
 
     def _compiled_lookup(
-        self, return_type: GraphQLObjectType, field_details_list: Any, path: Path, result: Any
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: Any,
+        path: Path,
+        result: Any,
+        declared: GraphQLNamedType,
     ) -> Any:
         objects: CompiledObjects | None = getattr(self.context_value, "objects", None)
         if (
@@ -162,8 +172,10 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         global_id = identity(result, return_type.name)
         if global_id is None:
             return None
+        # the client's selection is written for the field's declared type: an interface or
+        # union (`node(id:)`'s Node) keeps its own type conditions inside it
         lookup = objects.lookup_many(
-            return_type.name,
+            declared.name if isinstance(declared, GraphQLAbstractType) else return_type.name,
             [details.node for details in field_details_list],
             self.operation,
             self.fragment_definitions,
@@ -190,7 +202,3 @@ class EventExecutionContext(StrawberryGraphQLCoreExecutionContext):
         executor.__dict__.pop("_batches", None)
         executor.context_value = payload.context
         return executor
-
-
-def _in_list(path: Path) -> bool:
-    return any(isinstance(key, int) for key in path.as_list())

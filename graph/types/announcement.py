@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
-from graph.context import Info
 from graph.ids import encode_id
 from graph.types.engineer import Engineer
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 
 if TYPE_CHECKING:
     from graph.types.chapter import Chapter
@@ -47,18 +47,11 @@ class ChapterAnnouncement(Node):
         )
 
     @strawberry.field(description="The coordinator who posted it; null if their account is gone.")
-    async def author(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        if self.author_pk is None:
-            return None
-        row = await info.context.loaders.engineer_by_id.load(self.author_pk)
-        return Engineer.from_model(row) if row is not None else None
+    def author(self) -> Engineer | None:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(description="The chapter it was posted to.")
-    async def chapter(self, info: Info) -> ChapterRef:
-        """Loaded by id, batched."""
-        from graph.types.chapter import Chapter
-
-        row = await info.context.loaders.chapter_by_id.load(self.chapter_pk)
-        assert row is not None, "announcement without chapter"
-        return Chapter.from_model(row)
+    def chapter(self) -> ChapterRef:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()

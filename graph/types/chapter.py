@@ -1,6 +1,5 @@
 """Chapter and Membership types."""
 
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -8,25 +7,18 @@ import strawberry
 
 from db import models
 from db.enums import JoinPolicy, MembershipStatus
-from db.queries import consent as consent_queries
-from db.queries import forum as forum_queries
-from db.queries.chapter import MEMBERSHIP_ORDERING
-from db.queries.event import ANNOUNCEMENT_ORDERING
 from graph.auth.permissions import require_chapter_scope, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.chapter import MembershipSlice
-from graph.loaders.forum import CategorySlice
-from graph.pagination import PageArgs
-from graph.services.visibility import forum_scope, membership_scope
 from graph.types.announcement import ChapterAnnouncement
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.consent import AuditLogEntry
 from graph.types.engineer import Engineer, OpportunityRef, OpportunityStatuses
-from graph.types.event import Event, EventFilter, chapter_events
+from graph.types.event import Event, EventFilter
 from graph.types.event_enums import EventOrder
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 
 if TYPE_CHECKING:
     from graph.types.contribution_summary import ChapterEngagementSummary
@@ -108,9 +100,8 @@ class Chapter(Node):
         "this chapter (coordinators, moderators, events leads), to council admins, and to the "
         "engineer concerned."
     )
-    async def members(
+    def members(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -123,60 +114,29 @@ class Chapter(Node):
             ),
         ] = None,
     ) -> Connection["Membership"]:
-        """A keyset page, batched across every chapter in the response."""
-        loaders = info.context.loaders
-        scope = membership_scope(info.context.viewer)
-        role_filter = tuple(sorted(set(roles or ())))
-        status_filter = tuple(sorted({status.value for status in statuses or ()}))
-        window = PageArgs(first, after, last, before).window(MEMBERSHIP_ORDERING, models.Membership)
-        page = await loaders.membership_page_by_chapter_id.load(
-            (self.pk, MembershipSlice(scope, role_filter, status_filter, window))
-        )
-        return build_connection(
-            page,
-            MEMBERSHIP_ORDERING,
-            Membership.from_model,
-            lambda: loaders.membership_count_by_chapter_id.load(
-                (self.pk, MembershipSlice(scope, role_filter, status_filter))
-            ),
-        )
+        """Compiled: graph/reads/chapter.py."""
+        raise unserved()
 
     @strawberry.field(
         description="The chapter's forum categories, in display order; members-only ones are "
         "listed only to the chapter's active members and council admins."
     )
-    async def forum_categories(
+    def forum_categories(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[ForumCategoryRef]:
-        """A keyset page, batched across every chapter in the response."""
-        from graph.types.forum import ForumCategory
-
-        loaders = info.context.loaders
-        ordering = forum_queries.CATEGORY_ORDERING
-        window = PageArgs(first, after, last, before).window(ordering, models.ForumCategory)
-        part = CategorySlice(forum_scope(info.context.viewer))
-        page = await loaders.forum_category_page_by_chapter_id.load(
-            (self.pk, replace(part, window=window))
-        )
-        return build_connection(
-            page,
-            ordering,
-            ForumCategory.from_model,
-            lambda: loaders.forum_category_count_by_chapter_id.load((self.pk, part)),
-        )
+        """Compiled: graph/reads/chapter.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Events the chapter hosts or co-hosts (once it accepted) that the viewer "
         "may see: members-only ones only for the chapter's active members and council admins."
     )
-    async def events(
+    def events(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -189,81 +149,53 @@ class Chapter(Node):
             EventOrder, strawberry.argument(description="Soonest (default) or latest first.")
         ] = EventOrder.START_ASC,
     ) -> Connection[Event]:
-        """A keyset page, batched across every chapter in the response."""
-        return await chapter_events(
-            info, self.pk, filter, order_by.name, PageArgs(first, after, last, before)
-        )
+        """Compiled: graph/reads/chapter.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Announcements posted to the chapter, newest first; readable by its "
         "active members (`chapters:read` through their role) and council admins, an empty "
         "list for everyone else."
     )
-    async def announcements(
+    def announcements(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[ChapterAnnouncement]:
-        """A keyset page, batched across every chapter in the response."""
-        loaders = info.context.loaders.events
-        ordering = ANNOUNCEMENT_ORDERING
-        window = PageArgs(first, after, last, before).window(ordering, models.ChapterAnnouncement)
-        page = await loaders.announcement_page_by_chapter_id.load((self.pk, window))
-        return build_connection(
-            page,
-            ordering,
-            ChapterAnnouncement.from_model,
-            lambda: loaders.announcement_count_by_chapter_id.load((self.pk, None)),
-        )
+        """Compiled: graph/reads/chapter.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Privileged mutations in this chapter (approvals, suspensions, role "
         "changes), newest first; null with a FORBIDDEN error for everyone else."
         + requires(Scope.AUDIT_READ, chapter=True)
     )
-    async def audit_log(
+    def audit_log(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[AuditLogEntry] | None:
-        """A keyset page, checked against the loaded chapter; batched across chapters."""
-        require_chapter_scope(info.context.viewer, Scope.AUDIT_READ, self.pk)
-        loaders = info.context.loaders
-        ordering = consent_queries.NEWEST_FIRST
-        window = PageArgs(first, after, last, before).window(ordering, models.AuditLogEntry)
-        page = await loaders.audit_log_page_by_chapter_id.load((self.pk, window))
-        return build_connection(
-            page,
-            ordering,
-            AuditLogEntry.from_model,
-            lambda: loaders.audit_log_count_by_chapter_id.load((self.pk, None)),
-        )
+        """Compiled: graph/reads/chapter.py."""
+        raise unserved()
 
     @strawberry.field(
         description="CHAPTER opportunities that name this chapter, newest first (for its active "
         "members and the seeker side)."
     )
-    async def opportunities(
+    def opportunities(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
         status: OpportunityStatuses = None,
     ) -> Connection[OpportunityRef]:
-        """A keyset page, batched across every chapter in the response."""
-        from graph.types.opportunity import owned_opportunities
-
-        loaders = info.context.loaders.contribution.opportunities_by_chapter
-        args = PageArgs(first, after, last, before)
-        return await owned_opportunities(info, loaders, self.pk, args, status)
+        """Compiled: graph/reads/chapter.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Engagements of the chapter's active members (as contributors) in "
@@ -311,15 +243,11 @@ class Membership(Node):
         )
 
     @strawberry.field(description="The chapter.")
-    async def chapter(self, info: Info) -> Chapter:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.chapter_by_id.load(self.chapter_pk)
-        assert row is not None, "membership without chapter"
-        return Chapter.from_model(row)
+    def chapter(self) -> Chapter:
+        """Compiled: graph/reads/chapter.py."""
+        raise unserved()
 
     @strawberry.field(description="The member.")
-    async def engineer(self, info: Info) -> Engineer:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
-        assert row is not None, "membership without engineer"
-        return Engineer.from_model(row)
+    def engineer(self) -> Engineer:
+        """Compiled: graph/reads/chapter.py."""
+        raise unserved()

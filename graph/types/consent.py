@@ -1,6 +1,6 @@
 """Consent grants, the access log and the audit log."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -8,11 +8,11 @@ from strawberry.scalars import JSON
 
 from db import models
 from db.enums import ProfileField
-from graph.context import Info
 from graph.ids import encode_id
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 
 
 @strawberry.type(
@@ -48,15 +48,13 @@ class ConsentGrant(Node):
 
     @strawberry.field(description="True while the grant is neither revoked nor expired.")
     def is_live(self) -> bool:
-        """Computed against the current time."""
-        return self.revoked_at is None and self.expires_at > datetime.now(UTC)
+        """Compiled: graph/reads/consent.py."""
+        raise unserved()
 
     @strawberry.field(description="The institution the grant is given to.")
-    async def institution(self, info: Info) -> Institution:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.institution_by_id.load(self.institution_pk)
-        assert row is not None, "grant without institution"
-        return Institution.from_model(row)
+    def institution(self) -> Institution:
+        """Compiled: graph/reads/consent.py."""
+        raise unserved()
 
 
 @strawberry.type(
@@ -91,18 +89,14 @@ class AccessLogEntry(Node):
         )
 
     @strawberry.field(description="The institution that read.")
-    async def institution(self, info: Info) -> Institution:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.institution_by_id.load(self.institution_pk)
-        assert row is not None, "access without institution"
-        return Institution.from_model(row)
+    def institution(self) -> Institution:
+        """Compiled: graph/reads/consent.py."""
+        raise unserved()
 
     @strawberry.field(description="The grant the read relied on.")
-    async def consent_grant(self, info: Info) -> ConsentGrant:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.consent_grant_by_id.load(self.grant_pk)
-        assert row is not None, "access without grant"
-        return ConsentGrant.from_model(row)
+    def consent_grant(self) -> ConsentGrant:
+        """Compiled: graph/reads/consent.py."""
+        raise unserved()
 
 
 @strawberry.type(
@@ -145,9 +139,6 @@ class AuditLogEntry(Node):
         )
 
     @strawberry.field(description="The engineer who acted, if an engineer did.")
-    async def actor(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        if self.actor_engineer_pk is None:
-            return None
-        row = await info.context.loaders.engineer_by_id.load(self.actor_engineer_pk)
-        return Engineer.from_model(row) if row is not None else None
+    def actor(self) -> Engineer | None:
+        """Compiled: graph/reads/consent.py."""
+        raise unserved()

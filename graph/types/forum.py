@@ -1,7 +1,6 @@
 """Forum types: categories, threads and posts, built from ORM rows; reads checked on the rows."""
 
 import enum
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,20 +8,15 @@ import strawberry
 
 from db import models
 from db.enums import ForumCategoryKind, ForumReportStatus
-from db.queries import forum as queries
 from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.forum import ReportSlice, ThreadSlice
-from graph.pagination import PageArgs
-from graph.services import forum as service
-from graph.services.forum_moderation import require_moderator
-from graph.services.visibility import forum_scope
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
 from graph.types.forum_report import ForumReport
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 from graph.types.taxonomy import Sector
 
 if TYPE_CHECKING:
@@ -89,30 +83,21 @@ class ForumCategory(Node):
         )
 
     @strawberry.field(description="The sector of a sector category; null otherwise.")
-    async def sector(self, info: Info) -> Sector | None:
-        """Loaded by id, batched."""
-        if self.sector_pk is None:
-            return None
-        row = await info.context.loaders.sector_by_id.load(self.sector_pk)
-        return Sector.from_model(row) if row is not None else None
+    def sector(self) -> Sector | None:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(description="The chapter of a chapter category; null otherwise.")
-    async def chapter(self, info: Info) -> ChapterRef | None:
-        """Loaded by id, batched."""
-        from graph.types.chapter import Chapter
-
-        if self.chapter_pk is None:
-            return None
-        row = await info.context.loaders.chapter_by_id.load(self.chapter_pk)
-        return Chapter.from_model(row) if row is not None else None
+    def chapter(self) -> ChapterRef | None:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Threads of the category, pinned ones first. Hidden threads are listed only "
         "to the category's moderators."
     )
-    async def threads(
+    def threads(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -133,32 +118,16 @@ class ForumCategory(Node):
             ),
         ] = None,
     ) -> Connection["ForumThread"]:
-        """A keyset page, batched across every category in the response."""
-        loaders = info.context.loaders
-        criteria = service.thread_criteria(tags, search)
-        ordering = queries.CATEGORY_THREAD_ORDERINGS[order_by.name]
-        window = PageArgs(first, after, last, before).window(ordering, models.ForumThread)
-        part = ThreadSlice(
-            forum_scope(info.context.viewer), order_by.name, criteria.tags, criteria.search
-        )
-        page = await loaders.forum_thread_page_by_category_id.load(
-            (self.pk, replace(part, window=window))
-        )
-        return build_connection(
-            page,
-            ordering,
-            ForumThread.from_model,
-            lambda: loaders.forum_thread_count_by_category_id.load((self.pk, part)),
-        )
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(
         description="The category's moderation queue: reports against its threads and replies, "
         "oldest first; null with a FORBIDDEN error for everyone but its moderators."
         + requires(Scope.FORUM_MODERATE, chapter=True)
     )
-    async def reports(
+    def reports(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -168,23 +137,8 @@ class ForumCategory(Node):
             strawberry.argument(description="Only reports in these statuses (all when omitted)."),
         ] = None,
     ) -> Connection[ForumReport] | None:
-        """A keyset page, checked against the loaded category; batched across categories."""
-        loaders = info.context.loaders
-        category = await loaders.forum_category_by_id.load(self.pk)
-        assert category is not None, "category vanished"
-        require_moderator(info.context.viewer, category)
-        ordering = queries.REPORT_ORDERING
-        window = PageArgs(first, after, last, before).window(ordering, models.ForumReport)
-        part = ReportSlice(tuple(sorted({status.value for status in statuses or ()})))
-        page = await loaders.forum_report_page_by_category_id.load(
-            (self.pk, replace(part, window=window))
-        )
-        return build_connection(
-            page,
-            ordering,
-            ForumReport.from_model,
-            lambda: loaders.forum_report_count_by_category_id.load((self.pk, part)),
-        )
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
 
 @strawberry.type(
@@ -236,45 +190,30 @@ class ForumThread(Node):
         description="Who started the thread (profile fields as the engineer shows them to you); "
         "null when the account was deleted."
     )
-    async def author(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await _author(info, self.author_pk)
+    def author(self) -> Engineer | None:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(description="The category the thread is filed under.")
-    async def category(self, info: Info) -> ForumCategory:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.forum_category_by_id.load(self.category_pk)
-        assert row is not None, "thread without category"
-        return ForumCategory.from_model(row)
+    def category(self) -> ForumCategory:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(description="The reply the thread's author accepted as the answer, if any.")
-    async def accepted_answer(self, info: Info) -> "ForumPost | None":
-        """Loaded by id, batched."""
-        if self.accepted_post_pk is None:
-            return None
-        row = await info.context.loaders.forum_post_by_id.load(self.accepted_post_pk)
-        return ForumPost.from_model(row) if row is not None else None
+    def accepted_answer(self) -> "ForumPost | None":
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(description="Replies, oldest first." + HIDDEN_RULE)
-    async def posts(
+    def posts(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection["ForumPost"]:
-        """A keyset page, batched across every thread in the response; the total is the
-        thread's maintained reply count (no COUNT query)."""
-        ordering = queries.POST_ORDERING
-        window = PageArgs(first, after, last, before).window(ordering, models.ForumPost)
-        page = await info.context.loaders.forum_post_page_by_thread_id.load((self.pk, window))
-        total = self.post_count
-
-        async def count() -> int:
-            return total
-
-        return build_connection(page, ordering, ForumPost.from_model, count)
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
 
 @strawberry.type(description="A reply in a forum thread." + HIDDEN_RULE)
@@ -313,40 +252,32 @@ class ForumPost(Node):
         description="The reply's text; null when the post is hidden, except for the "
         "category's moderators."
     )
-    async def body(self, info: Info) -> str | None:
-        """A hidden post's body under the declared mask (graph/reads/forum.py
-        `forum_post_body`), evaluated in SQL, batched."""
-        if not self.hidden:
-            return self.stored_body
-        shown = await info.context.loaders.ruled("forum_post_body").load(self.pk)
-        return self.stored_body if shown is not None else None
+    def body(self) -> str | None:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Who wrote the reply (profile fields as the engineer shows them to you); "
         "null when the account was deleted."
     )
-    async def author(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await _author(info, self.author_pk)
+    def author(self) -> Engineer | None:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(description="The thread the reply belongs to.")
-    async def thread(self, info: Info) -> ForumThread:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.forum_thread_by_id.load(self.thread_pk)
-        assert row is not None, "post without thread"
-        return ForumThread.from_model(row)
+    def thread(self) -> ForumThread:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(description="The thread's author accepted this reply as the answer.")
-    async def is_accepted_answer(self, info: Info) -> bool:
-        """Compared with the loaded thread (batched)."""
-        row = await info.context.loaders.forum_thread_by_id.load(self.thread_pk)
-        return row is not None and row.accepted_post_id == self.pk
+    def is_accepted_answer(self) -> bool:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Your vote on the reply: 1, -1, or 0 when you have not voted (always 0 "
         "when not signed in as an engineer)."
     )
-    async def viewer_vote(self, info: Info) -> int:
-        """Batched: one statement for every post in the response."""
-        return await info.context.loaders.forum_vote_by_post_id.load(self.pk)
-
+    def viewer_vote(self) -> int:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()

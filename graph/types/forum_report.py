@@ -6,10 +6,10 @@ import strawberry
 
 from db import models
 from db.enums import ForumReportStatus
-from graph.context import Info
 from graph.ids import encode_id
 from graph.types.engineer import Engineer
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 
 
 @strawberry.type(
@@ -57,9 +57,6 @@ class ForumReport(Node):
         description="Who filed the report (profile fields as the engineer shows them to you); "
         "null when the account was deleted."
     )
-    async def reporter(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        if self.reporter_pk is None:
-            return None
-        row = await info.context.loaders.engineer_by_id.load(self.reporter_pk)
-        return Engineer.from_model(row) if row is not None else None
+    def reporter(self) -> Engineer | None:
+        """Compiled: graph/reads/forum.py."""
+        raise unserved()

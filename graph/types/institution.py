@@ -6,19 +6,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
-from db.enums import InstitutionKind, ProfileField
-from db.queries.institution import AFFILIATION_ORDERING
-from graph.context import Info
+from db.enums import InstitutionKind
 from graph.ids import encode_id
-from graph.pagination import PageArgs
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
-from graph.types.engineer import (
-    Engineer,
-    OpportunityRef,
-    OpportunityStatuses,
-    note_consent_reads,
-)
+from graph.types.connection import After, Before, Connection, First, Last
+from graph.types.engineer import Engineer, OpportunityRef, OpportunityStatuses
 from graph.types.node import Node
+from graph.types.sql_only import sql_field, unserved
 
 if TYPE_CHECKING:
     from graph.types.supervision import AssessmentRubric
@@ -64,59 +57,37 @@ class Institution(Node):
         "engineers whose `affiliations` visibility admits the viewer (or whose consent grant "
         "to the viewer's institution names `affiliations`)."
     )
-    async def staff(
+    def staff(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection["Affiliation"]:
-        """A keyset page, batched across every institution in the response."""
-        loaders = info.context.loaders
-        window = PageArgs(first, after, last, before).window(
-            AFFILIATION_ORDERING, models.Affiliation
-        )
-        page = await loaders.staff_page_by_institution_id.load((self.pk, window))
-        await note_consent_reads(
-            info, [row.engineer_id for row in page.rows], ProfileField.AFFILIATIONS
-        )
-        return build_connection(
-            page,
-            AFFILIATION_ORDERING,
-            Affiliation.from_model,
-            lambda: loaders.staff_count_by_institution_id.load((self.pk, None)),
-        )
+        """Compiled: graph/reads/institution.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Opportunities posted on the institution's behalf, newest first: those the "
         "viewer may see (drafts and INVITED ones only for the seeker side)."
     )
-    async def opportunities(
+    def opportunities(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
         status: OpportunityStatuses = None,
     ) -> Connection[OpportunityRef]:
-        """A keyset page, batched across every institution in the response."""
-        from graph.types.opportunity import owned_opportunities
-
-        loaders = info.context.loaders.contribution.opportunities_by_institution
-        args = PageArgs(first, after, last, before)
-        return await owned_opportunities(info, loaders, self.pk, args, status)
+        """Compiled: graph/reads/contribution.py."""
+        raise unserved()
 
     @strawberry.field(
         description="The institution's rubrics for final project assessments, by name (public)."
     )
-    async def assessment_rubrics(self, info: Info) -> list[AssessmentRubricRef]:
-        """Batched across institutions."""
-        from graph.types.supervision import AssessmentRubric
-
-        rows = await info.context.loaders.supervision.rubrics_by_institution_id.load(self.pk)
-        return [AssessmentRubric.from_model(row) for row in rows]
+    def assessment_rubrics(self) -> list[AssessmentRubricRef]:
+        """Compiled: graph/reads/supervision.py (a method: the schema keeps its place)."""
+        raise unserved()
 
 
 @strawberry.type(
@@ -127,8 +98,6 @@ class Affiliation(Node):
     """A staff role."""
 
     pk: strawberry.Private[int]
-    institution_pk: strawberry.Private[int]
-    engineer_pk: strawberry.Private[int]
     role: str = strawberry.field(description="Role or title at the institution.")
     since: date = strawberry.field(description="When the role began.")
 
@@ -138,22 +107,9 @@ class Affiliation(Node):
         return cls(
             id=strawberry.ID(encode_id("Affiliation", row.id)),
             pk=row.id,
-            institution_pk=row.institution_id,
-            engineer_pk=row.engineer_id,
             role=row.role,
             since=row.since,
         )
 
-    @strawberry.field(description="The institution.")
-    async def institution(self, info: Info) -> Institution:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.institution_by_id.load(self.institution_pk)
-        assert row is not None, "affiliation without institution"
-        return Institution.from_model(row)
-
-    @strawberry.field(description="The staff member.")
-    async def engineer(self, info: Info) -> Engineer:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
-        assert row is not None, "affiliation without engineer"
-        return Engineer.from_model(row)
+    institution: Institution = sql_field(description="The institution.")
+    engineer: Engineer = sql_field(description="The staff member.")

@@ -6,12 +6,12 @@ import strawberry
 
 from db import models
 from db.enums import NotificationChannel, NotificationKind
-from graph.context import Info
 from graph.ids import encode_id
 from graph.services.notification import NotificationErrorCode, summary_of
 from graph.types.engineer import Engineer
 from graph.types.enums import describe_enum
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 
 describe_enum(
     NotificationKind,
@@ -151,12 +151,9 @@ class Notification(Node):
         )
 
     @strawberry.field(description="Who caused it (the replier, the coordinator), if a person did.")
-    async def actor(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        if self.actor_pk is None:
-            return None
-        row = await info.context.loaders.engineer_by_id.load(self.actor_pk)
-        return Engineer.from_model(row) if row is not None else None
+    def actor(self) -> Engineer | None:
+        """Compiled: graph/reads/notification.py."""
+        raise unserved()
 
 
 @strawberry.type(description="Your channel for one kind of notification.")

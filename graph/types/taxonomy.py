@@ -3,9 +3,9 @@
 import strawberry
 
 from db import models
-from graph.context import Info
 from graph.ids import encode_id
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 
 
 @strawberry.type(
@@ -31,10 +31,9 @@ class Sector(Node):
         )
 
     @strawberry.field(description="Skills filed under this sector, by name.")
-    async def skills(self, info: Info) -> list["Skill"]:
-        """Loaded in one batch for every sector on the page."""
-        rows = await info.context.loaders.skills_by_sector_id.load(self.pk)
-        return [Skill.from_model(row) for row in rows]
+    def skills(self) -> list["Skill"]:
+        """Compiled: graph/reads/sector.py."""
+        raise unserved()
 
 
 @strawberry.type(description="A named competence engineers claim and opportunities ask for.")
@@ -58,9 +57,6 @@ class Skill(Node):
         )
 
     @strawberry.field(description="The sector the skill is filed under, if any.")
-    async def sector(self, info: Info) -> Sector | None:
-        """Loaded by id, batched."""
-        if self.sector_pk is None:
-            return None
-        row = await info.context.loaders.sector_by_id.load(self.sector_pk)
-        return Sector.from_model(row) if row is not None else None
+    def sector(self) -> Sector | None:
+        """Compiled: graph/reads/sector.py."""
+        raise unserved()

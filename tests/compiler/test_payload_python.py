@@ -58,7 +58,6 @@ async def _both(
     """The mutation run by strawberry's resolvers alone (then rolled back), and compiled; the
     objects and statements the compiled run read."""
     plain = GraphQLClient(graphql.sessionmaker, graphql.session, graphql.registry, compiled=False)
-    plain.objects = None  # type: ignore[assignment]
     nested = await connection.begin_nested()
     expected = await plain.execute(document, variables, viewer)
     await nested.rollback()
@@ -145,7 +144,6 @@ async def test_the_engineers_under_a_querys_matches_are_compiled(
     target = await world.opportunity(session, seeker)
     as_seeker = await viewers.engineer(session, registry, seeker)
     plain = GraphQLClient(graphql.sessionmaker, session, registry, compiled=False)
-    plain.objects = None  # type: ignore[assignment]
     counts = []
     for first in (1, 4):
         variables = {"id": encode_id("Opportunity", target.id), "first": first}

@@ -1,0 +1,106 @@
+"""A node type's fields have no read resolvers: the declaration (graph/reads/) is their only reader.
+
+Every object of a type `node(id:)` serves is completed by SQL wherever strawberry's executor
+meets it (graph.subscriptions.execution). A field of such a type is therefore either a plain
+attribute, a declared Python field (its resolver runs for the rows that reach it), or a
+schema-only declaration (graph.types.sql_only) that raises if strawberry ever asks it.
+"""
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLObjectType
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graph.compiler.mapping import NODE_TYPES, TYPES, Python
+from graph.schema import schema
+from graph.types import sql_only
+from tests import factories
+from tests.conftest import GraphQLClient
+
+
+def _raises_unserved(function: Callable[..., Any]) -> bool:
+    """Whether the function's body is only `raise unserved()` (after a docstring)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    definition = tree.body[0]
+    assert isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef)
+    body = definition.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise):
+        return False
+    call = body[0].exc
+    if not isinstance(call, ast.Call):
+        return False
+    named = call.func.id if isinstance(call.func, ast.Name) else None
+    if isinstance(call.func, ast.Attribute):
+        named = call.func.attr
+    return named == sql_only.unserved.__name__
+
+
+def _read_resolvers() -> list[str]:
+    """`Type.field` for every field of a node type strawberry could still resolve itself."""
+    found = []
+    for type_name in sorted(NODE_TYPES):
+        graphql_type = schema._schema.type_map[type_name]
+        assert isinstance(graphql_type, GraphQLObjectType)
+        declared = TYPES[type_name].fields
+        for name, field in graphql_type.fields.items():
+            resolver = field.extensions["strawberry-definition"].base_resolver
+            if resolver is None or isinstance(declared.get(name), Python):
+                continue
+            function = resolver.wrapped_func
+            if function is sql_only._unserved or _raises_unserved(function):
+                continue
+            found.append(f"{type_name}.{name}")
+    return found
+
+
+def test_no_node_type_field_has_a_read_resolver() -> None:
+    # Given every node type of the schema, Then none of its fields is read by a resolver of
+    # its own: a plain attribute, a declared Python field, or answered by SQL only
+    assert _read_resolvers() == []
+
+
+def test_the_check_sees_a_resolver_that_reads() -> None:
+    # Given a resolver with a body of its own, and one that only raises
+    async def reads(self: Any) -> int:
+        """Compiled elsewhere."""
+        return 1
+
+    def declared(self: Any, first: int | None = None) -> int:
+        """Compiled: graph/reads/forum.py."""
+        raise sql_only.unserved()
+
+    # Then only the second counts as answered by SQL alone
+    assert not _raises_unserved(reads)
+    assert _raises_unserved(declared)
+
+
+async def test_strawberry_reads_a_node_types_fields_through_the_compiled_path(
+    sessionmaker: Any, session: AsyncSession, registry: Any
+) -> None:
+    # Given a chapter with a member, read by strawberry's executor (the compiled statement off)
+    chapter = await factories.chapter(session, "gulf-uae")
+    engineer = await factories.engineer(session)
+    await factories.membership(session, engineer, chapter)
+    plain = GraphQLClient(sessionmaker, session, registry, compiled=False)
+    document = (
+        '{ chapter(slug: "gulf-uae") { slug'
+        " members(first: 5) { totalCount nodes { engineer { handle } } } } }"
+    )
+
+    # When the client reads the chapter and its members
+    result = await plain.execute(document)
+
+    # Then the chapter's fields come from SQL (no resolver of theirs ran), correct and error-free
+    assert result.errors is None, result.errors
+    assert result.data == {
+        "chapter": {
+            "slug": "gulf-uae",
+            "members": {"totalCount": 1, "nodes": [{"engineer": {"handle": engineer.handle}}]},
+        }
+    }
