@@ -1,7 +1,6 @@
 """SELECTs for accounts, emailed tokens, login attempts and the viewer's roles."""
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -11,8 +10,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.driver import fetchrow
-from db.enums import MembershipStatus
-from db.models import Account, AccountToken, Chapter, Engineer, LoginAttempt, Membership
+from db.models import Account, AccountToken, Engineer, LoginAttempt
 from db.queries import oauth
 
 
@@ -122,20 +120,6 @@ async def engineer_standing_unless_revoked(
     )
 
 
-async def list_active_chapter_roles(
-    session: AsyncSession, engineer_id: int
-) -> Sequence[tuple[int, str, str]]:
-    """(chapter id, chapter slug, role) of the engineer's active memberships of live chapters."""
-    stmt = (
-        select(Membership.chapter_id, Chapter.slug, Membership.role)
-        .join(Chapter, Chapter.id == Membership.chapter_id)
-        .where(
-            Membership.engineer_id == engineer_id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Chapter.archived_at.is_(None),
-        )
-    )
-    return [(chapter_id, slug, role) for chapter_id, slug, role in await session.execute(stmt)]
 
 
 async def count_failed_logins(

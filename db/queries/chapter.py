@@ -68,13 +68,6 @@ def memberships(
     return stmt
 
 
-def chapters_of_engineers(statuses: Sequence[str]) -> Select[Chapter]:
-    """SELECT chapters joined to memberships (for an engineer's chapters)."""
-    return (
-        select(Chapter)
-        .join(Membership, Membership.chapter_id == Chapter.id)
-        .where(Membership.status.in_(statuses), Chapter.archived_at.is_(None))
-    )
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Chapter | None:

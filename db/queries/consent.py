@@ -1,9 +1,7 @@
 """SELECTs for consent grants, the access log and the audit log."""
 
-from collections.abc import Sequence
 
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AccessLogEntry, AuditLogEntry, ConsentGrant
 from db.queries.pagination import Ordering
@@ -27,6 +25,3 @@ def audit_log() -> Select[AuditLogEntry]:
     return select(AuditLogEntry)
 
 
-async def list_grants_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ConsentGrant]:
-    """Consent grants by primary key."""
-    return list((await session.scalars(select(ConsentGrant).where(ConsentGrant.id.in_(ids)))).all())

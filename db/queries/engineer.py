@@ -8,13 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MembershipStatus, ProfileField
 from db.models import (
-    Affiliation,
-    Education,
     Engineer,
     EngineerSector,
     EngineerSkill,
     Membership,
-    Position,
     Sector,
     Skill,
 )
@@ -115,68 +112,11 @@ async def list_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Enginee
     return list((await session.scalars(select(Engineer).where(Engineer.id.in_(ids)))).all())
 
 
-async def list_sectors_by_engineer(
-    session: AsyncSession, engineer_ids: Sequence[int]
-) -> list[tuple[int, Sector]]:
-    """(engineer id, sector) pairs for these engineers, sectors by name."""
-    stmt = (
-        select(EngineerSector.engineer_id, Sector)
-        .join(Sector, Sector.id == EngineerSector.sector_id)
-        .where(EngineerSector.engineer_id.in_(engineer_ids))
-        .order_by(EngineerSector.engineer_id, Sector.name)
-    )
-    return [(engineer_id, sector) for engineer_id, sector in (await session.execute(stmt))]
 
 
-async def list_skills_by_engineer(
-    session: AsyncSession, engineer_ids: Sequence[int]
-) -> list[tuple[EngineerSkill, Skill]]:
-    """(claimed skill, skill) pairs for these engineers, strongest first."""
-    stmt = (
-        select(EngineerSkill, Skill)
-        .join(Skill, Skill.id == EngineerSkill.skill_id)
-        .where(EngineerSkill.engineer_id.in_(engineer_ids))
-        .order_by(EngineerSkill.engineer_id, EngineerSkill.years.desc(), Skill.name)
-    )
-    return [(claim, skill) for claim, skill in (await session.execute(stmt))]
 
 
-async def list_positions_by_engineer(
-    session: AsyncSession, engineer_ids: Sequence[int]
-) -> list[Position]:
-    """Positions of these engineers, most recent first."""
-    stmt = (
-        select(Position)
-        .where(Position.engineer_id.in_(engineer_ids))
-        .order_by(
-            Position.engineer_id,
-            Position.end_date.desc().nulls_first(),
-            Position.start_date.desc(),
-            Position.id,
-        )
-    )
-    return list((await session.scalars(stmt)).all())
 
 
-async def list_education_by_engineer(
-    session: AsyncSession, engineer_ids: Sequence[int]
-) -> list[Education]:
-    """Degrees of these engineers, most recent first."""
-    stmt = (
-        select(Education)
-        .where(Education.engineer_id.in_(engineer_ids))
-        .order_by(Education.engineer_id, Education.start_year.desc(), Education.id)
-    )
-    return list((await session.scalars(stmt)).all())
 
 
-async def list_affiliations_by_engineer(
-    session: AsyncSession, engineer_ids: Sequence[int]
-) -> list[Affiliation]:
-    """Staff roles these engineers hold, oldest first."""
-    stmt = (
-        select(Affiliation)
-        .where(Affiliation.engineer_id.in_(engineer_ids))
-        .order_by(Affiliation.engineer_id, Affiliation.since, Affiliation.id)
-    )
-    return list((await session.scalars(stmt)).all())

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.enums import EventStatus, EventVisibility, RegistrationStatus
-from db.models import ChapterAnnouncement, Event, EventRegistration, EventSpeaker
+from db.models import Event, EventRegistration
 from db.queries.pagination import (
     Ordering,
     PageResult,
@@ -279,24 +279,8 @@ async def list_registrations_by_ids(
     return (await session.scalars(stmt)).all()
 
 
-async def list_speakers_by_event_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> Sequence[EventSpeaker]:
-    """Speakers of these events, in their order."""
-    stmt = (
-        select(EventSpeaker)
-        .where(EventSpeaker.event_id.in_(ids))
-        .order_by(EventSpeaker.event_id, EventSpeaker.position, EventSpeaker.id)
-    )
-    return (await session.scalars(stmt)).all()
 
 
-async def list_announcements_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> Sequence[ChapterAnnouncement]:
-    """Announcement rows by primary key (unchecked)."""
-    stmt = select(ChapterAnnouncement).where(ChapterAnnouncement.id.in_(ids))
-    return (await session.scalars(stmt)).all()
 
 
 def feed_events(chapter_id: int) -> Select[Event]:
@@ -328,12 +312,3 @@ def personal_feed_events(engineer_id: int) -> Select[Event]:
 SCHEDULED = EventStatus.SCHEDULED.value
 
 
-async def registration_of(
-    session: AsyncSession, event_id: int, engineer_id: int
-) -> EventRegistration | None:
-    """One engineer's registration for one event, if any."""
-    return await session.scalar(
-        select(EventRegistration).where(
-            EventRegistration.event_id == event_id, EventRegistration.engineer_id == engineer_id
-        )
-    )

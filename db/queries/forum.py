@@ -31,7 +31,6 @@ from db.models import (
     ForumPost,
     ForumReport,
     ForumThread,
-    ForumVote,
 )
 from db.queries.pagination import Ordering
 from db.queries.viewer_ids import any_of
@@ -161,12 +160,6 @@ async def get_category_by_slug(
     return await session.scalar(stmt if rule is None else stmt.where(rule))
 
 
-async def list_categories_by_ids(
-    session: AsyncSession, ids: Sequence[int], rule: ColumnElement[bool] | None = None
-) -> list[ForumCategory]:
-    """Categories with these primary keys (those `rule`, a predicate on categories, admits)."""
-    stmt = select(ForumCategory).where(ForumCategory.id.in_(ids))
-    return list((await session.scalars(stmt if rule is None else stmt.where(rule))).all())
 
 
 async def list_threads_by_ids(
@@ -183,20 +176,8 @@ async def list_posts_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[F
     return list((await session.scalars(stmt)).all())
 
 
-async def list_votes_of(
-    session: AsyncSession, engineer_id: int, post_ids: Sequence[int]
-) -> list[ForumVote]:
-    """The engineer's votes on these posts."""
-    stmt = select(ForumVote).where(
-        ForumVote.engineer_id == engineer_id, ForumVote.post_id.in_(post_ids)
-    )
-    return list((await session.scalars(stmt)).all())
 
 
-async def list_reports_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumReport]:
-    """Reports with these primary keys."""
-    stmt = select(ForumReport).where(ForumReport.id.in_(ids))
-    return list((await session.scalars(stmt)).all())
 
 
 def open_report_exists(

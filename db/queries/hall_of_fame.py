@@ -72,19 +72,8 @@ def nominations(
     return select(HallOfFameNomination).where(rule, *filtered(criteria))
 
 
-async def list_nominations_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> Sequence[HallOfFameNomination]:
-    """Nomination rows by id (unchecked)."""
-    stmt = select(HallOfFameNomination).where(HallOfFameNomination.id.in_(ids))
-    return (await session.scalars(stmt)).all()
 
 
-async def list_rounds_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> Sequence[HallOfFameRound]:
-    """Round rows by id."""
-    return (await session.scalars(select(HallOfFameRound).where(HallOfFameRound.id.in_(ids)))).all()
 
 
 async def list_rounds(session: AsyncSession) -> Sequence[HallOfFameRound]:

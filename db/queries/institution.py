@@ -65,7 +65,3 @@ async def list_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Institu
     return list((await session.scalars(select(Institution).where(Institution.id.in_(ids)))).all())
 
 
-async def list_affiliations_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Affiliation]:
-    """Affiliations (staff roles) by primary key."""
-    statement = select(Affiliation).where(Affiliation.id.in_(ids))
-    return list((await session.scalars(statement)).all())

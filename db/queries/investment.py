@@ -1,10 +1,8 @@
 """Investment asks and commitments: orderings, the committed total, batch loads."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ScalarSelect, Text, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import CommitmentStatus
 from db.models import InvestmentAsk, InvestmentCommitment
@@ -40,15 +38,5 @@ def commitment_count() -> ScalarSelect[Any]:
     )
 
 
-async def list_asks_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[InvestmentAsk]:
-    """Ask rows by id."""
-    return (await session.scalars(select(InvestmentAsk).where(InvestmentAsk.id.in_(ids)))).all()
 
 
-async def list_commitments_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> Sequence[InvestmentCommitment]:
-    """Commitment rows by id."""
-    return (
-        await session.scalars(select(InvestmentCommitment).where(InvestmentCommitment.id.in_(ids)))
-    ).all()

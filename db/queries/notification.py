@@ -1,9 +1,7 @@
 """SELECTs for notifications: the keyset ordering and a recipient's rows."""
 
-from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Notification
 from db.queries.pagination import Ordering
@@ -21,9 +19,3 @@ def notifications_where(visible: ColumnElement[bool], unread: bool | None) -> Se
     return statement
 
 
-async def list_notifications_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> list[Notification]:
-    """Notifications by primary key."""
-    statement = select(Notification).where(Notification.id.in_(ids))
-    return list((await session.scalars(statement)).all())

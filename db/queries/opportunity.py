@@ -21,11 +21,8 @@ from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
-    Application,
     Chapter,
     Engagement,
-    EngagementSession,
-    Feedback,
     Institution,
     LedgerEntry,
     Membership,
@@ -144,9 +141,6 @@ async def list_opportunities_by_ids(session: AsyncSession, ids: Sequence[int]) -
     return list((await session.scalars(select(Opportunity).where(Opportunity.id.in_(ids)))).all())
 
 
-async def list_applications_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Application]:
-    """Application rows by primary key (unchecked)."""
-    return list((await session.scalars(select(Application).where(Application.id.in_(ids)))).all())
 
 
 async def list_engagements_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Engagement]:
@@ -154,29 +148,8 @@ async def list_engagements_by_ids(session: AsyncSession, ids: Sequence[int]) -> 
     return list((await session.scalars(select(Engagement).where(Engagement.id.in_(ids)))).all())
 
 
-def sessions_of_engagements(engagement_ids: Sequence[int]) -> Select[EngagementSession]:
-    """SELECT each engagement's logged sessions, most recent first."""
-    return (
-        select(EngagementSession)
-        .where(EngagementSession.engagement_id.in_(engagement_ids))
-        .order_by(
-            EngagementSession.engagement_id,
-            EngagementSession.held_on.desc(),
-            EngagementSession.id.desc(),
-        )
-    )
 
 
-async def list_feedback_by_engagement(
-    session: AsyncSession, engagement_ids: Sequence[int]
-) -> list[Feedback]:
-    """Each engagement's feedback, in the order it was given."""
-    rows = await session.scalars(
-        select(Feedback)
-        .where(Feedback.engagement_id.in_(engagement_ids))
-        .order_by(Feedback.engagement_id, Feedback.created_at, Feedback.id)
-    )
-    return list(rows.all())
 
 
 def ledger_entries() -> Select[LedgerEntry]:

@@ -8,9 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     AdvisoryPanel,
-    PanelAttendance,
-    PanelCandidacy,
-    PanelMeeting,
     PanelMembership,
 )
 from db.queries.pagination import Ordering
@@ -59,11 +56,6 @@ async def list_panels_by_ids(session: AsyncSession, ids: Sequence[int]) -> Seque
     return (await session.scalars(select(AdvisoryPanel).where(AdvisoryPanel.id.in_(ids)))).all()
 
 
-async def list_candidacies_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> Sequence[PanelCandidacy]:
-    """Candidacy rows by id."""
-    return (await session.scalars(select(PanelCandidacy).where(PanelCandidacy.id.in_(ids)))).all()
 
 
 async def list_memberships_by_ids(
@@ -73,18 +65,5 @@ async def list_memberships_by_ids(
     return (await session.scalars(select(PanelMembership).where(PanelMembership.id.in_(ids)))).all()
 
 
-async def list_meetings_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[PanelMeeting]:
-    """Meeting rows by id."""
-    return (await session.scalars(select(PanelMeeting).where(PanelMeeting.id.in_(ids)))).all()
 
 
-async def list_attendees_by_meeting(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """(meeting id, member engineer id) of each meeting's attendees, by engineer id."""
-    return (
-        await session.execute(
-            select(PanelAttendance.meeting_id, PanelMembership.member_id)
-            .join(PanelMembership, PanelMembership.id == PanelAttendance.membership_id)
-            .where(PanelAttendance.meeting_id.in_(ids))
-            .order_by(PanelAttendance.meeting_id, PanelMembership.member_id)
-        )
-    ).all()

@@ -8,12 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import EngagementStatus
 from db.models import (
-    AssessmentRubric,
     Engagement,
     Opportunity,
     ProjectMilestone,
     ProjectTeam,
-    RubricCriterion,
 )
 from db.queries.pagination import Ordering
 
@@ -98,27 +96,7 @@ async def list_teams_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequen
     return list(rows)
 
 
-async def list_rubrics_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """Rubrics by id."""
-    rows = await session.scalars(select(AssessmentRubric).where(AssessmentRubric.id.in_(ids)))
-    return list(rows)
 
 
-async def list_rubrics_by_institution(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """Each institution's rubrics by name."""
-    rows = await session.scalars(
-        select(AssessmentRubric)
-        .where(AssessmentRubric.institution_id.in_(ids))
-        .order_by(AssessmentRubric.institution_id, AssessmentRubric.name, AssessmentRubric.id)
-    )
-    return list(rows)
 
 
-async def list_criteria_by_rubric(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-    """Each rubric's criteria in order."""
-    rows = await session.scalars(
-        select(RubricCriterion)
-        .where(RubricCriterion.rubric_id.in_(ids))
-        .order_by(RubricCriterion.rubric_id, RubricCriterion.position)
-    )
-    return list(rows)

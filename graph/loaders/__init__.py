@@ -9,7 +9,6 @@ from graph.database import RequestDatabase
 from graph.loaders.base import RuledByIdLoader
 from graph.loaders.chapter import ChapterByIdLoader
 from graph.loaders.contribution import ContributionLoaders
-from graph.loaders.data_rights import DataExportByIdLoader
 from graph.loaders.engineer import EngineerByIdLoader
 from graph.loaders.event import EventLoaders
 from graph.loaders.forum import ForumPostByIdLoader, ReadableForumThreadByIdLoader
@@ -20,7 +19,6 @@ from graph.loaders.notification import NotificationByIdLoader
 from graph.loaders.panel import PanelLoaders
 from graph.loaders.programme import ProgrammeLoaders
 from graph.loaders.supervision import SupervisionLoaders
-from graph.loaders.taxonomy import SectorByIdLoader, SkillByIdLoader
 from graph.services.visibility import forum_scope
 
 if TYPE_CHECKING:
@@ -79,14 +77,14 @@ class Loaders:
         return ContributionLoaders(self.database, self.viewer)
 
     @cached_property
+    def chapter_by_id(self) -> ChapterByIdLoader:
+        """ChapterByIdLoader, for this request (graph.resolvers.node names it)."""
+        return ChapterByIdLoader(self.database)
+
+    @cached_property
     def engineer_by_id(self) -> EngineerByIdLoader:
         """EngineerByIdLoader, for this request."""
         return EngineerByIdLoader(self.database)
-
-    @cached_property
-    def chapter_by_id(self) -> ChapterByIdLoader:
-        """ChapterByIdLoader, for this request."""
-        return ChapterByIdLoader(self.database)
 
     @cached_property
     def institution_by_id(self) -> InstitutionByIdLoader:
@@ -94,19 +92,9 @@ class Loaders:
         return InstitutionByIdLoader(self.database)
 
     @cached_property
-    def sector_by_id(self) -> SectorByIdLoader:
-        """SectorByIdLoader, for this request."""
-        return SectorByIdLoader(self.database)
-
-    @cached_property
     def notification_by_id(self) -> NotificationByIdLoader:
         """NotificationByIdLoader: the viewer's own notifications, for this request."""
         return NotificationByIdLoader(self.database, self.viewer)
-
-    @cached_property
-    def skill_by_id(self) -> SkillByIdLoader:
-        """SkillByIdLoader, for this request."""
-        return SkillByIdLoader(self.database)
 
     @cached_property
     def readable_forum_thread_by_id(self) -> ReadableForumThreadByIdLoader:
@@ -144,11 +132,6 @@ class Loaders:
         from graph.loaders.consultancy import ConsultancyLoaders
 
         return ConsultancyLoaders(self.database, self.viewer)
-
-    @cached_property
-    def data_export_by_id(self) -> DataExportByIdLoader:
-        """DataExportByIdLoader: the viewer's own data exports, for this request."""
-        return DataExportByIdLoader(self.database, self.viewer)
 
     @cached_property
     def hall_of_fame(self) -> HallOfFameLoaders:

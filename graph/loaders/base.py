@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.database import RequestDatabase
 
-KeyT = TypeVar("KeyT", bound=Hashable)
 RowT = TypeVar("RowT")
 ArgsT = TypeVar("ArgsT", bound=Hashable)
 

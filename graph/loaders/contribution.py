@@ -13,11 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     Engagement,
-    EngagementSession,
-    Feedback,
-    LedgerEntry,
-    Opportunity,
-    OpportunityChapter,
 )
 from db.queries import opportunity as queries
 from db.queries.pagination import (
@@ -29,10 +24,8 @@ from db.queries.pagination import (
 )
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
-from graph.loaders.base import GroupedLoader, PartitionedLoader, RowByIdLoader
-from graph.services import contribution_access as access
+from graph.loaders.base import PartitionedLoader, RowByIdLoader
 from graph.services import ledger
-from graph.services import opportunity as opportunity_service
 
 
 @dataclass(frozen=True)
@@ -91,19 +84,6 @@ class ContributionLoaders:
         self.database = database
         self.viewer = viewer
 
-    def _opportunities(self, part: OpportunitySlice) -> Select[Opportunity]:
-        visible = opportunity_service.visible_to(self.viewer)
-        return queries.filtered(queries.OpportunityFilter(statuses=part.statuses), visible)
-
-    def _chapter_opportunities(self, part: OpportunitySlice) -> Select[Opportunity]:
-        return self._opportunities(part).join(
-            OpportunityChapter, OpportunityChapter.opportunity_id == Opportunity.id
-        )
-
-    @staticmethod
-    def _ledger(_: Window) -> Select[LedgerEntry]:
-        return queries.ledger_entries()
-
     def _paged(
         self,
         statement: Callable[[Any], Select[Any]],
@@ -143,79 +123,6 @@ class ContributionLoaders:
             return [found[key] for key in keys]
 
         return DataLoader(load)
-
-    @cached_property
-    def opportunity_by_id(self) -> RowByIdLoader[Opportunity]:
-        """Opportunity rows by id (unchecked: reached through a readable parent)."""
-        return RowByIdLoader(self.database, queries.list_opportunities_by_ids)
-
-    @cached_property
-    def sessions_by_engagement_id(self) -> GroupedLoader[tuple[EngagementSession, bool]]:
-        """Each engagement's sessions, most recent first, with whether the viewer may read
-        their notes (graph.services.contribution_access.session_notes_visible, in SQL)."""
-        shown = access.session_notes_visible(self.viewer)
-
-        async def fetch(
-            session: AsyncSession, ids: Sequence[int]
-        ) -> list[tuple[EngagementSession, bool]]:
-            rows = await session.execute(
-                queries.sessions_of_engagements(ids).add_columns(shown.label("notes_shown"))
-            )
-            return [(row, bool(notes_shown)) for row, notes_shown in rows]
-
-        return GroupedLoader(self.database, fetch, parent_of=lambda pair: pair[0].engagement_id)
-
-    @cached_property
-    def feedback_by_engagement_id(self) -> GroupedLoader[Feedback]:
-        """Each engagement's feedback, in the order it was given."""
-        return GroupedLoader(
-            self.database,
-            queries.list_feedback_by_engagement,
-            parent_of=lambda row: row.engagement_id,
-        )
-
-    @cached_property
-    def opportunities_by_poster(
-        self,
-    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
-        """(page, count) loaders of the opportunities each engineer posted."""
-        return self._paged(
-            self._opportunities,
-            Opportunity,
-            Opportunity.poster_id,
-            queries.OPPORTUNITY_ORDERINGS["NEWEST"],
-        )
-
-    @cached_property
-    def opportunities_by_institution(
-        self,
-    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
-        """(page, count) loaders of the opportunities each institution posted."""
-        return self._paged(
-            self._opportunities,
-            Opportunity,
-            Opportunity.institution_id,
-            queries.OPPORTUNITY_ORDERINGS["NEWEST"],
-        )
-
-    @cached_property
-    def opportunities_by_chapter(
-        self,
-    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
-        """(page, count) loaders of the CHAPTER opportunities naming each chapter."""
-        return self._paged(
-            self._chapter_opportunities,
-            Opportunity,
-            OpportunityChapter.chapter_id,
-            queries.OPPORTUNITY_ORDERINGS["NEWEST"],
-        )
-
-    @cached_property
-    def ledger_by_engineer(self) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
-        """(page, count) loaders of each engineer's ledger entries."""
-        return self._paged(
-            self._ledger, LedgerEntry, LedgerEntry.engineer_id, queries.LEDGER_ORDERING
-        )
 
     @cached_property
     def engagement_by_id(self) -> RowByIdLoader[Engagement]:

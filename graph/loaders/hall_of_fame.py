@@ -13,18 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import (
     Engagement,
     ForumPost,
-    HallOfFameEvidence,
     HallOfFameNomination,
-    HallOfFameRound,
     HallOfFameVote,
     LedgerEntry,
 )
-from db.queries import hall_of_fame as queries
-from db.queries.pagination import PageResult, PageWindow, fetch_child_counts, fetch_child_pages
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.database import RequestDatabase
-from graph.loaders.base import PartitionedLoader, RowByIdLoader
+from graph.loaders.base import RowByIdLoader
 
 
 class ValuesByIdLoader(DataLoader[int, tuple[Any, ...] | None]):
@@ -84,11 +80,6 @@ class HallOfFameLoaders:
         self.registry = registry
 
     @cached_property
-    def nomination_by_id(self) -> RowByIdLoader[HallOfFameNomination]:
-        """Nomination rows by id (unchecked: `visible_by_id` applies the read rule)."""
-        return RowByIdLoader(self.database, queries.list_nominations_by_ids)
-
-    @cached_property
     def visible_by_id(self) -> ValuesByIdLoader:
         """Whether the viewer may see each nomination."""
         return ValuesByIdLoader(
@@ -115,11 +106,6 @@ class HallOfFameLoaders:
         )
 
     @cached_property
-    def round_by_id(self) -> RowByIdLoader[HallOfFameRound]:
-        """Round rows by id (public)."""
-        return RowByIdLoader(self.database, queries.list_rounds_by_ids)
-
-    @cached_property
     def ledger_entry_by_id(self) -> RowByIdLoader[LedgerEntry]:
         """Ledger entries by id (evidence already passed its rule)."""
         return RowByIdLoader(self.database, _rows(LedgerEntry))
@@ -133,37 +119,3 @@ class HallOfFameLoaders:
     def forum_post_by_id(self) -> RowByIdLoader[ForumPost]:
         """Forum posts by id (evidence already passed its rule)."""
         return RowByIdLoader(self.database, _rows(ForumPost))
-
-    @cached_property
-    def evidence_page_by_nomination_id(
-        self,
-    ) -> PartitionedLoader[PageWindow, PageResult[HallOfFameEvidence]]:
-        """A page of each nomination's evidence the viewer may see."""
-        statement = queries.evidence(_rules().evidence_visible(self.viewer, self.registry))
-
-        async def fetch(
-            session: AsyncSession, ids: Sequence[int], window: PageWindow
-        ) -> dict[int, PageResult[HallOfFameEvidence]]:
-            return await fetch_child_pages(
-                session,
-                statement,
-                HallOfFameEvidence,
-                HallOfFameEvidence.nomination_id,
-                ids,
-                queries.EVIDENCE_ORDERING,
-                window,
-            )
-
-        return PartitionedLoader(self.database, fetch)
-
-    @cached_property
-    def evidence_count_by_nomination_id(self) -> PartitionedLoader[None, int]:
-        """How many of each nomination's evidence items the viewer may see."""
-        statement = queries.evidence(_rules().evidence_visible(self.viewer, self.registry))
-
-        async def fetch(session: AsyncSession, ids: Sequence[int], _: None) -> dict[int, int]:
-            return await fetch_child_counts(
-                session, statement, HallOfFameEvidence.nomination_id, ids
-            )
-
-        return PartitionedLoader(self.database, fetch)

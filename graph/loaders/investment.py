@@ -4,19 +4,16 @@ helpers other domains' loaders share (ColumnsByIdLoader, paged)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import InvestmentAsk, InvestmentCommitment
-from db.queries import investment as queries
 from db.queries.pagination import Ordering, PageWindow, fetch_child_counts, fetch_child_pages
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
-from graph.loaders.base import PartitionedLoader, RowByIdLoader
+from graph.loaders.base import PartitionedLoader
 
 
 @dataclass(frozen=True)
@@ -77,22 +74,3 @@ class InvestmentLoaders:
     def __init__(self, database: RequestDatabase, viewer: Viewer) -> None:
         self.database = database
         self.viewer = viewer
-
-    @cached_property
-    def ask_by_id(self) -> RowByIdLoader[InvestmentAsk]:
-        """Ask rows by id (asks are public)."""
-        return RowByIdLoader(self.database, queries.list_asks_by_ids)
-
-    @cached_property
-    def commitment_by_id(self) -> RowByIdLoader[InvestmentCommitment]:
-        """Commitment rows by id (unchecked: `commitment_visible_by_id` applies the rule)."""
-        return RowByIdLoader(self.database, queries.list_commitments_by_ids)
-
-    @cached_property
-    def commitment_visible_by_id(self) -> ColumnsByIdLoader:
-        """Whether the viewer may see each commitment."""
-        from graph.reads.investment import commitments_visible  # graph.reads imports the loaders
-
-        return ColumnsByIdLoader(
-            self.database, InvestmentCommitment, [commitments_visible(self.viewer)]
-        )

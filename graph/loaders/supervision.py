@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import ProjectMilestone, ProjectTeam, ProposalRevision
+from db.models import ProjectTeam
 from db.queries import supervision as queries
 from db.queries.pagination import PageWindow, fetch_child_counts, fetch_child_pages
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
-from graph.loaders.base import GroupedLoader, PartitionedLoader, RowByIdLoader
+from graph.loaders.base import PartitionedLoader, RowByIdLoader
 from graph.services import supervision_access as access
 
 
@@ -61,66 +61,6 @@ class SupervisionLoaders:
         """(team, proposal overdue, overdue) by id (unchecked: reached through a readable
         parent or checked by the node fetcher)."""
         return _TupleLoader(self.database, queries.list_teams_by_ids)
-
-    @cached_property
-    def visible_team_by_id(self) -> RowByIdLoader[ProjectTeam]:
-        """Team rows the viewer may see, by id."""
-
-        async def fetch(session: AsyncSession, ids: Sequence[int]) -> Sequence[ProjectTeam]:
-            rows = await session.scalars(self.teams().where(ProjectTeam.id.in_(ids)))
-            return list(rows)
-
-        return RowByIdLoader(self.database, fetch)
-
-    @cached_property
-    def revision_by_id(self) -> RowByIdLoader[ProposalRevision]:
-        """Proposal revisions the viewer may see, by id."""
-
-        async def fetch(session: AsyncSession, ids: Sequence[int]) -> Sequence[ProposalRevision]:
-            rows = await session.scalars(
-                select(ProposalRevision).where(
-                    ProposalRevision.id.in_(ids), access.revisions_visible(self.viewer)
-                )
-            )
-            return list(rows)
-
-        return RowByIdLoader(self.database, fetch)
-
-    @cached_property
-    def milestone_by_id(self) -> Any:
-        """(milestone, overdue) the viewer may see, by id."""
-
-        async def fetch(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
-            rows = await session.execute(
-                select(
-                    ProjectMilestone,
-                    queries.over(queries.MILESTONE_OVERDUE, "project_milestones"),
-                ).where(ProjectMilestone.id.in_(ids), access.milestones_visible(self.viewer))
-            )
-            return list(rows)
-
-        return _TupleLoader(self.database, fetch)
-
-    @cached_property
-    def rubric_by_id(self) -> RowByIdLoader[Any]:
-        """Rubrics by id (public)."""
-        return RowByIdLoader(self.database, queries.list_rubrics_by_ids)
-
-    @cached_property
-    def rubrics_by_institution_id(self) -> GroupedLoader[Any]:
-        """Each institution's rubrics, by name."""
-        return GroupedLoader(
-            self.database,
-            queries.list_rubrics_by_institution,
-            parent_of=lambda row: row.institution_id,
-        )
-
-    @cached_property
-    def criteria_by_rubric_id(self) -> GroupedLoader[Any]:
-        """Each rubric's criteria in order."""
-        return GroupedLoader(
-            self.database, queries.list_criteria_by_rubric, parent_of=lambda row: row.rubric_id
-        )
 
     @cached_property
     def teams_by_opportunity(

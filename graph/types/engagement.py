@@ -145,17 +145,13 @@ class Engagement(Node):
     key: strawberry.Private[int]
 
     @strawberry.field(description="The session log, most recent first (notes for the parties).")
-    async def sessions(self, info: Info) -> list[EngagementSession]:
-        """Batched across engagements; the notes rule evaluated in SQL. Kept: strawberry's
-        executor completes an Engagement itself under `node`/`nodes` selecting several types
-        (graph.compiler.objects cannot build that lookup), and such documents read it."""
-        rows = await info.context.loaders.contribution.sessions_by_engagement_id.load(self.key)
-        return [EngagementSession.from_model(row, shown) for row, shown in rows]
+    def sessions(self) -> list[EngagementSession]:
+        """Compiled: graph/reads/contribution.py."""
+        raise unserved()
 
     @strawberry.field(description="Feedback from both sides, once completed.")
     def feedback(self) -> list[EngagementFeedback]:
-        """Compiled: graph/reads/contribution.py (a method, not sql_field: the schema lists it
-        after `sessions`)."""
+        """Compiled: graph/reads/contribution.py."""
         raise unserved()
 
     @classmethod

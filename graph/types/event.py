@@ -12,13 +12,13 @@ from db.queries import event as queries
 from db.queries.event import EventCriteria
 from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.event import AttendeeSlice, EventSlice
+from graph.loaders.event import AttendeeSlice
 from graph.pagination import PageArgs
 from graph.types import event_enums as _event_enums  # noqa: F401  (registers the enums)
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.engineer import Engineer
 from graph.types.node import Node
-from graph.types.sql_only import sql_field
+from graph.types.sql_only import sql_field, unserved
 
 if TYPE_CHECKING:
     from graph.types.chapter import Chapter
@@ -199,119 +199,90 @@ class Event(Node):
         description="The link to join online; null when there is none, and for everyone but "
         f"people holding a place and the organisers ({ORGANISERS})."
     )
-    async def online_url(self, info: Info) -> str | None:
-        """Shown by the rule of EventScope.online_link_predicate."""
-        if self.link is None:
-            return None
-        access = await info.context.loaders.events.access_by_id.load(self.pk)
-        return self.link if access and access[1] else None
+    def online_url(self) -> str | None:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(description="The hosting chapter.")
-    async def chapter(self, info: Info) -> ChapterRef:
-        """Loaded by id, batched."""
-        from graph.types.chapter import Chapter
-
-        row = await info.context.loaders.chapter_by_id.load(self.chapter_pk)
-        assert row is not None, "event without chapter"
-        return Chapter.from_model(row)
+    def chapter(self) -> ChapterRef:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(description="The co-hosting chapter, once it accepted; null otherwise.")
-    async def cohost(self, info: Info) -> ChapterRef | None:
-        """Loaded by id, batched."""
-        from graph.types.chapter import Chapter
-
-        if self.cohost_pk is None:
-            return None
-        row = await info.context.loaders.chapter_by_id.load(self.cohost_pk)
-        return Chapter.from_model(row) if row is not None else None
+    def cohost(self) -> ChapterRef | None:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(description="The speakers, in billing order.")
-    async def speakers(self, info: Info) -> list[EventSpeaker]:
-        """Batched across events."""
-        rows = await info.context.loaders.events.speakers_by_event_id.load(self.pk)
-        return [EventSpeaker.from_model(row) for row in rows]
+    def speakers(self) -> list[EventSpeaker]:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(description="How many people hold a place.")
-    async def attendee_count(self, info: Info) -> int:
-        """Counted per batch of events."""
-        return (await info.context.loaders.events.counts_by_id.load(self.pk)).registered
+    def attendee_count(self) -> int:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(description="How many people wait for a place.")
-    async def waitlist_count(self, info: Info) -> int:
-        """Counted per batch of events."""
-        return (await info.context.loaders.events.counts_by_id.load(self.pk)).waitlisted
+    def waitlist_count(self) -> int:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(description="Places still free (0 when full).")
-    async def places_left(self, info: Info) -> int:
-        """Capacity less the places taken."""
-        counts = await info.context.loaders.events.counts_by_id.load(self.pk)
-        return max(self.capacity - counts.registered, 0)
+    def places_left(self) -> int:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(
         description=f"How many attendees were checked in; null except for the organisers "
         f"({ORGANISERS})."
     )
-    async def checked_in_count(self, info: Info) -> int | None:
-        """Counted per batch of events; shown to organisers."""
-        loaders = info.context.loaders.events
-        access = await loaders.access_by_id.load(self.pk)
-        if not access or not access[0]:
-            return None
-        return (await loaders.counts_by_id.load(self.pk)).checked_in
+    def checked_in_count(self) -> int | None:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(
         description="How many people held a place and were not checked in, once the event is "
         f"over (null before); null except for the organisers ({ORGANISERS})."
     )
-    async def no_show_count(self, info: Info) -> int | None:
-        """Counted per batch of events; shown to organisers."""
-        loaders = info.context.loaders.events
-        access = await loaders.access_by_id.load(self.pk)
-        if not access or not access[0]:
-            return None
-        return (await loaders.counts_by_id.load(self.pk)).no_shows
+    def no_show_count(self) -> int | None:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(
         description="People holding a place, in the order they asked. Organisers "
         f"({ORGANISERS}) see everyone; others see the people who chose to be listed, and "
         "themselves (`attendeeCount` counts everyone)."
     )
-    async def attendees(
+    def attendees(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[EventRegistration]:
-        """A keyset page, batched across events."""
-        return await _registrations(
-            info, self.pk, RegistrationStatus.REGISTERED, first, after, last, before
-        )
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(
         description="People waiting for a place, next in line first; visible as `attendees`."
     )
-    async def waitlist(
+    def waitlist(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[EventRegistration]:
-        """A keyset page, batched across events."""
-        return await _registrations(
-            info, self.pk, RegistrationStatus.WAITLISTED, first, after, last, before
-        )
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
     @strawberry.field(
         description="The signed-in engineer's own RSVP to this event; null when there is none."
     )
-    async def viewer_registration(self, info: Info) -> EventRegistration | None:
-        """The viewer's row, if any."""
-        found = await info.context.loaders.events.own_registration_by_event_id.load(self.pk)
-        return EventRegistration.from_model(found[1]) if found is not None else None
+    def viewer_registration(self) -> EventRegistration | None:
+        """Compiled: graph/reads/event.py."""
+        raise unserved()
 
 
 async def _registrations(
@@ -336,22 +307,3 @@ async def _registrations(
     )
 
 
-async def chapter_events(
-    info: Info,
-    chapter_id: int,
-    filter: EventFilter | None,
-    order_by: str,
-    args: PageArgs,
-) -> Connection[Event]:
-    """A chapter's visible events (hosted or co-hosted), batched across chapters."""
-    loaders = info.context.loaders.events
-    ordering = queries.EVENT_ORDERINGS[order_by]
-    window = args.window(ordering, models.Event)
-    part = EventSlice(criteria_of(filter), order_by)
-    page = await loaders.page_by_chapter_id.load((chapter_id, replace(part, window=window)))
-    return build_connection(
-        page,
-        ordering,
-        Event.from_model,
-        lambda: loaders.count_by_chapter_id.load((chapter_id, part)),
-    )

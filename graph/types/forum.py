@@ -10,7 +10,6 @@ from db import models
 from db.enums import ForumCategoryKind, ForumReportStatus
 from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
-from graph.context import Info
 from graph.ids import encode_id
 from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
@@ -41,11 +40,6 @@ class ForumThreadOrder(enum.Enum):
     CREATED_AT = strawberry.enum_value("CREATED_AT", description="Newest thread first.")
 
 
-async def _author(info: Info, engineer_id: int | None) -> Engineer | None:
-    if engineer_id is None:
-        return None
-    row = await info.context.loaders.engineer_by_id.load(engineer_id)
-    return Engineer.from_model(row) if row is not None else None
 
 
 @strawberry.type(

@@ -6,18 +6,18 @@ import strawberry
 
 from db import models
 from db.enums import EvidenceKind, HallOfFameRoundStatus, NominationStatus
-from db.queries.hall_of_fame import EVIDENCE_ORDERING, NominationCriteria
+from db.queries.hall_of_fame import NominationCriteria
 from graph.context import Info
 from graph.ids import encode_id
-from graph.pagination import PageArgs
 from graph.services.hall_of_fame_errors import HallOfFameErrorCode
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engagement import Engagement, LedgerEntry
 from graph.types.engineer import Engineer
 from graph.types.enums import describe_enum
 from graph.types.event import Event
 from graph.types.forum import ForumPost
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 
 describe_enum(
     HallOfFameRoundStatus,
@@ -248,26 +248,19 @@ class HallOfFameNomination(Node):
         )
 
     @strawberry.field(description="The engineer nominated.")
-    async def nominee(self, info: Info) -> Engineer:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.engineer_by_id.load(self.nominee_pk)
-        assert row is not None, "nomination without nominee"
-        return Engineer.from_model(row)
+    def nominee(self) -> Engineer:
+        """Compiled: graph/reads/hall_of_fame.py."""
+        raise unserved()
 
     @strawberry.field(description="Who nominated them; null once their account is gone.")
-    async def nominator(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        if self.nominator_pk is None:
-            return None
-        row = await info.context.loaders.engineer_by_id.load(self.nominator_pk)
-        return Engineer.from_model(row) if row is not None else None
+    def nominator(self) -> Engineer | None:
+        """Compiled: graph/reads/hall_of_fame.py."""
+        raise unserved()
 
     @strawberry.field(description="The round it belongs to.")
-    async def round(self, info: Info) -> HallOfFameRound:
-        """Loaded by id, batched."""
-        row = await info.context.loaders.hall_of_fame.round_by_id.load(self.round_pk)
-        assert row is not None, "nomination without round"
-        return HallOfFameRound.from_model(row)
+    def round(self) -> HallOfFameRound:
+        """Compiled: graph/reads/hall_of_fame.py."""
+        raise unserved()
 
     @strawberry.field(
         description="The evidence the citation links, in the nominator's order: each item only "
@@ -275,26 +268,15 @@ class HallOfFameNomination(Node):
         "council admins, a members-only event to the chapter's members, a forum answer to "
         "readers of its thread)."
     )
-    async def evidence(
+    def evidence(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[HallOfFameEvidence]:
-        """A keyset page, batched across every nomination in the response."""
-        loaders = info.context.loaders.hall_of_fame
-        window = PageArgs(first, after, last, before).window(
-            EVIDENCE_ORDERING, models.HallOfFameEvidence
-        )
-        page = await loaders.evidence_page_by_nomination_id.load((self.pk, window))
-        return build_connection(
-            page,
-            EVIDENCE_ORDERING,
-            HallOfFameEvidence.from_model,
-            lambda: loaders.evidence_count_by_nomination_id.load((self.pk, None)),
-        )
+        """Compiled: graph/reads/hall_of_fame.py."""
+        raise unserved()
 
     async def _tally(self, info: Info) -> tuple[object, ...]:
         found = await info.context.loaders.hall_of_fame.tally_by_id.load(self.pk)
@@ -302,21 +284,18 @@ class HallOfFameNomination(Node):
         return found
 
     @strawberry.field(description="Council votes in favour; null for everyone but the council.")
-    async def votes_in_favour(self, info: Info) -> int | None:
-        """Counted in SQL, shown by the tally rule."""
-        shown, in_favour, _, _ = await self._tally(info)
-        return int(str(in_favour)) if shown else None
+    def votes_in_favour(self) -> int | None:
+        """Compiled: graph/reads/hall_of_fame.py."""
+        raise unserved()
 
     @strawberry.field(description="Council votes against; null for everyone but the council.")
-    async def votes_against(self, info: Info) -> int | None:
-        """Counted in SQL, shown by the tally rule."""
-        shown, _, against, _ = await self._tally(info)
-        return int(str(against)) if shown else None
+    def votes_against(self) -> int | None:
+        """Compiled: graph/reads/hall_of_fame.py."""
+        raise unserved()
 
     @strawberry.field(
         description="Your own vote (true: in favour), if you are on the council and voted."
     )
-    async def viewer_vote(self, info: Info) -> bool | None:
-        """Read in SQL."""
-        _, _, _, own = await self._tally(info)
-        return bool(own) if own is not None else None
+    def viewer_vote(self) -> bool | None:
+        """Compiled: graph/reads/hall_of_fame.py."""
+        raise unserved()

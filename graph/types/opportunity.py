@@ -3,7 +3,6 @@ read by SQL compiled from graph/reads/contribution.py (but the Python field `mat
 `Application.opportunity`: see there)."""
 
 import enum
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +20,7 @@ from db.enums import (
 from db.queries import opportunity as queries
 from graph.context import Info
 from graph.ids import encode_id
-from graph.pagination import MAX_PAGE_SIZE, PageArgs
+from graph.pagination import MAX_PAGE_SIZE
 from graph.services import matching
 from graph.services.opportunity import effective_status
 from graph.types import contribution_enums as _registered  # noqa: F401  (registers the enums)
@@ -32,7 +31,6 @@ from graph.types.connection import (
     First,
     Last,
     PageInfo,
-    build_connection,
 )
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
@@ -77,12 +75,6 @@ async def engineer_of(info: Info, engineer_id: int | None) -> Engineer | None:
     return Engineer.from_model(row) if row is not None else None
 
 
-async def institution_of(info: Info, institution_id: int | None) -> Institution | None:
-    """The institution by id, batched."""
-    if institution_id is None:
-        return None
-    row = await info.context.loaders.institution_by_id.load(institution_id)
-    return Institution.from_model(row) if row is not None else None
 
 
 @strawberry.type(description="A skill an opportunity wants, with the lowest level that counts.")
@@ -268,17 +260,13 @@ class Application(Node):
     opportunity_pk: strawberry.Private[int]
 
     @strawberry.field(description="The opportunity applied to.")
-    async def opportunity(self, info: Info) -> Opportunity:
-        """Loaded by id, batched. Kept: tests/compiler/test_payload_python.py runs a payload
-        through strawberry's resolvers alone (no compiled objects) as its reference."""
-        row = await info.context.loaders.contribution.opportunity_by_id.load(self.opportunity_pk)
-        assert row is not None, "opportunity vanished"
-        return Opportunity.from_model(row)
+    def opportunity(self) -> Opportunity:
+        """Compiled: graph/reads/contribution.py."""
+        raise unserved()
 
     @strawberry.field(description="The contributor who applied.")
     def applicant(self) -> Engineer | None:
-        """Compiled: graph/reads/contribution.py (a method, not sql_field: the schema lists it
-        after `opportunity`)."""
+        """Compiled: graph/reads/contribution.py."""
         raise unserved()
 
     @classmethod
@@ -299,34 +287,8 @@ class Application(Node):
         )
 
 
-OPPORTUNITY_STATUSES = Annotated[
-    list[OpportunityStatus] | None,
-    strawberry.argument(description="Only opportunities in these statuses (as read: EXPIRED too)."),
-]
 
 
-async def owned_opportunities(
-    info: Info,
-    loaders: tuple[object, object],
-    key: int,
-    args: PageArgs,
-    statuses: list[OpportunityStatus] | None,
-) -> Connection[Opportunity]:
-    """A page of an engineer's, institution's or chapter's opportunities the viewer may see."""
-    from graph.loaders.contribution import OpportunitySlice
-    from graph.services.opportunity import criteria
-
-    pages, counts = loaders
-    ordering = queries.OPPORTUNITY_ORDERINGS["NEWEST"]
-    window = args.window(ordering, models.Opportunity)
-    part = OpportunitySlice(criteria(statuses=[status.value for status in statuses or ()]).statuses)
-    page = await pages.load((key, replace(part, window=window)))  # type: ignore[attr-defined]
-    return build_connection(
-        page,
-        ordering,
-        Opportunity.from_model,
-        lambda: counts.load((key, part)),  # type: ignore[attr-defined]
-    )
 
 
 @strawberry.type(description="An opportunity recommended to the viewer, with the reasons.")

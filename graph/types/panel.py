@@ -148,21 +148,19 @@ class PanelMembership(Node):
         description="UPCOMING, ACTIVE, or ENDED (after `termEndsOn`, or once ended early), "
         "read from today's date (UTC)."
     )
-    async def status(self, info: Info) -> PanelMembershipStatus:
-        """Computed in SQL (db.queries.panel.membership_status)."""
-        found = await info.context.loaders.panels.membership_status_by_id.load(self.pk)
-        assert found is not None, "missing membership"
-        return PanelMembershipStatus(found[0])
+    def status(self) -> PanelMembershipStatus:
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
     @strawberry.field(description="The member.")
-    async def member(self, info: Info) -> Engineer:
-        """Loaded by id, batched."""
-        return await _engineer(info, self.member_pk)
+    def member(self) -> Engineer:
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
     @strawberry.field(description="The panel.")
-    async def panel(self, info: Info) -> "AdvisoryPanel":
-        """Loaded by id, batched."""
-        return await _panel(info, self.panel_pk)
+    def panel(self) -> "AdvisoryPanel":
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
 
 @strawberry.type(
@@ -203,21 +201,19 @@ class PanelCandidacy(Node):
         )
 
     @strawberry.field(description="The candidate.")
-    async def candidate(self, info: Info) -> Engineer:
-        """Loaded by id, batched."""
-        return await _engineer(info, self.candidate_pk)
+    def candidate(self) -> Engineer:
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
     @strawberry.field(description="Who nominated the candidate; null for applications.")
-    async def nominated_by(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        if self.nominator_pk is None:
-            return None
-        return await _engineer(info, self.nominator_pk)
+    def nominated_by(self) -> Engineer | None:
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
     @strawberry.field(description="The panel.")
-    async def panel(self, info: Info) -> "AdvisoryPanel":
-        """Loaded by id, batched."""
-        return await _panel(info, self.panel_pk)
+    def panel(self) -> "AdvisoryPanel":
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
 
 @strawberry.type(
@@ -250,22 +246,19 @@ class PanelMeeting(Node):
     @strawberry.field(
         description=f"The minutes of the meeting; null except for {STAFF} and the panel's members."
     )
-    async def notes(self, info: Info) -> str | None:
-        """Shown by the rule of graph.reads.panel.meeting_notes_visible."""
-        found = await info.context.loaders.panels.notes_visible_by_id.load(self.pk)
-        return self.note_text if found and found[0] else None
+    def notes(self) -> str | None:
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
     @strawberry.field(description="The panel.")
-    async def panel(self, info: Info) -> "AdvisoryPanel":
-        """Loaded by id, batched."""
-        return await _panel(info, self.panel_pk)
+    def panel(self) -> "AdvisoryPanel":
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
     @strawberry.field(description="The members who attended, by id.")
-    async def attendees(self, info: Info) -> list[Engineer]:
-        """Batched across meetings."""
-        keys = await info.context.loaders.panels.attendees_by_meeting_id.load(self.pk)
-        rows = await info.context.loaders.engineer_by_id.load_many(keys)
-        return [Engineer.from_model(row) for row in rows if row is not None]
+    def attendees(self) -> list[Engineer]:
+        """Compiled: graph/reads/panel.py."""
+        raise unserved()
 
 
 @strawberry.type(

@@ -14,19 +14,16 @@ from db.enums import (
     ProgrammeRole,
     ProgrammeStatus,
 )
-from db.queries import programme as queries
 from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.programme import Slice
-from graph.pagination import PageArgs
 from graph.types import programme_enums as _registered  # noqa: F401  (registers the enums)
 from graph.types.chapter import Chapter
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
 from graph.types.opportunity import engineer_of
-from graph.types.sql_only import sql_field
+from graph.types.sql_only import sql_field, unserved
 
 COORDINATORS = (
     " Coordinators only: chapter coordinators (`members:manage` in its chapter), the "
@@ -126,55 +123,34 @@ class MentorshipProgramme(Node):
         description="Applications, oldest first: all of them for coordinators, your own for "
         "an applicant, none for anyone else."
     )
-    async def applications(
+    def applications(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection["MentorshipApplication"]:
-        """A keyset page, batched across programmes."""
-        pages, counts = info.context.loaders.programmes.applications_by_programme
-        ordering = queries.APPLICATION_ORDERING
-        window = PageArgs(first, after, last, before).window(ordering, models.MentorshipApplication)
-        page = await pages.load((self.key, Slice(window)))
-        return build_connection(
-            page,
-            ordering,
-            MentorshipApplication.from_model,
-            lambda: counts.load((self.key, Slice())),
-        )
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @strawberry.field(
         description="The cohort's pairs, in the order they were made: every pair for "
         "coordinators; once published, also your own pair as its mentor or mentee."
     )
-    async def pairs(
+    def pairs(
         self,
-        info: Info,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection["MentorshipPair"]:
-        """A keyset page, batched across programmes."""
-        pages, counts = info.context.loaders.programmes.pairs_by_programme
-        ordering = queries.PAIR_ORDERING
-        window = PageArgs(first, after, last, before).window(ordering, models.MentorshipPair)
-        page = await pages.load((self.key, Slice(window)))
-        return build_connection(
-            page,
-            ordering,
-            MentorshipPair.from_model,
-            lambda: counts.load((self.key, Slice())),
-        )
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @strawberry.field(description="The programme's report; null for others." + COORDINATORS)
-    async def report(self, info: Info) -> MentorshipProgrammeReport | None:
-        """Batched across programmes; the coordinator rule evaluated in SQL."""
-        figures = await info.context.loaders.programmes.report_by_programme_id.load(self.key)
-        return MentorshipProgrammeReport.from_figures(figures) if figures is not None else None
+    def report(self) -> MentorshipProgrammeReport | None:
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @classmethod
     def from_model(cls, row: models.MentorshipProgramme) -> "MentorshipProgramme":
@@ -229,14 +205,14 @@ class MentorshipApplication(Node):
     applicant_pk: strawberry.Private[int]
 
     @strawberry.field(description="The programme applied to.")
-    async def programme(self, info: Info) -> MentorshipProgramme | None:
-        """Loaded by id, batched."""
-        return await _programme(info, self.programme_pk)
+    def programme(self) -> MentorshipProgramme | None:
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @strawberry.field(description="Who applied.")
-    async def applicant(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.applicant_pk)
+    def applicant(self) -> Engineer | None:
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @classmethod
     def from_model(cls, row: models.MentorshipApplication) -> "MentorshipApplication":
@@ -283,27 +259,24 @@ class MentorshipPair(Node):
     @strawberry.field(
         description="The status of the MENTORSHIP engagement publishing created; null before."
     )
-    async def engagement_status(self, info: Info) -> EngagementStatus | None:
-        """Loaded by id, batched (only its status: the engagement is its parties')."""
-        if self.engagement_pk is None:
-            return None
-        row = await info.context.loaders.contribution.engagement_by_id.load(self.engagement_pk)
-        return EngagementStatus(row.status) if row is not None else None
+    def engagement_status(self) -> EngagementStatus | None:
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @strawberry.field(description="The programme.")
-    async def programme(self, info: Info) -> MentorshipProgramme | None:
-        """Loaded by id, batched."""
-        return await _programme(info, self.programme_pk)
+    def programme(self) -> MentorshipProgramme | None:
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @strawberry.field(description="The mentor.")
-    async def mentor(self, info: Info) -> Engineer | None:
-        """Through the mentor's application, batched."""
-        return await _applicant(info, self.mentor_application_pk)
+    def mentor(self) -> Engineer | None:
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @strawberry.field(description="The mentee.")
-    async def mentee(self, info: Info) -> Engineer | None:
-        """Through the mentee's application, batched."""
-        return await _applicant(info, self.mentee_application_pk)
+    def mentee(self) -> Engineer | None:
+        """Compiled: graph/reads/programme.py."""
+        raise unserved()
 
     @classmethod
     def from_model(cls, row: models.MentorshipPair) -> "MentorshipPair":

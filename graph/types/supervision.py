@@ -15,7 +15,6 @@ from db.queries import supervision as queries
 from db.queries.pagination import PageResult
 from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.supervision import TeamSlice
 from graph.pagination import PageArgs
 from graph.services.listing import page_of
 from graph.services.supervision import SupervisionErrorCode
@@ -24,7 +23,7 @@ from graph.types.engineer import Engineer
 from graph.types.enums import describe_enum
 from graph.types.institution import Institution
 from graph.types.node import Node
-from graph.types.sql_only import sql_field
+from graph.types.sql_only import sql_field, unserved
 
 if TYPE_CHECKING:
     from graph.types.opportunity import Opportunity
@@ -238,10 +237,9 @@ class AssessmentRubric(Node):
     # graph.compiler.objects builds for such an object fails validation, so it is not handed to
     # the compiled path (tests/auth/test_supervision_access.py).
     @strawberry.field(description="Its criteria, in order.")
-    async def criteria(self, info: Info) -> list[RubricCriterion]:
-        """Batched across rubrics."""
-        rows = await info.context.loaders.supervision.criteria_by_rubric_id.load(self.key)
-        return [RubricCriterion.from_model(row) for row in rows]
+    def criteria(self) -> list[RubricCriterion]:
+        """Compiled: graph/reads/supervision.py."""
+        raise unserved()
 
     @classmethod
     def from_model(cls, row: models.AssessmentRubric) -> "AssessmentRubric":
@@ -339,21 +337,6 @@ class ProjectTeam(Node):
         )
 
 
-async def topic_teams(
-    info: Info,
-    opportunity_id: int,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[ProjectTeam]:
-    """A topic's teams the viewer may see, batched across topics (Opportunity.projectTeams)."""
-    loaders = info.context.loaders.supervision
-    pages, counts = loaders.teams_by_opportunity
-    ordering = queries.TEAM_ORDERING
-    window = PageArgs(first, after, last, before).window(ordering, models.ProjectTeam)
-    page = await pages.load((opportunity_id, TeamSlice(window)))
-    return await _connection(info, page, lambda: counts.load((opportunity_id, TeamSlice())))
 
 
 async def own_teams(
