@@ -1,6 +1,0 @@
-"""DataLoaders for sectors and skills."""
-
-
-
-
-
