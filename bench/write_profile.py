@@ -22,9 +22,7 @@ The rows it adds are deleted at the end.
 """
 
 import argparse
-import asyncio
 import cProfile
-import os
 import sys
 import threading
 import time
@@ -33,12 +31,11 @@ from collections.abc import Sequence
 from types import FrameType
 
 from bench.compiled import Q1, bodies, inputs
-from bench.servers import UNTHROTTLED
+from bench.in_process import headers, run_cleanly
 from bench.traffic import Request
 from bench.writes import (
     DEFAULT_DATABASE_URL,
     Tokens,
-    Watermark,
     bearer,
     fixtures,
     join_requests,
@@ -176,7 +173,7 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                     counter.reset()
                     first = items[0]
                     response = await client.post(
-                        "/graphql", content=first.body, headers=_headers(first)
+                        "/graphql", content=first.body, headers=headers(first)
                     )
                     assert _succeeded(name, response.content), response.content[:300]
                     print(
@@ -194,7 +191,7 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                         profiler.enable()
                     for item in items[1:]:
                         response = await client.post(
-                            "/graphql", content=item.body, headers=_headers(item)
+                            "/graphql", content=item.body, headers=headers(item)
                         )
                         assert _succeeded(name, response.content), response.content[:300]
                     if arguments.sample:
@@ -230,13 +227,6 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
         await engine.dispose()
 
 
-def _headers(request: Request) -> dict[str, str]:
-    headers = {"content-type": "application/json"}
-    if request.authorization is not None:
-        headers["authorization"] = request.authorization
-    return headers
-
-
 def _succeeded(name: str, body: bytes) -> bool:
     if name.startswith("Q"):
         return b'"errors"' not in body and b'"handle"' in body
@@ -262,22 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also run cProfile around each group's requests, saved to PREFIX.<group>",
     )
     arguments = parser.parse_args(argv)
-    os.environ.update(
-        DATABASE_URL=arguments.database_url,
-        BRAINGAIN_ENV="production",
-        BRAINGAIN_LOG_LEVEL="WARNING",
-        BRAINGAIN_COMPILED_READS=arguments.compiled,
-        REDIS_URL="",
-        **UNTHROTTLED,
-    )
-    watermark = Watermark(arguments.database_url)
-    asyncio.run(watermark.take())
     if arguments.sample:
         sys.setswitchinterval(0.0002)  # let the sampler in while the main thread runs Python
-    try:
-        asyncio.run(_profile(arguments.database_url, arguments))
-    finally:
-        asyncio.run(watermark.reset(restore_threads=True))
+    run_cleanly(
+        arguments.database_url,
+        lambda: _profile(arguments.database_url, arguments),
+        BRAINGAIN_COMPILED_READS=arguments.compiled,
+    )
     return 0
 
 

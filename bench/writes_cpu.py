@@ -13,74 +13,37 @@ figure or than req/s. PostgreSQL's CPU is not counted. The rows it adds are dele
 """
 
 import argparse
-import asyncio
-import os
-import time
 from collections.abc import Sequence
 from statistics import median
 
-from bench.mutation_cpu import _send
-from bench.servers import UNTHROTTLED
-from bench.writes import (
-    DEFAULT_DATABASE_URL,
-    Tokens,
-    Watermark,
-    fixtures,
-    join_requests,
-    reply_requests,
-)
+from bench.in_process import alternate, mutations, run_cleanly, serving
+from bench.writes import DEFAULT_DATABASE_URL
 
 SIDES = ("ours", "hand-written")
 
 
 async def _measure(url: str, arguments: argparse.Namespace) -> None:
-    import httpx
-    from asgi_lifespan import LifespanManager
-
     from bench.baseline_writes import WritesApp
     from db.engine import create_engine
     from graph.app import create_app
 
-    found = await fixtures(url, arguments.engineers)
-    tokens = await Tokens(url)._mint(found.engineers)
-    total = arguments.requests * arguments.chunks * 2 + 6
-    groups = {
-        "forumPostCreate": reply_requests(found, tokens, total),
-        "chapterJoin": join_requests(found, tokens)[:total],
-    }
+    count = arguments.requests * arguments.chunks * 2 + 6
+    groups = await mutations(url, arguments.engineers, count)
     engine = create_engine(url)
     try:
-        async with (
-            LifespanManager(create_app(engine=engine)) as ours,
-            LifespanManager(WritesApp()) as hand,
-        ):
-            clients = {
-                side: httpx.AsyncClient(
-                    transport=httpx.ASGITransport(app=manager.app), base_url="http://bench"
-                )
-                for side, manager in zip(SIDES, (ours, hand), strict=True)
-            }
+        apps = dict(zip(SIDES, (create_app(engine=engine), WritesApp()), strict=True))
+        async with serving(apps) as clients:
             for name, items in groups.items():
-                queue = iter(items)
-                spent: dict[str, list[float]] = {side: [] for side in SIDES}
-                for client in clients.values():  # warm up: plans, statements, pools
-                    for _ in range(3):
-                        await _send(client, next(queue), name)
-                for chunk in range(arguments.chunks):
-                    for side in SIDES if chunk % 2 == 0 else SIDES[::-1]:
-                        batch = [next(queue) for _ in range(arguments.requests)]
-                        began = time.process_time()
-                        for item in batch:
-                            await _send(clients[side], item, name)
-                        spent[side].append((time.process_time() - began) / len(batch) * 1e3)
-                for side, values in spent.items():
-                    chunks = " ".join(f"{value:.2f}" for value in values)
-                    middle = median(values)
-                    print(f"{name} {side:12s} CPU ms/req, chunks: {chunks}; median {middle:.2f}")
+                spent = await alternate(
+                    clients,
+                    items,
+                    name,
+                    requests=arguments.requests,
+                    chunks=arguments.chunks,
+                    warm_up=3,
+                )
                 ratio = median(spent["hand-written"]) / median(spent["ours"])
                 print(f"{name} hand-written / ours: {ratio:.2f}")
-            for client in clients.values():
-                await client.aclose()
     finally:
         await engine.dispose()
 
@@ -93,19 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--chunks", type=int, default=4, help="chunks per side")
     parser.add_argument("--engineers", type=int, default=10_000, help="engineers with tokens")
     arguments = parser.parse_args(argv)
-    os.environ.update(
-        DATABASE_URL=arguments.database_url,
-        BRAINGAIN_ENV="production",
-        BRAINGAIN_LOG_LEVEL="WARNING",
-        REDIS_URL="",
-        **UNTHROTTLED,
-    )
-    watermark = Watermark(arguments.database_url)
-    asyncio.run(watermark.take())
-    try:
-        asyncio.run(_measure(arguments.database_url, arguments))
-    finally:
-        asyncio.run(watermark.reset(restore_threads=True))
+    run_cleanly(arguments.database_url, lambda: _measure(arguments.database_url, arguments))
     return 0
 
 

@@ -24,6 +24,7 @@ from graphql import (
     OperationType,
     validate,
 )
+from graphql.execution.values import VariableValues
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.base import BaseSchema
@@ -209,24 +210,9 @@ class CompiledReads:
         statement = prepared.bind(variables, viewer)
         if statement is None:
             return None
-        fits = facts.fits(limits)
-        refused = await admit(
-            self.compiled.schema,
-            prepared.document,
-            prepared.operation,
-            dict(variables or {}),
-            admission,
-            introspects=facts.introspects,
-            shape=facts.shape,
-            coerced=statement.variables,
-            facts=facts.operation,
-            within_limits=fits,
-        )
-        if refused:
-            return CompiledResult(None, refused, await settle(admission, None))
-        if not fits and len(facts.fitting) < MAX_LIMITS_REMEMBERED:
-            facts.fitting.append(limits)
-        admission.executed = True
+        refusal = await self._admitted(prepared, facts, variables, statement.variables, admission)
+        if refusal is not None:
+            return refusal
         assert self.acquire is not None, "CompiledReads.open() was not awaited"
         if statement.residual is not None:
             made = await context()
@@ -264,25 +250,9 @@ class CompiledReads:
         request = self.mutations.request(prepared, variables)
         if request is None:
             return None
-        limits = admission.limits
-        fits = facts.fits(limits)
-        refused = await admit(
-            self.compiled.schema,
-            prepared.document,
-            prepared.operation,
-            dict(variables or {}),
-            admission,
-            introspects=facts.introspects,
-            shape=facts.shape,
-            coerced=request.variables,
-            facts=facts.operation,
-            within_limits=fits,
-        )
-        if refused:
-            return CompiledResult(None, refused, await settle(admission, None))
-        if not fits and len(facts.fitting) < MAX_LIMITS_REMEMBERED:
-            facts.fitting.append(limits)
-        admission.executed = True
+        refusal = await self._admitted(prepared, facts, variables, request.variables, admission)
+        if refusal is not None:
+            return refusal
         try:
             data, errors = await self.mutations.execute(request, await context())
         except Fallback:
@@ -294,6 +264,37 @@ class CompiledReads:
         if self.report_path:
             extensions["execution"] = MUTATION_PATH
         return CompiledResult(orjson.dumps(data), errors, extensions, MUTATION_PATH)
+
+    async def _admitted(
+        self,
+        prepared: PreparedOperation,
+        facts: DocumentFacts,
+        variables: Mapping[str, Any] | None,
+        coerced: VariableValues | None,
+        admission: Admission,
+    ) -> CompiledResult | None:
+        """Admit the operation as strawberry's extensions would: its refusal (billed), or None
+        once admitted (the shape remembered as fitting, the admission marked executed)."""
+        limits = admission.limits
+        fits = facts.fits(limits)
+        refused = await admit(
+            self.compiled.schema,
+            prepared.document,
+            prepared.operation,
+            dict(variables or {}),
+            admission,
+            introspects=facts.introspects,
+            shape=facts.shape,
+            coerced=coerced,
+            facts=facts.operation,
+            within_limits=fits,
+        )
+        if refused:
+            return CompiledResult(None, refused, await settle(admission, None))
+        if not fits and len(facts.fitting) < MAX_LIMITS_REMEMBERED:
+            facts.fitting.append(limits)
+        admission.executed = True
+        return None
 
     def _facts(
         self, prepared: PreparedOperation, query: str, operation_name: str | None

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Account
 from db.models import Engineer as EngineerRow
 from graph.context import Info
-from graph.resolvers.mutation import run
+from graph.resolvers.mutation import Answers, run
 from graph.services import account as service
 from graph.services.account import AccountErrorCode
 from graph.services.problems import Rejected
@@ -24,15 +24,7 @@ class AccountUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(rejected: Rejected) -> list[AccountUserError]:
-    return [
-        AccountUserError(
-            field=["input", *problem.field] if problem.field else None,
-            code=AccountErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(AccountUserError, AccountErrorCode)
 
 
 @strawberry.input(description="A new engineer's account and the start of their profile.")
@@ -130,14 +122,12 @@ async def account_sign_up(
         return await session.get_one(EngineerRow, account.engineer_id)
 
     result = await run(info, work)
-    if isinstance(result, Rejected):
-        return AccountSignUpPayload(engineer=None, user_errors=_errors(result))
-    return AccountSignUpPayload(engineer=Engineer.from_model(result), user_errors=[])
+    return ANSWERS.payload(AccountSignUpPayload, result, engineer=Engineer.from_model)
 
 
 def _ok(result: object) -> AccountPayload:
     if isinstance(result, Rejected):
-        return AccountPayload(ok=False, user_errors=_errors(result))
+        return AccountPayload(ok=False, user_errors=ANSWERS.errors(result))
     return AccountPayload(ok=True, user_errors=[])
 
 

@@ -11,7 +11,7 @@ from db.enums import ProfileField
 from graph.auth.permissions import require_engineer, require_scope, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run
 from graph.services import consent as service
 from graph.services.consent import ConsentErrorCode
 from graph.services.problems import Rejected
@@ -58,20 +58,11 @@ class ConsentGrantPayload:
     )
 
 
+ANSWERS = Answers(ConsentUserError, ConsentErrorCode, under=())
+
+
 def _payload(result: models.ConsentGrant | Rejected) -> ConsentGrantPayload:
-    if isinstance(result, Rejected):
-        return ConsentGrantPayload(
-            consent_grant=None,
-            user_errors=[
-                ConsentUserError(
-                    field=list(problem.field) or None,
-                    code=ConsentErrorCode(problem.code.value),
-                    message=problem.message,
-                )
-                for problem in result.problems
-            ],
-        )
-    return ConsentGrantPayload(consent_grant=ConsentGrant.from_model(result), user_errors=[])
+    return ANSWERS.payload(ConsentGrantPayload, result, consent_grant=ConsentGrant.from_model)
 
 
 GRANT = (

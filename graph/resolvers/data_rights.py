@@ -9,7 +9,7 @@ from db import models
 from graph.auth.permissions import require_engineer, require_scope, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run
 from graph.services import data_export as exports
 from graph.services import erasure
 from graph.services.data_export import DataRightsErrorCode
@@ -43,15 +43,7 @@ class DataRightsUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(rejected: Rejected) -> list[DataRightsUserError]:
-    return [
-        DataRightsUserError(
-            field=list(problem.field) or None,
-            code=DataRightsErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(DataRightsUserError, DataRightsErrorCode, under=())
 
 
 @strawberry.type(description="Result of dataExportRequest.")
@@ -119,7 +111,7 @@ async def data_export_request(info: Info) -> DataExportRequestPayload:
     result = await run(info, work)
     if isinstance(result, Rejected):
         return DataExportRequestPayload(
-            data_export=None, download_path=None, user_errors=_errors(result)
+            data_export=None, download_path=None, user_errors=ANSWERS.errors(result)
         )
     row, token = result
     return DataExportRequestPayload(
@@ -150,7 +142,9 @@ async def data_export_delete(
 
     result = await run(info, work)
     if isinstance(result, Rejected):
-        return DataExportDeletePayload(deleted_data_export_id=None, user_errors=_errors(result))
+        return DataExportDeletePayload(
+            deleted_data_export_id=None, user_errors=ANSWERS.errors(result)
+        )
     return DataExportDeletePayload(deleted_data_export_id=input.data_export, user_errors=[])
 
 
@@ -170,6 +164,6 @@ async def account_erase(
 
     result = await run(info, work)
     if isinstance(result, Rejected):
-        return AccountErasePayload(erased=False, user_errors=_errors(result))
+        return AccountErasePayload(erased=False, user_errors=ANSWERS.errors(result))
     return AccountErasePayload(erased=True, user_errors=[])
 

@@ -9,7 +9,7 @@ writes notification rows for the recipients in it, and returns the changed objec
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.enums import InvitationStatus
-from graph.auth.permissions import require_scope, requires
+from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.ids import encode_id
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run_checked
 from graph.resolvers.opportunity import ApplicationUserError, EngagementUserError
 from graph.services import application as applications
 from graph.services import engagement as engagements
@@ -38,7 +38,6 @@ from graph.types.engagement import (
 )
 from graph.types.opportunity import Application, Opportunity
 
-ResultT = TypeVar("ResultT")
 SCOPE = requires(Scope.ENGAGEMENTS_WRITE)
 
 
@@ -191,26 +190,8 @@ class EngagementFeedbackInput:
     comment: str = strawberry.field(default="", description="At most 5,000 characters.")
 
 
-def _errors(result: Rejected, kind: type[Any], code: type[Any]) -> list[Any]:
-    return [
-        kind(
-            field=["input", *problem.field] if problem.field else None,
-            code=code(problem.code.value),
-            message=problem.message,
-        )
-        for problem in result.problems
-    ]
-
-
-def _engagement_errors(result: Rejected) -> list[EngagementUserError]:
-    return _errors(result, EngagementUserError, EngagementErrorCode)
-
-
-async def _with_scope(
-    info: Info, work: Callable[[AsyncSession], Awaitable[ResultT]]
-) -> ResultT | Rejected:
-    require_scope(info.context.viewer, Scope.ENGAGEMENTS_WRITE)
-    return await run(info, work)
+APPLICATION_ANSWERS = Answers(ApplicationUserError, ApplicationErrorCode)
+ENGAGEMENT_ANSWERS = Answers(EngagementUserError, EngagementErrorCode)
 
 
 def _key(value: str, type_name: str, field: str) -> int:
@@ -252,14 +233,14 @@ async def opportunity_invite(
         opportunity = await session.get_one(models.Opportunity, row.opportunity_id)
         return Invitation.of(row, opportunity), None
 
-    return _invitation_payload(await _with_scope(info, work))
+    return _invitation_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 def _invitation_payload(
     result: tuple[Invitation, Application | None] | Rejected,
 ) -> InvitationPayload:
     if isinstance(result, Rejected):
-        errors = _errors(result, ApplicationUserError, ApplicationErrorCode)
+        errors = APPLICATION_ANSWERS.errors(result)
         return InvitationPayload(invitation=None, application=None, user_errors=errors)
     invitation, application = result
     return InvitationPayload(invitation=invitation, application=application, user_errors=[])
@@ -288,7 +269,7 @@ def _answer(accept: bool) -> Callable[..., Awaitable[InvitationPayload]]:
                 Application.from_model(application) if application is not None else None,
             )
 
-        return _invitation_payload(await _with_scope(info, work))
+        return _invitation_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
     return resolve
 
@@ -311,7 +292,7 @@ def _session_payload(
             session=None,
             engagement=None,
             ledger_entry=None,
-            user_errors=_engagement_errors(result),
+            user_errors=ENGAGEMENT_ANSWERS.errors(result),
         )
     logged, engagement, entry = result
     return EngagementSessionPayload(
@@ -351,7 +332,7 @@ async def engagement_log_session(
         )
         return logged, await session.get_one(models.Engagement, key), None
 
-    return _session_payload(await _with_scope(info, work))
+    return _session_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 ENGAGEMENT_COUNTERSIGN_SESSION = (
@@ -375,7 +356,7 @@ async def engagement_countersign_session(
         engagement = await session.get_one(models.Engagement, logged.engagement_id)
         return logged, engagement, await _ledger_entry(session, session_id=logged.id)
 
-    return _session_payload(await _with_scope(info, work))
+    return _session_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 def _milestone_payload(
@@ -386,7 +367,7 @@ def _milestone_payload(
             milestone=None,
             engagement=None,
             ledger_entry=None,
-            user_errors=_engagement_errors(result),
+            user_errors=ENGAGEMENT_ANSWERS.errors(result),
         )
     milestone, engagement, entry = result
     return EngagementMilestonePayload(
@@ -417,7 +398,7 @@ async def engagement_add_milestone(
         )
         return milestone, await session.get_one(models.Engagement, key), None
 
-    return _milestone_payload(await _with_scope(info, work))
+    return _milestone_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
 
 def _milestone_action(
@@ -437,7 +418,7 @@ def _milestone_action(
             entry = await _ledger_entry(session, milestone_id=milestone.id) if ledger else None
             return milestone, engagement, entry
 
-        return _milestone_payload(await _with_scope(info, work))
+        return _milestone_payload(await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE))
 
     return resolve
 
@@ -479,7 +460,7 @@ async def engagement_give_feedback(
             session, viewer, key, rating=input.rating, comment=input.comment
         )
 
-    result = await _with_scope(info, work)
-    if isinstance(result, Rejected):
-        return EngagementFeedbackPayload(feedback=None, user_errors=_engagement_errors(result))
-    return EngagementFeedbackPayload(feedback=EngagementFeedback.from_model(result), user_errors=[])
+    result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE)
+    return ENGAGEMENT_ANSWERS.payload(
+        EngagementFeedbackPayload, result, feedback=EngagementFeedback.from_model
+    )

@@ -10,6 +10,7 @@ from graph.auth.permissions import require_engineer, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.resolvers.event_payloads import (
+    ANSWERS,
     CalendarFeedPayload,
     CalendarFeedRevokePayload,
     ChapterAnnouncementPayload,
@@ -25,7 +26,6 @@ from graph.resolvers.event_payloads import (
     EventRsvpInput,
     EventSpeakerInput,
     EventUpdateInput,
-    errors,
 )
 from graph.resolvers.mutation import decode, run
 from graph.services import announcement as announcement_service
@@ -84,18 +84,14 @@ CREATE_FIELDS = (
 
 
 def _event_payload(result: models.Event | Rejected) -> EventPayload:
-    if isinstance(result, Rejected):
-        return EventPayload(event=None, user_errors=errors(result))
-    return EventPayload(event=Event.from_model(result), user_errors=[])
+    return ANSWERS.payload(EventPayload, result, event=Event.from_model)
 
 
 def _registration_payload(
     result: models.EventRegistration | Rejected,
 ) -> EventRegistrationPayload:
-    if isinstance(result, Rejected):
-        return EventRegistrationPayload(registration=None, user_errors=errors(result))
-    return EventRegistrationPayload(
-        registration=EventRegistration.from_model(result), user_errors=[]
+    return ANSWERS.payload(
+        EventRegistrationPayload, result, registration=EventRegistration.from_model
     )
 
 
@@ -317,10 +313,8 @@ async def chapter_announcement_post(
         )
 
     result = await run(info, work)
-    if isinstance(result, Rejected):
-        return ChapterAnnouncementPayload(announcement=None, user_errors=errors(result))
-    return ChapterAnnouncementPayload(
-        announcement=ChapterAnnouncement.from_model(result), user_errors=[]
+    return ANSWERS.payload(
+        ChapterAnnouncementPayload, result, announcement=ChapterAnnouncement.from_model
     )
 
 

@@ -5,8 +5,8 @@ from datetime import datetime
 import strawberry
 
 from db.enums import EventKind, EventVisibility
+from graph.resolvers.mutation import Answers
 from graph.services.event_rules import EventErrorCode
-from graph.services.problems import Rejected
 from graph.types.announcement import ChapterAnnouncement
 from graph.types.event import Event, EventRegistration
 
@@ -20,15 +20,7 @@ class EventUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def errors(rejected: Rejected) -> list[EventUserError]:
-    return [
-        EventUserError(
-            field=list(problem.field) or None,
-            code=EventErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(EventUserError, EventErrorCode, under=())
 
 
 @strawberry.type(description="Result of a mutation that changes an event.")

@@ -7,12 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.enums import ForumReportStatus
-from graph.auth.permissions import require_engineer, requires
+from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run_checked
 from graph.services import forum_moderation as moderation
 from graph.services import forum_writing as service
 from graph.services.forum_moderation import ModerationAction
@@ -31,15 +31,7 @@ class ForumUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(rejected: Rejected) -> list[ForumUserError]:
-    return [
-        ForumUserError(
-            field=list(problem.field) or None,
-            code=ForumErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(ForumUserError, ForumErrorCode, under=())
 
 
 @strawberry.type(description="Result of a mutation that changes a thread.")
@@ -169,21 +161,15 @@ class ForumReportResolveInput:
 
 
 def _thread_payload(result: models.ForumThread | Rejected) -> ForumThreadPayload:
-    if isinstance(result, Rejected):
-        return ForumThreadPayload(thread=None, user_errors=_errors(result))
-    return ForumThreadPayload(thread=ForumThread.from_model(result), user_errors=[])
+    return ANSWERS.payload(ForumThreadPayload, result, thread=ForumThread.from_model)
 
 
 def _post_payload(result: models.ForumPost | Rejected) -> ForumPostPayload:
-    if isinstance(result, Rejected):
-        return ForumPostPayload(post=None, user_errors=_errors(result))
-    return ForumPostPayload(post=ForumPost.from_model(result), user_errors=[])
+    return ANSWERS.payload(ForumPostPayload, result, post=ForumPost.from_model)
 
 
 def _report_payload(result: models.ForumReport | Rejected) -> ForumReportPayload:
-    if isinstance(result, Rejected):
-        return ForumReportPayload(report=None, user_errors=_errors(result))
-    return ForumReportPayload(report=ForumReport.from_model(result), user_errors=[])
+    return ANSWERS.payload(ForumReportPayload, result, report=ForumReport.from_model)
 
 
 NOT_A_TARGET = "Not the ID of a thread or reply."
@@ -234,8 +220,6 @@ async def forum_thread_create(
     input: Annotated[ForumThreadCreateInput, strawberry.argument(description="The thread.")],
 ) -> ForumThreadPayload:
     """forumThreadCreate."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.ForumThread:
         key = decode(input.category, "ForumCategory", ForumErrorCode.NOT_FOUND, "input", "category")
         return await service.create_thread(
@@ -247,7 +231,7 @@ async def forum_thread_create(
             tags=input.tags,
         )
 
-    return _thread_payload(await run(info, work))
+    return _thread_payload(await run_checked(info, work, engineer=True))
 
 
 async def forum_post_create(
@@ -255,13 +239,11 @@ async def forum_post_create(
     input: Annotated[ForumPostCreateInput, strawberry.argument(description="The reply.")],
 ) -> ForumPostPayload:
     """forumPostCreate."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.ForumPost:
         key = decode(input.thread, "ForumThread", ForumErrorCode.NOT_FOUND, "input", "thread")
         return await service.create_post(session, info.context.viewer, key, body=input.body)
 
-    return _post_payload(await run(info, work))
+    return _post_payload(await run_checked(info, work, engineer=True))
 
 
 async def forum_post_edit(
@@ -269,13 +251,11 @@ async def forum_post_edit(
     input: Annotated[ForumPostEditInput, strawberry.argument(description="Reply and text.")],
 ) -> ForumPostPayload:
     """forumPostEdit."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.ForumPost:
         key = decode(input.post, "ForumPost", ForumErrorCode.NOT_FOUND, "input", "post")
         return await service.edit_post(session, info.context.viewer, key, body=input.body)
 
-    return _post_payload(await run(info, work))
+    return _post_payload(await run_checked(info, work, engineer=True))
 
 
 async def forum_post_vote(
@@ -283,13 +263,11 @@ async def forum_post_vote(
     input: Annotated[ForumPostVoteInput, strawberry.argument(description="Reply and vote.")],
 ) -> ForumPostPayload:
     """forumPostVote."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.ForumPost:
         key = decode(input.post, "ForumPost", ForumErrorCode.NOT_FOUND, "input", "post")
         return await service.vote(session, info.context.viewer, key, input.value)
 
-    return _post_payload(await run(info, work))
+    return _post_payload(await run_checked(info, work, engineer=True))
 
 
 async def forum_thread_accept_answer(
@@ -299,8 +277,6 @@ async def forum_thread_accept_answer(
     ],
 ) -> ForumThreadPayload:
     """forumThreadAcceptAnswer."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.ForumThread:
         key = decode(input.thread, "ForumThread", ForumErrorCode.NOT_FOUND, "input", "thread")
         post_key = (
@@ -310,7 +286,7 @@ async def forum_thread_accept_answer(
         )
         return await service.accept_answer(session, info.context.viewer, key, post_key)
 
-    return _thread_payload(await run(info, work))
+    return _thread_payload(await run_checked(info, work, engineer=True))
 
 
 async def forum_report(
@@ -318,8 +294,6 @@ async def forum_report(
     input: Annotated[ForumReportInput, strawberry.argument(description="Target and reason.")],
 ) -> ForumReportPayload:
     """forumReport."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.ForumReport:
         thread_key, post_key = _target(input.target)
         return await service.report(
@@ -330,7 +304,7 @@ async def forum_report(
             reason=input.reason,
         )
 
-    return _report_payload(await run(info, work))
+    return _report_payload(await run_checked(info, work, engineer=True))
 
 
 async def forum_moderate(
@@ -338,8 +312,6 @@ async def forum_moderate(
     input: Annotated[ForumModerateInput, strawberry.argument(description="Target and action.")],
 ) -> ForumModeratePayload:
     """forumModerate."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.ForumThread | models.ForumPost:
         thread_key, post_key = _target(input.target)
         return await moderation.moderate(
@@ -351,9 +323,9 @@ async def forum_moderate(
             request_id=info.context.request_id,
         )
 
-    result = await run(info, work)
+    result = await run_checked(info, work, engineer=True)
     if isinstance(result, Rejected):
-        return ForumModeratePayload(thread=None, post=None, user_errors=_errors(result))
+        return ForumModeratePayload(thread=None, post=None, user_errors=ANSWERS.errors(result))
     if isinstance(result, models.ForumThread):
         return ForumModeratePayload(
             thread=ForumThread.from_model(result), post=None, user_errors=[]
@@ -366,12 +338,10 @@ async def forum_report_resolve(
     input: Annotated[ForumReportResolveInput, strawberry.argument(description="The outcome.")],
 ) -> ForumReportPayload:
     """forumReportResolve."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.ForumReport:
         key = decode(input.report, "ForumReport", ForumErrorCode.NOT_FOUND, "input", "report")
         return await moderation.resolve_report(
             session, info.context.viewer, key, input.status, info.context.request_id
         )
 
-    return _report_payload(await run(info, work))
+    return _report_payload(await run_checked(info, work, engineer=True))

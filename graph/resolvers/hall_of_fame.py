@@ -11,11 +11,10 @@ from db import models
 from db.queries import hall_of_fame as queries
 from db.queries.hall_of_fame import NominationCriteria
 from db.queries.pagination import Ordering
-from graph.auth.permissions import require_engineer
 from graph.context import Info
 from graph.pagination import PageArgs
 from graph.reads import hall_of_fame as rules
-from graph.resolvers.mutation import run
+from graph.resolvers.mutation import Answers, run_checked
 from graph.services import hall_of_fame as service
 from graph.services.hall_of_fame_errors import HallOfFameErrorCode
 from graph.services.listing import page_of
@@ -134,15 +133,7 @@ class HallOfFameUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(rejected: Rejected) -> list[HallOfFameUserError]:
-    return [
-        HallOfFameUserError(
-            field=["input", *problem.field] if problem.field else None,
-            code=HallOfFameErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(HallOfFameUserError, HallOfFameErrorCode)
 
 
 @strawberry.type(description="Result of a mutation on a nomination.")
@@ -204,17 +195,13 @@ class HallOfFameRoundCloseInput:
 
 
 def _nomination(result: models.HallOfFameNomination | Rejected) -> HallOfFameNominationPayload:
-    if isinstance(result, Rejected):
-        return HallOfFameNominationPayload(nomination=None, user_errors=_errors(result))
-    return HallOfFameNominationPayload(
-        nomination=HallOfFameNomination.from_model(result), user_errors=[]
+    return ANSWERS.payload(
+        HallOfFameNominationPayload, result, nomination=HallOfFameNomination.from_model
     )
 
 
 def _round(result: models.HallOfFameRound | Rejected) -> HallOfFameRoundPayload:
-    if isinstance(result, Rejected):
-        return HallOfFameRoundPayload(round=None, user_errors=_errors(result))
-    return HallOfFameRoundPayload(round=HallOfFameRound.from_model(result), user_errors=[])
+    return ANSWERS.payload(HallOfFameRoundPayload, result, round=HallOfFameRound.from_model)
 
 
 async def hall_of_fame_nominate(
@@ -222,8 +209,6 @@ async def hall_of_fame_nominate(
     input: Annotated[HallOfFameNominateInput, strawberry.argument(description="The nomination.")],
 ) -> HallOfFameNominationPayload:
     """hallOfFameNominate."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.HallOfFameNomination:
         return await service.nominate(
             session,
@@ -234,7 +219,7 @@ async def hall_of_fame_nominate(
             list(input.evidence),
         )
 
-    return _nomination(await run(info, work))
+    return _nomination(await run_checked(info, work, engineer=True))
 
 
 async def hall_of_fame_vote(
@@ -242,8 +227,6 @@ async def hall_of_fame_vote(
     input: Annotated[HallOfFameVoteInput, strawberry.argument(description="The vote.")],
 ) -> HallOfFameNominationPayload:
     """hallOfFameVote."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.HallOfFameNomination:
         return await service.vote(
             session,
@@ -253,7 +236,7 @@ async def hall_of_fame_vote(
             request_id=info.context.request_id,
         )
 
-    return _nomination(await run(info, work))
+    return _nomination(await run_checked(info, work, engineer=True))
 
 
 async def hall_of_fame_round_open(
@@ -261,14 +244,12 @@ async def hall_of_fame_round_open(
     input: Annotated[HallOfFameRoundOpenInput, strawberry.argument(description="The year.")],
 ) -> HallOfFameRoundPayload:
     """hallOfFameRoundOpen."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.HallOfFameRound:
         return await service.round_open(
             session, info.context.viewer, input.year, request_id=info.context.request_id
         )
 
-    return _round(await run(info, work))
+    return _round(await run_checked(info, work, engineer=True))
 
 
 async def hall_of_fame_round_close(
@@ -276,11 +257,9 @@ async def hall_of_fame_round_close(
     input: Annotated[HallOfFameRoundCloseInput, strawberry.argument(description="The round.")],
 ) -> HallOfFameRoundPayload:
     """hallOfFameRoundClose."""
-    require_engineer(info.context.viewer)
-
     async def work(session: AsyncSession) -> models.HallOfFameRound:
         return await service.round_close(
             session, info.context.viewer, input.round, request_id=info.context.request_id
         )
 
-    return _round(await run(info, work))
+    return _round(await run_checked(info, work, engineer=True))

@@ -15,15 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.enums import InvestmentStage
 from db.queries.investment import ASK_ORDERING
-from graph.auth.permissions import require_engineer, require_scope, requires
+from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
 from graph.context import Info
 from graph.pagination import PageArgs
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run_checked
 from graph.services import investment as service
 from graph.services.investment import InvestmentErrorCode
 from graph.services.listing import page_of
-from graph.services.problems import Rejected
 from graph.types.connection import After, Before, Connection, First, Last, build_connection
 from graph.types.investment import InvestmentAsk, InvestmentCommitment
 
@@ -59,15 +58,7 @@ class InvestmentUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(result: Rejected) -> list[InvestmentUserError]:
-    return [
-        InvestmentUserError(
-            field=["input", *problem.field] if problem.field else None,
-            code=InvestmentErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in result.problems
-    ]
+ANSWERS = Answers(InvestmentUserError, InvestmentErrorCode)
 
 
 @strawberry.type(description="Result of a mutation on an investment ask.")
@@ -161,23 +152,16 @@ class InvestmentCommitmentInput:
 async def _ask_payload(
     info: Info, work: Callable[[AsyncSession], Awaitable[models.InvestmentAsk]]
 ) -> InvestmentAskPayload:
-    require_scope(info.context.viewer, Scope.OPPORTUNITIES_WRITE)
-    result = await run(info, work)
-    if isinstance(result, Rejected):
-        return InvestmentAskPayload(ask=None, user_errors=_errors(result))
-    return InvestmentAskPayload(ask=InvestmentAsk.from_model(result), user_errors=[])
+    result = await run_checked(info, work, scope=Scope.OPPORTUNITIES_WRITE)
+    return ANSWERS.payload(InvestmentAskPayload, result, ask=InvestmentAsk.from_model)
 
 
 async def _commitment_payload(
     info: Info, work: Callable[[AsyncSession], Awaitable[models.InvestmentCommitment]]
 ) -> InvestmentCommitmentPayload:
-    require_scope(info.context.viewer, Scope.ENGAGEMENTS_WRITE)
-    require_engineer(info.context.viewer)
-    result = await run(info, work)
-    if isinstance(result, Rejected):
-        return InvestmentCommitmentPayload(commitment=None, user_errors=_errors(result))
-    return InvestmentCommitmentPayload(
-        commitment=InvestmentCommitment.from_model(result), user_errors=[]
+    result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE, engineer=True)
+    return ANSWERS.payload(
+        InvestmentCommitmentPayload, result, commitment=InvestmentCommitment.from_model
     )
 
 

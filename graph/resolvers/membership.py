@@ -9,7 +9,7 @@ from db import models
 from graph.auth.permissions import require_engineer, require_scope, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run
 from graph.services import membership as service
 from graph.services.membership import ChapterErrorCode
 from graph.services.problems import Rejected
@@ -25,15 +25,7 @@ class ChapterUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(rejected: Rejected) -> list[ChapterUserError]:
-    return [
-        ChapterUserError(
-            field=list(problem.field) or None,
-            code=ChapterErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(ChapterUserError, ChapterErrorCode, under=())
 
 
 @strawberry.input(description="Which chapter to join or leave.")
@@ -86,9 +78,7 @@ class MembershipRemovedPayload:
 
 
 def _membership_payload(result: models.Membership | Rejected) -> MembershipPayload:
-    if isinstance(result, Rejected):
-        return MembershipPayload(membership=None, user_errors=_errors(result))
-    return MembershipPayload(membership=Membership.from_model(result), user_errors=[])
+    return ANSWERS.payload(MembershipPayload, result, membership=Membership.from_model)
 
 
 def _removed_payload(
@@ -97,7 +87,7 @@ def _removed_payload(
     """Payload of a mutation that deleted a membership: its chapter and the deleted ID."""
     if isinstance(result, Rejected):
         return MembershipRemovedPayload(
-            chapter=None, removed_membership_id=None, user_errors=_errors(result)
+            chapter=None, removed_membership_id=None, user_errors=ANSWERS.errors(result)
         )
     return MembershipRemovedPayload(
         chapter=Chapter.from_model(result),

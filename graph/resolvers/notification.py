@@ -10,7 +10,7 @@ from db import models
 from db.enums import NotificationChannel, NotificationKind
 from graph.auth.permissions import require_engineer
 from graph.context import Info
-from graph.resolvers.mutation import decode, run
+from graph.resolvers.mutation import Answers, decode, run
 from graph.services import notification as service
 from graph.services.notification import NotificationErrorCode
 from graph.services.problems import Rejected, reject
@@ -36,15 +36,7 @@ class NotificationUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def _errors(rejected: Rejected) -> list[NotificationUserError]:
-    return [
-        NotificationUserError(
-            field=list(problem.field) or None,
-            code=NotificationErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(NotificationUserError, NotificationErrorCode, under=())
 
 
 @strawberry.input(description="Which notifications to mark read: one by `id`, or `all`.")
@@ -141,7 +133,7 @@ async def notification_mark_read(
     result = await run(info, work)
     if isinstance(result, Rejected):
         return NotificationMarkReadPayload(
-            marked_count=0, unread_count=0, notification=None, user_errors=_errors(result)
+            marked_count=0, unread_count=0, notification=None, user_errors=ANSWERS.errors(result)
         )
     row = result.row
     return NotificationMarkReadPayload(
@@ -172,5 +164,5 @@ async def notification_preferences_update(
 
     result = await run(info, work)
     if isinstance(result, Rejected):
-        return NotificationPreferencesPayload(preferences=None, user_errors=_errors(result))
+        return NotificationPreferencesPayload(preferences=None, user_errors=ANSWERS.errors(result))
     return NotificationPreferencesPayload(preferences=result, user_errors=[])

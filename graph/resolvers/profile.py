@@ -10,7 +10,7 @@ from db.enums import FieldVisibility, ProfileField
 from graph.auth.permissions import require_engineer, require_scope, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.resolvers.mutation import run
+from graph.resolvers.mutation import Answers, run
 from graph.services import profile as service
 from graph.services.problems import Rejected
 from graph.services.profile import ProfileErrorCode
@@ -77,20 +77,11 @@ class EngineerPayload:
     )
 
 
+ANSWERS = Answers(ProfileUserError, ProfileErrorCode, under=())
+
+
 def _payload(result: models.Engineer | Rejected) -> EngineerPayload:
-    if isinstance(result, Rejected):
-        return EngineerPayload(
-            engineer=None,
-            user_errors=[
-                ProfileUserError(
-                    field=list(problem.field) or None,
-                    code=ProfileErrorCode(problem.code.value),
-                    message=problem.message,
-                )
-                for problem in result.problems
-            ],
-        )
-    return EngineerPayload(engineer=Engineer.from_model(result), user_errors=[])
+    return ANSWERS.payload(EngineerPayload, result, engineer=Engineer.from_model)
 
 
 UPDATE_PROFILE = "Change the signed-in engineer's profile." + requires(Scope.PROFILES_WRITE)

@@ -13,6 +13,7 @@ from graph.context import Info
 from graph.errors import Unauthenticated
 from graph.resolvers.mutation import decode, run
 from graph.resolvers.programme_payloads import (
+    ANSWERS,
     MAX_ADJUSTMENTS,
     MentorshipApplicationDecideInput,
     MentorshipApplicationPayload,
@@ -23,7 +24,6 @@ from graph.resolvers.programme_payloads import (
     MentorshipProgrammeApplyInput,
     MentorshipProgrammeCreateInput,
     MentorshipProgrammePayload,
-    errors,
 )
 from graph.services import cohort
 from graph.services import programme as service
@@ -78,20 +78,16 @@ def _programme_key(value: str) -> int:
 
 
 def _programme_payload(result: models.MentorshipProgramme | Rejected) -> MentorshipProgrammePayload:
-    if isinstance(result, Rejected):
-        return MentorshipProgrammePayload(programme=None, user_errors=errors(result))
-    return MentorshipProgrammePayload(
-        programme=MentorshipProgramme.from_model(result), user_errors=[]
+    return ANSWERS.payload(
+        MentorshipProgrammePayload, result, programme=MentorshipProgramme.from_model
     )
 
 
 def _application_payload(
     result: models.MentorshipApplication | Rejected,
 ) -> MentorshipApplicationPayload:
-    if isinstance(result, Rejected):
-        return MentorshipApplicationPayload(application=None, user_errors=errors(result))
-    return MentorshipApplicationPayload(
-        application=MentorshipApplication.from_model(result), user_errors=[]
+    return ANSWERS.payload(
+        MentorshipApplicationPayload, result, application=MentorshipApplication.from_model
     )
 
 
@@ -293,7 +289,7 @@ async def mentorship_group_session_log(
 
     result = await run(info, work)
     if isinstance(result, Rejected):
-        return MentorshipGroupSessionPayload(session=None, user_errors=errors(result))
+        return MentorshipGroupSessionPayload(session=None, user_errors=ANSWERS.errors(result))
     return MentorshipGroupSessionPayload(
         session=EngagementSession.from_model(result, True), user_errors=[]
     )

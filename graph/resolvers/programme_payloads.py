@@ -5,7 +5,7 @@ from datetime import date, datetime
 import strawberry
 
 from db.enums import ProgrammeFormat, ProgrammeRole
-from graph.services.problems import Rejected
+from graph.resolvers.mutation import Answers
 from graph.services.programme_access import ProgrammeErrorCode
 from graph.types.engagement import EngagementSession
 from graph.types.programme import MentorshipApplication, MentorshipProgramme
@@ -23,16 +23,7 @@ class MentorshipProgrammeUserError:
     message: str = strawberry.field(description="Human-readable explanation.")
 
 
-def errors(rejected: Rejected) -> list[MentorshipProgrammeUserError]:
-    """The userErrors of a refused mutation."""
-    return [
-        MentorshipProgrammeUserError(
-            field=list(problem.field) or None,
-            code=ProgrammeErrorCode(problem.code.value),
-            message=problem.message,
-        )
-        for problem in rejected.problems
-    ]
+ANSWERS = Answers(MentorshipProgrammeUserError, ProgrammeErrorCode, under=())
 
 
 @strawberry.type(description="Result of a mutation that changes a mentorship programme.")

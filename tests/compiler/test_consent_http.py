@@ -16,7 +16,8 @@ from graph.extensions import access_log
 from graph.services import oauth_client
 from graph.services.consent import log_reads
 from tests import factories
-from tests.compiler.test_http import PATH, _client
+from tests.compiler.served import served
+from tests.compiler.test_http import PATH
 
 PROFILE = """
 query ($handle: String!) {
@@ -52,21 +53,16 @@ async def secret(session: AsyncSession) -> tuple[str, str]:
     return row.client_id, secret
 
 
-async def _clients(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
-    async for compiled in _client(sessionmaker, enabled=True):
-        async for plain in _client(sessionmaker, enabled=False):
-            yield {True: compiled, False: plain}
-
-
 @pytest.fixture
 async def apps(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[dict[bool, httpx.AsyncClient]]:
     """The app with compiled reads on (True) and off (False)."""
-    async for clients in _clients(sessionmaker):
-        yield clients
+    async with (
+        served(sessionmaker, enabled=True) as compiled,
+        served(sessionmaker, enabled=False) as plain,
+    ):
+        yield {True: compiled, False: plain}
 
 
 async def _token(client: httpx.AsyncClient, credentials: tuple[str, str]) -> str:

@@ -1,25 +1,16 @@
 """Over HTTP: compiled answers equal strawberry's, and everything else still reaches strawberry."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from graph.app import create_app
-from graph.auth.authentication import engineer_subject
-from graph.auth.roles import MEMBER_SCOPES
-from graph.auth.routes import AuthState
-from graph.auth.tokens import issue_access_token
-from graph.compiler.settings import CompilerSettings
-from graph.extensions.budget import BudgetStore, MemoryBudgetStore
 from graph.http.settings import BudgetSettings, HardeningSettings
 from graph.ids import encode_id
-from graph.services.oauth_client import CLI_CLIENT_ID
 from tests import factories
+from tests.compiler.served import served, signed_in
 from tests.compiler.test_equality import (
     EVERYTHING_ON_ENGINEER,
     FRAGMENTS_AND_ALIASES,
@@ -30,66 +21,19 @@ from tests.compiler.test_equality import (
 PATH = "x-graphql-execution"
 
 
-@asynccontextmanager
-async def _signed_in(
-    sessionmaker: async_sessionmaker[AsyncSession], enabled: bool, engineer_id: int
-) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    """The app (compiled reads on or off) and a member's token for `engineer_id`."""
-    compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
-    app = create_app(
-        sessionmaker=sessionmaker,
-        compiler=compiler,
-        hardening=HardeningSettings(),
-        budget_store=MemoryBudgetStore(),
-    )
-    async with LifespanManager(app) as manager:
-        state: AuthState = app.state.auth
-        token, _ = issue_access_token(
-            state.keys.signing_key(),
-            issuer=state.settings.issuer,
-            audience=state.settings.audience,
-            subject=engineer_subject(engineer_id),
-            client_id=CLI_CLIENT_ID,
-            scopes=MEMBER_SCOPES,
-            lifetime_seconds=300,
-        )
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client, token
-
-
-async def _client(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    enabled: bool,
-    hardening: HardeningSettings | None = None,
-    budget_store: BudgetStore | None = None,
-) -> AsyncIterator[httpx.AsyncClient]:
-    compiler = CompilerSettings(enabled=enabled, report_path=True, tune_gc=False)
-    app = create_app(
-        sessionmaker=sessionmaker,
-        compiler=compiler,
-        hardening=hardening or HardeningSettings(),
-        budget_store=budget_store or MemoryBudgetStore(),
-    )
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-
-
 @pytest.fixture
 async def compiled(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app with compiled reads on."""
-    async for client in _client(sessionmaker, enabled=True):
+    async with served(sessionmaker, enabled=True) as client:
         yield client
 
 
 @pytest.fixture
 async def plain(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[httpx.AsyncClient]:
     """The app with compiled reads off."""
-    async for client in _client(sessionmaker, enabled=False):
+    async with served(sessionmaker, enabled=False) as client:
         yield client
 
 
@@ -250,7 +194,7 @@ async def test_limits_cost_and_budget_apply_to_compiled_operations(
     }
     answers = {}
     for enabled in (True, False):
-        async for client in _client(sessionmaker, enabled, hardening, MemoryBudgetStore()):
+        async with served(sessionmaker, enabled=enabled, hardening=hardening) as client:
             # When the same requests run through each path
             first = await client.post("/graphql", json=page)
             second = await client.post("/graphql", json=page)
@@ -292,7 +236,7 @@ async def test_a_signed_in_engineer_is_answered_compiled_with_their_own_masks(
     await session.flush()
     answers: dict[bool, tuple[httpx.Response, httpx.Response]] = {}
     for enabled in (True, False):
-        async with _signed_in(sessionmaker, enabled, engineer.id) as (client, token):
+        async with signed_in(sessionmaker, engineer.id, enabled=enabled) as (client, token):
             # When they and an anonymous visitor read the profile
             own = await client.post(
                 "/graphql",
@@ -357,7 +301,7 @@ async def test_the_viewers_own_vote_is_answered_compiled_for_each_kind_of_viewer
     variables = {"id": encode_id("ForumThread", thread.id)}
     answers: dict[bool, list[httpx.Response]] = {}
     for enabled in (True, False):
-        async with _signed_in(sessionmaker, enabled, voter.id) as (client, token):
+        async with signed_in(sessionmaker, voter.id, enabled=enabled) as (client, token):
             # When the voter and an anonymous visitor read the replies with their own votes
             body = {"query": VOTES, "variables": variables}
             answers[enabled] = [
@@ -400,7 +344,7 @@ async def test_a_mutation_payload_is_read_compiled_over_http_and_equals_strawber
     await session.flush()
     answers: dict[bool, httpx.Response] = {}
     for enabled in (True, False):
-        async with _signed_in(sessionmaker, enabled, voter.id) as (client, token):
+        async with signed_in(sessionmaker, voter.id, enabled=enabled) as (client, token):
             # When the engineer votes (the same vote twice: the second changes nothing)
             answers[enabled] = await client.post(
                 "/graphql",

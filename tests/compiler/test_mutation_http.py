@@ -1,25 +1,15 @@
 """Over HTTP, a mutation past strawberry's executor is admitted, billed and refused as before."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import httpx
-from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from graph.app import create_app
-from graph.auth.authentication import engineer_subject
-from graph.auth.roles import MEMBER_SCOPES
-from graph.auth.routes import AuthState
-from graph.auth.tokens import issue_access_token
-from graph.compiler.settings import CompilerSettings
-from graph.extensions.budget import MemoryBudgetStore
 from graph.http.settings import BudgetSettings, HardeningSettings
 from graph.ids import encode_id
-from graph.services.oauth_client import CLI_CLIENT_ID
 from tests import factories
+from tests.compiler.served import signed_in
 
 PATH = "x-graphql-execution"
+SMALL_BUDGET = HardeningSettings(budget=BudgetSettings(capacity=40, restore_rate=0.1))
 VOTE = """
 mutation Vote($post: ID!) {
   forumPostVote(input: {post: $post, value: 1}) {
@@ -38,35 +28,6 @@ mutation Vote($post: ID!) {
 """
 
 
-@asynccontextmanager
-async def _member(
-    sessionmaker: async_sessionmaker[AsyncSession], mutations: bool, engineer_id: int
-) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    """The app (mutation executor on or off) with a small budget, and a member's token."""
-    compiler = CompilerSettings(enabled=True, report_path=True, tune_gc=False, mutations=mutations)
-    hardening = HardeningSettings(budget=BudgetSettings(capacity=40, restore_rate=0.1))
-    app = create_app(
-        sessionmaker=sessionmaker,
-        compiler=compiler,
-        hardening=hardening,
-        budget_store=MemoryBudgetStore(),
-    )
-    async with LifespanManager(app) as manager:
-        state: AuthState = app.state.auth
-        token, _ = issue_access_token(
-            state.keys.signing_key(),
-            issuer=state.settings.issuer,
-            audience=state.settings.audience,
-            subject=engineer_subject(engineer_id),
-            client_id=CLI_CLIENT_ID,
-            scopes=MEMBER_SCOPES,
-            lifetime_seconds=300,
-        )
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client, token
-
-
 async def test_a_mutation_is_charged_throttled_and_refused_as_strawberry_does(
     session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -80,7 +41,9 @@ async def test_a_mutation_is_charged_throttled_and_refused_as_strawberry_does(
     variables = {"post": encode_id("ForumPost", post.id)}
     answers: dict[bool, list[httpx.Response]] = {}
     for mutations in (True, False):
-        async with _member(sessionmaker, mutations, voter.id) as (client, token):
+        async with signed_in(
+            sessionmaker, voter.id, mutations=mutations, hardening=SMALL_BUDGET
+        ) as (client, token):
             # When the engineer votes three times, then sends a document over the limits
             headers = {"Authorization": f"Bearer {token}"}
             sent = []

@@ -77,6 +77,20 @@ async def _viewer(session: AsyncSession, registry: ChapterRegistry, engineer: En
     return await engineer_viewer(session, engineer.id, registry, frozenset(Scope))
 
 
+async def _coordinators_with_applicants(
+    session: AsyncSession, registry: ChapterRegistry
+) -> tuple[Viewer, Viewer]:
+    """A coordinator and a pending applicant in each of CHAPTERS: the coordinators' Viewers."""
+    coordinator_a = await _engineer_in(session, CHAPTERS["a"], "coord-a", role="coordinator")
+    coordinator_b = await _engineer_in(session, CHAPTERS["b"], "coord-b", role="coordinator")
+    await _engineer_in(session, CHAPTERS["a"], "pending-a", status=MembershipStatus.PENDING)
+    await _engineer_in(session, CHAPTERS["b"], "pending-b", status=MembershipStatus.PENDING)
+    return (
+        await _viewer(session, registry, coordinator_a),
+        await _viewer(session, registry, coordinator_b),
+    )
+
+
 def _emails(data: Any) -> dict[str, str | None]:
     nodes = data["chapter"]["members"]["nodes"]
     return {node["engineer"]["handle"]: node["engineer"]["email"] for node in nodes}
@@ -102,12 +116,7 @@ async def test_coordinators_of_two_chapters_share_one_statement_and_see_their_ow
     session: AsyncSession, both: BothPaths, graphql: GraphQLClient
 ) -> None:
     # Given a coordinator and a pending applicant in each of two chapters
-    coordinator_a = await _engineer_in(session, CHAPTERS["a"], "coord-a", role="coordinator")
-    coordinator_b = await _engineer_in(session, CHAPTERS["b"], "coord-b", role="coordinator")
-    await _engineer_in(session, CHAPTERS["a"], "pending-a", status=MembershipStatus.PENDING)
-    await _engineer_in(session, CHAPTERS["b"], "pending-b", status=MembershipStatus.PENDING)
-    viewer_a = await _viewer(session, graphql.registry, coordinator_a)
-    viewer_b = await _viewer(session, graphql.registry, coordinator_b)
+    viewer_a, viewer_b = await _coordinators_with_applicants(session, graphql.registry)
 
     # When each coordinator lists both chapters' pending members
     seen_a = await both.compare(PENDING, CHAPTERS, viewer_a)
@@ -167,12 +176,7 @@ async def test_a_rule_inlining_chapter_ids_gets_a_statement_per_viewer(
         return Membership.chapter_id.in_(managing)
 
     monkeypatch.setitem(visibility.RULES, "membership", visibility.Rule(Membership, inlined))
-    coordinator_a = await _engineer_in(session, CHAPTERS["a"], "coord-a", role="coordinator")
-    coordinator_b = await _engineer_in(session, CHAPTERS["b"], "coord-b", role="coordinator")
-    await _engineer_in(session, CHAPTERS["a"], "pending-a", status=MembershipStatus.PENDING)
-    await _engineer_in(session, CHAPTERS["b"], "pending-b", status=MembershipStatus.PENDING)
-    viewer_a = await _viewer(session, graphql.registry, coordinator_a)
-    viewer_b = await _viewer(session, graphql.registry, coordinator_b)
+    viewer_a, viewer_b = await _coordinators_with_applicants(session, graphql.registry)
 
     # When each coordinator lists both chapters' pending members
     seen_a = await both.compiled_data(PENDING, CHAPTERS, viewer_a)
