@@ -1,13 +1,13 @@
 """Consent reads on the compiled path: the plan marks them, the access log records them.
 
 An institution (its client, or its staff) may read a profile field the engineer's visibility
-hides only under a live consent grant, and strawberry logs each such read (graph.types.engineer
-`reveals`, `note_consent_reads`; graph.extensions.access_log). The compiled statement does the
-same in SQL: every Engineer object with maskable fields carries a marker under a key no GraphQL
-response key can take (`@consent-<nonce>`: the engineer's id and, per selected field, the grant
-it was read under or null), and a staff list one per listed engineer (`@consent-rows-<nonce>`). The
-rules are graph.services.visibility's own — `field_visible` and `consent_grant_for`, the pair the
-strawberry loader reads — so a marker is set exactly where strawberry would log.
+hides only under a live consent grant, and each such read is logged (graph.extensions.access_log).
+The compiled statement finds them in SQL: every Engineer object with maskable fields carries a
+marker under a key no GraphQL response key can take (`@consent-<nonce>`: the engineer's id and,
+per selected field, the grant it was read under or null), and a staff list one per listed
+engineer (`@consent-rows-<nonce>`). The rules are graph.services.visibility's own —
+`field_visible`, which masks the field, and `consent_grant_for` — so a marker is set exactly
+where a field is shown under consent.
 
 After the statement, `record` strips the markers from the response and hands the reads to
 graph.extensions.access_log.write_consent_reads — strawberry's own writer: `log_reads` in the
@@ -68,8 +68,8 @@ assert all(RULES[name].model is Engineer for name in FIELD_RULES)
 NOTED_LISTS: dict[tuple[str, str], tuple[str, ProfileField]] = {
     ("Institution", "staff"): ("engineer_id", ProfileField.AFFILIATIONS),
 }
-"""Connections whose listed rows are reads of a field (Institution.staff calls
-`note_consent_reads` for its page): the column holding the engineer's id, and the field."""
+"""Connections whose listed rows are reads of a field (Institution.staff lists engineers whose
+`affiliations` it shows): the column holding the engineer's id, and the field."""
 
 NOTED_OBJECTS: dict[str, tuple[str, ProfileField]] = {
     "Affiliation": ("engineer_id", ProfileField.AFFILIATIONS),

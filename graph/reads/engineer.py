@@ -60,7 +60,7 @@ def _shows(field: ProfileField) -> Predicate:
 def _read_under_consent(field: ProfileField) -> Predicate:
     def read(viewer: Viewer, registry: ChapterRegistry) -> ColumnElement[Any]:
         """The grant the viewer reads `field` under, or NULL when the field is visible anyway
-        or no live grant names it (the test strawberry's `reveals` logs by)."""
+        or no live grant names it (what graph.compiler.consent marks the read with)."""
         return case(
             (
                 rules.field_visible(viewer, registry, field).is_not(true()),

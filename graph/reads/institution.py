@@ -61,7 +61,7 @@ def bind_institutions(arguments: dict[str, Any]) -> Filtered:
 
 def visible_affiliations(viewer: Viewer, registry: ChapterRegistry) -> ColumnElement[bool]:
     """Affiliations whose engineer shows `affiliations` to the viewer, by relationship or
-    consent (graph.resolvers.record_nodes.affiliation_node, through `reveals`)."""
+    consent (the node rule of Affiliation)."""
     return exists().where(
         models.Engineer.id == models.Affiliation.engineer_id,
         rules.shows_field(viewer, registry, ProfileField.AFFILIATIONS),
