@@ -4,6 +4,7 @@ import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -44,10 +45,10 @@ async def app(
         yield application
 
 
-@pytest.fixture
-async def url(app: Starlette) -> AsyncIterator[str]:
-    """The app served by uvicorn on a free port, in the test's event loop (so it shares the
-    test's database transaction)."""
+@asynccontextmanager
+async def _served(app: Starlette) -> AsyncIterator[str]:
+    """`app` served by uvicorn on a free port, in the test's event loop (so it shares the
+    test's database transaction): its WebSocket URL."""
     port = _free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, lifespan="off", ws="websockets-sansio", log_level="error"
@@ -60,6 +61,13 @@ async def url(app: Starlette) -> AsyncIterator[str]:
     yield f"ws://127.0.0.1:{port}/graphql"
     server.should_exit = True
     await serving
+
+
+@pytest.fixture
+async def url(app: Starlette) -> AsyncIterator[str]:
+    """The app served on a free port."""
+    async with _served(app) as served:
+        yield served
 
 
 async def _token(app: Starlette, engineer_id: int) -> str:
@@ -159,24 +167,17 @@ async def reporting_url(
         registry=registry,
         compiler=CompilerSettings(report_path=True),
     )
-    async with LifespanManager(application):
-        port = _free_port()
-        config = uvicorn.Config(
-            application,
-            host="127.0.0.1",
-            port=port,
-            lifespan="off",
-            ws="websockets-sansio",
-            log_level="error",
-        )
-        server = uvicorn.Server(config)
-        serving = asyncio.create_task(server.serve())
-        while not server.started:
-            assert not serving.done(), "uvicorn did not start"
-            await asyncio.sleep(0.01)
-        yield f"ws://127.0.0.1:{port}/graphql"
-        server.should_exit = True
-        await serving
+    async with LifespanManager(application), _served(application) as served:
+        yield served
+
+
+def _engineers(operation_id: str, first: int) -> dict[str, Any]:
+    """A `subscribe` message running the engineers document for `first` engineers."""
+    return {
+        "id": operation_id,
+        "type": "subscribe",
+        "payload": {"query": ENGINEERS, "variables": {"first": first}},
+    }
 
 
 async def test_a_query_over_the_socket_is_answered_by_the_compiled_path(
@@ -189,14 +190,7 @@ async def test_a_query_over_the_socket_is_answered_by_the_compiled_path(
 
     # When an anonymous client sends a query over the socket
     socket, _ = await _init(reporting_url, {})
-    await _send(
-        socket,
-        {
-            "id": "q",
-            "type": "subscribe",
-            "payload": {"query": ENGINEERS, "variables": {"first": 1}},
-        },
-    )
+    await _send(socket, _engineers("q", 1))
     result = await _receive(socket)
     complete = await _receive(socket)
     await socket.close()
@@ -216,14 +210,7 @@ async def test_a_refused_query_over_the_socket_is_an_error_message_and_runs_noth
 ) -> None:
     # When a client asks for more than a page over the socket
     socket, _ = await _init(reporting_url, {})
-    await _send(
-        socket,
-        {
-            "id": "big",
-            "type": "subscribe",
-            "payload": {"query": ENGINEERS, "variables": {"first": 500}},
-        },
-    )
+    await _send(socket, _engineers("big", 500))
     refused = await _receive(socket)
 
     # Then the operation ends with the protocol's error message, naming the argument, and the
@@ -231,13 +218,6 @@ async def test_a_refused_query_over_the_socket_is_an_error_message_and_runs_noth
     assert (refused["id"], refused["type"]) == ("big", "error")
     assert [error["extensions"]["code"] for error in refused["payload"]] == ["BAD_USER_INPUT"]
     assert "first" in refused["payload"][0]["message"]
-    await _send(
-        socket,
-        {
-            "id": "ok",
-            "type": "subscribe",
-            "payload": {"query": ENGINEERS, "variables": {"first": 1}},
-        },
-    )
+    await _send(socket, _engineers("ok", 1))
     assert (await _receive(socket))["type"] == "next"
     await socket.close()
