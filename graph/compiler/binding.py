@@ -3,8 +3,8 @@
 Arguments strawberry's resolver would refuse (a malformed cursor or ID, an invalid filter)
 bind to the shape REFUSED with the error the resolver raises: the statement renders an error
 mark at that field (graph.compiler.failures), so the compiled answer carries the same error,
-at the same paths, with the same nulls. What the plan cannot answer at all (a node type with
-a Python-only fetcher) raises Fallback, and strawberry runs the operation.
+at the same paths, with the same nulls. What the plan cannot answer at all (more `_entities`
+representations than `nodes(ids:)` takes) raises Fallback, and strawberry runs the operation.
 """
 
 from collections.abc import Hashable

@@ -29,11 +29,6 @@ from graph.compiler.objects import CompiledObjects, Fault, identity
 from graph.compiler.python_fields import OPERATION as PYTHON_OPERATION
 from graph.observability import census
 
-COMPILED_OPERATIONS = (OperationType.MUTATION, OperationType.SUBSCRIPTION)
-"""Where strawberry's objects are completed by SQL: payloads and events (a query strawberry
-runs is one the compiled path declined; its objects stay with the resolvers and loaders,
-except below the Python fields the compiled path hands to strawberry)."""
-
 
 @dataclass(frozen=True)
 class Delivery:
