@@ -409,10 +409,9 @@ def create_app(
     endpoint = graphql.http = GraphQLEndpoint.create(graphql, settings, hardening, budget_store)
     queries = CompiledQueries(schema._schema, registry=registry)
     graphql.objects = CompiledObjects(queries)  # node types' fields are read by SQL only
-    if compiler.enabled:
-        endpoint.compiled = CompiledReads(queries, schema, report_path=compiler.report_path)
-        if compiler.mutations:
-            endpoint.compiled.mutations = CompiledMutations(graphql.objects)
+    endpoint.compiled = CompiledReads(queries, schema, report_path=compiler.report_path)
+    if compiler.mutations:
+        endpoint.compiled.mutations = CompiledMutations(graphql.objects)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

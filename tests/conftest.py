@@ -122,17 +122,17 @@ class GraphQLClient:
         sessionmaker: async_sessionmaker[AsyncSession],
         session: AsyncSession,
         registry: ChapterRegistry,
-        compiled: bool = True,
+        *,
+        compiled_mutations: bool = True,
     ):
         self.sessionmaker = sessionmaker
         self.session = session
         self.registry = registry
         self.objects = compiled_objects(registry)
-        self.compiled = compiled
-        """Queries go through the compiled read path first, as the app sends them."""
         self.mutations = CompiledMutations(self.objects)
-        self.mutations_enabled = True
-        """Mutations go through graph.compiler.mutations first, as the app sends them."""
+        self.mutations_enabled = compiled_mutations
+        """Mutations go through graph.compiler.mutations first, as the app sends them (off:
+        strawberry's executor runs them, as with BRAINGAIN_COMPILED_MUTATIONS=0)."""
         self.compiled_answers = 0
 
     async def execute(
@@ -145,17 +145,29 @@ class GraphQLClient:
         await self.session.flush()
         database = RequestDatabase(self.sessionmaker)
         context = Context.create(database, self.registry, viewer)
-        context.objects = self.objects  # payloads and events read as the app reads them
         try:
-            if self.compiled:
-                answered = await self._compiled(document, variables, viewer, context)
-                if answered is not None:
-                    return answered
-            return await schema.execute(
-                document, variable_values=variables, context_value=context
-            )
+            return await self.run(document, variables, viewer, context)
         finally:
             await database.close()
+
+    async def run(
+        self,
+        document: str,
+        variables: dict[str, Any] | None,
+        viewer: Viewer,
+        context: Context,
+    ) -> ExecutionResult:
+        """Run `document` with `context` as the app does: the compiled path first, then
+        strawberry for what it leaves (invalid documents, introspection, mutations it does
+        not plan)."""
+        context.objects = self.objects  # payloads and events read as the app reads them
+        answered = await self._compiled(document, variables, viewer, context)
+        if answered is not None:
+            return answered
+        result: ExecutionResult = await schema.execute(
+            document, variable_values=variables, context_value=context
+        )
+        return result
 
     async def _compiled(
         self,

@@ -1,7 +1,7 @@
 """Compiled read path: plan whole GraphQL selections into one SQL statement that builds the JSON.
 
 How a request flows (reads.py, called by the hardened endpoint graph/http/endpoint.py after it
-has negotiated, read the parameters and built the Admission; on unless BRAINGAIN_COMPILED_READS=0):
+has negotiated, read the parameters and built the Admission; reads have no other path):
 
 1. `CompiledQueries.prepare` parses and validates the document once per (text, operation name)
    and keeps it in a bounded cache; invalid documents, mutations and subscriptions are left to

@@ -161,7 +161,9 @@ class PreparedOperation:
         residual = None
         if plan.residual:
             compiled = set(plan.keys) - {_key(node) for node in plan.residual}
-            residual = residual_source(self.source, self.operation, self.fragments, compiled)
+            residual = residual_source(
+                self.source, self.operation, self.fragments, compiled, self.document
+            )
         fixed = frozenset(
             slot
             for slot, owner in enumerate(plan.owners)

@@ -65,8 +65,6 @@ from graph.compiler.plan import (
 )
 
 PlanT = TypeVar("PlanT", ConnectionPlan, LookupPlan, NodePlan)
-MAX_OBJECT_KEYS = 50  # json_build_object takes at most 100 arguments
-MAX_KEY_LENGTH = 63
 
 
 def steps(graphql_type: GraphQLOutputType) -> tuple[bool, ...]:
@@ -144,17 +142,13 @@ class Planner:
     def plan(self, *, partial: bool = False) -> OperationPlan:
         """The operation's plan; NotPlannable if any part needs a Python resolver.
 
-        With `partial`, root fields that cannot compile are set aside as `residual` (only
-        when every root selection is a plain field, so they can be cut out of the source).
+        With `partial`, root fields that cannot compile are set aside as `residual` (cut out
+        of the source by graph.compiler.residual).
         """
         if self.operation.operation is not OperationType.QUERY:
             raise NotPlannable("only queries are compiled")
         query_type = self.schema.query_type
         assert query_type is not None
-        partial = partial and all(
-            isinstance(selection, FieldNode)
-            for selection in self.operation.selection_set.selections
-        )
         roots: list[RootPlan] = []
         residual: list[FieldNode] = []
         collected = self._collect(query_type, [self.operation.selection_set])
@@ -172,8 +166,8 @@ class Planner:
                 self.slots = mark
                 del self.python[python:]
                 residual.extend(nodes)
-        if len(roots) > MAX_OBJECT_KEYS or not roots:
-            raise NotPlannable("nothing or too much to compile")
+        if not roots:
+            raise NotPlannable("nothing to compile")
         return OperationPlan(
             tuple(roots),
             tuple(self.owners[slot] for slot in range(self.slots)),
@@ -196,8 +190,6 @@ class Planner:
                     continue
                 if isinstance(selection, FieldNode):
                     key = selection.alias.value if selection.alias else selection.name.value
-                    if len(key) > MAX_KEY_LENGTH:
-                        raise NotPlannable("response key too long")
                     fields.setdefault(key, []).append(selection)
                 elif isinstance(selection, InlineFragmentNode):
                     if self._matches(selection.type_condition, runtime_type):
@@ -339,8 +331,6 @@ class Planner:
             raise NotPlannable(f"type {object_type.name} is not mapped")
         plan = ObjectPlan(object_type.name, mapping)
         collected = self._collect(object_type, selection_sets)
-        if len(collected) > MAX_OBJECT_KEYS:
-            raise NotPlannable("too many fields in one object")
         for key, nodes in collected.items():
             plan.fields.append(self._field(object_type, key, nodes))
         return plan

@@ -1,4 +1,4 @@
-"""Switches for the compiled read path, from the environment (on unless turned off)."""
+"""Settings of the compiled read path, from the environment."""
 
 import os
 from dataclasses import dataclass
@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class CompilerSettings:
-    """Whether compiled reads serve /graphql, and whether responses say which path ran."""
+    """How the compiled path runs, and whether responses say which path ran."""
 
-    enabled: bool = True
     report_path: bool = False
     pool_size: int = 10
     tune_gc: bool = True
@@ -17,11 +16,11 @@ class CompilerSettings:
 
     @classmethod
     def from_environment(cls) -> "CompilerSettings":
-        """BRAINGAIN_COMPILED_READS=0 turns it off (BRAINGAIN_COMPILED_MUTATIONS=0 only the
-        mutation executor); reporting only outside production."""
+        """BRAINGAIN_COMPILED_MUTATIONS=0 leaves mutations to strawberry's executor (their
+        payloads still read by SQL); reporting only outside production. Reads have no switch:
+        SQL compiled from the declarations is their only path."""
         production = os.environ.get("BRAINGAIN_ENV", "development") == "production"
         return cls(
-            enabled=os.environ.get("BRAINGAIN_COMPILED_READS", "1") != "0",
             report_path=not production
             and os.environ.get("BRAINGAIN_REPORT_EXECUTION_PATH", "0") == "1",
             pool_size=int(os.environ.get("BRAINGAIN_COMPILED_POOL_SIZE", "10")),

@@ -32,6 +32,7 @@ from graph.database import RequestDatabase
 from graph.errors import ErrorCode
 from graph.extensions.admission import Admission, Budget, ConnectionPolicy
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
+from graph.extensions.errors import INTERNAL_MESSAGE
 from graph.extensions.limits import MULTIPLE_OPERATIONS, ambiguous_operation, parse_within_limits
 from graph.extensions.timeouts import request_timeout_error
 from graph.extensions.trusted_documents import TrustedDocuments
@@ -48,6 +49,7 @@ from graph.http.persisted import PersistedQueries, PersistedQuerySettings, Persi
 from graph.http.policy import may_introspect, requires_trusted_documents
 from graph.http.request import ALLOWED_METHODS, GraphQLParams, HTTPProblem, read_params
 from graph.http.settings import HardeningSettings
+from graph.observability.logging import request_id_var
 from graph.observability.metrics import Metrics
 from graph.observability.tracing import child_span
 from graph.replicas import (
@@ -172,7 +174,7 @@ class GraphQLEndpoint:
         self.ide = ide
         self.metrics = metrics
         self.compiled = compiled
-        """The compiled read path (off with BRAINGAIN_COMPILED_READS=0): tried after admission."""
+        """The compiled read path: tried after admission (None only in tests of the endpoint)."""
         self.persisted = PersistedQueries(
             documents,
             PersistedQueryStore(PersistedQuerySettings.from_environment()),
@@ -360,7 +362,7 @@ class GraphQLEndpoint:
 
         try:
             async with self.deadlines.within(hardening.request_timeout_seconds):
-                if self.compiled is not None and not params.extensions:
+                if self.compiled is not None:
                     with child_span("graphql.compiled") as span:
                         compiled = await self._compiled(
                             query,
@@ -462,27 +464,38 @@ class GraphQLEndpoint:
         *,
         mutations: bool = False,
     ) -> "CompiledResult | None":
-        """The compiled answer, or None for strawberry; a failed statement is rerun there."""
+        """The compiled answer, or None for strawberry (invalid documents, introspection, what
+        only strawberry resolves). A statement that fails is run once more on a fresh
+        connection (a backend killed under it); failing again, the client gets an INTERNAL
+        error with the request id, as for any unexpected error."""
         assert self.compiled is not None
-        try:
-            return await self.compiled.answer(
-                query,
-                params.operation_name,
-                params.variables,
-                viewer,
-                admission,
-                context,
-                acquire=acquire,
-                mutations=mutations,
-            )
-        except Exception as error:
-            if is_database_unavailable(error):
-                raise DatabaseUnavailable from error
-            logger.exception("compiled statement failed; answering through strawberry")
-            # Admitted and charged already: strawberry reruns it without charging again.
-            admission.budget = None
-            admission.executed = False
-            return None
+        for attempt in (1, 2):
+            try:
+                return await self.compiled.answer(
+                    query,
+                    params.operation_name,
+                    params.variables,
+                    viewer,
+                    admission,
+                    context,
+                    acquire=acquire,
+                    mutations=mutations,
+                )
+            except Exception as error:
+                if is_database_unavailable(error):
+                    raise DatabaseUnavailable from error
+                logger.exception("compiled statement failed (attempt %d of 2)", attempt)
+                # Admitted and charged already: the rerun is not charged again.
+                admission.budget = None
+                admission.executed = False
+        from graph.compiler.reads import CompiledResult  # at call time: reads imports the app
+
+        request_id = request_id_var.get() or "unknown"
+        internal = GraphQLError(
+            INTERNAL_MESSAGE,
+            extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
+        )
+        return CompiledResult(None, [internal], {})
 
     def _reading(
         self, request: Request, query: str, params: GraphQLParams, viewer: Viewer

@@ -6,27 +6,18 @@ from typing import Annotated
 
 import strawberry
 
-from db import models
-from db.queries import consultancy as queries
 from graph.context import Info
-from graph.pagination import PageArgs
-from graph.reads.consultancy import (
-    listing_criteria,
-    listings_visible,
-    proposal_criteria,
-    proposals_visible,
-)
-from graph.services.listing import page_of
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.consultancy import (
     ConsultancyProposal,
     ProposalFilter,
     ProposalOrder,
     ServiceListing,
 )
+from graph.types.sql_only import unserved
 
 
-async def consultancy_proposals(
+def consultancy_proposals(
     info: Info,
     first: First = None,
     after: After = None,
@@ -40,19 +31,7 @@ async def consultancy_proposals(
     ] = ProposalOrder.NEWEST,
 ) -> Connection[ConsultancyProposal]:
     """Proposals the viewer may read, across RFPs."""
-    given = filter or ProposalFilter()
-    criteria = proposal_criteria(
-        [status.value for status in given.status or ()] or None, given.search
-    )
-    ordering = queries.PROPOSAL_ORDERINGS[order_by.name]
-    page, count = await page_of(
-        info.context.database,
-        queries.filtered_proposals(criteria, proposals_visible(info.context.viewer)),
-        models.ConsultancyProposal,
-        ordering,
-        PageArgs(first, after, last, before),
-    )
-    return build_connection(page, ordering, ConsultancyProposal.from_model, count)
+    raise unserved()
 
 
 @strawberry.input(description="Conditions a service listing must meet (all of those given).")
@@ -72,7 +51,7 @@ class ServiceListingFilter:
     )
 
 
-async def service_listings(
+def service_listings(
     info: Info,
     first: First = None,
     after: After = None,
@@ -83,13 +62,4 @@ async def service_listings(
     ] = None,
 ) -> Connection[ServiceListing]:
     """Service listings, newest first."""
-    given = filter or ServiceListingFilter()
-    criteria = listing_criteria(given.sectors, given.contributor, given.search)
-    page, count = await page_of(
-        info.context.database,
-        queries.filtered_listings(criteria, listings_visible(info.context.viewer)),
-        models.ServiceListing,
-        queries.LISTING_ORDERING,
-        PageArgs(first, after, last, before),
-    )
-    return build_connection(page, queries.LISTING_ORDERING, ServiceListing.from_model, count)
+    raise unserved()

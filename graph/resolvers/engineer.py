@@ -5,17 +5,14 @@ from typing import Annotated
 
 import strawberry
 
-from db import models
 from db.enums import Discipline, EngagementKind
 from db.queries import engineer as queries
 from graph.context import Info
-from graph.pagination import PageArgs
 from graph.services import engineer as service
-from graph.services.listing import page_of
-from graph.services.visibility import shows_field
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
 from graph.types.enums import OrderDirection
+from graph.types.sql_only import unserved
 
 
 @strawberry.enum(description="Fields engineers can be ordered by.")
@@ -91,19 +88,15 @@ def _criteria(filter: EngineerFilter | None) -> queries.EngineerFilter:
     )
 
 
-async def engineer(
+def engineer(
     info: Info,
     handle: Annotated[str, strawberry.argument(description="The engineer's handle.")],
 ) -> Engineer | None:
     """One engineer by handle; null when there is none."""
-    if len(handle) > 64:
-        return None
-    async with info.context.database.session() as session:
-        row = await queries.get_by_handle(session, handle)
-    return Engineer.from_model(row) if row is not None else None
+    raise unserved()
 
 
-async def engineers(
+def engineers(
     info: Info,
     first: First = None,
     after: After = None,
@@ -118,14 +111,4 @@ async def engineers(
     ] = None,
 ) -> Connection[Engineer]:
     """A page of engineers matching the filter."""
-    order = order_by or EngineerOrder(field=EngineerOrderField.NAME)
-    ordering = queries.ORDERINGS[f"{order.field.value}_{order.direction.value}"]
-    viewer, registry = info.context.viewer, info.context.registry
-    page, count = await page_of(
-        info.context.database,
-        queries.filtered(_criteria(filter), lambda field: shows_field(viewer, registry, field)),
-        models.Engineer,
-        ordering,
-        PageArgs(first, after, last, before),
-    )
-    return build_connection(page, ordering, Engineer.from_model, count)
+    raise unserved()

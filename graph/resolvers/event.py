@@ -13,6 +13,7 @@ from graph.types.connection import After, Before, Connection, First, Last, build
 from graph.types.event import Event, EventFilter, EventRegistration, criteria_of
 from graph.types.event_enums import EventOrder
 from graph.types.node import Node
+from graph.types.sql_only import unserved
 
 Filter = Annotated[
     EventFilter | None,
@@ -21,7 +22,7 @@ Filter = Annotated[
 Order = Annotated[EventOrder, strawberry.argument(description="Soonest (default) or latest first.")]
 
 
-async def events(
+def events(
     info: Info,
     first: First = None,
     after: After = None,
@@ -31,16 +32,7 @@ async def events(
     order_by: Order = EventOrder.START_ASC,
 ) -> Connection[Event]:
     """Events across chapters that the viewer may see."""
-    ordering = queries.EVENT_ORDERINGS[order_by.name]
-    scope = info.context.loaders.events.scope
-    page, count = await page_of(
-        info.context.database,
-        queries.events(scope, criteria_of(filter)),
-        models.Event,
-        ordering,
-        PageArgs(first, after, last, before),
-    )
-    return build_connection(page, ordering, Event.from_model, count)
+    raise unserved()
 
 
 async def viewer_events(

@@ -13,7 +13,6 @@ from db.queries.hall_of_fame import NominationCriteria
 from db.queries.pagination import Ordering
 from graph.context import Info
 from graph.pagination import PageArgs
-from graph.reads import hall_of_fame as rules
 from graph.resolvers.mutation import Answers, run_checked
 from graph.services import hall_of_fame as service
 from graph.services.hall_of_fame_errors import HallOfFameErrorCode
@@ -26,6 +25,7 @@ from graph.types.hall_of_fame import (
     HallOfFameRound,
     NominationFilter,
 )
+from graph.types.sql_only import unserved
 
 COUNCIL = " The council only (council admins); audited."
 HALL_OF_FAME = (
@@ -53,7 +53,7 @@ ROUND_CLOSE = (
 )
 
 
-async def hall_of_fame(
+def hall_of_fame(
     info: Info,
     first: First = None,
     after: After = None,
@@ -65,20 +65,10 @@ async def hall_of_fame(
     ] = None,
 ) -> Connection[HallOfFameNomination]:
     """Inducted nominations."""
-    criteria = filter.criteria() if filter is not None else NominationCriteria()
-    return await _listed(
-        info,
-        rules.inducted(info.context.viewer, info.context.registry),
-        criteria,
-        first,
-        after,
-        last,
-        before,
-        queries.INDUCTEE_ORDERING,
-    )
+    raise unserved()
 
 
-async def hall_of_fame_nominations(
+def hall_of_fame_nominations(
     info: Info,
     first: First = None,
     after: After = None,
@@ -90,11 +80,7 @@ async def hall_of_fame_nominations(
     ] = None,
 ) -> Connection[HallOfFameNomination]:
     """Nominations the viewer may see."""
-    criteria = filter.criteria() if filter is not None else NominationCriteria()
-    rule = rules.nominations_visible(info.context.viewer, info.context.registry)
-    return await _listed(
-        info, rule, criteria, first, after, last, before, queries.NOMINATION_ORDERING
-    )
+    raise unserved()
 
 
 async def _listed(
@@ -117,11 +103,9 @@ async def _listed(
     return build_connection(page, ordering, HallOfFameNomination.from_model, count)
 
 
-async def hall_of_fame_rounds(info: Info) -> list[HallOfFameRound]:
+def hall_of_fame_rounds(info: Info) -> list[HallOfFameRound]:
     """Every round."""
-    async with info.context.database.session() as session:
-        rows = await queries.list_rounds(session)
-    return [HallOfFameRound.from_model(row) for row in rows]
+    raise unserved()
 
 
 @strawberry.type(description="Why a Hall of Fame mutation was refused.")

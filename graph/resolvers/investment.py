@@ -9,29 +9,26 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.enums import InvestmentStage
-from db.queries.investment import ASK_ORDERING
 from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.pagination import PageArgs
 from graph.resolvers.mutation import Answers, decode, run_checked
 from graph.services import investment as service
 from graph.services.investment import InvestmentErrorCode
-from graph.services.listing import page_of
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.investment import InvestmentAsk, InvestmentCommitment
+from graph.types.sql_only import unserved
 
 Code = InvestmentErrorCode
 POST_SCOPE = requires(Scope.OPPORTUNITIES_WRITE)
 COMMIT_SCOPE = requires(Scope.ENGAGEMENTS_WRITE)
 
 
-async def investment_asks(
+def investment_asks(
     info: Info,
     first: First = None,
     after: After = None,
@@ -39,14 +36,7 @@ async def investment_asks(
     before: Before = None,
 ) -> Connection[InvestmentAsk]:
     """Every investment ask, newest first (asks are public)."""
-    page, count = await page_of(
-        info.context.database,
-        select(models.InvestmentAsk),
-        models.InvestmentAsk,
-        ASK_ORDERING,
-        PageArgs(first, after, last, before),
-    )
-    return build_connection(page, ASK_ORDERING, InvestmentAsk.from_model, count)
+    raise unserved()
 
 
 @strawberry.type(description="Why an investment mutation was refused.")

@@ -4,15 +4,11 @@ from typing import Annotated
 
 import strawberry
 
-from db import models
 from db.enums import EngagementKind, OpportunityStatus
-from db.queries import opportunity as queries
 from graph.context import Info
-from graph.pagination import PageArgs
-from graph.services import opportunity as service
-from graph.services.listing import page_of
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.opportunity import Opportunity, OpportunityOrder
+from graph.types.sql_only import unserved
 
 
 @strawberry.input(description="Conditions an opportunity must meet (all of those given).")
@@ -47,7 +43,7 @@ class OpportunityFilter:
     )
 
 
-async def opportunities(
+def opportunities(
     info: Info,
     first: First = None,
     after: After = None,
@@ -61,23 +57,4 @@ async def opportunities(
     ] = OpportunityOrder.NEWEST,
 ) -> Connection[Opportunity]:
     """Opportunities the viewer may see, filtered and ordered."""
-    given = filter or OpportunityFilter()
-    criteria = service.criteria(
-        kinds=[kind.value for kind in given.kinds or ()],
-        sectors=given.sectors,
-        skills=given.skills,
-        statuses=[status.value for status in given.status or ()],
-        institution=given.institution,
-        chapter=given.chapter,
-        remote=given.remote,
-        search=given.search,
-    )
-    ordering = queries.OPPORTUNITY_ORDERINGS[order_by.name]
-    page, count = await page_of(
-        info.context.database,
-        queries.filtered(criteria, service.visible_to(info.context.viewer)),
-        models.Opportunity,
-        ordering,
-        PageArgs(first, after, last, before),
-    )
-    return build_connection(page, ordering, Opportunity.from_model, count)
+    raise unserved()

@@ -10,31 +10,28 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.enums import PanelKind
-from db.queries.panel import PANEL_ORDERING
 from graph.auth.permissions import requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.pagination import PageArgs
 from graph.resolvers.mutation import Answers, decode, run_checked
 from graph.services import panel as service
-from graph.services.listing import page_of
 from graph.services.panel import PanelErrorCode
 from graph.services.problems import Rejected
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.contribution_summary import cpd_config
 from graph.types.panel import AdvisoryPanel, PanelCandidacy, PanelMeeting, PanelMembership
+from graph.types.sql_only import unserved
 
 Code = PanelErrorCode
 STAFF_SCOPE = requires(Scope.OPPORTUNITIES_WRITE)
 CANDIDATE_SCOPE = requires(Scope.ENGAGEMENTS_WRITE)
 
 
-async def advisory_panels(
+def advisory_panels(
     info: Info,
     first: First = None,
     after: After = None,
@@ -42,14 +39,7 @@ async def advisory_panels(
     before: Before = None,
 ) -> Connection[AdvisoryPanel]:
     """Every panel, newest first (panels are public)."""
-    page, count = await page_of(
-        info.context.database,
-        select(models.AdvisoryPanel),
-        models.AdvisoryPanel,
-        PANEL_ORDERING,
-        PageArgs(first, after, last, before),
-    )
-    return build_connection(page, PANEL_ORDERING, AdvisoryPanel.from_model, count)
+    raise unserved()
 
 
 @strawberry.type(description="Why a panel mutation was refused.")

@@ -81,9 +81,9 @@ ROUNDS = "query { hallOfFameRounds { id year status openedAt closedAt } }"
 def both(
     sessionmaker: async_sessionmaker[AsyncSession], session: AsyncSession, registry: ChapterRegistry
 ) -> BothPaths:
-    """Strawberry (no compiled answers) and the compiled path over the test's transaction."""
-    strawberry_only = GraphQLClient(sessionmaker, session, registry, compiled=False)
-    return BothPaths(strawberry_only, session, CompiledQueries(schema._schema, registry=registry))
+    """The app's path and the compiled statement over the test's transaction."""
+    client = GraphQLClient(sessionmaker, session, registry)
+    return BothPaths(client, session, CompiledQueries(schema._schema, registry=registry))
 
 
 @pytest.fixture

@@ -115,14 +115,16 @@ LogRow = tuple[int, int | None, int, str | None, tuple[str, ...], str]
 
 @dataclass
 class BothPaths:
-    """Runs a document through strawberry and through the compiled plan."""
+    """Runs a document as the app does (`app`: the compiled statement, with the residual and
+    Python fields strawberry completes) and through the compiled statement alone; the
+    answers themselves are pinned by the golden files (test_golden.py)."""
 
     graphql: GraphQLClient
     session: AsyncSession
     compiled: CompiledQueries
     last_statement_count: int = 0
 
-    async def strawberry(
+    async def app(
         self,
         document: str,
         variables: dict[str, Any] | None = None,
@@ -130,18 +132,14 @@ class BothPaths:
         request_id: str | None = None,
         reads: consent.Reads | None = None,
     ) -> ExecutionResult:
-        """strawberry's result (its consent reads logged, with `reads` given beforehand)."""
+        """The app's result (its consent reads logged, with `reads` given beforehand)."""
         await self.session.flush()
         database = RequestDatabase(self.graphql.sessionmaker)
         context = Context.create(database, self.graphql.registry, viewer, request_id)
-        context.objects = self.graphql.objects
         for read, fields in (reads or {}).items():
             context.consent_reads[read] |= fields
         try:
-            result: ExecutionResult = await schema.execute(
-                document, variable_values=variables, context_value=context
-            )
-            return result
+            return await self.graphql.run(document, variables, viewer, context)
         finally:
             await database.close()
 
@@ -206,13 +204,10 @@ class BothPaths:
     async def compare_response(
         self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
     ) -> dict[str, Any]:
-        """Assert the compiled path answers, errors and all, exactly as strawberry; return it.
-
-        The compiled path runs first: when strawberry propagates a null through sibling
-        resolvers, graphql-core cancels their statements on the test's shared connection,
-        whose savepoint is then unusable (run such a document last in a test)."""
+        """Assert the compiled statement answers, errors and all, exactly as the app; return
+        it."""
         actual = await self.compiled_response(document, variables, viewer)
-        result = await self.strawberry(document, variables, viewer)
+        result = await self.app(document, variables, viewer)
         expected: dict[str, Any] = {"data": result.data}
         if result.errors:
             expected["errors"] = [error.formatted for error in result.errors]
@@ -223,9 +218,9 @@ class BothPaths:
     async def compare(
         self, document: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
     ) -> Any:
-        """Assert both paths give the same data, keys in the same order; return it (strawberry
-        alone answers `expected`: the test client would answer compiled first)."""
-        expected = await self.strawberry(document, variables, viewer)
+        """Assert the document compiles and the statement gives the app's data, keys in the
+        same order; return it."""
+        expected = await self.app(document, variables, viewer)
         assert expected.errors is None, expected.errors
         actual = await self.compiled_data(document, variables, viewer)
         assert actual is not None, "the document should compile"
@@ -238,7 +233,7 @@ class BothPaths:
         """As `compare`, and both paths wrote the same access-log rows; (data, rows)."""
         request_id = uuid4().hex
         mark = await self.last_log_id()
-        expected = await self.strawberry(document, variables, viewer, request_id)
+        expected = await self.app(document, variables, viewer, request_id)
         assert expected.errors is None, expected.errors
         logged = await self.log_since(mark)
         mark = await self.last_log_id()

@@ -22,14 +22,11 @@ from graph.services.oauth_client import CLI_CLIENT_ID
 @asynccontextmanager
 async def _running(
     sessionmaker: async_sessionmaker[AsyncSession],
-    enabled: bool,
     mutations: bool,
     hardening: HardeningSettings | None,
 ) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     """The app (its own budget store), reporting its execution path, and a client of it."""
-    compiler = CompilerSettings(
-        enabled=enabled, report_path=True, tune_gc=False, mutations=mutations
-    )
+    compiler = CompilerSettings(report_path=True, tune_gc=False, mutations=mutations)
     app = create_app(
         sessionmaker=sessionmaker,
         compiler=compiler,
@@ -46,12 +43,11 @@ async def _running(
 async def served(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
-    enabled: bool,
     mutations: bool = True,
     hardening: HardeningSettings | None = None,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the app (compiled reads on or off; the mutation executor on or off)."""
-    async with _running(sessionmaker, enabled, mutations, hardening) as (_, client):
+    """A client of the app (the mutation executor on or off)."""
+    async with _running(sessionmaker, mutations, hardening) as (_, client):
         yield client
 
 
@@ -60,12 +56,11 @@ async def signed_in(
     sessionmaker: async_sessionmaker[AsyncSession],
     engineer_id: int,
     *,
-    enabled: bool = True,
     mutations: bool = True,
     hardening: HardeningSettings | None = None,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
     """A client of the app, as `served`, and a member's token for `engineer_id`."""
-    async with _running(sessionmaker, enabled, mutations, hardening) as (app, client):
+    async with _running(sessionmaker, mutations, hardening) as (app, client):
         state: AuthState = app.state.auth
         token, _ = issue_access_token(
             state.keys.signing_key(),

@@ -653,9 +653,7 @@ def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         (access.LISTS, {"handle": handle, "institution": "cmp-uni", "chapter": "gulf-uae"})
         for handle in ("cmp-1", "cmp-5")
     ]
-    listed.append(
-        (reads.CONTRIBUTIONS_NODES, {"ids": opportunities + applications + engagements})
-    )
+    listed.append((reads.CONTRIBUTIONS_NODES, {"ids": opportunities + applications + engagements}))
     for variables in (
         {"first": 10},
         {"first": 2, "order": "OLDEST"},
@@ -671,8 +669,7 @@ def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
         listed.append((reads.OPPORTUNITIES, variables))
     for handle in ("cmp-0", "cmp-1"):
         listed += [
-            (test_contributions.CONTRIBUTIONS, {"handle": handle, "first": size})
-            for size in (1, 5)
+            (test_contributions.CONTRIBUTIONS, {"handle": handle, "first": size}) for size in (1, 5)
         ]
     for handle in ("cmp-0", "cmp-1", "cmp-4"):
         for status in (None, ["OPEN"], ["EXPIRED", "DRAFT"]):

@@ -166,7 +166,7 @@ async def test_both_paths_give_the_golden_answers(both: BothPaths, seed: World, 
         # When the case runs through strawberry and then through the compiled path
         request_id = uuid4().hex
         mark = await both.last_log_id()
-        result = await both.strawberry(document, variables, who, request_id)
+        result = await both.app(document, variables, who, request_id)
         logged = _rows(await both.log_since(mark))
         response = _response(result)
         entry = {

@@ -82,7 +82,7 @@ async def test_a_payloads_list_reads_as_strawberry_reads_it_from_one_statement(
     mentor = world.viewers["mentor-a"]
     # When the mentor logs a session, once with the payload read by strawberry's resolvers
     # and once compiled (the same write, rolled back in between)
-    plain = GraphQLClient(graphql.sessionmaker, session, graphql.registry, compiled=False)
+    plain = GraphQLClient(graphql.sessionmaker, session, graphql.registry, compiled_mutations=False)
     nested = await connection.begin_nested()
     expected = await plain.data(GROUP_SESSION, _given(programme, None), mentor)
     await nested.rollback()

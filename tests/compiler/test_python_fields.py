@@ -48,9 +48,7 @@ query {
 """
 
 
-async def test_a_python_field_on_one_row_reads_as_strawberry(
-    both: BothPaths, world: World
-) -> None:
+async def test_a_python_field_on_one_row_reads_as_strawberry(both: BothPaths, world: World) -> None:
     # Given an engineer's contribution summary (badges from the CPD file: Python)
     handle = world.handles[1]
     # When it is read on both paths, Then the answers are identical

@@ -16,9 +16,10 @@ from graphql import GraphQLObjectType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.compiler.mapping import NODE_TYPES, TYPES, Python
+from graph.ids import encode_id
 from graph.schema import schema
 from graph.types import sql_only
-from tests import factories
+from tests import factories, viewers
 from tests.conftest import GraphQLClient
 
 
@@ -80,27 +81,54 @@ def test_the_check_sees_a_resolver_that_reads() -> None:
     assert _raises_unserved(declared)
 
 
+ROOTS_WITH_RESOLVERS = {"viewer", "node", "nodes", "_entities", "stats", "_service"}
+"""Root fields strawberry resolves: the viewer and references by ID (Python fields run on
+them), the statistics (figures from configuration), and federation's SDL."""
+
+
+def test_no_root_field_reads_by_a_resolver_of_its_own() -> None:
+    # Given the root query type, Then every field but the few named is answered by SQL only
+    query = schema._schema.query_type
+    assert query is not None
+    resolved = set()
+    for name, field in query.fields.items():
+        resolver = field.extensions["strawberry-definition"].base_resolver
+        if resolver is not None and not _raises_unserved(resolver.wrapped_func):
+            resolved.add(name)
+    assert resolved == ROOTS_WITH_RESOLVERS
+
+
 async def test_strawberry_reads_a_node_types_fields_through_the_compiled_path(
     sessionmaker: Any, session: AsyncSession, registry: Any
 ) -> None:
-    # Given a chapter with a member, read by strawberry's executor (the compiled statement off)
+    # Given a chapter with a member, and a newcomer joining it through strawberry's executor
+    # (the mutation executor off, as with BRAINGAIN_COMPILED_MUTATIONS=0)
     chapter = await factories.chapter(session, "gulf-uae")
     engineer = await factories.engineer(session)
     await factories.membership(session, engineer, chapter)
-    plain = GraphQLClient(sessionmaker, session, registry, compiled=False)
-    document = (
-        '{ chapter(slug: "gulf-uae") { slug'
-        " members(first: 5) { totalCount nodes { engineer { handle } } } } }"
-    )
+    newcomer = await factories.engineer(session)
+    plain = GraphQLClient(sessionmaker, session, registry, compiled_mutations=False)
+    document = """
+    mutation ($input: ChapterMembershipInput!) {
+      chapterJoin(input: $input) {
+        membership {
+          chapter { slug members(first: 5) { totalCount nodes { engineer { handle } } } }
+        }
+      }
+    }
+    """
+    variables = {"input": {"chapter": encode_id("Chapter", chapter.id)}}
 
-    # When the client reads the chapter and its members
-    result = await plain.execute(document)
+    # When the newcomer joins and reads the chapter's members in the payload
+    result = await plain.execute(
+        document, variables, await viewers.engineer(session, registry, newcomer)
+    )
 
     # Then the chapter's fields come from SQL (no resolver of theirs ran), correct and error-free
     assert result.errors is None, result.errors
-    assert result.data == {
-        "chapter": {
-            "slug": "gulf-uae",
-            "members": {"totalCount": 1, "nodes": [{"engineer": {"handle": engineer.handle}}]},
-        }
-    }
+    members = result.data["chapterJoin"]["membership"]["chapter"]["members"]
+    assert result.data["chapterJoin"]["membership"]["chapter"]["slug"] == "gulf-uae"
+    assert members["totalCount"] == 2
+    assert sorted(node["engineer"]["handle"] for node in members["nodes"]) == sorted(
+        [engineer.handle, newcomer.handle]
+    )

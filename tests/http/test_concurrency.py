@@ -41,7 +41,7 @@ async def test_concurrent_requests_on_the_strawberry_path_are_complete_and_error
         settings(database_url=database.url, environment="production", log_level="WARNING"),
         budget_store=MemoryBudgetStore(),
         hardening=HardeningSettings(budget=BudgetSettings(capacity=10**9, restore_rate=10**9)),
-        compiler=CompilerSettings(enabled=False, tune_gc=False),
+        compiler=CompilerSettings(tune_gc=False),
     )
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)

@@ -37,12 +37,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "strawberry"])
 @pytest.mark.parametrize(("body", "code"), CASES)
 async def test_each_request_error_names_its_code(
-    make_client: ClientFactory, compiled: bool, body: dict[str, object], code: str
+    make_client: ClientFactory, body: dict[str, object], code: str
 ) -> None:
-    client = await make_client(compiler=CompilerSettings(enabled=compiled, tune_gc=False))
+    client = await make_client(compiler=CompilerSettings(tune_gc=False))
     response = await client.post("/graphql", json=body)
     errors = response.json()["errors"]
     assert [error["extensions"]["code"] for error in errors] == [code] * len(errors)
@@ -70,13 +69,12 @@ def _mangle(document: str, position: int, insert: str, cut: int) -> str:
     return document[:position] + insert + document[position + cut :]
 
 
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "strawberry"])
 async def test_fuzzed_invalid_documents_get_a_documented_code_and_never_a_5xx(
-    make_client: ClientFactory, compiled: bool
+    make_client: ClientFactory,
 ) -> None:
     client = await make_client(
         HardeningSettings(budget=BudgetSettings(capacity=10_000_000, restore_rate=1_000_000)),
-        compiler=CompilerSettings(enabled=compiled, tune_gc=False),
+        compiler=CompilerSettings(tune_gc=False),
     )
     seen: list[tuple[str, int, list[str]]] = []
 

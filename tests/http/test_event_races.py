@@ -146,7 +146,7 @@ async def test_parallel_rsvps_and_cancellations_keep_capacity_and_waitlist_order
         settings(database_url=database.url, environment="production", log_level="WARNING"),
         budget_store=MemoryBudgetStore(),
         hardening=HardeningSettings(budget=BudgetSettings(capacity=10**9, restore_rate=10**9)),
-        compiler=CompilerSettings(enabled=False, tune_gc=False),
+        compiler=CompilerSettings(tune_gc=False),
     )
     event = encode_id("Event", crowd.event_id)
     peak = 0

@@ -4,7 +4,6 @@ import json
 from collections.abc import Awaitable, Callable
 
 import httpx
-import pytest
 
 from graph.compiler.settings import CompilerSettings
 from tests.http.test_fragment_bombs import ws_url  # noqa: F401  (the live-server fixture)
@@ -14,11 +13,10 @@ TWO_OPERATIONS = "query A { __typename } query B { chapters(first: 1) { totalCou
 MESSAGE = "Must provide operation name if query contains multiple operations."
 
 
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "strawberry"])
 async def test_two_operations_without_a_name_are_a_request_error(
-    make_client: ClientFactory, compiled: bool
+    make_client: ClientFactory,
 ) -> None:
-    client = await make_client(compiler=CompilerSettings(enabled=compiled, tune_gc=False))
+    client = await make_client(compiler=CompilerSettings(tune_gc=False))
 
     # When a client sends two operations and names neither, by POST and by GET
     posted = await client.post("/graphql", json={"query": TWO_OPERATIONS})
@@ -32,9 +30,8 @@ async def test_two_operations_without_a_name_are_a_request_error(
         assert body["errors"] == [{"message": MESSAGE, "extensions": {"code": "BAD_USER_INPUT"}}]
 
 
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "strawberry"])
-async def test_naming_one_of_them_runs_that_one(make_client: ClientFactory, compiled: bool) -> None:
-    client = await make_client(compiler=CompilerSettings(enabled=compiled, tune_gc=False))
+async def test_naming_one_of_them_runs_that_one(make_client: ClientFactory) -> None:
+    client = await make_client(compiler=CompilerSettings(tune_gc=False))
     response = await client.post("/graphql", json={"query": TWO_OPERATIONS, "operationName": "B"})
     assert response.status_code == 200
     assert set(response.json()["data"]) == {"chapters"}

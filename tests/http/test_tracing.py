@@ -74,7 +74,7 @@ async def test_the_request_span_is_a_server_span_in_the_callers_trace(
     make_client: ClientFactory, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
     # Given an app answering through strawberry (the compiled path off)
-    client = await make_client(compiler=CompilerSettings(enabled=False), tracer_provider=provider)
+    client = await make_client(compiler=CompilerSettings(), tracer_provider=provider)
 
     # When a caller sends a request inside its own trace
     response = await client.post("/graphql", json=NAMED, headers={"traceparent": TRACEPARENT})

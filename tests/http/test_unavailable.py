@@ -131,16 +131,15 @@ async def proxy(
             await proxy.cut()
 
 
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "strawberry"])
 async def test_an_outage_is_a_503_with_retry_after_and_the_api_recovers(
-    proxy: tuple[Proxy, str], compiled: bool
+    proxy: tuple[Proxy, str],
 ) -> None:
     server, url = proxy
     app = create_app(
         settings(database_url=url),
         hardening=HardeningSettings(),
         budget_store=MemoryBudgetStore(),
-        compiler=CompilerSettings(enabled=compiled, tune_gc=False),
+        compiler=CompilerSettings(tune_gc=False),
     )
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
