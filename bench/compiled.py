@@ -1,14 +1,15 @@
-"""Compiled read path vs strawberry vs a hand-written asyncpg endpoint vs PostGraphile 5.
+"""Compiled read path vs a hand-written asyncpg endpoint vs PostGraphile 5.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/braingain_compiler_bench \
         python -m bench.compiled --rounds 2 --seconds 5
 
-Servers, each a single process on the same database (scale-10 seed): (a) our server with the
-compiled path off, (b) on, (c) bench/baseline.py (hand-written asyncpg; BASELINE_ROOT names the
-checkout holding it), (d) PostGraphile 5 from bench/postgraphile (`npm install` there first; it
-brings its own Node 22). Load is wrk, closed loop, rotating realistic variables; rounds interleave
-the servers so drift on a shared machine hits every server alike. CPU per request is the server
-process plus every PostgreSQL process, sampled from /proc around the measured window.
+Servers, each a single process on the same database (scale-10 seed): (a) our server (reads
+have one path, the compiled one), (b) bench/baseline.py (hand-written asyncpg; BASELINE_ROOT
+names the checkout holding it), (c) PostGraphile 5 from bench/postgraphile (`npm install`
+there first; it brings its own Node 22). Load is wrk, closed loop, rotating realistic
+variables; rounds interleave the servers so drift on a shared machine hits every server
+alike. CPU per request is the server process plus every PostgreSQL process, sampled from /proc
+around the measured window.
 
 Q4 is the forum-thread page (the thread and its first 50 replies with authors); the variables
 carry both our global ID and the row id PostGraphile's lookup takes. PostGraphile knows nothing
@@ -574,20 +575,7 @@ def servers(url: str, baseline_root: Path, pool_size: int) -> list[Server]:
         "REDIS_URL": "",
     }
     found = [
-        Server(
-            "strawberry",
-            [*uvicorn, "graph.asgi:app"],
-            {**common, "BRAINGAIN_COMPILED_READS": "0"},
-            ROOT,
-            "ours",
-        ),
-        Server(
-            "compiled",
-            [*uvicorn, "graph.asgi:app"],
-            {**common, "BRAINGAIN_COMPILED_READS": "1"},
-            ROOT,
-            "ours",
-        ),
+        Server("compiled", [*uvicorn, "graph.asgi:app"], common, ROOT, "ours"),
     ]
     if (baseline_root / "bench" / "baseline.py").exists():
         found.append(
@@ -608,21 +596,15 @@ def servers(url: str, baseline_root: Path, pool_size: int) -> list[Server]:
 
 
 def check(servers_: Sequence[Server], variables: dict[str, list[dict[str, Any]]]) -> None:
-    """The compiled server answers every benchmarked request as strawberry does: the same data
-    (values and key order) and the same cost (the budget's state differs between servers)."""
+    """Our server answers every benchmarked request with data and no error (the answers
+    themselves are pinned by tests/compiler/test_golden.py); Q7's as the yardstick does."""
     ours = {server.name: server for server in servers_}
     for query in QUERIES:
         for body in bodies(query, "ours", variables[query.name])[:20]:
-            slow = post(ours["strawberry"].port, body)
             fast = post(ours["compiled"].port, body)
-            assert slow[0] == fast[0] == 200, (query.name, slow, fast)
-            slow_body, fast_body = orjson.loads(slow[1]), orjson.loads(fast[1])
-            assert list(fast_body) == list(slow_body) == ["data", "extensions"], fast[1][:200]
-            assert slow_body["data"] == fast_body["data"], query.name
-            assert str(slow_body["data"]) == str(fast_body["data"]), query.name  # key order
-            slow_cost, fast_cost = slow_body["extensions"]["cost"], fast_body["extensions"]["cost"]
-            for key in ("requestedQueryCost", "actualQueryCost"):
-                assert slow_cost[key] == fast_cost[key], (query.name, slow_cost, fast_cost)
+            assert fast[0] == 200, (query.name, fast)
+            fast_body = orjson.loads(fast[1])
+            assert list(fast_body) == ["data", "extensions"], fast[1][:200]
             if query is Q7 and "handwritten" in ours:  # the yardstick answers the same
                 hand = orjson.loads(post(ours["handwritten"].port, body)[1])
                 assert hand["data"] == fast_body["data"], (query.name, hand, fast_body)

@@ -1,4 +1,4 @@
-"""Mixed workload: readers and writers at once, compiled reads off vs on, and memory.
+"""Mixed workload: readers and writers at once, before (an older checkout) and after; memory.
 
     python -m bench.mixed --rounds 2 --seconds 10 --total 50000
 
@@ -11,12 +11,13 @@ bench/writes.py's database. 48 keep-alive connections in a closed loop (bench/tr
 - 4 writers posting forum replies (forumPostCreate as bench/writes.py sends it, rotating over
   engineers and public threads); a refused write counts as an error.
 
-Each round runs the server with `BRAINGAIN_COMPILED_READS=0` ("before") and `=1` ("after"),
-alternating, each on a fresh process, `--warmup` s then `--seconds` s measured; replies added
-are deleted between runs. Reported: total req/s, reads and writes req/s with p50/p99, CPU per
-request (server process + its PostgreSQL backends) and errors.
+Each round runs this checkout's server ("after") and, with `--before-checkout`, the server of
+another worktree ("before": e.g. main at the commit before a change; reads have no switch to
+turn off any more), alternating, each on a fresh process, `--warmup` s then `--seconds` s
+measured; replies added are deleted between runs. Reported: total req/s, reads and writes
+req/s with p50/p99, CPU per request (server process + its PostgreSQL backends) and errors.
 
-Then memory: a fresh compiled-on server, its VmRSS (from /proc/PID/status) once it answers,
+Then memory: a fresh server of this checkout, its VmRSS (from /proc/PID/status) once it answers,
 after one warm-up pass (every body once), and after every `--chunk` requests of the same mixed
 load until `--total` requests were answered.
 """
@@ -112,6 +113,13 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--chunk", type=int, default=10_000)
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument(
+        "--before-checkout",
+        type=Path,
+        default=None,
+        help="run 'before' from this worktree (e.g. `git worktree add /tmp/before <commit>`)",
+    )
+    parser.add_argument("--before-label", default="before", help="how the table names it")
     return parser.parse_args(argv)
 
 
@@ -125,15 +133,21 @@ def throughput(
     log_dir: Path,
 ) -> dict[str, list[Measured]]:
     """Rounds of before/after, each on a fresh server process."""
-    results: dict[str, list[Measured]] = {"before": [], "after": []}
+    before = arguments.before_checkout
+    names = ["before", "after"] if before is not None else ["after"]
+    results: dict[str, list[Measured]] = {name: [] for name in names}
     meter = Meter(url, servers_port(url))
     try:
         for number in range(arguments.rounds):
-            order = ["before", "after"] if number % 2 == 0 else ["after", "before"]
+            order = names if number % 2 == 0 else names[::-1]
             for name in order:
                 asyncio.run(watermark.reset())
                 server = our_server(
-                    name, url, log_dir, compiled=name == "after", pool_size=arguments.pool_size
+                    name,
+                    url,
+                    log_dir,
+                    pool_size=arguments.pool_size,
+                    checkout=before.resolve() if name == "before" and before else None,
                 )
                 with running([server]):
                     minted = tokens.for_engineers(found.engineers)
@@ -163,9 +177,7 @@ def memory(
 ) -> list[tuple[str, int, float]]:
     """(moment, VmRSS KiB, req/s of the chunk) of a fresh compiled-on server under load."""
     asyncio.run(watermark.reset())
-    server: Server = our_server(
-        "memory", url, log_dir, compiled=True, pool_size=arguments.pool_size
-    )
+    server: Server = our_server("memory", url, log_dir, pool_size=arguments.pool_size)
     samples: list[tuple[str, int, float]] = []
     meter = Meter(url, servers_port(url))
     try:
@@ -207,14 +219,14 @@ def memory(
     return samples
 
 
-def table(results: dict[str, list[Measured]]) -> str:
+def table(results: dict[str, list[Measured]], before_label: str) -> str:
     """Each server's rounds: total, reads, writes, CPU, errors."""
     lines = [
         "| server | round | total req/s | reads req/s | reads p50 / p99 ms "
         "| writes req/s | writes p50 / p99 ms | CPU ms/req (server + PG) | errors | load avg |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    names = {"before": "before (compiled off)", "after": "after (compiled on)"}
+    names = {"before": before_label, "after": "after (this checkout)"}
     for name, runs in results.items():
         for number, measured in enumerate(runs, 1):
             reads, writes = measured.result.groups["reads"], measured.result.groups["writes"]
@@ -257,9 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(watermark.reset(restore_threads=True))
     print(f"\nload average at the end: {load_average()}")
     if results:
-        print(table(results))
+        print(table(results, arguments.before_label))
     if samples:
-        print("\n| compiled-on server | VmRSS MiB | req/s of the chunk |")
+        print("\n| server | VmRSS MiB | req/s of the chunk |")
         print("|---|---:|---:|")
         for moment, kib, rate in samples:
             print(

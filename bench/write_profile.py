@@ -1,6 +1,6 @@
 """Where a mutation's time goes in our server: statements sent, and sampled CPU by library.
 
-    python -m bench.write_profile --requests 300 --compiled 1 [--no-sample]
+    python -m bench.write_profile --requests 300 [--no-sample]
 
 The app runs in-process (graph.app.create_app, production settings as bench/writes.py runs
 it, the budget lifted) and answers `--requests` signed-in forumPostCreate and chapterJoin
@@ -238,7 +238,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.write_profile")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--compiled", choices=["0", "1"], default="1")
     parser.add_argument(
         "--no-sample",
         dest="sample",
@@ -254,11 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.sample:
         sys.setswitchinterval(0.0002)  # let the sampler in while the main thread runs Python
-    run_cleanly(
-        arguments.database_url,
-        lambda: _profile(arguments.database_url, arguments),
-        BRAINGAIN_COMPILED_READS=arguments.compiled,
-    )
+    run_cleanly(arguments.database_url, lambda: _profile(arguments.database_url, arguments))
     return 0
 
 

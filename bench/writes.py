@@ -1,11 +1,12 @@
-"""Writes: forumPostCreate and chapterJoin, compiled payload reads off vs on vs hand-written.
+"""Writes: forumPostCreate and chapterJoin, ours (and an older checkout) vs hand-written.
 
     python -m bench.writes --scale 10 --rounds 2 --seconds 5 --concurrency 16 64
 
-Three servers, each one process (uvicorn, one worker) on the same database: our server with
-`BRAINGAIN_COMPILED_READS=0` ("before": strawberry resolvers and DataLoaders read the payload)
-and `=1` ("after": the payload is read by the compiled path, graph/compiler/objects.py, inside
-the mutation's transaction), both with the production settings bench/compiled.py uses
+Up to three servers, each one process (uvicorn, one worker) on the same database: our server
+("after": the payload is read by the compiled path, graph/compiler/objects.py, inside the
+mutation's transaction), and, with `--before-checkout`, the same from another worktree (an
+older commit: "before"; reads have no switch to turn off any more), both with the production
+settings bench/compiled.py uses
 (`BRAINGAIN_ENV=production`, budget lifted so one client is not throttled); and
 bench/baseline_writes.py, the hand-written asyncpg endpoint. Writes go through our SQLAlchemy
 pool (10 + 10 overflow = at most 20 connections; the compiled pool, `--read-pool-size`, serves
@@ -297,11 +298,10 @@ def our_server(
     name: str,
     url: str,
     log_dir: Path,
-    compiled: bool,
     pool_size: int,
     checkout: Path | None = None,
 ) -> Server:
-    """Our GraphQL server, one uvicorn worker, production settings, compiled reads on or off;
+    """Our GraphQL server, one uvicorn worker, production settings;
     from another `checkout` (a worktree: uvicorn imports the app from its working directory)
     when given."""
     port = free_port()
@@ -310,7 +310,6 @@ def our_server(
         DATABASE_URL=url,
         BRAINGAIN_ENV="production",
         BRAINGAIN_LOG_LEVEL="WARNING",
-        BRAINGAIN_COMPILED_READS="1" if compiled else "0",
         BRAINGAIN_COMPILED_POOL_SIZE=str(pool_size),
         REDIS_URL="",
     )
@@ -636,8 +635,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--before-checkout",
         type=Path,
         default=None,
-        help="run 'before' from this worktree with compiled reads on (e.g. main at an older "
-        "commit) instead of this checkout with compiled reads off",
+        help="run 'before' from this worktree (e.g. main at an older commit); without it "
+        "there is no 'before'",
     )
     parser.add_argument(
         "--before-label", default="main", help="how the table names --before-checkout"
@@ -685,15 +684,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         NAMES["before"] = f"before ({arguments.before_label})"
         NAMES["after"] = "after (this branch)"
     started = [
-        our_server(
-            "before",
-            url,
-            log_dir,
-            compiled=before is not None,
-            pool_size=arguments.read_pool_size,
-            checkout=before.resolve() if before is not None else None,
+        *(
+            [
+                our_server(
+                    "before",
+                    url,
+                    log_dir,
+                    pool_size=arguments.read_pool_size,
+                    checkout=before.resolve(),
+                )
+            ]
+            if before is not None
+            else []
         ),
-        our_server("after", url, log_dir, compiled=True, pool_size=arguments.read_pool_size),
+        our_server("after", url, log_dir, pool_size=arguments.read_pool_size),
         handwritten_server(url, log_dir, arguments.pool_size),
     ]
     results: dict[tuple[str, int, str], list[Measured]] = {}
@@ -786,8 +790,8 @@ def report_run(label: str, measured: Measured) -> None:
 
 
 NAMES = {
-    "before": "before (compiled off)",
-    "after": "after (compiled on)",
+    "before": "before",
+    "after": "after",
     "handwritten": "hand-written",
 }
 

@@ -68,8 +68,6 @@ def memberships(
     return stmt
 
 
-
-
 async def get_by_slug(session: AsyncSession, slug: str) -> Chapter | None:
     """The chapter with this slug, archived or not."""
     return await session.scalar(select(Chapter).where(Chapter.slug == slug))
@@ -78,14 +76,6 @@ async def get_by_slug(session: AsyncSession, slug: str) -> Chapter | None:
 async def list_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Chapter]:
     """Chapters with these primary keys."""
     return list((await session.scalars(select(Chapter).where(Chapter.id.in_(ids)))).all())
-
-
-async def list_memberships_by_ids(
-    session: AsyncSession, ids: Sequence[int], rule: ColumnElement[bool]
-) -> list[Membership]:
-    """Memberships with these primary keys that the rule (a predicate on memberships) admits."""
-    stmt = select(Membership).where(Membership.id.in_(ids), rule)
-    return list((await session.scalars(stmt)).all())
 
 
 async def visible_membership_for_update(

@@ -3,7 +3,7 @@
 
 from sqlalchemy import Select, select
 
-from db.models import AccessLogEntry, AuditLogEntry, ConsentGrant
+from db.models import AccessLogEntry, ConsentGrant
 from db.queries.pagination import Ordering
 
 NEWEST_FIRST = Ordering("CREATED_AT_DESC", ("created_at", "id"), descending=True)
@@ -18,10 +18,5 @@ def consent_grants_of(engineer_id: int) -> Select[ConsentGrant]:
 def access_log_of(engineer_id: int) -> Select[AccessLogEntry]:
     """SELECT institution reads of the engineer's consent-gated fields."""
     return select(AccessLogEntry).where(AccessLogEntry.engineer_id == engineer_id)
-
-
-def audit_log() -> Select[AuditLogEntry]:
-    """SELECT audit rows of privileged mutations (callers narrow it to chapters)."""
-    return select(AuditLogEntry)
 
 

@@ -2,17 +2,13 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from db.enums import EngagementStatus, RfpStage
 from db.models import (
     ConsultancyProposal,
     ConsultancyRfp,
     Engagement,
-    Engineer,
-    Sector,
-    ServiceListing,
-    ServiceListingSector,
 )
 from db.queries.opportunity import SEARCH_CONFIG
 from db.queries.pagination import Ordering
@@ -52,14 +48,6 @@ def rfp_stage() -> ColumnElement[str]:
     )
 
 
-def proposal_search(search: str) -> ColumnElement[bool]:
-    """Full-text match over a proposal's approach and timeline."""
-    document = func.to_tsvector(
-        SEARCH_CONFIG, ConsultancyProposal.approach + " " + ConsultancyProposal.timeline
-    )
-    return document.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, search))
-
-
 PROPOSAL_SEARCH_SQL = (
     f"to_tsvector('{SEARCH_CONFIG}', {{c}}.approach || ' ' || {{c}}.timeline)"
     f" @@ websearch_to_tsquery('{SEARCH_CONFIG}', {{v}})"
@@ -75,18 +63,6 @@ class ProposalFilter:
     search: str | None = None
 
 
-def filtered_proposals(
-    criteria: ProposalFilter, visible: ColumnElement[bool]
-) -> Select[ConsultancyProposal]:
-    """Proposals the viewer may read that match the criteria."""
-    statement = select(ConsultancyProposal).where(visible)
-    if criteria.statuses:
-        statement = statement.where(ConsultancyProposal.status.in_(criteria.statuses))
-    if criteria.search:
-        statement = statement.where(proposal_search(criteria.search))
-    return statement
-
-
 @dataclass(frozen=True)
 class ListingFilter:
     """Which service listings a list shows."""
@@ -94,14 +70,6 @@ class ListingFilter:
     sectors: tuple[str, ...] = ()
     contributor: str | None = None
     search: str | None = None
-
-
-def listing_search(search: str) -> ColumnElement[bool]:
-    """Full-text match over a listing's title and description."""
-    document = func.to_tsvector(
-        SEARCH_CONFIG, ServiceListing.title + " " + ServiceListing.description
-    )
-    return document.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, search))
 
 
 LISTING_CONDITIONS: dict[str, tuple[str, str]] = {
@@ -123,25 +91,3 @@ LISTING_CONDITIONS: dict[str, tuple[str, str]] = {
 """filtered_listings' conditions over the row `{c}`, for the compiled path."""
 
 
-def filtered_listings(
-    criteria: ListingFilter, visible: ColumnElement[bool]
-) -> Select[ServiceListing]:
-    """Service listings the viewer may see that match the criteria."""
-    statement = select(ServiceListing).where(visible)
-    if criteria.sectors:
-        statement = statement.where(
-            ServiceListing.id.in_(
-                select(ServiceListingSector.listing_id)
-                .join(Sector, Sector.id == ServiceListingSector.sector_id)
-                .where(Sector.slug.in_(criteria.sectors))
-            )
-        )
-    if criteria.contributor is not None:
-        statement = statement.where(
-            ServiceListing.contributor_id.in_(
-                select(Engineer.id).where(Engineer.handle == criteria.contributor)
-            )
-        )
-    if criteria.search:
-        statement = statement.where(listing_search(criteria.search))
-    return statement

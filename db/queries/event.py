@@ -5,30 +5,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
-    Integer,
     Select,
     and_,
     exists,
     false,
-    func,
-    literal,
     or_,
     select,
     true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from db.enums import EventStatus, EventVisibility, RegistrationStatus
 from db.models import Event, EventRegistration
 from db.queries.pagination import (
     Ordering,
-    PageResult,
-    PageWindow,
-    finish,
-    keyset,
 )
 from db.queries.viewer_ids import any_of, union
 
@@ -210,62 +201,6 @@ def attendees(scope: EventScope, status: str) -> Select[EventRegistration]:
     )
 
 
-async def fetch_chapter_event_pages(
-    session: AsyncSession,
-    stmt: Select[Event],
-    chapter_ids: Sequence[int],
-    ordering: Ordering,
-    window: PageWindow,
-) -> dict[int, PageResult[Event]]:
-    """One page of each chapter's events (hosted or co-hosted), in one statement."""
-    parent = (
-        func.unnest(literal(list(chapter_ids), ARRAY(Integer)))
-        .table_valued("parent_id")
-        .render_derived(name="parent")
-    )
-    inner = (
-        keyset(stmt.where(hosted_by_parent(parent.c.parent_id)), Event, ordering, window)
-        .subquery()
-        .lateral("page")
-    )
-    child = aliased(Event, inner)
-    query = select(parent.c.parent_id, child).select_from(parent).join(inner, true())
-    grouped: dict[int, list[Event]] = {chapter_id: [] for chapter_id in chapter_ids}
-    for chapter_id, row in await session.execute(query):
-        grouped[chapter_id].append(row)
-    return {chapter_id: finish(rows, window) for chapter_id, rows in grouped.items()}
-
-
-async def fetch_chapter_event_counts(
-    session: AsyncSession, stmt: Select[Event], chapter_ids: Sequence[int]
-) -> dict[int, int]:
-    """How many of each chapter's events (hosted or co-hosted) the statement selects."""
-    parent = (
-        func.unnest(literal(list(chapter_ids), ARRAY(Integer)))
-        .table_valued("parent_id")
-        .render_derived(name="parent")
-    )
-    inner = stmt.where(hosted_by_parent(parent.c.parent_id)).subquery().lateral("hosted")
-    query = (
-        select(parent.c.parent_id, func.count(inner.c.id))
-        .select_from(parent)
-        .join(inner, true(), isouter=True)
-        .group_by(parent.c.parent_id)
-    )
-    counts = dict.fromkeys(chapter_ids, 0)
-    for chapter_id, count in await session.execute(query):
-        counts[chapter_id] = int(count)
-    return counts
-
-
-def hosted_by_parent(chapter_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """SQL predicate on events: hosted or (accepted) co-hosted by the given chapter."""
-    return or_(
-        Event.chapter_id == chapter_id,
-        and_(Event.cohost_chapter_id == chapter_id, Event.cohost_accepted_at.is_not(None)),
-    )
-
-
 async def list_events_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[Event]:
     """Event rows by primary key (unchecked)."""
     return (await session.scalars(select(Event).where(Event.id.in_(ids)))).all()
@@ -277,10 +212,6 @@ async def list_registrations_by_ids(
     """Registration rows by primary key (unchecked)."""
     stmt = select(EventRegistration).where(EventRegistration.id.in_(ids))
     return (await session.scalars(stmt)).all()
-
-
-
-
 
 
 def feed_events(chapter_id: int) -> Select[Event]:

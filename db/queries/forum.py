@@ -152,16 +152,6 @@ def posts() -> Select[ForumPost]:
     return select(ForumPost)
 
 
-async def get_category_by_slug(
-    session: AsyncSession, slug: str, rule: ColumnElement[bool] | None = None
-) -> ForumCategory | None:
-    """The category with this slug (if `rule`, a predicate on categories, admits it)."""
-    stmt = select(ForumCategory).where(ForumCategory.slug == slug)
-    return await session.scalar(stmt if rule is None else stmt.where(rule))
-
-
-
-
 async def list_threads_by_ids(
     session: AsyncSession, ids: Sequence[int], rule: ColumnElement[bool] | None = None
 ) -> list[ForumThread]:
@@ -174,10 +164,6 @@ async def list_posts_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[F
     """Posts with these primary keys."""
     stmt = select(ForumPost).where(ForumPost.id.in_(ids))
     return list((await session.scalars(stmt)).all())
-
-
-
-
 
 
 def open_report_exists(

@@ -1,10 +1,8 @@
 """SELECTs for the Hall of Fame: orderings, filters and the rows of lists and nominations."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import MembershipStatus
 from db.models import (
@@ -12,7 +10,6 @@ from db.models import (
     EngineerSector,
     HallOfFameEvidence,
     HallOfFameNomination,
-    HallOfFameRound,
     Membership,
     Sector,
 )
@@ -70,16 +67,6 @@ def nominations(
 ) -> Select[HallOfFameNomination]:
     """SELECT the nominations under a row rule that match `criteria`."""
     return select(HallOfFameNomination).where(rule, *filtered(criteria))
-
-
-
-
-
-
-async def list_rounds(session: AsyncSession) -> Sequence[HallOfFameRound]:
-    """Every round, the latest year first."""
-    stmt = select(HallOfFameRound).order_by(HallOfFameRound.year.desc(), HallOfFameRound.id.desc())
-    return (await session.scalars(stmt)).all()
 
 
 def evidence(rule: ColumnElement[bool]) -> Select[HallOfFameEvidence]:

@@ -141,20 +141,9 @@ async def list_opportunities_by_ids(session: AsyncSession, ids: Sequence[int]) -
     return list((await session.scalars(select(Opportunity).where(Opportunity.id.in_(ids)))).all())
 
 
-
-
 async def list_engagements_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Engagement]:
     """Engagement rows by primary key (unchecked)."""
     return list((await session.scalars(select(Engagement).where(Engagement.id.in_(ids)))).all())
-
-
-
-
-
-
-def ledger_entries() -> Select[LedgerEntry]:
-    """SELECT ledger entries (every entry is a public record of countersigned work)."""
-    return select(LedgerEntry)
 
 
 @dataclass(frozen=True)

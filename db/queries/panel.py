@@ -56,14 +56,3 @@ async def list_panels_by_ids(session: AsyncSession, ids: Sequence[int]) -> Seque
     return (await session.scalars(select(AdvisoryPanel).where(AdvisoryPanel.id.in_(ids)))).all()
 
 
-
-
-async def list_memberships_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> Sequence[PanelMembership]:
-    """Membership rows by id."""
-    return (await session.scalars(select(PanelMembership).where(PanelMembership.id.in_(ids)))).all()
-
-
-
-

@@ -199,18 +199,3 @@ REPORT_SQL: dict[str, str] = {
 compiled read path inlines these, strawberry's loader selects the very same text."""
 
 
-async def reports_of(
-    session: AsyncSession, programme_ids: Sequence[int]
-) -> dict[int, dict[str, Any]]:
-    """The report figures of each programme, in one statement."""
-    if not programme_ids:
-        return {}
-    figures = ", ".join(f'{sql.format(t="mp")} AS "{name}"' for name, sql in REPORT_SQL.items())
-    result = await session.execute(
-        text(
-            f"SELECT mp.id, {figures} FROM mentorship_programmes mp"
-            " WHERE mp.id = ANY(CAST(:ids AS int[]))"
-        ),
-        {"ids": list(programme_ids)},
-    )
-    return {row.id: {name: getattr(row, name) for name in REPORT_SQL} for row in result}

@@ -53,11 +53,6 @@ def mark(identity_sql: str, depth: int) -> str:
     )
 
 
-def mark_for(identity: str, depth: int) -> str:
-    """A mark with a fixed id."""
-    return mark(sqltext.quote_literal(identity), depth)
-
-
 def resolve(data: Any, failures: Mapping[str, Failure]) -> tuple[Any, list[GraphQLError]]:
     """`data` with every mark replaced and its null propagated; the errors, in order."""
     found: list[tuple[Path, str, int]] = []

@@ -53,32 +53,6 @@ class RuledByIdLoader(DataLoader[int, RowT | None], Generic[RowT]):
         return [by_id.get(key) for key in keys]
 
 
-class GroupedLoader(DataLoader[int, list[RowT]], Generic[RowT]):
-    """Loads the list of rows belonging to each parent id, in one statement per batch."""
-
-    def __init__(
-        self,
-        database: RequestDatabase,
-        fetch: Callable[[AsyncSession, Sequence[int]], Awaitable[Iterable[Any]]],
-        parent_of: Callable[[Any], int],
-        value_of: Callable[[Any], RowT] = lambda row: row,
-    ) -> None:
-        super().__init__()
-        self._database = database
-        self._fetch = fetch
-        self._parent_of = parent_of
-        self._value_of = value_of
-
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[RowT]]:
-        """Fetch children of every key and group them (fetch returns them ordered)."""
-        async with self._database.session() as session:
-            rows = await self._fetch(session, list(dict.fromkeys(keys)))
-        grouped: dict[int, list[RowT]] = defaultdict(list)
-        for row in rows:
-            grouped[self._parent_of(row)].append(self._value_of(row))
-        return [grouped.get(key, []) for key in keys]
-
-
 class PartitionedLoader(DataLoader[tuple[int, ArgsT], RowT], Generic[ArgsT, RowT]):
     """Keys are (parent id, arguments); one fetch per distinct arguments in a batch."""
 

@@ -16,15 +16,13 @@ from db.models import (
 )
 from db.queries import opportunity as queries
 from db.queries.pagination import (
-    Ordering,
     PageResult,
     PageWindow,
     fetch_child_counts,
-    fetch_child_pages,
 )
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
-from graph.loaders.base import PartitionedLoader, RowByIdLoader
+from graph.loaders.base import RowByIdLoader
 from graph.services import ledger
 
 
@@ -48,23 +46,6 @@ Parent = Any
 Fetch = Callable[[AsyncSession, Sequence[int], Any], Awaitable[dict[int, Any]]]
 
 
-def _pages(
-    statement: Callable[[Any], Select[Any]],
-    model: Any,
-    parent: Parent,
-    ordering: Ordering,
-) -> Fetch:
-    """A batch fetch of one keyset page per parent of `statement(slice)`."""
-
-    async def fetch(session: AsyncSession, parent_ids: Sequence[int], part: Any) -> dict[int, Any]:
-        assert part.window is not None
-        return await fetch_child_pages(
-            session, statement(part), model, parent, parent_ids, ordering, part.window
-        )
-
-    return fetch
-
-
 def _counts(
     statement: Callable[[Any], Select[Any]],
     parent: Parent,
@@ -84,17 +65,6 @@ class ContributionLoaders:
         self.database = database
         self.viewer = viewer
 
-    def _paged(
-        self,
-        statement: Callable[[Any], Select[Any]],
-        model: Any,
-        parent: Parent,
-        ordering: Ordering,
-    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
-        return (
-            PartitionedLoader(self.database, _pages(statement, model, parent, ordering)),
-            PartitionedLoader(self.database, _counts(statement, parent)),
-        )
 
     @cached_property
     def summary_by_engineer_id(self) -> DataLoader[int, ledger.Summary]:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.enums import RegistrationStatus
 from db.models import Event, EventRegistration
 from db.queries import event as queries
-from db.queries.event import EventCriteria, EventScope
+from db.queries.event import EventScope
 from db.queries.pagination import PageResult, PageWindow, fetch_child_counts, fetch_child_pages
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
@@ -22,24 +22,11 @@ from graph.services.visibility import event_scope
 
 
 @dataclass(frozen=True)
-class EventSlice:
-    """Which events of a chapter a connection shows."""
-
-    criteria: EventCriteria
-    order: str = "START_ASC"
-    window: PageWindow | None = None
-
-
-@dataclass(frozen=True)
 class AttendeeSlice:
     """Which registrations of an event a connection shows (registered or waiting)."""
 
     status: str
     window: PageWindow | None = None
-
-
-
-
 
 
 class _ByPredicate(DataLoader[int, Any]):
@@ -85,8 +72,6 @@ async def _counts(session: AsyncSession, ids: Sequence[int]) -> Sequence[Any]:
     return list(await session.execute(stmt))
 
 
-
-
 class EventLoaders:
     """The events domain's loaders of one request, built on first use."""
 
@@ -117,38 +102,6 @@ class EventLoaders:
             self.database, EventRegistration, [self.scope.registration_node_predicate()]
         )
 
-    @cached_property
-    def page_by_chapter_id(self) -> PartitionedLoader[EventSlice, PageResult[Event]]:
-        """A page of each chapter's visible events."""
-        scope = self.scope
-
-        async def fetch(
-            session: AsyncSession, ids: Sequence[int], part: EventSlice
-        ) -> dict[int, PageResult[Event]]:
-            assert part.window is not None
-            return await queries.fetch_chapter_event_pages(
-                session,
-                queries.events(scope, part.criteria),
-                ids,
-                queries.EVENT_ORDERINGS[part.order],
-                part.window,
-            )
-
-        return PartitionedLoader(self.database, fetch)
-
-    @cached_property
-    def count_by_chapter_id(self) -> PartitionedLoader[EventSlice, int]:
-        """How many visible events each chapter hosts or co-hosts (within the filter)."""
-        scope = self.scope
-
-        async def fetch(
-            session: AsyncSession, ids: Sequence[int], part: EventSlice
-        ) -> dict[int, int]:
-            return await queries.fetch_chapter_event_counts(
-                session, queries.events(scope, part.criteria), ids
-            )
-
-        return PartitionedLoader(self.database, fetch)
 
     @cached_property
     def attendee_page_by_event_id(

@@ -6,8 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.queries.pagination import Ordering, PageWindow, fetch_child_counts, fetch_child_pages
@@ -21,27 +20,6 @@ class Window:
     """A page window only (connections without filters)."""
 
     window: PageWindow | None = None
-
-
-class ColumnsByIdLoader(DataLoader[int, Any]):
-    """SQL columns evaluated over rows of one table by primary key, one statement per batch
-    (a tuple per key, None for a missing row)."""
-
-    def __init__(
-        self, database: RequestDatabase, model: Any, columns: Sequence[ColumnElement[Any]]
-    ) -> None:
-        super().__init__()
-        self._database = database
-        self._model = model
-        self._columns = columns
-
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[Any]:
-        """One SELECT id, <columns> ... WHERE id = ANY(keys)."""
-        labelled = [column.label(f"c{index}") for index, column in enumerate(self._columns)]
-        stmt = select(self._model.id, *labelled).where(self._model.id.in_(list(keys)))
-        async with self._database.session() as session:
-            found = {row[0]: tuple(row[1:]) for row in await session.execute(stmt)}
-        return [found.get(key) for key in keys]
 
 
 Paged = tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]

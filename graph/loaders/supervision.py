@@ -3,7 +3,6 @@ fetchers) under the same SQL rules the compiled path inlines; pages of a topic's
 institution's rubrics and a rubric's criteria."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -12,18 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProjectTeam
 from db.queries import supervision as queries
-from db.queries.pagination import PageWindow, fetch_child_counts, fetch_child_pages
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
-from graph.loaders.base import PartitionedLoader, RowByIdLoader
+from graph.loaders.base import RowByIdLoader
 from graph.services import supervision_access as access
-
-
-@dataclass(frozen=True)
-class TeamSlice:
-    """A page window of a topic's teams (None: the count)."""
-
-    window: PageWindow | None = None
 
 
 class _Keyed:
@@ -61,30 +52,6 @@ class SupervisionLoaders:
         """(team, proposal overdue, overdue) by id (unchecked: reached through a readable
         parent or checked by the node fetcher)."""
         return _TupleLoader(self.database, queries.list_teams_by_ids)
-
-    @cached_property
-    def teams_by_opportunity(
-        self,
-    ) -> tuple[PartitionedLoader[Any, Any], PartitionedLoader[Any, int]]:
-        """(page, count) loaders of each topic's teams the viewer may see."""
-        ordering = queries.TEAM_ORDERING
-
-        async def pages(session: AsyncSession, ids: Sequence[int], part: Any) -> dict[int, Any]:
-            assert part.window is not None
-            return await fetch_child_pages(
-                session,
-                self.teams(),
-                ProjectTeam,
-                ProjectTeam.opportunity_id,
-                ids,
-                ordering,
-                part.window,
-            )
-
-        async def counts(session: AsyncSession, ids: Sequence[int], _: Any) -> dict[int, Any]:
-            return await fetch_child_counts(session, self.teams(), ProjectTeam.opportunity_id, ids)
-
-        return PartitionedLoader(self.database, pages), PartitionedLoader(self.database, counts)
 
 
 class _TupleLoader(RowByIdLoader[Any]):

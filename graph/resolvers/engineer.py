@@ -6,9 +6,7 @@ from typing import Annotated
 import strawberry
 
 from db.enums import Discipline, EngagementKind
-from db.queries import engineer as queries
 from graph.context import Info
-from graph.services import engineer as service
 from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
 from graph.types.enums import OrderDirection
@@ -69,22 +67,6 @@ class EngineerFilter:
         default=None,
         description="Full-text search over name, headline, bio and skills (web-search syntax: "
         '`"power systems" -solar`). At most 200 characters.',
-    )
-
-
-def _criteria(filter: EngineerFilter | None) -> queries.EngineerFilter:
-    if filter is None:
-        return queries.EngineerFilter()
-    return service.build_filter(
-        sectors=filter.sectors,
-        skills=filter.skills,
-        disciplines=[value.value for value in filter.disciplines or ()],
-        countries=filter.countries,
-        chapter_id=filter.chapter,
-        offers=[value.value for value in filter.offers or ()],
-        is_overseas=filter.is_overseas,
-        pec_verified=filter.pec_verified,
-        search=filter.search,
     )
 
 

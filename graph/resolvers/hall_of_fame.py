@@ -4,21 +4,15 @@ the mutations (nominate; council: vote, open and close rounds)."""
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.queries import hall_of_fame as queries
-from db.queries.hall_of_fame import NominationCriteria
-from db.queries.pagination import Ordering
 from graph.context import Info
-from graph.pagination import PageArgs
 from graph.resolvers.mutation import Answers, run_checked
 from graph.services import hall_of_fame as service
 from graph.services.hall_of_fame_errors import HallOfFameErrorCode
-from graph.services.listing import page_of
 from graph.services.problems import Rejected
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.hall_of_fame import (
     HallOfFameFilter,
     HallOfFameNomination,
@@ -81,26 +75,6 @@ def hall_of_fame_nominations(
 ) -> Connection[HallOfFameNomination]:
     """Nominations the viewer may see."""
     raise unserved()
-
-
-async def _listed(
-    info: Info,
-    rule: ColumnElement[bool],
-    criteria: NominationCriteria,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    ordering: Ordering,
-) -> Connection[HallOfFameNomination]:
-    page, count = await page_of(
-        info.context.database,
-        queries.nominations(rule, criteria),
-        models.HallOfFameNomination,
-        ordering,
-        PageArgs(first, after, last, before),
-    )
-    return build_connection(page, ordering, HallOfFameNomination.from_model, count)
 
 
 def hall_of_fame_rounds(info: Info) -> list[HallOfFameRound]:

@@ -5,7 +5,7 @@ Each rule is stated once here and used by both read paths: the compiled declarat
 their WHERE clause. Opportunities' own rule is graph.services.opportunity.visible_to.
 """
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, true
+from sqlalchemy import ColumnElement, exists, false, or_, true
 
 from db.models import Application, Engagement, EngagementSession, Opportunity
 from graph.auth.viewer import Viewer
@@ -48,9 +48,3 @@ def session_notes_visible(viewer: Viewer) -> ColumnElement[bool]:
     )
 
 
-def sessions_visible(viewer: Viewer) -> ColumnElement[bool]:
-    """SQL over engagement sessions: their engagement is visible to the viewer."""
-    return exists().where(
-        Engagement.id == EngagementSession.engagement_id,
-        and_(engagements_visible(viewer)),
-    )

@@ -176,7 +176,3 @@ async def erase(
     return engineer
 
 
-async def is_erased(session: AsyncSession, engineer_id: int) -> bool:
-    """True when the engineer erased their account."""
-    erased = await session.scalar(select(Engineer.erased_at).where(Engineer.id == engineer_id))
-    return erased is not None

@@ -96,11 +96,6 @@ class TeamAccess:
         return self.member_status is TeamMemberStatus.ACTIVE
 
 
-def team_snapshot(team: ProjectTeam) -> dict[str, Any]:
-    """What the audit log records of a team."""
-    return {"proposalStatus": team.proposal_status}
-
-
 def revision_snapshot(revision: ProposalRevision) -> dict[str, Any]:
     """What the audit log records of a proposal revision."""
     return {

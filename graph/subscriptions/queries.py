@@ -5,10 +5,11 @@ every operation over the socket when a link routes them so). strawberry would ex
 query itself; instead the socket offers it to the endpoint's `CompiledReads` first, with a
 fresh Admission for the operation's viewer (the connection's policy: same limits, cost and
 rate budget as strawberry's AdmissionControl applies to it). What the compiled path declines
-(subscriptions, mutations, invalid documents, roots with no declaration) or fails to answer
-(a database outage included) returns None, and strawberry runs it as before. A refusal before
-execution is sent as the protocol's `error` message, as strawberry sends its pre-execution
-errors; an answer as `next`, then `complete`.
+(subscriptions, mutations, invalid documents, introspection, the roots strawberry resolves)
+returns None, and strawberry runs it. A statement that fails is run once more; failing
+again, the answer is an INTERNAL error (DATABASE_UNAVAILABLE with when to retry, in an
+outage). A refusal before execution is sent as the protocol's `error` message, as strawberry
+sends its pre-execution errors; an answer as `next`, then `complete`.
 """
 
 import logging
@@ -18,8 +19,10 @@ import orjson
 from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
+from graph.errors import ErrorCode
 from graph.extensions.admission import ConnectionPolicy
-from graph.extensions.unavailable import is_database_unavailable
+from graph.extensions.errors import INTERNAL_MESSAGE
+from graph.extensions.unavailable import is_database_unavailable, unavailable_error
 
 if TYPE_CHECKING:
     from graph.compiler.reads import CompiledReads
@@ -52,16 +55,25 @@ async def answer(
     async def made() -> "Context":
         return context
 
-    try:
-        found = await compiled.answer(
-            query, operation_name, variables, context.viewer, admission, made
+    found = None
+    for attempt in (1, 2):
+        try:
+            found = await compiled.answer(
+                query, operation_name, variables, context.viewer, admission, made
+            )
+            break
+        except Exception as error:
+            if is_database_unavailable(error):
+                return Answer(None, ExecutionResult(data=None, errors=[unavailable_error()]))
+            logger.exception("compiled statement failed (attempt %d of 2)", attempt)
+            admission.budget = None  # charged already: the rerun is not charged again
+            admission.executed = False
+    else:
+        internal = GraphQLError(
+            INTERNAL_MESSAGE,
+            extensions={"code": ErrorCode.INTERNAL.value, "requestId": context.request_id},
         )
-    except Exception as error:
-        # strawberry reruns it (not charged again); a database outage is answered there, as
-        # DATABASE_UNAVAILABLE with when to retry
-        if not is_database_unavailable(error):
-            logger.exception("compiled statement failed; answering through strawberry")
-        return None
+        return Answer(None, ExecutionResult(data=None, errors=[internal]))
     if found is None:
         return None
     if not admission.executed:

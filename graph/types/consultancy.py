@@ -9,7 +9,6 @@ import strawberry
 
 from db import models
 from db.enums import ProposalStatus, RfpStage
-from graph.context import Info
 from graph.ids import encode_id
 from graph.services.consultancy import ConsultancyErrorCode
 from graph.types.connection import After, Before, Connection, First, Last
@@ -197,12 +196,6 @@ class ConsultancyRfp:
             stage=RfpStage(stage),
             sealed=not closed,
         )
-
-
-async def rfp_of(info: Info, opportunity_id: int) -> ConsultancyRfp | None:
-    """The opportunity's RFP terms, batched; None for opportunities that take no proposals."""
-    found = await info.context.loaders.consultancy.rfp_by_opportunity_id.load(opportunity_id)
-    return ConsultancyRfp.from_row(*found[0]) if found else None
 
 
 @strawberry.type(
