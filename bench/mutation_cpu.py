@@ -29,9 +29,7 @@ async def _measure(url: str, arguments: argparse.Namespace) -> None:
     apps = {
         name: create_app(
             engine=engine,
-            compiler=CompilerSettings(
-                enabled=True, pool_size=base.pool_size, tune_gc=base.tune_gc, mutations=on
-            ),
+            compiler=CompilerSettings(pool_size=base.pool_size, tune_gc=base.tune_gc, mutations=on),
         )
         for name, on in (("executor", True), ("strawberry", False))
     }

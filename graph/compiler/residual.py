@@ -53,6 +53,7 @@ def residual_source(
             elif isinstance(selection, InlineFragmentNode):
                 stays = keep(selection.selection_set)
             else:
+                assert isinstance(selection, FragmentSpreadNode)
                 name = selection.name.value
                 if name not in holds:
                     holds[name] = False  # validation forbids cycles; this only stops one

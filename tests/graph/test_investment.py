@@ -180,38 +180,36 @@ async def test_the_startup_sees_the_total_and_only_disclosed_committers(
     )
     ask_id = encode_id("InvestmentAsk", open_ask.id)
     ids = [encode_id("InvestmentCommitment", row.id) for row in (shown, hidden, gone)]
-    for compiled in (True, False):
-        graphql.compiled = compiled
-        # The staff: the total counts the undisclosed one; the list never names it
-        as_staff = await viewers.engineer(session, registry, staff)
-        seen = (await graphql.data(ASK_NODE, {"id": ask_id}, as_staff))["node"]
-        assert seen["committedTotal"] == "350000.25"
-        assert seen["commitmentCount"] == 2
-        handles = [edge["node"]["committer"]["handle"] for edge in seen["commitments"]["edges"]]
-        assert handles == ["shown", "gone"]
-        assert seen["commitments"]["totalCount"] == 2
-        nodes = (await graphql.data(COMMITMENT_NODES, {"ids": ids}, as_staff))["nodes"]
-        assert [node is not None for node in nodes] == [True, False, True]
-        # The undisclosed committer: their own commitment, by node and on the ask
-        as_hidden = await viewers.engineer(session, registry, hidden_person)
-        own = (await graphql.data(ASK_NODE, {"id": ask_id}, as_hidden))["node"]
-        assert own["committedTotal"] is None
-        assert own["viewerCommitment"]["amount"] == "100000.25"
-        assert [e["node"]["committer"]["handle"] for e in own["commitments"]["edges"]] == ["hidden"]
-        nodes = (await graphql.data(COMMITMENT_NODES, {"ids": ids}, as_hidden))["nodes"]
-        assert [node is not None for node in nodes] == [False, True, False]
-        # Anyone else: the ask, no figures, no commitments
-        for reader in (viewers.engineer(session, registry, stranger), None):
-            viewer = await reader if reader is not None else None
-            args = (viewer,) if viewer is not None else ()
-            other = (await graphql.data(ASK_NODE, {"id": ask_id}, *args))["node"]
-            assert other["title"] == open_ask.title
-            assert other["committedTotal"] is None
-            assert other["commitmentCount"] is None
-            assert other["viewerCommitment"] is None
-            assert other["commitments"]["totalCount"] == 0
-            nodes = (await graphql.data(COMMITMENT_NODES, {"ids": ids}, *args))["nodes"]
-            assert nodes == [None, None, None]
+    # The staff: the total counts the undisclosed one; the list never names it
+    as_staff = await viewers.engineer(session, registry, staff)
+    seen = (await graphql.data(ASK_NODE, {"id": ask_id}, as_staff))["node"]
+    assert seen["committedTotal"] == "350000.25"
+    assert seen["commitmentCount"] == 2
+    handles = [edge["node"]["committer"]["handle"] for edge in seen["commitments"]["edges"]]
+    assert handles == ["shown", "gone"]
+    assert seen["commitments"]["totalCount"] == 2
+    nodes = (await graphql.data(COMMITMENT_NODES, {"ids": ids}, as_staff))["nodes"]
+    assert [node is not None for node in nodes] == [True, False, True]
+    # The undisclosed committer: their own commitment, by node and on the ask
+    as_hidden = await viewers.engineer(session, registry, hidden_person)
+    own = (await graphql.data(ASK_NODE, {"id": ask_id}, as_hidden))["node"]
+    assert own["committedTotal"] is None
+    assert own["viewerCommitment"]["amount"] == "100000.25"
+    assert [e["node"]["committer"]["handle"] for e in own["commitments"]["edges"]] == ["hidden"]
+    nodes = (await graphql.data(COMMITMENT_NODES, {"ids": ids}, as_hidden))["nodes"]
+    assert [node is not None for node in nodes] == [False, True, False]
+    # Anyone else: the ask, no figures, no commitments
+    for reader in (viewers.engineer(session, registry, stranger), None):
+        viewer = await reader if reader is not None else None
+        args = (viewer,) if viewer is not None else ()
+        other = (await graphql.data(ASK_NODE, {"id": ask_id}, *args))["node"]
+        assert other["title"] == open_ask.title
+        assert other["committedTotal"] is None
+        assert other["commitmentCount"] is None
+        assert other["viewerCommitment"] is None
+        assert other["commitments"]["totalCount"] == 0
+        nodes = (await graphql.data(COMMITMENT_NODES, {"ids": ids}, *args))["nodes"]
+        assert nodes == [None, None, None]
 
 
 async def test_committing_changing_withdrawing_and_closing(
@@ -343,13 +341,10 @@ async def test_ask_lists_cost_the_same_statements_for_any_page_size(
             )
     reader = await viewers.engineer(session, registry, staff)
     counts = {}
-    for compiled in (False, True):
-        graphql.compiled = compiled
-        for size in (2, 12):
-            statements.reset()
-            data = await graphql.data(ASKS, {"first": size}, reader)
-            assert len(data["investmentAsks"]["nodes"]) == size
-            assert data["investmentAsks"]["nodes"][0]["commitments"]["totalCount"] == 2
-            counts[(compiled, size)] = statements.count
-    assert counts[(False, 2)] == counts[(False, 12)], counts
-    assert counts[(True, 2)] == counts[(True, 12)] == 1, counts
+    for size in (2, 12):
+        statements.reset()
+        data = await graphql.data(ASKS, {"first": size}, reader)
+        assert len(data["investmentAsks"]["nodes"]) == size
+        assert data["investmentAsks"]["nodes"][0]["commitments"]["totalCount"] == 2
+        counts[size] = statements.count
+    assert counts[2] == counts[12] == 1, counts

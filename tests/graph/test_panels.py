@@ -319,15 +319,13 @@ async def test_terms_end_on_their_dates_and_members_resign(
     )
     assert full["panelAppoint"]["userErrors"][0]["code"] == "SEATS_FULL"
     panel_id = encode_id("AdvisoryPanel", panel.id)
-    for compiled in (True, False):
-        graphql.compiled = compiled
-        seen = (await graphql.data(PANEL_NODE, {"id": panel_id}))["node"]
-        statuses = {
-            edge["node"]["member"]["handle"]: edge["node"]["status"]
-            for edge in seen["members"]["edges"]
-        }
-        assert statuses == {"past": "ACTIVE", "future": "UPCOMING", "gone": "ENDED"}
-        assert seen["seatsFilled"] == 2
+    seen = (await graphql.data(PANEL_NODE, {"id": panel_id}))["node"]
+    statuses = {
+        edge["node"]["member"]["handle"]: edge["node"]["status"]
+        for edge in seen["members"]["edges"]
+    }
+    assert statuses == {"past": "ACTIVE", "future": "UPCOMING", "gone": "ENDED"}
+    assert seen["seatsFilled"] == 2
     # Ended seats cannot end again; a member resigns; the staff are told
     ended = await graphql.data(
         END, {"input": {"membership": encode_id("PanelMembership", gone.id)}}, as_staff
@@ -451,18 +449,16 @@ async def test_meetings_are_countersigned_sessions_in_the_ledger(
     assert all(row.countersigned_at is not None for row in sessions)
     # Notes: staff and members read them; others see the meeting without notes
     meeting_ids = [logged["meeting"]["id"]]
-    for compiled in (True, False):
-        graphql.compiled = compiled
-        for viewer, shown in (
-            (as_staff, True),
-            (await viewers.engineer(session, registry, second), True),
-            (await viewers.engineer(session, registry, await factories.engineer(session)), False),
-        ):
-            nodes = (await graphql.data(PANEL_PARTS, {"ids": meeting_ids}, viewer))["nodes"]
-            assert (nodes[0]["notes"] is not None) is shown
-        anonymous = (await graphql.data(PANEL_PARTS, {"ids": meeting_ids}))["nodes"]
-        assert anonymous[0]["notes"] is None
-        assert anonymous[0]["title"] == "Tariff review"
+    for viewer, shown in (
+        (as_staff, True),
+        (await viewers.engineer(session, registry, second), True),
+        (await viewers.engineer(session, registry, await factories.engineer(session)), False),
+    ):
+        nodes = (await graphql.data(PANEL_PARTS, {"ids": meeting_ids}, viewer))["nodes"]
+        assert (nodes[0]["notes"] is not None) is shown
+    anonymous = (await graphql.data(PANEL_PARTS, {"ids": meeting_ids}))["nodes"]
+    assert anonymous[0]["notes"] is None
+    assert anonymous[0]["title"] == "Tariff review"
 
 
 async def test_candidacies_show_to_candidate_nominator_and_staff_only(
@@ -483,22 +479,20 @@ async def test_candidacies_show_to_candidate_nominator_and_staff_only(
     )
     ids = [encode_id("PanelCandidacy", row.id)]
     panel_id = encode_id("AdvisoryPanel", panel.id)
-    for compiled in (True, False):
-        graphql.compiled = compiled
-        for person, shown in (
-            (staff, True),
-            (nominator, True),
-            (candidate, True),
-            (stranger, False),
-        ):
-            viewer = await viewers.engineer(session, registry, person)
-            nodes = (await graphql.data(PANEL_PARTS, {"ids": ids}, viewer))["nodes"]
-            assert (nodes[0] is not None) is shown, person.handle
-            seen = (await graphql.data(PANEL_NODE, {"id": panel_id}, viewer))["node"]
-            assert seen["candidacies"]["totalCount"] == (1 if shown else 0)
-        assert (await graphql.data(PANEL_PARTS, {"ids": ids}))["nodes"] == [None]
-        client = viewers.client(body.id)
-        assert (await graphql.data(PANEL_PARTS, {"ids": ids}, client))["nodes"][0] is not None
+    for person, shown in (
+        (staff, True),
+        (nominator, True),
+        (candidate, True),
+        (stranger, False),
+    ):
+        viewer = await viewers.engineer(session, registry, person)
+        nodes = (await graphql.data(PANEL_PARTS, {"ids": ids}, viewer))["nodes"]
+        assert (nodes[0] is not None) is shown, person.handle
+        seen = (await graphql.data(PANEL_NODE, {"id": panel_id}, viewer))["node"]
+        assert seen["candidacies"]["totalCount"] == (1 if shown else 0)
+    assert (await graphql.data(PANEL_PARTS, {"ids": ids}))["nodes"] == [None]
+    client = viewers.client(body.id)
+    assert (await graphql.data(PANEL_PARTS, {"ids": ids}, client))["nodes"][0] is not None
 
 
 async def test_panel_lists_cost_the_same_statements_for_any_page_size(
@@ -515,16 +509,13 @@ async def test_panel_lists_cost_the_same_statements_for_any_page_size(
         session.add(PanelAttendance(meeting_id=meeting.id, membership_id=seat.id))
     reader = await viewers.engineer(session, registry, staff)
     counts = {}
-    for compiled in (False, True):
-        graphql.compiled = compiled
-        for size in (2, 10):
-            await session.flush()
-            statements.reset()
-            data = await graphql.data(PANELS, {"first": size}, reader)
-            nodes = data["advisoryPanels"]["nodes"]
-            assert len(nodes) == size
-            assert nodes[0]["candidacies"]["totalCount"] == 1
-            assert len(nodes[0]["meetings"]["nodes"][0]["attendees"]) == 1
-            counts[(compiled, size)] = statements.count
-    assert counts[(False, 2)] == counts[(False, 10)], counts
-    assert counts[(True, 2)] == counts[(True, 10)] == 1, counts
+    for size in (2, 10):
+        await session.flush()
+        statements.reset()
+        data = await graphql.data(PANELS, {"first": size}, reader)
+        nodes = data["advisoryPanels"]["nodes"]
+        assert len(nodes) == size
+        assert nodes[0]["candidacies"]["totalCount"] == 1
+        assert len(nodes[0]["meetings"]["nodes"][0]["attendees"]) == 1
+        counts[size] = statements.count
+    assert counts[2] == counts[10] == 1, counts
