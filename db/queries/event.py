@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
@@ -162,42 +161,6 @@ def hosted_by_chapter() -> str:
     return (
         "({c}.chapter_id = {p}.id OR ({c}.cohost_chapter_id = {p}.id"
         " AND {c}.cohost_accepted_at IS NOT NULL))"
-    )
-
-
-@dataclass(frozen=True)
-class EventCriteria:
-    """Filters of an event list: a time range (events overlapping it) and kinds."""
-
-    starts_before: datetime | None = None
-    ends_after: datetime | None = None
-    kinds: tuple[str, ...] = ()
-
-
-def events(scope: EventScope, criteria: EventCriteria = EventCriteria()) -> Select[Event]:
-    """SELECT the events the scope may see, filtered by the criteria."""
-    stmt = select(Event).where(scope.event_predicate())
-    if criteria.ends_after is not None:
-        stmt = stmt.where(Event.ends_at > criteria.ends_after)
-    if criteria.starts_before is not None:
-        stmt = stmt.where(Event.starts_at < criteria.starts_before)
-    if criteria.kinds:
-        stmt = stmt.where(Event.kind.in_(criteria.kinds))
-    return stmt
-
-
-def registered_events(
-    scope: EventScope, engineer_id: int | None, criteria: EventCriteria = EventCriteria()
-) -> Select[Event]:
-    """SELECT the visible events this engineer holds a place or a waitlist spot for (none
-    without an engineer)."""
-    return events(scope, criteria).where(scope.registered_or_waiting_predicate(engineer_id))
-
-
-def attendees(scope: EventScope, status: str) -> Select[EventRegistration]:
-    """SELECT registrations in `status` the scope may list."""
-    return select(EventRegistration).where(
-        EventRegistration.status == status, scope.attendee_predicate()
     )
 
 

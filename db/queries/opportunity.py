@@ -141,11 +141,6 @@ async def list_opportunities_by_ids(session: AsyncSession, ids: Sequence[int]) -
     return list((await session.scalars(select(Opportunity).where(Opportunity.id.in_(ids)))).all())
 
 
-async def list_engagements_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Engagement]:
-    """Engagement rows by primary key (unchecked)."""
-    return list((await session.scalars(select(Engagement).where(Engagement.id.in_(ids)))).all())
-
-
 @dataclass(frozen=True)
 class ChapterEngagements:
     """Engagements of a chapter's active members (as contributors), in aggregate."""

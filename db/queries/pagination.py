@@ -94,24 +94,6 @@ def finish(rows: Sequence[ModelT], window: PageWindow) -> PageResult[ModelT]:
     return PageResult(page, has_next_page=more, has_previous_page=window.key is not None)
 
 
-async def fetch_page(
-    session: AsyncSession,
-    stmt: Select[Any],
-    model: type[ModelT],
-    ordering: Ordering,
-    window: PageWindow,
-) -> PageResult[ModelT]:
-    """Run a keyset page of `stmt` (which selects `model`)."""
-    rows = (await session.scalars(keyset(stmt, model, ordering, window))).all()
-    return finish(rows, window)
-
-
-async def fetch_count(session: AsyncSession, stmt: Select[Any]) -> int:
-    """COUNT(*) of the rows `stmt` selects (its ORDER BY/LIMIT ignored)."""
-    counted = select(func.count()).select_from(stmt.order_by(None).subquery())
-    return int((await session.scalar(counted)) or 0)
-
-
 async def fetch_child_pages(
     session: AsyncSession,
     stmt: Select[Any],

@@ -13,7 +13,6 @@ from graph.loaders.engineer import EngineerByIdLoader
 from graph.loaders.event import EventLoaders
 from graph.loaders.forum import ForumPostByIdLoader, ReadableForumThreadByIdLoader
 from graph.loaders.hall_of_fame import HallOfFameLoaders
-from graph.loaders.institution import InstitutionByIdLoader
 from graph.loaders.investment import InvestmentLoaders
 from graph.loaders.notification import NotificationByIdLoader
 from graph.loaders.panel import PanelLoaders
@@ -86,10 +85,6 @@ class Loaders:
         """EngineerByIdLoader, for this request."""
         return EngineerByIdLoader(self.database)
 
-    @cached_property
-    def institution_by_id(self) -> InstitutionByIdLoader:
-        """InstitutionByIdLoader, for this request."""
-        return InstitutionByIdLoader(self.database)
 
     @cached_property
     def notification_by_id(self) -> NotificationByIdLoader:

@@ -8,21 +8,15 @@ from functools import cached_property
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (
-    Engagement,
-)
 from db.queries import opportunity as queries
 from db.queries.pagination import (
     PageResult,
     PageWindow,
-    fetch_child_counts,
 )
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
-from graph.loaders.base import RowByIdLoader
 from graph.services import ledger
 
 
@@ -44,18 +38,6 @@ class Window:
 Parent = Any
 """A parent column (nullable foreign keys included: the rows selected never have it null)."""
 Fetch = Callable[[AsyncSession, Sequence[int], Any], Awaitable[dict[int, Any]]]
-
-
-def _counts(
-    statement: Callable[[Any], Select[Any]],
-    parent: Parent,
-) -> Fetch:
-    """A batch count per parent of `statement(slice)`."""
-
-    async def fetch(session: AsyncSession, parent_ids: Sequence[int], part: Any) -> dict[int, Any]:
-        return await fetch_child_counts(session, statement(part), parent, parent_ids)
-
-    return fetch
 
 
 class ContributionLoaders:
@@ -93,11 +75,6 @@ class ContributionLoaders:
             return [found[key] for key in keys]
 
         return DataLoader(load)
-
-    @cached_property
-    def engagement_by_id(self) -> RowByIdLoader[Engagement]:
-        """Engagement rows by id (unchecked)."""
-        return RowByIdLoader(self.database, queries.list_engagements_by_ids)
 
 
 __all__ = ["ContributionLoaders", "OpportunitySlice", "PageResult", "Window"]

@@ -11,11 +11,9 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
-    Engagement,
     ForumPost,
     HallOfFameNomination,
     HallOfFameVote,
-    LedgerEntry,
 )
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
@@ -105,15 +103,6 @@ class HallOfFameLoaders:
             [_rules().tally_visible(self.viewer, self.registry), _votes(True), _votes(False), own],
         )
 
-    @cached_property
-    def ledger_entry_by_id(self) -> RowByIdLoader[LedgerEntry]:
-        """Ledger entries by id (evidence already passed its rule)."""
-        return RowByIdLoader(self.database, _rows(LedgerEntry))
-
-    @cached_property
-    def engagement_by_id(self) -> RowByIdLoader[Engagement]:
-        """Engagements by id (evidence already passed its rule)."""
-        return RowByIdLoader(self.database, _rows(Engagement))
 
     @cached_property
     def forum_post_by_id(self) -> RowByIdLoader[ForumPost]:

@@ -80,12 +80,11 @@ EVENT_CONDITIONS: dict[str, tuple[str, str]] = {
     "to": ("{c}.starts_at < {v}", "timestamptz"),
     "kinds": ("{c}.kind = ANY({v})", "text[]"),
 }
-"""Event filters as db.queries.event.events writes them."""
+"""Event filters over the event row `{c}`."""
 
 
 def bind_events(arguments: dict[str, Any]) -> Filtered:
-    """`events(filter: {from, to, kinds}, orderBy:)` as graph.types.event.EventFilter.criteria
-    reads them."""
+    """`events(filter: {from, to, kinds}, orderBy:)`, bound to the filters."""
     ordering = EVENT_ORDERINGS[enum_value(arguments.get("orderBy") or "START_ASC")]
     given = arguments.get("filter") or {}
     values: dict[str, Any] = {}

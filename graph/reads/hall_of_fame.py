@@ -130,11 +130,11 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     ),
     "statuses": ("{c}.status = ANY({v})", "text[]"),
 }
-"""The filters of db.queries.hall_of_fame.filtered, over the row `{c}`."""
+"""The nomination filters, over the row `{c}`."""
 
 
 def bind(arguments: dict[str, Any]) -> Filtered:
-    """`hallOfFame(filter:)` and `hallOfFameNominations(filter:)` as their resolvers read them."""
+    """`hallOfFame(filter:)` and `hallOfFameNominations(filter:)`, bound to the filters."""
     given = arguments.get("filter") or {}
     values: dict[str, Any] = {}
     for name in ("year", "sector", "chapter"):

@@ -4,13 +4,9 @@ from typing import Annotated
 
 import strawberry
 
-from db import models
-from db.queries import event as queries
 from graph.context import Context, Info
-from graph.pagination import PageArgs
-from graph.services.listing import page_of
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
-from graph.types.event import Event, EventFilter, EventRegistration, criteria_of
+from graph.types.connection import After, Before, Connection, First, Last
+from graph.types.event import Event, EventFilter, EventRegistration
 from graph.types.event_enums import EventOrder
 from graph.types.node import Node
 from graph.types.sql_only import unserved
@@ -33,21 +29,6 @@ def events(
 ) -> Connection[Event]:
     """Events across chapters that the viewer may see."""
     raise unserved()
-
-
-async def viewer_events(
-    info: Info,
-    engineer_id: int | None,
-    filter: EventFilter | None,
-    order_by: EventOrder,
-    args: PageArgs,
-) -> Connection[Event]:
-    """The events the viewer holds a place or waitlist spot for (none for anonymous viewers)."""
-    ordering = queries.EVENT_ORDERINGS[order_by.name]
-    scope = info.context.loaders.events.scope
-    statement = queries.registered_events(scope, engineer_id, criteria_of(filter))
-    page, count = await page_of(info.context.database, statement, models.Event, ordering, args)
-    return build_connection(page, ordering, Event.from_model, count)
 
 
 async def event_node(context: Context, key: int) -> Node | None:

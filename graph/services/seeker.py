@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.auth.viewer import Viewer
@@ -27,6 +27,3 @@ def seeker_side(viewer: Viewer, seeker: Any, institution: Any) -> ColumnElement[
     return or_(seeker == viewer.engineer_id, staff)
 
 
-def always(value: bool) -> ColumnElement[bool]:
-    """SQL literal true or false."""
-    return true() if value else false()

@@ -1,6 +1,5 @@
 """Event types: chapter events, their speakers, attendees and the chapters' announcements."""
 
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -8,14 +7,10 @@ import strawberry
 
 from db import models
 from db.enums import EventKind, EventStatus, EventVisibility, RegistrationStatus
-from db.queries import event as queries
-from db.queries.event import EventCriteria
 from graph.context import Info
 from graph.ids import encode_id
-from graph.loaders.event import AttendeeSlice
-from graph.pagination import PageArgs
 from graph.types import event_enums as _event_enums  # noqa: F401  (registers the enums)
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
 from graph.types.node import Node
 from graph.types.sql_only import sql_field, unserved
@@ -47,19 +42,6 @@ class EventFilter:
         default=None, description="Only events of these kinds."
     )
 
-    def criteria(self) -> EventCriteria:
-        """The filter as query criteria."""
-        return EventCriteria(
-            starts_before=self.to,
-            ends_after=self.from_,
-            kinds=tuple(sorted({kind.value for kind in self.kinds or ()})),
-        )
-
-
-def criteria_of(filter: EventFilter | None) -> EventCriteria:
-    """Query criteria of an optional filter."""
-    return filter.criteria() if filter is not None else EventCriteria()
-
 
 @strawberry.type(description="A speaker at an event: an engineer on the portal or a guest.")
 class EventSpeaker:
@@ -77,20 +59,14 @@ class EventSpeaker:
         return cls(engineer_pk=row.engineer_id, guest_name=row.name, affiliation=row.affiliation)
 
     @strawberry.field(description="The speaker's name (an engineer's profile name, or a guest's).")
-    async def name(self, info: Info) -> str:
+    def name(self, info: Info) -> str:
         """The guest's name, or the engineer's, loaded by id."""
-        if self.engineer_pk is None:
-            return self.guest_name or ""
-        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
-        return row.name if row is not None else ""
+        raise unserved()
 
     @strawberry.field(description="The engineer speaking; null for guests.")
-    async def engineer(self, info: Info) -> Engineer | None:
+    def engineer(self, info: Info) -> Engineer | None:
         """Loaded by id, batched."""
-        if self.engineer_pk is None:
-            return None
-        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
-        return Engineer.from_model(row) if row is not None else None
+        raise unserved()
 
 
 @strawberry.type(
@@ -283,27 +259,5 @@ class Event(Node):
     def viewer_registration(self) -> EventRegistration | None:
         """Compiled: graph/reads/event.py."""
         raise unserved()
-
-
-async def _registrations(
-    info: Info,
-    event_id: int,
-    status: RegistrationStatus,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[EventRegistration]:
-    loaders = info.context.loaders.events
-    ordering = queries.ATTENDEE_ORDERING
-    window = PageArgs(first, after, last, before).window(ordering, models.EventRegistration)
-    part = AttendeeSlice(status.value)
-    page = await loaders.attendee_page_by_event_id.load((event_id, replace(part, window=window)))
-    return build_connection(
-        page,
-        ordering,
-        EventRegistration.from_model,
-        lambda: loaders.attendee_count_by_event_id.load((event_id, part)),
-    )
 
 

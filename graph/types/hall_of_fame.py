@@ -6,7 +6,6 @@ import strawberry
 
 from db import models
 from db.enums import EvidenceKind, HallOfFameRoundStatus, NominationStatus
-from db.queries.hall_of_fame import NominationCriteria
 from graph.context import Info
 from graph.ids import encode_id
 from graph.services.hall_of_fame_errors import HallOfFameErrorCode
@@ -94,9 +93,6 @@ class HallOfFameFilter:
         default=None, description="Only active members of this chapter (slug)."
     )
 
-    def criteria(self) -> NominationCriteria:
-        """The filter as query criteria."""
-        return NominationCriteria(year=self.year, sector=self.sector, chapter=self.chapter)
 
 
 @strawberry.input(description="Which nominations a list shows.")
@@ -114,14 +110,6 @@ class NominationFilter:
         default=None, description="Only nominations in these states."
     )
 
-    def criteria(self) -> NominationCriteria:
-        """The filter as query criteria."""
-        return NominationCriteria(
-            year=self.year,
-            sector=self.sector,
-            chapter=self.chapter,
-            statuses=tuple(sorted({status.value for status in self.statuses or ()})),
-        )
 
 
 @strawberry.type(description="One year's Hall of Fame round. " + HALL_OF_FAME_RULES)
@@ -179,36 +167,24 @@ class HallOfFameEvidence:
         )
 
     @strawberry.field(description="The nominee's ledger entry, for LEDGER_ENTRY evidence.")
-    async def ledger_entry(self, info: Info) -> LedgerEntry | None:
+    def ledger_entry(self, info: Info) -> LedgerEntry | None:
         """Loaded by id, batched."""
-        if self.ledger_pk is None:
-            return None
-        row = await info.context.loaders.hall_of_fame.ledger_entry_by_id.load(self.ledger_pk)
-        return LedgerEntry.from_model(row) if row is not None else None
+        raise unserved()
 
     @strawberry.field(description="The engagement, for ENGAGEMENT evidence.")
-    async def engagement(self, info: Info) -> Engagement | None:
+    def engagement(self, info: Info) -> Engagement | None:
         """Loaded by id, batched."""
-        if self.engagement_pk is None:
-            return None
-        row = await info.context.loaders.hall_of_fame.engagement_by_id.load(self.engagement_pk)
-        return Engagement.from_model(row) if row is not None else None
+        raise unserved()
 
     @strawberry.field(description="The event spoken at, for EVENT_SPOKEN_AT evidence.")
-    async def event(self, info: Info) -> Event | None:
+    def event(self, info: Info) -> Event | None:
         """Loaded by id, batched."""
-        if self.event_pk is None:
-            return None
-        row = await info.context.loaders.events.event_by_id.load(self.event_pk)
-        return Event.from_model(row) if row is not None else None
+        raise unserved()
 
     @strawberry.field(description="The accepted answer, for ACCEPTED_ANSWER evidence.")
-    async def forum_post(self, info: Info) -> ForumPost | None:
+    def forum_post(self, info: Info) -> ForumPost | None:
         """Loaded by id, batched."""
-        if self.post_pk is None:
-            return None
-        row = await info.context.loaders.hall_of_fame.forum_post_by_id.load(self.post_pk)
-        return ForumPost.from_model(row) if row is not None else None
+        raise unserved()
 
 
 @strawberry.type(

@@ -15,8 +15,6 @@ from db.queries import supervision as queries
 from db.queries.pagination import PageResult
 from graph.context import Info
 from graph.ids import encode_id
-from graph.pagination import PageArgs
-from graph.services.listing import page_of
 from graph.services.supervision import SupervisionErrorCode
 from graph.types.connection import Connection, build_connection
 from graph.types.engineer import Engineer
@@ -335,23 +333,6 @@ class ProjectTeam(Node):
             is_overdue=bool(overdue),
             created_at=team.created_at,
         )
-
-
-
-
-async def own_teams(
-    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
-) -> Connection[ProjectTeam]:
-    """The teams the viewer is in or supervises (Viewer.projectTeams)."""
-    statement = info.context.loaders.supervision.own()
-    page, count = await page_of(
-        info.context.database,
-        statement,
-        models.ProjectTeam,
-        queries.TEAM_ORDERING,
-        PageArgs(first, after, last, before),
-    )
-    return await _connection(info, page, count)
 
 
 async def _connection(

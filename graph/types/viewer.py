@@ -4,23 +4,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from db import models
-from db.queries import consent as queries
-from db.queries import notification as notification_queries
-from db.queries.pagination import fetch_count
-from graph.auth.permissions import require_engineer, require_own_engineer, requires
+from graph.auth.permissions import require_engineer, requires
 from graph.auth.scopes import Scope
 from graph.context import Info
-from graph.pagination import PageArgs
 from graph.services import notification as notification_service
-from graph.services.listing import page_of
-from graph.types.connection import After, Before, Connection, First, Last, build_connection
+from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.consent import AccessLogEntry, ConsentGrant
 from graph.types.engineer import Engineer
 from graph.types.event import Event, EventFilter
 from graph.types.event_enums import EventOrder
 from graph.types.institution import Institution
 from graph.types.notification import Notification, NotificationFilter, NotificationPreference
+from graph.types.sql_only import unserved
 
 if TYPE_CHECKING:
     from graph.types.opportunity import OpportunityMatchConnection
@@ -51,29 +46,23 @@ class Viewer:
     @strawberry.field(
         description="The signed-in engineer; null for anonymous requests and clients."
     )
-    async def engineer(self, info: Info) -> Engineer | None:
+    def engineer(self, info: Info) -> Engineer | None:
         """Loaded by id."""
-        if self.engineer_pk is None:
-            return None
-        row = await info.context.loaders.engineer_by_id.load(self.engineer_pk)
-        return Engineer.from_model(row) if row is not None else None
+        raise unserved()
 
     @strawberry.field(
         description="The institution the request acts for: an institution's client, or the "
         "institution a staff account belongs to; null otherwise."
     )
-    async def institution(self, info: Info) -> Institution | None:
+    def institution(self, info: Info) -> Institution | None:
         """Loaded by id."""
-        if self.institution_pk is None:
-            return None
-        row = await info.context.loaders.institution_by_id.load(self.institution_pk)
-        return Institution.from_model(row) if row is not None else None
+        raise unserved()
 
     @strawberry.field(
         description="Events the signed-in engineer holds a place or waitlist spot for (that "
         "they may still see), soonest first; empty for anonymous requests and clients."
     )
-    async def events(
+    def events(
         self,
         info: Info,
         first: First = None,
@@ -89,16 +78,13 @@ class Viewer:
         ] = EventOrder.START_ASC,
     ) -> Connection[Event]:
         """A keyset page of the viewer's registered events."""
-        from graph.resolvers.event import viewer_events
-
-        args = PageArgs(first, after, last, before)
-        return await viewer_events(info, self.engineer_pk, filter, order_by, args)
+        raise unserved()
 
     @strawberry.field(
         description="Consent grants the signed-in engineer gave, newest first."
         + requires(Scope.CONSENT_MANAGE)
     )
-    async def consent_grants(
+    def consent_grants(
         self,
         info: Info,
         first: First = None,
@@ -107,21 +93,13 @@ class Viewer:
         before: Before = None,
     ) -> Connection[ConsentGrant]:
         """A keyset page of the viewer's own grants."""
-        engineer_id = require_own_engineer(info.context.viewer, Scope.CONSENT_MANAGE)
-        page, count = await page_of(
-            info.context.database,
-            queries.consent_grants_of(engineer_id),
-            models.ConsentGrant,
-            queries.NEWEST_FIRST,
-            PageArgs(first, after, last, before),
-        )
-        return build_connection(page, queries.NEWEST_FIRST, ConsentGrant.from_model, count)
+        raise unserved()
 
     @strawberry.field(
         description="Institution reads of the signed-in engineer's consent-gated fields, newest "
         "first." + requires(Scope.CONSENT_MANAGE)
     )
-    async def access_log(
+    def access_log(
         self,
         info: Info,
         first: First = None,
@@ -130,22 +108,13 @@ class Viewer:
         before: Before = None,
     ) -> Connection[AccessLogEntry]:
         """A keyset page of the viewer's access log."""
-        engineer_id = require_own_engineer(info.context.viewer, Scope.CONSENT_MANAGE)
-        ordering = queries.ACCESSED_NEWEST_FIRST
-        page, count = await page_of(
-            info.context.database,
-            queries.access_log_of(engineer_id),
-            models.AccessLogEntry,
-            ordering,
-            PageArgs(first, after, last, before),
-        )
-        return build_connection(page, ordering, AccessLogEntry.from_model, count)
+        raise unserved()
 
     @strawberry.field(
         description="Your notifications, newest first; `filter.unread` narrows them. Empty "
         "unless the request is a signed-in engineer's: nobody reads another's notifications."
     )
-    async def notifications(
+    def notifications(
         self,
         info: Info,
         first: First = None,
@@ -158,26 +127,14 @@ class Viewer:
         ] = None,
     ) -> Connection[Notification]:
         """A keyset page of the viewer's notifications (the rule of graph.reads.notification)."""
-        ordering = notification_queries.NEWEST_FIRST
-        visible = notification_service.own_notifications(info.context.viewer)
-        page, count = await page_of(
-            info.context.database,
-            notification_queries.notifications_where(visible, filter.unread if filter else None),
-            models.Notification,
-            ordering,
-            PageArgs(first, after, last, before),
-        )
-        return build_connection(page, ordering, Notification.from_model, count)
+        raise unserved()
 
     @strawberry.field(
         description="How many of your notifications are unread (0 unless a signed-in engineer)."
     )
-    async def unread_notification_count(self, info: Info) -> int:
+    def unread_notification_count(self, info: Info) -> int:
         """Counted with the same rule as `notifications`."""
-        visible = notification_service.own_notifications(info.context.viewer)
-        async with info.context.database.session() as session:
-            unread = notification_queries.notifications_where(visible, True)
-            return await fetch_count(session, unread)
+        raise unserved()
 
     @strawberry.field(
         description="Your channel for every kind of notification (your choice, else the "
@@ -218,7 +175,7 @@ class Viewer:
         description="Final-year project teams the signed-in engineer is in (invited included) "
         "or supervises, oldest first; empty for anonymous requests and clients."
     )
-    async def project_teams(
+    def project_teams(
         self,
         info: Info,
         first: First = None,
@@ -227,6 +184,4 @@ class Viewer:
         before: Before = None,
     ) -> Connection[ProjectTeamRef]:
         """A keyset page of the viewer's teams."""
-        from graph.types.supervision import own_teams
-
-        return await own_teams(info, first, after, last, before)
+        raise unserved()
