@@ -73,11 +73,6 @@ async def get_by_slug(session: AsyncSession, slug: str) -> Chapter | None:
     return await session.scalar(select(Chapter).where(Chapter.slug == slug))
 
 
-async def list_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Chapter]:
-    """Chapters with these primary keys."""
-    return list((await session.scalars(select(Chapter).where(Chapter.id.in_(ids)))).all())
-
-
 async def visible_membership_for_update(
     session: AsyncSession, membership_id: int, rule: ColumnElement[bool]
 ) -> Membership | None:

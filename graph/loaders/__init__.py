@@ -7,7 +7,6 @@ from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
 from graph.database import RequestDatabase
 from graph.loaders.base import RuledByIdLoader
-from graph.loaders.chapter import ChapterByIdLoader
 from graph.loaders.contribution import ContributionLoaders
 from graph.loaders.engineer import EngineerByIdLoader
 from graph.loaders.event import EventLoaders
@@ -75,10 +74,6 @@ class Loaders:
         """The contribution engine's loaders, for this request."""
         return ContributionLoaders(self.database, self.viewer)
 
-    @cached_property
-    def chapter_by_id(self) -> ChapterByIdLoader:
-        """ChapterByIdLoader, for this request (graph.resolvers.node names it)."""
-        return ChapterByIdLoader(self.database)
 
     @cached_property
     def engineer_by_id(self) -> EngineerByIdLoader:

@@ -1,17 +1,18 @@
 """`node(id:)` and `nodes(ids:)`: any object by its global ID, read by SQL.
 
-strawberry runs these root fields only where the compiled read path does not (a document it
-declines, the Python fields' documents of graph.compiler.python_fields). The resolver returns
-a reference — an instance of the ID's type carrying only the ID — and the executor hands it
-to graph.compiler.objects (graph.subscriptions.execution), which reads it with the client's
-selection under the type's node rule: null when it does not exist or is not visible, exactly
-as the compiled `node(id:)` answers. Types with Python fields (`PYTHON_PARENTS`) are loaded,
-since graph.compiler.python_fields resolves those fields on the object itself.
+strawberry runs these root fields only where the compiled read path does not: the Python
+fields' documents of graph.compiler.python_fields, and `_entities` beyond what `nodes(ids:)`
+takes. The resolver returns a reference — an instance of the ID's type carrying only its ID,
+and for a type with Python fields (`PYTHON_PARENTS`) the key those fields read — and the
+executor hands it to graph.compiler.objects (graph.subscriptions.execution), which reads it
+with the client's selection under the type's node rule: null when it does not exist or is not
+visible, exactly as the compiled `node(id:)` answers. In a Python fields' document the field
+runs on the reference itself: its IDs are those of rows the compiled statement returned, so
+the node rule has passed already.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types.base import StrawberryObjectDefinition
@@ -20,53 +21,36 @@ from graph.compiler.mapping import NODE_TYPES
 from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
-from graph.resolvers import contribution_nodes
-from graph.types.chapter import Chapter
-from graph.types.engineer import Engineer
 from graph.types.node import Node
 
 MAX_NODES = 100
 
-Fetch = Callable[[Context, int], Awaitable[Node | None]]
+PYTHON_PARENTS: dict[str, str] = {"Engineer": "pk", "Chapter": "pk", "Opportunity": "key"}
+"""The node types with Python fields (declaration.Python), and the attribute holding the row's
+key that those fields read."""
 
 
-def _by_loader(loader_name: str, convert: Callable[[Any], Node]) -> Fetch:
-    async def fetch(context: Context, key: int) -> Node | None:
-        row = await getattr(context.loaders, loader_name).load(key)
-        return convert(row) if row is not None else None
-
-    return fetch
-
-
-PYTHON_PARENTS: dict[str, Fetch] = {
-    "Engineer": _by_loader("engineer_by_id", Engineer.from_model),
-    "Chapter": _by_loader("chapter_by_id", Chapter.from_model),
-    "Opportunity": contribution_nodes.opportunity_node,
-}
-"""The node types with Python fields (declaration.Python), loaded with the row they read."""
-
-
-def reference(type_name: str, global_id: str) -> Node:
-    """An object of `type_name` that carries only its ID (the compiled path reads the rest)."""
+def reference(type_name: str, global_id: str, key: int | None = None) -> Node:
+    """An object of `type_name` that carries only its ID (the compiled path reads the rest),
+    and its row's `key` where its Python fields read it."""
     from graph.schema import schema  # the schema imports the resolvers
 
     definition = schema.get_type_by_name(type_name)
     assert isinstance(definition, StrawberryObjectDefinition), type_name
     found: Node = object.__new__(definition.origin)
     found.id = strawberry.ID(global_id)
+    attribute = PYTHON_PARENTS.get(type_name)
+    if attribute is not None and key is not None:
+        setattr(found, attribute, key)
     return found
 
 
 async def resolve_node(context: Context, global_id: str) -> Node | None:
-    """The object behind a global ID (a reference the compiled path reads, or the loaded
-    object of a type with Python fields; None when that one is not visible)."""
+    """A reference to the object behind a global ID (the compiled path reads it)."""
     decoded = decode_id(global_id)
     if decoded.type_name not in NODE_TYPES:
         raise BadUserInput(f"Malformed ID {global_id!r}: not a global object ID.")
-    fetch = PYTHON_PARENTS.get(decoded.type_name)
-    if fetch is not None:
-        return await fetch(context, decoded.key)
-    return reference(decoded.type_name, global_id)
+    return reference(decoded.type_name, global_id, decoded.key)
 
 
 async def node(
