@@ -1,4 +1,5 @@
-"""The compiled path answers exactly as strawberry does: same data, same key order, same nulls."""
+"""The compiled statement answers exactly as the app does (and the golden answers pin the app):
+same data, same key order, same nulls."""
 
 import importlib
 import pkgutil
@@ -814,7 +815,7 @@ PER_HANDLE = (
 """Documents run once per engineer of the world (each has its own visibility settings)."""
 
 
-async def test_every_case_compiles_and_matches_strawberry(both: BothPaths, world: World) -> None:
+async def test_every_case_compiles_and_matches_the_app(both: BothPaths, world: World) -> None:
     for document, variables in cases(world):
         await both.compare(document, variables)
         assert both.last_statement_count == 1
@@ -829,7 +830,7 @@ async def test_every_case_compiles_and_matches_strawberry(both: BothPaths, world
         ({"field": "NAME", "direction": "DESC"}, 2),
     ],
 )
-async def test_paging_both_ways_matches_strawberry(
+async def test_paging_both_ways_matches_the_app(
     both: BothPaths, world: World, order: dict[str, str] | None, size: int
 ) -> None:
     # Given a list longer than the page, walked forward and then backward with cursors
@@ -849,7 +850,7 @@ async def test_paging_both_ways_matches_strawberry(
         before = info["startCursor"]
 
 
-async def test_nested_members_paging_matches_strawberry(both: BothPaths, world: World) -> None:
+async def test_nested_members_paging_matches_the_app(both: BothPaths, world: World) -> None:
     after = None
     for _ in range(5):
         page = await both.compare(MEMBERS, {"first": 1, "after": after})
@@ -1017,7 +1018,7 @@ async def test_the_suites_refused_arguments_answer_compiled_as_strawberry_does(
 
 
 @pytest.mark.parametrize("slug", ["cmp-global", "cmp-gulf"])
-async def test_forum_thread_paging_matches_strawberry(
+async def test_forum_thread_paging_matches_the_app(
     both: BothPaths, world: World, slug: str
 ) -> None:
     after = None

@@ -1,10 +1,11 @@
 """Golden answers: every read document of the equality suite, for every viewer, over the seed.
 
 Each viewer's answers live in tests/compiler/golden/<viewer>.json, recorded once from
-strawberry over a seed made deterministic (factory counter, id sequences and the
-transaction's clock fixed). Every run compares both paths against them: strawberry's whole
-response (data and errors: message, locations, path, extensions.code; key order included),
-the compiled path's answer wherever it compiles, and the access-log rows each path writes.
+strawberry's resolvers (before the compiled path became the only read path) over a seed made
+deterministic (factory counter, id sequences and the transaction's clock fixed). Every run
+compares against them the app's whole response (data and errors: message, locations, path,
+extensions.code; key order included) and the access-log rows it writes, then the compiled
+statement alone wherever it answers the document whole.
 
 Re-record (after a deliberate change of answers, reviewed with `git diff`):
 
@@ -155,7 +156,7 @@ def _rows(rows: list[Any]) -> list[list[Any]]:
 
 
 @pytest.mark.parametrize("name", [*VIEWERS, *FORUM_VIEWERS, *CLIENTS])
-async def test_both_paths_give_the_golden_answers(both: BothPaths, seed: World, name: str) -> None:
+async def test_the_app_gives_the_golden_answers(both: BothPaths, seed: World, name: str) -> None:
     # Given a viewer and the deterministic seed
     who = _who(name, seed)
     golden_file = GOLDEN / f"{name}.json"
@@ -163,7 +164,7 @@ async def test_both_paths_give_the_golden_answers(both: BothPaths, seed: World, 
     recorded: list[dict[str, Any]] = []
 
     async def run(document: str, variables: dict[str, Any] | None) -> Any:
-        # When the case runs through strawberry and then through the compiled path
+        # When the case runs as the app runs it, then through the compiled statement alone
         request_id = uuid4().hex
         mark = await both.last_log_id()
         result = await both.app(document, variables, who, request_id)
@@ -178,7 +179,7 @@ async def test_both_paths_give_the_golden_answers(both: BothPaths, seed: World, 
         index = len(recorded)
         recorded.append(entry)
         if not RECORD:
-            # Then strawberry answers as recorded (key order, nulls, errors and codes)
+            # Then the app answers as recorded (key order, nulls, errors and codes)
             assert index < len(expected), f"case {index} is not in {golden_file.name}"
             golden = expected[index]
             assert (golden["document"], golden["variables"]) == (document, variables)
@@ -187,8 +188,8 @@ async def test_both_paths_give_the_golden_answers(both: BothPaths, seed: World, 
         mark = await both.last_log_id()
         compiled = await both.compiled_response(document, variables, who, request_id)
         if compiled is not None:
-            # And so does the compiled path, wherever it answers (errors and nulls included),
-            # logging the same reads
+            # And so does the compiled statement, wherever it answers (errors and nulls
+            # included), logging the same reads
             assert json.dumps(compiled) == json.dumps(response), index
             assert _rows(await both.log_since(mark)) == logged, index
         return result.data

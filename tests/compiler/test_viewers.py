@@ -103,7 +103,7 @@ def client(name: str, world: World) -> Viewer:
 
 
 @pytest.mark.parametrize("name", [*VIEWERS, *CLIENTS])
-async def test_every_case_matches_strawberry_for_the_viewer(
+async def test_every_case_matches_the_app_for_the_viewer(
     both: BothPaths, world: World, name: str
 ) -> None:
     # Given a viewer: every kind is compiled now, clients beyond institution scopes included
@@ -174,7 +174,7 @@ def forum_viewer(name: str, world: World) -> Viewer:
 
 
 @pytest.mark.parametrize("name", ["gulf-member", "gulf-moderator", "uk-moderator"])
-async def test_forum_cases_match_strawberry_for_chapter_roles(
+async def test_forum_cases_match_the_app_for_chapter_roles(
     both: BothPaths, world: World, name: str
 ) -> None:
     who = forum_viewer(name, world)
