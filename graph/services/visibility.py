@@ -45,17 +45,6 @@ FIELD_DEFAULTS: Mapping[ProfileField, FieldVisibility] = MappingProxyType(
 )
 
 
-def level_of(field_visibility: Mapping[str, Any], field: ProfileField) -> FieldVisibility:
-    """The visibility an engineer set for `field` (or its default), from the JSONB value."""
-    value = field_visibility.get(field.value)
-    if value is None:  # absent or JSON null: the default, as the SQL rule's coalesce has it
-        return FIELD_DEFAULTS[field]
-    try:
-        return FieldVisibility(value)
-    except ValueError:
-        return FieldVisibility.PRIVATE  # an unreadable setting fails closed
-
-
 def level_expression(field: ProfileField) -> ColumnElement[str]:
     """SQL: the engineer's visibility level for `field`, defaults applied."""
     return func.coalesce(
@@ -237,7 +226,6 @@ __all__ = [
     "event_scope",
     "field_visible",
     "forum_scope",
-    "level_of",
     "membership_node_rule",
     "membership_scope",
     "shows_field",

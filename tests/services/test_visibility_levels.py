@@ -1,4 +1,5 @@
-"""The Python and SQL readings of a field's visibility setting agree."""
+"""A field's visibility setting as SQL reads it: the stored level, else the default; an
+unreadable setting hides the field."""
 
 import pytest
 from sqlalchemy import select, update
@@ -6,8 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import FieldVisibility, ProfileField
 from db.models import Engineer
-from graph.services.visibility import FIELD_DEFAULTS, level_expression, level_of
+from graph.services.visibility import FIELD_DEFAULTS, level_expression
 from tests import factories
+from tests.conftest import GraphQLClient
 
 
 @pytest.mark.parametrize(
@@ -18,7 +20,7 @@ from tests import factories
         ({"email": "PUBLIC"}, FieldVisibility.PUBLIC),
     ],
 )
-async def test_python_and_sql_agree_on_the_level(
+async def test_the_level_is_the_setting_or_the_default(
     session: AsyncSession, stored: dict[str, str | None], expected: FieldVisibility
 ) -> None:
     engineer = await factories.engineer(session)
@@ -28,9 +30,23 @@ async def test_python_and_sql_agree_on_the_level(
     sql_level = await session.scalar(
         select(level_expression(ProfileField.EMAIL)).where(Engineer.id == engineer.id)
     )
-    assert level_of(stored, ProfileField.EMAIL) == expected
     assert sql_level == expected.value
 
 
-def test_an_unreadable_setting_fails_closed() -> None:
-    assert level_of({"email": "EVERYONE"}, ProfileField.EMAIL) == FieldVisibility.PRIVATE
+@pytest.mark.parametrize(("stored", "shown"), [("PUBLIC", True), ("EVERYONE", False)])
+async def test_an_unreadable_setting_fails_closed(
+    session: AsyncSession, graphql: GraphQLClient, stored: str, shown: bool
+) -> None:
+    # Given an engineer whose city setting is PUBLIC, or a value no level has
+    engineer = await factories.engineer(session, handle=f"level-{stored.lower()}")
+    await session.execute(
+        update(Engineer)
+        .where(Engineer.id == engineer.id)
+        .values(field_visibility={"city": stored})
+    )
+    # When an anonymous visitor reads the profile
+    data = await graphql.data(
+        "query ($h: String!) { engineer(handle: $h) { city } }", {"h": engineer.handle}
+    )
+    # Then the city shows only for the readable PUBLIC setting
+    assert (data["engineer"]["city"] is not None) is shown
