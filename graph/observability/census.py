@@ -4,7 +4,7 @@ Set `BRAINGAIN_RESOLVER_CENSUS` to a file name and every field strawberry resolv
 object of a `node(id:)` type is counted by path — `payload` (a mutation's), `event` (a
 subscription's), `python` (a Python fields' document, graph.compiler.python_fields),
 `residual` (the strawberry half of a mixed operation) or `fallback` (a query strawberry ran
-whole: the compiled path declined it, is off, or a test called strawberry directly) — and the
+whole: introspection, `stats`, `_service`, or a test calling strawberry directly) — and the
 counts are written there as JSON when the process exits. Unset, nothing is counted.
 """
 
