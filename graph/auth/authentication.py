@@ -39,15 +39,20 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-async def verify(token: str, keys: KeyStore, settings: Settings) -> AccessTokenClaims:
-    """Verify a token against the current keys (reloading them for an unknown `kid`)."""
-    keyset = await keys.verification_keys(unverified_kid(token))
+async def verify(
+    token: str, keys: KeyStore, settings: Settings, kid: str | None = None
+) -> AccessTokenClaims:
+    """Verify a token against the current keys (reloading them for an unknown `kid`; pass the
+    token's unverified_kid when it was read already)."""
+    kid = kid or unverified_kid(token)
+    keyset = await keys.verification_keys(kid)
     return verify_access_token(
         token,
         keyset,
         issuer=settings.issuer,
         audience=settings.audience,
         max_lifetime_seconds=settings.access_token_seconds,
+        kid=kid,
     )
 
 
