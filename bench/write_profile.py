@@ -186,7 +186,7 @@ async def _profile(url: str, arguments: argparse.Namespace) -> None:
                     began, cpu = time.perf_counter(), time.process_time()
                     if arguments.sample:
                         sampler.start()
-                    profiler = cProfile.Profile() if arguments.cprofile else None
+                    profiler = cProfile.Profile(time.process_time) if arguments.cprofile else None
                     if profiler is not None:
                         profiler.enable()
                     for item in items[1:]:

@@ -26,10 +26,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.engine import create_engine, create_sessionmaker
 from graph.auth.authentication import bearer_token, load_viewer
+from graph.auth.deferred import AuthenticationUnavailable, PendingViewer
 from graph.auth.keys import KeyStore
 from graph.auth.routes import AuthState
 from graph.auth.routes import routes as oauth_routes
-from graph.auth.tokens import InvalidToken
+from graph.auth.tokens import AccessTokenClaims, InvalidToken
 from graph.auth.verified import VerifiedTokens
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
@@ -134,8 +135,28 @@ class GraphQLApp(GraphQL[Context, None]):
         if token is None:
             return ANONYMOUS
         claims = await self.verified.claims(token, self.keys, self.settings)
+        return await self._viewer(claims, database)
+
+    async def _viewer(self, claims: AccessTokenClaims, database: RequestDatabase) -> Viewer:
         async with database.session() as session:
             return await load_viewer(session, claims, self.registry)
+
+    async def _signed_in(
+        self, authorization: str, state: dict[str, Any], database: RequestDatabase
+    ) -> None:
+        """Verify the token of a request for the HTTP endpoint; an engineer's database check
+        is left pending for the endpoint (graph.auth.deferred), any other token's runs now."""
+        token = bearer_token(authorization)
+        if token is None:
+            state["viewer"] = ANONYMOUS
+            return
+        claims = await self.verified.claims(token, self.keys, self.settings)
+        pending = PendingViewer.of(claims, self.registry, lambda: self._viewer(claims, database))
+        if pending is None:
+            state["viewer"] = await self._viewer(claims, database)
+            return
+        pending.settled.append(lambda viewer: state.__setitem__("viewer", viewer))
+        state["pending"] = pending
 
     def credentials(self, authorization: str) -> Callable[[RequestDatabase], Awaitable[Viewer]]:
         """Re-authenticates `authorization` on demand (subscription events outlive tokens)."""
@@ -146,13 +167,23 @@ class GraphQLApp(GraphQL[Context, None]):
         return viewer
 
     def viewer_of(self, request: Request) -> Viewer:
-        """Who the request authenticated as (set by __call__; anonymous when it was not)."""
+        """Who the request authenticated as (set by __call__; anonymous when it was not, or
+        while its check is pending: see pending_of)."""
         viewer: Viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
         return viewer
 
+    def pending_of(self, request: Request) -> PendingViewer | None:
+        """The request's token check left pending for the endpoint, if any (settled or not)."""
+        pending: PendingViewer | None = request.scope.get("state", {}).get("pending")
+        return pending
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        """A fresh Context: the request's database session, viewer and loaders."""
+        """A fresh Context: the request's database session, viewer and loaders (a pending
+        token check run first)."""
         state = request.scope.setdefault("state", {})
+        pending = state.get("pending")
+        if pending is not None:
+            await pending.resolve()
         database = state.get("database")
         if database is None:
             database = state["database"] = RequestDatabase(self.sessionmaker)
@@ -221,11 +252,12 @@ class GraphQLApp(GraphQL[Context, None]):
             if scope["type"] in ("http", "websocket"):
                 try:
                     authorization = authorization_of(scope)
-                    state["viewer"] = (
-                        ANONYMOUS
-                        if authorization is None
-                        else await self.authenticate(authorization, database)
-                    )
+                    if authorization is None:
+                        state["viewer"] = ANONYMOUS
+                    elif scope["type"] == "http" and self.http is not None:
+                        await self._signed_in(authorization, state, database)
+                    else:
+                        state["viewer"] = await self.authenticate(authorization, database)
                 except InvalidToken as error:
                     if scope["type"] == "websocket":
                         await send({"type": "websocket.close", "code": 4401})
@@ -243,7 +275,13 @@ class GraphQLApp(GraphQL[Context, None]):
                     await unavailable_response()(scope, receive, send)
                     return
             if scope["type"] == "http" and self.http is not None:
-                await self.http(scope, receive, send)
+                try:
+                    await self.http(scope, receive, send)
+                except InvalidToken as error:  # its check ran in the endpoint (deferred.py)
+                    await unauthenticated(str(error))(scope, receive, send)
+                except AuthenticationUnavailable as error:
+                    logger.warning("database unavailable while authenticating: %s", error)
+                    await unavailable_response()(scope, receive, send)
                 return
             try:
                 await super().__call__(scope, receive, send)

@@ -75,7 +75,7 @@ def _standing_unless_revoked(*, client: bool, family: bool) -> Select[tuple[Any,
     standing = STANDING.columns(
         column("institution_id"), column("global_role"), column("roles")
     ).subquery("standing")
-    revoked = oauth.access_token_revoked(client=client, family=family)
+    revoked = oauth.access_token_revoked(client=client, family=family).label("revoked")
     return select(revoked, standing.c.institution_id, standing.c.global_role, standing.c.roles)
 
 
@@ -94,6 +94,31 @@ _STANDING_UNLESS_REVOKED = {
 connection (db.driver): it is on every signed-in request's path."""
 
 
+def standing_unless_revoked_statement(
+    engineer_id: int, jti: str, family_id: UUID | None, client_id: str | None
+) -> tuple[str, list[Any]]:
+    """engineer_standing_unless_revoked's statement for the driver connection and its
+    arguments: one row (`revoked`, `institution_id`, `global_role`, `roles`), none when the
+    engineer does not exist."""
+    sql, names = _STANDING_UNLESS_REVOKED[client_id is not None, family_id is not None]
+    parameters = oauth.revocation_parameters(jti, family_id, client_id)
+    parameters["engineer_id"] = engineer_id
+    return sql, [parameters[name] for name in names]
+
+
+def standing_unless_revoked(row: Any) -> tuple[bool, Standing]:
+    """A row of standing_unless_revoked_statement: whether the token was revoked, and the
+    engineer's standing."""
+    flag, institution_id, global_role, roles = row[0], row[1], row[2], row[3]
+    if isinstance(roles, str):  # json as text (a connection without SQLAlchemy's json codec)
+        roles = json.loads(roles)
+    return bool(flag), (
+        institution_id,
+        global_role,
+        [(int(c), str(s), str(r)) for c, s, r in roles],
+    )
+
+
 async def engineer_standing_unless_revoked(
     session: AsyncSession,
     engineer_id: int,
@@ -104,22 +129,9 @@ async def engineer_standing_unless_revoked(
     """Whether the token was revoked (oauth.access_token_revoked) and the engineer's standing
     (engineer_standing), in one statement; None when the engineer does not exist (revocation
     then unread)."""
-    sql, names = _STANDING_UNLESS_REVOKED[client_id is not None, family_id is not None]
-    parameters = oauth.revocation_parameters(jti, family_id, client_id)
-    parameters["engineer_id"] = engineer_id
-    row = await fetchrow(session, sql, *[parameters[name] for name in names])
-    if row is None:
-        return None
-    flag, institution_id, global_role, roles = row
-    if isinstance(roles, str):  # json as text (a connection without SQLAlchemy's json codec)
-        roles = json.loads(roles)
-    return bool(flag), (
-        institution_id,
-        global_role,
-        [(int(c), str(s), str(r)) for c, s, r in roles],
-    )
-
-
+    sql, arguments = standing_unless_revoked_statement(engineer_id, jti, family_id, client_id)
+    row = await fetchrow(session, sql, *arguments)
+    return None if row is None else standing_unless_revoked(row)
 
 
 async def count_failed_logins(

@@ -4,7 +4,10 @@ These run on a bare asyncpg connection, not a SQLAlchemy session: a spend sits o
 request's path, and the session's checkout and transaction bookkeeping would double its cost.
 """
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # A bucket's level (points in use) drains at $4 points per second from `updated_at` on. The
@@ -16,13 +19,12 @@ _DRAINED = (
     "greatest(0, bucket.level - greatest(0, extract(epoch FROM excluded.updated_at"
     " - bucket.updated_at)::double precision) * $4)"
 )
-SPEND = f"""
-WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS now)
+_SPEND_INTO = f"""
 INSERT INTO rate_budgets AS bucket (key, level, updated_at)
 SELECT $1::text,
        CASE WHEN $2::double precision <= $3::double precision THEN greatest(0, $2) ELSE 0 END,
        clock.now
-FROM clock
+FROM clock{{gated}}
 ON CONFLICT (key) DO UPDATE SET
     level = CASE WHEN {_DRAINED} + $2 <= $3
                  THEN greatest(0, {_DRAINED} + $2) ELSE bucket.level END,
@@ -33,6 +35,25 @@ RETURNING
     greatest(0, bucket.level - greatest(0, extract(epoch FROM (SELECT now FROM clock)
         - bucket.updated_at)::double precision) * $4::double precision) AS level
 """
+_CLOCK = "clock AS MATERIALIZED (SELECT clock_timestamp() AS now)"
+SPEND = f"WITH {_CLOCK}{_SPEND_INTO.format(gated='')}"
+
+_PARAMETER = re.compile(r"\$([0-9]+)")
+
+
+@lru_cache(maxsize=16)
+def spend_after_statement(gate: str, refused: str) -> str:
+    """SPEND behind `gate`, a one-row SELECT with its own parameters from $1 (they become $5
+    on): the spend is taken only when the gate returns a row whose boolean column `refused`
+    is false; the statement answers the gate's columns and `allowed`/`level` (NULL when no
+    spend was taken), and no row when the gate has none."""
+    shifted = _PARAMETER.sub(lambda match: f"${int(match[1]) + 4}", gate)
+    spend = _SPEND_INTO.format(gated=f", gate WHERE NOT gate.{refused}")
+    return (
+        f"WITH {_CLOCK},\ngate AS MATERIALIZED ({shifted}),\nspent AS ({spend})\n"
+        "SELECT gate.*, spent.allowed, spent.level FROM gate LEFT JOIN spent ON true"
+    )
+
 
 PRUNE = """
 DELETE FROM rate_budgets
@@ -52,6 +73,31 @@ async def spend(connection: Any, key: str, cost: float, capacity: float, rate: f
     """Take `cost` points from `key`'s bucket if they fit (negative cost gives points back)."""
     row = await connection.fetchrow(SPEND, key, float(cost), float(capacity), float(rate))
     return Spent(allowed=bool(row["allowed"]), level=float(row["level"]))
+
+
+async def spend_after(
+    connection: Any,
+    gate: str,
+    gate_arguments: Sequence[Any],
+    refused: str,
+    key: str,
+    cost: float,
+    capacity: float,
+    rate: float,
+) -> tuple[Any, Spent | None]:
+    """`spend`, in the statement of `gate` and only if it lets it (spend_after_statement): the
+    gate's row (None: it had none) and the spend (None: not taken, the gate refused it)."""
+    row = await connection.fetchrow(
+        spend_after_statement(gate, refused),
+        key,
+        float(cost),
+        float(capacity),
+        float(rate),
+        *gate_arguments,
+    )
+    if row is None or row["allowed"] is None:
+        return row, None
+    return row, Spent(allowed=bool(row["allowed"]), level=float(row["level"]))
 
 
 async def prune(connection: Any, idle_seconds: float) -> int:

@@ -39,15 +39,20 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-async def verify(token: str, keys: KeyStore, settings: Settings) -> AccessTokenClaims:
-    """Verify a token against the current keys (reloading them for an unknown `kid`)."""
-    keyset = await keys.verification_keys(unverified_kid(token))
+async def verify(
+    token: str, keys: KeyStore, settings: Settings, kid: str | None = None
+) -> AccessTokenClaims:
+    """Verify a token against the current keys (reloading them for an unknown `kid`; pass the
+    token's unverified_kid when it was read already)."""
+    kid = kid or unverified_kid(token)
+    keyset = await keys.verification_keys(kid)
     return verify_access_token(
         token,
         keyset,
         issuer=settings.issuer,
         audience=settings.audience,
         max_lifetime_seconds=settings.access_token_seconds,
+        kid=kid,
     )
 
 
@@ -58,21 +63,14 @@ async def load_viewer(
 
     Checked on every request: the token's revocation (its `jti`, client or sign-in session),
     then the principal — for an engineer in the same statement as their roles."""
-    try:
-        family_id = UUID(claims.session_id) if claims.session_id is not None else None
-    except ValueError:
-        raise InvalidToken("malformed sid") from None
-    engineer_id = _engineer_of(claims)
+    family_id = session_family(claims)
+    engineer_id = engineer_of(claims)
     if engineer_id is not None:
         found = await account_queries.engineer_standing_unless_revoked(
             session, engineer_id, claims.token_id, family_id, claims.client_id
         )
         if found is not None:
-            if found[0]:
-                raise InvalidToken("token was revoked")
-            return _engineer_viewer(
-                engineer_id, found[1], registry, claims.scopes, claims.client_id, claims.token_id
-            )
+            return engineer_viewer_unless_revoked(engineer_id, found, claims, registry)
     if await oauth_queries.is_access_token_revoked(
         session, claims.token_id, family_id, claims.client_id
     ):
@@ -92,7 +90,31 @@ async def load_viewer(
     raise InvalidToken("engineer no longer exists")
 
 
-def _engineer_of(claims: AccessTokenClaims) -> int | None:
+def engineer_viewer_unless_revoked(
+    engineer_id: int,
+    found: tuple[bool, account_queries.Standing],
+    claims: AccessTokenClaims,
+    registry: ChapterRegistry,
+) -> Viewer:
+    """The engineer's Viewer from what db.queries.account.standing_unless_revoked read;
+    InvalidToken when the token was revoked."""
+    revoked, standing = found
+    if revoked:
+        raise InvalidToken("token was revoked")
+    return _engineer_viewer(
+        engineer_id, standing, registry, claims.scopes, claims.client_id, claims.token_id
+    )
+
+
+def session_family(claims: AccessTokenClaims) -> UUID | None:
+    """The refresh-token family (sign-in session) a token names; InvalidToken when malformed."""
+    try:
+        return UUID(claims.session_id) if claims.session_id is not None else None
+    except ValueError:
+        raise InvalidToken("malformed sid") from None
+
+
+def engineer_of(claims: AccessTokenClaims) -> int | None:
     """The engineer a token was issued for; None for a client's own token or a bad subject."""
     if claims.subject == claims.client_id:
         return None

@@ -93,13 +93,15 @@ def verify_access_token(
     audience: str,
     max_lifetime_seconds: int,
     now: int | None = None,
+    kid: str | None = None,
 ) -> AccessTokenClaims:
     """Verify signature (ES256 only), `kid`, `typ`, `iss`, `aud`, `exp`/`nbf`, the required
     claims, and a lifetime no longer than we ever issue (`max_lifetime_seconds`): a token
-    minted with a leaked key to last until 9999, or issued in the future, is refused."""
+    minted with a leaked key to last until 9999, or issued in the future, is refused. `kid`:
+    the token's unverified_kid when the caller read it already."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise InvalidToken("malformed token")
-    if unverified_kid(token) is None:
+    if (kid or unverified_kid(token)) is None:
         raise InvalidToken("no key id (kid) in the header")
     try:
         decoded = jwt.decode(token, keys, algorithms=[ALGORITHM])

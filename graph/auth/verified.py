@@ -55,9 +55,9 @@ class VerifiedTokens:
             if time.time() < found.claims.expires_at and keys.verifies(found.kid):
                 return found.claims
             del self.entries[digest]
-        claims = await verify(token, keys, settings)
-        self.verifications += 1
         kid = unverified_kid(token)
+        claims = await verify(token, keys, settings, kid)
+        self.verifications += 1
         if kid is not None:  # verify() refuses a token without one
             self._remember(digest, Verified(claims, kid))
         return claims

@@ -171,6 +171,24 @@ class CompiledReads:
             await self.pool.close()
             self.pool = None
 
+    def runs_mutation(self, query: str, operation_name: str | None, limits: Limits) -> bool:
+        """Whether `answer` would take this document to graph.compiler.mutations (before
+        looking at its variables)."""
+        if self.mutations is None:
+            return False
+        prepared = self._prepared(query, operation_name, limits)
+        return prepared is not None and prepared.operation.operation is OperationType.MUTATION
+
+    def _prepared(
+        self, query: str, operation_name: str | None, limits: Limits
+    ) -> PreparedOperation | None:
+        """The prepared operation of a document within the parse limits; None: strawberry's."""
+        if len(query) > limits.max_characters:
+            return None
+        if isinstance(parse_within_limits(query, limits.max_tokens), GraphQLError):
+            return None
+        return self.compiled.prepare(query, operation_name)
+
     async def answer(
         self,
         query: str,
@@ -186,12 +204,7 @@ class CompiledReads:
         """The compiled result, or None (nothing charged) when strawberry must run it;
         `acquire` overrides where the statement runs (a read replica); `mutations`: whether
         the transport allows them (graph.compiler.mutations runs those it can plan)."""
-        limits = admission.limits
-        if len(query) > limits.max_characters:
-            return None
-        if isinstance(parse_within_limits(query, limits.max_tokens), GraphQLError):
-            return None
-        prepared = self.compiled.prepare(query, operation_name)
+        prepared = self._prepared(query, operation_name, admission.limits)
         if prepared is None:
             return None
         kind = prepared.operation.operation

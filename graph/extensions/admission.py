@@ -29,8 +29,10 @@ from graph.extensions.budget import (
     BucketState,
     BudgetStore,
     BudgetStoreUnavailable,
+    Gate,
     budget_key,
     retry_after_seconds,
+    spend_behind,
 )
 from graph.extensions.cost import actual_cost, requested_cost
 from graph.extensions.document_facts import FACTS, OperationFacts
@@ -90,6 +92,9 @@ class Admission:
     operation_name: str | None = None
     settled: bool = False
     """The refund was made (a subscription reports after every event but settles once)."""
+    gate: Gate | None = None
+    """A check the charge is taken behind (the request's authentication, still pending):
+    passed before any point is spent, in the spend's own statement where the store can."""
 
     def cost_report(self) -> dict[str, Any] | None:
         """`extensions.cost`, in Shopify's shape; None before the cost was calculated."""
@@ -313,8 +318,11 @@ async def _charge(admission: Admission, cost: int) -> list[GraphQLError]:
                 maximumCost=budget.capacity,
             )
         ]
+    gate, admission.gate = admission.gate, None
     try:
-        state = await budget.store.spend(budget.key, cost, budget.capacity, budget.restore_rate)
+        state = await spend_behind(
+            budget.store, gate, budget.key, cost, budget.capacity, budget.restore_rate
+        )
     except BudgetStoreUnavailable:
         # Fail open: an unreachable budget store must not take the API down with it.
         _log_store_failure("admitting without a budget")

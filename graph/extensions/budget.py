@@ -10,8 +10,9 @@ Shopify's GraphQL Admin API does. The shared store keeps buckets in PostgreSQL
 import asyncio
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from graph.auth.viewer import Viewer
 
@@ -45,6 +46,27 @@ class BucketState:
         return max(0.0, (self.capacity - self.available) / self.restore_rate)
 
 
+class Gate(Protocol):
+    """A check that must pass before a spend is taken (the request's authentication, when it
+    is still pending): run on its own, or read in the spend's statement by a store that can
+    (a BudgetStore with `spend_after`), which then takes the spend only where it passes."""
+
+    sql: str
+    """A SELECT of at most one row for the driver connection, parameters from $1."""
+    arguments: Sequence[Any]
+    refused: str
+    """The name of its boolean column that refuses the spend when true (as no row does)."""
+
+    async def check(self) -> None:
+        """Run the check on its own; raises when it does not pass."""
+        ...
+
+    async def accept(self, row: Any) -> None:
+        """Settle the check with the row `sql` read (None: it read none); raises when it does
+        not pass."""
+        ...
+
+
 class BudgetStore(Protocol):
     """Where buckets live; every worker of one deployment must share it."""
 
@@ -58,6 +80,21 @@ class BudgetStore(Protocol):
     async def close(self) -> None:
         """Release connections."""
         ...
+
+
+async def spend_behind(
+    store: BudgetStore, gate: Gate | None, key: str, cost: float, capacity: int, rate: float
+) -> BucketState:
+    """`store.spend`, taken only once `gate` (if any) passed: in one statement with it where
+    the store can (`spend_after`), else after checking it on its own."""
+    if gate is None:
+        return await store.spend(key, cost, capacity, rate)
+    spend_after = getattr(store, "spend_after", None)
+    if spend_after is None:
+        await gate.check()
+        return await store.spend(key, cost, capacity, rate)
+    state: BucketState = await spend_after(gate, key, cost, capacity, rate)
+    return state
 
 
 class MemoryBudgetStore:

@@ -23,7 +23,13 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from graph.extensions.budget import BucketState, BudgetStore, BudgetStoreUnavailable
+from graph.extensions.budget import (
+    BucketState,
+    BudgetStore,
+    BudgetStoreUnavailable,
+    Gate,
+    spend_behind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +90,25 @@ class LeasedBudgetStore:
 
     async def spend(self, key: str, cost: float, capacity: int, restore_rate: float) -> BucketState:
         """Charge (or refund, for a negative cost) from the lease when there is one."""
+        return await self._spend(None, key, cost, capacity, restore_rate)
+
+    async def spend_after(
+        self, gate: Gate, key: str, cost: float, capacity: int, restore_rate: float
+    ) -> BucketState:
+        """`spend` once `gate` passed: read in the shared store's statement when the spend
+        goes there, checked on its own first when the lease pays."""
+        return await self._spend(gate, key, cost, capacity, restore_rate)
+
+    async def _spend(
+        self, gate: Gate | None, key: str, cost: float, capacity: int, restore_rate: float
+    ) -> BucketState:
         chunk = self.chunk(capacity, restore_rate)
         lease = self.leases.get(key)
         if lease is None and (cost <= 0 or chunk < max(1.0, cost)):
-            return await self.shared.spend(key, cost, capacity, restore_rate)
+            return await spend_behind(self.shared, gate, key, cost, capacity, restore_rate)
+        if lease is not None and gate is not None and cost <= lease.points:
+            await gate.check()  # the lease will most likely pay: no statement to read it in
+            gate = None
         if lease is None or (lease.capacity, lease.restore_rate) != (capacity, restore_rate):
             if lease is not None:
                 await self._give_back(key, lease)
@@ -95,20 +116,27 @@ class LeasedBudgetStore:
             self._start_returning()
         now = time.monotonic()
         lease.used_at = now
-        if cost <= lease.points:
+        if gate is None and cost <= lease.points:
             lease.points -= cost
             return lease.state(True, now)
         async with lease.lock:
             if cost <= lease.points:  # another request topped it up meanwhile
-                lease.points -= cost
-                return lease.state(True, time.monotonic())
-            return await self._top_up(key, lease, cost, chunk)
+                if gate is not None:
+                    await gate.check()
+                if cost <= lease.points:
+                    lease.points -= cost
+                    return lease.state(True, time.monotonic())
+                gate = None
+            return await self._top_up(gate, key, lease, cost, chunk)
 
-    async def _top_up(self, key: str, lease: Lease, cost: float, chunk: float) -> BucketState:
-        """Spend what the lease lacks and a fresh chunk; when that does not fit, just the lack."""
+    async def _top_up(
+        self, gate: Gate | None, key: str, lease: Lease, cost: float, chunk: float
+    ) -> BucketState:
+        """Spend what the lease lacks and a fresh chunk (behind `gate`); when that does not
+        fit, just the lack."""
         lacking = cost - lease.points
         capacity, rate = lease.capacity, lease.restore_rate
-        state = await self.shared.spend(key, lacking + chunk, capacity, rate)
+        state = await spend_behind(self.shared, gate, key, lacking + chunk, capacity, rate)
         leased = chunk
         if not state.allowed:
             state = await self.shared.spend(key, lacking, capacity, rate)

@@ -15,7 +15,7 @@ import asyncpg
 
 from db.engine import to_libpq_url
 from db.queries import rate_budget
-from graph.extensions.budget import BucketState, BudgetStoreUnavailable
+from graph.extensions.budget import BucketState, BudgetStoreUnavailable, Gate
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,36 @@ class PostgresBudgetStore:
                 )
         except FAILURES as error:
             raise BudgetStoreUnavailable(str(error) or type(error).__name__) from error
+        return self._state(spent, cost, capacity, restore_rate)
+
+    async def spend_after(
+        self, gate: Gate, key: str, cost: float, capacity: int, restore_rate: float
+    ) -> BucketState:
+        """`spend`, taken in the statement that reads `gate` and only where the gate passes
+        (one round trip for both); the gate is settled before this returns (or raises)."""
+        try:
+            pool = self.pool or await self._open()
+            async with pool.acquire() as connection:
+                row, spent = await rate_budget.spend_after(
+                    connection,
+                    gate.sql,
+                    gate.arguments,
+                    gate.refused,
+                    self.prefix + key,
+                    cost,
+                    capacity,
+                    restore_rate,
+                )
+        except FAILURES as error:
+            raise BudgetStoreUnavailable(str(error) or type(error).__name__) from error
+        await gate.accept(row)  # raises unless it passes
+        if spent is None:  # passed on its own (this connection saw no row): spend now
+            return await self.spend(key, cost, capacity, restore_rate)
+        return self._state(spent, cost, capacity, restore_rate)
+
+    def _state(
+        self, spent: rate_budget.Spent, cost: float, capacity: int, restore_rate: float
+    ) -> BucketState:
         self._maybe_prune(capacity / restore_rate + IDLE_GRACE_SECONDS)
         available = capacity - spent.level
         wait = 0.0 if spent.allowed else (cost - available) / restore_rate

@@ -9,6 +9,7 @@ application/json, as the spec asks for legacy clients. THROTTLED is 429 with Ret
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -26,6 +27,8 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.auth.deferred import AuthenticationUnavailable, PendingViewer
+from graph.auth.tokens import InvalidToken
 from graph.auth.viewer import Viewer
 from graph.context import Context
 from graph.database import RequestDatabase
@@ -113,6 +116,10 @@ class GraphQLView(Protocol):
 
     def viewer_of(self, request: Request) -> Viewer:
         """Who the request authenticated as (without building a Context)."""
+        ...
+
+    def pending_of(self, request: Request) -> PendingViewer | None:
+        """The request's token check, when it was left to the endpoint (graph.auth.deferred)."""
         ...
 
 
@@ -249,6 +256,9 @@ class GraphQLEndpoint:
 
     async def _respond(self, request: Request, span: Any) -> Response | JSONBytes:
         accept = request.headers.get("accept")
+        pending = self.graphql.pending_of(request)
+        if pending is not None and (request.method != "POST" or choose_media_type(accept) is None):
+            await pending.resolve()  # only a POST's compiled mutation may check it later
         if request.method not in ALLOWED_METHODS:
             return self._problem(
                 HTTPProblem(405, f"{request.method} is not supported: use GET or POST."),
@@ -273,8 +283,10 @@ class GraphQLEndpoint:
                 JSON,
             )
         try:
-            outcome = await self._execute(request, media_type)
+            outcome = await self._execute(request, media_type, pending)
         except HTTPProblem as problem:
+            if pending is not None:
+                await pending.resolve()  # a refused token answers 401 first, as ever
             return self._problem(problem, media_type)
         request.scope.setdefault("state", {})["operation_name"] = outcome.operation_name
         if outcome.operation_name:
@@ -308,12 +320,14 @@ class GraphQLEndpoint:
             )
         return self.ide.page()
 
-    async def _execute(self, request: Request, media_type: str) -> Outcome:
+    async def _execute(
+        self, request: Request, media_type: str, pending: PendingViewer | None = None
+    ) -> Outcome:
         hardening = self.hardening
         params = await read_params(request, self.settings.max_body_bytes)
         sub_responses: list[Response] = []
         contexts: list[Context] = []
-        viewer = self.graphql.viewer_of(request)
+        viewer = self.graphql.viewer_of(request) if pending is None else pending.principal
         trusted_only = requires_trusted_documents(viewer, hardening.trusted_only_clients)
         params = await self.persisted.resolve(params, trusted_only)
         query = params.query
@@ -323,12 +337,20 @@ class GraphQLEndpoint:
             document = parse_within_limits(query, hardening.limits.max_tokens)
             if not isinstance(document, GraphQLError) and ambiguous_operation(document, None):
                 raise HTTPProblem(400, MULTIPLE_OPERATIONS)
+        is_get = request.method == "GET"
+        deferred = pending is not None and self._defers(query, params, is_get)
+        if pending is not None and not deferred:
+            viewer = await pending.resolve()
         admission = Admission(
             limits=hardening.limits, may_introspect=may_introspect(viewer, self.settings)
         )
+        if deferred:
+            assert pending is not None
+            # until the check passes, `viewer` is the token's claims: they name the bucket
+            admission.gate = pending
+            pending.settled.append(self._checked(admission))
         if self.budget_store is not None:
             admission.budget = self._budget(viewer, request.scope.get("client"))
-        is_get = request.method == "GET"
 
         async def context() -> Context:
             # Only strawberry's path (and a mixed operation) builds a Context: the resolvers
@@ -419,6 +441,9 @@ class GraphQLEndpoint:
         finally:
             if replica_database is not None:
                 await replica_database.close()
+        if deferred:
+            assert pending is not None
+            await pending.resolve()  # refused before the charge: the check still answers first
         headers: dict[str, str] = {}
         if reading is not None and reading.writes and admission.executed:
             position = await reading.replicas.note_write(reading.viewer_key)
@@ -436,6 +461,25 @@ class GraphQLEndpoint:
         if compiled is not None and compiled.data_json is not None:
             outcome.body["data"] = orjson.Fragment(compiled.data_json)
         return outcome
+
+    def _checked(self, admission: Admission) -> Callable[[Viewer], None]:
+        """What a pending token check passing tells the request's admission."""
+
+        def settled(viewer: Viewer) -> None:
+            admission.may_introspect = may_introspect(viewer, self.settings)
+            admission.gate = None
+
+        return settled
+
+    def _defers(self, query: str, params: GraphQLParams, is_get: bool) -> bool:
+        """Whether the request's token check may wait for the budget's charge: only a compiled
+        mutation charges before anything else needs the viewer (graph.auth.deferred)."""
+        return (
+            self.compiled is not None
+            and not is_get
+            and not params.extensions
+            and self.compiled.runs_mutation(query, params.operation_name, self.hardening.limits)
+        )
 
     def _budget(self, viewer: Viewer, client: Any) -> Budget:
         """The bucket that pays for the request (one Budget per key, made once: it is frozen)."""
@@ -481,6 +525,8 @@ class GraphQLEndpoint:
                     acquire=acquire,
                     mutations=mutations,
                 )
+            except (InvalidToken, AuthenticationUnavailable):
+                raise  # the request's pending token check refused it (graph.auth.deferred)
             except Exception as error:
                 if is_database_unavailable(error):
                     raise DatabaseUnavailable from error
