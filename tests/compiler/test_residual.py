@@ -12,12 +12,18 @@ from tests.compiler.test_equality import MIXED
 from tests.conftest import GraphQLClient
 
 
-def test_residual_blanks_compiled_fields_and_what_only_they_use() -> None:
-    document = parse(MIXED)
+def _parts(source: str) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]]:
+    """The document's operation and its fragments by name."""
+    document = parse(source)
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
+    return operation, fragments
+
+
+def test_residual_blanks_compiled_fields_and_what_only_they_use() -> None:
+    operation, fragments = _parts(MIXED)
 
     residual = residual_source(MIXED, operation, fragments, {"engineer", "sectors"})
 
@@ -58,11 +64,7 @@ fragment Lists on Query {
 
 def test_root_fragments_keep_their_residual_fields_and_lose_the_compiled_ones() -> None:
     # Given root fields inside a named fragment and an inline fragment on Query
-    document = parse(ROOT_FRAGMENTS)
-    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
+    operation, fragments = _parts(ROOT_FRAGMENTS)
 
     # When the compiled ones (chapters, viewer) are cut out
     residual = residual_source(ROOT_FRAGMENTS, operation, fragments, {"chapters", "viewer"})
@@ -81,11 +83,7 @@ def test_a_root_fragment_left_empty_goes_with_its_spreads() -> None:
         "query { ...Only sectors { slug } }"
         " fragment Only on Query { chapters(first: 1) { totalCount } }"
     )
-    document = parse(source)
-    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
+    operation, fragments = _parts(source)
 
     residual = residual_source(source, operation, fragments, {"chapters"})
 
