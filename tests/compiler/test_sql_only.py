@@ -140,3 +140,17 @@ async def test_strawberry_reads_a_node_types_fields_through_the_compiled_path(
     assert sorted(node["engineer"]["handle"] for node in members["nodes"]) == sorted(
         [engineer.handle, newcomer.handle]
     )
+
+
+def test_every_field_of_a_declared_type_is_in_its_declaration() -> None:
+    # Given every declared type, Then each of its schema fields is declared (column, relation,
+    # connection or Python field): the planner never meets a field it must leave to a resolver
+    # that is no longer there
+    missing = [
+        f"{type_name}.{name}"
+        for type_name, mapping in TYPES.items()
+        if isinstance(graphql_type := schema._schema.type_map.get(type_name), GraphQLObjectType)
+        for name in graphql_type.fields
+        if name not in mapping.fields
+    ]
+    assert missing == []
