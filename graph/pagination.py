@@ -3,21 +3,14 @@
 import base64
 import binascii
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from db.queries.pagination import KeyValue, Ordering, PageWindow
+from db.queries.pagination import KeyValue, Ordering
 from graph.errors import BadUserInput
 
 MAX_PAGE_SIZE = 100
-
-
-def encode_cursor(ordering: Ordering, key: tuple[KeyValue, ...]) -> str:
-    """The opaque cursor of a row at `key` within `ordering`."""
-    raw = orjson.dumps([ordering.name, list(key)])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, ordering: Ordering, model: Any) -> tuple[KeyValue, ...]:
@@ -32,27 +25,6 @@ def decode_cursor(cursor: str, ordering: Ordering, model: Any) -> tuple[KeyValue
         raise BadUserInput(
             f"Invalid cursor {cursor[:80]!r}: use a cursor returned by this list in this order."
         ) from None
-
-
-@dataclass(frozen=True)
-class PageArgs:
-    """The four Relay arguments as a client sent them."""
-
-    first: int | None = None
-    after: str | None = None
-    last: int | None = None
-    before: str | None = None
-
-    def validate(self) -> tuple[int, bool]:
-        """(page size, backward?) or BadUserInput explaining what is wrong."""
-        return validate_page_size(self.first, self.last, self.after, self.before)
-
-    def window(self, ordering: Ordering, model: Any) -> PageWindow:
-        """The keyset window these arguments select."""
-        size, backward = self.validate()
-        cursor = self.before if backward else self.after
-        key = decode_cursor(cursor, ordering, model) if cursor is not None else None
-        return PageWindow(limit=size, backward=backward, key=key)
 
 
 def validate_page_size(

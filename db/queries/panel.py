@@ -1,10 +1,8 @@
 """Advisory panels: orderings, the term status of a seat read from today's date, batch loads."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, and_, case, cast, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     AdvisoryPanel,
@@ -49,10 +47,5 @@ def seats_filled() -> Any:
         .correlate(AdvisoryPanel)
         .scalar_subquery()
     )
-
-
-async def list_panels_by_ids(session: AsyncSession, ids: Sequence[int]) -> Sequence[AdvisoryPanel]:
-    """Panel rows by id."""
-    return (await session.scalars(select(AdvisoryPanel).where(AdvisoryPanel.id.in_(ids)))).all()
 
 

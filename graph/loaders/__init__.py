@@ -1,7 +1,7 @@
 """Per-request DataLoaders in one container, each built the first time a resolver asks for it."""
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graph.auth.viewer import Viewer
 from graph.chapters import ChapterRegistry
@@ -11,16 +11,8 @@ from graph.loaders.contribution import ContributionLoaders
 from graph.loaders.engineer import EngineerByIdLoader
 from graph.loaders.event import EventLoaders
 from graph.loaders.forum import ForumPostByIdLoader, ReadableForumThreadByIdLoader
-from graph.loaders.hall_of_fame import HallOfFameLoaders
-from graph.loaders.investment import InvestmentLoaders
 from graph.loaders.notification import NotificationByIdLoader
-from graph.loaders.panel import PanelLoaders
-from graph.loaders.programme import ProgrammeLoaders
-from graph.loaders.supervision import SupervisionLoaders
 from graph.services.visibility import forum_scope
-
-if TYPE_CHECKING:
-    from graph.loaders.consultancy import ConsultancyLoaders
 
 
 class Loaders:
@@ -41,7 +33,6 @@ class Loaders:
     ) -> "Loaders":
         """Fresh loaders bound to one request's database."""
         return cls(database, viewer, registry)
-
 
     def readable(self, type_name: str) -> RuledByIdLoader[Any]:
         """Rows of a node type by id, under the row rule its read declaration states for
@@ -74,12 +65,10 @@ class Loaders:
         """The contribution engine's loaders, for this request."""
         return ContributionLoaders(self.database, self.viewer)
 
-
     @cached_property
     def engineer_by_id(self) -> EngineerByIdLoader:
         """EngineerByIdLoader, for this request."""
         return EngineerByIdLoader(self.database)
-
 
     @cached_property
     def notification_by_id(self) -> NotificationByIdLoader:
@@ -95,35 +84,3 @@ class Loaders:
     def forum_post_by_id(self) -> ForumPostByIdLoader:
         """ForumPostByIdLoader, for this request."""
         return ForumPostByIdLoader(self.database)
-
-    @cached_property
-    def programmes(self) -> ProgrammeLoaders:
-        """The mentorship programmes' loaders, for this request."""
-        return ProgrammeLoaders(self.database, self.viewer)
-
-    @cached_property
-    def investment(self) -> InvestmentLoaders:
-        """The investment domain's loaders, for this request."""
-        return InvestmentLoaders(self.database, self.viewer)
-
-    @cached_property
-    def panels(self) -> PanelLoaders:
-        """The panels domain's loaders, for this request."""
-        return PanelLoaders(self.database, self.viewer)
-
-    @cached_property
-    def supervision(self) -> SupervisionLoaders:
-        """Project supervision loaders, for this request."""
-        return SupervisionLoaders(self.database, self.viewer)
-
-    @cached_property
-    def consultancy(self) -> "ConsultancyLoaders":
-        """The consultancy marketplace's loaders, for this request."""
-        from graph.loaders.consultancy import ConsultancyLoaders
-
-        return ConsultancyLoaders(self.database, self.viewer)
-
-    @cached_property
-    def hall_of_fame(self) -> HallOfFameLoaders:
-        """The Hall of Fame's loaders, for this request."""
-        return HallOfFameLoaders(self.database, self.viewer, self.registry)

@@ -1,6 +1,5 @@
 """Building blocks for per-request DataLoaders over the request's database session."""
 
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -51,29 +50,3 @@ class RuledByIdLoader(DataLoader[int, RowT | None], Generic[RowT]):
             rows = (await session.scalars(statement)).all()
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in keys]
-
-
-class PartitionedLoader(DataLoader[tuple[int, ArgsT], RowT], Generic[ArgsT, RowT]):
-    """Keys are (parent id, arguments); one fetch per distinct arguments in a batch."""
-
-    def __init__(
-        self,
-        database: RequestDatabase,
-        fetch: Callable[[AsyncSession, Sequence[int], ArgsT], Awaitable[dict[int, RowT]]],
-    ) -> None:
-        super().__init__()
-        self._database = database
-        self._fetch = fetch
-
-    async def batch_load_fn(self, keys: Sequence[tuple[int, ArgsT]]) -> list[RowT]:
-        """Group keys by arguments; fetch each group's parents at once."""
-        by_args: dict[ArgsT, list[int]] = defaultdict(list)
-        for parent_id, args in keys:
-            by_args[args].append(parent_id)
-        results: dict[tuple[int, ArgsT], RowT] = {}
-        for args, parent_ids in by_args.items():
-            async with self._database.session() as session:
-                fetched = await self._fetch(session, list(dict.fromkeys(parent_ids)), args)
-            for parent_id in parent_ids:
-                results[(parent_id, args)] = fetched[parent_id]
-        return [results[key] for key in keys]

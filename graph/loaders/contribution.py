@@ -1,43 +1,14 @@
-"""DataLoaders for the contribution engine (strawberry's path): rows by id, engagements'
-sessions and feedback, the Python fields' summaries, and batched pages of opportunities and
-ledger entries, each filtered by the same SQL rule the compiled path inlines."""
+"""DataLoaders of the contribution engine's Python fields: each engineer's contribution
+summary and each chapter's engagements in aggregate, a batch in one statement."""
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.queries import opportunity as queries
-from db.queries.pagination import (
-    PageResult,
-    PageWindow,
-)
 from graph.auth.viewer import Viewer
 from graph.database import RequestDatabase
 from graph.services import ledger
-
-
-@dataclass(frozen=True)
-class OpportunitySlice:
-    """Which opportunities of a parent a connection shows: statuses and page window."""
-
-    statuses: tuple[str, ...] = ()
-    window: PageWindow | None = None
-
-
-@dataclass(frozen=True)
-class Window:
-    """A page window only (connections without filters)."""
-
-    window: PageWindow | None = None
-
-
-Parent = Any
-"""A parent column (nullable foreign keys included: the rows selected never have it null)."""
-Fetch = Callable[[AsyncSession, Sequence[int], Any], Awaitable[dict[int, Any]]]
 
 
 class ContributionLoaders:
@@ -46,7 +17,6 @@ class ContributionLoaders:
     def __init__(self, database: RequestDatabase, viewer: Viewer) -> None:
         self.database = database
         self.viewer = viewer
-
 
     @cached_property
     def summary_by_engineer_id(self) -> DataLoader[int, ledger.Summary]:
@@ -77,4 +47,4 @@ class ContributionLoaders:
         return DataLoader(load)
 
 
-__all__ = ["ContributionLoaders", "OpportunitySlice", "PageResult", "Window"]
+__all__ = ["ContributionLoaders"]

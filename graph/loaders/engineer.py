@@ -1,6 +1,5 @@
 """DataLoaders for engineers and the records they own."""
 
-
 from db.models import Engineer
 from db.queries import engineer as queries
 from graph.database import RequestDatabase

@@ -66,5 +66,3 @@ class EventLoaders:
         return _ByPredicate(
             self.database, EventRegistration, [self.scope.registration_node_predicate()]
         )
-
-

@@ -3,9 +3,7 @@ milestones and service listings; who may read what, as SQL predicates stated her
 
 The seal: `proposals_visible` is the ONE rule over proposals. Every path that reaches a
 proposal applies it — `node`, `nodes`, `Opportunity.rfp.proposals`, the root
-`consultancyProposals` (with its search) and their totalCount, on the compiled path through
-this declaration and on strawberry's through graph/loaders/consultancy.py and the node fetcher,
-which put the same predicate in their WHERE clause.
+`consultancyProposals` (with its search) and their totalCount, all through this declaration.
 """
 
 from typing import Any

@@ -1,7 +1,7 @@
 """Hall of Fame reads: inductees, nominations, their evidence and the yearly rounds.
 
-Visibility, stated once here and evaluated in SQL by both read paths (strawberry's loaders in
-graph/loaders/hall_of_fame.py call these same functions):
+Visibility, stated once here and evaluated in SQL (the services' checks call these same
+functions):
 
 - a nomination: INDUCTED ones are public; one under review or not inducted shows to the
   council (council admins) and to its nominator only (not to the nominee);

@@ -1,10 +1,9 @@
 """Investment reads: startups' asks and contributors' soft commitments, and who sees what.
 
-The rule of this domain, stated once here as SQL and used by both read paths (the compiled
-declaration below, and strawberry's loaders and node fetcher in graph/loaders/investment.py):
-a commitment shows to its committer, and to the startup's staff only when the committer chose
-to disclose themselves. Undisclosed commitments still count in the ask's total and count,
-which only the startup's staff read; nobody else can tell who made them.
+The rule of this domain, stated once here as SQL in the declaration below: a commitment
+shows to its committer, and to the startup's staff only when the committer chose to disclose
+themselves. Undisclosed commitments still count in the ask's total and count, which only the
+startup's staff read; nobody else can tell who made them.
 """
 
 from sqlalchemy import ColumnElement, and_, exists, or_

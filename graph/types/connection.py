@@ -1,12 +1,11 @@
 """Relay connections: generic page types with keyset cursors and a lazy `totalCount`."""
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
-from db.queries.pagination import Ordering, PageResult
-from graph.pagination import MAX_PAGE_SIZE, encode_cursor
+from graph.pagination import MAX_PAGE_SIZE
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
@@ -68,25 +67,3 @@ class Connection(Generic[NodeT]):
         return await self.count()
 
 
-def build_connection(
-    page: PageResult[Any],
-    ordering: Ordering,
-    convert: Callable[[Any], NodeT],
-    count: Callable[[], Awaitable[int]],
-    key_rows: Sequence[Any] | None = None,
-) -> Connection[NodeT]:
-    """A Connection from a keyset page: converts rows and computes their cursors."""
-    rows = key_rows if key_rows is not None else page.rows
-    cursors = [encode_cursor(ordering, ordering.key_of(row)) for row in rows]
-    nodes = [convert(row) for row in page.rows]
-    return Connection(
-        edges=[Edge(cursor=cursor, node=node) for cursor, node in zip(cursors, nodes, strict=True)],
-        nodes=nodes,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-            start_cursor=cursors[0] if cursors else None,
-            end_cursor=cursors[-1] if cursors else None,
-        ),
-        count=count,
-    )

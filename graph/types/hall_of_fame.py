@@ -94,7 +94,6 @@ class HallOfFameFilter:
     )
 
 
-
 @strawberry.input(description="Which nominations a list shows.")
 class NominationFilter:
     """A year, a sector, a chapter, statuses."""
@@ -109,7 +108,6 @@ class NominationFilter:
     statuses: list[NominationStatus] | None = strawberry.field(
         default=None, description="Only nominations in these states."
     )
-
 
 
 @strawberry.type(description="One year's Hall of Fame round. " + HALL_OF_FAME_RULES)
@@ -254,10 +252,6 @@ class HallOfFameNomination(Node):
         """Compiled: graph/reads/hall_of_fame.py."""
         raise unserved()
 
-    async def _tally(self, info: Info) -> tuple[object, ...]:
-        found = await info.context.loaders.hall_of_fame.tally_by_id.load(self.pk)
-        assert found is not None
-        return found
 
     @strawberry.field(description="Council votes in favour; null for everyone but the council.")
     def votes_in_favour(self) -> int | None:

@@ -12,7 +12,6 @@ from db.enums import (
     PanelMembershipStatus,
     PanelStatus,
 )
-from graph.context import Info
 from graph.ids import encode_id
 from graph.services.panel import PanelErrorCode
 from graph.types.connection import After, Before, Connection, First, Last
@@ -93,18 +92,6 @@ describe_enum(
         "(at most 20,000 characters) or attendees (at least one) are invalid.",
     },
 )
-
-
-async def _engineer(info: Info, key: int) -> Engineer:
-    row = await info.context.loaders.engineer_by_id.load(key)
-    assert row is not None, "missing engineer"
-    return Engineer.from_model(row)
-
-
-async def _panel(info: Info, key: int) -> "AdvisoryPanel":
-    row = await info.context.loaders.panels.panel_by_id.load(key)
-    assert row is not None, "missing panel"
-    return AdvisoryPanel.from_model(row)
 
 
 # PanelMembership, PanelCandidacy and PanelMeeting keep their resolvers: strawberry still resolves

@@ -1,5 +1,5 @@
-"""Mentorship programme types: the programme, applications, cohort pairs and the report; nested
-reads batched through graph.loaders.programme with the SQL rules the compiled path inlines."""
+"""Mentorship programme types: the programme, applications, cohort pairs and the report; their
+fields are read by SQL from graph/reads/programme.py."""
 
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +14,6 @@ from db.enums import (
     ProgrammeRole,
     ProgrammeStatus,
 )
-from graph.context import Info
 from graph.ids import encode_id
 from graph.types import programme_enums as _registered  # noqa: F401  (registers the enums)
 from graph.types.chapter import Chapter
@@ -22,7 +21,6 @@ from graph.types.connection import After, Before, Connection, First, Last
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
-from graph.types.opportunity import engineer_of
 from graph.types.sql_only import sql_field, unserved
 
 COORDINATORS = (
@@ -177,11 +175,6 @@ class MentorshipProgramme(Node):
         )
 
 
-async def _programme(info: Info, key: int) -> MentorshipProgramme | None:
-    row = await info.context.loaders.programmes.programme_by_id.load(key)
-    return MentorshipProgramme.from_model(row) if row is not None else None
-
-
 @strawberry.type(
     description="An application to a mentorship programme, as mentor or mentee. Visible to "
     "the applicant and the programme's coordinators."
@@ -228,11 +221,6 @@ class MentorshipApplication(Node):
             programme_pk=row.programme_id,
             applicant_pk=row.applicant_id,
         )
-
-
-async def _applicant(info: Info, application_key: int) -> Engineer | None:
-    row = await info.context.loaders.programmes.application_row_by_id.load(application_key)
-    return await engineer_of(info, row.applicant_id) if row is not None else None
 
 
 @strawberry.type(

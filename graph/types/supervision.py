@@ -2,8 +2,6 @@
 assessments; their fields are read by SQL compiled from graph/reads/supervision.py (same SQL
 rules and overdue flags as the node fetchers and the teams' pages here)."""
 
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,12 +9,8 @@ import strawberry
 
 from db import models
 from db.enums import ProjectProposalStatus, RevisionStatus, TeamMemberStatus, TeamRole
-from db.queries import supervision as queries
-from db.queries.pagination import PageResult
-from graph.context import Info
 from graph.ids import encode_id
 from graph.services.supervision import SupervisionErrorCode
-from graph.types.connection import Connection, build_connection
 from graph.types.engineer import Engineer
 from graph.types.enums import describe_enum
 from graph.types.institution import Institution
@@ -335,17 +329,3 @@ class ProjectTeam(Node):
         )
 
 
-async def _connection(
-    info: Info, page: PageResult[Any], count: Callable[[], Awaitable[int]]
-) -> Connection[ProjectTeam]:
-    """Teams of a page with their overdue flags (one batched load for the page)."""
-    rows = await info.context.loaders.supervision.team_by_id.load_many(
-        [row.id for row in page.rows]
-    )
-    return build_connection(
-        replace(page, rows=[ProjectTeam.from_row(row) for row in rows]),
-        queries.TEAM_ORDERING,
-        lambda node: node,
-        count,
-        key_rows=page.rows,
-    )
