@@ -81,7 +81,7 @@ async def resolve_entities(info: Info, representations: list[Any]) -> list[Any]:
             if decode_id(global_id).type_name != type_name:
                 results.append(None)
                 continue
-            results.append(await resolve_node(info.context, global_id))
+            results.append(resolve_node(global_id))
         except BadUserInput as error:
             results.append(error)
     return results

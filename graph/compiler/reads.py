@@ -42,11 +42,14 @@ from graph.compiler.operation import (
 )
 from graph.compiler.payload_writer import Fallback
 from graph.context import Context
+from graph.errors import ErrorCode
 from graph.extensions.access_log import write_consent_reads
 from graph.extensions.admission import Admission, admit, settle
 from graph.extensions.cost import actual_cost, actual_cost_of_json
 from graph.extensions.document_facts import FACTS, OperationFacts
+from graph.extensions.errors import INTERNAL_MESSAGE
 from graph.extensions.limits import DocumentShape, Limits, measure, parse_within_limits
+from graph.extensions.unavailable import is_database_unavailable
 from graph.observability import census
 
 logger = logging.getLogger("graph.compiler")
@@ -248,6 +251,50 @@ class CompiledReads:
         if self.report_path:
             extensions["execution"] = "compiled"
         return CompiledResult(text, errors, extensions)
+
+    async def answer_retried(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        viewer: Viewer,
+        admission: Admission,
+        context: ContextFactory,
+        request_id: str,
+        acquire: Acquire | None = None,
+        *,
+        mutations: bool = False,
+        passthrough: tuple[type[BaseException], ...] = (),
+    ) -> CompiledResult | None:
+        """`answer`, with a statement that fails run once more (a backend killed under it);
+        failing again, an INTERNAL error carrying `request_id` (reads have no other path to
+        fall back on). A database outage and the `passthrough` exceptions are raised."""
+        for attempt in (1, 2):
+            try:
+                return await self.answer(
+                    query,
+                    operation_name,
+                    variables,
+                    viewer,
+                    admission,
+                    context,
+                    acquire,
+                    mutations=mutations,
+                )
+            except passthrough:
+                raise
+            except Exception as error:
+                if is_database_unavailable(error):
+                    raise
+                logger.exception("compiled statement failed (attempt %d of 2)", attempt)
+                admission.budget = None  # charged already: the rerun is not charged again
+                admission.executed = False
+        internal = GraphQLError(
+            INTERNAL_MESSAGE,
+            extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
+        )
+        admission.executed = True  # it ran and failed: an execution error, not a refusal
+        return CompiledResult(None, [internal], {})
 
     async def _mutation(
         self,

@@ -35,7 +35,6 @@ from graph.database import RequestDatabase
 from graph.errors import ErrorCode
 from graph.extensions.admission import Admission, Budget, ConnectionPolicy
 from graph.extensions.budget import BudgetStore, budget_key, retry_after_seconds
-from graph.extensions.errors import INTERNAL_MESSAGE
 from graph.extensions.limits import MULTIPLE_OPERATIONS, ambiguous_operation, parse_within_limits
 from graph.extensions.timeouts import request_timeout_error
 from graph.extensions.trusted_documents import TrustedDocuments
@@ -509,39 +508,26 @@ class GraphQLEndpoint:
         mutations: bool = False,
     ) -> "CompiledResult | None":
         """The compiled answer, or None for strawberry (invalid documents, introspection, what
-        only strawberry resolves). A statement that fails is run once more on a fresh
-        connection (a backend killed under it); failing again, the client gets an INTERNAL
-        error with the request id, as for any unexpected error."""
+        only strawberry resolves); graph.compiler.reads.CompiledReads.answer_retried."""
         assert self.compiled is not None
-        for attempt in (1, 2):
-            try:
-                return await self.compiled.answer(
-                    query,
-                    params.operation_name,
-                    params.variables,
-                    viewer,
-                    admission,
-                    context,
-                    acquire=acquire,
-                    mutations=mutations,
-                )
-            except (InvalidToken, AuthenticationUnavailable):
-                raise  # the request's pending token check refused it (graph.auth.deferred)
-            except Exception as error:
-                if is_database_unavailable(error):
-                    raise DatabaseUnavailable from error
-                logger.exception("compiled statement failed (attempt %d of 2)", attempt)
-                # Admitted and charged already: the rerun is not charged again.
-                admission.budget = None
-                admission.executed = False
-        from graph.compiler.reads import CompiledResult  # at call time: reads imports the app
-
-        request_id = request_id_var.get() or "unknown"
-        internal = GraphQLError(
-            INTERNAL_MESSAGE,
-            extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
-        )
-        return CompiledResult(None, [internal], {})
+        try:
+            return await self.compiled.answer_retried(
+                query,
+                params.operation_name,
+                params.variables,
+                viewer,
+                admission,
+                context,
+                request_id_var.get() or "unknown",
+                acquire,
+                mutations=mutations,
+                # the request's pending token check refused it (graph.auth.deferred)
+                passthrough=(InvalidToken, AuthenticationUnavailable),
+            )
+        except Exception as error:
+            if is_database_unavailable(error):
+                raise DatabaseUnavailable from error
+            raise
 
     def _reading(
         self, request: Request, query: str, params: GraphQLParams, viewer: Viewer

@@ -11,14 +11,12 @@ runs on the reference itself: its IDs are those of rows the compiled statement r
 the node rule has passed already.
 """
 
-import asyncio
 from typing import Annotated
 
 import strawberry
 from strawberry.types.base import StrawberryObjectDefinition
 
 from graph.compiler.mapping import NODE_TYPES
-from graph.context import Context, Info
 from graph.errors import BadUserInput
 from graph.ids import decode_id
 from graph.types.node import Node
@@ -45,24 +43,23 @@ def reference(type_name: str, global_id: str, key: int | None = None) -> Node:
     return found
 
 
-async def resolve_node(context: Context, global_id: str) -> Node | None:
-    """A reference to the object behind a global ID (the compiled path reads it)."""
+def resolve_node(global_id: str) -> Node:
+    """A reference to the object behind a global ID (the compiled path reads it);
+    BadUserInput when it is not a global object ID."""
     decoded = decode_id(global_id)
     if decoded.type_name not in NODE_TYPES:
         raise BadUserInput(f"Malformed ID {global_id!r}: not a global object ID.")
     return reference(decoded.type_name, global_id, decoded.key)
 
 
-async def node(
-    info: Info,
+def node(
     id: Annotated[strawberry.ID, strawberry.argument(description="A global object ID.")],
 ) -> Node | None:
     """Any object by global ID; null when it does not exist."""
-    return await resolve_node(info.context, id)
+    return resolve_node(id)
 
 
-async def nodes(
-    info: Info,
+def nodes(
     ids: Annotated[
         list[strawberry.ID],
         strawberry.argument(description=f"Global object IDs, at most {MAX_NODES}."),
@@ -72,11 +69,11 @@ async def nodes(
     if len(ids) > MAX_NODES:
         raise BadUserInput(f"`ids` takes at most {MAX_NODES} IDs, got {len(ids)}.", argument="ids")
 
-    async def one(global_id: str) -> Node | BaseException | None:
+    def one(global_id: str) -> Node | BaseException:
         try:
-            return await resolve_node(info.context, global_id)
+            return resolve_node(global_id)
         except BadUserInput as error:
             return error
 
     # An exception in the list becomes an error located at that index, with the item null.
-    return await asyncio.gather(*(one(global_id) for global_id in ids))  # type: ignore[return-value]
+    return [one(global_id) for global_id in ids]  # type: ignore[misc]

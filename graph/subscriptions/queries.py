@@ -12,23 +12,18 @@ outage). A refusal before execution is sent as the protocol's `error` message, a
 sends its pre-execution errors; an answer as `next`, then `complete`.
 """
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
-from graph.errors import ErrorCode
 from graph.extensions.admission import ConnectionPolicy
-from graph.extensions.errors import INTERNAL_MESSAGE
 from graph.extensions.unavailable import is_database_unavailable, unavailable_error
 
 if TYPE_CHECKING:
     from graph.compiler.reads import CompiledReads
     from graph.context import Context
-
-logger = logging.getLogger("graph.compiler")
 
 
 class Answer:
@@ -55,25 +50,14 @@ async def answer(
     async def made() -> "Context":
         return context
 
-    found = None
-    for attempt in (1, 2):
-        try:
-            found = await compiled.answer(
-                query, operation_name, variables, context.viewer, admission, made
-            )
-            break
-        except Exception as error:
-            if is_database_unavailable(error):
-                return Answer(None, ExecutionResult(data=None, errors=[unavailable_error()]))
-            logger.exception("compiled statement failed (attempt %d of 2)", attempt)
-            admission.budget = None  # charged already: the rerun is not charged again
-            admission.executed = False
-    else:
-        internal = GraphQLError(
-            INTERNAL_MESSAGE,
-            extensions={"code": ErrorCode.INTERNAL.value, "requestId": context.request_id},
+    try:
+        found = await compiled.answer_retried(
+            query, operation_name, variables, context.viewer, admission, made, context.request_id
         )
-        return Answer(None, ExecutionResult(data=None, errors=[internal]))
+    except Exception as error:
+        if not is_database_unavailable(error):
+            raise
+        return Answer(None, ExecutionResult(data=None, errors=[unavailable_error()]))
     if found is None:
         return None
     if not admission.executed:

@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from db.engine import DatabaseLocation, StatementCounter
-from db.models import Engineer, RevokedAccessToken
+from db.models import Engineer, Membership, RevokedAccessToken
 from graph.app import create_app
 from graph.auth.authentication import engineer_subject
 from graph.auth.roles import MEMBER_SCOPES
@@ -254,3 +255,44 @@ async def test_a_token_for_no_engineer_is_refused_before_any_point_is_spent(
     message = response.json()["errors"][0]["message"]
     assert message == "Invalid access token: engineer no longer exists."
     assert await _bucket(pool, nobody) is None
+
+
+class DownPool:
+    """A budget store's pool whose database cannot be reached."""
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[Any]:
+        """Refuse, as a stopped server does."""
+        raise OSError("connection refused")
+        yield  # pragma: no cover (a generator, for asynccontextmanager)
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+
+async def test_with_the_budget_store_down_a_revoked_token_still_changes_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+    database: DatabaseLocation,
+    engineer: Engineer,
+    chapters: list[int],
+) -> None:
+    # Given a budget store that cannot be reached (the charge fails open), and an engineer
+    # whose token was revoked
+    down = PostgresBudgetStore(database.url, PREFIX)
+    down.pool = DownPool()  # only acquire() is used
+    async with signed_in(sessionmaker, engineer, down) as (client, token, jti):
+        await _revoke(session, jti)
+        # When they try to join a chapter
+        refused = await _join(client, token, chapters[0])
+    # Then the check the spend would have carried still ran: 401, and no membership
+    assert refused.status_code == 401
+    assert refused.json()["errors"][0]["message"] == "Invalid access token: token was revoked."
+    assert (
+        await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.engineer_id == engineer.id)
+        )
+        == 0
+    )

@@ -19,6 +19,7 @@ from graph.app import create_app
 from graph.auth.authentication import engineer_subject
 from graph.auth.tokens import issue_access_token
 from graph.chapters import ChapterRegistry
+from graph.compiler.operation import BoundStatement
 from graph.compiler.settings import CompilerSettings
 from graph.settings import Settings
 from tests import factories
@@ -218,6 +219,38 @@ async def test_a_refused_query_over_the_socket_is_an_error_message_and_runs_noth
     assert (refused["id"], refused["type"]) == ("big", "error")
     assert [error["extensions"]["code"] for error in refused["payload"]] == ["BAD_USER_INPUT"]
     assert "first" in refused["payload"][0]["message"]
+    await _send(socket, _engineers("ok", 1))
+    assert (await _receive(socket))["type"] == "next"
+    await socket.close()
+
+
+async def test_a_query_whose_statement_fails_twice_is_an_internal_error_over_the_socket(
+    reporting_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given compiled statements that fail every time (a bug, not an outage)
+    attempts: list[BoundStatement] = []
+
+    async def fail(statement: BoundStatement, *arguments: Any) -> Any:
+        attempts.append(statement)
+        raise RuntimeError("broken statement")
+
+    monkeypatch.setattr(BoundStatement, "run", fail)
+
+    # When a client sends a query over the socket
+    socket, _ = await _init(reporting_url, {})
+    await _send(socket, _engineers("broken", 1))
+    result = await _receive(socket)
+
+    # Then it was tried twice and answered with an INTERNAL error (no other read path), and
+    # the socket stays open
+    assert len(attempts) == 2
+    assert (result["id"], result["type"]) == ("broken", "next")
+    (error,) = result["payload"]["errors"]
+    assert error["message"] == "Internal server error."
+    assert error["extensions"]["code"] == "INTERNAL"
+    assert error["extensions"]["requestId"]
+    assert (await _receive(socket))["type"] == "complete"
+    monkeypatch.undo()
     await _send(socket, _engineers("ok", 1))
     assert (await _receive(socket))["type"] == "next"
     await socket.close()
