@@ -68,11 +68,17 @@ class LeanPool:
         self.closed = False
 
     async def open(self) -> None:
-        """Connect every slot."""
-        connections = await asyncio.gather(
-            *(asyncpg.connect(**self.connect) for _ in range(self.size))
+        """Connect every slot (none is kept when one cannot connect: the error is raised)."""
+        made = await asyncio.gather(
+            *(asyncpg.connect(**self.connect) for _ in range(self.size)), return_exceptions=True
         )
-        self.idle.extend(connections)
+        failures = [result for result in made if isinstance(result, BaseException)]
+        if failures:
+            for result in made:
+                if isinstance(result, asyncpg.Connection):
+                    result.terminate()
+            raise failures[0]
+        self.idle.extend(result for result in made if isinstance(result, asyncpg.Connection))
 
     def get_max_size(self) -> int:
         """How many connections it holds at most (as asyncpg's pool spells it)."""
@@ -85,7 +91,7 @@ class LeanPool:
     async def take(self) -> asyncpg.Connection:
         """A connection of one's own: a free one, else the next one given back."""
         if self.closed:
-            raise PoolClosed("the compiled read pool is closed")
+            raise PoolClosed("the pool is closed")
         if self.idle:
             slot = self.idle.pop()
         else:
@@ -140,7 +146,7 @@ class LeanPool:
         idle, self.idle = self.idle, []
         for waiter in self.waiters:
             if not waiter.done():
-                waiter.set_exception(PoolClosed("the compiled read pool is closed"))
+                waiter.set_exception(PoolClosed("the pool is closed"))
         self.waiters.clear()
         for connection in idle:
             if connection is not None and not connection.is_closed():

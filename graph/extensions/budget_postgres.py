@@ -1,9 +1,13 @@
 """Rate budgets kept in PostgreSQL: one UNLOGGED row per bucket, one statement per spend.
 
-The store has its own small asyncpg pool, apart from the request's session: a spend commits
-at once (it must not roll back with a failed mutation) and never waits behind the session's
-lock. Its connections run with `synchronous_commit = off`; the table is unlogged, so a crash
-loses the buckets anyway (which refills them), and nothing else is written on these connections.
+The store has its own small pool, apart from the request's session: a spend commits at once
+(it must not roll back with a failed mutation) and never waits behind the session's lock. It is
+a lean pool (graph.compiler.pool), as the compiled reads use: every spend is one autocommit
+statement that changes no session state, so there is nothing for asyncpg's pool to reset, and
+its release (a shielded task per request) cost a signed-in mutation more CPU than the rest of
+the spend's Python. Its connections run with `synchronous_commit = off`; the table is unlogged,
+so a crash loses the buckets anyway (which refills them), and nothing else is written on these
+connections.
 """
 
 import asyncio
@@ -15,17 +19,14 @@ import asyncpg
 
 from db.engine import to_libpq_url
 from db.queries import rate_budget
+from graph.compiler.pool import LeanPool, PoolClosed
 from graph.extensions.budget import BucketState, BudgetStoreUnavailable, Gate
 
 logger = logging.getLogger(__name__)
 
 PRUNE_INTERVAL_SECONDS = 60.0
 IDLE_GRACE_SECONDS = 60.0
-FAILURES = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
-
-
-async def _keep_session_state(_: Any) -> None:
-    """Skip asyncpg's per-release reset (a round trip): these connections change no state."""
+FAILURES = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, PoolClosed)
 
 
 class PostgresBudgetStore:
@@ -44,6 +45,7 @@ class PostgresBudgetStore:
         self.pool_size = pool_size
         self.timeout_seconds = timeout_seconds
         self.pool: Any = None
+        """A LeanPool once opened (anything with its `acquire()` and `close()`)."""
         self.opening = asyncio.Lock()
         self.pruned_at = time.monotonic()
         self.pruning: asyncio.Task[None] | None = None
@@ -117,19 +119,19 @@ class PostgresBudgetStore:
     async def _open(self) -> Any:
         async with self.opening:
             if self.pool is None:
-                self.pool = await asyncpg.create_pool(
-                    self.url,
-                    min_size=1,
-                    max_size=self.pool_size,
+                pool = LeanPool(
+                    self.pool_size,
+                    dsn=self.url,
                     timeout=self.timeout_seconds,
                     command_timeout=self.timeout_seconds,
-                    reset=_keep_session_state,
                     server_settings={
                         "application_name": "braingain-budget",
                         "synchronous_commit": "off",
                         "statement_timeout": str(int(self.timeout_seconds * 1000)),
                     },
                 )
+                await pool.open()
+                self.pool = pool
         return self.pool
 
     def _maybe_prune(self, idle_seconds: float) -> None:
@@ -142,7 +144,8 @@ class PostgresBudgetStore:
 
     async def _prune(self, idle_seconds: float) -> None:
         try:
-            async with self.pool.acquire() as connection:
+            pool = self.pool or await self._open()
+            async with pool.acquire() as connection:
                 await rate_budget.prune(connection, idle_seconds)
         except FAILURES:
             logger.warning("pruning idle rate budgets failed", exc_info=True)

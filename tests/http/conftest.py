@@ -34,9 +34,10 @@ async def budget_store(database: DatabaseLocation) -> AsyncIterator[PostgresBudg
     store = PostgresBudgetStore(database.url, prefix=f"test-{uuid.uuid4().hex}:")
     yield store
     if store.pool is not None:
-        await store.pool.execute(
-            "DELETE FROM rate_budgets WHERE starts_with(key, $1)", store.prefix
-        )
+        async with store.pool.acquire() as connection:
+            await connection.execute(
+                "DELETE FROM rate_budgets WHERE starts_with(key, $1)", store.prefix
+            )
     await store.close()
 
 

@@ -152,16 +152,19 @@ async def test_idle_buckets_are_pruned(budget_store: PostgresBudgetStore) -> Non
     await budget_store.spend("idle", 5, capacity=10, restore_rate=1)
     await budget_store.spend("busy", 5, capacity=10, restore_rate=1)
     key = budget_store.prefix + "idle"
-    await budget_store.pool.execute(
-        "UPDATE rate_budgets SET updated_at = updated_at - interval '1 hour' WHERE key = $1", key
-    )
+    async with budget_store.pool.acquire() as connection:
+        await connection.execute(
+            "UPDATE rate_budgets SET updated_at = updated_at - interval '1 hour' WHERE key = $1",
+            key,
+        )
     budget_store.pruned_at -= 3600
     await budget_store.spend("busy", 1, capacity=10, restore_rate=1)  # prunes in the background
     assert budget_store.pruning is not None
     await budget_store.pruning
-    keys = await budget_store.pool.fetch(
-        "SELECT key FROM rate_budgets WHERE starts_with(key, $1)", budget_store.prefix
-    )
+    async with budget_store.pool.acquire() as connection:
+        keys = await connection.fetch(
+            "SELECT key FROM rate_budgets WHERE starts_with(key, $1)", budget_store.prefix
+        )
     assert [row["key"] for row in keys] == [budget_store.prefix + "busy"]
 
 
