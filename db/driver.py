@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import instance_state
 
 from db.engine import StatementCounter
+from db.lean import NeedsSession, transaction_of
 
 Row = TypeVar("Row")
 Span = Callable[[str], AbstractContextManager[Any]]
@@ -47,7 +48,15 @@ async def driver(session: AsyncSession, *, begin: bool = True) -> Any:
 
     Pending ORM changes are flushed first, as `session.execute` would (autoflush), so a
     statement sent here sees them and runs after them. The connection is remembered for the
-    session's transaction: a transaction keeps its connection until it ends."""
+    session's transaction: a transaction keeps its connection until it ends.
+
+    A lean session (db.lean) has its own connection and transaction: pending ORM changes there
+    raise NeedsSession (only SQLAlchemy can flush them)."""
+    lean = transaction_of(session)
+    if lean is not None:
+        if session.new or session.dirty or session.deleted:
+            raise NeedsSession("pending ORM changes must be flushed by SQLAlchemy")
+        return await lean.driver(begin)
     if session.new or session.dirty or session.deleted:
         await session.flush()
     transaction = session.get_transaction()
@@ -89,6 +98,26 @@ async def execute(session: AsyncSession, sql: str, *arguments: Any) -> None:
         StatementCounter.note(sql)
     with _span(sql):
         await connection.execute(sql, *arguments)
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit the session's transaction: its lean one (db.lean), else SQLAlchemy's."""
+    lean = transaction_of(session)
+    if lean is None:
+        await session.commit()
+        return
+    if session.new or session.dirty or session.deleted:
+        raise NeedsSession("pending ORM changes must be flushed by SQLAlchemy")
+    await lean.commit()
+
+
+async def rollback(session: AsyncSession) -> None:
+    """Roll the session's transaction back: its lean one (db.lean), else SQLAlchemy's."""
+    lean = transaction_of(session)
+    if lean is None:
+        await session.rollback()
+        return
+    await lean.rollback()
 
 
 def in_session(session: AsyncSession, row: Row) -> Row:

@@ -25,6 +25,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.engine import create_engine, create_sessionmaker
+from db.lean import lean_sessionmaker
 from graph.auth.authentication import bearer_token, load_viewer
 from graph.auth.deferred import AuthenticationUnavailable, PendingViewer
 from graph.auth.keys import KeyStore
@@ -34,14 +35,14 @@ from graph.auth.tokens import AccessTokenClaims, InvalidToken
 from graph.auth.verified import VerifiedTokens
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
-from graph.compiler.connections import tune_gc
+from graph.compiler.connections import engine_url, tune_gc, write_pool
 from graph.compiler.mutations import CompiledMutations
 from graph.compiler.objects import CompiledObjects
 from graph.compiler.operation import CompiledQueries
 from graph.compiler.reads import CompiledReads
 from graph.compiler.settings import CompilerSettings
 from graph.context import Context
-from graph.database import RequestDatabase
+from graph.database import LeanSource, RequestDatabase
 from graph.errors import ErrorCode
 from graph.extensions.budget import BudgetStore
 from graph.extensions.unavailable import is_database_unavailable, unavailable_response
@@ -114,6 +115,9 @@ class GraphQLApp(GraphQL[Context, None]):
         self.registry = registry
         self.settings = settings
         self.keys = KeyStore(sessionmaker)
+        self.lean: LeanSource | None = None
+        """Lean transactions for compiled mutations (db.lean; set by the lifespan when the app
+        has a database URL of its own)."""
         self.verified = VerifiedTokens()
         """Tokens this worker verified, remembered until they expire (revocation is not)."""
         self.http: GraphQLEndpoint | None = None
@@ -247,7 +251,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
-        database = state["database"] = RequestDatabase(self.sessionmaker)
+        database = state["database"] = RequestDatabase(self.sessionmaker, self.lean)
         try:
             if scope["type"] in ("http", "websocket"):
                 try:
@@ -322,11 +326,16 @@ def create_app(
     cors: CorsSettings | None = None,
     tracer_provider: TracerProvider | None = None,
     replicas: ReplicaSettings | None = None,
+    lean: LeanSource | None = None,
 ) -> Starlette:
     """The ASGI app. Pass an engine or sessionmaker to reuse one (tests do); else DATABASE_URL.
 
     Traces go to `tracer_provider`, else to the global one when tracing is configured (OTEL_*);
     with neither, nothing is traced.
+
+    Compiled mutations run in lean transactions (db.lean) on a pool of the app's own when it
+    has a database URL (DATABASE_URL or `engine`'s), else on `lean` when given (tests pass
+    one over their transaction's connection), else in SQLAlchemy's session.
 
     Subscriptions get this worker's EventBroker: `events` when given, else one on the same
     database (none with only a sessionmaker: there is no URL to LISTEN on).
@@ -377,6 +386,13 @@ def create_app(
             )
             if compiler.tune_gc:
                 tune_gc()
+        lean_pool = None
+        graphql.lean = lean
+        if sessionmaker is None:
+            lean_url = settings.database_url if engine is None else engine_url(engine)
+            if lean_url is not None:
+                lean_pool = write_pool(lean_url, hardening.statement_timeout_ms)
+                graphql.lean = LeanSource(lean_sessionmaker(), lean_pool)
         read_replicas = None
         if replicas.urls and settings.database_url:
             read_replicas = ReplicaSet(replicas, settings.database_url, compiler.pool_size)
@@ -388,7 +404,7 @@ def create_app(
         else:
             url = settings.database_url if sessionmaker is None and engine is None else None
             if engine is not None and sessionmaker is None:
-                url = engine.url.render_as_string(hide_password=False)
+                url = engine_url(engine)
             if url is not None:
                 graphql.events = own_events = EventBroker(url)
         endpoint.events_broker(graphql.events)
@@ -429,6 +445,9 @@ def create_app(
                 await compiled.close()
             if read_replicas is not None:
                 await read_replicas.close()
+            graphql.lean = None
+            if lean_pool is not None:
+                await lean_pool.close()
             if own_engine is not None:
                 await own_engine.dispose()
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from strawberry.types import ExecutionResult
 
 from db.engine import DatabaseLocation, StatementCounter, create_engine, stop_embedded
+from db.lean import lean_sessionmaker
 from db.migrate import upgrade
 from graph.auth.viewer import ANONYMOUS, Viewer
 from graph.chapters import ChapterRegistry, load_registry
@@ -19,7 +20,7 @@ from graph.compiler.objects import CompiledObjects
 from graph.compiler.operation import CompiledQueries
 from graph.compiler.reads import CompiledReads
 from graph.context import Context
-from graph.database import RequestDatabase
+from graph.database import LeanSource, RequestDatabase
 from graph.extensions.admission import Admission
 from graph.schema import schema
 from graph.services.chapter import sync_chapters
@@ -114,6 +115,32 @@ def compiled_objects(registry: ChapterRegistry) -> CompiledObjects:
     return found
 
 
+class SharedConnection:
+    """The test's connection as a lean transaction's (db.lean): already in the test's
+    transaction, so a lean transaction is a savepoint in it."""
+
+    nested = True
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def take(self) -> Any:
+        """The test connection's driver connection."""
+        raw = await self.connection.get_raw_connection()
+        return raw.driver_connection
+
+    def give_back(self, connection: Any, error: BaseException | None) -> None:
+        """Nothing to give back: the test owns the connection."""
+
+
+def lean_over(sessionmaker: async_sessionmaker[AsyncSession]) -> LeanSource:
+    """Lean transactions (db.lean) in the test's transaction: on the connection the test's
+    sessions are bound to, as savepoints."""
+    bind = sessionmaker.kw["bind"]
+    assert isinstance(bind, AsyncConnection), bind
+    return LeanSource(lean_sessionmaker(), SharedConnection(bind))
+
+
 class GraphQLClient:
     """Executes documents against the schema with a fresh Context per call."""
 
@@ -130,6 +157,8 @@ class GraphQLClient:
         self.registry = registry
         self.objects = compiled_objects(registry)
         self.mutations = CompiledMutations(self.objects)
+        self.lean = lean_over(sessionmaker)
+        """Compiled mutations run in lean transactions, as the app runs them (db.lean)."""
         self.mutations_enabled = compiled_mutations
         """Mutations go through graph.compiler.mutations first, as the app sends them (off:
         strawberry's executor runs them, as with BRAINGAIN_COMPILED_MUTATIONS=0)."""
@@ -143,7 +172,7 @@ class GraphQLClient:
     ) -> Any:
         """Run `document` as `viewer`; returns strawberry's ExecutionResult."""
         await self.session.flush()
-        database = RequestDatabase(self.sessionmaker)
+        database = RequestDatabase(self.sessionmaker, self.lean)
         context = Context.create(database, self.registry, viewer)
         try:
             return await self.run(document, variables, viewer, context)

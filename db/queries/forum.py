@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from db.driver import fetchrow, in_session
+from db.driver import fetch, fetchrow, in_session
 from db.models import (
     Chapter,
     Engineer,
@@ -106,9 +106,7 @@ class ForumScope:
         """SQL predicate on forum_threads: `thread_readable` of the thread and its category."""
         if self.all_chapters and self.moderates_all:
             return true()
-        return exists().where(
-            ForumCategory.id == ForumThread.category_id, self.thread_readable()
-        )
+        return exists().where(ForumCategory.id == ForumThread.category_id, self.thread_readable())
 
 
 def categories(
@@ -286,6 +284,21 @@ async def get_reply_target(
         features if chapter_id is not None else None,
         writer_handle,
     )
+
+
+_ACTIVE_MEMBERS_AMONG = """
+SELECT engineer_id FROM memberships
+WHERE chapter_id = $1 AND status = 'ACTIVE' AND engineer_id = ANY($2::int[])
+"""
+
+
+async def active_members_among(
+    session: AsyncSession, chapter_id: int, engineer_ids: Sequence[int]
+) -> set[int]:
+    """Those of `engineer_ids` with an active membership of the chapter (one statement on the
+    session's driver connection)."""
+    rows = await fetch(session, _ACTIVE_MEMBERS_AMONG, chapter_id, list(engineer_ids))
+    return {row[0] for row in rows}
 
 
 _INSERT_POST = """

@@ -5,9 +5,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import connect_args, to_libpq_url
+from db.lean import sqlalchemy_codecs
 from graph.compiler.operation import Connection
 from graph.compiler.pool import LeanPool
 
@@ -31,6 +32,31 @@ async def create_pool(
     )
     await pool.open()
     return pool
+
+
+WRITE_POOL_SIZE = 10
+"""Connections of a worker's lean write transactions (db.lean), as many as the engine's pool
+keeps (db.engine.create_engine); each connects when first needed."""
+
+
+def write_pool(url: str, statement_timeout_ms: int, size: int = WRITE_POOL_SIZE) -> LeanPool:
+    """A lean pool for compiled mutations' lean transactions (db.lean): connections set up as
+    the engine's are (server settings, SQLAlchemy's json codecs), connected lazily."""
+    args = connect_args(url, statement_timeout_ms)
+    pool = LeanPool(
+        size,
+        init=sqlalchemy_codecs,
+        dsn=to_libpq_url(url).split("?")[0],
+        server_settings=args["server_settings"],
+        **{key: args[key] for key in ("host", "port") if key in args},
+    )
+    pool.open_lazily()
+    return pool
+
+
+def engine_url(engine: AsyncEngine) -> str:
+    """The URL an engine connects to, password included."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 def pooled(pool: LeanPool) -> Any:

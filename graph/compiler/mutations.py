@@ -44,6 +44,8 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from graphql.pyutils import Path
 from graphql.type.definition import GraphQLResolveInfoHelpers
 
+from db.driver import rollback
+from db.lean import NeedsSession
 from graph.compiler.objects import CompiledObjects
 from graph.compiler.operation import PreparedOperation
 from graph.compiler.payload_writer import Planner, Run, Unplannable, Writer
@@ -91,6 +93,10 @@ class CompiledMutations:
         self._writers: OrderedDict[tuple[Any, ...], Writer | None] = OrderedDict()
         self.answered = 0
         """Operations answered here so far in this process (tests read it)."""
+        self.lean_answered = 0
+        """Of those, answered in a lean transaction (tests read it)."""
+        self.needs_session: set[str] = set()
+        """Root fields whose work needed SQLAlchemy's session (db.lean): never run lean again."""
 
     def request(
         self, prepared: PreparedOperation, variables: Mapping[str, Any] | None
@@ -120,7 +126,26 @@ class CompiledMutations:
         self, request: MutationRequest, context: "Context"
     ) -> tuple[dict[str, Any] | None, list[GraphQLError]]:
         """Run the root field in the operation's transaction, write its payload, commit; the
-        data and the errors (masked). Raises Fallback with nothing changed."""
+        data and the errors (masked). Raises Fallback with nothing changed.
+
+        The transaction is a lean one (db.lean) unless this root field is known to need
+        SQLAlchemy's session; when it turns out to (NeedsSession, nothing committed), it is
+        rolled back and the field runs again on an ordinary session, as it will from then on."""
+        name = request.root.node.name.value
+        if name in self.needs_session or not context.database.go_lean():
+            return await self._execute(request, context)
+        try:
+            answer = await self._execute(request, context)
+        except NeedsSession:
+            await context.database.leave_lean()
+            self.needs_session.add(name)
+            return await self._execute(request, context)
+        self.lean_answered += 1
+        return answer
+
+    async def _execute(
+        self, request: MutationRequest, context: "Context"
+    ) -> tuple[dict[str, Any] | None, list[GraphQLError]]:
         root = request.root
         path = Path(None, root.key, root.parent.name)
         errors: list[GraphQLError] = []
@@ -133,6 +158,8 @@ class CompiledMutations:
                 )
                 if isawaitable(value):
                     value = await value
+            except NeedsSession:
+                raise
             except Exception as error:
                 errors.append(located_error(error, [root.node], path.as_list()))
                 data = None if root.non_null else {root.key: None}
@@ -144,8 +171,14 @@ class CompiledMutations:
             raise
         finally:
             context.in_operation_transaction = False
-        if await commit_operation(context) is not None:
-            data, errors = None, [commit_failed()]
+        try:
+            if await commit_operation(context) is not None:
+                data, errors = None, [commit_failed()]
+        except NeedsSession:
+            await _roll_back(context)
+            raise
+        if context.database.is_lean:
+            await context.database.leave_lean()  # done: what follows runs on a session
         await write_consent_reads(context)
         self.answered += 1
         if not errors:
@@ -218,7 +251,7 @@ HELPERS = GraphQLResolveInfoHelpers(gather=_gather, track=lambda _values: None)
 
 async def _roll_back(context: "Context") -> None:
     async with context.database.session() as session:
-        await session.rollback()
+        await rollback(session)
 
 
 def _plan_root(prepared: PreparedOperation) -> RootField:

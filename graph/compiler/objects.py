@@ -41,6 +41,7 @@ from graphql import (
 from strawberry.types import ExecutionResult
 
 from db.driver import driver
+from db.lean import NeedsSession
 from graph.compiler import consent, failures
 from graph.compiler.mapping import NODE_TYPES
 from graph.compiler.operation import BoundStatement, CompiledQueries, PreparedOperation
@@ -266,6 +267,9 @@ class CompiledObjects:
     ) -> tuple[Any, list[GraphQLError]]:
         """Run the statement in the request's session; its data with error marks resolved and
         Python fields completed, and their errors (in the synthetic document)."""
+        if statement.python is not None and context.database.is_lean:
+            # Python fields read through loaders, on SQLAlchemy's session (db.lean)
+            raise NeedsSession("Python fields are read on SQLAlchemy's session")
         async with context.database.session() as session:
             text = await statement.run(await driver(session, begin=False))
         if statement.consent:

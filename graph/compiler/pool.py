@@ -16,6 +16,7 @@ served — and gives it back when done:
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -57,8 +58,18 @@ class Lease:
 class LeanPool:
     """A fixed number of asyncpg connections, connected at `open()` and again when lost."""
 
-    def __init__(self, size: int, **connect: Any) -> None:
+    nested = False
+    """Its connections are idle between leases (db.lean begins real transactions on them)."""
+
+    def __init__(
+        self,
+        size: int,
+        init: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
+        **connect: Any,
+    ) -> None:
         self.size = size
+        self.init = init
+        """Run on every new connection (codecs, as asyncpg's pool's `init`)."""
         self.connect = connect
         """asyncpg.connect's arguments (dsn, host, port, server_settings…)."""
         self.idle: list[asyncpg.Connection | None] = []
@@ -70,7 +81,7 @@ class LeanPool:
     async def open(self) -> None:
         """Connect every slot (none is kept when one cannot connect: the error is raised)."""
         made = await asyncio.gather(
-            *(asyncpg.connect(**self.connect) for _ in range(self.size)), return_exceptions=True
+            *(self._connect() for _ in range(self.size)), return_exceptions=True
         )
         failures = [result for result in made if isinstance(result, BaseException)]
         if failures:
@@ -79,6 +90,20 @@ class LeanPool:
                     result.terminate()
             raise failures[0]
         self.idle.extend(result for result in made if isinstance(result, asyncpg.Connection))
+
+    def open_lazily(self) -> None:
+        """Make every slot empty: each connects when first taken."""
+        self.idle.extend([None] * self.size)
+
+    async def _connect(self) -> asyncpg.Connection:
+        connection = await asyncpg.connect(**self.connect)
+        if self.init is not None:
+            try:
+                await self.init(connection)
+            except BaseException:
+                connection.terminate()
+                raise
+        return connection
 
     def get_max_size(self) -> int:
         """How many connections it holds at most (as asyncpg's pool spells it)."""
@@ -109,7 +134,7 @@ class LeanPool:
                 raise
         if slot is None or slot.is_closed():
             try:
-                slot = await asyncpg.connect(**self.connect)
+                slot = await self._connect()
             except BaseException:
                 self._put(None)
                 raise

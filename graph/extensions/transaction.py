@@ -14,6 +14,8 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from db.driver import commit, rollback
+from db.lean import NeedsSession, transaction_of
 from graph.errors import ErrorCode
 
 COMMIT_FAILED = "The change could not be saved; nothing was changed. Try again."
@@ -55,11 +57,13 @@ async def commit_operation(context: Any) -> Exception | None:
     """Commit the operation's transaction (if one is open); the exception when the commit
     failed and was rolled back. The extension and graph.compiler.mutations both end here."""
     async with context.database.session() as session:
-        if not session.in_transaction():
+        if not session.in_transaction() and transaction_of(session) is None:
             return None
         try:
-            await session.commit()
+            await commit(session)
+        except NeedsSession:
+            raise  # nothing committed: graph.compiler.mutations runs it on a session
         except Exception as failure:
-            await session.rollback()
+            await rollback(session)
             return failure
     return None

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from graphql import FieldNode
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.driver import rollback
 from graph.auth.permissions import require_engineer, require_scope
 from graph.auth.scopes import Scope
 from graph.context import Info
@@ -104,10 +105,10 @@ async def _in_transaction(
         try:
             return await work(session)
         except Rejected as rejected:
-            await session.rollback()
+            await rollback(session)
             return rejected
         except BaseException:
-            await session.rollback()
+            await rollback(session)
             raise
 
 

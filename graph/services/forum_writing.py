@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import MembershipStatus, NotificationKind
+from db.enums import NotificationKind
 from db.models import (
     Chapter,
     Engineer,
@@ -18,7 +18,6 @@ from db.models import (
     ForumReport,
     ForumThread,
     ForumVote,
-    Membership,
 )
 from db.models.forum import BODY_MAX, REASON_MAX, TAGS_MAX, TITLE_MAX
 from db.queries import forum as forum_queries
@@ -42,9 +41,7 @@ from graph.subscriptions.events import (
 TITLE_MIN = 3
 MENTIONS_MAX = 20
 """Handles notified per post at most (a post naming more notifies the first twenty)."""
-MENTION = re.compile(
-    r"(?<![\w@.])@([a-z0-9](?:[a-z0-9-]{0,37}[a-z0-9])?)(?![\w-])", re.IGNORECASE
-)
+MENTION = re.compile(r"(?<![\w@.])@([a-z0-9](?:[a-z0-9-]{0,37}[a-z0-9])?)(?![\w-])", re.IGNORECASE)
 EXCERPT_MAX = 280
 
 
@@ -319,14 +316,7 @@ async def _readers(
     category its active members (a mention never reveals a thread to an outsider)."""
     if not engineer_ids or not (category.members_only and category.chapter_id is not None):
         return engineer_ids
-    members = await session.scalars(
-        select(Membership.engineer_id).where(
-            Membership.chapter_id == category.chapter_id,
-            Membership.status == MembershipStatus.ACTIVE.value,
-            Membership.engineer_id.in_(engineer_ids),
-        )
-    )
-    allowed = set(members)
+    allowed = await forum_queries.active_members_among(session, category.chapter_id, engineer_ids)
     return [engineer_id for engineer_id in engineer_ids if engineer_id in allowed]
 
 

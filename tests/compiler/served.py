@@ -17,6 +17,7 @@ from graph.compiler.settings import CompilerSettings
 from graph.extensions.budget import MemoryBudgetStore
 from graph.http.settings import HardeningSettings
 from graph.services.oauth_client import CLI_CLIENT_ID
+from tests.conftest import lean_over
 
 
 @asynccontextmanager
@@ -29,6 +30,7 @@ async def _running(
     compiler = CompilerSettings(report_path=True, tune_gc=False, mutations=mutations)
     app = create_app(
         sessionmaker=sessionmaker,
+        lean=lean_over(sessionmaker),
         compiler=compiler,
         hardening=hardening or HardeningSettings(),
         budget_store=MemoryBudgetStore(),

@@ -16,6 +16,7 @@ from graph.app import create_app
 from graph.extensions.budget_postgres import PostgresBudgetStore
 from graph.http.settings import HardeningSettings
 from graph.settings import Settings
+from tests.conftest import lean_over
 
 ClientFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 
@@ -56,6 +57,7 @@ async def make_client(
             app = create_app(
                 app_settings or settings(),
                 sessionmaker=sessionmaker,
+                lean=options.pop("lean", lean_over(sessionmaker)),
                 hardening=hardening or HardeningSettings(),
                 budget_store=options.pop("budget_store", budget_store),
                 **options,
