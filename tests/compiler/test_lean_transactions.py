@@ -28,6 +28,7 @@ from db.lean import (
 from db.models import ForumPost, Membership
 from graph.chapters import ChapterRegistry
 from graph.compiler.connections import write_pool
+from graph.extensions.unavailable import is_database_unavailable
 from graph.ids import encode_id
 from tests import factories, forum_world, viewers
 from tests.auth.test_forum_mutations import POST_CREATE
@@ -286,3 +287,15 @@ def _lean(session: AsyncSession) -> LeanTransaction:
     found = transaction_of(session)
     assert found is not None
     return found
+
+
+async def test_a_write_pool_that_cannot_connect_reports_an_outage_and_keeps_its_slot() -> None:
+    pool = write_pool("postgresql://postgres@127.0.0.1:1/nowhere", statement_timeout_ms=5_000)
+    transaction = LeanTransaction(pool)
+    with pytest.raises(OSError) as raised:  # connection refused
+        await transaction.driver()
+    transaction.release()
+
+    assert is_database_unavailable(raised.value)  # a 503 with Retry-After, not a bug
+    assert pool.idle.count(None) == pool.size  # the next request connects afresh
+    await pool.close()
