@@ -16,6 +16,7 @@ ordinary session, remembering that this mutation needs one. So a service is neve
 the lean transaction; it just runs on it for as long as it can.
 """
 
+import contextlib
 import json
 from typing import Any, Protocol
 
@@ -66,42 +67,43 @@ class LeanTransaction:
         if connection is None:
             connection = self.connection = await self.connections.take()
         if begin and not self.begun:
-            await connection.execute(
-                "SAVEPOINT braingain_lean" if self.connections.nested else "BEGIN"
-            )
+            await connection.execute(self._control("BEGIN"))
             self.begun = True
         return connection
 
     async def commit(self) -> None:
         """Commit what was sent (nothing to do when nothing was)."""
-        if not self.begun:
-            return
-        assert self.connection is not None
-        self.begun = False
-        try:
-            await self.connection.execute(
-                "RELEASE SAVEPOINT braingain_lean" if self.connections.nested else "COMMIT"
-            )
-        except BaseException as error:
-            self.failed = error
-            raise
+        await self._end("COMMIT")
 
     async def rollback(self) -> None:
         """Undo what was sent. A connection that cannot roll back (a statement was cancelled
         under it, the server went away) is remembered as failed instead: `release` then has
         the pool terminate it, which ends its transaction on the server."""
+        with contextlib.suppress(Exception):
+            await self._end("ROLLBACK")
+
+    async def _end(self, verb: str) -> None:
+        """COMMIT or ROLLBACK, if the transaction was begun; a failure is remembered."""
         if not self.begun:
             return
         assert self.connection is not None
         self.begun = False
         try:
-            await self.connection.execute(
-                "ROLLBACK TO SAVEPOINT braingain_lean; RELEASE SAVEPOINT braingain_lean"
-                if self.connections.nested
-                else "ROLLBACK"
-            )
-        except Exception as error:
+            await self.connection.execute(self._control(verb))
+        except BaseException as error:
             self.failed = error
+            raise
+
+    def _control(self, verb: str) -> str:
+        """BEGIN, COMMIT or ROLLBACK, or their savepoint forms on a connection that is in a
+        transaction already (a test's)."""
+        if not self.connections.nested:
+            return verb
+        return {
+            "BEGIN": "SAVEPOINT braingain_lean",
+            "COMMIT": "RELEASE SAVEPOINT braingain_lean",
+            "ROLLBACK": "ROLLBACK TO SAVEPOINT braingain_lean; RELEASE SAVEPOINT braingain_lean",
+        }[verb]
 
     def release(self, error: BaseException | None = None) -> None:
         """Give the connection back (a pool drops it if a transaction is still open)."""

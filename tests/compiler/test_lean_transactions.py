@@ -28,6 +28,7 @@ from db.lean import (
 from db.models import ForumPost, Membership
 from graph.chapters import ChapterRegistry
 from graph.compiler.connections import write_pool
+from graph.compiler.pool import LeanPool
 from graph.extensions.unavailable import is_database_unavailable
 from graph.ids import encode_id
 from tests import factories, forum_world, viewers
@@ -233,53 +234,57 @@ async def test_a_write_pool_commits_rolls_back_and_keeps_sqlalchemys_json_codecs
         await pool.close()
 
 
-async def test_a_cancelled_statement_leaves_nothing_behind_on_a_write_pool(
-    database: DatabaseLocation, scratch: str
-) -> None:
-    pool = write_pool(database.url, statement_timeout_ms=5_000, size=1)
-    try:
-        transaction = LeanTransaction(pool)
-        connection = await transaction.driver()
-        await connection.execute(f"INSERT INTO {SCRATCH} (tag) VALUES ($1)", scratch)
-        slow = asyncio.ensure_future(connection.execute("SELECT pg_sleep(5)"))
-        await asyncio.sleep(0.1)
-        slow.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await slow
-        await transaction.rollback()  # never raises: a connection that cannot is dropped
-        transaction.release()
+@pytest.fixture
+async def pool(database: DatabaseLocation) -> AsyncIterator[LeanPool]:
+    """A write pool of one connection on the test database."""
+    made = write_pool(database.url, statement_timeout_ms=5_000, size=1)
+    yield made
+    await made.close()
 
-        assert await _tagged(database.url, scratch) == []
-        assert connection.is_closed() or not connection.is_in_transaction()
-        again = LeanTransaction(pool)
-        assert await (await again.driver()).fetchval("SELECT 1") == 1
-        await again.commit()
-        again.release()
-        assert len(pool.idle) == 1
-    finally:
-        await pool.close()
+
+async def _inserting(pool: LeanPool, tag: str) -> tuple[LeanTransaction, asyncpg.Connection]:
+    """A lean transaction on `pool` that has inserted a row tagged `tag`, and its connection."""
+    transaction = LeanTransaction(pool)
+    connection = await transaction.driver()
+    await connection.execute(f"INSERT INTO {SCRATCH} (tag) VALUES ($1)", tag)
+    return transaction, connection
+
+
+async def test_a_cancelled_statement_leaves_nothing_behind_on_a_write_pool(
+    database: DatabaseLocation, scratch: str, pool: LeanPool
+) -> None:
+    transaction, connection = await _inserting(pool, scratch)
+    slow = asyncio.ensure_future(connection.execute("SELECT pg_sleep(5)"))
+    await asyncio.sleep(0.1)
+    slow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await slow
+    await transaction.rollback()  # never raises: a connection that cannot is dropped
+    transaction.release()
+
+    assert await _tagged(database.url, scratch) == []
+    assert connection.is_closed() or not connection.is_in_transaction()
+    again = LeanTransaction(pool)
+    assert await (await again.driver()).fetchval("SELECT 1") == 1
+    await again.commit()
+    again.release()
+    assert len(pool.idle) == 1
 
 
 async def test_a_connection_that_cannot_roll_back_is_terminated(
-    database: DatabaseLocation, scratch: str
+    database: DatabaseLocation, scratch: str, pool: LeanPool
 ) -> None:
-    pool = write_pool(database.url, statement_timeout_ms=5_000, size=1)
-    try:
-        transaction = LeanTransaction(pool)
-        connection = await transaction.driver()
-        await connection.execute(f"INSERT INTO {SCRATCH} (tag) VALUES ($1)", scratch)
-        busy = asyncio.ensure_future(connection.execute("SELECT pg_sleep(0.3)"))
-        await asyncio.sleep(0.05)
-        await transaction.rollback()  # another operation is in progress: remembered
-        transaction.release()
-        with pytest.raises((asyncpg.InterfaceError, asyncpg.ConnectionDoesNotExistError)):
-            await busy
+    transaction, connection = await _inserting(pool, scratch)
+    busy = asyncio.ensure_future(connection.execute("SELECT pg_sleep(0.3)"))
+    await asyncio.sleep(0.05)
+    await transaction.rollback()  # another operation is in progress: remembered
+    transaction.release()
+    with pytest.raises((asyncpg.InterfaceError, asyncpg.ConnectionDoesNotExistError)):
+        await busy
 
-        assert pool.idle == [None]
-        assert connection.is_closed()
-        assert await _tagged(database.url, scratch) == []
-    finally:
-        await pool.close()
+    assert pool.idle == [None]
+    assert connection.is_closed()
+    assert await _tagged(database.url, scratch) == []
 
 
 def _lean(session: AsyncSession) -> LeanTransaction:
