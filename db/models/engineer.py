@@ -49,7 +49,7 @@ class Engineer(Timestamped, Base):
         ),
         Index("ix_engineers_sort_name", "name", "id"),
         Index("ix_engineers_created", "created_at", "id"),
-        Index("ix_engineers_country", "country_code"),
+        Index("ix_engineers_country_overseas", "country_code", "is_overseas"),
         Index("ix_engineers_offers", "offers", postgresql_using="gin"),
         Index("ix_engineers_disciplines", "disciplines", postgresql_using="gin"),
     )
