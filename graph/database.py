@@ -74,6 +74,8 @@ class RequestDatabase:
     async def close(self) -> None:
         """Release the connection; uncommitted work is rolled back. Waits for a statement in
         flight (an object the executor no longer awaits after a null propagated past it)."""
+        if self._session is None and not self._lock.locked():
+            return  # nothing was opened (a compiled read): no lock to take
         async with self._lock:
             await self._close_session()
 
