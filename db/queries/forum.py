@@ -301,6 +301,20 @@ async def active_members_among(
     return {row[0] for row in rows}
 
 
+_ENGINEERS_NAMED = """
+SELECT id FROM engineers WHERE handle = ANY($1::text[]) AND id <> $2
+"""
+
+
+async def engineers_named(
+    session: AsyncSession, handles: Sequence[str], except_id: int
+) -> list[int]:
+    """The ids of the engineers with these handles, but `except_id` (one statement on the
+    session's driver connection)."""
+    rows = await fetch(session, _ENGINEERS_NAMED, list(handles), except_id)
+    return [row[0] for row in rows]
+
+
 _INSERT_POST = """
 INSERT INTO forum_posts (thread_id, author_id, body) VALUES ($1, $2, $3)
 RETURNING id, created_at, edited_at, hidden, score

@@ -350,9 +350,7 @@ async def _notify_mentions(
     handles = [handle for handle in mentioned_handles(body) if handle not in already]
     if not handles:
         return set()
-    found = await session.scalars(
-        select(Engineer.id).where(Engineer.handle.in_(handles), Engineer.id != author_id)
-    )
+    found = await forum_queries.engineers_named(session, handles, author_id)
     recipients = await _readers(session, category, sorted(found))
     if not recipients:
         return set()

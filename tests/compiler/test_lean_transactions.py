@@ -25,7 +25,7 @@ from db.lean import (
     lean_sessionmaker,
     transaction_of,
 )
-from db.models import ForumPost, Membership
+from db.models import ForumPost, Membership, Notification
 from graph.chapters import ChapterRegistry
 from graph.compiler.connections import write_pool
 from graph.compiler.pool import LeanPool
@@ -106,6 +106,37 @@ async def test_a_refused_lean_join_changes_nothing_and_the_next_one_commits(
 async def world(session: AsyncSession, registry: ChapterRegistry) -> ForumWorld:
     """The forum of tests/forum_world.py."""
     return await forum_world.build(session, registry)
+
+
+async def test_a_reply_with_mentions_in_a_members_only_category_stays_lean(
+    graphql: GraphQLClient, session: AsyncSession, world: ForumWorld
+) -> None:
+    # When a member replies in the gulf chapter's members-only lounge, naming a fellow member,
+    # an outsider and a handle nobody has
+    body = "Agreed with @forum-moderator; @forum-outsider and @nobody-here, see the thread."
+    answer = await graphql.data(
+        POST_CREATE,
+        {"thread": world.id("ForumThread", "gulf"), "body": body},
+        world.viewers["member"],
+    )
+
+    # Then it ran lean throughout: the mention lookup and the readers check are driver reads
+    assert answer["forumPostCreate"]["userErrors"] == []
+    assert graphql.mutations.needs_session == set()
+    assert graphql.mutations.lean_answered == 1
+    # and only the member who may read the lounge was told (the thread's author of the reply)
+    told = await session.execute(
+        select(Notification.recipient_id, Notification.kind).where(
+            Notification.thread_id == world.threads["gulf"].id
+        )
+    )
+    engineers = world.engineers
+    assert sorted(told.all()) == sorted(
+        [
+            (engineers["author"].id, "FORUM_REPLY"),
+            (engineers["moderator"].id, "FORUM_MENTION"),
+        ]
+    )
 
 
 async def test_writes_made_before_the_session_was_needed_are_rolled_back_not_repeated(
