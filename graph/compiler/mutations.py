@@ -56,6 +56,10 @@ from graph.extensions.transaction import commit_failed, commit_operation
 if TYPE_CHECKING:
     from graph.context import Context
 
+SESSION_RUNS = 1000
+"""Operations of a root field run on SQLAlchemy's session after one needed it (db.lean), before
+a lean transaction is tried again."""
+
 MAX_PLANS = 1000
 """Payload writers kept (one per document and directive values)."""
 
@@ -95,8 +99,9 @@ class CompiledMutations:
         """Operations answered here so far in this process (tests read it)."""
         self.lean_answered = 0
         """Of those, answered in a lean transaction (tests read it)."""
-        self.needs_session: set[str] = set()
-        """Root fields whose work needed SQLAlchemy's session (db.lean): never run lean again."""
+        self.needs_session: dict[str, int] = {}
+        """Root fields whose work needed SQLAlchemy's session (db.lean), and how many more of
+        their operations run on one before a lean transaction is tried again."""
 
     def request(
         self, prepared: PreparedOperation, variables: Mapping[str, Any] | None
@@ -130,16 +135,22 @@ class CompiledMutations:
 
         The transaction is a lean one (db.lean) unless this root field is known to need
         SQLAlchemy's session; when it turns out to (NeedsSession, nothing committed), it is
-        rolled back and the field runs again on an ordinary session, as it will from then on."""
+        rolled back and the field runs again on an ordinary session, as its next
+        SESSION_RUNS operations will (a branch that needs the session may be a rare one)."""
         name = request.root.node.name.value
-        if name in self.needs_session or not context.database.go_lean():
+        waiting = self.needs_session.get(name)
+        if waiting:
+            self.needs_session[name] = waiting - 1
+            return await self._execute(request, context)
+        if not context.database.go_lean():
             return await self._execute(request, context)
         try:
             answer = await self._execute(request, context)
         except NeedsSession:
             await context.database.leave_lean()
-            self.needs_session.add(name)
+            self.needs_session[name] = SESSION_RUNS
             return await self._execute(request, context)
+        self.needs_session.pop(name, None)
         self.lean_answered += 1
         return answer
 

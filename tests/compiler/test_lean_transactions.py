@@ -28,6 +28,7 @@ from db.lean import (
 from db.models import ForumPost, Membership, Notification
 from graph.chapters import ChapterRegistry
 from graph.compiler.connections import write_pool
+from graph.compiler.mutations import SESSION_RUNS
 from graph.compiler.pool import LeanPool
 from graph.extensions.unavailable import is_database_unavailable
 from graph.ids import encode_id
@@ -64,7 +65,7 @@ async def test_a_join_runs_lean_and_a_leave_goes_back_to_the_session_once(
         "membership": {"status": "ACTIVE", "role": "member"},
         "userErrors": [],
     }
-    assert (mutations.answered, mutations.lean_answered, mutations.needs_session) == (1, 1, set())
+    assert (mutations.answered, mutations.lean_answered, mutations.needs_session) == (1, 1, {})
     assert await _memberships(session, engineer.id) == ["ACTIVE"]
 
     # When they leave: the service deletes through the ORM, which only the session can flush
@@ -72,7 +73,7 @@ async def test_a_join_runs_lean_and_a_leave_goes_back_to_the_session_once(
     assert left["chapterLeave"]["userErrors"] == []
     assert left["chapterLeave"]["removedMembershipId"]
     assert (mutations.answered, mutations.lean_answered) == (2, 1)
-    assert mutations.needs_session == {"chapterLeave"}
+    assert mutations.needs_session == {"chapterLeave": SESSION_RUNS}
     assert await _memberships(session, engineer.id) == []
 
     # Then a second round: the join lean again, the leave straight on the session
@@ -80,6 +81,15 @@ async def test_a_join_runs_lean_and_a_leave_goes_back_to_the_session_once(
     again = await graphql.data(LEAVE, chapter_id, newcomer)
     assert again["chapterLeave"]["userErrors"] == []
     assert (mutations.answered, mutations.lean_answered) == (4, 2)
+    assert mutations.needs_session == {"chapterLeave": SESSION_RUNS - 1}
+    assert await _memberships(session, engineer.id) == []
+
+    # and once its count has run out, a leave tries a lean transaction again (and falls back)
+    mutations.needs_session["chapterLeave"] = 0
+    await graphql.data(JOIN, chapter_id, newcomer)
+    last = await graphql.data(LEAVE, chapter_id, newcomer)
+    assert last["chapterLeave"]["userErrors"] == []
+    assert mutations.needs_session == {"chapterLeave": SESSION_RUNS}
     assert await _memberships(session, engineer.id) == []
 
 
@@ -122,7 +132,7 @@ async def test_a_reply_with_mentions_in_a_members_only_category_stays_lean(
 
     # Then it ran lean throughout: the mention lookup and the readers check are driver reads
     assert answer["forumPostCreate"]["userErrors"] == []
-    assert graphql.mutations.needs_session == set()
+    assert graphql.mutations.needs_session == {}
     assert graphql.mutations.lean_answered == 1
     # and only the member who may read the lounge was told (the thread's author of the reply)
     told = await session.execute(
@@ -168,7 +178,7 @@ async def test_writes_made_before_the_session_was_needed_are_rolled_back_not_rep
     # Then the reply is there once, answered from the session's run of the mutation
     assert answer["forumPostCreate"]["userErrors"] == []
     assert answer["forumPostCreate"]["post"]["body"] == body
-    assert graphql.mutations.needs_session == {"forumPostCreate"}
+    assert graphql.mutations.needs_session == {"forumPostCreate": SESSION_RUNS}
     assert graphql.mutations.lean_answered == 0
     assert orm_reads == [True]  # the lean attempt never got as far as the read
     posts = await session.scalar(
