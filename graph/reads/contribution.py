@@ -85,6 +85,16 @@ def engagements(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
     return access.engagements_visible(viewer)
 
 
+def sessions(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The sessions the viewer may read: those of engagements they may read."""
+    return access.sessions_visible(viewer)
+
+
+def feedback(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
+    """The feedback the viewer may read: that of engagements they may read."""
+    return access.feedback_visible(viewer)
+
+
 def session_notes(viewer: Viewer, _: ChapterRegistry) -> ColumnElement[bool]:
     """A session's notes show to the engagement's parties only."""
     return access.session_notes_visible(viewer)
@@ -370,12 +380,16 @@ DECLARATION = Declaration(
         "Opportunity": "opportunity",
         "Application": "application",
         "Engagement": "engagement",
+        "EngagementSession": "engagement_session",
+        "EngagementFeedback": "engagement_feedback",
         "LedgerEntry": None,
     },
     rules={
         "opportunity": Rule(models.Opportunity, opportunities),
         "application": Rule(models.Application, applications),
         "engagement": Rule(models.Engagement, engagements),
+        "engagement_session": Rule(models.EngagementSession, sessions),
+        "engagement_feedback": Rule(models.Feedback, feedback),
         "session_notes": Rule(models.EngagementSession, session_notes),
     },
     extends={

@@ -527,7 +527,7 @@ async def contract_review(
         )
 
     result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE)
-    return ANSWERS.payload(ContractReviewPayload, result, review=EngagementFeedback.from_model)
+    return ANSWERS.payload(ContractReviewPayload, result, review=EngagementFeedback.of)
 
 
 SERVICE_LISTING_CREATE = (

@@ -296,7 +296,7 @@ def _session_payload(
         )
     logged, engagement, entry = result
     return EngagementSessionPayload(
-        session=EngagementSession.from_model(logged, notes_shown=True),  # the parties act
+        session=EngagementSession.of(logged),
         engagement=Engagement.from_model(engagement),
         ledger_entry=LedgerEntry.from_model(entry) if entry is not None else None,
         user_errors=[],
@@ -462,5 +462,5 @@ async def engagement_give_feedback(
 
     result = await run_checked(info, work, scope=Scope.ENGAGEMENTS_WRITE)
     return ENGAGEMENT_ANSWERS.payload(
-        EngagementFeedbackPayload, result, feedback=EngagementFeedback.from_model
+        EngagementFeedbackPayload, result, feedback=EngagementFeedback.of
     )

@@ -291,5 +291,5 @@ async def mentorship_group_session_log(
     if isinstance(result, Rejected):
         return MentorshipGroupSessionPayload(session=None, user_errors=ANSWERS.errors(result))
     return MentorshipGroupSessionPayload(
-        session=EngagementSession.from_model(result, True), user_errors=[]
+        session=EngagementSession.of(result), user_errors=[]
     )

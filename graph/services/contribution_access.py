@@ -7,7 +7,7 @@ their WHERE clause. Opportunities' own rule is graph.services.opportunity.visibl
 
 from sqlalchemy import ColumnElement, exists, false, or_, true
 
-from db.models import Application, Engagement, EngagementSession, Opportunity
+from db.models import Application, Engagement, EngagementSession, Feedback, Opportunity
 from graph.auth.viewer import Viewer
 from graph.services.seeker import seeker_side
 
@@ -36,6 +36,18 @@ def engagements_visible(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_council_admin:
         return true()
     return engagement_parties(viewer)
+
+
+def sessions_visible(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL over engagement sessions: where their engagement is visible (engagements_visible)."""
+    return exists().where(
+        Engagement.id == EngagementSession.engagement_id, engagements_visible(viewer)
+    )
+
+
+def feedback_visible(viewer: Viewer) -> ColumnElement[bool]:
+    """SQL over engagement feedback: where its engagement is visible (engagements_visible)."""
+    return exists().where(Engagement.id == Feedback.engagement_id, engagements_visible(viewer))
 
 
 def session_notes_visible(viewer: Viewer) -> ColumnElement[bool]:

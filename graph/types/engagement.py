@@ -1,7 +1,6 @@
 """Engagement types: the engagement, its milestones, session log and feedback, and ledger
 entries; the node types' fields are read by SQL compiled from graph/reads/contribution.py
-(but `Engagement.sessions`: see there). EngagementSession and EngagementFeedback keep their
-resolvers: mutation payloads return them directly, and strawberry completes them."""
+(but `Engagement.sessions`: see there)."""
 
 from datetime import date, datetime
 
@@ -9,12 +8,11 @@ import strawberry
 
 from db import models
 from db.enums import EngagementKind, EngagementStatus, MilestoneStatus
-from graph.context import Info
 from graph.ids import encode_id
 from graph.types.engineer import Engineer
 from graph.types.institution import Institution
 from graph.types.node import Node
-from graph.types.opportunity import Opportunity, engineer_of
+from graph.types.opportunity import Opportunity
 from graph.types.sql_only import sql_field, unserved
 from graph.types.taxonomy import Sector
 
@@ -49,10 +47,9 @@ class EngagementMilestone:
     description="One logged working session. Its notes read null for everyone but the "
     "engagement's parties."
 )
-class EngagementSession:
-    """A session of the log."""
+class EngagementSession(Node):
+    """A session of the log (visible where its engagement is)."""
 
-    id: strawberry.ID = strawberry.field(description="Global ID of the session.")
     held_on: date = strawberry.field(description="When it was held.")
     minutes: int = strawberry.field(description="How long it lasted, in minutes.")
     notes: str | None = strawberry.field(
@@ -61,66 +58,33 @@ class EngagementSession:
     countersigned_at: datetime | None = strawberry.field(
         description="When the seeker side countersigned it (it then entered the ledger)."
     )
-    logged_by_pk: strawberry.Private[int | None]
-    attendee_pks: strawberry.Private[list[int]]
-
-    @strawberry.field(description="Who logged it.")
-    async def logged_by(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.logged_by_pk)
-
-    @strawberry.field(description="The parties who attended, by id.")
-    async def attendees(self, info: Info) -> list[Engineer]:
-        """Loaded by id, batched."""
-        rows = await info.context.loaders.engineer_by_id.load_many(sorted(self.attendee_pks))
-        return [Engineer.from_model(row) for row in rows if row is not None]
+    logged_by: Engineer | None = sql_field(description="Who logged it.")
+    attendees: list[Engineer] = sql_field(description="The parties who attended, by id.")
 
     @classmethod
-    def from_model(cls, row: models.EngagementSession, notes_shown: bool) -> "EngagementSession":
-        """Build from an ORM row; `notes_shown` is the SQL rule's verdict for the viewer."""
-        return cls(
-            id=strawberry.ID(encode_id("EngagementSession", row.id)),
-            held_on=row.held_on,
-            minutes=row.minutes,
-            notes=row.notes if notes_shown else None,
-            countersigned_at=row.countersigned_at,
-            logged_by_pk=row.logged_by_id,
-            attendee_pks=list(row.attendee_ids),
-        )
+    def of(cls, row: models.EngagementSession) -> "EngagementSession":
+        """A mutation's payload object: its ID only (the compiled path reads the rest)."""
+        found = object.__new__(cls)
+        found.id = strawberry.ID(encode_id("EngagementSession", row.id))
+        return found
 
 
 @strawberry.type(description="One party's 1–5 rating and comment on a completed engagement.")
-class EngagementFeedback:
-    """Feedback."""
+class EngagementFeedback(Node):
+    """Feedback (visible where its engagement is)."""
 
-    id: strawberry.ID = strawberry.field(description="Global ID of the feedback.")
     rating: int = strawberry.field(description="1 (poor) to 5 (excellent).")
     comment: str = strawberry.field(description="The comment, possibly empty.")
     created_at: datetime = strawberry.field(description="When it was given.")
-    author_pk: strawberry.Private[int]
-    subject_pk: strawberry.Private[int]
-
-    @strawberry.field(description="The party who gave it.")
-    async def author(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.author_pk)
-
-    @strawberry.field(description="The party it is about.")
-    async def subject(self, info: Info) -> Engineer | None:
-        """Loaded by id, batched."""
-        return await engineer_of(info, self.subject_pk)
+    author: Engineer | None = sql_field(description="The party who gave it.")
+    subject: Engineer | None = sql_field(description="The party it is about.")
 
     @classmethod
-    def from_model(cls, row: models.Feedback) -> "EngagementFeedback":
-        """Build from an ORM row."""
-        return cls(
-            id=strawberry.ID(encode_id("EngagementFeedback", row.id)),
-            rating=row.rating,
-            comment=row.comment,
-            created_at=row.created_at,
-            author_pk=row.author_id,
-            subject_pk=row.subject_id,
-        )
+    def of(cls, row: models.Feedback) -> "EngagementFeedback":
+        """A mutation's payload object: its ID only (the compiled path reads the rest)."""
+        found = object.__new__(cls)
+        found.id = strawberry.ID(encode_id("EngagementFeedback", row.id))
+        return found
 
 
 @strawberry.type(

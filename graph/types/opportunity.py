@@ -67,16 +67,6 @@ class OpportunityOrder(enum.Enum):
     TITLE = strawberry.enum_value("TITLE", description="By title, A to Z.")
 
 
-async def engineer_of(info: Info, engineer_id: int | None) -> Engineer | None:
-    """The engineer by id, batched (their fields masked by their own visibility settings)."""
-    if engineer_id is None:
-        return None
-    row = await info.context.loaders.engineer_by_id.load(engineer_id)
-    return Engineer.from_model(row) if row is not None else None
-
-
-
-
 @strawberry.type(description="A skill an opportunity wants, with the lowest level that counts.")
 class OpportunitySkill:
     """A wanted skill."""

@@ -132,8 +132,6 @@ STRAWBERRY_PAYLOAD_OBJECTS = {
     "ProfileUserError": "a plain value built by the resolver (no row)",
     "Invitation": "not a Node: an invitation is read through its opportunity",
     "EngagementMilestone": "not a Node: read through its engagement (`Engagement.milestones`)",
-    "EngagementSession": "not a Node: read through its engagement (`Engagement.sessions`)",
-    "EngagementFeedback": "not a Node: read through its engagement (`Engagement.feedback`)",
     "MentorshipProgrammeUserError": "a plain value built by the resolver (no row)",
     "InvestmentUserError": "a plain value built by the resolver (no row)",
     "PanelUserError": "a plain value built by the resolver (no row)",

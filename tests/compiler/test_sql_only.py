@@ -42,17 +42,12 @@ def _raises_unserved(function: Callable[..., Any]) -> bool:
     return named == sql_only.unserved.__name__
 
 
-PAYLOAD_OBJECTS = {"EngagementSession", "EngagementFeedback"}
-"""Declared types that are not node types and that mutations return directly: strawberry
-completes them with their own resolvers (graph.compiler.objects reads node types only)."""
-
-
 def _read_resolvers() -> list[str]:
     """`Type.field` for every field of a declared type strawberry could still resolve itself:
     node types, the viewer, and objects only reached below them (an event's speakers, a
     nomination's evidence)."""
     found = []
-    for type_name in sorted(set(TYPES) - PAYLOAD_OBJECTS):
+    for type_name in sorted(TYPES):
         graphql_type = schema._schema.type_map.get(type_name)
         if not isinstance(graphql_type, GraphQLObjectType):
             continue
