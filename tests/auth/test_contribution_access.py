@@ -1,11 +1,12 @@
 """Who may read what of the contribution engine: denied/allowed pairs through node, nodes,
 the engineer's, institution's and chapter's lists, and a coordinator's aggregate view."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import EngagementSession, Engineer, OpportunityChapter
+from db.models import EngagementSession, Engineer, Feedback, OpportunityChapter
 from graph.auth.viewer import ANONYMOUS
 from graph.chapters import ChapterRegistry
 from graph.ids import encode_id
@@ -21,6 +22,22 @@ query ($ids: [ID!]!) {
     ... on Application { message }
     ... on Engagement { kind sessions { minutes notes } }
   }
+}
+"""
+
+SESSION_AND_FEEDBACK = """
+query ($session: ID!, $feedback: ID!) {
+  session: node(id: $session) {
+    __typename
+    ... on EngagementSession {
+      heldOn minutes notes loggedBy { handle } attendees { handle }
+    }
+  }
+  feedback: node(id: $feedback) {
+    __typename
+    ... on EngagementFeedback { rating comment author { handle } subject { handle } }
+  }
+  both: nodes(ids: [$feedback, $session]) { __typename ... on Node { id } }
 }
 """
 
@@ -102,6 +119,92 @@ async def test_nodes_returns_contribution_objects_only_to_those_who_may_read_the
     ]
     assert await seen_by(stranger) == [None, None, None]
     assert (await graphql.data(NODES, {"ids": ids}))["nodes"] == [None, None, None]
+
+
+async def test_node_returns_sessions_and_feedback_to_the_engagements_readers_only(
+    graphql: GraphQLClient, session: AsyncSession, registry: ChapterRegistry
+) -> None:
+    # Given a completed engagement of a contributor with a university (a staff member the
+    # seeker), a session with notes and the contributor's feedback; an admin and a stranger
+    contributor = await factories.engineer(session)
+    seeker = await factories.engineer(session)
+    staff = await factories.engineer(session)
+    university = await factories.institution(session)
+    await factories.affiliation(session, staff, university)
+    stranger = await factories.engineer(session)
+    admin = await factories.engineer(session)
+    await factories.account(session, admin, global_role="COUNCIL_ADMIN")
+    engagement = await world.engagement(
+        session,
+        contributor,
+        seeker,
+        institution_id=university.id,
+        status="COMPLETED",
+        completed_at=datetime.now(UTC),
+    )
+    logged = await world.add(
+        session,
+        EngagementSession(
+            engagement_id=engagement.id,
+            held_on=date(2025, 4, 1),
+            minutes=40,
+            notes="Between us",
+            attendee_ids=[seeker.id, contributor.id],
+            logged_by_id=contributor.id,
+        ),
+    )
+    rated = await world.add(
+        session,
+        Feedback(
+            engagement_id=engagement.id,
+            author_id=contributor.id,
+            subject_id=seeker.id,
+            rating=5,
+            comment="Sharp questions",
+        ),
+    )
+    ids = {
+        "session": encode_id("EngagementSession", logged.id),
+        "feedback": encode_id("EngagementFeedback", rated.id),
+    }
+
+    async def seen_by(who: Engineer | None) -> object:
+        viewer = await viewers.engineer(session, registry, who) if who is not None else ANONYMOUS
+        result = await graphql.execute(SESSION_AND_FEEDBACK, ids, viewer)
+        assert result.errors is None, result.errors
+        return result.data
+
+    # Then the parties (the contributor, the university's staff) read both, notes included
+    by_id = sorted((contributor, seeker), key=lambda person: person.id)
+    read: dict[str, Any] = {
+        "session": {
+            "__typename": "EngagementSession",
+            "heldOn": "2025-04-01",
+            "minutes": 40,
+            "notes": "Between us",
+            "loggedBy": {"handle": contributor.handle},
+            "attendees": [{"handle": person.handle} for person in by_id],
+        },
+        "feedback": {
+            "__typename": "EngagementFeedback",
+            "rating": 5,
+            "comment": "Sharp questions",
+            "author": {"handle": contributor.handle},
+            "subject": {"handle": seeker.handle},
+        },
+        "both": [
+            {"__typename": "EngagementFeedback", "id": ids["feedback"]},
+            {"__typename": "EngagementSession", "id": ids["session"]},
+        ],
+    }
+    assert await seen_by(contributor) == read
+    assert await seen_by(staff) == read
+    # a council admin reads them too, but not the session's notes (the parties' only)
+    assert await seen_by(admin) == {**read, "session": {**read["session"], "notes": None}}
+    # and a stranger or anyone signed out reads nothing: null, no error, nothing leaked
+    nothing = {"session": None, "feedback": None, "both": [None, None]}
+    assert await seen_by(stranger) == nothing
+    assert await seen_by(None) == nothing
 
 
 async def test_owned_lists_hide_drafts_and_restricted_opportunities_from_others(

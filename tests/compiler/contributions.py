@@ -174,7 +174,7 @@ async def build(session: AsyncSession, found: "World") -> None:
             countersigned_by_id=people[1].id,
         ),
     )
-    await contribution.add(
+    unsigned = await contribution.add(
         session,
         EngagementSession(
             engagement_id=active.id,
@@ -200,8 +200,10 @@ async def build(session: AsyncSession, found: "World") -> None:
         ),
     )
     found.ids["ledger-0"] = encode_id("LedgerEntry", entry.id)
-    for author, subject, rating in ((5, 4, 5), (4, 5, 4)):
-        await contribution.add(
+    found.ids["session-0"] = encode_id("EngagementSession", signed.id)
+    found.ids["session-1"] = encode_id("EngagementSession", unsigned.id)
+    for number, (author, subject, rating) in enumerate(((5, 4, 5), (4, 5, 4))):
+        rated = await contribution.add(
             session,
             Feedback(
                 engagement_id=done.id,
@@ -211,3 +213,4 @@ async def build(session: AsyncSession, found: "World") -> None:
                 comment=f"Cmp feedback {rating}",
             ),
         )
+        found.ids[f"feedback-{number}"] = encode_id("EngagementFeedback", rated.id)

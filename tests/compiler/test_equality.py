@@ -643,6 +643,13 @@ def contribution_cases(world: World) -> list[tuple[str, dict[str, Any] | None]]:
     listed += [(test_contribution_mutations.NODE, {"id": engagements[0]})]
     listed += [(test_engagement_work.OPPORTUNITY, {"id": key}) for key in opportunities[3:]]
     listed.append((test_contributions.LEDGER_NODE, {"id": world.ids["ledger-0"]}))
+    listed += [
+        (test_contribution_access.SESSION_AND_FEEDBACK, {"session": key, "feedback": rated})
+        for key, rated in (
+            (world.ids["session-0"], world.ids["feedback-0"]),
+            (world.ids["session-1"], world.ids["feedback-1"]),
+        )
+    ]
     counted = test_contribution_query_count
     listed += [
         (document, {"first": 5})

@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import StatementCounter
-from db.models import ForumPost
+from db.models import EngagementSession, ForumPost
 from graph.chapters import ChapterRegistry, load_registry
+from graph.ids import encode_id
 from graph.schema import schema
-from tests import forum_world
+from tests import contribution_world, factories, forum_world, viewers
 from tests.auth.test_forum_mutations import MODERATE, POST_CREATE, POST_VOTE, THREAD_CREATE
 from tests.conftest import GraphQLClient, compiled_objects
 from tests.forum_world import ForumWorld
@@ -116,6 +117,137 @@ async def test_forum_payloads_are_compiled(
     payload, compiled = await _run(graphql, document, variables, world.viewers[who])
     assert payload["userErrors"] == []
     assert compiled == 1
+
+
+SESSION_LOG = """
+mutation Log($input: EngagementLogSessionInput!, $deep: Boolean!) {
+  engagementLogSession(input: $input) {
+    session {
+      minutes
+      ... @include(if: $deep) {
+        notes
+        loggedBy { handle sectors { slug } }
+        attendees { handle chapters(first: 5) { totalCount nodes { slug } } }
+      }
+    }
+    userErrors { code }
+  }
+}
+"""
+SESSION_COUNTERSIGN = """
+mutation Sign($input: SessionInput!) {
+  engagementCountersignSession(input: $input) {
+    session { countersignedAt notes loggedBy { handle } attendees { handle } }
+    userErrors { code }
+  }
+}
+"""
+FEEDBACK_GIVE = """
+mutation Rate($input: EngagementFeedbackInput!, $deep: Boolean!) {
+  engagementGiveFeedback(input: $input) {
+    feedback {
+      rating
+      ... @include(if: $deep) {
+        comment
+        author { handle sectors { slug } }
+        subject { handle chapters(first: 5) { totalCount nodes { slug } } }
+      }
+    }
+    userErrors { code }
+  }
+}
+"""
+
+
+async def test_session_and_feedback_payloads_are_read_by_one_statement_however_deep(
+    graphql: GraphQLClient,
+    session: AsyncSession,
+    registry: ChapterRegistry,
+    statements: StatementCounter,
+) -> None:
+    # Given an ACTIVE engagement between two members of a chapter
+    gulf = await factories.chapter(session, "gulf-uae")
+    contributor = await factories.engineer(session)
+    seeker = await factories.engineer(session)
+    for person in (contributor, seeker):
+        await factories.membership(session, person, gulf)
+    engagement = await contribution_world.engagement(session, contributor, seeker)
+    as_contributor = await viewers.engineer(session, registry, contributor)
+    as_seeker = await viewers.engineer(session, registry, seeker)
+    key = encode_id("Engagement", engagement.id)
+
+    async def measured(
+        document: str, variables: dict[str, Any], viewer: Any
+    ) -> tuple[Any, int, tuple[int, int]]:
+        """The payload, the statements it took and the objects (and their statements) the
+        compiled path read; the mutation executor answered it (no resolver of strawberry's)."""
+        statements.reset()
+        before = (graphql.objects.completed, graphql.objects.statements)
+        answered = graphql.compiled_answers
+        data = await graphql.data(document, variables, viewer)
+        assert graphql.compiled_answers == answered + 1
+        read = (
+            graphql.objects.completed - before[0],
+            graphql.objects.statements - before[1],
+        )
+        return next(iter(data.values())), statements.count + read[1], read
+
+    # When the contributor logs two sessions, reading the payload shallow and then deep
+    counts = []
+    logged = []
+    for deep in (False, True):
+        values = {"engagement": key, "heldOn": "2025-03-01", "minutes": 60, "notes": "Relays"}
+        payload, count, read = await measured(
+            SESSION_LOG, {"input": values, "deep": deep}, as_contributor
+        )
+        # Then the session, its logger and attendees with their own lists, is one statement
+        assert payload["userErrors"] == []
+        assert read == (1, 1)
+        counts.append(count)
+        logged.append(payload["session"])
+    assert counts[0] == counts[1], counts
+    assert logged[1]["notes"] == "Relays"
+    assert logged[1]["loggedBy"]["handle"] == contributor.handle
+    attendees = logged[1]["attendees"]
+    assert sorted(item["handle"] for item in attendees) == sorted(
+        [contributor.handle, seeker.handle]
+    )
+    assert all(item["chapters"]["nodes"] == [{"slug": "gulf-uae"}] for item in attendees)
+
+    # When the seeker countersigns one: the same, for the countersigned session
+    found = (
+        await session.scalars(
+            select(EngagementSession.id).where(EngagementSession.engagement_id == engagement.id)
+        )
+    ).first()
+    assert found is not None
+    signed, _, read = await measured(
+        SESSION_COUNTERSIGN,
+        {"input": {"session": encode_id("EngagementSession", found)}},
+        as_seeker,
+    )
+    assert read == (1, 1)
+    assert signed["session"]["countersignedAt"] is not None
+    assert signed["session"]["loggedBy"] == {"handle": contributor.handle}
+
+    # When both sides rate the completed engagement, shallow and deep
+    engagement.status = "COMPLETED"
+    engagement.completed_at = engagement.started_at
+    await session.flush()
+    counts = []
+    rated = []
+    for who, deep in ((as_contributor, False), (as_seeker, True)):
+        values = {"engagement": key, "rating": 4, "comment": "Thorough"}
+        payload, count, read = await measured(FEEDBACK_GIVE, {"input": values, "deep": deep}, who)
+        assert payload["userErrors"] == []
+        assert read == (1, 1)
+        counts.append(count)
+        rated.append(payload["feedback"])
+    # Then each feedback, with its author and subject and their lists, is one statement
+    assert counts[0] == counts[1], counts
+    assert rated[0] == {"rating": 4}
+    assert rated[1]["author"]["handle"] == seeker.handle
+    assert rated[1]["subject"]["chapters"]["nodes"] == [{"slug": "gulf-uae"}]
 
 
 STRAWBERRY_PAYLOAD_OBJECTS = {
