@@ -74,9 +74,9 @@ BUILD = text(
     f"""
 UPDATE data_exports d
 SET document = built.document, byte_size = octet_length(built.document::text),
-    status = 'READY', ready_at = clock_timestamp(),
-    expires_at = clock_timestamp() + CAST(:lifetime AS interval), last_error = NULL
-FROM (SELECT {DOCUMENT} AS document) built
+    status = 'READY', ready_at = built.at,
+    expires_at = built.at + CAST(:lifetime AS interval), last_error = NULL
+FROM (SELECT {DOCUMENT} AS document, clock_timestamp() AS at) built
 WHERE d.id = :export_id
 """
 )
