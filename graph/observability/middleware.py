@@ -63,33 +63,49 @@ def client_of(scope: Scope) -> str:
     return str((scope.get("client") or ("", 0))[0])
 
 
-def access_log(
-    scope: Scope, state: dict[str, Any], request_id: str, status: int, started: float
-) -> None:
-    """The request's access line: method, path, status, duration, operation, client.
-
-    Written straight to the JSON handler when it is the only one the line would reach (the
-    configured server: graph.observability.logging.direct_handler), without a LogRecord; the
-    same line as `logger.info` writes, field for field.
-    """
-    method = scope["method"]
-    path = scope["path"]
-    extra = {
+def access_fields(
+    method: str, path: str, status: int, seconds: float, operation: str | None, client: Any
+) -> tuple[str, dict[str, Any]]:
+    """The access line's message and fields (`client` is the ASGI scope's)."""
+    return f"{method} {path} {status}", {
         "method": method,
         "path": path,
         "status": status,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-        "operation": state.get("operation_name"),
-        "client": client_of(scope),
+        "duration_ms": round(seconds * 1000, 2),
+        "operation": operation,
+        "client": str((client or ("", 0))[0]),
     }
-    handler = direct_handler(logger, logging.INFO)
+
+
+def access_log(
+    scope: Scope,
+    state: dict[str, Any],
+    request_id: str,
+    status: int,
+    started: float,
+    traced: bool = True,
+) -> None:
+    """The request's access line: method, path, status, duration, operation, client.
+
+    Handed straight to the JSON handler when it is the only one the line would reach (the
+    configured server: graph.observability.logging.direct_handler), without a LogRecord, to
+    be formatted with others a moment later; the same line as `logger.info` writes, field for
+    field. `traced`: whether a span may be current (the line would carry its ids).
+    """
+    parts = (
+        scope["method"],
+        scope["path"],
+        status,
+        time.perf_counter() - started,
+        state.get("operation_name"),
+        scope.get("client"),
+    )
+    handler = direct_handler(logger, logging.INFO, traced)
     if handler is None:
-        logger.info("%s %s %s", method, path, status, extra=extra)
+        _, extra = access_fields(*parts)
+        logger.info("%s %s %s", parts[0], parts[1], status, extra=extra)
         return
-    assert handler.standard is not None
-    formatter = handler.standard[0]
-    message = f"{method} {path} {status}"
-    handler.write_line(formatter.plain_line(logger.name, "INFO", message, request_id, extra))
+    handler.write_line(logger.name, request_id, access_fields, parts)
 
 
 class RequestMiddleware:
@@ -164,7 +180,8 @@ class RequestMiddleware:
                         if status >= 500:
                             span.set_status(Status(StatusCode.ERROR))
                     if kind == "http" and logger.isEnabledFor(logging.INFO):
-                        access_log(scope, state, request_id, status, started)
+                        traced = self.tracer is not None
+                        access_log(scope, state, request_id, status, started, traced)
         finally:
             request_id_var.reset(token)
             if tracing is not None:

@@ -82,14 +82,24 @@ async def test_access_log_is_json_with_the_request_id(
     _assert_utc_iso_time(line)
 
 
+class Writes(io.StringIO):
+    """A text stream that counts the writes it was given."""
+
+    writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
 @contextlib.contextmanager
-def access_lines() -> Iterator[io.StringIO]:
+def access_lines(flush_interval: float = 0.0) -> Iterator["Writes"]:
     """The access log as the configured server has it: one JSON handler, nothing else (pytest's
     capture handlers, which it adds to the logger for each test, set aside meanwhile)."""
-    stream = io.StringIO()
+    stream = Writes()
     logger = logging.getLogger("graph.access")
     saved = (logger.level, logger.propagate, list(logger.handlers))
-    logger.handlers = [json_handler(stream)]
+    logger.handlers = [json_handler(stream, flush_interval)]
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
@@ -165,6 +175,43 @@ def test_the_direct_access_line_is_the_line_logging_writes() -> None:
     assert direct == logged
     assert direct["client"] == "10.0.0.7"
     assert direct["status"] == 405
+
+
+async def test_access_lines_are_written_together_a_moment_later_in_the_order_they_came(
+    make_client: ClientFactory,
+) -> None:
+    client = await make_client()
+    logger = logging.getLogger("graph.access")
+    with access_lines(flush_interval=0.05) as lines:
+        # When three requests are served
+        for name in ("one", "two", "three"):
+            response = await client.post("/graphql", json=NAMED, headers={"x-request-id": name})
+            assert response.status_code == 200
+        # Then their lines are kept for a moment
+        assert lines.getvalue() == ""
+
+        # And written together once it has passed, in order, each with the time it was made
+        await asyncio.sleep(0.2)
+        written = [json.loads(line) for line in lines.getvalue().splitlines()]
+        assert [line["request_id"] for line in written] == ["one", "two", "three"]
+        assert lines.writes == 1
+        times = [datetime.fromisoformat(line["time"]) for line in written]
+        assert times == sorted(times) and len(set(times)) == 3
+        assert all(list(line) == ACCESS_FIELDS for line in written)
+
+        # When a request's line is kept and then another record is logged
+        await client.post("/graphql", json=NAMED, headers={"x-request-id": "four"})
+        logger.warning("something else")
+        # Then the kept line is written first
+        tail = [json.loads(line) for line in lines.getvalue().splitlines()[3:]]
+        assert [line.get("request_id") for line in tail] == ["four", None]
+        assert tail[1]["message"] == "something else"
+
+        # And a flush (as at the process's exit) writes what is kept
+        await client.post("/graphql", json=NAMED, headers={"x-request-id": "five"})
+        assert len(lines.getvalue().splitlines()) == 5
+        logger.handlers[0].flush()
+        assert json.loads(lines.getvalue().splitlines()[-1])["request_id"] == "five"
 
 
 def _assert_utc_iso_time(line: dict[str, Any]) -> None:
