@@ -5,7 +5,8 @@
 
 Servers, each a single process on the same database (scale-10 seed): (a) our server (reads
 have one path, the compiled one), (b) bench/baseline.py (hand-written asyncpg; BASELINE_ROOT
-names the checkout holding it), (c) PostGraphile 5 from bench/postgraphile (`npm install`
+names the checkout holding it), with `--before-checkout DIR` our server from another worktree as
+"before" (an older commit, measured in the same run), (c) PostGraphile 5 from bench/postgraphile (`npm install`
 there first; it brings its own Node 22). Load is wrk, closed loop, rotating realistic
 variables; rounds interleave the servers so drift on a shared machine hits every server
 alike. CPU per request is the server process plus every PostgreSQL process, sampled from /proc
@@ -549,8 +550,11 @@ def bodies(query: Query, dialect: str, variables: Sequence[dict[str, Any]]) -> l
     ]
 
 
-def servers(url: str, baseline_root: Path, pool_size: int) -> list[Server]:
-    """The four servers."""
+def servers(
+    url: str, baseline_root: Path, pool_size: int, before: Path | None = None
+) -> list[Server]:
+    """The servers: ours, ours from `before` (another worktree) when given, the hand-written
+    endpoint and PostGraphile."""
     uvicorn = [
         sys.executable,
         "-m",
@@ -577,6 +581,8 @@ def servers(url: str, baseline_root: Path, pool_size: int) -> list[Server]:
     found = [
         Server("compiled", [*uvicorn, "graph.asgi:app"], common, ROOT, "ours"),
     ]
+    if before is not None:
+        found.append(Server("before", [*uvicorn, "graph.asgi:app"], common, before, "ours"))
     if (baseline_root / "bench" / "baseline.py").exists():
         found.append(
             Server("handwritten", [*uvicorn, "bench.baseline:app"], common, baseline_root, "ours")
@@ -619,12 +625,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--queries", nargs="+", default=[query.name for query in QUERIES])
     parser.add_argument("--pool-size", type=int, default=20, help="as bench/baseline.py's pool")
+    parser.add_argument(
+        "--before-checkout",
+        type=Path,
+        default=None,
+        help="also run our server from this worktree (an older commit), as 'before'",
+    )
     arguments = parser.parse_args(argv)
     url = os.environ["DATABASE_URL"]
     baseline_root = Path(os.environ.get("BASELINE_ROOT", str(ROOT)))
     asyncio.run(prepare(url))
     variables = asyncio.run(inputs(url))
-    running = servers(url, baseline_root, arguments.pool_size)
+    before = arguments.before_checkout.resolve() if arguments.before_checkout else None
+    running = servers(url, baseline_root, arguments.pool_size, before)
     logs = Path(tempfile.mkdtemp(prefix="bench-compiled-"))
     results: dict[tuple[str, str, int], list[Measurement]] = {}
     try:
