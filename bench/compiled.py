@@ -3,14 +3,14 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/braingain_compiler_bench \
         python -m bench.compiled --rounds 2 --seconds 5
 
-Servers, each a single process on the same database (scale-10 seed): (a) our server (reads
-have one path, the compiled one), (b) bench/baseline.py (hand-written asyncpg; BASELINE_ROOT
-names the checkout holding it), with `--before-checkout DIR` our server from another worktree as
-"before" (an older commit, measured in the same run), (c) PostGraphile 5 from bench/postgraphile (`npm install`
-there first; it brings its own Node 22). Load is wrk, closed loop, rotating realistic
-variables; rounds interleave the servers so drift on a shared machine hits every server
-alike. CPU per request is the server process plus every PostgreSQL process, sampled from /proc
-around the measured window.
+Servers, each a single process on the same database (scale-10 seed): (a) our server (reads have
+one path, the compiled one), (b) bench/baseline.py (hand-written asyncpg; BASELINE_ROOT names
+the checkout holding it), with `--before-checkout DIR` our server from another worktree as
+"before" (an older commit, measured in the same run), (c) PostGraphile 5 from
+bench/postgraphile (`npm install` there first; it brings its own Node 22). Load is wrk, closed
+loop, rotating realistic variables; rounds interleave the servers so drift on a shared machine
+hits every server alike. CPU per request is the server process plus every PostgreSQL process,
+sampled from /proc around the measured window.
 
 Q4 is the forum-thread page (the thread and its first 50 replies with authors); the variables
 carry both our global ID and the row id PostGraphile's lookup takes. PostGraphile knows nothing

@@ -196,7 +196,8 @@ async def test_access_lines_are_written_together_a_moment_later_in_the_order_the
         assert [line["request_id"] for line in written] == ["one", "two", "three"]
         assert lines.writes == 1
         times = [datetime.fromisoformat(line["time"]) for line in written]
-        assert times == sorted(times) and len(set(times)) == 3
+        assert times == sorted(times)
+        assert len(set(times)) == 3
         assert all(list(line) == ACCESS_FIELDS for line in written)
 
         # When a request's line is kept and then another record is logged
