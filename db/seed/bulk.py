@@ -98,3 +98,9 @@ async def advance_sequences(connection: AsyncConnection) -> None:
 async def analyze(connection: AsyncConnection, tables: Sequence[str]) -> None:
     """Refresh planner statistics for `tables`."""
     await connection.execute(text(f"ANALYZE {', '.join(tables)}"))
+
+
+async def vacuum_analyze(connection: AsyncConnection, tables: Sequence[str]) -> None:
+    """Vacuum `tables` (dead rows gone, pages marked all-visible for index-only scans) and
+    refresh their statistics; `connection` must be in autocommit."""
+    await connection.execute(text(f"VACUUM (ANALYZE) {', '.join(sorted(set(tables)))}"))
