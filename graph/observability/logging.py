@@ -151,8 +151,7 @@ class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 loop = None
-        self.acquire()
-        try:
+        with self.lock:  # type: ignore[union-attr]  # Handler.createLock made it
             if self.timer_loop is not None and self.timer_loop is not loop:
                 self._write_kept()  # kept under another loop (tests), or none runs: now
             self.kept.append(line)
@@ -161,8 +160,6 @@ class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
             elif self.timer_loop is None:
                 self.timer_loop = loop
                 loop.call_later(self.flush_interval, self._timer_fired, loop)
-        finally:
-            self.release()
 
     def _timer_fired(self, loop: asyncio.AbstractEventLoop) -> None:
         self.acquire()
