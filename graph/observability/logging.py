@@ -210,6 +210,15 @@ class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.release()
         super().flush()
 
+    def close(self) -> None:
+        """Write the kept lines, then close."""
+        self.acquire()
+        try:
+            self._write_kept()
+        finally:
+            self.release()
+        super().close()
+
     def is_standard(self, level: int) -> bool:
         """Whether it formats and filters exactly as json_handler set it up, and takes `level`."""
         standard = self.standard

@@ -60,7 +60,12 @@ def request_id_of(scope: Scope) -> str:
 
 def client_of(scope: Scope) -> str:
     """The client's address as uvicorn saw it (after trusted forwarded headers)."""
-    return str((scope.get("client") or ("", 0))[0])
+    return address_of(scope.get("client"))
+
+
+def address_of(client: Any) -> str:
+    """The address of an ASGI scope's `client` (host, port), or "" without one."""
+    return str((client or ("", 0))[0])
 
 
 def access_fields(
@@ -73,7 +78,7 @@ def access_fields(
         "status": status,
         "duration_ms": round(seconds * 1000, 2),
         "operation": operation,
-        "client": str((client or ("", 0))[0]),
+        "client": address_of(client),
     }
 
 

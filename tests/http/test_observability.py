@@ -26,12 +26,14 @@ from graph.chapters import ChapterRegistry
 from graph.extensions.budget import MemoryBudgetStore
 from graph.http.settings import HardeningSettings
 from graph.observability.logging import (
+    JsonHandler,
+    access_flush_seconds,
     configure_logging,
     direct_handler,
     json_handler,
     request_id_var,
 )
-from graph.observability.middleware import access_log
+from graph.observability.middleware import access_fields, access_log
 from tests.http.conftest import ClientFactory, settings
 from tests.support.in_loop import served
 
@@ -425,3 +427,30 @@ async def test_websocket_operations_are_counted_and_access_logged(
         "error",
         1,
     )
+
+
+async def test_closing_the_handler_writes_the_kept_lines() -> None:
+    # Given an access line kept by a handler gathering lines
+    stream = Writes()
+    handler = json_handler(stream, flush_interval=60)
+    assert isinstance(handler, JsonHandler)
+    parts = ("GET", "/", 200, 0.001, None, None)
+    handler.write_line("graph.access", "req-close", access_fields, parts)
+    assert stream.getvalue() == ""
+
+    # When it is closed (as logging.shutdown or a reconfiguration does)
+    handler.close()
+
+    # Then the line is written
+    assert json.loads(stream.getvalue())["request_id"] == "req-close"
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 0.1), ("0", 0.0), ("250", 0.25)])
+def test_the_access_flush_window_comes_from_braingain_log_flush_ms(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, seconds: float
+) -> None:
+    if value is None:
+        monkeypatch.delenv("BRAINGAIN_LOG_FLUSH_MS", raising=False)
+    else:
+        monkeypatch.setenv("BRAINGAIN_LOG_FLUSH_MS", value)
+    assert access_flush_seconds() == seconds
